@@ -1,0 +1,35 @@
+# The two set-up commands (see README): `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_DB ?= storyweave-demo.db
+
+.PHONY: demo test install install-test browser lint
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python browser
+	$(BIN)/pip install --quiet -e '.[test]'
+
+# Debian's Chromium drives the web UI tests (Playwright with executablePath=/usr/bin/chromium).
+browser:
+	@command -v /usr/bin/chromium >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+## Ingest the bundled example articles into $(DEMO_DB), show what was found, then serve it.
+demo: install
+	HF_HUB_OFFLINE=1 $(BIN)/storyweave --db $(DEMO_DB) demo
+
+lint: install-test
+	$(BIN)/ruff check storyweave tests benchmarks scripts
+	$(BIN)/mypy storyweave
+
+## Lint, type-check and run the whole test suite.
+test: lint
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q

@@ -1,0 +1,179 @@
+"""Core commands: ingest, articles, show, rejects, settings, demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from ..errors import InputError
+from ..settings import SETTINGS_TABLE
+from .common import open_tracker, print_json, print_table, stderr
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
+LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, help="How many rows to show.")]
+
+
+def ingest(
+    targets: Annotated[list[str], typer.Argument(help="Files, directories, feed files, URLs, or - for stdin.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Ingest articles from files, directories, JSON/JSONL, HTML pages, RSS/Atom feeds, URLs or stdin."""
+    with open_tracker() as tracker, _progress() as progress:
+        task = progress.add_task("ingesting", total=None)
+        report = tracker.ingest(*targets, on_progress=lambda origin: progress.advance(task))
+    if as_json:
+        print_json(report.as_dict())
+        return
+    for reject in report.rejected:
+        stderr.print(f"[yellow]rejected[/] {reject.origin}: {reject.reason}", markup=True, highlight=False)
+    stderr.print(
+        f"added {len(report.added)}, already stored {len(report.duplicates)}, rejected {len(report.rejected)}",
+        highlight=False,
+    )
+
+
+def articles(
+    lang: Annotated[str | None, typer.Option(help="Only this language (ISO 639-1).")] = None,
+    source: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after this ISO date.")] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before this ISO date.")] = None,
+    cursor: Annotated[int | None, typer.Option(help="Continue after this cursor (from a previous page).")] = None,
+    limit: LimitOption = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """List stored articles in ingest order."""
+    with open_tracker() as tracker:
+        rows = tracker.articles(lang=lang, source=source, since=since, until=until, cursor=cursor, limit=limit)
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(rows, ["id", "lang", "publish_date", "source", "title"], title="articles")
+
+
+def show(article_id: Annotated[str, typer.Argument(help="Article id.")], as_json: JsonOption = False) -> None:
+    """Show one article: text, language, what cleaning removed, dates, entities and event."""
+    with open_tracker() as tracker:
+        details = tracker.article_details(article_id)
+    if as_json:
+        print_json(details)
+        return
+    _print_article(details)
+
+
+def _print_article(details: dict[str, Any]) -> None:
+    from rich.console import Console
+
+    console = Console()
+    console.rule(details["title"] or details["id"])
+    console.print(
+        f"id {details['id']} · {details['lang']} ({details['lang_confidence']:.2f}) · "
+        f"{details['publish_date'] or 'no date'} · {details['source'] or details['origin']}",
+        highlight=False,
+    )
+    console.print(details["text"], highlight=False, markup=False)
+    if details.get("entities"):
+        console.rule("entities")
+        for entity in details["entities"]:
+            surfaces = ", ".join(entity.get("surfaces", []))
+            console.print(f"{entity['id']:<14} {entity['type']:<13} {entity['name']}  ← {surfaces}", highlight=False)
+    if details["dates"]:
+        console.rule("dates")
+        for date in details["dates"]:
+            console.print(f"{date['date']}  {date['kind']:<11} {date['expression']}", highlight=False, markup=False)
+    if details.get("event"):
+        console.rule("event")
+        console.print(f"{details['event']['id']}  {details['event']['title']}", highlight=False, markup=False)
+        if details.get("storyline"):
+            console.print(f"storyline {details['storyline']['id']}  {details['storyline']['title']}", highlight=False)
+    if details["removed"]:
+        console.rule("removed by cleaning")
+        for removal in details["removed"]:
+            console.print(f"[{removal['kind']}] {removal['text']}", highlight=False, markup=False)
+
+
+def rejects(limit: LimitOption = 100, as_json: JsonOption = False) -> None:
+    """List rejected inputs with their reasons."""
+    with open_tracker() as tracker:
+        rows = tracker.rejects(limit=limit)
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(rows, ["origin", "reason", "times", "last_seen"], title="rejected inputs")
+
+
+def settings(as_json: JsonOption = False) -> None:
+    """List every setting with its current value, default and help."""
+    with open_tracker() as tracker:
+        current = tracker.settings.as_dict()
+    rows = [
+        {"name": s.name, "value": current[s.name], "default": s.default, "help": s.help} for s in SETTINGS_TABLE
+    ]
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(rows, ["name", "value", "help"], title="settings (TOML key or STORYWEAVE_<NAME>)")
+
+
+def bundled_examples() -> Path:
+    """The example articles shipped in the repository's examples/ folder."""
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    if not examples.is_dir():
+        raise InputError(f"the bundled examples are missing ({examples}); run the demo from a storyweave checkout")
+    return examples
+
+
+def demo(
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the result in the browser at the end.")] = True,
+    host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+) -> None:
+    """Ingest the bundled example articles, show what storyweave found, then serve it."""
+    examples = bundled_examples()
+    with open_tracker() as tracker:
+        stderr.print(f"store: {tracker.db_path}", highlight=False)
+        with _progress() as progress:
+            task = progress.add_task("ingesting examples", total=None)
+            report = tracker.ingest(str(examples), on_progress=lambda origin: progress.advance(task))
+        stderr.print(
+            f"added {len(report.added)}, already stored {len(report.duplicates)}, rejected {len(report.rejected)}",
+            highlight=False,
+        )
+        _print_demo_summary(tracker)
+        if serve:
+            from ..server import serve as serve_app
+
+            serve_app(tracker, host=host, port=port)
+
+
+def _print_demo_summary(tracker: Any) -> None:
+    print_table(tracker.articles(limit=20), ["id", "lang", "publish_date", "title"], title="articles")
+    events = tracker.events(limit=10)
+    if events:
+        print_table(events, ["id", "title", "articles", "langs", "storyline_id"], title="events")
+    entities = tracker.entities(limit=15)
+    if entities:
+        print_table(entities, ["id", "type", "name", "articles", "langs"], title="top entities")
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=True,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(ingest)
+    app.command()(articles)
+    app.command()(show)
+    app.command()(rejects)
+    app.command()(settings)
+    app.command()(demo)

@@ -1,0 +1,148 @@
+"""Dataclasses passed between pipeline stages.
+
+Each stage takes one of these and returns the next, so the stages stay pure functions of one
+document (plus read-only resources) and can later fan out over a distributed engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+EntityType = Literal["person", "place", "organisation", "other"]
+
+
+@dataclass
+class RawDoc:
+    """One input document as a source produced it, before extraction.
+
+    ``origin`` says where it came from (a path, ``path:LINE`` for JSONL, a URL, ``stdin``) so every
+    rejection and every stored article can be traced back.  When ``html`` is set, the extract stage
+    derives the missing title, text, date and language hint from it.
+    """
+
+    origin: str
+    id: str | None = None
+    title: str | None = None
+    text: str | None = None
+    html: str | None = None
+    url: str | None = None
+    source: str | None = None
+    lang_hint: str | None = None
+    publish_date: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reject:
+    """An input that could not become an article, with a one-line reason a user can act on."""
+
+    origin: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A piece of text the clean stage cut, kept so every cut can be audited.
+
+    ``kind`` is one of: caption, credit, byline, teaser, related, repeated, boilerplate.
+    """
+
+    kind: str
+    text: str
+
+
+@dataclass
+class Article:
+    """A clean article: what the store keeps and every later stage reads."""
+
+    id: str
+    title: str
+    text: str
+    origin: str
+    url: str | None = None
+    canonical_url: str | None = None
+    source: str | None = None
+    lang: str = "und"
+    lang_confidence: float = 0.0
+    lang_hint: str | None = None
+    publish_date: str | None = None
+    content_hash: str = ""
+    removed: list[Removal] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of article text naming a person, place or organisation.
+
+    Offsets index into ``Article.title + "\\n\\n" + Article.text`` (see ``article_body``).
+    ``entity_id`` is filled by canonical resolution; ``None`` means unresolved.
+    """
+
+    surface: str
+    start: int
+    end: int
+    type: EntityType
+    lang: str
+    entity_id: str | None = None
+    confidence: float = 1.0
+
+
+@dataclass
+class Entity:
+    """One real-world person, place or organisation, with one id across scripts.
+
+    ``id`` is a Wikidata QID (``Q7747``) where the name data carries one, else ``sw:…``.
+    """
+
+    id: str
+    type: EntityType
+    names: dict[str, str] = field(default_factory=dict)
+    aliases: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date the text refers to, normalised to ISO 8601 against the publication date."""
+
+    date: str
+    expression: str
+    sentence: str
+    kind: Literal["publication", "event"] = "event"
+
+
+@dataclass
+class EnrichedArticle:
+    """An article with everything the enrichment stages found; the unit the assigner consumes."""
+
+    article: Article
+    mentions: list[Mention] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    vectors: dict[str, Any] = field(default_factory=dict)  # model name -> numpy float32 vector
+
+
+@dataclass
+class Event:
+    id: str
+    title: str
+    lang: str
+    first_date: str | None
+    last_date: str | None
+    article_ids: list[str] = field(default_factory=list)
+    storyline_id: str | None = None
+
+
+@dataclass
+class Storyline:
+    id: str
+    title: str
+    event_ids: list[str] = field(default_factory=list)
+
+
+def article_body(article: Article) -> str:
+    """The text every enrichment stage reads: title, blank line, body."""
+    if article.title and article.text:
+        return f"{article.title}\n\n{article.text}"
+    return article.title or article.text

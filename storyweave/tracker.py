@@ -1,0 +1,143 @@
+"""``Tracker``: the Python API.  The CLI, the REST API and the web UI are thin layers over it."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from . import pipeline
+from .cluster.api import EventQueries
+from .entities.api import EntityQueries
+from .errors import NotFoundError
+from .ingest import iter_inputs
+from .models import Article, RawDoc, Reject
+from .search_api import SearchQueries
+from .settings import Settings
+from .store import articles as article_store
+from .store.db import connect
+
+
+class Tracker(EntityQueries, EventQueries, SearchQueries):
+    """Open (or create) a store and work with it.
+
+    >>> with Tracker(db="news.db") as tracker:
+    ...     report = tracker.ingest("examples/")
+    ...     tracker.articles(lang="ar")
+    """
+
+    def __init__(
+        self,
+        db: str | Path | None = None,
+        *,
+        settings: Settings | None = None,
+        config: str | Path | None = None,
+        **overrides: Any,
+    ) -> None:
+        self.settings = settings if settings is not None else Settings.load(config, **overrides)
+        if db is not None:
+            self.settings.set("db", str(db))
+        self.db_path = self.settings.db_path
+        self.conn: sqlite3.Connection = connect(self.db_path, busy_timeout_ms=self.settings.busy_timeout_ms)
+        self._enricher: pipeline.Enricher | None = None
+        self._writer: pipeline.Writer | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Tracker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def enricher(self) -> pipeline.Enricher:
+        if self._enricher is None:
+            self._enricher = pipeline.Enricher(self.settings)
+        return self._enricher
+
+    @property
+    def writer(self) -> pipeline.Writer:
+        if self._writer is None:
+            assigner = None
+            if self.settings.assign_events:
+                from .cluster import Assigner
+
+                assigner = Assigner(self.conn, self.settings)
+            self._writer = pipeline.Writer(self.conn, assigner)
+        return self._writer
+
+    # -- ingest ------------------------------------------------------------------------------------
+    def ingest(
+        self, *targets: str | Path, on_progress: Callable[[str], None] | None = None
+    ) -> pipeline.IngestReport:
+        """Ingest files, directories, feeds, URLs or ``-`` (stdin); bad inputs become rejects."""
+        return self.ingest_docs(self._iter_targets(targets), on_progress=on_progress)
+
+    def ingest_docs(
+        self, docs: Iterable[RawDoc | Reject], on_progress: Callable[[str], None] | None = None
+    ) -> pipeline.IngestReport:
+        """Ingest documents already in memory (the REST API posts these)."""
+        return pipeline.run(docs, self.enricher, self.writer, on_progress=on_progress)
+
+    def _iter_targets(self, targets: Iterable[str | Path]) -> Iterator[RawDoc | Reject]:
+        for target in targets:
+            yield from iter_inputs(str(target), self.settings)
+
+    # -- reading -----------------------------------------------------------------------------------
+    def articles(
+        self,
+        *,
+        lang: str | None = None,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        cursor: int | None = None,
+        limit: int = 50,
+    ) -> list[dict[str, Any]]:
+        rows = article_store.list_articles(
+            self.conn, lang=lang, source=source, since=since, until=until, after_seq=cursor, limit=limit
+        )
+        return [dict(row) for row in rows]
+
+    def article(self, article_id: str) -> Article:
+        found = article_store.get_article(self.conn, article_id)
+        if found is None:
+            raise NotFoundError(f"no article with id {article_id!r}; list them with 'storyweave articles'")
+        return found
+
+    def article_details(self, article_id: str) -> dict[str, Any]:
+        """Everything known about one article, ready for JSON."""
+        article = self.article(article_id)
+        details: dict[str, Any] = {
+            "id": article.id,
+            "title": article.title,
+            "text": article.text,
+            "lang": article.lang,
+            "lang_confidence": round(article.lang_confidence, 4),
+            "lang_hint": article.lang_hint,
+            "publish_date": article.publish_date,
+            "url": article.url,
+            "canonical_url": article.canonical_url,
+            "source": article.source,
+            "origin": article.origin,
+            "content_hash": article.content_hash,
+            "metadata": article.metadata,
+            "removed": [{"kind": r.kind, "text": r.text} for r in article.removed],
+            "dates": [
+                {"date": d.date, "expression": d.expression, "sentence": d.sentence, "kind": d.kind}
+                for d in article_store.get_dates(self.conn, article_id)
+            ],
+        }
+        details.update(self.article_entities(article_id))
+        details.update(self.article_event(article_id))
+        return details
+
+    def rejects(self, limit: int = 100) -> list[dict[str, Any]]:
+        return [dict(row) for row in article_store.list_rejects(self.conn, limit=limit)]
+
+    def stats(self) -> dict[str, int]:
+        return {t: article_store.count(self.conn, t) for t in ("articles", "rejects")}
