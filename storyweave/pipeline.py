@@ -169,11 +169,18 @@ def _enriched(
             continue
         try:
             prepared = enricher.prepare(doc)
-        except Exception as exc:  # noqa: BLE001 - one bad document must never stop the batch
+        except Exception as exc:
             yield Reject(doc.origin, f"could not process: {type(exc).__name__}: {_one_line(str(exc))}")
             continue
         if isinstance(prepared, Reject):
             yield prepared
+            continue
+        taken_by = article_store.id_taken_by_other_content(conn, prepared)
+        if taken_by is not None:
+            yield Reject(
+                doc.origin,
+                f"id {prepared.id!r} is already used by a different article (from {taken_by}); give it another id",
+            )
             continue
         # Skip the costly stages for inputs the store already holds: re-runs after a crash are cheap.
         existing = article_store.find_existing(conn, prepared)
@@ -182,7 +189,7 @@ def _enriched(
             continue
         try:
             yield enricher.enrich(prepared)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             yield Reject(doc.origin, f"could not enrich: {type(exc).__name__}: {_one_line(str(exc))}")
 
 

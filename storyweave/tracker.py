@@ -71,9 +71,7 @@ class Tracker(EntityQueries, EventQueries, SearchQueries):
         return self._writer
 
     # -- ingest ------------------------------------------------------------------------------------
-    def ingest(
-        self, *targets: str | Path, on_progress: Callable[[str], None] | None = None
-    ) -> pipeline.IngestReport:
+    def ingest(self, *targets: str | Path, on_progress: Callable[[str], None] | None = None) -> pipeline.IngestReport:
         """Ingest files, directories, feeds, URLs or ``-`` (stdin); bad inputs become rejects."""
         return self.ingest_docs(self._iter_targets(targets), on_progress=on_progress)
 

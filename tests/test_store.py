@@ -88,7 +88,9 @@ text_values = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_
     removed=st.lists(st.builds(Removal, st.sampled_from(["caption", "teaser", "repeated"]), text_values), max_size=4),
     metadata=st.dictionaries(st.text(max_size=10), st.one_of(st.integers(), text_values, st.booleans()), max_size=4),
     dates=st.lists(
-        st.builds(DateMention, st.dates().map(str), text_values, text_values, st.sampled_from(["event", "publication"])),
+        st.builds(
+            DateMention, st.dates().map(str), text_values, text_values, st.sampled_from(["event", "publication"])
+        ),
         max_size=3,
     ),
 )
@@ -106,8 +108,15 @@ def test_store_round_trip_is_lossless(
     with transaction(conn):
         conn.execute("DELETE FROM articles")
     article = _article(
-        title=title, text=text, lang=lang, lang_confidence=confidence, removed=removed, metadata=metadata,
-        publish_date="2024-03-28", url="https://example.org/x", source="example.org",
+        title=title,
+        text=text,
+        lang=lang,
+        lang_confidence=confidence,
+        removed=removed,
+        metadata=metadata,
+        publish_date="2024-03-28",
+        url="https://example.org/x",
+        source="example.org",
     )
     with transaction(conn):
         store.insert_article(conn, article)

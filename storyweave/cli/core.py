@@ -108,9 +108,7 @@ def settings(as_json: JsonOption = False) -> None:
     """List every setting with its current value, default and help."""
     with open_tracker() as tracker:
         current = tracker.settings.as_dict()
-    rows = [
-        {"name": s.name, "value": current[s.name], "default": s.default, "help": s.help} for s in SETTINGS_TABLE
-    ]
+    rows = [{"name": s.name, "value": current[s.name], "default": s.default, "help": s.help} for s in SETTINGS_TABLE]
     if as_json:
         print_json(rows)
     else:
@@ -126,7 +124,9 @@ def bundled_examples() -> Path:
 
 
 def demo(
-    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the result in the browser at the end.")] = True,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the result in the browser at the end.")
+    ] = True,
     host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
 ) -> None:

@@ -25,6 +25,22 @@ def find_existing(conn: sqlite3.Connection, article: Article) -> str | None:
     return row["id"] if row else None
 
 
+def id_taken_by_other_content(conn: sqlite3.Connection, article: Article) -> str | None:
+    """The origin of a stored article that has this id but other content and another URL.
+
+    Ids are immutable: a second, different article under a used id (two files named alike in
+    different folders, an edited JSONL record) is rejected rather than silently dropped.
+    """
+    row = conn.execute(
+        "SELECT origin, content_hash, canonical_url FROM articles WHERE id = ?", (article.id,)
+    ).fetchone()
+    if row is None or row["content_hash"] == article.content_hash:
+        return None
+    if article.canonical_url and row["canonical_url"] == article.canonical_url:
+        return None
+    return str(row["origin"])
+
+
 def has_article_id(conn: sqlite3.Connection, article_id: str) -> bool:
     return conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 

@@ -1,0 +1,5 @@
+"""``python -m storyweave`` runs the CLI."""
+
+from .cli import main
+
+main()
