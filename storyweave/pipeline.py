@@ -8,8 +8,13 @@ articles of the open transaction, which a re-run then adds exactly once.
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
+import os
 import sqlite3
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -142,55 +147,98 @@ def run(
     writer: Writer,
     on_progress: Callable[[str], None] | None = None,
 ) -> IngestReport:
-    """Push documents through the stages into the store, one durable article at a time."""
+    """Push documents through the stages into the store, one durable article at a time.
+
+    Results are stored in input order whether enrichment runs here or in worker processes, so the
+    same input in the same order always gives the same store.
+    """
     report = IngestReport()
-    for outcome in _enriched(docs, enricher, writer.conn, report):
+    for outcome in _enriched(_not_yet_stored(docs, writer.conn, report), enricher):
+        if isinstance(outcome, EnrichedArticle):
+            taken_by = article_store.id_taken_by_other_content(writer.conn, outcome.article)
+            if taken_by is not None:
+                outcome = Reject(
+                    outcome.article.origin,
+                    f"id {outcome.article.id!r} is already used by a different article (from {taken_by}); "
+                    "give it another id",
+                )
         if isinstance(outcome, Reject):
             writer.reject(outcome)
             report.rejected.append(outcome)
-            if on_progress:
-                on_progress(outcome.origin)
-            continue
-        if writer.store(outcome):
+        elif writer.store(outcome):
             report.added.append(outcome.article.id)
         else:
             report.duplicates.append(outcome.article.id)
         if on_progress:
-            on_progress(outcome.article.origin)
+            on_progress(outcome.origin if isinstance(outcome, Reject) else outcome.article.origin)
     return report
 
 
-def _enriched(
-    docs: Iterable[RawDoc | Reject], enricher: Enricher, conn: sqlite3.Connection, report: IngestReport
-) -> Iterator[EnrichedArticle | Reject]:
+def _not_yet_stored(
+    docs: Iterable[RawDoc | Reject], conn: sqlite3.Connection, report: IngestReport
+) -> Iterator[RawDoc | Reject]:
+    """Drop inputs whose id the store already holds before any costly stage: re-runs are cheap."""
     for doc in docs:
-        if isinstance(doc, Reject):
-            yield doc
+        if isinstance(doc, RawDoc) and doc.id and article_store.has_article_id(conn, doc.id):
+            report.duplicates.append(doc.id)
             continue
-        try:
-            prepared = enricher.prepare(doc)
-        except Exception as exc:
-            yield Reject(doc.origin, f"could not process: {type(exc).__name__}: {_one_line(str(exc))}")
-            continue
+        yield doc
+
+
+def enrich_one(enricher: Enricher, doc: RawDoc | Reject) -> EnrichedArticle | Reject:
+    """Every per-document stage for one input; never raises, so one bad input cannot stop a batch."""
+    if isinstance(doc, Reject):
+        return doc
+    try:
+        prepared = enricher.prepare(doc)
         if isinstance(prepared, Reject):
-            yield prepared
-            continue
-        taken_by = article_store.id_taken_by_other_content(conn, prepared)
-        if taken_by is not None:
-            yield Reject(
-                doc.origin,
-                f"id {prepared.id!r} is already used by a different article (from {taken_by}); give it another id",
-            )
-            continue
-        # Skip the costly stages for inputs the store already holds: re-runs after a crash are cheap.
-        existing = article_store.find_existing(conn, prepared)
-        if existing is not None:
-            report.duplicates.append(existing)
-            continue
-        try:
-            yield enricher.enrich(prepared)
-        except Exception as exc:
-            yield Reject(doc.origin, f"could not enrich: {type(exc).__name__}: {_one_line(str(exc))}")
+            return prepared
+        return enricher.enrich(prepared)
+    except Exception as exc:  # noqa: BLE001 - turned into a reject with its reason
+        return Reject(doc.origin, f"could not process: {type(exc).__name__}: {_one_line(str(exc))}")
+
+
+def _enriched(docs: Iterable[RawDoc | Reject], enricher: Enricher) -> Iterator[EnrichedArticle | Reject]:
+    """Enrich in this process for small batches; past ``parallel_after`` inputs, in a process pool."""
+    workers = enricher.settings.workers or min(os.cpu_count() or 1, 8)
+    iterator = iter(docs)
+    if workers <= 1:
+        for doc in iterator:
+            yield enrich_one(enricher, doc)
+        return
+    for doc in itertools.islice(iterator, enricher.settings.parallel_after):
+        yield enrich_one(enricher, doc)
+    yield from _enriched_in_pool(iterator, enricher.settings, workers)
+
+
+_worker_enricher: Enricher | None = None
+
+
+def _start_worker(settings: Settings) -> None:
+    global _worker_enricher
+    _worker_enricher = Enricher(settings)
+
+
+def _enrich_in_worker(doc: RawDoc | Reject) -> EnrichedArticle | Reject:
+    assert _worker_enricher is not None
+    return enrich_one(_worker_enricher, doc)
+
+
+def _enriched_in_pool(
+    docs: Iterator[RawDoc | Reject], settings: Settings, workers: int
+) -> Iterator[EnrichedArticle | Reject]:
+    # A bounded window of pending work keeps memory flat on endless inputs, and taking results in
+    # submission order keeps the store deterministic.
+    window = workers * 4
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(settings,)) as pool:
+        pending: deque[Future[EnrichedArticle | Reject]] = deque()
+        for doc in docs:
+            pending.append(pool.submit(_enrich_in_worker, doc))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -198,4 +246,4 @@ def _one_line(text: str, limit: int = 300) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-__all__ = ["DateMention", "Enricher", "IngestReport", "Writer", "run"]
+__all__ = ["DateMention", "Enricher", "IngestReport", "Writer", "enrich_one", "run"]

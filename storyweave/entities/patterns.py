@@ -1,0 +1,293 @@
+"""Word lists for the rule-based name recognisers in ``storyweave.entities.ner``.
+
+The lists are deliberately short and hand-written: they only have to stop the commonest false
+names (sentence-initial function words, months, weekdays) and to type the runs a title or a head
+word makes obvious.  Places are mostly left to the gazetteer; these rules aim at people and
+organisations, which no gazetteer lists.
+"""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _phrases(text: str) -> frozenset[str]:
+    """Multi-word entries separated by ``|``."""
+    return frozenset(p.strip() for p in text.split("|") if p.strip())
+
+
+# --- Latin and Cyrillic scripts -------------------------------------------------------------------
+
+# Lower-case words that never start (or make up) a name even when capitalised at a sentence start.
+STOP_WORDS: dict[str, frozenset[str]] = {
+    "en": _words(
+        """a an the this that these those there here it its he she they we i you his her their our my your
+        in on at by for from to of with without about after before during since until as and or but if
+        when while where what who whom which why how not no yes all some any each every many more most
+        other such only also even still yet just so then than too very now today yesterday tomorrow
+        tonight last next new old first second third one two three four five six seven eight nine ten
+        is are was were be been being has have had do does did will would can could should may might must
+        according under over between against among through into onto per via mr mrs ms dr
+        monday tuesday wednesday thursday friday saturday sunday january february march april may june
+        july august september october november december photo read more video live update breaking
+        however meanwhile although though because despite"""
+    ),
+    "fr": _words(
+        """le la les l un une des du de d au aux ce cet cette ces il elle ils elles on nous vous je tu
+        son sa ses leur leurs notre nos votre vos mon ma mes en dans sur sous par pour avec sans chez vers
+        entre selon depuis pendant avant après et ou mais donc or ni car si quand lorsque comme que qui
+        quoi dont où pas plus moins très aussi encore déjà tout tous toute toutes chaque plusieurs
+        lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin juillet
+        août septembre octobre novembre décembre hier aujourd demain photo lire aussi cependant enfin
+        ainsi alors puis là ici voici voilà concernant nous"""
+    ),
+    "de": _words(
+        """der die das den dem des ein eine einer einem einen eines kein keine keiner keinem keinen dieser
+        diese dieses diesem diesen jener jene jenes er sie es wir ihr ich du man sein seine ihre unser
+        euer mein in im an am auf aus bei mit nach seit von vom zu zum zur für über unter vor hinter neben
+        zwischen durch gegen ohne um und oder aber doch denn sondern wenn als wie weil dass ob auch noch
+        schon nur nicht kein sehr mehr hier dort da dann jetzt heute gestern morgen so wer was wo wann
+        warum alle viele montag dienstag mittwoch donnerstag freitag samstag sonntag januar februar märz
+        april mai juni juli august september oktober november dezember foto bild lesen sie laut trotz
+        während wegen bis nun damit dabei dazu deshalb außerdem"""
+    ),
+    "es": _words(
+        """el la los las lo un una unos unas al del de en con sin por para sobre entre desde hasta hacia
+        según tras ante bajo y e o u ni pero sino que quien quienes cual cuales cuando donde como si no
+        este esta estos estas ese esa esos esas aquel aquella su sus mi mis tu tus nuestro nuestra él ella
+        ellos ellas yo nosotros usted ustedes se le les también ya aún muy más menos todo todos toda todas
+        cada otro otra otros hoy ayer mañana lunes martes miércoles jueves viernes sábado domingo enero
+        febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre
+        foto lea además sin embargo asimismo así entonces luego durante mientras aunque porque"""
+    ),
+    "pt": _words(
+        """o a os as um uma uns umas ao aos do da dos das de em no na nos nas com sem por pelo pela para
+        sobre entre desde até e ou mas que quem qual quando onde como se não este esta esse essa seu sua
+        ele ela eles elas também já muito mais menos todo todos cada outro hoje ontem amanhã foto"""
+    ),
+    "it": _words(
+        """il lo la i gli le un uno una del della dei degli delle di da in con su per tra fra e o ma che chi
+        quale quando dove come se non questo questa quello quella suo sua loro anche già molto più meno
+        tutto tutti ogni altro oggi ieri domani foto"""
+    ),
+    "nl": _words(
+        """de het een van in op aan met voor bij uit naar over door tegen tot en of maar dat die dit deze
+        wie wat waar wanneer hoe als niet ook al nog zeer meer hij zij wij ik u zijn haar hun vandaag
+        gisteren morgen foto"""
+    ),
+    "tr": _words(
+        """bu şu o bir ve ile veya ya da de ki için gibi kadar göre sonra önce ancak fakat ama çünkü eğer
+        her hiç çok daha en bazı tüm bütün ben sen biz siz onlar bunu şunu onu bunun onun bunlar bunlarla
+        bugün dün yarın geçen gelecek ayrıca ise yani hem ne nasıl neden nerede kim hangi diğer yeni son ilk
+        ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık pazartesi salı
+        çarşamba perşembe cuma cumartesi pazar fotoğraf foto haber ayrıntılar öte yandan"""
+    ),
+    "vi": _words(
+        """và của là có được cho với trong tại theo từ đến về như khi đã đang sẽ các những một này đó
+        người không cũng nhưng hoặc nếu vì để trên dưới sau trước ngày tháng năm hôm nay qua tới rằng
+        thì mà ra vào lại rất nhiều đây ảnh chiều sáng tối trưa tuần cùng bên phía nhằm đồng thời"""
+    ),
+    "ru": _words(
+        """в во на с со к ко по о об от до из за для без при про через над под между и или но а что как
+        это этот эта эти тот та те он она они мы вы я его её их не ни также уже еще ещё очень все всё
+        сегодня вчера завтра понедельник вторник среда среду четверг пятница пятницу суббота субботу
+        воскресенье января февраля марта апреля мая июня июля августа сентября октября ноября декабря
+        фото по словам кроме однако при этом"""
+    ),
+    "uk": _words(
+        """в у на з зі до від для без при про через над під між і й та або але що як це цей ця ці той та ті
+        він вона вони ми ви я його її їх не ні також вже ще дуже всі сьогодні вчора завтра фото"""
+    ),
+    "pl": _words(
+        """w we na z ze do od dla bez przy o przez nad pod między i oraz lub ale że jak to ten ta te on ona
+        oni my wy ja jego jej ich nie też już jeszcze bardzo wszyscy dziś wczoraj jutro zdjęcie"""
+    ),
+}
+
+# Words that join name parts inside a run: "Ciudad de México", "Ludwig van Beethoven", "Bank of America".
+PARTICLES = _words(
+    "de del della di da dos das do du des la le van von der den ten ter zu bin ibn ben bint al el of y for für"
+)
+
+# Titles before a person's name (lower-case; phrases allowed).  Shared across Latin-script languages
+# because they rarely collide, and articles quote foreign titles.
+PERSON_TITLES = _phrases(
+    """president|vice president|prime minister|minister|foreign minister|defence minister|defense minister|
+    chancellor|secretary|secretary general|secretary-general|general secretary|mr|mr.|mrs|mrs.|ms|ms.|dr|dr.|
+    prof|prof.|senator|sen.|governor|gov.|rep.|spokesman|spokeswoman|spokesperson|king|queen|prince|princess|
+    pope|ceo|chairman|chairwoman|mayor|judge|ambassador|leader|sheikh|emir|archbishop|coach|striker|
+    presidente|presidenta|vicepresidente|ministro|ministra|canciller|señor|señora|sr.|sra.|doña|alcalde|
+    alcaldesa|gobernador|gobernadora|portavoz|secretario|secretaria|diputado|diputada|senador|senadora|
+    rey|reina|papa|juez|jueza|mandatario|mandataria|líder|
+    président|présidente|ministre|premier ministre|chancelier|chancelière|m.|mme|porte-parole|
+    secrétaire général|roi|reine|maire|
+    präsident|präsidentin|kanzler|kanzlerin|bundeskanzler|bundeskanzlerin|herr|frau|
+    senhor|senhora|signor|signora|premier|
+    cumhurbaşkanı|başbakan|bakan|bay|bayan|sayın|milletvekili|başkan|lider|
+    ông|bà|chủ tịch|chủ tịch nước|tổng bí thư|thủ tướng|bộ trưởng|thứ trưởng|tổng thống|đại sứ|
+    người phát ngôn|phó chủ tịch|phó thủ tướng|tổng thư ký|
+    президент|премьер-министр|министр|глава|господин|госпожа|пресс-секретарь|канцлер|председатель|
+    генсек|генеральный секретарь|спикер|мэр|губернатор|прем'єр-міністр|міністр|пан|пані|речник"""
+)
+
+# Word endings that make a token a title ("Außenministerin", "Dışişleri Bakanı", "Parteichef").
+PERSON_TITLE_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "de": (
+        "minister",
+        "ministerin",
+        "ministers",
+        "präsident",
+        "präsidentin",
+        "präsidenten",
+        "kanzler",
+        "kanzlerin",
+        "kanzlers",
+        "sprecher",
+        "sprecherin",
+        "chef",
+        "chefin",
+        "chefs",
+        "vorsitzende",
+        "vorsitzender",
+        "vorsitzenden",
+        "trainer",
+        "bürgermeister",
+    ),
+    "tr": ("bakanı", "başkanı", "sözcüsü", "sekreteri", "lideri", "başbakanı", "valisi", "temsilcisi"),
+}
+
+# Words that make a capitalised run an organisation wherever they sit in it.
+ORG_HEADS = _words(
+    """ministry party bank university council company corporation corp inc ltd llc group agency union
+    association committee commission court army organization organisation foundation institute
+    federation league parliament congress senate police department office airlines fc club times news
+    ministerio partido banco universidad consejo empresa agencia unión asociación comité comisión corte
+    tribunal ejército organización fundación instituto federación congreso senado policía gobierno
+    secretaría cámara fiscalía sa
+    ministère parti banque université conseil commission entreprise agence société armée assemblée
+    ministério universidade ministero partito banca università
+    partei bank universität verband gmbh ag gericht kommission bundestag bundesrat polizei regierung
+    stiftung konzern
+    partisi bankası üniversitesi meclisi derneği vakfı örgütü birliği mahkemesi kurulu komisyonu ajansı
+    belediyesi holding a.ş. bakanlığı
+    министерство партия банк университет совет компания агентство союз комитет комиссия суд армия
+    организация фонд институт федерация парламент дума госдума полиция правительство кремль
+    міністерство партія"""
+)
+
+# Token endings that make a token an organisation head (German and Turkish compounds).
+ORG_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "de": (
+        "ministerium",
+        "partei",
+        "gericht",
+        "verband",
+        "bank",
+        "universität",
+        "kommission",
+        "behörde",
+        "konzern",
+        "gesellschaft",
+    ),
+    "tr": ("bakanlığı", "partisi", "bankası", "üniversitesi", "meclisi", "örgütü", "birliği", "mahkemesi"),
+}
+
+# Vietnamese capitalises only the first syllable of an organisation: "Bộ Ngoại giao", "Đảng Cộng sản".
+VI_ORG_HEADS = _phrases(
+    "bộ|đảng|ngân hàng|công ty|tập đoàn|quốc hội|chính phủ|ủy ban|uỷ ban|trường|viện|hãng|đài|báo|hội đồng|tổng cục"
+)
+
+# First words of a place name ("Ciudad de México", "New York", "San Francisco").
+PLACE_HEADS = _words(
+    """city ciudad cité ville stadt şehir provincia province estado state región region república republic
+    san santa são saint st. nueva new puerto port lake lago mount monte isla island islas islands"""
+)
+
+# Vietnamese place words that precede a proper name: "thành phố Hồ Chí Minh", "tỉnh Quảng Nam".
+VI_PLACE_TRIGGERS = _phrases("thành phố|tp.|tỉnh|huyện|quận|thủ đô|xã")
+
+# Countries Vietnamese puts between a title and a name: "Tổng thống Nga Vladimir Putin".
+VI_COUNTRIES = _phrases(
+    """nga|mỹ|hoa kỳ|trung quốc|pháp|đức|anh|nhật bản|hàn quốc|ấn độ|việt nam|lào|campuchia|thái lan|
+    ukraine|israel|iran|triều tiên|indonesia|singapore|malaysia|philippines|úc|canada|brazil|cuba"""
+)
+
+# Conjunctions allowed inside an organisation's name: "Adalet ve Kalkınma Partisi".
+ORG_CONJUNCTIONS = _words("and und et e y ve và i и")
+
+# Common Vietnamese family names: a run starting with one is a person.
+VI_SURNAMES = _words(
+    """nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý tô đinh trương lương vương
+    mai trịnh đoàn lâm tạ cao"""
+)
+
+# --- Arabic ---------------------------------------------------------------------------------------
+
+# Titles (with the article where Arabic writes one) that precede a person's name.
+AR_PERSON_TITLES = _phrases(
+    """الرئيس|الرئيسة|رئيس الوزراء|رئيسة الوزراء|رئيس الحكومة|رئيس الجمهورية|رئيس الاتحاد الروسي|
+    الأمين العام|الامين العام|وزير الخارجية|وزيرة الخارجية|وزير الدفاع|وزير الداخلية|وزير المالية|
+    وزير|وزيرة|السيد|السيدة|الملك|الملكة|الأمير|الاميرة|الأميرة|الأمير|الشيخ|المستشار|المستشارة|
+    المتحدث باسم|المتحدثة باسم|المتحدث الرسمي باسم|الناطق باسم|المتحدث|الناطق|النائب|السفير|السفيرة|
+    الجنرال|اللواء|العقيد|الدكتور|الدكتورة|البابا|الزعيم|القائد|المرشد|نائب الرئيس|رئيس البرلمان|
+    رئيس مجلس النواب|رئيس الوزراء الإسرائيلي|المدرب|اللاعب|الكاتب|الصحفي|الفنان|المطرب|الممثل"""
+)
+
+# Organisation heads: the head plus the words after it make the name ("وزارة الخارجية").
+AR_ORG_HEADS = _words(
+    "وزارة حزب شركة منظمة جامعة بنك مصرف مجلس حركة جيش وكالة صحيفة قناة اتحاد هيئة مؤسسة جمعية محكمة لجنة"
+)
+
+# Fixed organisation names worth knowing without a gazetteer.
+AR_FIXED_ORGS = _phrases(
+    """الأمم المتحدة|الامم المتحدة|الاتحاد الأوروبي|حلف الناتو|حلف شمال الأطلسي|الناتو|الكرملين|
+    البيت الأبيض|مجلس الأمن|صندوق النقد الدولي|البنك الدولي|جامعة الدول العربية|منظمة الصحة العالمية"""
+)
+
+# Heads of a place name ("مدينة حلب"): only these produce places, never a bare preposition.
+AR_PLACE_HEADS = _words("مدينة محافظة ولاية إقليم جزيرة العاصمة عاصمة بلدة قرية")
+
+# Words that are never part of a name after a title: prepositions, conjunctions, pronouns, common
+# verbs and nouns of news prose.  Checked with and without a clitic (و ف ب ل ك) in front.
+AR_STOP_WORDS = _words(
+    """في من إلى الى على عن مع أن إن ان أنه إنه لأن حتى منذ عند بعد قبل خلال حول ضد بين دون غير لدى لكن
+    أو او ثم بل قد لقد لم لن لا ما ماذا هل كما كيف أين متى التي الذي الذين اللذين هذا هذه ذلك تلك هناك هنا
+    هو هي هم نحن أنا كل بعض أي أمام وراء فوق تحت عبر نحو يوم أمس اليوم غدا غداً الآن أيضا أيضاً جدا
+    قال قالت يقول أكد أكدت يؤكد أعرب أعربت دعا دعت يدعو شكر أجرى أجرت يجري أرسل أرسلت يهنئ هنأ يقدم قدم
+    وقع أعلن أعلنت صرح ذكر ذكرت أضاف أضافت أشار أشارت التقى استقبل بحث ناقش وافق قبل رفض اتفق اتفقا
+    أجاب أجابت زار يزور سيزور كان كانت يكون تكون ليس سيتم تم يتم عليه عليها فيه فيها منه منها له لها
+    رسالة مكالمة هاتفية زيارة دعوة وسائل إعلام الصحفي المؤتمر كلمة بيان تصريحات تصريح مقابلة وقت
+    احترام سرور بكل خبر نبأ بشأن حوالي نحو مساء صباح ظهر رسمية رسميا رسمياً"""
+)
+
+# Nationality and similar adjectives that may sit between a title and a name ("الرئيس الروسي بوتين").
+AR_TITLE_MODIFIERS = _words(
+    """الروسي الروسية الأمريكي الأمريكية الامريكي الفرنسي الفرنسية الصيني الصينية الفيتنامي الفيتنامية
+    الأوكراني الأوكرانية التركي التركية الإيراني الإيرانية الإسرائيلي الإسرائيلية الفلسطيني الفلسطينية
+    المصري المصرية السوري السورية العراقي العراقية السعودي السعودية الألماني الألمانية البريطاني
+    البريطانية الإماراتي القطري الأردني اللبناني الجزائري المغربي التونسي الليبي اليمني السوداني
+    الكوري الياباني الهندي الباكستاني الإيطالي الإسباني الأوروبي المؤقت المؤقتة السابق السابقة الأسبق
+    الحالي الحالية المنتخب المنتخبة بالوكالة الجديد الجديدة العام العامة الأول الأولى الرسمي الرسمية
+    الاتحاد الوزراء الحكومة الجمهورية الخارجية الدفاع الداخلية المالية البرلمان الدولة الحزب"""
+)
+
+# --- Chinese --------------------------------------------------------------------------------------
+
+ZH_PERSON_TITLES = _phrases(
+    """总统|副总统|主席|国家主席|总理|副总理|总书记|外长|外交部长|国防部长|部长|发言人|首相|国务卿|秘书长|
+    大使|国王|女王|王储|议长|市长|州长|省长|教练|主教|将军|总裁|董事长|领导人|书记"""
+)
+# Text that ends a name after a title: verbs and particles of news prose.
+ZH_NAME_ENDERS = _phrases(
+    """表示|说|称|指出|强调|宣布|认为|介绍|回答|通电话|通话|会见|会谈|举行|访问|出席|发表|致电|致函|签署|
+    在|与|和|同|及|对|向|的|于|将|已|也|是|就|会|被|把|从|为|等|曾|并|则|今天|昨天|日前|近日|当天"""
+)
+ZH_FIXED_ORGS = _phrases(
+    """外交部|国防部|商务部|财政部|国务院|联合国|安理会|北约|欧盟|克里姆林宫|白宫|世界卫生组织|世界银行|
+    国际货币基金组织|中国共产党|越南共产党|共产党|全国人大|人民银行|新华社|欧洲联盟"""
+)
+ZH_COUNTRIES_GUO = _words("中国 美国 英国 法国 德国 韩国 泰国 俄国 印度 日本 越南 俄罗斯 乌克兰 朝鲜")
+ZH_PLACE_SUFFIXES = "市省州县"
+ZH_BOUNDARY_CHARS = "在于到从向和与及的了，。、；：！？“”‘’（）《》「」 \n"

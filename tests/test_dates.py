@@ -1,0 +1,116 @@
+"""Date finding and normalisation against the publication date.
+
+Unless a test says otherwise, articles are published on Friday 29 March 2024 (the day after the
+28 March press briefing the seeds report), so "Ce jeudi" is Thursday 28 March 2024.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storyweave.dates import find_dates, parse_publication
+from storyweave.models import Article, DateMention
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+ARABIC_SEED = EXAMPLES / "000_f35a44fb5feb97ee.txt"
+FRENCH_SEED = EXAMPLES / "004_c0189183aaa892e8.txt"
+
+
+PUBLISHED = "2024-03-29T10:00:00+07:00"
+
+
+def _events(text: str, lang: str, published: str | None = PUBLISHED) -> list[DateMention]:
+    article = Article(id="d", title="", text=text, origin="test", lang=lang, publish_date=published)
+    return [d for d in find_dates(article) if d.kind == "event"]
+
+
+def _dates(text: str, lang: str, published: str | None = PUBLISHED) -> list[str]:
+    return [d.date for d in _events(text, lang, published)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("fr", "Ce jeudi après-midi, à Hanoi, il a parlé.", "2024-03-28"),
+        ("fr", "Il l'avait dit jeudi dernier.", "2024-03-28"),
+        ("fr", "Il est arrivé hier soir.", "2024-03-28"),
+        ("fr", "Le sommet a eu lieu le 26 mars.", "2024-03-26"),
+        ("fr", "Le sommet a eu lieu le 26 mars 2024.", "2024-03-26"),
+        ("fr", "La réunion du 5 janvier a été reportée.", "2024-01-05"),
+        ("fr", "Il était venu le 20 décembre.", "2023-12-20"),
+        ("en", "He said so yesterday.", "2024-03-28"),
+        ("en", "They met last Tuesday.", "2024-03-26"),
+        ("en", "They met on March 26.", "2024-03-26"),
+        ("en", "They met on March 26, 2024.", "2024-03-26"),
+        ("en", "The report appeared in March 2023.", "2023-03"),
+        ("en", "It was filed on 03/26/2024.", "2024-03-26"),
+        ("ar", "في يوم 26 مارس، أجرى الأمين العام مكالمة.", "2024-03-26"),
+        ("ar", "وقال أمس إن الزيارة ستتم.", "2024-03-28"),
+        ("ar", "وقع الهجوم في ٢٢ مارس ٢٠٢٤.", "2024-03-22"),
+        ("ar", "اجتمعا يوم الخميس الماضي.", "2024-03-28"),
+        ("ru", "Об этом стало известно вчера.", "2024-03-28"),
+        ("ru", "Переговоры прошли в среду.", "2024-03-27"),
+        ("ru", "Теракт произошёл 22 марта 2024 года.", "2024-03-22"),
+        ("de", "Das Treffen fand am 26.03.2024 statt.", "2024-03-26"),
+        ("de", "Er sagte am Dienstag, es gehe voran.", "2024-03-26"),
+        ("de", "Der Vertrag wurde am 26. März 2024 unterzeichnet.", "2024-03-26"),
+        ("zh", "2024年3月26日，两国领导人通电话。", "2024-03-26"),
+        ("zh", "双方上周三举行会谈。", "2024-03-20"),
+        ("vi", "Chiều ngày 26/3, hai nhà lãnh đạo điện đàm.", "2024-03-26"),
+        ("vi", "Hai bên gặp nhau thứ Năm tuần trước.", "2024-03-21"),
+        ("tr", "Görüşme 26 Mart'ta yapıldı.", "2024-03-26"),
+        ("tr", "Salı günü açıklama yapıldı.", "2024-03-26"),
+        ("es", "La reunión fue el 26 de marzo.", "2024-03-26"),
+        ("es", "La reunión fue el martes pasado.", "2024-03-26"),
+        ("es", "Lo anunció hace 3 días.", "2024-03-26"),
+    ],
+)
+def test_expressions(lang: str, text: str, expected: str) -> None:
+    assert _dates(text, lang) == [expected]
+
+
+def test_mention_keeps_expression_and_sentence() -> None:
+    [mention] = _events("Le bilan est lourd. Le sommet a eu lieu le 26 mars 2024 à Hanoi. Rien d'autre.", "fr")
+    assert mention.expression == "26 mars 2024"
+    assert mention.sentence == "Le sommet a eu lieu le 26 mars 2024 à Hanoi."
+    assert mention.kind == "event"
+
+
+def test_publication_date_comes_first() -> None:
+    article = Article(id="d", title="", text="Rien.", origin="t", publish_date="2024-03-29T10:00:00Z")
+    assert find_dates(article) == [DateMention("2024-03-29", "publish_date", "", kind="publication")]
+
+
+def test_counts_and_scores_are_not_dates() -> None:
+    text = "L'attaque a fait 22 morts et 145 blessés. Le score était de 3-1. Il y avait 2024 participants."
+    assert _dates(text, "fr") == []
+    assert _dates("The attack killed 22 people; 140 were wounded on 3 sites.", "en") == []
+
+
+def test_without_publication_date_only_absolute_dates_survive() -> None:
+    text = "Hier, le 26 mars, puis le 22 mars 2024. Ce jeudi aussi."
+    assert _dates(text, "fr", published=None) == ["2024-03-22"]
+
+
+def test_impossible_dates_are_dropped() -> None:
+    assert _dates("Le 31 février 2024 et le 32.13.2024.", "fr") == []
+
+
+def test_unreadable_publication_date_is_ignored() -> None:
+    assert parse_publication("not a date") is None
+    assert parse_publication("2024-03-29") is not None
+    assert _dates("Il est venu hier.", "fr", published="someday") == []
+
+
+def test_arabic_seed_dates() -> None:
+    text = ARABIC_SEED.read_text(encoding="utf-8")
+    found = {d.date for d in _events(text, "ar")}
+    assert {"2024-03-28", "2024-03-26", "2024-03-22", "2024-03-23"} <= found
+    assert all(d <= "2024-03-29" for d in found)
+
+
+def test_french_seed_ce_jeudi() -> None:
+    [mention] = _events(FRENCH_SEED.read_text(encoding="utf-8"), "fr")
+    assert (mention.date, mention.expression) == ("2024-03-28", "Ce jeudi")

@@ -1,0 +1,181 @@
+"""Mention extraction: models for en/fr/ru, rules for every other language, on texts written here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storyweave.entities.ner import MentionExtractor
+from storyweave.errors import ConfigError
+from storyweave.models import Article, Mention, article_body
+from storyweave.settings import Settings
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+ARABIC_SEED = EXAMPLES / "000_f35a44fb5feb97ee.txt"
+FRENCH_SEED = EXAMPLES / "004_c0189183aaa892e8.txt"
+
+
+@pytest.fixture(scope="module")
+def extractor() -> MentionExtractor:
+    return MentionExtractor(Settings())
+
+
+def _extract(extractor: MentionExtractor, lang: str, text: str, title: str = "") -> list[Mention]:
+    return extractor.extract(Article(id="t", title=title, text=text, origin="test", lang=lang))
+
+
+def _by_type(mentions: list[Mention]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for m in mentions:
+        out.setdefault(m.type, set()).add(m.surface)
+    return out
+
+
+def _check_invariants(article_text: str, mentions: list[Mention], title: str = "") -> None:
+    body = article_body(Article(id="t", title=title, text=article_text, origin="test"))
+    previous_end = -1
+    for m in mentions:
+        assert body[m.start : m.end] == m.surface
+        assert m.start >= previous_end, "mentions overlap or are out of order"
+        assert m.surface == m.surface.strip(" .,;:!?»«\"'()،")
+        previous_end = m.end
+
+
+CASES = {
+    "en": (
+        "Russian President Vladimir Putin spoke with Joe Biden in Geneva. The Kremlin and NATO said nothing.",
+        {"person": {"Vladimir Putin", "Joe Biden"}, "place": {"Geneva"}, "organisation": {"NATO"}},
+    ),
+    "fr": (
+        "Le président Emmanuel Macron s'est rendu à Marseille avec Gabriel Attal. L'ONU a salué cette visite.",
+        {"person": {"Emmanuel Macron", "Gabriel Attal"}, "place": {"Marseille"}, "organisation": {"ONU"}},
+    ),
+    "ru": (
+        "Президент России Владимир Путин провёл переговоры в Москве. Об этом сообщил пресс-секретарь Дмитрий Песков. "
+        "Компания Газпром не комментирует.",
+        {"person": {"Владимир Путин", "Дмитрий Песков"}, "place": {"Москве"}, "organisation": {"Газпром"}},
+    ),
+    "de": (
+        "Bundeskanzler Olaf Scholz hat am Montag mit dem Präsidenten Emmanuel Macron telefoniert. "
+        "Die Deutsche Bank und die SPD begrüßten das Gespräch.",
+        {"person": {"Olaf Scholz", "Emmanuel Macron"}, "organisation": {"Deutsche Bank", "SPD"}},
+    ),
+    "es": (
+        "El presidente Pedro Sánchez viajó a Ciudad de México el lunes. Según el Ministerio de Defensa, la reunión "
+        "fue positiva.",
+        {"person": {"Pedro Sánchez"}, "place": {"Ciudad de México"}, "organisation": {"Ministerio de Defensa"}},
+    ),
+    "tr": (
+        "Cumhurbaşkanı Recep Tayyip Erdoğan, Dışişleri Bakanı Hakan Fidan ile görüştü. Adalet ve Kalkınma Partisi "
+        "toplandı. Erdoğan'ın açıklaması geldi.",
+        {"person": {"Recep Tayyip Erdoğan", "Hakan Fidan", "Erdoğan"}, "organisation": {"Adalet ve Kalkınma Partisi"}},
+    ),
+    "vi": (
+        "Chiều 28/3, Tổng Bí thư Nguyễn Phú Trọng đã điện đàm với Tổng thống Nga Vladimir Putin. "
+        "Bộ Ngoại giao Việt Nam cho biết ông Putin sẽ thăm Hà Nội.",
+        {
+            "person": {"Nguyễn Phú Trọng", "Vladimir Putin", "Putin"},
+            "place": {"Nga"},
+            "organisation": {"Bộ Ngoại giao Việt Nam"},
+        },
+    ),
+    "zh": (
+        "3月26日，越共中央总书记阮富仲同俄罗斯总统普京通电话。外交部发言人汪文斌表示，双方将在河内市举行会谈。",
+        {"person": {"阮富仲", "普京", "汪文斌"}, "place": {"俄罗斯", "河内市"}, "organisation": {"外交部"}},
+    ),
+    "ar": (
+        "وقال وزير الخارجية سيرغي لافروف إن روسيا مستعدة. وأعلنت شركة آبل عن منتج جديد في مدينة دبي. "
+        "وأصدرت لوزارة الخارجية بيانا.",
+        {"person": {"سيرغي لافروف"}, "place": {"دبي"}, "organisation": {"شركة آبل", "وزارة الخارجية"}},
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(CASES))
+def test_each_language_finds_people_places_organisations(extractor: MentionExtractor, lang: str) -> None:
+    text, expected = CASES[lang]
+    mentions = _extract(extractor, lang, text)
+    _check_invariants(text, mentions)
+    found = _by_type(mentions)
+    for kind, names in expected.items():
+        missing = names - found.get(kind, set())
+        assert not missing, f"{lang}: {kind} {missing} not found in {found}"
+    assert all(m.lang == lang for m in mentions)
+
+
+def test_arabic_prepositions_and_bare_first_names_are_never_places(extractor: MentionExtractor) -> None:
+    text = "التقى محمد في أمام المبنى مع أحمد، ثم ذهب علي إلى السوق في الصباح. وجلس خالد أمام البيت."
+    mentions = _extract(extractor, "ar", text)
+    assert not [m for m in mentions if m.type == "place"], mentions
+    surfaces = {m.surface for m in mentions}
+    assert not surfaces & {"في", "أمام", "إلى", "محمد", "أحمد", "علي", "خالد"}
+
+
+def test_arabic_name_stops_before_a_preposition_or_clitic_word(extractor: MentionExtractor) -> None:
+    text = "زيارة الرئيس الروسي فلاديمير بوتين لفيتنام. ودعا الرئيس بوتين للقيام بزيارة إلى فيتنام."
+    surfaces = [m.surface for m in _extract(extractor, "ar", text) if m.type == "person"]
+    assert surfaces == ["فلاديمير بوتين", "بوتين"]
+
+
+def test_sentence_initial_common_words_are_not_names(extractor: MentionExtractor) -> None:
+    text = "Según fuentes oficiales, la reunión terminó. Además, nadie habló. Durante la tarde llovió."
+    assert _extract(extractor, "es", text) == []
+    text = "Bu açıklama dün yapıldı. Ancak kimse konuşmadı."
+    assert _extract(extractor, "tr", text) == []
+
+
+def test_german_common_nouns_are_not_names(extractor: MentionExtractor) -> None:
+    text = (
+        "Die Regierung hat am Montag neue Regeln beschlossen. Der Minister sprach von einer guten Lösung für Familien."
+    )
+    assert [m for m in _extract(extractor, "de", text) if m.type == "person"] == []
+
+
+def test_arabic_seed_finds_the_people(extractor: MentionExtractor) -> None:
+    text = ARABIC_SEED.read_text(encoding="utf-8")
+    mentions = _extract(extractor, "ar", text)
+    _check_invariants(text, mentions)
+    people = _by_type(mentions)["person"]
+    for name in ("بوتين", "بوتن", "فلاديمير بوتن", "نجوين فو ترونج", "دميتري بيسكوف", "نجوين دوك ثانج"):
+        assert name in people, f"{name} not in {people}"
+    assert "وزارة الخارجية" in _by_type(mentions)["organisation"]
+    assert not [m for m in mentions if m.type == "place" and m.surface in ("في", "أمام")]
+
+
+def test_french_seed(extractor: MentionExtractor) -> None:
+    text = FRENCH_SEED.read_text(encoding="utf-8")
+    mentions = _extract(extractor, "fr", text)
+    _check_invariants(text, mentions)
+    found = _by_type(mentions)
+    assert {"Vladimir Poutine", "Nguyên Phu Trong"} <= found["person"]
+    assert {"Hanoi", "Russie", "Vietnam"} <= found["place"]
+    assert "Vietnam pacifique" not in found["place"]
+
+
+def test_offsets_count_the_title(extractor: MentionExtractor) -> None:
+    title = "Visite de Vladimir Poutine"
+    text = "Emmanuel Macron a reçu Olaf Scholz à Paris."
+    mentions = _extract(extractor, "fr", text, title=title)
+    _check_invariants(text, mentions, title=title)
+    assert mentions[0].surface == "Vladimir Poutine" and mentions[0].start == title.index("Vladimir")
+
+
+def test_text_past_the_model_limit_goes_to_the_rules() -> None:
+    settings = Settings({"ner_max_chars": 60})
+    extractor = MentionExtractor(settings)
+    text = "Le président Emmanuel Macron est à Paris. " * 3 + "Plus tard, le président Olaf Scholz est arrivé."
+    mentions = _extract(extractor, "fr", text)
+    _check_invariants(text, mentions)
+    assert mentions[-1].surface == "Olaf Scholz" and mentions[-1].type == "person"
+
+
+def test_unknown_language_and_script_fall_back_to_rules(extractor: MentionExtractor) -> None:
+    mentions = _extract(extractor, "it", "Il presidente Sergio Mattarella ha incontrato il ministro a Roma.")
+    assert "Sergio Mattarella" in _by_type(mentions)["person"]
+    assert _extract(extractor, "ja", "東京で会議が開かれた。") == []
+
+
+def test_bad_model_language_is_a_config_error() -> None:
+    with pytest.raises(ConfigError):
+        MentionExtractor(Settings({"ner_models": ["en", "xx"]}))
