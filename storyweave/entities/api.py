@@ -1,16 +1,80 @@
-"""Tracker methods for this area (mixed into storyweave.Tracker); filled in by the area's owner."""
+"""Tracker methods for entities (mixed into storyweave.Tracker)."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Sequence
+from typing import Any
 
+from ..errors import NotFoundError
 from ..settings import Settings
+from ..store import entities as entity_store
+
+
+def resolve_names(
+    rows: Sequence[tuple[str, str, str]],
+    conn: sqlite3.Connection | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> list[tuple[str, str | None, str | None]]:
+    """(key, name, lang) rows → (key, entity_id, type); equal ids mean the same entity.
+
+    Works without a store (knowledge base plus clustering of the batch itself); with one, names
+    already seen in articles get the ids stored for them.
+    """
+    from .batch import resolve_batch
+    from .kb import get_kb
+
+    known = entity_store.all_aliases(conn) if conn is not None else []
+    return resolve_batch(rows, get_kb(), known, on_progress=on_progress)
 
 
 class EntityQueries:
     conn: sqlite3.Connection
     settings: Settings
 
-    def article_entities(self, article_id: str) -> dict[str, object]:
-        """``{"entities": [...], "mentions": [...]}`` for ``storyweave show``; owner fills this in."""
-        return {}
+    def entities(self, limit: int = 50, type: str | None = None, lang: str | None = None) -> list[dict[str, Any]]:
+        """Top entities by number of articles: {id, type, name, names, articles, mentions, langs}."""
+        return entity_store.list_entities(self.conn, limit=limit, type=type, lang=lang)
+
+    def entity(self, entity_id: str) -> dict[str, Any]:
+        """One entity with its surface forms in every language and the articles that mention it."""
+        found = entity_store.get_entity(self.conn, entity_id)
+        if found is None:
+            raise NotFoundError(f"no entity with id {entity_id!r}; list them with 'storyweave entities'")
+        found["article_count"] = found["articles"]
+        found["articles"] = found.pop("articles_list")
+        return found
+
+    def article_entities(self, article_id: str) -> dict[str, Any]:
+        """``{"entities": [...], "mentions": [...]}`` for ``storyweave show``."""
+        rows = entity_store.article_mentions(self.conn, article_id)
+        entities: dict[str, dict[str, Any]] = {}
+        mentions = []
+        for row in rows:
+            mentions.append(
+                {
+                    "surface": row["surface"],
+                    "start": row["start_pos"],
+                    "end": row["end_pos"],
+                    "type": row["type"],
+                    "entity_id": row["entity_id"],
+                }
+            )
+            if row["entity_id"] is None:
+                continue
+            entry = entities.setdefault(
+                row["entity_id"],
+                {
+                    "id": row["entity_id"],
+                    "type": row["entity_type"] or row["type"],
+                    "name": row["name"],
+                    "surfaces": [],
+                },
+            )
+            if row["surface"] not in entry["surfaces"]:
+                entry["surfaces"].append(row["surface"])
+        return {"entities": list(entities.values()), "mentions": mentions}
+
+    def resolve_names(self, rows: Sequence[tuple[str, str, str]]) -> list[tuple[str, str | None, str | None]]:
+        """Resolve bare names (key, name, lang) to entity ids; see ``storyweave resolve``."""
+        return resolve_names(rows, self.conn)

@@ -1,0 +1,126 @@
+"""Entity benchmarks: recognizer speed per language, and cross-script merge precision/recall.
+
+    python benchmarks/entities.py [--per-lang 40] [--skip-speed]
+
+(a) Speed: the full ``EntityRecognizer`` (models + gazetteer + resolution) over a sample of
+    ``../shared/eval/semeval-dev/articles.jsonl`` per language (skipped when absent).
+(b) Merge quality: ``benchmarks/data/entity_names.csv`` (group_id,name,lang,type: real entities
+    named in four or more languages/scripts, plus look-alike groups such as Niger/Nigeria) goes
+    through the same code path as ``storyweave resolve``; pairwise precision and recall over all
+    pairs of names, overall, per type and per script pair.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import resource
+import sys
+import time
+from collections import defaultdict
+from itertools import combinations
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from storyweave.entities.api import resolve_names  # noqa: E402
+from storyweave.entities.names import script_of  # noqa: E402
+
+NAMES = REPO / "benchmarks" / "data" / "entity_names.csv"
+EVAL = REPO.parent / "shared" / "eval" / "semeval-dev" / "articles.jsonl"
+
+
+def speed(per_lang: int) -> None:
+    from storyweave.entities import EntityRecognizer
+    from storyweave.models import Article
+    from storyweave.settings import Settings
+
+    if not EVAL.is_file():
+        print(f"speed: {EVAL} not present, skipped")
+        return
+    by_lang: dict[str, list[Article]] = defaultdict(list)
+    with EVAL.open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            lang = row.get("lang") or "und"
+            if len(by_lang[lang]) < per_lang:
+                by_lang[lang].append(
+                    Article(
+                        id=row["id"], title=row.get("title") or "", text=row.get("text") or "", origin="eval", lang=lang
+                    )
+                )
+    started = time.perf_counter()
+    recognizer = EntityRecognizer(Settings())
+    print(
+        f"speed: recognizer ready in {time.perf_counter() - started:.1f}s; sample of {per_lang} articles per language"
+    )
+    print(f"{'lang':5} {'articles':>8} {'articles/s':>10} {'mentions/s':>10} {'mentions/article':>16}")
+    for lang, articles in sorted(by_lang.items()):
+        recognizer.analyse(articles[0])  # load the language's model outside the timing
+        started = time.perf_counter()
+        mentions = sum(len(recognizer.analyse(a)[0]) for a in articles)
+        elapsed = time.perf_counter() - started
+        print(
+            f"{lang:5} {len(articles):8d} {len(articles) / elapsed:10.1f} {mentions / elapsed:10.1f} "
+            f"{mentions / len(articles):16.1f}"
+        )
+
+
+def merge_quality() -> None:
+    with NAMES.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    started = time.perf_counter()
+    results = resolve_names([(str(i), r["name"], r["lang"]) for i, r in enumerate(rows)])
+    elapsed = time.perf_counter() - started
+    ids = [entity_id for _, entity_id, _ in results]
+    groups = {r["group_id"] for r in rows}
+    print(f"\nmerge quality: {len(rows)} names of {len(groups)} entities, resolved in {elapsed:.1f}s")
+    print(f"  unresolved (empty id): {sum(1 for i in ids if not i)}")
+
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # tp, fp, fn
+
+    def add(key: str, same_truth: bool, same_pred: bool) -> None:
+        if same_truth and same_pred:
+            counts[key][0] += 1
+        elif same_pred:
+            counts[key][1] += 1
+        elif same_truth:
+            counts[key][2] += 1
+
+    for a, b in combinations(range(len(rows)), 2):
+        truth = rows[a]["group_id"] == rows[b]["group_id"]
+        pred = bool(ids[a]) and ids[a] == ids[b]
+        if not truth and not pred:
+            continue
+        scripts = "-".join(sorted((script_of(rows[a]["name"]), script_of(rows[b]["name"]))))
+        add("all", truth, pred)
+        add(f"type {rows[a]['type']}" if rows[a]["type"] == rows[b]["type"] else "type mixed", truth, pred)
+        add(f"scripts {scripts}", truth, pred)
+    print(f"  {'slice':28} {'precision':>9} {'recall':>7} {'pairs':>7}")
+    for key, (tp, fp, fn) in sorted(counts.items(), key=lambda item: (item[0] != "all", item[0])):
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        recall = tp / (tp + fn) if tp + fn else 1.0
+        print(f"  {key:28} {precision:9.3f} {recall:7.3f} {tp + fn:7d}")
+    split = defaultdict(set)
+    for row, entity_id in zip(rows, ids, strict=True):
+        split[row["group_id"]].add(entity_id)
+    broken = [g for g, found in split.items() if len(found) > 1]
+    print(f"  entities split over several ids: {len(broken)} of {len(split)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--per-lang", type=int, default=40, help="articles per language for the speed sample")
+    parser.add_argument("--skip-speed", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_speed:
+        speed(args.per_lang)
+    merge_quality()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak memory (whole process, models included): {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""Entities: mentions of people, places and organisations, each with one id across scripts."""
+
+from .recognizer import EntityRecognizer
+
+__all__ = ["EntityRecognizer"]

@@ -1,0 +1,113 @@
+"""Resolve a batch of bare names (``storyweave resolve``): equal ids mean the same entity.
+
+Each name is looked up in the knowledge base and among the store's surface forms; the rest are
+clustered across the whole batch with the same cross-script machinery the recognizer uses, so a
+name no knowledge base has ("Эмманюэль Макрон", "إيمانويل ماكرون", "Emmanuel Macron") still gets
+one id.  Chinese and Japanese renderings of foreign names share no letters with the original; for
+those, rigour's name-part symbols (Wikidata ids of given and family names) link a one-token name to
+the unique group whose family name carries the same symbol.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+
+from ..models import EntityType
+from .kb import KnowledgeBase
+from .lexicon import runtime_stopwords
+from .names import NameForm, is_cjk, name_form
+from .resolver import GroupIndex, KBResolver, group_id, group_names, guess_type
+
+Row = tuple[str, str, str]  # key, name, lang
+Result = tuple[str, str | None, str | None]  # key, entity_id, type
+
+
+def resolve_batch(
+    rows: Sequence[Row],
+    kb: KnowledgeBase,
+    known: Iterable[tuple[str, str, str]] = (),
+    on_progress: Callable[[int, int], None] | None = None,
+) -> list[Result]:
+    """``known`` holds (surface, entity_id, type) from the store."""
+    resolver = KBResolver(kb)
+    index = GroupIndex()
+    group_of_id: dict[str, int] = {}
+
+    def seed(form: NameForm, entity_id: str, kind: str) -> int:
+        target = index.add(form, group_of_id.get(entity_id), entity_id=entity_id, type=kind)
+        group_of_id[entity_id] = target
+        return target
+
+    for surface, entity_id, kind in known:
+        form = name_form(surface)
+        if form.tokens:
+            seed(form, entity_id, kind)
+
+    stop = runtime_stopwords()
+    forms = [name_form(name) for _, name, _ in rows]
+    # Function words alone ("the", "في") are not names at all: they stay unresolved.
+    forms = [f if any(t not in stop for t in f.tokens) else name_form("") for f in forms]
+    assignment = [-1] * len(rows)
+    pending: list[int] = []
+    for i, (_, name, _) in enumerate(rows):
+        if on_progress is not None and i % 500 == 0:
+            on_progress(i, len(rows))
+        if not forms[i].tokens:
+            continue
+        match = resolver.resolve(name)
+        if match is not None:
+            assignment[i] = seed(forms[i], match.entity_id, match.type)
+        else:
+            pending.append(i)
+    for i, target in zip(pending, group_names([forms[i] for i in pending], index), strict=True):
+        assignment[i] = target
+    _link_cjk_names(forms, assignment, index)
+
+    results: list[Result] = []
+    for (key, _, _), target in zip(rows, assignment, strict=True):
+        if target < 0:
+            results.append((key, None, None))
+            continue
+        group = index.groups[target]
+        group_type: EntityType = group.type or guess_type(group.canonical)
+        results.append((key, group_id(group), group_type))
+    if on_progress is not None:
+        on_progress(len(rows), len(rows))
+    return results
+
+
+def _link_cjk_names(forms: list[NameForm], assignment: list[int], index: GroupIndex) -> None:
+    """Attach a one-group CJK name (马克龙) to the one group whose family name shares its symbols."""
+    lonely = [
+        i
+        for i, form in enumerate(forms)
+        if is_cjk(form.text) and assignment[i] >= 0 and len(index.groups[assignment[i]].forms) == 1
+    ]
+    if not lonely:
+        return
+    from rigour.names import analyze_names
+    from rigour.names.tag import NameTypeTag
+
+    def symbols(text: str) -> set[str]:
+        found: set[str] = set()
+        for name in analyze_names(NameTypeTag.PER, [text], consolidate=False):
+            for span in name.spans:
+                if len(span.parts) == 1 and span.symbol.id.startswith("Q"):
+                    found.add(span.symbol.id)
+        return found
+
+    family: dict[str, set[int]] = defaultdict(set)
+    for g, group in enumerate(index.groups):
+        if len(group.canonical.tokens) >= 2 and not is_cjk(group.canonical.text):
+            for symbol in symbols(group.canonical.text.split()[-1]):
+                family[symbol].add(g)
+    for i in lonely:
+        owners: set[int] = set()
+        for symbol in symbols(forms[i].text):
+            owners |= family.get(symbol, set())
+        owners.discard(assignment[i])
+        if len(owners) == 1:
+            target = owners.pop()
+            index.groups[target].forms.append(forms[i])
+            assignment[i] = target

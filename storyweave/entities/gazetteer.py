@@ -1,0 +1,121 @@
+"""Find knowledge-base names in running text: the mention finder for languages without a model.
+
+Longest match over folded tokens, script-aware: Arabic tokens are tried without the article and
+joined prepositions (لفيتنام → فيتنام); Chinese and Japanese runs, which have no spaces, are
+scanned character by character; in scripts with letter case a match must start with a capital.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .kb import KnowledgeBase
+from .lexicon import runtime_stopwords
+from .names import arabic_clitic_variants, fold, fold_token, is_cjk
+
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_JOINERS = re.compile(r"^[\s\-‐‑'’]*$")  # what may separate the tokens of one name
+_ARABIC = re.compile("[\u0600-\u06ff]")
+
+
+@dataclass(frozen=True)
+class GazetteerHit:
+    start: int
+    end: int
+    entity_ids: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+    folded: str
+    variants: tuple[str, ...]
+
+
+def _tokenise(text: str) -> list[_Token]:
+    out = []
+    for match in _WORD.finditer(text):
+        raw = match.group()
+        folded = fold_token(raw)
+        variants: tuple[str, ...] = ()
+        if _ARABIC.match(folded):
+            variants = tuple(v for v in arabic_clitic_variants(fold(raw)) if v != folded)
+        out.append(_Token(match.start(), match.end(), raw, folded, variants))
+    return out
+
+
+def _capitalised(token: str) -> bool:
+    first = token[0]
+    return first.upper() == first.lower() or first.isupper()
+
+
+class Gazetteer:
+    def __init__(self, kb: KnowledgeBase, max_tokens: int = 6) -> None:
+        self.kb = kb
+        self.max_tokens = min(max_tokens, kb.max_tokens)
+        self.stop = runtime_stopwords()
+
+    def scan(self, text: str) -> list[GazetteerHit]:
+        tokens = _tokenise(text)
+        hits: list[GazetteerHit] = []
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            if is_cjk(token.text):
+                hits.extend(self._scan_cjk(token))
+                i += 1
+                continue
+            found = self._longest_at(text, tokens, i)
+            if found is None:
+                i += 1
+                continue
+            length, ids = found
+            hit = GazetteerHit(token.start, tokens[i + length - 1].end, frozenset(ids))
+            if not (length == 1 and self._looks_like_given_name(text, tokens, i, ids)):
+                hits.append(hit)
+            i += length
+        return hits
+
+    def _longest_at(self, text: str, tokens: list[_Token], i: int) -> tuple[int, set[str]] | None:
+        first = tokens[i]
+        if not _capitalised(first.text) or first.folded in self.stop:
+            return None
+        for length in range(min(self.max_tokens, len(tokens) - i), 0, -1):
+            last = tokens[i + length - 1]
+            if length > 1 and not _JOINERS.match(text[tokens[i + length - 2].end : last.start]):
+                continue
+            rest = [t.folded for t in tokens[i + 1 : i + length]]
+            for head in (first.folded, *first.variants):
+                ids = self.kb.lookup(" ".join([head, *rest]))
+                if ids:
+                    return length, set(ids)
+        return None
+
+    def _looks_like_given_name(self, text: str, tokens: list[_Token], i: int, ids: set[str]) -> bool:
+        """ "Vladimir Poutine", "فلاديمير بوتن": a city's name followed by another name is a person's."""
+        entities = [self.kb.entities[e] for e in ids]
+        if any(e.priority >= 10**10 or e.type != "place" for e in entities) or i + 1 >= len(tokens):
+            return False
+        nxt = tokens[i + 1]
+        if not re.fullmatch(r"\s+", text[tokens[i].end : nxt.start]) or nxt.folded in self.stop:
+            return False
+        if nxt.text[0].upper() != nxt.text[0].lower():  # a cased script: the capital says it
+            return nxt.text[0].isupper() and not self.kb.lookup(nxt.folded)
+        previous = tokens[i - 1].folded if i > 0 else ""
+        return previous not in self.stop and not self.kb.lookup(nxt.folded)
+
+    def _scan_cjk(self, token: _Token) -> list[GazetteerHit]:
+        run, hits, j = token.folded, [], 0
+        while j < len(run):
+            for size in range(min(self.kb.cjk_max_chars, len(run) - j), 1, -1):
+                ids = self.kb.lookup(run[j : j + size])
+                if ids:
+                    hits.append(GazetteerHit(token.start + j, token.start + j + size, frozenset(ids)))
+                    j += size
+                    break
+            else:
+                j += 1
+        return hits

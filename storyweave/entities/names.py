@@ -1,0 +1,237 @@
+"""Name normalisation and cross-script keys.
+
+Every name, whatever its script, becomes a ``NameForm``: folded tokens in the original script (for
+exact alias look-ups), romanised tokens (anyascii) and a consonant *skeleton* per token.  Vowels and
+the vowel-like letters (w, y, h) are dropped from skeletons because scripts disagree about them:
+Arabic writes no short vowels (بوتين → "bwtyn"), French adds some (Poutine), Russian turns h into kh.
+Consonants are folded into classes that survive transliteration (b/p, t/d, s/z/sh/ch, g/j); f, v
+and w are dropped too, since German W, Russian в, Arabic ف and و trade places between them.
+The same skeleton is what deterministic ``sw:`` ids are made of, so two processes that never talk
+to each other give "Vladimir Poutine" and "فلاديمير بوتن" the same id.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from anyascii import anyascii
+
+from .lexicon import LEADING_TITLES, NAME_QUALIFIERS, ORG_MARKERS, PATRONYMIC_ENDINGS
+
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ARABIC_FOLD = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي", "ی": "ي", "ک": "ك", "ۀ": "ه"}
+)
+# Letters whose accents carry no identity across scripts (Latin, Greek, Cyrillic, Vietnamese).
+_COMBINING = re.compile("[\u0300-\u036f]")
+_WORD = re.compile(r"[^\W\d_]+|\d+")
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_HYPHEN_ARTICLE = re.compile(r"\b(?:al|el|ad|ar|as|at|an|az|ash)[-‐‑](?=\w)", re.IGNORECASE)
+
+# Multi-letter spellings first; each maps to one consonant class (or "" when it carries nothing).
+_CLASSES = {
+    "shch": "S",
+    "tsch": "S",
+    "sch": "S",
+    "tch": "S",
+    "tsh": "S",
+    "dzh": "G",
+    "sh": "S",
+    "ch": "S",
+    "zh": "G",
+    "kh": "",
+    "gh": "G",
+    "ph": "",
+    "th": "T",
+    "dh": "T",
+    "dj": "G",
+    "ck": "K",
+    "qu": "K",
+    "ts": "S",
+    "tz": "S",
+    "cz": "S",
+    "x": "KS",
+    "b": "P",
+    "p": "P",
+    "f": "",
+    "v": "",
+    "t": "T",
+    "d": "T",
+    "s": "S",
+    "z": "S",
+    "g": "G",
+    "j": "G",
+    "k": "K",
+    "q": "K",
+    "c": "K",
+    "m": "M",
+    "n": "N",
+    "l": "L",
+    "r": "R",
+}
+_SPELLING = re.compile("|".join(sorted((k for k in _CLASSES if len(k) > 1), key=len, reverse=True)) + "|[a-z0-9]")
+_REPEAT = re.compile(r"(.)\1+")
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_FINAL_GLIDE = re.compile(r"(?<=[aeiouy])j$")
+
+
+def fold(text: str) -> str:
+    """Case-fold, drop diacritics that vary by outlet, unify Arabic letter variants."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if _ARABIC_LETTER.search(text):
+        text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_FOLD)
+    text = text.replace("ç", "s").replace("ş", "sh")
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", _COMBINING.sub("", decomposed)).replace("đ", "d").replace("ı", "i")
+
+
+def strip_arabic_article(token: str) -> str:
+    """``الكرملين`` → ``كرملين``: the article is written joined to the word and varies by sentence."""
+    if token.startswith("ال") and len(token) >= 4:
+        return token[2:]
+    return token
+
+
+def arabic_clitic_variants(token: str) -> list[str]:
+    """The token without a joined conjunction/preposition (و ف ب ل ك, لل = ل + ال), longest first.
+
+    Only candidates: callers keep a variant when it is a known name, since بوتين itself starts with ب.
+    """
+    variants = []
+    if token.startswith("لل") and len(token) >= 5:
+        variants.append(token[2:])
+    if token[:1] in "وفبلك" and len(token) >= 4:
+        rest = token[1:]
+        variants.append(strip_arabic_article(rest))
+        if rest[:1] in "بلك" and len(rest) >= 4:
+            variants.append(strip_arabic_article(rest[1:]))
+    return variants
+
+
+def fold_token(raw: str) -> str:
+    """Fold one token; an Arabic token loses its article, recognised before hamza-alef is unified
+    (ألكسندر is Alexander, not al + كسندر)."""
+    if _ARABIC_LETTER.match(raw):
+        return fold(strip_arabic_article(_ARABIC_MARKS.sub("", raw)))
+    return fold(raw)
+
+
+def tokens(text: str) -> list[str]:
+    """Folded word tokens; Arabic tokens lose their article; CJK text is kept as one run per word."""
+    text = _HYPHEN_ARTICLE.sub("", text)
+    return [fold_token(raw) for raw in _WORD.findall(unicodedata.normalize("NFKC", text))]
+
+
+def romanise(token: str) -> str:
+    """Lower-case ASCII letters only: ``بوتين`` → ``bwtyn``, ``Путин`` → ``putin``, ``习近平`` → ``xijinping``."""
+    return re.sub(r"[^a-z0-9]", "", anyascii(token).lower())
+
+
+def skeleton(romanised: str) -> str:
+    """Consonant classes of a romanised token, vowels and w/y/h dropped, repeats collapsed."""
+    # German/Polish "Selenskyj", "Sergej": the final j is a glide, not a consonant.
+    word = _FINAL_GLIDE.sub("", _SOFT_C.sub("s", romanised)) if len(romanised) > 3 else romanised
+    if word.startswith("x"):
+        word = "s" + word[1:]  # pinyin Xi, Xiamen: an s-sound in every script that writes it
+    classes = "".join(_CLASSES.get(part, part if part.isdigit() else "") for part in _SPELLING.findall(word))
+    return _REPEAT.sub(r"\1", classes)
+
+
+def is_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def script_of(text: str) -> str:
+    """A coarse script label for reporting and same-script checks."""
+    for char in text:
+        if char.isalpha():
+            name = unicodedata.name(char, "")
+            if name.startswith(("LATIN", "CYRILLIC", "ARABIC", "GREEK", "HEBREW", "HANGUL", "DEVANAGARI", "THAI")):
+                return name.split()[0].lower()
+            if name.startswith(("CJK", "HIRAGANA", "KATAKANA")):
+                return "cjk"
+            return "other"
+    return "none"
+
+
+@dataclass(frozen=True)
+class NameForm:
+    """One name prepared for matching."""
+
+    text: str
+    tokens: tuple[str, ...]  # folded, original script, titles removed
+    roman: tuple[str, ...]
+    skeletons: tuple[str, ...]
+    script: str
+
+    @property
+    def key(self) -> str:
+        """Folded tokens joined: the exact-alias key."""
+        return " ".join(self.tokens)
+
+    @property
+    def roman_key(self) -> str:
+        return " ".join(self.roman)
+
+    @property
+    def skeleton_key(self) -> str:
+        """Skeletons concatenated, so token boundaries (Xi Jinping / 习近平) do not matter."""
+        return "".join(self.skeletons)
+
+    @property
+    def roman_len(self) -> int:
+        return sum(len(r) for r in self.roman)
+
+
+def _folded_words(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(strip_arabic_article(fold(w)) for w in words)
+
+
+TITLES = _folded_words(LEADING_TITLES)
+QUALIFIERS = _folded_words(NAME_QUALIFIERS)
+ORG_WORDS = _folded_words(ORG_MARKERS)
+
+
+def _drop_titles(toks: list[str]) -> list[str]:
+    start = 0
+    while start < len(toks) - 1 and toks[start] in TITLES:
+        start += 1
+    kept = toks[start:]
+    if len(kept) >= 3:
+        kept = [t for i, t in enumerate(kept) if i == 0 or not t.endswith(PATRONYMIC_ENDINGS)]
+    return kept
+
+
+@lru_cache(maxsize=200_000)
+def name_form(text: str, drop_titles: bool = True) -> NameForm:
+    """Prepare a name (cached: the same surfaces recur in every article)."""
+    toks = tokens(text)
+    if drop_titles:
+        toks = _drop_titles(toks)
+    roman = tuple(romanise(t) for t in toks)
+    return NameForm(
+        text=text,
+        tokens=tuple(toks),
+        roman=roman,
+        skeletons=tuple(skeleton(r) for r in roman),
+        script=script_of(text),
+    )
+
+
+def has_qualifier(form: NameForm) -> bool:
+    return any(t in QUALIFIERS or r in QUALIFIERS for t, r in zip(form.tokens, form.roman, strict=True))
+
+
+def sw_id(form: NameForm) -> str | None:
+    """The deterministic id of a name no knowledge base knows: ``sw:`` + its skeleton key."""
+    key = form.skeleton_key.lower()
+    if len(key) < 2:
+        key = "-".join(r for r in form.roman if r)
+        if not key:
+            return None
+        return f"sw:v-{key}"
+    return f"sw:{key}"

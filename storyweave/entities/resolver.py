@@ -1,0 +1,167 @@
+"""From a name to an entity id: knowledge base first, then names seen alongside, then ``sw:`` ids.
+
+``KBResolver.resolve`` handles one name against the knowledge base (exact alias, Arabic clitic
+variants, then a guarded skeleton match).  ``group_names`` links the names of one article (or one
+batch) that denote the same entity: full names across scripts, and bare surnames to the one full
+name they belong to.  Ids of entities no knowledge base has are ``names.sw_id`` of the group's
+fullest name, so they are the same in every process.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from ..models import EntityType
+from .kb import KnowledgeBase
+from .matching import contains_name, part_of_name, same_name
+from .names import ORG_WORDS, NameForm, arabic_clitic_variants, is_cjk, name_form, script_of, sw_id
+
+_SUFFIX_APOSTROPHE = re.compile(r"['’]\w{1,5}$")
+SKELETON_MIN_SIMILARITY = 82.0  # romanised similarity for a KB match found only through the skeleton
+SKELETON_MARGIN = 8.0  # the best KB candidate must beat a different entity by this much
+
+
+@dataclass
+class KBMatch:
+    entity_id: str
+    type: EntityType
+    exact: bool
+
+
+class KBResolver:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    def exact(self, text: str, countries: set[str] | None = None) -> KBMatch | None:
+        candidates = [text]
+        if _SUFFIX_APOSTROPHE.search(text):  # Turkish case endings: "Almanya'da", "Rusya'nın"
+            candidates.append(_SUFFIX_APOSTROPHE.sub("", text))
+        for form in [f for c in candidates for f in (name_form(c, drop_titles=False), name_form(c))]:
+            keys = [form.key]
+            if form.tokens and form.script == "arabic":
+                keys += [" ".join((v, *form.tokens[1:])) for v in arabic_clitic_variants(form.tokens[0])]
+            for key in keys:
+                best = self.kb.best(self.kb.lookup(key), countries)
+                if best is not None:
+                    return KBMatch(best, self.kb.entities[best].type, True)
+        return None
+
+    def fuzzy(self, form: NameForm) -> KBMatch | None:
+        """A KB entity whose alias has the same skeleton and passes every guard, if exactly one does."""
+        scored: dict[str, float] = {}
+        arabic = form.script == "arabic"
+        for entity_id, aliases in self.kb.skeleton_candidates(form).items():
+            for alias in aliases:
+                # Arabic spells long vowels, so بوتن is not بوتان (Bhutan): same-script Arabic names
+                # must match an alias exactly, which ``exact`` has already tried.
+                if arabic and script_of(alias.key) == "arabic":
+                    continue
+                if same_name(form, alias):
+                    score = fuzz.ratio(form.roman_key, alias.roman_key)
+                    scored[entity_id] = max(score, scored.get(entity_id, 0.0))
+        if not scored:
+            return None
+        ranked = sorted(scored.items(), key=lambda item: -item[1])
+        best_id, best_score = ranked[0]
+        if best_score < SKELETON_MIN_SIMILARITY:
+            return None
+        if len(ranked) > 1 and best_score - ranked[1][1] < SKELETON_MARGIN:
+            return None  # Niger / Nigeria: too close to call from the letters alone
+        return KBMatch(best_id, self.kb.entities[best_id].type, False)
+
+    def resolve(
+        self, text: str, type_hint: EntityType | None = None, countries: set[str] | None = None
+    ) -> KBMatch | None:
+        match = self.exact(text, countries)
+        # Chinese and Japanese renderings keep too few consonants for a letters-only match.
+        if match is None and type_hint != "person" and not is_cjk(text):
+            match = self.fuzzy(name_form(text))
+        if match is not None and type_hint == "person" and match.type != "person":
+            return None  # "Sofia", "Vladimir": a person's name that is also a city stays a person
+        return match
+
+
+def guess_type(form: NameForm) -> EntityType:
+    """The type of a name no knowledge base knows."""
+    if any(t in ORG_WORDS for t in form.tokens) or (len(form.tokens) == 1 and form.text.isupper()):
+        return "organisation"
+    if 2 <= len(form.tokens) <= 5:
+        return "person"
+    return "other"
+
+
+@dataclass
+class NameGroup:
+    """Names denoting one entity; ``canonical`` is the fullest form seen."""
+
+    canonical: NameForm
+    forms: list[NameForm] = field(default_factory=list)
+    entity_id: str | None = None
+    type: EntityType | None = None
+
+
+class GroupIndex:
+    """Groups of names plus a skeleton index, so finding a name's group never scans them all."""
+
+    def __init__(self) -> None:
+        self.groups: list[NameGroup] = []
+        self._by_skeleton: dict[str, set[int]] = defaultdict(set)
+
+    def add(self, form: NameForm, target: int | None = None, **attrs: Any) -> int:
+        if target is None:
+            self.groups.append(NameGroup(form, [form], **attrs))
+            target = len(self.groups) - 1
+        else:
+            self.groups[target].forms.append(form)
+        for key in (*form.skeletons, form.skeleton_key):
+            if key:
+                self._by_skeleton[key].add(target)
+        return target
+
+    def candidates(self, form: NameForm) -> list[int]:
+        found: set[int] = set()
+        for key in (*form.skeletons, form.skeleton_key):
+            found |= self._by_skeleton.get(key, set())
+        return sorted(found)
+
+    def find(self, form: NameForm) -> int | None:
+        candidates = self.candidates(form)
+        for index in candidates:
+            if any(same_name(form, known) for known in self.groups[index].forms):
+                return index
+        for index in candidates:
+            if contains_name(self.groups[index].canonical, form):
+                return index
+        if len(form.tokens) == 1:
+            owners = [
+                i
+                for i in candidates
+                if self.groups[i].type in (None, "person") and part_of_name(self.groups[i].canonical, form)
+            ]
+            if len(owners) == 1:  # a bare "Nguyen" next to two Nguyens stays unresolved to either
+                return owners[0]
+        return None
+
+
+def group_names(forms: Sequence[NameForm], index: GroupIndex | None = None) -> list[int]:
+    """Assign each form to a group of ``index`` (which grows); fullest names go first."""
+    index = index if index is not None else GroupIndex()
+    assignment = [-1] * len(forms)
+    order = sorted(range(len(forms)), key=lambda i: (-len(forms[i].tokens), -forms[i].roman_len, i))
+    for i in order:
+        form = forms[i]
+        if form.tokens:
+            assignment[i] = index.add(form, index.find(form))
+    return assignment
+
+
+def group_id(group: NameGroup) -> str | None:
+    if group.entity_id:
+        return group.entity_id
+    return sw_id(group.canonical)

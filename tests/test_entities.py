@@ -1,0 +1,289 @@
+"""Canonical entities: one id per person, place and organisation across languages and scripts."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from conftest import ARABIC_SEED, FRENCH_SEED
+from typer.testing import CliRunner
+
+from storyweave.cli import app
+from storyweave.entities import EntityRecognizer
+from storyweave.entities.api import resolve_names
+from storyweave.entities.names import name_form, skeleton
+from storyweave.models import Article, Entity, Mention
+from storyweave.settings import Settings
+from storyweave.store import entities as entity_store
+from storyweave.store.db import connect, transaction
+from storyweave.tracker import Tracker
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> EntityRecognizer:
+    return EntityRecognizer(Settings())
+
+
+def _article(text: str, lang: str, article_id: str = "a1", title: str = "") -> Article:
+    return Article(id=article_id, title=title, text=text, origin="test", lang=lang)
+
+
+def _ids_by_surface(recognizer: EntityRecognizer, article: Article) -> dict[str, str]:
+    mentions, _ = recognizer.analyse(article)
+    return {m.surface: m.entity_id for m in mentions if m.entity_id}
+
+
+def _resolve(names: list[tuple[str, str]]) -> list[str | None]:
+    rows = [(str(i), name, lang) for i, (name, lang) in enumerate(names)]
+    return [entity_id for _, entity_id, _ in resolve_names(rows)]
+
+
+# -- names -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("بوتين", "Putin"),
+        ("بوتن", "Poutine"),
+        ("Путин", "Putin"),
+        ("نجوين", "Nguyễn"),
+        ("Нгуен", "Nguyen"),
+        ("ترونج", "Trọng"),
+        ("فلاديمير", "Vladimir"),
+        ("Зеленский", "Selenskyj"),
+        ("شولتس", "Scholz"),
+    ],
+)
+def test_cross_script_skeletons_meet(a: str, b: str) -> None:
+    assert name_form(a).skeletons == name_form(b).skeletons
+
+
+def test_arabic_orthographic_variants_fold_together() -> None:
+    assert name_form("أوكرانيا").key == name_form("اوكرانيا").key
+    assert name_form("جامعةٌ").key == name_form("جامعه").key
+    assert name_form("الكرملين").key == name_form("كرملين").key
+    assert skeleton("bwtyn") == "PTN"
+
+
+def test_titles_are_stripped() -> None:
+    assert name_form("الرئيس بوتين").key == name_form("بوتين").key
+    assert name_form("le président Macron").key == "macron"
+    assert name_form("Владимир Владимирович Путин").key == name_form("Владимир Путин").key
+
+
+# -- the seeds ---------------------------------------------------------------------------------------
+def test_seeds_resolve_to_the_same_ids(recognizer: EntityRecognizer) -> None:
+    arabic = _ids_by_surface(recognizer, _article(ARABIC_SEED.read_text(encoding="utf-8"), "ar", "ar"))
+    french = _ids_by_surface(recognizer, _article(FRENCH_SEED.read_text(encoding="utf-8"), "fr", "fr"))
+    putin = {arabic["بوتين"], arabic["بوتن"], arabic["فلاديمير بوتن"], french["Vladimir Poutine"]}
+    assert len(putin) == 1
+    assert arabic["نجوين فو ترونج"] == french["Nguyên Phu Trong"]
+    assert arabic["فيتنام"] == french["Vietnam"] == "Q881"
+    assert arabic["روسيا"] == french["Russie"] == "Q159"
+    assert arabic["الكرملين"] == french["Kremlin"]
+    assert arabic["موسكو"] == "Q649"
+    assert french["Ukraine"] == "Q212"
+    assert "Hanoi" in french
+    # Two different Nguyens in the Arabic article stay two people.
+    assert arabic["نجوين دوك ثانج"] != arabic["نجوين فو ترونج"]
+
+
+def test_arabic_long_form_of_russia_and_the_seed_names_via_resolve() -> None:
+    ids = _resolve(
+        [
+            ("الاتحاد الروسي", "ar"),
+            ("روسيا", "ar"),
+            ("Russie", "fr"),
+            ("موسكو", "ar"),
+            ("Moscou", "fr"),
+            ("Hanoi", "fr"),
+            ("هانوي", "ar"),
+            ("Ukraine", "fr"),
+            ("أوكرانيا", "ar"),
+        ]
+    )
+    assert ids[0] == ids[1] == ids[2] == "Q159"
+    assert ids[3] == ids[4]
+    assert ids[5] == ids[6]
+    assert ids[7] == ids[8] == "Q212"
+
+
+# -- hard negatives ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (("Kim Jong Un", "en"), ("Kim Jong Il", "en")),
+        (("Владимир Путин", "ru"), ("Владимир Зеленский", "ru")),
+        (("Austria", "en"), ("Australia", "en")),
+        (("Niger", "en"), ("Nigeria", "en")),
+        (("النيجر", "ar"), ("نيجيريا", "ar")),
+        (("Sudan", "en"), ("South Sudan", "en")),
+        (("Slovakia", "en"), ("Slovenia", "en")),
+        (("Iran", "en"), ("Iraq", "en")),
+        (("Mohammed bin Salman", "en"), ("Mohammed bin Zayed", "en")),
+        (("محمد بن سلمان", "ar"), ("محمد بن زايد", "ar")),
+    ],
+)
+def test_hard_negatives_stay_apart(a: tuple[str, str], b: tuple[str, str]) -> None:
+    first, second = _resolve([a, b])
+    assert first and second and first != second
+
+
+def test_unknown_person_gets_one_id_across_scripts() -> None:
+    ids = _resolve(
+        [
+            ("Emmanuel Macron", "en"),
+            ("Эмманюэль Макрон", "ru"),
+            ("إيمانويل ماكرون", "ar"),
+            ("Emmanuel Macron", "fr"),
+            ("马克龙", "zh"),
+            ("Olaf Scholz", "de"),
+            ("أولاف شولتس", "ar"),
+        ]
+    )
+    assert len(set(ids[:5])) == 1
+    assert ids[5] == ids[6] != ids[0]
+
+
+def test_sw_ids_do_not_depend_on_the_batch() -> None:
+    """Another process resolving the same name on its own gets the same id."""
+    assert _resolve([("فلاديمير بوتن", "ar")]) == _resolve([("Vladimir Poutine", "fr")])
+
+
+def test_non_names_resolve_to_nothing() -> None:
+    assert _resolve([("the", "en"), ("في", "ar"), ("", "en"), ("---", "en")]) == [None, None, None, None]
+
+
+# -- languages ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("lang", "text", "place", "qid"),
+    [
+        ("ar", "وصل الوفد إلى موسكو أمس قادما من القاهرة.", "موسكو", "Q649"),
+        ("fr", "Le ministre s'est rendu en Allemagne puis à Berlin.", "Allemagne", "Q183"),
+        ("en", "The talks in Germany ended on Friday.", "Germany", "Q183"),
+        ("de", "Die Gespräche in Frankreich endeten am Freitag.", "Frankreich", "Q142"),
+        ("es", "Las conversaciones en Alemania terminaron el viernes.", "Alemania", "Q183"),
+        ("ru", "Переговоры в Германии завершились в пятницу.", None, None),
+        ("tr", "Görüşmeler Almanya'da cuma günü sona erdi.", "Almanya", "Q183"),
+        ("vi", "Cuộc hội đàm tại Đức kết thúc vào thứ Sáu.", None, None),
+        ("zh", "会谈在德国结束。", "德国", "Q183"),
+    ],
+)
+def test_each_language_finds_a_country(
+    recognizer: EntityRecognizer, lang: str, text: str, place: str | None, qid: str | None
+) -> None:
+    mentions, entities = recognizer.analyse(_article(text, lang))
+    found = {m.entity_id for m in mentions}
+    if place is not None:
+        assert any(m.surface == place and m.entity_id == qid for m in mentions)
+    else:
+        assert "Q183" in found  # inflected forms come from the language model
+    assert {e.id for e in entities} == found
+
+
+def test_arabic_stop_words_are_never_places(recognizer: EntityRecognizer) -> None:
+    text = "قال إنه في الوقت الحالي من المهم أمام الجميع على حد سواء أن يعمل في هذا الاتجاه من دون تأخير."
+    mentions, _ = recognizer.analyse(_article(text, "ar"))
+    assert not [m for m in mentions if m.type == "place"]
+
+
+def test_a_bare_first_name_is_never_a_place(recognizer: EntityRecognizer) -> None:
+    for lang, text, name in [
+        ("ar", "استقبل الرئيس فلاديمير بوتن الوفد.", "فلاديمير"),
+        ("fr", "Le président Vladimir Poutine a reçu la délégation.", "Vladimir"),
+        ("de", "Sofia Müller sprach mit Reportern.", "Sofia"),
+    ]:
+        mentions, _ = recognizer.analyse(_article(text, lang))
+        assert not [m for m in mentions if m.type == "place" and m.surface == name], (lang, mentions)
+
+
+def test_mentions_index_into_the_article_body(recognizer: EntityRecognizer) -> None:
+    article = _article("Talks in Berlin.", "en", title="Germany")
+    body = f"{article.title}\n\n{article.text}"
+    mentions, _ = recognizer.analyse(article)
+    assert mentions and all(body[m.start : m.end] == m.surface for m in mentions)
+
+
+# -- store and queries -------------------------------------------------------------------------------
+def _insert_article(tracker: Tracker, article_id: str, lang: str, text: str) -> None:
+    from storyweave.store import articles as article_store
+
+    article = Article(id=article_id, title="t", text=text, origin="test", lang=lang, content_hash=article_id)
+    with transaction(tracker.conn):
+        article_store.insert_article(tracker.conn, article)
+
+
+def test_store_round_trip_and_queries(tmp_path: Path) -> None:
+    with Tracker(db=tmp_path / "s.db") as tracker:
+        _insert_article(tracker, "x1", "fr", "Vladimir Poutine")
+        _insert_article(tracker, "x2", "ar", "بوتين")
+        first = [Mention("Vladimir Poutine", 0, 16, "person", "fr", "sw:fltmrptn")]
+        second = [
+            Mention("بوتين", 0, 5, "person", "ar", "sw:fltmrptn"),
+            Mention("بوتين", 7, 12, "person", "ar", "sw:fltmrptn"),
+        ]
+        with transaction(tracker.conn):
+            entity_store.save_article_entities(
+                tracker.conn, "x1", first, [Entity("sw:fltmrptn", "person", {"fr": "Vladimir Poutine"})]
+            )
+        with transaction(tracker.conn):
+            entity_store.save_article_entities(
+                tracker.conn, "x2", second, [Entity("sw:fltmrptn", "person", {"ar": "بوتين"})]
+            )
+        [top] = tracker.entities()
+        assert top["id"] == "sw:fltmrptn" and top["articles"] == 2 and top["mentions"] == 3
+        assert top["langs"] == ["ar", "fr"] and top["names"] == {"fr": "Vladimir Poutine", "ar": "بوتين"}
+        detail = tracker.entity("sw:fltmrptn")
+        assert {(s["surface"], s["count"]) for s in detail["surface_forms"]} == {("Vladimir Poutine", 1), ("بوتين", 2)}
+        assert {a["id"] for a in detail["articles"]} == {"x1", "x2"}
+        shown = tracker.article_entities("x2")
+        assert shown["entities"][0]["surfaces"] == ["بوتين"] and len(shown["mentions"]) == 2
+        assert tracker.entities(type="place") == []
+        assert [r[1] for r in tracker.resolve_names([("k", "بوتن", "ar")])] == ["sw:fltmrptn"]
+        from storyweave.errors import NotFoundError
+
+        with pytest.raises(NotFoundError):
+            tracker.entity("sw:nope")
+
+
+def test_save_does_not_commit(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "c.db")
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("INSERT INTO articles (id, origin, content_hash, ingested_at) VALUES ('a', 'o', 'h', 'now')")
+    entity_store.save_article_entities(
+        conn,
+        "a",
+        [Mention("Paris", 0, 5, "place", "fr", "sw:gn2988507")],
+        [Entity("sw:gn2988507", "place", {"fr": "Paris"})],
+    )
+    conn.execute("ROLLBACK")
+    assert conn.execute("SELECT COUNT(*) FROM entities").fetchone()[0] == 0
+
+
+# -- CLI ---------------------------------------------------------------------------------------------
+def test_resolve_cli_contract(tmp_path: Path) -> None:
+    names = tmp_path / "n.csv"
+    names.write_text(
+        "key,name,lang\na,Vladimir Poutine,fr\nb,فلاديمير بوتن,ar\nc,Austria,en\nd,Australia,en\ne,the,en\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.csv"
+    result = CliRunner().invoke(
+        app, ["--db", str(tmp_path / "none.db"), "resolve", "--input", str(names), "--output", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = {r["key"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert list(rows) == ["a", "b", "c", "d", "e"]
+    assert rows["a"]["entity_id"] == rows["b"]["entity_id"] != ""
+    assert rows["c"]["entity_id"] == "Q40" and rows["d"]["entity_id"] == "Q408"
+    assert rows["e"]["entity_id"] == "" and rows["a"]["type"] == "person"
+
+
+@pytest.mark.parametrize("content", [None, "key,text\n1,Paris\n"])
+def test_resolve_cli_bad_input(tmp_path: Path, content: str | None) -> None:
+    names = tmp_path / "n.csv"
+    if content is not None:
+        names.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(app, ["resolve", "--input", str(names), "--output", str(tmp_path / "r.csv")])
+    assert result.exit_code != 0
+    assert "name" in str(result.exception) or "cannot read" in str(result.exception)
