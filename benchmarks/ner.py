@@ -1,7 +1,14 @@
-"""Speed of mention extraction and date finding, per language, on the seeds and on semeval-dev.
+"""Quality and speed of mention extraction, speed of date finding, per language.
 
-    python benchmarks/ner.py              # 40 eval articles per language
+    python benchmarks/ner.py              # quality table + speed on 40 eval articles per language
     python benchmarks/ner.py --per-lang 100
+    python benchmarks/ner.py --quality-only --errors   # also list every missed / spurious span
+
+Quality: span precision, recall and F1 against the hand-annotated sentences in
+tests/fixtures/ner/annotated.jsonl (persons, places, organisations; a prediction typed "other" is
+ignored, as the set annotates no such type).  "typed" needs the same span and type, "span" the
+same span only.  It is printed for the extractor alone and for the whole recogniser (extractor +
+knowledge-base gazetteer), since the rules leave most places to the gazetteer.
 
 Model loading is timed apart (first article of each language).  Prints articles/s and mentions/s
 for NER, articles/s and dates per article for find_dates.  The eval part is skipped when the eval
@@ -15,6 +22,7 @@ import json
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -22,8 +30,11 @@ from _common import EVAL_DIR, REPO, peak_rss_mb
 
 from storyweave.dates import find_dates
 from storyweave.entities.ner import MentionExtractor
-from storyweave.models import Article
+from storyweave.entities.recognizer import EntityRecognizer
+from storyweave.models import Article, Mention
 from storyweave.settings import Settings
+
+ANNOTATED = REPO / "tests" / "fixtures" / "ner" / "annotated.jsonl"
 
 
 def _seeds() -> list[Article]:
@@ -94,13 +105,86 @@ def _report(name: str, articles: list[Article], extractor: MentionExtractor) -> 
         )
 
 
+Gold = set[tuple[int, int, str]]
+
+
+def _annotated() -> list[tuple[Article, Gold]]:
+    out = []
+    with ANNOTATED.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle):
+            row = json.loads(line)
+            article = Article(id=f"gold{number}", title="", text=row["text"], origin="gold", lang=row["lang"])
+            out.append((article, {(s[0], s[1], s[2]) for s in row["spans"]}))
+    return out
+
+
+def _prf(hits: int, predicted: int, gold: int) -> tuple[float, float, float]:
+    precision = hits / predicted if predicted else 0.0
+    recall = hits / gold if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def _quality(
+    name: str, rows: list[tuple[Article, Gold]], find: Callable[[Article], list[Mention]], errors: bool
+) -> None:
+    # per language: [typed hits, untyped hits, predicted, gold]
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    mistakes: list[str] = []
+    for article, gold in rows:
+        predicted = {(m.start, m.end, m.type) for m in find(article) if m.type != "other"}
+        gold_spans = {(a, b) for a, b, _ in gold}
+        row = counts[article.lang]
+        row[0] += len(predicted & gold)
+        row[1] += len({(a, b) for a, b, _ in predicted} & gold_spans)
+        row[2] += len(predicted)
+        row[3] += len(gold)
+        if errors:
+            text = article.text
+            mistakes.extend(f"  {article.lang} miss  {text[a:b]} ({t})" for a, b, t in sorted(gold - predicted))
+            mistakes.extend(f"  {article.lang} extra {text[a:b]} ({t})" for a, b, t in sorted(predicted - gold))
+    print(f"\n{name}")
+    print(
+        f"{'lang':5} {'gold':>4} {'pred':>4} {'P typed':>7} {'R typed':>7} {'F1 typed':>8} "
+        f"{'P span':>6} {'R span':>6} {'F1 span':>7}"
+    )
+    total = [0, 0, 0, 0]
+    for lang in [*sorted(counts), "all"]:
+        row = total if lang == "all" else counts[lang]
+        if lang != "all":
+            total = [x + y for x, y in zip(total, row, strict=True)]
+        typed = _prf(row[0], row[2], row[3])
+        span = _prf(row[1], row[2], row[3])
+        print(
+            f"{lang:5} {row[3]:4d} {row[2]:4d} {typed[0]:7.2f} {typed[1]:7.2f} {typed[2]:8.2f} "
+            f"{span[0]:6.2f} {span[1]:6.2f} {span[2]:7.2f}"
+        )
+    if mistakes:
+        print("\n".join(mistakes))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--per-lang", type=int, default=40, help="Eval articles per language.")
+    parser.add_argument("--quality-only", action="store_true", help="Skip the speed tables.")
+    parser.add_argument("--errors", action="store_true", help="List missed and spurious spans.")
     args = parser.parse_args()
     settings = Settings()
     print(f"ner_models={settings.ner_models} ner_max_chars={settings.ner_max_chars}")
     extractor = MentionExtractor(settings)
+    rows = _annotated()
+    _quality(
+        f"mention quality, extractor alone ({ANNOTATED.name}, {len(rows)} sentences)",
+        rows,
+        extractor.extract,
+        args.errors,
+    )
+    recognizer = EntityRecognizer(settings, extractor=extractor)
+    _quality(
+        "mention quality, recogniser (extractor + gazetteer)", rows, lambda a: recognizer.analyse(a)[0], args.errors
+    )
+    if args.quality_only:
+        return
     _report("seeds (load time = first seed of the language, includes the model)", _seeds(), extractor)
     sample = _eval_sample(args.per_lang)
     if sample:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,75 @@ def test_unknown_language_and_script_fall_back_to_rules(extractor: MentionExtrac
 def test_bad_model_language_is_a_config_error() -> None:
     with pytest.raises(ConfigError):
         MentionExtractor(Settings({"ner_models": ["en", "xx"]}))
+
+
+ARABIC_PERSONS = [
+    ("التقى الرئيس السوري بشار الأسد وفدا روسيا في دمشق.", "بشار الأسد"),
+    ("وقال الرئيس عبد الفتاح السيسي إن الحوار مستمر.", "عبد الفتاح السيسي"),
+    ("استقبل ولي العهد السعودي الأمير محمد بن سلمان وزير الخارجية الأمريكي.", "محمد بن سلمان"),
+    ("وصل الرئيس التركي رجب طيب أردوغان إلى الدوحة.", "رجب طيب أردوغان"),
+    ("أكد الرئيس الفرنسي إيمانويل ماكرون دعم فرنسا للمبادرة.", "إيمانويل ماكرون"),
+    ("دعا الأمين العام للأمم المتحدة أنطونيو غوتيريش إلى التهدئة.", "أنطونيو غوتيريش"),
+    ("وقال الرئيس الأسد إن الحرب انتهت.", "الأسد"),
+    ("أشاد الرئيس السيسي بجهود الوسطاء.", "السيسي"),
+    ("وقال المتحدث باسم وزارة الخارجية الروسية ماريا زاخاروفا إن موسكو سترد.", "ماريا زاخاروفا"),
+    ("والتقى محمد بن زايد بنظيره في أبوظبي.", "محمد بن زايد"),  # no title: a known given name
+    ("وأجرى جو بايدن اتصالا هاتفيا مع نظيره.", "جو بايدن"),
+]
+
+
+@pytest.mark.parametrize(("text", "name"), ARABIC_PERSONS)
+def test_arabic_full_names_after_titles_and_known_given_names(
+    extractor: MentionExtractor, text: str, name: str
+) -> None:
+    people = [m.surface for m in _extract(extractor, "ar", text) if m.type == "person"]
+    assert people == [name]
+
+
+def test_arabic_common_article_words_are_not_names(extractor: MentionExtractor) -> None:
+    text = (
+        "وقال الرئيس الروسي فلاديمير بوتين إن الحكومة الروسية ستواصل العمل. وأعلنت الخارجية الروسية ذلك. "
+        "وقال الرئيس التنفيذي لشركة آبل إن المبيعات ارتفعت. وأشاد الرئيس الروسي بالاتفاق."
+    )
+    surfaces = {m.surface for m in _extract(extractor, "ar", text)}
+    assert "فلاديمير بوتين" in surfaces
+    assert not surfaces & {"الروسي", "الروسية", "الحكومة", "الخارجية", "التنفيذي", "الرئيس"}
+    assert {m.surface for m in _extract(extractor, "ar", "قال محمد إن أحمد وصل.") if m.type == "person"} == set()
+
+
+def test_persian_titles(extractor: MentionExtractor) -> None:
+    text = "رئیس جمهور روسیه ولادیمیر پوتین گفت که وزیر امور خارجه ایران عباس عراقچی به مسکو سفر کرد."
+    people = [m.surface for m in _extract(extractor, "fa", text) if m.type == "person"]
+    assert people == ["ولادیمیر پوتین", "عباس عراقچی"]
+
+
+def test_chinese_organisations_and_dotted_names(extractor: MentionExtractor) -> None:
+    text = (
+        "俄罗斯总统弗拉基米尔·普京宣布赢得选举。华为公司发布了新款手机。中国人民银行宣布降准。"
+        "清华大学的研究团队取得突破。中国共产党中央委员会召开全体会议。美国国务卿布林肯抵达以色列。"
+        "他说部分地区发生了洪水，全部人员已撤离。"
+    )
+    found = _by_type(_extract(extractor, "zh", text))
+    assert found["person"] == {"弗拉基米尔·普京", "布林肯"}
+    assert found["organisation"] == {"华为公司", "中国人民银行", "清华大学", "中国共产党中央委员会"}
+
+
+def test_japanese_names_before_titles(extractor: MentionExtractor) -> None:
+    text = "プーチン大統領は24日、日本の岸田首相と電話で会談した。同首相は記者団に語った。"
+    assert [m.surface for m in _extract(extractor, "ja", text) if m.type == "person"] == ["プーチン", "岸田"]
+
+
+def test_ukrainian_country_is_cut_off_a_titled_name(extractor: MentionExtractor) -> None:
+    text = "Президент України Володимир Зеленський зустрівся з прем'єр-міністром Денисом Шмигалем."
+    found = _by_type(_extract(extractor, "uk", text))
+    assert {"Володимир Зеленський", "Денисом Шмигалем"} <= found["person"]
+    assert "України" in found["place"]
+
+
+def test_annotated_set_is_well_formed() -> None:
+    path = Path(__file__).resolve().parent / "fixtures" / "ner" / "annotated.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert {r["lang"] for r in rows} == {"ar", "fr", "en", "de", "es", "ru", "tr", "vi", "zh"}
+    for row in rows:
+        for start, end, kind, surface in row["spans"]:
+            assert row["text"][start:end] == surface and kind in ("person", "place", "organisation")

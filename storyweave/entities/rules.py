@@ -1,13 +1,12 @@
 """Rule-based name recognisers for languages without a statistical model.
 
-Three recognisers, chosen by script rather than by language so that a Latin-script name inside an
+Recognisers chosen by script rather than by language so that a Latin-script name inside an
 Arabic article is still found:
 
 * cased scripts (Latin, Cyrillic, Greek): runs of capitalised tokens, typed by a title before them
   or a head word inside them;
-* Arabic: a person name after a title, an organisation after a head word (وزارة, حزب…), a place only
-  after an explicit place word (مدينة…), never after a bare preposition;
-* Chinese: a name after a title (总统普京), a short list of organisations, places by suffix.
+* Arabic script (Arabic, Persian): see ``arabic.py``;
+* Chinese and Japanese: see ``cjk.py``.
 
 Each returns ``Span`` tuples; ``ner.py`` merges them, removes overlaps and builds ``Mention``s.
 Precision comes first: an unclear run is left to the gazetteer rather than guessed.
@@ -15,22 +14,14 @@ Precision comes first: an unclear run is left to the gazetteer rather than guess
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable
+import functools
 from typing import NamedTuple
 
 import regex
 
 from ..models import EntityType
 from . import patterns as P
-
-
-class Span(NamedTuple):
-    start: int
-    end: int
-    type: EntityType
-    confidence: float
-
+from .spans import Span
 
 _TOKEN = regex.compile(r"[\p{L}\p{M}]+(?:['’\-][\p{L}\p{M}]+)*")
 _SENTENCE_BREAK = regex.compile(r"[.!?\n:;«»\"“”„|–—•()\[\]]")
@@ -184,8 +175,9 @@ def cased_spans(text: str, lang: str) -> list[Span]:
         run = _collect_run(text, tokens, i, is_title, vi_org, stop)
         i = run[-1] + 1
         followed_by_title = i < len(tokens) and is_title[i] and _adjacent(text, tokens[i - 1], tokens[i])
-        if lang == "vi" and run[0] in titled:
-            run = _split_vi_country(tokens, run, found)
+        if run[0] in titled and (lang == "vi" or len(run) >= 3):
+            # "Tổng thống Nga Vladimir Putin", "Президент України Володимир Зеленський"
+            run = _split_vi_country(tokens, run, found) if lang == "vi" else _split_country(tokens, run, found, lang)
             if run:
                 titled.add(run[0])
         # Strip sentence-initial common words and function words at the edges.
@@ -236,6 +228,28 @@ def cased_spans(text: str, lang: str) -> list[Span]:
     return spans
 
 
+@functools.cache
+def _country_stems(lang: str) -> frozenset[str]:
+    """One-word CLDR country names of ``lang`` without their last letter, which inflection changes."""
+    try:
+        from babel import Locale, UnknownLocaleError
+
+        names = Locale(lang).territories.values()
+    except (ImportError, ValueError, UnknownLocaleError):
+        return frozenset()
+    return frozenset(lower(n, lang)[:-1] for n in names if " " not in n and len(n) >= 5)
+
+
+def _split_country(tokens: list[_Tok], run: list[int], found: list[tuple[Span, _Tok | None]], lang: str) -> list[int]:
+    """Cut a country (in any case form) off the front of a titled run and keep it as a place."""
+    first = tokens[run[0]]
+    stems = _country_stems(lang)
+    if any(first.low[:k] in stems for k in range(4, len(first.low) + 1)):
+        found.append((Span(first.start, first.end, "place", 0.7), None))
+        return run[1:]
+    return run
+
+
 def _split_vi_country(tokens: list[_Tok], run: list[int], found: list[tuple[Span, _Tok | None]]) -> list[int]:
     """Cut a country off the front of a titled Vietnamese run and keep it as a place."""
     for size in (2, 1):
@@ -275,250 +289,3 @@ def _type_run(
     if len(words) >= 2:
         return "person", 0.55
     return "other", 0.45
-
-
-# --- Arabic ---------------------------------------------------------------------------------------
-
-_AR_TOKEN = regex.compile(r"[\u0621-\u065F\u066E-\u06D3\u06FA-\u06FF\u0750-\u077F]+")
-_AR_COMPOUND_FIRST = frozenset({"عبد", "ابو", "بن", "ابن", "بنت"})
-_AR_MAX_NAME_TOKENS = 4
-
-
-def ar_norm(word: str) -> str:
-    """Fold alef variants and final yeh so that lists match common spellings."""
-    return word.replace("أ", "ا").replace("إ", "ا").replace("آ", "ا").replace("ى", "ي").replace("ـ", "")
-
-
-def _norm_set(words: Iterable[str]) -> frozenset[str]:
-    return frozenset(ar_norm(w) for w in words)
-
-
-_AR_TITLES = _norm_set(P.AR_PERSON_TITLES)
-_AR_ORG_HEADS = _norm_set(P.AR_ORG_HEADS)
-_AR_FIXED_ORGS = _norm_set(P.AR_FIXED_ORGS)
-_AR_PLACE_HEADS = _norm_set(P.AR_PLACE_HEADS)
-# Stop words are matched as written: folding alef would make the name part آنه collide with أنه.
-_AR_STOP = P.AR_STOP_WORDS
-_AR_MODIFIERS = _norm_set(P.AR_TITLE_MODIFIERS)
-_AR_MAX_PHRASE = max(len(p.split()) for p in _AR_TITLES | _AR_FIXED_ORGS)
-
-
-class _ArTok(NamedTuple):
-    start: int
-    end: int
-    norm: str
-    raw: str
-
-
-def _clitic_forms(word: str) -> list[tuple[int, str]]:
-    """(prefix length, remaining word) for the word as written and without و ف ب ل ك clitics."""
-    forms = [(0, word)]
-    rest, cut = word, 0
-    if len(rest) > 3 and rest[0] in "وف":
-        rest, cut = rest[1:], 1
-        forms.append((cut, rest))
-    if len(rest) > 3 and rest.startswith("لل"):
-        forms.append((cut + 1, "ال" + rest[2:]))
-    elif len(rest) > 3 and rest[0] in "بلك":
-        forms.append((cut + 1, rest[1:]))
-    return forms
-
-
-def _ar_is_stop(word: str) -> bool:
-    return any(form in _AR_STOP for _, form in _clitic_forms(word))
-
-
-def _ar_has_article(word: str) -> bool:
-    """True for ال-words, also behind a clitic: والرئيس, للقيام, بالوكالة."""
-    return any(form.startswith("ال") for _, form in _clitic_forms(word))
-
-
-def _ar_phrase_at(tokens: list[_ArTok], i: int, text: str, phrases: frozenset[str]) -> tuple[int, int]:
-    """(number of tokens, clitic length) of the longest phrase from ``phrases`` starting at token i."""
-    for size in range(_AR_MAX_PHRASE, 0, -1):
-        window = tokens[i : i + size]
-        if len(window) < size or not all(_ar_adjacent(text, a, b) for a, b in itertools.pairwise(window)):
-            continue
-        tail = " ".join(t.norm for t in window[1:])
-        for cut, first in _clitic_forms(window[0].norm):
-            if (f"{first} {tail}" if tail else first) in phrases:
-                return size, cut
-    return 0, 0
-
-
-def _ar_adjacent(text: str, left: _ArTok, right: _ArTok) -> bool:
-    gap = text[left.end : right.start]
-    return len(gap) <= 2 and gap.strip() == "" and "\n" not in gap
-
-
-def _ar_name_token_ok(tok: _ArTok, position: int, previous: _ArTok | None, standalone: frozenset[str]) -> bool:
-    word = tok.norm
-    if len(word) < 2 or _ar_is_stop(tok.raw) or word in _AR_MODIFIERS or word in _AR_ORG_HEADS:
-        return False
-    if _ar_has_article(word) and (previous is None or previous.norm not in _AR_COMPOUND_FIRST):
-        return False
-    if position > 0 and any(cut and form in standalone for cut, form in _clitic_forms(word)):
-        return False  # لفيتنام after a name: a preposition plus a word the text also uses bare
-    return not (word.endswith("ة") and position > 0)
-
-
-def arabic_spans(text: str) -> list[Span]:
-    tokens = [_ArTok(m.start(), m.end(), ar_norm(m.group()), m.group()) for m in _AR_TOKEN.finditer(text)]
-    standalone = frozenset(t.norm for t in tokens)
-    spans: list[Span] = []
-    names: set[str] = set()
-    i = 0
-    while i < len(tokens):
-        size, cut = _ar_phrase_at(tokens, i, text, _AR_FIXED_ORGS)
-        if size:
-            spans.append(Span(tokens[i].start + cut, tokens[i + size - 1].end, "organisation", 0.85))
-            i += size
-            continue
-        size, _ = _ar_phrase_at(tokens, i, text, _AR_TITLES)
-        if size:
-            j = _ar_skip_after_title(tokens, i + size, text, tokens[i + size - 1].norm == "باسم")
-            name = _ar_take_name(tokens, j, text, standalone)
-            if name:
-                spans.append(Span(tokens[name[0]].start, tokens[name[-1]].end, "person", 0.85))
-                names.add(" ".join(tokens[k].norm for k in name))
-                if len(name) > 1:
-                    names.add(tokens[name[-1]].norm)
-                i = name[-1] + 1
-            else:
-                i += size
-            continue
-        forms = _clitic_forms(tokens[i].norm)
-        org_cut = next((cut for cut, form in forms if form in _AR_ORG_HEADS), None)
-        if org_cut is not None:
-            end = _ar_org_tail(tokens, i, text, standalone)
-            if end > i:
-                spans.append(Span(tokens[i].start + org_cut, tokens[end].end, "organisation", 0.75))
-                i = end + 1
-                continue
-        place_cut = next((cut for cut, form in forms if form in _AR_PLACE_HEADS), None)
-        if place_cut is not None and i + 1 < len(tokens) and _ar_adjacent(text, tokens[i], tokens[i + 1]):
-            j = i + 1
-            while j < len(tokens) and tokens[j].norm in _AR_MODIFIERS and j - i <= 2:
-                j += 1
-            place = tokens[j] if j < len(tokens) else None
-            if (
-                place is not None
-                and _ar_adjacent(text, tokens[j - 1], place)
-                and not _ar_is_stop(place.raw)
-                and (place.norm not in _AR_MODIFIERS and len(place.norm) >= 3 and not place.norm.endswith("ة"))
-            ):
-                spans.append(Span(place.start, place.end, "place", 0.75))
-                i = j + 1
-                continue
-        i += 1
-    spans.extend(_ar_repeat_names(tokens, names, spans))
-    return spans
-
-
-def _ar_skip_after_title(tokens: list[_ArTok], j: int, text: str, spokesman: bool) -> int:
-    """Skip what sits between a title and the name: adjectives, and the body a spokesman speaks for."""
-    if spokesman and j < len(tokens):
-        if tokens[j].norm in _AR_ORG_HEADS:
-            j += 1
-        while j < len(tokens) and tokens[j].norm.startswith("ال") and _ar_adjacent(text, tokens[j - 1], tokens[j]):
-            j += 1
-    skipped = 0
-    while j < len(tokens) and tokens[j].norm in _AR_MODIFIERS and skipped < 3:
-        j += 1
-        skipped += 1
-    return j
-
-
-def _ar_take_name(tokens: list[_ArTok], j: int, text: str, standalone: frozenset[str]) -> list[int]:
-    name: list[int] = []
-    while j < len(tokens) and len(name) < _AR_MAX_NAME_TOKENS:
-        if name and not _ar_adjacent(text, tokens[name[-1]], tokens[j]):
-            break
-        if not name and j > 0 and not _ar_adjacent(text, tokens[j - 1], tokens[j]):
-            break
-        previous = tokens[name[-1]] if name else None
-        if not _ar_name_token_ok(tokens[j], len(name), previous, standalone):
-            break
-        name.append(j)
-        j += 1
-    # A name never ends on a connector such as بن or عبد.
-    while name and tokens[name[-1]].norm in _AR_COMPOUND_FIRST:
-        name.pop()
-    return name
-
-
-def _ar_org_tail(tokens: list[_ArTok], i: int, text: str, standalone: frozenset[str]) -> int:
-    """Index of the last token of an organisation starting with a head word at i (i when none)."""
-    end = i
-    for j in range(i + 1, min(i + 4, len(tokens))):
-        if not _ar_adjacent(text, tokens[j - 1], tokens[j]):
-            break
-        word = tokens[j].norm
-        if word.startswith("ال") or (j > i + 1 and word.startswith("وال")):
-            end = j
-            continue
-        if j == i + 1 and _ar_name_token_ok(tokens[j], 0, None, standalone) and tokens[i].norm not in ("وزارة", "مجلس"):
-            end = j  # a foreign name after the head: شركة آبل, حركة حماس
-            continue
-        break
-    return end
-
-
-def _ar_repeat_names(tokens: list[_ArTok], names: set[str], found: list[Span]) -> list[Span]:
-    """Find again, without a title, names already seen after one (also with a clitic: لبوتين)."""
-    if not names:
-        return []
-    taken = {(s.start, s.end) for s in found}
-    covered = [(s.start, s.end) for s in found]
-    out: list[Span] = []
-    for tok in tokens:
-        if any(a <= tok.start < b for a, b in covered):
-            continue
-        for cut, form in _clitic_forms(tok.norm):
-            if form in names and len(form) >= 3 and (tok.start + cut, tok.end) not in taken:
-                out.append(Span(tok.start + cut, tok.end, "person", 0.7))
-                break
-    return out
-
-
-# --- Chinese --------------------------------------------------------------------------------------
-
-_HAN = regex.compile(r"\p{Han}")
-_ZH_TITLE = regex.compile("|".join(sorted(map(regex.escape, P.ZH_PERSON_TITLES), key=len, reverse=True)))
-_ZH_TRANSLIT = regex.compile(r"\p{Han}{1,6}(?:[·・•]\p{Han}{1,6})+")
-_ZH_ORG = regex.compile("|".join(sorted(map(regex.escape, P.ZH_FIXED_ORGS), key=len, reverse=True)))
-_ZH_COUNTRY = regex.compile("|".join(sorted(map(regex.escape, P.ZH_COUNTRIES_GUO), key=len, reverse=True)))
-_ZH_PLACE = regex.compile(
-    rf"(?:(?<=[{regex.escape(P.ZH_BOUNDARY_CHARS)}])|^)(\p{{Han}}{{2,3}}?)[{P.ZH_PLACE_SUFFIXES}]"
-)
-_ZH_NOT_PLACE = frozenset("这那该本各全城都每此个")
-_ZH_MAX_NAME = 4
-
-
-def _zh_name_end(text: str, start: int) -> int:
-    """End of a name after a title: the shortest 2–4 character stretch followed by a verb or particle."""
-    translit = _ZH_TRANSLIT.match(text, start)
-    if translit:
-        return translit.end()
-    for size in range(2, _ZH_MAX_NAME + 1):
-        end = start + size
-        if end > len(text) or not all(_HAN.match(c) for c in text[start:end]):
-            return -1
-        after = text[end : end + 3]
-        if end == len(text) or not _HAN.match(after[:1]) or any(after.startswith(w) for w in P.ZH_NAME_ENDERS):
-            return end
-    return -1
-
-
-def chinese_spans(text: str) -> list[Span]:
-    spans: list[Span] = []
-    for match in _ZH_TITLE.finditer(text):
-        end = _zh_name_end(text, match.end())
-        if end > 0:
-            spans.append(Span(match.end(), end, "person", 0.8))
-    spans.extend(Span(m.start(), m.end(), "organisation", 0.85) for m in _ZH_ORG.finditer(text))
-    spans.extend(Span(m.start(), m.end(), "place", 0.8) for m in _ZH_COUNTRY.finditer(text))
-    for match in _ZH_PLACE.finditer(text):
-        if not set(match.group(1)) & _ZH_NOT_PLACE:
-            spans.append(Span(match.start(), match.end(), "place", 0.6))
-    return spans
