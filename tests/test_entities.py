@@ -287,3 +287,122 @@ def test_resolve_cli_bad_input(tmp_path: Path, content: str | None) -> None:
     result = CliRunner().invoke(app, ["resolve", "--input", str(names), "--output", str(tmp_path / "r.csv")])
     assert result.exit_code != 0
     assert "name" in str(result.exception) or "cannot read" in str(result.exception)
+
+
+# -- follow-up: reconciliation across articles, demonyms, spelling conventions -------------------------
+def _save(tracker: Tracker, article_id: str, lang: str, names: list[tuple[str, str]]) -> dict[str, str]:
+    """Store an article naming ``names`` ((surface, type)) with the ids ``analyse`` would give them."""
+    from storyweave.entities.names import sw_id
+
+    _insert_article(tracker, article_id, lang, " ".join(n for n, _ in names))
+    mentions, entities, start = [], [], 0
+    for surface, kind in names:
+        entity_id = sw_id(name_form(surface)) or ""
+        mentions.append(Mention(surface, start, start + len(surface), kind, lang, entity_id))  # type: ignore[arg-type]
+        entities.append(Entity(entity_id, kind, {lang: surface}))  # type: ignore[arg-type]
+        start += len(surface) + 1
+    with transaction(tracker.conn):
+        mapping = entity_store.save_article_entities(tracker.conn, article_id, mentions, entities)
+    assert all(m.entity_id == mapping.get(e.id, e.id) for m, e in zip(mentions, entities, strict=True))
+    return mapping
+
+
+def _stored_ids(tracker: Tracker, article_id: str) -> list[str]:
+    return [m["entity_id"] for m in tracker.article_entities(article_id)["mentions"]]
+
+
+def test_bare_surname_joins_the_stored_full_name(tmp_path: Path) -> None:
+    with Tracker(db=tmp_path / "s.db") as tracker:
+        _save(tracker, "a1", "en", [("Vladimir Putin", "person")])
+        [full] = _stored_ids(tracker, "a1")
+        _save(tracker, "a2", "ar", [("بوتين", "person")])
+        _save(tracker, "a3", "fr", [("Poutine", "person")])
+        assert _stored_ids(tracker, "a2") == _stored_ids(tracker, "a3") == [full]
+        surfaces = {s["surface"] for s in tracker.entity(full)["surface_forms"]}
+        assert {"بوتين", "Poutine"} <= surfaces
+        assert [r[1] for r in tracker.resolve_names([("k", "Путин", "ru")])] == [full]
+
+
+def test_late_full_name_absorbs_surname_only_entities(tmp_path: Path) -> None:
+    with Tracker(db=tmp_path / "s.db") as tracker:
+        _save(tracker, "a1", "fr", [("Poutine", "person"), ("Moscou", "place")])
+        [old] = _stored_ids(tracker, "a1")[:1]
+        _save(tracker, "a2", "en", [("Vladimir Putin", "person")])
+        [full] = _stored_ids(tracker, "a2")
+        assert old != full and _stored_ids(tracker, "a1")[0] == full
+        assert tracker.entity(old)["id"] == full  # the old id still resolves
+        assert {a["id"] for a in tracker.entity(full)["articles"]} == {"a1", "a2"}
+        assert (
+            tracker.conn.execute("SELECT new_id FROM entity_redirects WHERE old_id = ?", (old,)).fetchone()[0] == full
+        )
+        _save(tracker, "a3", "ar", [("بوتين", "person")])  # analyse gives the old id: the redirect applies
+        assert _stored_ids(tracker, "a3") == [full]
+        mentions, entities = entity_store.load_article_entities(tracker.conn, "a1")
+        assert mentions[0].entity_id == full and {e.id for e in entities} >= {full}
+        assert entity_store.entity_names(tracker.conn, [old]) == {old: "Vladimir Putin"}
+
+
+def test_shared_surname_follows_co_occurring_entities_or_stays_apart(tmp_path: Path) -> None:
+    with Tracker(db=tmp_path / "s.db") as tracker:
+        _save(tracker, "a1", "de", [("Thomas Müller", "person"), ("Bayern München", "organisation")])
+        _save(tracker, "a2", "de", [("Gerd Müller", "person"), ("Deutsche Bundesbank", "organisation")])
+        thomas, bayern = _stored_ids(tracker, "a1")
+        _save(tracker, "a3", "de", [("Müller", "person"), ("Bayern München", "organisation")])
+        assert _stored_ids(tracker, "a3")[0] == thomas
+        _save(tracker, "a4", "de", [("Müller", "person")])  # no context: ambiguous, left alone
+        assert _stored_ids(tracker, "a4")[0] not in (thomas, bayern)
+        gerd = _stored_ids(tracker, "a2")[0]
+        assert _stored_ids(tracker, "a4")[0] != gerd
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ar", "قالت الخارجية الروسية إن الوفد الروسي وصل."),
+        ("fr", "Le ministre russe a parlé."),
+        ("en", "The Russian minister spoke to Russian media."),
+        ("de", "Die Russische Botschaft schwieg."),
+    ],
+)
+def test_demonyms_are_not_the_place(recognizer: EntityRecognizer, lang: str, text: str) -> None:
+    assert "Q159" not in _ids_by_surface(recognizer, _article(text, lang)).values()
+
+
+def test_the_russian_federation_is_still_russia(recognizer: EntityRecognizer) -> None:
+    ids = _ids_by_surface(recognizer, _article("وأكد الاتحاد الروسي ذلك في بيان.", "ar"))
+    assert ids.get("الاتحاد الروسي") == "Q159"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (("Anwar Ibrahim", "en"), ("Анвар Ибрагим", "ru")),
+        (("Javier Milei", "es"), ("Хавьер Милей", "ru")),
+        (("Jens Stoltenberg", "en"), ("Йенс Столтенберг", "ru")),
+        (("Kim Jong Un", "en"), ("Ким Чен Ын", "ru")),
+        (("Xi Jinping", "en"), ("Си Цзиньпин", "ru")),
+        (("Recep Tayyip Erdoğan", "tr"), ("Реджеп Тайип Эрдоган", "ru")),
+        (("Abdelmadjid Tebboune", "fr"), ("عبد المجيد تبون", "ar")),
+        (("Bill Gates", "en"), ("Билл Гейтс", "ru")),
+    ],
+)
+def test_script_spelling_conventions_meet(a: tuple[str, str], b: tuple[str, str]) -> None:
+    first, second = _resolve([a, b])
+    assert first and first == second
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (("Kim Jong Il", "en"), ("Ким Чен Ын", "ru")),
+        (("Kim Jong Un", "en"), ("Ким Чен Ир", "ru")),
+    ],
+)
+def test_spelling_conventions_keep_look_alikes_apart(a: tuple[str, str], b: tuple[str, str]) -> None:
+    first, second = _resolve([a, b])
+    assert first != second
+
+
+def test_a_chinese_rendering_does_not_join_a_group_with_another_one() -> None:
+    ids = _resolve([("Elon Musk", "en"), ("Moscow", "en"), ("莫斯科", "zh"), ("马斯克", "zh")])
+    assert ids[3] != ids[1]

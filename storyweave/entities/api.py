@@ -25,7 +25,38 @@ def resolve_names(
     from .kb import get_kb
 
     known = entity_store.all_aliases(conn) if conn is not None else []
-    return resolve_batch(rows, get_kb(), known, on_progress=on_progress)
+    results = resolve_batch(rows, get_kb(), known, on_progress=on_progress)
+    return _reconcile_with_store(conn, rows, results) if conn is not None else results
+
+
+def _reconcile_with_store(
+    conn: sqlite3.Connection, rows: Sequence[tuple[str, str, str]], results: list[tuple[str, str | None, str | None]]
+) -> list[tuple[str, str | None, str | None]]:
+    """The writer's reconciliation, read-only: a bare "Poutine" gets the stored "Vladimir Putin"'s id."""
+    from .reconcile import RECONCILED_TYPES, match_stored
+
+    names: dict[str, set[str]] = {}
+    kinds: dict[str, str] = {}
+    for (_, name, _), (_, entity_id, kind) in zip(rows, results, strict=True):
+        if entity_id:
+            names.setdefault(entity_id, set()).add(name)
+            kinds[entity_id] = kind or ""
+    mapping = entity_store.redirect_targets(conn, names)
+    for entity_id in sorted(names):
+        if entity_id in mapping or not entity_id.startswith("sw:") or entity_store.exists(conn, entity_id):
+            continue
+        # A bare one-word name has no type of its own ("other"): try the reconciled types in turn.
+        for kind in [kinds[entity_id]] if kinds[entity_id] in RECONCILED_TYPES else RECONCILED_TYPES:
+            target = match_stored(conn, entity_id, kind, names[entity_id], set())
+            if target is not None:
+                mapping[entity_id] = target
+                kinds[target] = kind
+                break
+    out = []
+    for key, entity_id, kind in results:
+        target = mapping.get(entity_id or "", entity_id)
+        out.append((key, target, kinds.get(target or "", kind) if target != entity_id else kind))
+    return out
 
 
 class EntityQueries:

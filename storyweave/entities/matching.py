@@ -1,6 +1,7 @@
 """When are two names the same entity?  The guards that keep look-alikes apart live here.
 
-Two names match when *every* token matches (same consonant skeleton; same-script pairs must also
+Two names match when *every* token matches (same consonant skeleton under one of the readings the
+two scripts allow, see ``names.skeleton_variants``; same-script pairs must also
 look alike letter by letter), the qualifier tokens agree (bin/ibn/abu, South/North: "Mohammed bin
 Salman" is not "Mohammed bin Zayed", "Sudan" is not "South Sudan"), and their lengths are
 comparable.  Different knowledge-base ids never merge; callers check that before calling here.
@@ -25,7 +26,7 @@ def token_match(a: NameForm, i: int, b: NameForm, j: int) -> bool:
         return True
     if not sa or not sb:
         return False
-    if sa != sb:
+    if sa != sb and not (a.variants[i] & b.variants[j]):
         return False
     if a.script == b.script and a.script in ("latin", "cyrillic") and a.tokens[i] != b.tokens[j]:
         return fuzz.ratio(a.roman[i], b.roman[j]) >= SAME_SCRIPT_MIN_SIMILARITY
@@ -53,7 +54,7 @@ def same_name(a: NameForm, b: NameForm) -> bool:
     return (
         abs(n - len(b.tokens)) <= 2
         and len(a.skeleton_key) >= 5
-        and a.skeleton_key == b.skeleton_key
+        and (a.skeleton_key == b.skeleton_key or bool(a.key_variants & b.key_variants))
         and (a.script != b.script or a.key.replace(" ", "") == b.key.replace(" ", ""))
     )
 

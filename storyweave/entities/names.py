@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from anyascii import anyascii
 
@@ -141,6 +141,56 @@ def skeleton(romanised: str) -> str:
     return _REPEAT.sub(r"\1", classes)
 
 
+# Spelling conventions that differ between the script a name was written in and the original.
+# Each rule is a general transcription habit of that script, never a per-name table; it yields an
+# *alternative* romanisation, so a token matches another when any of their readings agree.
+_LATIN_READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile("j"), "h"),  # Spanish Javier (Хавьер, خافيير), German/Nordic Jens (Йенс), Benyamin
+    (re.compile("c(?=[aeiou])"), "j"),  # Turkish Recep (Реджеп, رجب)
+    (re.compile("rz"), "zh"),  # Polish Andrzej (Анджей)
+)
+_CYRILLIC_READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile("g"), "h"),  # Russian г for a foreign h: Ибрагим, Гаага
+    (re.compile("tsz"), "dzh"),  # Palladius цз for pinyin j: Цзиньпин
+    (re.compile("ch"), "dzh"),  # Korean ㅈ written ч: Чен (Jong)
+    (re.compile("ch"), "tr"),  # Vietnamese tr written ч: Чонг (Trọng)
+    (re.compile("ts"), "tes"),  # тс for a written t-vowel-s: Гейтс (Gates)
+)
+_ARABIC_READINGS: tuple[tuple[re.Pattern[str], str], ...] = ((re.compile("ts"), "tes"),)  # غيتس (Gates)
+# Arabic "Abd al-X" written as one Latin or Cyrillic word: Abdelmadjid, Abdul, Абдель.
+_ABD_ARTICLE = re.compile("^abd(?:e|u|ou|a)l(?=[a-z])")
+_MAX_READINGS = 16
+
+
+def _readings(roman: str, script: str) -> set[str]:
+    rules = {"latin": _LATIN_READINGS, "cyrillic": _CYRILLIC_READINGS, "arabic": _ARABIC_READINGS}.get(script, ())
+    found = {roman}
+    if script in ("latin", "cyrillic"):
+        found.add(_ABD_ARTICLE.sub("abd", roman))
+    for pattern, replacement in rules:
+        for reading in list(found):
+            if len(found) >= _MAX_READINGS:
+                break
+            if pattern.search(reading):
+                found.add(pattern.sub(replacement, reading))
+    return found
+
+
+def skeleton_variants(roman: str, script: str) -> frozenset[str]:
+    """Every skeleton the token may have under its script's transcription habits.
+
+    A final "ng" also reads as "n": Chinese, Korean and Vietnamese -ng is н in Russian (Цзиньпин,
+    Чен) and نج or نغ in Arabic.
+    """
+    out = set()
+    for reading in _readings(roman, script):
+        key = skeleton(reading)
+        out.add(key)
+        if key.endswith("NG") and len(key) > 2:
+            out.add(key[:-1])
+    return frozenset(out)
+
+
 def is_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
 
@@ -185,6 +235,22 @@ class NameForm:
     @property
     def roman_len(self) -> int:
         return sum(len(r) for r in self.roman)
+
+    @cached_property
+    def variants(self) -> tuple[frozenset[str], ...]:
+        """Per token, every skeleton its script's spelling habits allow (see ``skeleton_variants``)."""
+        script = self.script or script_of(self.text)
+        return tuple(skeleton_variants(r, script) | {s} for r, s in zip(self.roman, self.skeletons, strict=True))
+
+    @cached_property
+    def key_variants(self) -> frozenset[str]:
+        """``skeleton_key`` under every combination of token readings (bounded)."""
+        keys = {""}
+        for options in self.variants:
+            keys = {k + o for k in keys for o in sorted(options)}
+            if len(keys) > 4 * _MAX_READINGS:
+                return frozenset({self.skeleton_key})
+        return frozenset(keys)
 
 
 def _folded_words(words: frozenset[str]) -> frozenset[str]:

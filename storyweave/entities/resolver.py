@@ -119,19 +119,18 @@ class GroupIndex:
             target = len(self.groups) - 1
         else:
             self.groups[target].forms.append(form)
-        for key in (*form.skeletons, form.skeleton_key):
-            if key:
-                self._by_skeleton[key].add(target)
+        for key in _index_keys(form):
+            self._by_skeleton[key].add(target)
         return target
 
     def candidates(self, form: NameForm) -> list[int]:
         found: set[int] = set()
-        for key in (*form.skeletons, form.skeleton_key):
+        for key in _index_keys(form):
             found |= self._by_skeleton.get(key, set())
         return sorted(found)
 
     def find(self, form: NameForm) -> int | None:
-        candidates = self.candidates(form)
+        candidates = [i for i in self.candidates(form) if not _other_cjk_rendering(self.groups[i], form)]
         for index in candidates:
             if any(same_name(form, known) for known in self.groups[index].forms):
                 return index
@@ -147,6 +146,21 @@ class GroupIndex:
             if len(owners) == 1:  # a bare "Nguyen" next to two Nguyens stays unresolved to either
                 return owners[0]
         return None
+
+
+def _index_keys(form: NameForm) -> set[str]:
+    keys = {v for options in form.variants for v in options} | set(form.key_variants)
+    keys.discard("")
+    return keys
+
+
+def _other_cjk_rendering(group: NameGroup, form: NameForm) -> bool:
+    """A Chinese or Japanese name keeps few consonants (马斯克 Musk, 莫斯科 Moscow): a group that
+    already has a different rendering in the same script is some other entity."""
+    if not is_cjk(form.text):
+        return False
+    joined = form.key.replace(" ", "")
+    return any(is_cjk(f.text) and f.key.replace(" ", "") != joined for f in group.forms)
 
 
 def group_names(forms: Sequence[NameForm], index: GroupIndex | None = None) -> list[int]:

@@ -3,8 +3,9 @@
 Recognisers chosen by script rather than by language so that a Latin-script name inside an
 Arabic article is still found:
 
-* cased scripts (Latin, Cyrillic, Greek): runs of capitalised tokens, typed by a title before them
-  or a head word inside them;
+* cased scripts (Latin, Cyrillic, Greek): runs of capitalised tokens, typed by a title before them,
+  a head word inside them, a common given name opening them, or the knowledge base (when one is
+  passed in) naming them;
 * Arabic script (Arabic, Persian): see ``arabic.py``;
 * Chinese and Japanese: see ``cjk.py``.
 
@@ -21,17 +22,25 @@ import regex
 
 from ..models import EntityType
 from . import patterns as P
-from .spans import Span
+from .spans import Known, KnownLookup, Span
 
 _TOKEN = regex.compile(r"[\p{L}\p{M}]+(?:['’\-][\p{L}\p{M}]+)*")
 _SENTENCE_BREAK = regex.compile(r"[.!?\n:;«»\"“”„|–—•()\[\]]")
 _ARTICLE_PARTICLE = regex.compile(r"^(?:al|el|ul|an|ad|as|ash|ar|at|az)-\p{Lu}")
 _ALL_STOP_WORDS = frozenset().union(*P.STOP_WORDS.values())
-_NAME_PARTICLES_DE = frozenset({"von", "van", "zu", "der", "de"})
 _DETERMINERS_DE = frozenset(
     ["der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "einem", "einen", "eines"]
 )
-_NAME_LINKS_VI_MAX_LOWER = 2
+_VON = frozenset({"von", "van"})
+_NOUNS_CAPITALISED = frozenset({"de", "lb"})
+_APOSTROPHE_SUFFIX_ENDS_NAME = frozenset({"tr", "az"})
+# Turkish case endings written without the apostrophe they should have ("Ankarada"): tried only to
+# find a known place, never to cut a name.
+_TR_CASE_ENDINGS = ("ndan", "nden", "dan", "den", "tan", "ten", "nın", "nin", "da", "de", "ta", "te", "ya", "ye")
+_VI_STANDALONE_ORGS = frozenset({"quốc hội", "chính phủ"})
+_VI_SYLLABLE_MAX = 7  # longer capitalised words are brands or foreign names ("Vietcombank")
+_KNOWN_CONFIDENCE = 0.8
+_PLACE_SPLIT_MIN = 3  # a place is cut off the end of a name run of at least this many tokens
 
 
 def lower(token: str, lang: str) -> str:
@@ -48,6 +57,11 @@ class _Tok(NamedTuple):
     low: str
     cap: bool
     initial: bool  # first token of a sentence, line or quotation
+    suffixed: bool  # an apostrophe suffix was cut off ("Ankara'da")
+
+
+# spans found, each with the token when it is a lone untyped word to decide on at the end
+Found = list[tuple[Span, _Tok | None]]
 
 
 def _trim_apostrophes(text: str, start: int, end: int) -> tuple[int, int]:
@@ -74,7 +88,7 @@ def _tokens(text: str, lang: str) -> list[_Tok]:
         gap = text[previous_end:start]
         initial = not out or bool(_SENTENCE_BREAK.search(gap))
         cap = word[:1].isupper() or bool(_ARTICLE_PARTICLE.match(word))
-        out.append(_Tok(start, end, word, lower(word, lang), cap, initial))
+        out.append(_Tok(start, end, word, lower(word, lang), cap, initial, end < match.end()))
         previous_end = match.end()
     return out
 
@@ -115,117 +129,363 @@ def _mark_titles(text: str, tokens: list[_Tok], lang: str) -> tuple[list[bool], 
     return is_title, titled
 
 
-def _collect_run(
-    text: str, tokens: list[_Tok], i: int, is_title: list[bool], vi_org: bool, stop: frozenset[str]
-) -> list[int]:
-    """Token indices of the capitalised run starting at i (particles joining two capitals included)."""
-    run = [i]
-    j = i + 1
-    while j < len(tokens) and _adjacent(text, tokens[j - 1], tokens[j]):
-        nxt = tokens[j]
-        if nxt.cap and not is_title[j]:
-            run.append(j)
-            j += 1
-        elif (
-            nxt.low in P.PARTICLES and j + 1 < len(tokens) and tokens[j + 1].cap and _adjacent(text, nxt, tokens[j + 1])
-        ):
-            run.extend((j, j + 1))  # "Ciudad de México", "Bank of America"
-            j += 2
-        else:
-            break
-    if vi_org:
-        # Vietnamese organisations capitalise the first syllable only: "Bộ Ngoại giao Việt Nam".
-        lowers = 0
-        while j < len(tokens) and _adjacent(text, tokens[j - 1], tokens[j]):
+def _is_org_head(tok: _Tok, lang: str) -> bool:
+    suffixes = P.ORG_SUFFIXES.get(lang, ())
+    return tok.low in P.ORG_HEADS or bool(suffixes and tok.low.endswith(suffixes))
+
+
+def _vi_head_size(tokens: list[_Tok], i: int) -> int:
+    """Syllables of a Vietnamese organisation head word at ``i`` ("Bộ", "Ngân hàng"), 0 if none."""
+    for size in (3, 2, 1):
+        if i + size <= len(tokens) and " ".join(t.low for t in tokens[i : i + size]) in P.VI_ORG_HEADS:
+            return size
+    return 0
+
+
+def _vi_descriptor_size(tokens: list[_Tok], i: int) -> int:
+    """Syllables of a descriptor before a company's name ("Hãng hàng không"), 0 if none."""
+    for size in (3, 2, 1):
+        if i + size <= len(tokens) and " ".join(t.low for t in tokens[i : i + size]) in P.VI_ORG_DESCRIPTORS:
+            return size
+    return 0
+
+
+class _RunScanner:
+    """Capitalised runs of one text, and the spans they make."""
+
+    def __init__(self, text: str, lang: str, known: KnownLookup | None) -> None:
+        self.text = text
+        self.lang = lang
+        self.known_lookup = known
+        self.tokens = _tokens(text, lang)
+        self.stop = P.STOP_WORDS.get(lang, _ALL_STOP_WORDS)
+        self.lowered_in_text = {t.low for t in self.tokens if not t.cap}
+        self.capitalised_mid_sentence = {t.text for t in self.tokens if t.cap and not t.initial}
+        self.nouns_capitalised = lang in _NOUNS_CAPITALISED
+        self.is_title, self.titled = _mark_titles(text, self.tokens, lang)
+        self.found: Found = []
+        self.person_last_words: set[str] = set()
+
+    # -- collecting runs ---------------------------------------------------------------------------
+    def _particles_then_capital(self, j: int) -> int:
+        """How many particle tokens from ``j`` join the run to a capital after them (0: none)."""
+        tokens = self.tokens
+        for size in (1, 2):
+            k = j + size
+            if k >= len(tokens) or not tokens[k].cap or self.is_title[k]:
+                continue
+            parts = tokens[j:k]
+            if not all(p.low in P.PARTICLES for p in parts):
+                continue
+            if not all(_adjacent(self.text, a, b) for a, b in zip(tokens[j - 1 : k], tokens[j : k + 1], strict=True)):
+                continue
+            if self.lang in _NOUNS_CAPITALISED and parts[0].low in P.DE_ARTICLE_PARTICLES:
+                continue  # "Angaben der Polizei"; "von der Leyen" passes as "von" comes first
+            return size
+        return 0
+
+    def _ends_run(self, tok: _Tok) -> bool:
+        # Turkish writes a case suffix after the whole name, and an organisation's head word last.
+        return self.lang in _APOSTROPHE_SUFFIX_ENDS_NAME and (tok.suffixed or _is_org_head(tok, self.lang))
+
+    def collect_run(self, i: int, vi_head: int) -> list[int]:
+        """Token indices of the capitalised run starting at i (particles joining two capitals included)."""
+        tokens, text = self.tokens, self.text
+        run = [i]
+        j = i + 1
+        if vi_head:
+            return self._collect_vi_org(i, vi_head)
+        while j < len(tokens) and not self._ends_run(tokens[j - 1]) and _adjacent(text, tokens[j - 1], tokens[j]):
             nxt = tokens[j]
-            if nxt.cap and not is_title[j]:
+            if nxt.cap and not self.is_title[j]:
                 run.append(j)
-            elif lowers < _NAME_LINKS_VI_MAX_LOWER and nxt.low not in stop:
+                j += 1
+            elif size := self._particles_then_capital(j):
+                run.extend(range(j, j + size + 1))  # "Ciudad de México", "Asamblea General de la ONU"
+                j += size + 1
+            else:
+                break
+        return run
+
+    def _collect_vi_org(self, i: int, head: int) -> list[int]:
+        """A Vietnamese organisation capitalises each word's first syllable only ("Bộ Ngoại giao Việt
+        Nam"): a lower-case syllable belongs to it after a capital, or before one, and never when it
+        is a common verb; a person's name after a complete organisation starts a new run."""
+        tokens, text = self.tokens, self.text
+        run = list(range(i, i + head))
+        j = i + head
+        standalone = " ".join(t.low for t in tokens[i : i + head]) in _VI_STANDALONE_ORGS
+        named = standalone
+        while j < len(tokens) and _adjacent(text, tokens[j - 1], tokens[j]) and not self.is_title[j]:
+            nxt, prev = tokens[j], tokens[j - 1]
+            after = tokens[j + 1] if j + 1 < len(tokens) and _adjacent(text, nxt, tokens[j + 1]) else None
+            if nxt.cap:
+                if named and nxt.low in P.VI_SURNAMES and after is not None and after.cap:
+                    break  # "Quốc hội Vương Đình Huệ": the chairman's name follows the institution
                 run.append(j)
-                lowers += 1
+                named = True
+            elif nxt.low in self.stop or nxt.low in P.VI_VERB_SYLLABLES:
+                break
+            elif prev.cap and len(prev.text) <= _VI_SYLLABLE_MAX and j - 1 >= i + head:
+                run.append(j)
+            elif after is not None and after.cap and not prev.cap:
+                run.append(j)  # "Ủy ban châu Âu"
             else:
                 break
             j += 1
-    return run
-
-
-def cased_spans(text: str, lang: str) -> list[Span]:
-    """Capitalised-run recogniser for Latin, Cyrillic and other cased scripts."""
-    tokens = _tokens(text, lang)
-    if not tokens:
-        return []
-    stop = P.STOP_WORDS.get(lang, _ALL_STOP_WORDS)
-    lowered_in_text = {t.low for t in tokens if not t.cap}
-    capitalised_mid_sentence = {t.text for t in tokens if t.cap and not t.initial}
-    nouns_capitalised = lang in ("de", "lb")
-    is_title, titled = _mark_titles(text, tokens, lang)
-
-    # (span, the token when the span is a lone untyped word to decide on at the end)
-    found: list[tuple[Span, _Tok | None]] = []
-    person_last_words: set[str] = set()
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        if not tok.cap or is_title[i]:
-            i += 1
-            continue
-        vi_org = lang == "vi" and (
-            tok.low in P.VI_ORG_HEADS or (i + 1 < len(tokens) and f"{tok.low} {tokens[i + 1].low}" in P.VI_ORG_HEADS)
-        )
-        run = _collect_run(text, tokens, i, is_title, vi_org, stop)
-        i = run[-1] + 1
-        followed_by_title = i < len(tokens) and is_title[i] and _adjacent(text, tokens[i - 1], tokens[i])
-        if run[0] in titled and (lang == "vi" or len(run) >= 3):
-            # "Tổng thống Nga Vladimir Putin", "Президент України Володимир Зеленський"
-            run = _split_vi_country(tokens, run, found) if lang == "vi" else _split_country(tokens, run, found, lang)
-            if run:
-                titled.add(run[0])
-        # Strip sentence-initial common words and function words at the edges.
-        while run and (
-            tokens[run[0]].low in stop
-            or tokens[run[0]].low in P.PARTICLES
-            or (tokens[run[0]].initial and tokens[run[0]].low in lowered_in_text)
-        ):
-            run.pop(0)
-        while run and (tokens[run[-1]].low in P.PARTICLES or (len(run) > 1 and tokens[run[-1]].low in stop)):
+        while len(run) > head and not tokens[run[-1]].cap:
+            if run[-1] - 1 >= i + head and tokens[run[-1] - 1].cap:
+                break  # the second syllable of a word ("Y tế")
             run.pop()
-        if not run:
-            continue
-        words = [tokens[k] for k in run]
-        span_type, confidence = _type_run(words, lang, titled, run, tokens, vi_org)
-        if span_type != "organisation" and followed_by_title:
-            continue  # "Rusya Devlet" in "Rusya Devlet Başkanı": part of a title, not a name
-        span = Span(words[0].start, words[-1].end, span_type, confidence)
-        if span_type == "organisation" and found and run[0] >= 2:
-            # "Adalet ve Kalkınma Partisi": the run before the conjunction belongs to the name.
-            conj, before = tokens[run[0] - 1], tokens[run[0] - 2]
-            if conj.low in P.ORG_CONJUNCTIONS and before.end == found[-1][0].end and _adjacent(text, before, conj):
-                span = Span(found.pop()[0].start, span.end, span_type, confidence)
-        head_words = [w for w in words if w.low not in P.PARTICLES]
-        if len(head_words) == 1 and span_type == "other":
-            found.append((span, words[0]))
-            continue
-        if nouns_capitalised and span_type == "person" and confidence < 0.6:
-            before_word = tokens[run[0] - 1].low if run[0] > 0 else ""
-            if before_word in _DETERMINERS_DE or len(head_words) < 2:
-                continue
-            if any(w.low in P.PARTICLES and w.low not in _NAME_PARTICLES_DE for w in words):
-                continue  # "Lösung für Familien": two nouns and a preposition
-        if span_type == "person":
-            person_last_words.add(words[-1].text)
-        found.append((span, None))
+        return run
 
-    spans: list[Span] = []
-    for span, single in found:
-        if single is None:
-            spans.append(span)
-        elif single.text in person_last_words:
-            spans.append(Span(span.start, span.end, "person", 0.7))
-        elif nouns_capitalised or (single.initial and single.text not in capitalised_mid_sentence):
-            continue  # a lone capitalised sentence start is more often a common word than a name
-        else:
-            spans.append(span)
-    return spans
+    # -- knowledge-base checks ---------------------------------------------------------------------
+    def known(self, words: list[_Tok]) -> tuple[Known, int] | None:
+        """What the knowledge base calls these words, and where the name ends (a German genitive
+        "Russlands" or a Turkish case ending without apostrophe is tried without it)."""
+        if self.known_lookup is None or not words:
+            return None
+        start, end = words[0].start, words[-1].end
+        surface = self.text[start:end]
+        found = self.known_lookup(surface)
+        if found is not None:
+            return found, end
+        if self.lang == "de" and surface.endswith("s") and len(surface) >= 5:
+            found = self.known_lookup(surface[:-1])
+            if found is not None and found.type == "place":
+                return found, end
+        if self.lang == "tr" and len(words) == 1 and not words[0].suffixed:
+            for ending in _TR_CASE_ENDINGS:
+                if surface.endswith(ending) and len(surface) - len(ending) >= 4:
+                    found = self.known_lookup(surface[: -len(ending)])
+                    if found is not None and found.type == "place":
+                        return found, end - len(ending)
+        return None
+
+    def known_parts(self, words: list[_Tok]) -> Found:
+        """Known places and organisations inside a run none of whose cues apply, longest first."""
+        out: Found = []
+        k = 0
+        while k < len(words):
+            for size in range(min(4, len(words) - k), 0, -1):
+                hit = self.known(words[k : k + size])
+                if hit is not None and hit[0].type in ("place", "organisation"):
+                    out.append((Span(words[k].start, hit[1], hit[0].type, _KNOWN_CONFIDENCE), None))
+                    k += size
+                    break
+            else:
+                k += 1
+        return out
+
+    def person(self, words: list[_Tok], confidence: float) -> Found:
+        """A person's span, with a known place glued onto its end cut off ("Erdoğan Ankara'da")."""
+        last = words[-1]
+        if len(words) >= _PLACE_SPLIT_MIN or (len(words) == 2 and last.suffixed and self.lang == "tr"):
+            hit = self.known([last])
+            if hit is not None and hit[0].type == "place" and last.low not in P.GIVEN_NAMES:
+                name = words[:-1]
+                self.person_last_words.add(name[-1].text)
+                return [
+                    (Span(name[0].start, name[-1].end, "person", confidence), None),
+                    (Span(last.start, hit[1], "place", _KNOWN_CONFIDENCE), None),
+                ]
+        self.person_last_words.add(last.text)
+        return [(Span(words[0].start, last.end, "person", confidence), None)]
+
+    # -- typing ------------------------------------------------------------------------------------
+    def is_org(self, words: list[_Tok]) -> bool:
+        lang = self.lang
+        if any(_is_org_head(w, lang) for w in words):
+            # German capitalises nouns: a bare "Polizei" or "Regierung" is no name, "Bundesregierung" is.
+            low = words[0].low
+            bare = low in P.ORG_HEADS or low in P.ORG_SUFFIXES.get(lang, ())
+            return not (self.nouns_capitalised and len(words) == 1 and bare and low not in P.DE_ORG_NAMES)
+        adjectives = P.ORG_ADJECTIVES.get(lang, frozenset())
+        if len(words) >= 2 and (words[0].low in adjectives if lang == "de" else any(w.low in adjectives for w in words)):
+            return True
+        if len(words) >= 2 and words[-1].low in P.CLUB_TAILS and self.known(words[:-1]) is not None:
+            return True
+        after = self.text[words[-1].end : words[-1].end + 12].lstrip(" ,")
+        return after.startswith(P.LEGAL_FORMS)
+
+    def type_run(self, run: list[int], vi_head: int, followed_by_title: bool) -> Found:
+        tokens, lang = self.tokens, self.lang
+        words = [tokens[k] for k in run]
+        titled = run[0] in self.titled
+        span = Span(words[0].start, words[-1].end, "other", 0.45)
+        if lang == "de" and len(words) > 1 and words[0].low.endswith(P.DE_ORG_DESCRIPTOR_SUFFIXES):
+            return [(Span(words[1].start, span.end, "organisation", 0.75), None)]  # "Autobauer Volkswagen"
+        hit = self.known(words) if len(words) > 1 else None
+        if hit is not None and (hit[0].country or not titled) and hit[0].type != "person":
+            return [(Span(span.start, hit[1], hit[0].type, _KNOWN_CONFIDENCE), None)]
+        if vi_head or self.is_org(words):
+            return [(span._replace(type="organisation", confidence=0.8 if len(words) > 1 else 0.75), None)]
+        if followed_by_title:
+            # "Russlands Präsident", "Rusya Devlet Başkanı": a place before a title, the rest is the title's
+            for size in (2, 1):
+                hit = self.known(words[:size]) if len(words) >= size else None
+                if hit is not None and hit[0].type == "place":
+                    return [(Span(span.start, hit[1], "place", _KNOWN_CONFIDENCE), None)]
+            return []
+        if titled:
+            return self.person(words, 0.85)
+        first = words[0]
+        if lang == "vi":
+            return self._type_vi(run, words, span)
+        if first.low in P.PLACE_HEADS and len(words) >= 2:
+            return [(span._replace(type="place", confidence=0.6), None)]
+        if len(words) == 1:
+            if first.text.isupper() and 2 <= len(first.text) <= 6:
+                return [(span._replace(type="organisation", confidence=0.5), None)]
+            return [(span, first)]  # decided at the end, when the whole text has been read
+        if first.low in P.GIVEN_NAMES:
+            return self.person(words, 0.7)
+        parts = self.known_parts(words)
+        if parts or self.nouns_capitalised:
+            # German capitalises every noun: a run with no cue is "Hunderte Menschen", not a name.
+            return parts
+        return self.person(words, 0.55)
+
+    def _type_vi(self, run: list[int], words: list[_Tok], span: Span) -> Found:
+        tokens = self.tokens
+        before = " ".join(t.low for t in tokens[max(0, run[0] - 2) : run[0]])
+        if any(before.endswith(trigger) for trigger in P.VI_PLACE_TRIGGERS):
+            return [(span._replace(type="place", confidence=0.75), None)]
+        if words[0].low in P.VI_SURNAMES and len(words) >= 2:
+            return self.person(words, 0.8)
+        hit = self.known(words)
+        if hit is not None:
+            return [(Span(span.start, hit[1], hit[0].type, _KNOWN_CONFIDENCE), None)]
+        # Vietnamese names nearly always start with a common family name; other runs are
+        # mostly places ("Hà Nội") that the gazetteer types better.
+        return [(span, None if len(words) > 1 else words[0])]
+
+    # -- splitting runs ----------------------------------------------------------------------------
+    def split_country(self, run: list[int], titled: bool) -> list[int]:
+        """Cut a country off the front of a run: "Tổng thống Nga Vladimir Putin", "Президент
+        України Володимир Зеленський", "đồng cấp Trung Quốc Vương Nghị"."""
+        tokens, lang = self.tokens, self.lang
+        if lang == "vi":
+            for size in (2, 1):
+                if len(run) <= size:
+                    continue
+                words = [tokens[k] for k in run[:size]]
+                rest = tokens[run[size]]
+                if not titled and not (rest.low in P.VI_SURNAMES and len(run) >= size + 2):
+                    continue
+                hit = self.known(words)
+                if " ".join(w.low for w in words) in P.VI_COUNTRIES or (hit is not None and hit[0].country):
+                    self.found.append((Span(words[0].start, words[-1].end, "place", 0.75), None))
+                    return run[size:]
+            return run
+        if not titled or len(run) < 3:
+            return run
+        first = tokens[run[0]]
+        stems = _country_stems(lang)
+        if any(first.low[:k] in stems for k in range(4, len(first.low) + 1)):
+            self.found.append((Span(first.start, first.end, "place", 0.7), None))
+            return run[1:]
+        return run
+
+    def split_conjunction(self, run: list[int]) -> list[list[int]]:
+        """ "Valencia y Murcia": two names, unless a head word makes the whole an organisation."""
+        words = [self.tokens[k] for k in run]
+        cuts = [n for n, w in enumerate(words) if w.low in P.ORG_CONJUNCTIONS and 0 < n < len(words) - 1]
+        if not cuts or self.is_org(words):
+            return [run]
+        parts, begin = [], 0
+        for cut in cuts:
+            parts.append(run[begin:cut])
+            begin = cut + 1
+        parts.append(run[begin:])
+        return [p for p in parts if p]
+
+    # -- the whole text ----------------------------------------------------------------------------
+    def scan(self) -> list[Span]:
+        tokens, lang = self.tokens, self.lang
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            if not tok.cap or self.is_title[i]:
+                i += 1
+                continue
+            if lang == "vi" and (size := _vi_descriptor_size(tokens, i)) and i + size < len(tokens):
+                # "Hãng hàng không Vietnam Airlines": the company is what follows the descriptor
+                if tokens[i + size].cap and _adjacent(self.text, tokens[i + size - 1], tokens[i + size]):
+                    run = self.collect_run(i + size, 0)
+                    words = [tokens[k] for k in run]
+                    self.found.append((Span(words[0].start, words[-1].end, "organisation", 0.75), None))
+                    i = run[-1] + 1
+                    continue
+            vi_head = _vi_head_size(tokens, i) if lang == "vi" else 0
+            run = self.collect_run(i, vi_head)
+            i = run[-1] + 1
+            followed_by_title = i < len(tokens) and self.is_title[i] and _adjacent(self.text, tokens[i - 1], tokens[i])
+            titled = run[0] in self.titled
+            if not vi_head:
+                run = self.split_country(run, titled)
+                if run and titled:
+                    self.titled.add(run[0])
+            run = self._strip_edges(run)
+            if not run:
+                continue
+            for part in self.split_conjunction(run) if not vi_head else [run]:
+                self._add(part, vi_head if part is run else 0, followed_by_title and part[-1] == run[-1])
+        return self._decide_singles()
+
+    def _strip_edges(self, run: list[int]) -> list[int]:
+        """Drop sentence-initial common words and function words at the edges."""
+        tokens = self.tokens
+        while run and (
+            tokens[run[0]].low in self.stop
+            or tokens[run[0]].low in P.PARTICLES
+            or (tokens[run[0]].initial and tokens[run[0]].low in self.lowered_in_text)
+        ):
+            run = run[1:]
+        while run and (tokens[run[-1]].low in P.PARTICLES or (len(run) > 1 and tokens[run[-1]].low in self.stop)):
+            run = run[:-1]
+        return run
+
+    def _add(self, run: list[int], vi_head: int, followed_by_title: bool) -> None:
+        tokens = self.tokens
+        for span, single in self.type_run(run, vi_head, followed_by_title):
+            if span.type == "organisation" and self.found and run[0] >= 2 and span.start == tokens[run[0]].start:
+                # "Adalet ve Kalkınma Partisi": the run before the conjunction belongs to the name.
+                conj, before = tokens[run[0] - 1], tokens[run[0] - 2]
+                if (
+                    conj.low in P.ORG_CONJUNCTIONS
+                    and before.end == self.found[-1][0].end
+                    and _adjacent(self.text, before, conj)
+                ):
+                    span = Span(self.found.pop()[0].start, span.end, span.type, span.confidence)
+            self.found.append((span, single))
+
+    def _decide_singles(self) -> list[Span]:
+        spans: list[Span] = []
+        for span, single in self.found:
+            if single is None:
+                spans.append(span)
+                continue
+            if single.text in self.person_last_words:
+                spans.append(Span(span.start, span.end, "person", 0.7))
+                continue
+            hit = self.known([single])
+            if hit is not None and hit[0].type in ("place", "organisation"):
+                spans.append(Span(span.start, hit[1], hit[0].type, _KNOWN_CONFIDENCE))
+            elif self.nouns_capitalised or (single.initial and single.text not in self.capitalised_mid_sentence):
+                continue  # a lone capitalised sentence start is more often a common word than a name
+            else:
+                spans.append(span)
+        return spans
+
+
+def cased_spans(text: str, lang: str, known: KnownLookup | None = None) -> list[Span]:
+    """Capitalised-run recogniser for Latin, Cyrillic and other cased scripts; ``known`` (the
+    knowledge base, when available) types runs that no title or head word explains."""
+    scanner = _RunScanner(text, lang, known)
+    if not scanner.tokens:
+        return []
+    return scanner.scan()
 
 
 @functools.cache
@@ -238,54 +498,3 @@ def _country_stems(lang: str) -> frozenset[str]:
     except (ImportError, ValueError, UnknownLocaleError):
         return frozenset()
     return frozenset(lower(n, lang)[:-1] for n in names if " " not in n and len(n) >= 5)
-
-
-def _split_country(tokens: list[_Tok], run: list[int], found: list[tuple[Span, _Tok | None]], lang: str) -> list[int]:
-    """Cut a country (in any case form) off the front of a titled run and keep it as a place."""
-    first = tokens[run[0]]
-    stems = _country_stems(lang)
-    if any(first.low[:k] in stems for k in range(4, len(first.low) + 1)):
-        found.append((Span(first.start, first.end, "place", 0.7), None))
-        return run[1:]
-    return run
-
-
-def _split_vi_country(tokens: list[_Tok], run: list[int], found: list[tuple[Span, _Tok | None]]) -> list[int]:
-    """Cut a country off the front of a titled Vietnamese run and keep it as a place."""
-    for size in (2, 1):
-        if len(run) > size and " ".join(tokens[k].low for k in run[:size]) in P.VI_COUNTRIES:
-            found.append((Span(tokens[run[0]].start, tokens[run[size - 1]].end, "place", 0.75), None))
-            return run[size:]
-    return run
-
-
-def _type_run(
-    words: list[_Tok],
-    lang: str,
-    titled: set[int],
-    run: list[int],
-    tokens: list[_Tok],
-    vi_org: bool,
-) -> tuple[EntityType, float]:
-    org_suffixes = P.ORG_SUFFIXES.get(lang, ())
-    if vi_org or any(w.low in P.ORG_HEADS or (org_suffixes and w.low.endswith(org_suffixes)) for w in words):
-        return "organisation", 0.75
-    first = words[0]
-    if run[0] in titled:
-        return "person", 0.85
-    if lang == "vi":
-        before = " ".join(t.low for t in tokens[max(0, run[0] - 2) : run[0]])
-        if any(before.endswith(trigger) for trigger in P.VI_PLACE_TRIGGERS):
-            return "place", 0.75
-        if first.low in P.VI_SURNAMES and len(words) >= 2:
-            return "person", 0.8
-        # Vietnamese names nearly always start with a common family name; other runs are
-        # mostly places ("Hà Nội") that the gazetteer types better.
-        return "other", 0.45
-    if first.low in P.PLACE_HEADS and len(words) >= 2:
-        return "place", 0.6
-    if len(words) == 1 and first.text.isupper() and 2 <= len(first.text) <= 6:
-        return "organisation", 0.5
-    if len(words) >= 2:
-        return "person", 0.55
-    return "other", 0.45

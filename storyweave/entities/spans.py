@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from ..models import EntityType
@@ -12,3 +13,14 @@ class Span(NamedTuple):
     end: int
     type: EntityType
     confidence: float
+
+
+class Known(NamedTuple):
+    """What the knowledge base says a surface names: its type, and whether it is a country."""
+
+    type: EntityType
+    country: bool
+
+
+# surface → Known, or None when the knowledge base has no such name
+KnownLookup = Callable[[str], Known | None]

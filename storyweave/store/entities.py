@@ -5,20 +5,33 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from typing import Any
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from ..models import Entity, Mention
 from .articles import utc_now
 
+if TYPE_CHECKING:
+    from ..entities.names import NameForm
+
 
 def save_article_entities(
     conn: sqlite3.Connection, article_id: str, mentions: list[Mention], entities: list[Entity]
-) -> None:
-    """Upsert the entities and their surface counts and store the article's mentions.
+) -> dict[str, str]:
+    """Reconcile the article's entities with the store, then upsert them and store its mentions.
 
     Runs inside the caller's open transaction and never commits: the writer stores the article,
-    its entities and its event assignment atomically.
+    its entities and its event assignment atomically.  Ids are reconciled across articles first
+    (``entities.reconcile``: a bare "Poutine" joins the stored "Vladimir Putin"; a late full name
+    absorbs stored surname-only entities); ``mentions`` and ``entities`` are rewritten *in place*
+    to the stored ids, so the event assigner that reads them next sees the same ids as the store.
+    Returns the mapping applied (this article's id -> stored id).
     """
+    from ..entities.reconcile import name_keys, plan_article
+
+    plan = plan_article(conn, mentions, entities)
+    _apply_mapping(plan.mapping, mentions, entities)
     now = utc_now()
     for entity in entities:
         row = conn.execute("SELECT names FROM entities WHERE id = ?", (entity.id,)).fetchone()
@@ -29,13 +42,7 @@ def save_article_entities(
                 (entity.id, entity.type, name, json.dumps(entity.names, ensure_ascii=False), now, now),
             )
             continue
-        names = json.loads(row["names"])
-        merged = {**entity.names, **names}  # the first display name per language stays
-        if merged != names:
-            conn.execute(
-                "UPDATE entities SET names = ?, updated_at = ? WHERE id = ?",
-                (json.dumps(merged, ensure_ascii=False), now, entity.id),
-            )
+        _merge_names(conn, entity.id, entity.names, now)
     counts = Counter((m.entity_id, m.surface, m.lang) for m in mentions if m.entity_id)
     conn.executemany(
         """INSERT INTO entity_aliases (entity_id, surface, lang, count) VALUES (?, ?, ?, ?)
@@ -50,6 +57,181 @@ def save_article_entities(
             for i, m in enumerate(mentions)
         ],
     )
+    kinds = {e.id: e.type for e in entities}
+    add_name_keys(
+        conn,
+        [(m.entity_id, m.surface) for m in mentions if m.entity_id and kinds.get(m.entity_id, m.type) in _KEYED_TYPES],
+        name_keys,
+    )
+    for old, new in plan.absorb:
+        merge_entities(conn, old, new, "full name")
+    return plan.mapping
+
+
+_KEYED_TYPES = ("person", "organisation")
+
+
+def _apply_mapping(mapping: dict[str, str], mentions: list[Mention], entities: list[Entity]) -> None:
+    if not mapping:
+        return
+    for i, mention in enumerate(mentions):
+        if mention.entity_id in mapping:
+            mentions[i] = replace(mention, entity_id=mapping[mention.entity_id])
+    merged: dict[str, Entity] = {}
+    for entity in entities:
+        entity_id = mapping.get(entity.id, entity.id)
+        found = merged.get(entity_id)
+        if found is None:
+            merged[entity_id] = Entity(entity_id, entity.type, dict(entity.names), set(entity.aliases))
+        else:
+            for lang, name in entity.names.items():
+                found.names.setdefault(lang, name)
+            found.aliases |= entity.aliases
+    entities[:] = list(merged.values())
+
+
+def _merge_names(conn: sqlite3.Connection, entity_id: str, names: dict[str, str], now: str) -> None:
+    row = conn.execute("SELECT names FROM entities WHERE id = ?", (entity_id,)).fetchone()
+    stored = json.loads(row["names"])
+    merged = {**names, **stored}  # the first display name per language stays
+    if merged != stored:
+        conn.execute(
+            "UPDATE entities SET names = ?, updated_at = ? WHERE id = ?",
+            (json.dumps(merged, ensure_ascii=False), now, entity_id),
+        )
+
+
+# -- reconciliation support (see storyweave.entities.reconcile) ---------------------------------------
+def add_name_keys(
+    conn: sqlite3.Connection, pairs: Iterable[tuple[str, str]], keys_of: Callable[[NameForm], set[str]]
+) -> None:
+    from ..entities.names import name_form
+
+    rows = {(key, entity_id) for entity_id, surface in pairs for key in keys_of(name_form(surface))}
+    conn.executemany("INSERT OR IGNORE INTO entity_name_keys (key, entity_id) VALUES (?, ?)", sorted(rows))
+
+
+def ensure_name_keys(conn: sqlite3.Connection, keys_of: Callable[[NameForm], set[str]]) -> None:
+    """Index the people and organisations of a store written before the key index existed."""
+    if conn.execute("SELECT 1 FROM entity_name_keys LIMIT 1").fetchone() is not None:
+        return
+    rows = conn.execute(
+        """SELECT a.entity_id, a.surface FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
+           WHERE e.type IN ('person', 'organisation')"""
+    ).fetchall()
+    add_name_keys(conn, [(r["entity_id"], r["surface"]) for r in rows], keys_of)
+
+
+def entities_with_keys(conn: sqlite3.Connection, keys: set[str], kind: str) -> set[str]:
+    if not keys:
+        return set()
+    marks = ",".join("?" * len(keys))
+    rows = conn.execute(
+        f"""SELECT DISTINCT k.entity_id FROM entity_name_keys k JOIN entities e ON e.id = k.entity_id
+            WHERE k.key IN ({marks}) AND e.type = ?""",
+        [*sorted(keys), kind],
+    )
+    return {r["entity_id"] for r in rows}
+
+
+def entity_surfaces(conn: sqlite3.Connection, entity_id: str) -> list[str]:
+    return [r["surface"] for r in conn.execute("SELECT surface FROM entity_aliases WHERE entity_id = ?", (entity_id,))]
+
+
+def exists(conn: sqlite3.Connection, entity_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM entities WHERE id = ?", (entity_id,)).fetchone() is not None
+
+
+def cooccurrences(conn: sqlite3.Connection, entity_id: str, others: set[str]) -> int:
+    """Stored articles that name ``entity_id`` together with any of ``others``."""
+    marks = ",".join("?" * len(others))
+    row = conn.execute(
+        f"""SELECT COUNT(DISTINCT a.article_id) FROM mentions a JOIN mentions b ON b.article_id = a.article_id
+            WHERE a.entity_id = ? AND b.entity_id IN ({marks})""",
+        [entity_id, *sorted(others)],
+    ).fetchone()
+    return int(row[0])
+
+
+def redirect_targets(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
+    """old id -> current id for those of ``ids`` that were merged away."""
+    found = {}
+    for entity_id in ids:
+        row = conn.execute("SELECT new_id FROM entity_redirects WHERE old_id = ?", (entity_id,)).fetchone()
+        if row is not None:
+            found[entity_id] = row["new_id"]
+    return found
+
+
+def current_id(conn: sqlite3.Connection, entity_id: str) -> str:
+    return redirect_targets(conn, [entity_id]).get(entity_id, entity_id)
+
+
+def merge_entities(conn: sqlite3.Connection, old: str, new: str, reason: str) -> None:
+    """Fold the stored entity ``old`` into ``new``: mentions, surface forms, names, event counts;
+    ``old`` keeps resolving through ``entity_redirects``."""
+    now = utc_now()
+    row = conn.execute("SELECT names FROM entities WHERE id = ?", (old,)).fetchone()
+    if row is None or old == new:
+        return
+    conn.execute("UPDATE mentions SET entity_id = ? WHERE entity_id = ?", (new, old))
+    conn.execute(
+        """INSERT INTO entity_aliases (entity_id, surface, lang, count)
+           SELECT ?, surface, lang, count FROM entity_aliases WHERE entity_id = ? AND true
+           ON CONFLICT (entity_id, surface, lang) DO UPDATE SET count = count + excluded.count""",
+        (new, old),
+    )
+    conn.execute(
+        """INSERT OR IGNORE INTO entity_name_keys (key, entity_id)
+           SELECT key, ? FROM entity_name_keys WHERE entity_id = ?""",
+        (new, old),
+    )
+    _merge_names(conn, new, json.loads(row["names"]), now)
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'event_entities'").fetchone():
+        # Storyline linking reads per-event entity sets: the merged id must count where the old one did.
+        conn.execute(
+            """INSERT INTO event_entities (event_id, entity_id, type, articles)
+               SELECT event_id, ?, type, articles FROM event_entities WHERE entity_id = ? AND true
+               ON CONFLICT (event_id, entity_id) DO UPDATE SET articles = MAX(articles, excluded.articles)""",
+            (new, old),
+        )
+        conn.execute("DELETE FROM event_entities WHERE entity_id = ?", (old,))
+    conn.execute("DELETE FROM entity_aliases WHERE entity_id = ?", (old,))
+    conn.execute("DELETE FROM entities WHERE id = ?", (old,))
+    conn.execute("UPDATE entity_redirects SET new_id = ? WHERE new_id = ?", (new, old))
+    conn.execute(
+        "INSERT OR REPLACE INTO entity_redirects (old_id, new_id, reason, merged_at) VALUES (?, ?, ?, ?)",
+        (old, new, reason, now),
+    )
+
+
+def load_article_entities(conn: sqlite3.Connection, article_id: str) -> tuple[list[Mention], list[Entity]]:
+    """An article's stored mentions and entities (what ``EntityRecognizer.analyse`` gave, reconciled)."""
+    rows = article_mentions(conn, article_id)
+    mentions = [
+        Mention(r["surface"], r["start_pos"], r["end_pos"], r["type"], r["lang"], r["entity_id"], r["confidence"])
+        for r in rows
+    ]
+    entities: dict[str, Entity] = {}
+    for r in rows:
+        if r["entity_id"] is None:
+            continue
+        entity = entities.setdefault(
+            r["entity_id"],
+            Entity(r["entity_id"], r["entity_type"] or r["type"], json.loads(r["names"] or "{}")),
+        )
+        entity.aliases.add(r["surface"])
+    return mentions, list(entities.values())
+
+
+def entity_names(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
+    """Display names of ``ids``; ids merged away answer with the name of the entity they joined."""
+    found = {}
+    for entity_id in ids:
+        row = conn.execute("SELECT name FROM entities WHERE id = ?", (current_id(conn, entity_id),)).fetchone()
+        if row is not None:
+            found[entity_id] = row["name"]
+    return found
 
 
 def _entity_row(row: sqlite3.Row) -> dict[str, Any]:
@@ -89,6 +271,8 @@ def list_entities(
 
 
 def get_entity(conn: sqlite3.Connection, entity_id: str) -> dict[str, Any] | None:
+    """One entity with its surface forms and articles; an id merged away answers with its successor."""
+    entity_id = current_id(conn, entity_id)
     row = conn.execute(_ENTITY_STATS + " WHERE e.id = ? GROUP BY e.id", (entity_id,)).fetchone()
     if row is None:
         return None
@@ -114,7 +298,8 @@ def get_entity(conn: sqlite3.Connection, entity_id: str) -> dict[str, Any] | Non
 
 def article_mentions(conn: sqlite3.Connection, article_id: str) -> list[sqlite3.Row]:
     return conn.execute(
-        """SELECT m.surface, m.start_pos, m.end_pos, m.type, m.entity_id, e.type AS entity_type, e.name
+        """SELECT m.surface, m.start_pos, m.end_pos, m.type, m.lang, m.confidence, m.entity_id,
+                  e.type AS entity_type, e.name, e.names
            FROM mentions m LEFT JOIN entities e ON e.id = m.entity_id
            WHERE m.article_id = ? ORDER BY m.position""",
         (article_id,),

@@ -1,0 +1,149 @@
+"""One person across articles: short forms and late full names reconciled in the single writer.
+
+``EntityRecognizer.analyse`` is a pure function of one article, so an article that only says
+"بوتين" or "Poutine" gets the surname's own id (``sw:ptn``), while one that says "Vladimir Putin"
+gets ``sw:ltmrptn``.  The writer, which alone may read the store, reconciles them:
+
+* forward: a new ``sw:`` person or organisation whose names match a stored entity (same name under
+  another spelling, a shortened form, or, for a person named by one token only, the family name of
+  exactly one stored full name) is stored under that entity's id.  When several stored people
+  share the surname, the one named most often alongside this article's other entities wins, and
+  a tie leaves the short form alone;
+* reverse: a new full name absorbs the stored surname-only entities it owns (when no other stored
+  full name claims the same surname); the old id redirects to the new one (``entity_redirects``).
+
+The decisions depend only on the store's content, so a given ingest order always gives the same ids.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..models import Entity, Mention
+from ..store import entities as entity_store
+from .matching import contains_name, same_name, token_match
+from .names import NameForm, name_form
+
+RECONCILED_TYPES = ("person", "organisation")
+
+
+def name_keys(form: NameForm) -> set[str]:
+    """Index keys of one surface form: every reading of every token, and of the whole name."""
+    keys = {v for options in form.variants for v in options if len(v) >= 2}
+    keys |= {k for k in form.key_variants if len(k) >= 4}
+    return keys
+
+
+def _forms(surfaces: Iterable[str]) -> list[NameForm]:
+    return [f for f in (name_form(s) for s in sorted(set(surfaces))) if f.tokens]
+
+
+def _same_entity(forms: list[NameForm], stored: list[NameForm]) -> bool:
+    return any(same_name(f, g) or contains_name(g, f) or contains_name(f, g) for f in forms for g in stored)
+
+
+def _family_name_of(part: NameForm, full: NameForm, position: int) -> bool:
+    """``part`` (one token) is token ``position`` (0 or -1) of the multi-token ``full``."""
+    if len(part.tokens) != 1 or len(full.tokens) < 2 or len(part.skeleton_key) < 2:
+        return False
+    return token_match(part, 0, full, position % len(full.tokens))
+
+
+def _pick(conn: sqlite3.Connection, pool: list[str], context: set[str]) -> str | None:
+    if len(pool) == 1:
+        return pool[0]
+    if not pool or not context:
+        return None
+    weights = {c: entity_store.cooccurrences(conn, c, context) for c in pool}
+    ranked = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
+    if ranked[0][1] > 0 and ranked[0][1] > ranked[1][1]:
+        return ranked[0][0]
+    return None
+
+
+def match_stored(
+    conn: sqlite3.Connection, entity_id: str, kind: str, surfaces: Iterable[str], context: set[str]
+) -> str | None:
+    """The stored entity that ``entity_id`` (with these surface forms) is another name of, if one is."""
+    forms = _forms(surfaces)
+    if not forms or kind not in RECONCILED_TYPES:
+        return None
+    keys = set().union(*(name_keys(f) for f in forms))
+    candidates = sorted(entity_store.entities_with_keys(conn, keys, kind) - {entity_id})
+    if not candidates:
+        return None
+    stored = {c: _forms(entity_store.entity_surfaces(conn, c)) for c in candidates}
+    same = [c for c in candidates if _same_entity(forms, stored[c])]
+    if kind != "person" or any(len(f.tokens) > 1 for f in forms):
+        return _pick(conn, same, context)
+    # A bare family name: every stored full name ending with it competes (a "Müller" once linked to
+    # Thomas Müller is still Gerd Müller's name too), else (Xi, Nguyen) the ones starting with it.
+    for position in (-1, 0):
+        owners = {c for c in candidates if any(_family_name_of(f, g, position) for f in forms for g in stored[c])}
+        if owners:
+            return _pick(conn, sorted(owners | set(same)), context)
+    return _pick(conn, same, context)
+
+
+def _absorbable(conn: sqlite3.Connection, new_id: str, full: list[NameForm]) -> list[str]:
+    """Stored surname-only people that the new full names own, and no other stored full name does."""
+    keys = {v for f in full for v in f.variants[-1] if len(v) >= 2}
+    found = []
+    for candidate in sorted(entity_store.entities_with_keys(conn, keys, "person") - {new_id}):
+        forms = _forms(entity_store.entity_surfaces(conn, candidate))
+        if not forms or any(len(g.tokens) > 1 for g in forms):
+            continue
+        if not all(any(_family_name_of(g, f, -1) for f in full) for g in forms):
+            continue
+        rivals = entity_store.entities_with_keys(conn, set().union(*(name_keys(g) for g in forms)), "person")
+        claimed = any(
+            _family_name_of(g, r, -1)
+            for other in sorted(rivals - {candidate, new_id})
+            for r in _forms(entity_store.entity_surfaces(conn, other))
+            for g in forms
+        )
+        if not claimed:
+            found.append(candidate)
+    return found
+
+
+@dataclass
+class Plan:
+    mapping: dict[str, str] = field(default_factory=dict)  # this article's id -> the id to store under
+    absorb: list[tuple[str, str]] = field(default_factory=list)  # (stored id, id that absorbs it)
+
+
+def plan_article(conn: sqlite3.Connection, mentions: list[Mention], entities: list[Entity]) -> Plan:
+    plan = Plan()
+    ids = sorted({e.id for e in entities} | {m.entity_id for m in mentions if m.entity_id})
+    plan.mapping.update(entity_store.redirect_targets(conn, ids))
+    kinds: dict[str, str] = {plan.mapping.get(e.id, e.id): e.type for e in entities}
+    surfaces: dict[str, set[str]] = defaultdict(set)
+    for mention in mentions:
+        if mention.entity_id:
+            stored_id = plan.mapping.get(mention.entity_id, mention.entity_id)
+            surfaces[stored_id].add(mention.surface)
+            kinds.setdefault(stored_id, mention.type)
+    for entity in entities:
+        surfaces[plan.mapping.get(entity.id, entity.id)] |= set(entity.aliases)
+    current = sorted({plan.mapping.get(i, i) for i in ids})
+    entity_store.ensure_name_keys(conn, name_keys)
+    for entity_id in current:
+        kind = kinds.get(entity_id, "")
+        if not entity_id.startswith("sw:") or kind not in RECONCILED_TYPES or entity_store.exists(conn, entity_id):
+            continue
+        context = set(current) - {entity_id}
+        target = match_stored(conn, entity_id, kind, surfaces[entity_id], context)
+        if target is not None:
+            for original in ids:
+                if plan.mapping.get(original, original) == entity_id:
+                    plan.mapping[original] = target
+            continue
+        full = [f for f in _forms(surfaces[entity_id]) if len(f.tokens) > 1]
+        if kind == "person" and full:
+            plan.absorb += [(old, entity_id) for old in _absorbable(conn, entity_id, full)]
+    plan.mapping = {k: v for k, v in plan.mapping.items() if k != v}
+    return plan
