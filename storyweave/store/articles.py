@@ -150,7 +150,8 @@ def list_articles(
     limit: int = 50,
 ) -> list[sqlite3.Row]:
     """Articles in insertion order; ``after_seq`` is the cursor for stable pagination."""
-    where, params = ["1 = 1"], []  # type: ignore[var-annotated]
+    where: list[str] = ["1 = 1"]
+    params: list[str | int] = []
     if lang:
         where.append("lang = ?")
         params.append(lang)
