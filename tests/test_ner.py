@@ -252,3 +252,85 @@ def test_annotated_set_is_well_formed() -> None:
     for row in rows:
         for start, end, kind, surface in row["spans"]:
             assert row["text"][start:end] == surface and kind in ("person", "place", "organisation")
+
+
+RULE_CASES = [
+    # (lang, text, expected (surface, type) pairs, surfaces that must not be mentions)
+    (
+        "tr",
+        "Cumhurbaşkanı Recep Tayyip Erdoğan Ankara'da konuştu. Türk Hava Yolları ve Cumhuriyet Halk Partisi "
+        "Genel Başkanı Özgür Özel de oradaydı.",
+        {
+            ("Recep Tayyip Erdoğan", "person"),
+            ("Ankara", "place"),
+            ("Türk Hava Yolları", "organisation"),
+            ("Cumhuriyet Halk Partisi", "organisation"),
+            ("Özgür Özel", "person"),
+        },
+        {"Recep Tayyip Erdoğan Ankara", "Cumhuriyet Halk Partisi Genel"},
+    ),
+    (
+        "vi",
+        "Bộ Y tế ghi nhận thêm ca mắc. Chủ tịch Quốc hội Vương Đình Huệ tiếp Đại sứ Hàn Quốc. "
+        "Hãng hàng không Vietnam Airlines mở đường bay. Bộ trưởng Ngoại giao Bùi Thanh Sơn thăm Lào.",
+        {
+            ("Bộ Y tế", "organisation"),
+            ("Quốc hội", "organisation"),
+            ("Vương Đình Huệ", "person"),
+            ("Hàn Quốc", "place"),
+            ("Vietnam Airlines", "organisation"),
+            ("Bùi Thanh Sơn", "person"),
+            ("Lào", "place"),
+        },
+        {"Bộ Y tế ghi", "Ngoại", "Hãng hàng"},
+    ),
+    (
+        "es",
+        "La Guardia Civil detuvo a dos hombres. El Real Madrid ganó al Atlético de Madrid. Hubo lluvias en "
+        "Valencia y Murcia, según el Partido Popular y Estados Unidos.",
+        {
+            ("Guardia Civil", "organisation"),
+            ("Real Madrid", "organisation"),
+            ("Atlético de Madrid", "organisation"),
+            ("Valencia", "place"),
+            ("Murcia", "place"),
+            ("Partido Popular", "organisation"),
+            ("Estados Unidos", "place"),
+        },
+        {"Valencia y Murcia"},
+    ),
+    (
+        "de",
+        "Friedrich Merz kritisierte die Bundesregierung. Der Autobauer Volkswagen will in Wolfsburg Stellen "
+        "abbauen. Russlands Präsident Wladimir Putin drohte. Hunderte Menschen demonstrierten.",
+        {
+            ("Friedrich Merz", "person"),
+            ("Bundesregierung", "organisation"),
+            ("Volkswagen", "organisation"),
+            ("Wolfsburg", "place"),
+            ("Russlands", "place"),
+            ("Wladimir Putin", "person"),
+        },
+        {"Hunderte Menschen", "Wolfsburg Stellen", "Autobauer Volkswagen"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected", "wrong"), RULE_CASES, ids=[c[0] for c in RULE_CASES])
+def test_rules_type_organisations_and_cut_names_at_their_edges(
+    extractor: MentionExtractor, lang: str, text: str, expected: set[tuple[str, str]], wrong: set[str]
+) -> None:
+    mentions = _extract(extractor, lang, text)
+    _check_invariants(text, mentions)
+    found = {(m.surface, m.type) for m in mentions}
+    assert expected <= found, f"missing {expected - found}; found {found}"
+    assert not {m.surface for m in mentions} & wrong
+
+
+def test_rules_without_knowledge_base_keep_titled_names() -> None:
+    """With nothing known, a place glued to a name stays glued, but titles and heads still work."""
+    extractor = MentionExtractor(Settings(), known=lambda surface: None)
+    text = "Cumhurbaşkanı Recep Tayyip Erdoğan Ankara'da konuştu. Milli Eğitim Bakanlığı açıkladı."
+    found = {(m.surface, m.type) for m in _extract(extractor, "tr", text)}
+    assert ("Milli Eğitim Bakanlığı", "organisation") in found
+    assert ("Ankara", "place") not in found

@@ -323,6 +323,9 @@ VI_SURNAMES = _words(
     mai trịnh đoàn lâm tạ cao"""
 )
 
+# Upper-case words that are no organisation: currency codes and units news quotes.
+NOT_ACRONYMS = _words("USD EUR GBP JPY CNY VND RUB TRY CHF GDP GMT UTC CEO")
+
 # Common given names (German, English, Romance, Turkish, Slavic, Arabic in Latin letters): in German,
 # where every noun is capitalised, a run of capitals is a person only after a title or one of these.
 GIVEN_NAMES = _words(

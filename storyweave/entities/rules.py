@@ -20,7 +20,6 @@ from typing import NamedTuple
 
 import regex
 
-from ..models import EntityType
 from . import patterns as P
 from .spans import Known, KnownLookup, Span
 
@@ -31,15 +30,19 @@ _ALL_STOP_WORDS = frozenset().union(*P.STOP_WORDS.values())
 _DETERMINERS_DE = frozenset(
     ["der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "einem", "einen", "eines"]
 )
-_VON = frozenset({"von", "van"})
+_DOUBLE_PARTICLE_FIRST = frozenset({"de", "von", "van", "di", "da"})
+_ARTICLES = frozenset({"la", "las", "los", "le", "der", "den", "l"})
 _NOUNS_CAPITALISED = frozenset({"de", "lb"})
 _APOSTROPHE_SUFFIX_ENDS_NAME = frozenset({"tr", "az"})
 # Turkish case endings written without the apostrophe they should have ("Ankarada"): tried only to
 # find a known place, never to cut a name.
-_TR_CASE_ENDINGS = ("ndan", "nden", "dan", "den", "tan", "ten", "nın", "nin", "da", "de", "ta", "te", "ya", "ye")
+# Short endings are left out: "Maliye" is not "Mali" + "ye".
+_TR_CASE_ENDINGS = ("ndan", "nden", "dan", "den", "tan", "ten", "nın", "nin")
+_TR_STEM_MIN = 5
 _VI_STANDALONE_ORGS = frozenset({"quốc hội", "chính phủ"})
 _VI_SYLLABLE_MAX = 7  # longer capitalised words are brands or foreign names ("Vietcombank")
 _KNOWN_CONFIDENCE = 0.8
+_ACRONYM = regex.compile(r"^(?![IVXLCDM]+$)\p{Lu}{2,6}$")  # "NATO", not the Roman numeral "III"
 _PLACE_SPLIT_MIN = 3  # a place is cut off the end of a name run of at least this many tokens
 
 
@@ -121,12 +124,24 @@ def _mark_titles(text: str, tokens: list[_Tok], lang: str) -> tuple[list[bool], 
         if not size:
             i += 1
             continue
+        if lang == "vi":
+            size += _vi_title_field(tokens, i + size)
         for k in range(i, i + size):
             is_title[k] = True
         if i + size < len(tokens) and _adjacent(text, tokens[i + size - 1], tokens[i + size]):
             titled.add(i + size)
         i += size
     return is_title, titled
+
+
+def _vi_title_field(tokens: list[_Tok], k: int) -> int:
+    """Syllables after a Vietnamese title that name its field, capitalised but no name: "Bộ trưởng
+    Ngoại giao Bùi Thanh Sơn" (a capital, a lower-case syllable, then the name's capital)."""
+    if k + 2 < len(tokens) and tokens[k].cap and not tokens[k + 1].cap and tokens[k + 2].cap:
+        field = tokens[k + 1].low not in P.STOP_WORDS["vi"] and tokens[k].low not in P.VI_SURNAMES
+        if field and not _vi_head_size(tokens, k):  # "Chủ tịch Quốc hội Vương Đình Huệ": an institution
+            return 2
+    return 0
 
 
 def _is_org_head(tok: _Tok, lang: str) -> bool:
@@ -177,6 +192,8 @@ class _RunScanner:
             parts = tokens[j:k]
             if not all(p.low in P.PARTICLES for p in parts):
                 continue
+            if size == 2 and not (parts[0].low in _DOUBLE_PARTICLE_FIRST and parts[1].low in _ARTICLES):
+                continue  # "de la", "von der"; not "y el"
             if not all(_adjacent(self.text, a, b) for a, b in zip(tokens[j - 1 : k], tokens[j : k + 1], strict=True)):
                 continue
             if self.lang in _NOUNS_CAPITALISED and parts[0].low in P.DE_ARTICLE_PARTICLES:
@@ -256,7 +273,7 @@ class _RunScanner:
                 return found, end
         if self.lang == "tr" and len(words) == 1 and not words[0].suffixed:
             for ending in _TR_CASE_ENDINGS:
-                if surface.endswith(ending) and len(surface) - len(ending) >= 4:
+                if surface.endswith(ending) and len(surface) - len(ending) >= _TR_STEM_MIN:
                     found = self.known_lookup(surface[: -len(ending)])
                     if found is not None and found.type == "place":
                         return found, end - len(ending)
@@ -301,7 +318,8 @@ class _RunScanner:
             bare = low in P.ORG_HEADS or low in P.ORG_SUFFIXES.get(lang, ())
             return not (self.nouns_capitalised and len(words) == 1 and bare and low not in P.DE_ORG_NAMES)
         adjectives = P.ORG_ADJECTIVES.get(lang, frozenset())
-        if len(words) >= 2 and (words[0].low in adjectives if lang == "de" else any(w.low in adjectives for w in words)):
+        opening = words[:1] if lang == "de" else words
+        if len(words) >= 2 and any(w.low in adjectives for w in opening):
             return True
         if len(words) >= 2 and words[-1].low in P.CLUB_TAILS and self.known(words[:-1]) is not None:
             return True
@@ -330,13 +348,13 @@ class _RunScanner:
         if titled:
             return self.person(words, 0.85)
         first = words[0]
+        if len(words) == 1 and _ACRONYM.match(first.text) and first.text not in P.NOT_ACRONYMS:
+            return [(span._replace(type="organisation", confidence=0.5), None)]
         if lang == "vi":
             return self._type_vi(run, words, span)
         if first.low in P.PLACE_HEADS and len(words) >= 2:
             return [(span._replace(type="place", confidence=0.6), None)]
         if len(words) == 1:
-            if first.text.isupper() and 2 <= len(first.text) <= 6:
-                return [(span._replace(type="organisation", confidence=0.5), None)]
             return [(span, first)]  # decided at the end, when the whole text has been read
         if first.low in P.GIVEN_NAMES:
             return self.person(words, 0.7)
@@ -388,10 +406,15 @@ class _RunScanner:
         return run
 
     def split_conjunction(self, run: list[int]) -> list[list[int]]:
-        """ "Valencia y Murcia": two names, unless a head word makes the whole an organisation."""
+        """ "Valencia y Murcia": two names, unless a head word makes the whole an organisation
+        ("Ministerio de Industria y Turismo") and what follows the conjunction is no name of its own
+        ("Partido Popular y Estados Unidos")."""
         words = [self.tokens[k] for k in run]
         cuts = [n for n, w in enumerate(words) if w.low in P.ORG_CONJUNCTIONS and 0 < n < len(words) - 1]
-        if not cuts or self.is_org(words):
+        if not cuts:
+            return [run]
+        tail = words[cuts[-1] + 1 :]
+        if self.is_org(words) and not (self.known(tail) or self.is_org(tail)):
             return [run]
         parts, begin = [], 0
         for cut in cuts:
@@ -409,14 +432,9 @@ class _RunScanner:
             if not tok.cap or self.is_title[i]:
                 i += 1
                 continue
-            if lang == "vi" and (size := _vi_descriptor_size(tokens, i)) and i + size < len(tokens):
-                # "Hãng hàng không Vietnam Airlines": the company is what follows the descriptor
-                if tokens[i + size].cap and _adjacent(self.text, tokens[i + size - 1], tokens[i + size]):
-                    run = self.collect_run(i + size, 0)
-                    words = [tokens[k] for k in run]
-                    self.found.append((Span(words[0].start, words[-1].end, "organisation", 0.75), None))
-                    i = run[-1] + 1
-                    continue
+            if lang == "vi" and (after := self._vi_described_org(i)):
+                i = after
+                continue
             vi_head = _vi_head_size(tokens, i) if lang == "vi" else 0
             run = self.collect_run(i, vi_head)
             i = run[-1] + 1
@@ -430,8 +448,26 @@ class _RunScanner:
             if not run:
                 continue
             for part in self.split_conjunction(run) if not vi_head else [run]:
+                if part is not run:
+                    part = self._strip_edges(part)
+                    if not part:
+                        continue
                 self._add(part, vi_head if part is run else 0, followed_by_title and part[-1] == run[-1])
         return self._decide_singles()
+
+    def _vi_described_org(self, i: int) -> int:
+        """ "Hãng hàng không Vietnam Airlines": the company is what follows the descriptor; the index
+        after it, 0 when no descriptor and name start at ``i``."""
+        tokens = self.tokens
+        size = _vi_descriptor_size(tokens, i)
+        k = i + size
+        if not size or k >= len(tokens) or not tokens[k].cap or not _adjacent(self.text, tokens[k - 1], tokens[k]):
+            return 0
+        run = self.collect_run(k, 0)
+        words = [tokens[n] for n in run]
+        confidence = 0.8 if len(words) > 1 else 0.75
+        self.found.append((Span(words[0].start, words[-1].end, "organisation", confidence), None))
+        return run[-1] + 1
 
     def _strip_edges(self, run: list[int]) -> list[int]:
         """Drop sentence-initial common words and function words at the edges."""
@@ -454,6 +490,7 @@ class _RunScanner:
                 conj, before = tokens[run[0] - 1], tokens[run[0] - 2]
                 if (
                     conj.low in P.ORG_CONJUNCTIONS
+                    and self.found[-1][0].type != "organisation"  # "Türk Hava Yolları ve …": two names
                     and before.end == self.found[-1][0].end
                     and _adjacent(self.text, before, conj)
                 ):
