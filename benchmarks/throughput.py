@@ -1,0 +1,128 @@
+"""End-to-end articles/s and peak memory of ``storyweave cluster`` at growing corpus sizes.
+
+Corpora of N articles are built by replaying semeval-dev: replay k gets new ids, publication dates
+shifted by k weeks (each replay spread over one week) and its words lightly thinned (every m-th
+word dropped, m depending on k), so copies are neither exact duplicates nor near-identical
+syndicated copies of earlier replays: every article goes through full enrichment and assignment.
+
+python benchmarks/throughput.py                      # 1k and 10k
+python benchmarks/throughput.py --sizes 1000,10000,100000
+
+Prints, per size: wall time, articles/s, peak RSS of the cluster process; then the growth exponent
+b fitted to time ≈ a·n^b (b = 1 is linear), and the raw encoder speed on the same texts, to show
+how close the pipeline gets to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import REPO, eval_file
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+_START = date(2024, 1, 1)
+
+
+def _thin(text: str, every: int, offset: int) -> str:
+    words = text.split(" ")
+    return " ".join(w for i, w in enumerate(words) if (i + offset) % every != 0)
+
+
+def build_corpus(source: Path, size: int, target: Path) -> None:
+    records = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
+    with target.open("w", encoding="utf-8") as out:
+        for n in range(size):
+            replay, index = divmod(n, len(records))
+            record = dict(records[index])
+            day = _START + timedelta(days=7 * replay + (7 * index) // len(records))
+            record["id"] = f"{record['id']}-r{replay}"
+            record["publish_date"] = day.isoformat()
+            if replay:
+                record["text"] = _thin(record.get("text") or "", 4 + replay % 5, replay)
+                record["url"] = f"{record.get('url') or 'https://replay.invalid/'}#r{replay}"
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def run_cluster(corpus: Path, output: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one ``storyweave cluster`` process."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "storyweave", "cluster", "--articles", str(corpus), "--output", str(output)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"storyweave cluster failed with exit code {proc.returncode}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def encoder_speed(source: Path, limit: int) -> dict[str, float]:
+    """Articles/s of each embedding model alone on the spans the pipeline feeds it (batched)."""
+    from storyweave import Settings
+    from storyweave.embed import Embedder
+    from storyweave.models import Article
+
+    settings = Settings.load()
+    embedder = Embedder(settings)
+    records = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines()[:limit]]
+    articles = [
+        Article(id=str(r["id"]), title=r.get("title") or "", text=r.get("text") or "", origin="") for r in records
+    ]
+    speeds = {}
+    for model in embedder.models:
+        texts = [embedder.spans(a)[model] for a in articles]
+        embedder.encode_passages(model, texts[:2])  # load the model outside the timing
+        started = time.perf_counter()
+        for i in range(0, len(texts), 32):
+            embedder.encode_passages(model, texts[i : i + 32])
+        speeds[model] = len(texts) / (time.perf_counter() - started)
+    return speeds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000", help="Comma-separated corpus sizes.")
+    parser.add_argument("--encoder-sample", type=int, default=300, help="Articles timed for raw encoder speed.")
+    args = parser.parse_args()
+    source = eval_file("articles.jsonl")
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results: list[tuple[int, float, float]] = []
+    print(f"{'articles':>9} {'seconds':>9} {'articles/s':>11} {'peak RSS MiB':>13}", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            corpus = Path(tmp) / f"corpus-{size}.jsonl"
+            build_corpus(source, size, corpus)
+            elapsed, rss = run_cluster(corpus, Path(tmp) / f"clusters-{size}.csv")
+            results.append((size, elapsed, rss))
+            print(f"{size:>9} {elapsed:>9.1f} {size / elapsed:>11.1f} {rss:>13.0f}", flush=True)
+    if len(results) >= 2:
+        xs = [math.log(n) for n, _, _ in results]
+        ys = [math.log(t) for _, t, _ in results]
+        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+        slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+        print(f"growth exponent (log time vs log n): {slope:.2f}  (1.00 = linear; includes ~model start-up)")
+    speeds = encoder_speed(source, args.encoder_sample)
+    for model, speed in speeds.items():
+        print(f"raw encoder {model}: {speed:.1f} articles/s (batched, spans as the pipeline reads them)")
+    if speeds and results:
+        bound = 1.0 / sum(1.0 / s for s in speeds.values())
+        best = max(n / t for n, t, _ in results)
+        print(f"encoders alone, all models in sequence: {bound:.1f} articles/s; pipeline reaches {best / bound:.0%}")
+
+
+if __name__ == "__main__":
+    main()

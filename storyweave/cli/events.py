@@ -1,0 +1,281 @@
+"""Event and storyline commands: cluster, events, event, storylines, storyline, consolidate."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import InputError
+from ..models import RawDoc, Reject
+from ..settings import Settings
+from .common import open_tracker, print_json, print_table, state, stderr
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
+LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, help="How many rows to show.")]
+CursorOption = Annotated[int | None, typer.Option(help="Continue after this cursor (from a previous page).")]
+_PROGRESS_EVERY = 100
+
+
+# -- cluster ----------------------------------------------------------------------------------------
+
+
+def _publication_key(doc: RawDoc) -> datetime | None:
+    from ..extract import normalise_date
+
+    value = normalise_date(doc.publish_date)
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def stream_order(docs: list[RawDoc]) -> list[RawDoc]:
+    """Publication order, stable: an undated article keeps its place after the dated one before it."""
+    keys: list[datetime] = []
+    last = datetime.min.replace(tzinfo=UTC)
+    for doc in docs:
+        moment = _publication_key(doc)
+        last = moment if moment is not None else last
+        keys.append(last)
+    order = sorted(range(len(docs)), key=lambda i: keys[i])
+    return [docs[i] for i in order]
+
+
+def cluster(
+    articles: Annotated[Path, typer.Option("--articles", help="Article JSONL (id, title, text, publish_date, …).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="CSV to write: article_id,event_id,storyline_id.")],
+    keep_store: Annotated[
+        Path | None, typer.Option("--store", help="Keep the store here instead of a temporary one.")
+    ] = None,
+) -> None:
+    """Cluster articles into events and storylines as a stream in publication order, through the full
+    pipeline, into a fresh store; write one row per input article."""
+    settings = Settings.load(state.config)
+    docs, bad = _read_articles(articles, settings)
+    try:
+        handle = output.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {exc.strerror}") from None
+    with tempfile.TemporaryDirectory(prefix="storyweave-cluster-") as tmp:
+        db = keep_store if keep_store is not None else Path(tmp) / "cluster.db"
+        if db.exists():
+            raise InputError(f"store {db} already exists; 'cluster' needs a fresh one")
+        stored = _ingest_stream(db, settings, docs)
+        from ..tracker import Tracker
+
+        with Tracker(db=db, settings=settings) as tracker, handle:
+            writer = csv.writer(handle)
+            writer.writerow(["article_id", "event_id", "storyline_id"])
+            for doc, stored_id in zip(docs, stored, strict=True):
+                found = tracker.article_event(stored_id) if stored_id else {}
+                event, storyline = found.get("event"), found.get("storyline")
+                writer.writerow(
+                    [
+                        doc.id,
+                        event["id"] if isinstance(event, dict) else "",
+                        storyline["id"] if isinstance(storyline, dict) else "",
+                    ]
+                )
+            events, storylines = tracker.conn.execute(
+                "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM storylines)"
+            ).fetchone()
+    for reject in bad:
+        stderr.print(f"rejected {reject.origin}: {reject.reason}", highlight=False)
+    stderr.print(
+        f"clustered {len(docs)} articles into {events} events and {storylines} storylines → {output}",
+        highlight=False,
+    )
+
+
+def _read_articles(path: Path, settings: Settings) -> tuple[list[RawDoc], list[Reject]]:
+    from ..pairs.data import read_raw_docs
+
+    docs: list[RawDoc] = []
+    bad: list[Reject] = []
+    try:
+        for doc in read_raw_docs(path, settings):
+            (bad if isinstance(doc, Reject) else docs).append(doc)  # type: ignore[arg-type]
+    except UnicodeDecodeError:
+        raise InputError(f"articles file {path} is not UTF-8 text") from None
+    if not docs:
+        reason = f"; first problem: {bad[0].origin}: {bad[0].reason}" if bad else ""
+        raise InputError(f"no usable article records in {path}{reason}")
+    return docs, bad
+
+
+def _ingest_stream(db: Path, settings: Settings, docs: list[RawDoc]) -> list[str | None]:
+    """Ingest the inputs as one stream in publication order; return, per input (in file order), the
+    id of the stored article it became or copies, ``None`` when it was rejected.
+
+    An exact copy of an earlier input is not stored again: it maps to the article it copies, so it
+    still gets that article's event.
+    """
+    from ..tracker import Tracker
+
+    started = time.monotonic()
+    done = 0
+
+    def progress(origin: str) -> None:
+        nonlocal done
+        done += 1
+        if done % _PROGRESS_EVERY == 0 or done == len(docs):
+            rate = done / max(time.monotonic() - started, 1e-9)
+            print(f"clustered {done}/{len(docs)} articles ({rate:.1f}/s)", file=sys.stderr, flush=True)
+
+    with Tracker(db=db, settings=settings) as tracker:
+        report = tracker.ingest_docs(stream_order(docs), on_progress=progress)
+        for reject in report.rejected:
+            stderr.print(f"rejected {reject.origin}: {reject.reason}", highlight=False)
+        result = tracker.consolidate(full=False)
+        if result["merged"] or result["storylines_linked"]:
+            stderr.print(
+                f"final consolidation: {len(result['merged'])} events merged, "
+                f"{len(result['storylines_linked'])} storylines linked",
+                highlight=False,
+            )
+        return [_stored_as(tracker.conn, settings, doc) for doc in docs]
+
+
+def _stored_as(conn: sqlite3.Connection, settings: Settings, doc: RawDoc) -> str | None:
+    row = conn.execute("SELECT origin FROM articles WHERE id = ?", (doc.id,)).fetchone()
+    if row is not None and row["origin"] == doc.origin:
+        return doc.id
+    # Not stored from this input: either a copy of a stored article (same content or canonical URL,
+    # whatever its id) or rejected.  Extraction is cheap and tells which.
+    from ..extract import extract
+
+    article = extract(doc, settings)
+    if isinstance(article, Reject):
+        return None
+    found = conn.execute(
+        "SELECT id FROM articles WHERE content_hash = ? OR (canonical_url IS NOT NULL AND canonical_url = ?)",
+        (article.content_hash, article.canonical_url),
+    ).fetchone()
+    return found["id"] if found is not None else None
+
+
+# -- reading ----------------------------------------------------------------------------------------
+
+
+def events(
+    lang: Annotated[str | None, typer.Option(help="Only events with an article in this language.")] = None,
+    source: Annotated[str | None, typer.Option(help="Only events with an article from this outlet.")] = None,
+    entity: Annotated[str | None, typer.Option(help="Only events naming this canonical entity id.")] = None,
+    since: Annotated[str | None, typer.Option(help="Only events lasting until this ISO date or later.")] = None,
+    until: Annotated[str | None, typer.Option(help="Only events starting on or before this ISO date.")] = None,
+    cursor: CursorOption = None,
+    limit: LimitOption = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """List events, newest first."""
+    with open_tracker() as tracker:
+        rows = tracker.events(
+            limit=limit, cursor=cursor, lang=lang, since=since, until=until, entity=entity, source=source
+        )
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        row["langs"] = " ".join(f"{k}:{v}" for k, v in row["langs"].items())
+    print_table(rows, ["id", "first_date", "last_date", "articles", "langs", "sources", "title"], title="events")
+
+
+def event(event_id: Annotated[str, typer.Argument(help="Event id.")], as_json: JsonOption = False) -> None:
+    """Show one event: its articles by language and outlet, entities, dates and storyline."""
+    with open_tracker() as tracker:
+        details = tracker.event(event_id)
+    if as_json:
+        print_json(details)
+        return
+    _print_event(details)
+
+
+def _print_event(details: dict[str, Any]) -> None:
+    from rich.console import Console
+
+    console = Console()
+    console.rule(details["title"] or details["id"])
+    console.print(
+        f"{details['id']} · {details['first_date'] or 'undated'} … {details['last_date'] or 'undated'} · "
+        f"{details['articles']} articles from {details['sources']} outlets",
+        highlight=False,
+    )
+    by_lang: dict[str, list[dict[str, Any]]] = {}
+    for article in details["articles"]:
+        by_lang.setdefault(article["lang"], []).append(article)
+    for lang, members in sorted(by_lang.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        console.print(f"[bold]{lang}[/] ({len(members)})", highlight=False)
+        for a in sorted(members, key=lambda m: (m["source"] or "", m["publish_date"] or "")):
+            copy = f" [dim](copy of {a['duplicate_of']})[/]" if a["duplicate_of"] else ""
+            console.print(
+                f"  {a['source'] or '-'} · {a['publish_date'] or 'undated'} · {a['title']} [dim]{a['id']}[/]{copy}",
+                highlight=False,
+            )
+    if details["entities"]:
+        print_table(details["entities"][:20], ["id", "type", "name", "articles"], title="entities")
+    if details["dates"]:
+        print_table(details["dates"][:20], ["date", "expression", "article_id"], title="dates mentioned")
+    storyline = details["storyline"]
+    print_table(
+        storyline["events"],
+        ["id", "first_date", "last_date", "articles", "title"],
+        title=f"storyline {storyline['id']}: {storyline['title']}",
+    )
+
+
+def storylines(cursor: CursorOption = None, limit: LimitOption = 50, as_json: JsonOption = False) -> None:
+    """List storylines, newest first."""
+    with open_tracker() as tracker:
+        rows = tracker.storylines(limit=limit, cursor=cursor)
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(rows, ["id", "first_date", "last_date", "events", "articles", "title"], title="storylines")
+
+
+def storyline(storyline_id: Annotated[str, typer.Argument(help="Storyline id.")], as_json: JsonOption = False) -> None:
+    """Show one storyline with its events in time order."""
+    with open_tracker() as tracker:
+        details = tracker.storyline(storyline_id)
+    if as_json:
+        print_json(details)
+        return
+    print_table(
+        details["events"],
+        ["id", "first_date", "last_date", "articles", "lang", "title"],
+        title=f"storyline {details['id']}: {details['title']}",
+    )
+
+
+def consolidate(as_json: JsonOption = False) -> None:
+    """Re-check every event for merges and link lone events into the storylines they continue."""
+    with open_tracker() as tracker:
+        result = tracker.consolidate()
+    if as_json:
+        print_json(result)
+        return
+    stderr.print(
+        f"checked {result['checked']} events: {len(result['merged'])} merged, "
+        f"{len(result['storylines_linked'])} storylines linked",
+        highlight=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(cluster)
+    app.command()(events)
+    app.command()(event)
+    app.command()(storylines)
+    app.command()(storyline)
+    app.command()(consolidate)

@@ -1,0 +1,152 @@
+"""Consolidation: merge events that turn out to be one, keep storylines consistent.
+
+Online assignment sees each article once, in arrival order, so a story can split in two when its
+first articles happen to differ more from each other than from what arrives later.  Consolidation
+revisits the events changed since its last run: it compares each with its nearest events in the
+time window (representatives against representatives, with the pair scorer) and merges pairs
+under ``consolidate_threshold`` into the older event.  Merged events' storylines become one, and
+an event still alone in its storyline is offered to the storylines it may continue.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..store import events as store
+from . import storylines
+from .assigner import title_fields
+from .index import EventSpan
+from .scoring import mean_scores
+
+if TYPE_CHECKING:
+    from .assigner import Assigner
+
+_SEARCH_DEPTH = 16
+
+
+def consolidate(assigner: Assigner, *, full: bool) -> dict[str, Any]:
+    conn = assigner.conn
+    since = -1 if full else store.get_state(conn).consolidated_at
+    touched = [
+        (r["seq"], r["id"]) for r in conn.execute("SELECT seq, id FROM events WHERE touched > ? ORDER BY seq", (since,))
+    ]
+    merged: list[dict[str, Any]] = []
+    survivors: list[int] = []
+    for key, _ in touched:
+        while assigner.index is not None and key in assigner.index.spans:
+            partner = _merge_partner(assigner, key)
+            if partner is None:
+                survivors.append(key)
+                break
+            other, score = partner
+            keep, drop = min(key, other), max(key, other)
+            keep_id, drop_id = assigner.index.spans[keep].event_id, assigner.index.spans[drop].event_id
+            merge_events(assigner, keep_id, drop_id)
+            merged.append({"event": drop_id, "into": keep_id, "score": round(score, 4)})
+            key = keep
+    linked = []
+    for key in sorted(set(survivors)):
+        if assigner.index is None or key not in assigner.index.spans:  # absorbed by a later merge
+            continue
+        moved = _link_lone_event(assigner, key)
+        if moved is not None:
+            linked.append(moved)
+    return {"checked": len(touched), "merged": merged, "storylines_linked": linked}
+
+
+def _centroid(assigner: Assigner, event_id: str) -> np.ndarray | None:
+    return store.get_centroids(assigner.conn, event_id).get(assigner.model)
+
+
+def _merge_partner(assigner: Assigner, key: int) -> tuple[int, float] | None:
+    """The index key and mean score of the best event to merge with, if any passes."""
+    assert assigner.index is not None
+    settings = assigner.settings
+    span = assigner.index.spans[key]
+    centroid = _centroid(assigner, span.event_id)
+    if centroid is None:
+        return None
+    mine = assigner._representatives(span.event_id)
+    chosen: list[int] = []
+    for other, cosine in assigner.index.search(centroid, _SEARCH_DEPTH):
+        if other == key:
+            continue
+        if cosine < settings.consolidate_min_cosine or len(chosen) >= settings.event_candidates:
+            break
+        if span.near(assigner.index.spans[other], settings.event_window_days, settings.event_window_articles):
+            chosen.append(other)
+    if not chosen:
+        return None
+    groups = [assigner._representatives(assigner.index.spans[other].event_id) for other in chosen]
+    scores = mean_scores(assigner.scorer, mine, groups)
+    passing = [(s, other) for other, s in zip(chosen, scores, strict=True) if s <= settings.consolidate_threshold]
+    if not passing:
+        return None
+    score, other = min(passing)
+    return other, score
+
+
+def merge_events(assigner: Assigner, keep_id: str, drop_id: str) -> None:
+    """Fold event ``drop_id`` into ``keep_id`` (members, centroid, dates, storyline)."""
+    conn = assigner.conn
+    keep, drop = store.event_row(conn, keep_id), store.event_row(conn, drop_id)
+    n_keep, n_drop = keep["article_count"], drop["article_count"]
+    kept, dropped = store.get_centroids(conn, keep_id), store.get_centroids(conn, drop_id)
+    centroids = {}
+    for model in sorted(kept.keys() | dropped.keys()):
+        if model in kept and model in dropped:
+            centroids[model] = (kept[model] * n_keep + dropped[model] * n_drop) / (n_keep + n_drop)
+        else:
+            centroids[model] = kept.get(model, dropped.get(model))
+    rep = assigner._nearer_to_centroid(keep["rep_article_id"], drop["rep_article_id"], centroids)
+    latest = max((keep["last_article_id"], drop["last_article_id"]), key=lambda a: store.article_seq(conn, a))
+    firsts = [d for d in (keep["first_date"], drop["first_date"]) if d]
+    lasts = [d for d in (keep["last_date"], drop["last_date"]) if d]
+    fields = {
+        "article_count": n_keep + n_drop,
+        "first_date": min(firsts) if firsts else None,
+        "last_date": max(lasts) if lasts else None,
+        "first_seq": min(keep["first_seq"], drop["first_seq"]),
+        "last_seq": max(keep["last_seq"], drop["last_seq"]),
+        "rep_article_id": rep,
+        "last_article_id": latest,
+        **title_fields(conn, rep),
+        "touched": store.get_state(conn).assigned,
+    }
+    store.move_event(conn, drop_id, keep_id)
+    store.set_centroids(conn, keep_id, centroids)
+    store.update_event(conn, keep_id, **fields)
+    if drop["storyline_id"] != keep["storyline_id"]:
+        store.move_storyline(conn, drop["storyline_id"], keep["storyline_id"])
+    store.refresh_storyline(conn, keep["storyline_id"])
+    if assigner.index is not None:
+        assigner.index.remove(drop["seq"])
+    assigner._reindex(keep_id)
+
+
+def _link_lone_event(assigner: Assigner, key: int) -> dict[str, str] | None:
+    """Offer an event that is alone in its storyline to a storyline it continues."""
+    assert assigner.index is not None
+    conn = assigner.conn
+    span: EventSpan = assigner.index.spans[key]
+    row = store.event_row(conn, span.event_id)
+    own = row["storyline_id"]
+    if len(store.storyline_event_ids(conn, own)) != 1:
+        return None
+    centroid = _centroid(assigner, span.event_id)
+    if centroid is None:
+        return None
+    target = storylines.continued_storyline(
+        assigner,
+        store.event_entity_ids(conn, span.event_id),
+        assigner.index.search(centroid, _SEARCH_DEPTH * 2),
+        storylines.event_window(assigner, span),
+        exclude=key,
+    )
+    if target is None or target == own:
+        return None
+    store.move_storyline(conn, own, target)
+    store.refresh_storyline(conn, target)
+    return {"storyline": own, "into": target}

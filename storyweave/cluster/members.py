@@ -1,0 +1,70 @@
+"""Stored articles as the scorer sees them, read back from the store with a bounded cache.
+
+The pair scorer always compares an incoming article with stored members read from the database
+(never with the in-memory objects the pipeline handed over), so an assigner that has just been
+rebuilt from the store scores exactly like the one that ran before a restart.  What is cached is
+the scorer's compact ``ArticleProfile`` (vectors, entity ids, dates, numbers), computed once per
+member rather than once per comparison.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import OrderedDict
+
+from ..models import EnrichedArticle, Entity, Mention
+from ..pairs.features import ArticleProfile, profile
+from ..store import articles as article_store
+
+
+def load_article_entities(conn: sqlite3.Connection, article_id: str) -> tuple[list[Mention], list[Entity]]:
+    """An article's stored mentions and the canonical entities they resolve to."""
+    from ..store import entities as entity_store
+
+    mentions: list[Mention] = []
+    entities: dict[str, Entity] = {}
+    for row in entity_store.article_mentions(conn, article_id):
+        mentions.append(Mention(row["surface"], row["start_pos"], row["end_pos"], row["type"], "", row["entity_id"]))
+        if row["entity_id"] and row["entity_id"] not in entities:
+            entities[row["entity_id"]] = Entity(row["entity_id"], row["entity_type"] or row["type"])
+    return mentions, list(entities.values())
+
+
+def article_entity_types(enriched: EnrichedArticle) -> dict[str, str]:
+    """Canonical entity ids named by an article, with their types."""
+    types: dict[str, str] = {e.id: e.type for e in enriched.entities}
+    for mention in enriched.mentions:
+        if mention.entity_id and mention.entity_id not in types:
+            types[mention.entity_id] = mention.type
+    return types
+
+
+class MemberCache:
+    """Least-recently-used cache of stored articles' profiles."""
+
+    def __init__(self, conn: sqlite3.Connection, size: int = 4096) -> None:
+        self.conn = conn
+        self.size = size
+        self._items: OrderedDict[str, ArticleProfile] = OrderedDict()
+
+    def clear(self) -> None:
+        self._items.clear()
+
+    def get(self, article_id: str) -> ArticleProfile:
+        found = self._items.get(article_id)
+        if found is not None:
+            self._items.move_to_end(article_id)
+            return found
+        article = article_store.get_article(self.conn, article_id)
+        if article is None:
+            raise KeyError(article_id)
+        enriched = EnrichedArticle(
+            article=article,
+            dates=article_store.get_dates(self.conn, article_id),
+            vectors=article_store.load_vectors(self.conn, article_id),
+        )
+        enriched.mentions, enriched.entities = load_article_entities(self.conn, article_id)
+        found = self._items[article_id] = profile(enriched)
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return found

@@ -1,0 +1,400 @@
+"""Queries on events, storylines and the event assigner's persistent state.
+
+Writers here never open or commit transactions: the assigner calls them inside the transaction
+that stores the article, so an article, its event and its storyline become durable together.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .articles import utc_now
+
+# -- the assigner's state row -----------------------------------------------------------------------
+
+
+@dataclass
+class ClusterState:
+    assigned: int
+    consolidated_at: int
+    token: str
+
+
+def get_state(conn: sqlite3.Connection) -> ClusterState:
+    row = conn.execute("SELECT assigned, consolidated_at, token FROM cluster_state WHERE id = 1").fetchone()
+    return ClusterState(row["assigned"], row["consolidated_at"], row["token"])
+
+
+def bump_state(conn: sqlite3.Connection, *, assigned: int | None = None, consolidated_at: int | None = None) -> str:
+    """Record a change; the fresh random token lets every assigner see that the tables moved."""
+    token = os.urandom(8).hex()
+    conn.execute(
+        """UPDATE cluster_state SET token = ?, assigned = coalesce(?, assigned),
+                                    consolidated_at = coalesce(?, consolidated_at) WHERE id = 1""",
+        (token, assigned, consolidated_at),
+    )
+    return token
+
+
+# -- vectors ----------------------------------------------------------------------------------------
+
+
+def to_blob(vector: Any) -> bytes:
+    return np.asarray(vector, dtype="<f4").tobytes()
+
+
+def from_blob(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<f4").astype(np.float32)
+
+
+def get_centroids(conn: sqlite3.Connection, event_id: str) -> dict[str, np.ndarray]:
+    rows = conn.execute("SELECT model, vector FROM event_vectors WHERE event_id = ?", (event_id,))
+    return {r["model"]: from_blob(r["vector"]) for r in rows}
+
+
+def set_centroids(conn: sqlite3.Connection, event_id: str, centroids: dict[str, np.ndarray]) -> None:
+    conn.executemany(
+        """INSERT INTO event_vectors (event_id, model, vector) VALUES (?, ?, ?)
+           ON CONFLICT (event_id, model) DO UPDATE SET vector = excluded.vector""",
+        [(event_id, model, to_blob(v)) for model, v in sorted(centroids.items())],
+    )
+
+
+def iter_event_index_rows(conn: sqlite3.Connection, model: str) -> Iterable[sqlite3.Row]:
+    """Everything the assigner's in-memory index needs, in creation order."""
+    return conn.execute(
+        """SELECT e.seq, e.id, e.first_date, e.last_date, e.first_seq, e.last_seq, e.storyline_id, v.vector
+           FROM events e LEFT JOIN event_vectors v ON v.event_id = e.id AND v.model = ?
+           ORDER BY e.seq""",
+        (model,),
+    )
+
+
+# -- events -----------------------------------------------------------------------------------------
+
+
+def article_seq(conn: sqlite3.Connection, article_id: str) -> int:
+    return int(conn.execute("SELECT seq FROM articles WHERE id = ?", (article_id,)).fetchone()[0])
+
+
+def get_event_row(conn: sqlite3.Connection, event_id: str) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
+
+
+def event_row(conn: sqlite3.Connection, event_id: str) -> sqlite3.Row:
+    """The row of an event the caller knows exists (an internal inconsistency raises KeyError)."""
+    row = get_event_row(conn, event_id)
+    if row is None:
+        raise KeyError(event_id)
+    return row
+
+
+def event_of_article(conn: sqlite3.Connection, article_id: str) -> sqlite3.Row | None:
+    return conn.execute(
+        "SELECT event_id, duplicate_of, score FROM event_articles WHERE article_id = ?", (article_id,)
+    ).fetchone()
+
+
+def insert_storyline(conn: sqlite3.Connection, storyline_id: str) -> None:
+    conn.execute("INSERT INTO storylines (id, updated_at) VALUES (?, ?)", (storyline_id, utc_now()))
+
+
+def insert_event(
+    conn: sqlite3.Connection,
+    *,
+    event_id: str,
+    article_id: str,
+    title: str,
+    lang: str,
+    date: str | None,
+    seq: int,
+    storyline_id: str,
+    touched: int,
+) -> int:
+    cur = conn.execute(
+        """INSERT INTO events (id, title, lang, first_date, last_date, first_seq, last_seq, article_count,
+                               rep_article_id, last_article_id, storyline_id, touched, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)""",
+        (event_id, title, lang, date, date, seq, seq, article_id, article_id, storyline_id, touched, utc_now()),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def update_event(conn: sqlite3.Connection, event_id: str, **fields: Any) -> None:
+    fields["updated_at"] = utc_now()
+    names = sorted(fields)
+    conn.execute(
+        f"UPDATE events SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
+        [fields[n] for n in names] + [event_id],
+    )
+
+
+def add_member(
+    conn: sqlite3.Connection, article_id: str, event_id: str, score: float | None, duplicate_of: str | None, order: int
+) -> None:
+    conn.execute(
+        "INSERT INTO event_articles (article_id, event_id, score, duplicate_of, assigned) VALUES (?, ?, ?, ?, ?)",
+        (article_id, event_id, score, duplicate_of, order),
+    )
+
+
+def add_event_entities(conn: sqlite3.Connection, event_id: str, entities: dict[str, str]) -> None:
+    """Count one more member article naming each of ``entities`` (id -> type)."""
+    conn.executemany(
+        """INSERT INTO event_entities (event_id, entity_id, type, articles) VALUES (?, ?, ?, 1)
+           ON CONFLICT (event_id, entity_id) DO UPDATE SET articles = articles + 1""",
+        [(event_id, entity_id, etype) for entity_id, etype in sorted(entities.items())],
+    )
+
+
+def event_entity_ids(conn: sqlite3.Connection, event_id: str) -> dict[str, str]:
+    rows = conn.execute("SELECT entity_id, type FROM event_entities WHERE event_id = ?", (event_id,))
+    return {r["entity_id"]: r["type"] for r in rows}
+
+
+def move_event(conn: sqlite3.Connection, absorbed: str, into: str) -> None:
+    """Re-home every member and entity count of ``absorbed`` under ``into``, then drop it."""
+    conn.execute("UPDATE event_articles SET event_id = ? WHERE event_id = ?", (into, absorbed))
+    conn.execute(
+        """INSERT INTO event_entities (event_id, entity_id, type, articles)
+           SELECT ?, entity_id, type, articles FROM event_entities WHERE event_id = ? AND true
+           ON CONFLICT (event_id, entity_id) DO UPDATE SET articles = articles + excluded.articles""",
+        (into, absorbed),
+    )
+    conn.execute("DELETE FROM event_entities WHERE event_id = ?", (absorbed,))
+    conn.execute("DELETE FROM event_vectors WHERE event_id = ?", (absorbed,))
+    conn.execute("DELETE FROM events WHERE id = ?", (absorbed,))
+    record_merge(conn, absorbed, into, "event")
+
+
+def record_merge(conn: sqlite3.Connection, old_id: str, new_id: str, kind: str) -> None:
+    # Earlier merges into old_id now point to new_id too, so every old link resolves in one step.
+    conn.execute("UPDATE event_merges SET new_id = ? WHERE new_id = ?", (new_id, old_id))
+    conn.execute(
+        "INSERT OR REPLACE INTO event_merges (old_id, new_id, kind, merged_at) VALUES (?, ?, ?, ?)",
+        (old_id, new_id, kind, utc_now()),
+    )
+
+
+def resolve_merged(conn: sqlite3.Connection, old_id: str) -> str | None:
+    row = conn.execute("SELECT new_id FROM event_merges WHERE old_id = ?", (old_id,)).fetchone()
+    return row["new_id"] if row else None
+
+
+# -- storylines -------------------------------------------------------------------------------------
+
+
+def storyline_event_ids(conn: sqlite3.Connection, storyline_id: str) -> list[str]:
+    rows = conn.execute("SELECT id FROM events WHERE storyline_id = ? ORDER BY seq", (storyline_id,))
+    return [r["id"] for r in rows]
+
+
+def move_storyline(conn: sqlite3.Connection, absorbed: str, into: str) -> None:
+    conn.execute("UPDATE events SET storyline_id = ? WHERE storyline_id = ?", (into, absorbed))
+    conn.execute("DELETE FROM storylines WHERE id = ?", (absorbed,))
+    record_merge(conn, absorbed, into, "storyline")
+
+
+def refresh_storyline(conn: sqlite3.Connection, storyline_id: str) -> None:
+    """Recompute a storyline's summary from its events; drop it when none is left.
+
+    Its title is the title of its largest event (the earliest on a tie).
+    """
+    row = conn.execute(
+        """SELECT count(*) AS n, coalesce(sum(article_count), 0) AS articles,
+                  min(first_date) AS first_date, max(last_date) AS last_date
+           FROM events WHERE storyline_id = ?""",
+        (storyline_id,),
+    ).fetchone()
+    if row["n"] == 0:
+        conn.execute("DELETE FROM storylines WHERE id = ?", (storyline_id,))
+        return
+    top = conn.execute(
+        "SELECT title FROM events WHERE storyline_id = ? ORDER BY article_count DESC, seq LIMIT 1", (storyline_id,)
+    ).fetchone()
+    conn.execute(
+        """UPDATE storylines SET title = ?, first_date = ?, last_date = ?, event_count = ?, article_count = ?,
+                                 updated_at = ? WHERE id = ?""",
+        (top["title"], row["first_date"], row["last_date"], row["n"], row["articles"], utc_now(), storyline_id),
+    )
+
+
+# -- near-duplicate signatures ---------------------------------------------------------------------
+
+
+def save_signature(conn: sqlite3.Connection, article_id: str, signature: np.ndarray) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO article_minhash (article_id, signature) VALUES (?, ?)",
+        (article_id, np.asarray(signature, dtype="<u4").tobytes()),
+    )
+
+
+def recent_signatures(conn: sqlite3.Connection, limit: int) -> list[tuple[str, int, np.ndarray]]:
+    """(article id, ingest seq, signature) of the ``limit`` latest articles, oldest first."""
+    rows = conn.execute(
+        """SELECT m.article_id, a.seq, m.signature FROM article_minhash m JOIN articles a ON a.id = m.article_id
+           ORDER BY a.seq DESC LIMIT ?""",
+        (limit,),
+    ).fetchall()
+    return [(r["article_id"], r["seq"], np.frombuffer(r["signature"], dtype="<u4")) for r in reversed(rows)]
+
+
+def table_exists(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+# -- reading (the Tracker API) ----------------------------------------------------------------------
+
+
+def resolve_event_id(conn: sqlite3.Connection, event_id: str) -> str | None:
+    """The current id of an event, following a merge; ``None`` when unknown."""
+    if get_event_row(conn, event_id) is not None:
+        return event_id
+    merged = resolve_merged(conn, event_id)
+    return merged if merged is not None and get_event_row(conn, merged) is not None else None
+
+
+def resolve_storyline_id(conn: sqlite3.Connection, storyline_id: str) -> str | None:
+    found = conn.execute("SELECT id FROM storylines WHERE id = ?", (storyline_id,)).fetchone()
+    if found is not None:
+        return storyline_id
+    merged = resolve_merged(conn, storyline_id)
+    if merged is None:
+        return None
+    return merged if conn.execute("SELECT 1 FROM storylines WHERE id = ?", (merged,)).fetchone() else None
+
+
+def list_events(
+    conn: sqlite3.Connection,
+    *,
+    limit: int,
+    before_seq: int | None = None,
+    lang: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    entity: str | None = None,
+    source: str | None = None,
+) -> list[sqlite3.Row]:
+    """Events, newest first; ``before_seq`` is the cursor of the previous page's last row."""
+    where: list[str] = ["1 = 1"]
+    params: list[str | int] = []
+    if before_seq is not None:
+        where.append("e.seq < ?")
+        params.append(before_seq)
+    member = "EXISTS (SELECT 1 FROM event_articles m JOIN articles a ON a.id = m.article_id WHERE m.event_id = e.id"
+    if lang:
+        where.append(f"{member} AND a.lang = ?)")
+        params.append(lang)
+    if source:
+        where.append(f"{member} AND a.source = ?)")
+        params.append(source)
+    if entity:
+        where.append("EXISTS (SELECT 1 FROM event_entities x WHERE x.event_id = e.id AND x.entity_id = ?)")
+        params.append(entity)
+    if since:
+        where.append("e.last_date >= substr(?, 1, 10)")
+        params.append(since)
+    if until:
+        where.append("e.first_date <= substr(?, 1, 10)")
+        params.append(until)
+    params.append(limit)
+    return list(
+        conn.execute(
+            f"""SELECT e.seq, e.id, e.title, e.lang, e.first_date, e.last_date, e.article_count, e.storyline_id
+                FROM events e WHERE {" AND ".join(where)} ORDER BY e.seq DESC LIMIT ?""",
+            params,
+        )
+    )
+
+
+def languages_and_sources(conn: sqlite3.Connection, event_ids: list[str]) -> dict[str, tuple[dict[str, int], int]]:
+    """Per event: articles per language and the number of distinct outlets."""
+    out: dict[str, tuple[dict[str, int], int]] = {e: ({}, 0) for e in event_ids}
+    for chunk in _chunks(event_ids):
+        marks = ",".join("?" * len(chunk))
+        for r in conn.execute(
+            f"""SELECT m.event_id, a.lang, count(*) AS n FROM event_articles m JOIN articles a ON a.id = m.article_id
+                WHERE m.event_id IN ({marks}) GROUP BY m.event_id, a.lang ORDER BY m.event_id, n DESC, a.lang""",
+            chunk,
+        ):
+            out[r["event_id"]][0][r["lang"]] = r["n"]
+        for r in conn.execute(
+            f"""SELECT m.event_id, count(DISTINCT a.source) AS n FROM event_articles m
+                JOIN articles a ON a.id = m.article_id WHERE m.event_id IN ({marks}) GROUP BY m.event_id""",
+            chunk,
+        ):
+            out[r["event_id"]] = (out[r["event_id"]][0], r["n"])
+    return out
+
+
+def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def event_members(conn: sqlite3.Connection, event_id: str) -> list[sqlite3.Row]:
+    return list(
+        conn.execute(
+            """SELECT a.id, a.title, a.lang, a.source, a.url, a.publish_date, m.duplicate_of
+               FROM event_articles m JOIN articles a ON a.id = m.article_id
+               WHERE m.event_id = ? ORDER BY coalesce(a.publish_date, ''), a.seq""",
+            (event_id,),
+        )
+    )
+
+
+def event_entities(conn: sqlite3.Connection, event_id: str) -> list[sqlite3.Row]:
+    """An event's canonical entities, most widely named first, with display names."""
+    return list(
+        conn.execute(
+            """SELECT x.entity_id, coalesce(e.type, x.type) AS type, coalesce(e.name, x.entity_id) AS name, x.articles
+               FROM event_entities x LEFT JOIN entities e ON e.id = x.entity_id
+               WHERE x.event_id = ? ORDER BY x.articles DESC, x.entity_id""",
+            (event_id,),
+        )
+    )
+
+
+def event_dates(conn: sqlite3.Connection, event_id: str) -> list[sqlite3.Row]:
+    return list(
+        conn.execute(
+            """SELECT d.date, d.expression, d.article_id FROM article_dates d
+               JOIN event_articles m ON m.article_id = d.article_id
+               WHERE m.event_id = ? AND d.kind = 'event' ORDER BY d.date, d.article_id, d.position""",
+            (event_id,),
+        )
+    )
+
+
+def get_storyline_row(conn: sqlite3.Connection, storyline_id: str) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM storylines WHERE id = ?", (storyline_id,)).fetchone()
+
+
+def storyline_events(conn: sqlite3.Connection, storyline_id: str) -> list[sqlite3.Row]:
+    """A storyline's events in time order (undated ones by ingest order, after the dated)."""
+    return list(
+        conn.execute(
+            """SELECT id, title, lang, first_date, last_date, article_count FROM events WHERE storyline_id = ?
+               ORDER BY first_date IS NULL, first_date, first_seq""",
+            (storyline_id,),
+        )
+    )
+
+
+def list_storylines(conn: sqlite3.Connection, *, limit: int, before_seq: int | None = None) -> list[sqlite3.Row]:
+    where, params = ("seq < ?", [before_seq, limit]) if before_seq is not None else ("1 = 1", [limit])
+    return list(conn.execute(f"SELECT * FROM storylines WHERE {where} ORDER BY seq DESC LIMIT ?", params))
+
+
+def article_assignment(conn: sqlite3.Connection, article_id: str) -> sqlite3.Row | None:
+    return conn.execute(
+        """SELECT e.id AS event_id, e.title AS event_title, s.id AS storyline_id, s.title AS storyline_title
+           FROM event_articles m JOIN events e ON e.id = m.event_id JOIN storylines s ON s.id = e.storyline_id
+           WHERE m.article_id = ?""",
+        (article_id,),
+    ).fetchone()

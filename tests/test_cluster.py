@@ -1,0 +1,253 @@
+"""Event assignment, near-duplicate collapse, storylines and consolidation, on real stores.
+
+The articles go through the real enrichment stages once per module (models load once); each test
+then stores them into fresh SQLite stores through the pipeline's single writer and the real
+assigner, which is exactly what ``Tracker.ingest`` does after enrichment.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+from conftest import ARABIC_SEED, FRENCH_SEED
+
+from storyweave import NotFoundError, Settings, Tracker
+from storyweave.cluster import Assigner
+from storyweave.ingest import iter_inputs
+from storyweave.models import Article, EnrichedArticle, RawDoc
+from storyweave.pipeline import Enricher
+
+FIXTURES = Path(__file__).parent / "fixtures" / "events"
+SEED_DATES = {ARABIC_SEED: "2024-03-28", FRENCH_SEED: "2024-03-28"}
+PUTIN_VISIT = "sw-fixture-putin-hanoi-2024-06-20"
+MATCH_A = "sw-fixture-euro2024-germany-scotland-a"
+MATCH_A_COPY = "sw-fixture-euro2024-germany-scotland-a-syndicated"
+MATCH_B = "sw-fixture-euro2024-germany-scotland-b"
+
+
+def _raw_docs(settings: Settings) -> list[RawDoc]:
+    docs: list[RawDoc] = []
+    for path, date in SEED_DATES.items():
+        for doc in iter_inputs(str(path), settings):
+            assert isinstance(doc, RawDoc)
+            # The seed files carry no date; the storyline needs one (the briefing was on 28 March 2024).
+            doc.publish_date = date
+            doc.id = f"seed-{path.name[:3]}"
+            docs.append(doc)
+    for name in ("putin_hanoi_visit.json", "football.jsonl"):
+        for doc in iter_inputs(str(FIXTURES / name), settings):
+            assert isinstance(doc, RawDoc)
+            docs.append(doc)
+    return docs
+
+
+@pytest.fixture(scope="module")
+def enriched() -> dict[str, EnrichedArticle]:
+    settings = Settings.load(environ={})
+    enricher = Enricher(settings)
+    out: dict[str, EnrichedArticle] = {}
+    for doc in _raw_docs(settings):
+        article = enricher.prepare(doc)
+        assert isinstance(article, Article), article
+        out[article.id] = enricher.enrich(article)
+    return out
+
+
+STREAM = ["seed-000", "seed-004", MATCH_A, MATCH_A_COPY, MATCH_B, PUTIN_VISIT]
+
+
+def _store(db: Path, items: Iterable[EnrichedArticle], **overrides: object) -> Tracker:
+    """A tracker on ``db`` whose writer has stored ``items`` in order (fresh copies each time)."""
+    tracker = Tracker(db=db, settings=Settings.load(environ={}, **overrides))
+    writer = tracker.writer
+    for item in items:
+        writer.store(copy.deepcopy(item))
+    return tracker
+
+
+def _assignments(tracker: Tracker) -> dict[str, tuple[str, str, str | None]]:
+    rows = tracker.conn.execute(
+        """SELECT m.article_id, m.event_id, e.storyline_id, m.duplicate_of
+           FROM event_articles m JOIN events e ON e.id = m.event_id"""
+    )
+    return {r["article_id"]: (r["event_id"], r["storyline_id"], r["duplicate_of"]) for r in rows}
+
+
+def _snapshot(tracker: Tracker) -> dict[str, list[tuple[object, ...]]]:
+    tables = {
+        "events": "SELECT id, title, lang, first_date, last_date, article_count, storyline_id FROM events",
+        "event_articles": "SELECT article_id, event_id, score, duplicate_of FROM event_articles",
+        "storylines": "SELECT id, title, first_date, last_date, event_count, article_count FROM storylines",
+        "event_entities": "SELECT event_id, entity_id, articles FROM event_entities",
+    }
+    return {name: sorted(tuple(r) for r in tracker.conn.execute(sql)) for name, sql in tables.items()}
+
+
+def test_seeds_one_event_visit_same_storyline_football_apart(
+    enriched: dict[str, EnrichedArticle], tmp_path: Path
+) -> None:
+    with _store(tmp_path / "s.db", (enriched[i] for i in STREAM)) as tracker:
+        got = _assignments(tracker)
+        seed_event, seed_storyline, _ = got["seed-000"]
+        assert got["seed-004"][0] == seed_event, "the Arabic and French seeds report one phone call"
+        visit_event, visit_storyline, _ = got[PUTIN_VISIT]
+        assert visit_event != seed_event, "the June state visit is another event"
+        assert visit_storyline == seed_storyline, "…that continues the phone call's storyline"
+        match_event, match_storyline, _ = got[MATCH_A]
+        assert match_event not in (seed_event, visit_event)
+        assert match_storyline != seed_storyline
+
+        storyline = tracker.storyline(seed_storyline)
+        assert [e["id"] for e in storyline["events"]] == [seed_event, visit_event]  # time order
+        assert storyline["first_date"] == "2024-03-28" and storyline["last_date"] == "2024-06-20"
+        assert tracker.article_event(PUTIN_VISIT) == {
+            "event": {"id": visit_event, "title": tracker.event(visit_event)["title"]},
+            "storyline": {"id": seed_storyline, "title": storyline["title"]},
+        }
+
+
+def test_syndicated_copy_joins_its_original_and_keeps_both_outlets(
+    enriched: dict[str, EnrichedArticle], tmp_path: Path
+) -> None:
+    with _store(tmp_path / "d.db", (enriched[i] for i in STREAM)) as tracker:
+        got = _assignments(tracker)
+        assert got[MATCH_A_COPY][0] == got[MATCH_A][0]
+        assert got[MATCH_A_COPY][2] == MATCH_A
+        assert got[MATCH_A][2] is None
+        event = tracker.event(got[MATCH_A][0])
+        outlets = {a["source"] for a in event["articles"]}
+        assert {"pitchside-daily", "northern-sports-wire"} <= outlets
+        assert event["sources"] == len(outlets)
+        copy_row = next(a for a in event["articles"] if a["id"] == MATCH_A_COPY)
+        assert copy_row["duplicate_of"] == MATCH_A
+
+
+def test_same_input_same_order_gives_same_clusters(enriched: dict[str, EnrichedArticle], tmp_path: Path) -> None:
+    with (
+        _store(tmp_path / "one.db", (enriched[i] for i in STREAM)) as first,
+        _store(tmp_path / "two.db", (enriched[i] for i in STREAM)) as second,
+    ):
+        assert _assignments(first) == _assignments(second)
+        assert _snapshot(first) == _snapshot(second)
+
+
+def test_reingesting_the_same_input_changes_nothing(enriched: dict[str, EnrichedArticle], tmp_path: Path) -> None:
+    settings = Settings.load(environ={})
+    with _store(tmp_path / "r.db", (enriched[i] for i in STREAM)) as tracker:
+        before = _snapshot(tracker)
+        report = tracker.ingest_docs(_raw_docs(settings))
+        assert report.added == []
+        assert _snapshot(tracker) == before
+
+
+def test_state_rebuilt_from_the_store_assigns_like_before(enriched: dict[str, EnrichedArticle], tmp_path: Path) -> None:
+    with _store(tmp_path / "whole.db", (enriched[i] for i in STREAM)) as whole:
+        expected = _assignments(whole)
+    first, second = STREAM[:3], STREAM[3:]
+    _store(tmp_path / "split.db", (enriched[i] for i in first)).close()
+    # A new tracker (as after a crash or in another process) rebuilds its index, LSH and caches
+    # from the database before it assigns the rest.
+    with _store(tmp_path / "split.db", (enriched[i] for i in second)) as reopened:
+        assert _assignments(reopened) == expected
+
+
+def test_an_assigner_notices_changes_made_by_another_writer(
+    enriched: dict[str, EnrichedArticle], tmp_path: Path
+) -> None:
+    with _store(tmp_path / "w.db", (enriched[i] for i in STREAM[:2])) as tracker:
+        other = Tracker(db=tmp_path / "w.db", settings=Settings.load(environ={}))
+        other.writer.store(copy.deepcopy(enriched[MATCH_A]))
+        other.close()
+        tracker.writer.store(copy.deepcopy(enriched[MATCH_A_COPY]))
+        got = _assignments(tracker)
+        assert got[MATCH_A_COPY][0] == got[MATCH_A][0]  # found the original stored by the other writer
+
+
+def test_consolidation_merges_events_that_are_one(enriched: dict[str, EnrichedArticle], tmp_path: Path) -> None:
+    # A threshold nothing passes and no copy detection: every article founds its own event.
+    strict = {"event_threshold": 0.5, "duplicate_jaccard": 1.01, "consolidate_every": 0}
+    with _store(tmp_path / "c.db", (enriched[i] for i in STREAM), **strict) as tracker:
+        split = _assignments(tracker)
+        assert split[MATCH_A][0] != split[MATCH_B][0]
+        assert split["seed-000"][0] != split["seed-004"][0]
+        result = tracker.consolidate()
+        merged = {(m["event"], m["into"]) for m in result["merged"]}
+        assert (split[MATCH_B][0], split[MATCH_A][0]) in merged or (split[MATCH_A_COPY][0], split[MATCH_A][0]) in merged
+        after = _assignments(tracker)
+        assert after[MATCH_A][0] == after[MATCH_B][0] == after[MATCH_A_COPY][0] == split[MATCH_A][0]
+        assert after[PUTIN_VISIT][0] != after[MATCH_A][0]
+        # Absorbed ids still resolve; storylines stay consistent with their events.
+        assert tracker.event(split[MATCH_B][0])["id"] == split[MATCH_A][0]
+        for row in tracker.conn.execute("SELECT * FROM storylines"):
+            events = tracker.conn.execute(
+                "SELECT count(*), sum(article_count) FROM events WHERE storyline_id = ?", (row["id"],)
+            ).fetchone()
+            assert (row["event_count"], row["article_count"]) == (events[0], events[1])
+        assert (
+            tracker.conn.execute(
+                "SELECT count(*) FROM events WHERE storyline_id NOT IN (SELECT id FROM storylines)"
+            ).fetchone()[0]
+            == 0
+        )
+        assert tracker.conn.execute("SELECT sum(article_count) FROM events").fetchone()[0] == len(STREAM)
+        assert tracker.consolidate()["merged"] == []
+
+
+def test_query_shapes_and_pagination(enriched: dict[str, EnrichedArticle], tmp_path: Path) -> None:
+    with _store(tmp_path / "q.db", (enriched[i] for i in STREAM)) as tracker:
+        events = tracker.events()
+        got = _assignments(tracker)
+        assert len(events) == len({event for event, _, _ in got.values()}) >= 3
+        assert set(events[0]) == {
+            "id",
+            "title",
+            "lang",
+            "first_date",
+            "last_date",
+            "articles",
+            "langs",
+            "sources",
+            "storyline_id",
+            "cursor",
+        }
+        assert sum(e["articles"] for e in events) == len(STREAM)
+        page = tracker.events(limit=2)
+        rest = tracker.events(limit=2, cursor=page[-1]["cursor"])
+        assert [e["id"] for e in page + rest] == [e["id"] for e in events]
+        assert _assignments(tracker)["seed-000"][0] in [e["id"] for e in tracker.events(lang="ar")]
+        assert all(e["langs"].get("ar") for e in tracker.events(lang="ar"))
+        assert [e["id"] for e in tracker.events(source="terrace-weekly")] == [_assignments(tracker)[MATCH_B][0]]
+        assert [e["first_date"] for e in tracker.events(since="2024-06-01", until="2024-06-30")] == [
+            "2024-06-20",
+            "2024-06-14",
+        ]
+        putin = _assignments(tracker)[PUTIN_VISIT][0]
+        details = tracker.event(putin)
+        assert {"articles", "entities", "dates", "storyline"} <= set(details)
+        assert set(details["articles"][0]) == {"id", "title", "lang", "source", "url", "publish_date", "duplicate_of"}
+        assert details["entities"] and set(details["entities"][0]) == {"id", "type", "name", "articles"}
+        seed_event = _assignments(tracker)["seed-000"][0]
+        shared = {e["id"] for e in details["entities"]} & {e["id"] for e in tracker.event(seed_event)["entities"]}
+        assert shared, "the visit and the phone call name the same people"
+        assert {putin, seed_event} <= {e["id"] for e in tracker.events(entity=min(shared))}
+        assert set(details["storyline"]) == {"id", "title", "events"}
+        storylines = tracker.storylines()
+        assert set(storylines[0]) == {"id", "title", "events", "articles", "first_date", "last_date", "cursor"}
+        assert sum(s["events"] for s in storylines) == len(events)
+        with pytest.raises(NotFoundError):
+            tracker.event("ev_missing")
+        with pytest.raises(NotFoundError):
+            tracker.storyline("sl_missing")
+        assert tracker.article_event("no-such-article") == {"event": None, "storyline": None}
+
+
+def test_assigner_without_vectors_still_assigns(enriched: dict[str, EnrichedArticle], tmp_path: Path) -> None:
+    bare = [copy.deepcopy(enriched[i]) for i in STREAM[:3]]
+    for item in bare:
+        item.vectors = {}
+    with _store(tmp_path / "n.db", bare) as tracker:
+        assert len(_assignments(tracker)) == 3
+        assert isinstance(tracker.writer.assigner, Assigner)
