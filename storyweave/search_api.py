@@ -1,12 +1,75 @@
-"""Tracker methods for search (mixed into storyweave.Tracker); filled in by the area's owner."""
+"""Tracker methods for search (mixed into storyweave.Tracker); the engine lives in ``search.py``."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from typing import Any
 
+from .search import SearchEngine
 from .settings import Settings
 
 
 class SearchQueries:
     conn: sqlite3.Connection
     settings: Settings
+    _search_engine: SearchEngine | None = None
+
+    @property
+    def search_engine(self) -> SearchEngine:
+        """The engine (models, vector cache); the web server shares one between its trackers."""
+        if self._search_engine is None:
+            self._search_engine = SearchEngine(self.settings)
+        return self._search_engine
+
+    @search_engine.setter
+    def search_engine(self, engine: SearchEngine) -> None:
+        self._search_engine = engine
+
+    def search(
+        self,
+        query: str,
+        lang: str | None = None,
+        limit: int = 20,
+        cursor: int | None = None,
+        *,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        semantic: bool = True,
+    ) -> list[dict[str, Any]]:
+        """Articles matching ``query`` by words, by meaning (across languages) or by the entities it names.
+
+        Each hit: ``{article_id, title, lang, source, url, publish_date, score, event_id, snippet,
+        why, cursor}``; ``why`` lists each kind of match (``text``, ``semantic``, ``entity``) with
+        its detail.  Pass a hit's ``cursor`` to get the hits after it.
+        """
+        return self.search_engine.search(
+            self.conn, query, lang=lang, source=source, since=since, until=until, limit=limit,
+            offset=int(cursor or 0), semantic=semantic, candidates=int(self.settings.search_candidates),
+            resolver=self._query_names_to_entities,
+        )
+
+    def iter_search(
+        self,
+        query: str,
+        lang: str | None = None,
+        *,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        semantic: bool = True,
+    ) -> Iterator[dict[str, Any]]:
+        """Every hit for ``query``, uncapped, best first (exports stream this)."""
+        yield from self.search_engine.search(
+            self.conn, query, lang=lang, source=source, since=since, until=until, limit=None,
+            semantic=semantic, candidates=None, resolver=self._query_names_to_entities,
+        )
+
+    def _query_names_to_entities(self, phrases: list[str]) -> list[str | None]:
+        """Entity ids for phrases of a query, through the entities area's resolver (if this store has one)."""
+        resolve = getattr(self, "resolve_names", None)
+        if resolve is None:
+            return []
+        # The query's language is unknown: "und" lets the resolver try every script's rules.
+        return [entity_id for _, entity_id, _ in resolve([(str(i), p, "und") for i, p in enumerate(phrases)])]

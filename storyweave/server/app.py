@@ -1,0 +1,322 @@
+"""The FastAPI application: shared state, security headers, size limit and the error envelope.
+
+Every error, whatever raised it (unknown route, wrong method, validation, storyweave errors, bugs),
+leaves as ``{"error": {"code", "message", "status"}}``; browsers asking for a web page get the same
+message as an HTML page.  Reads go through one ``Tracker`` per worker thread (SQLite connections
+must not be shared between concurrent requests); writes go through a single writer tracker behind a
+lock, as the store has exactly one writer.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.staticfiles import StaticFiles
+
+from .. import __version__
+from ..errors import BlockedURLError, FetchError, InputError, NotFoundError, StoreError, StoryweaveError
+from ..search import SearchEngine
+from ..settings import Settings
+from ..store.db import connect
+from ..tracker import Tracker
+from .templates import STATIC_DIR, templates
+
+log = logging.getLogger(__name__)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+SECURITY_HEADERS = {
+    "content-security-policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+}
+
+_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    422: "validation_error",
+    500: "internal_error",
+    502: "fetch_failed",
+    503: "store_unavailable",
+}
+
+_SUMMARY_CACHE_SIZE = 256
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class ServerState:
+    """What every request shares: settings, per-thread readers, the writer, search and caches."""
+
+    def __init__(self, settings: Settings, host: str, writer: Tracker | None = None) -> None:
+        self.settings = settings
+        self.host = host
+        self.write_lock = threading.Lock()
+        self._writer = writer
+        self._writer_guard = threading.Lock()
+        self._local = threading.local()
+        self._readers: list[Tracker] = []
+        self._readers_lock = threading.Lock()
+        # The search engine borrows the writer's embedder so the models load once per process.
+        self.search_engine = SearchEngine(settings, embedder=lambda: self.writer.enricher.embedder)
+        self.summaries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self.summaries_lock = threading.Lock()
+
+    @property
+    def writer(self) -> Tracker:
+        with self._writer_guard:
+            if self._writer is None:
+                self._writer = Tracker(settings=self.settings)
+            return self._writer
+
+    def reader(self) -> Tracker:
+        """This thread's tracker (one SQLite connection per worker thread)."""
+        tracker: Tracker | None = getattr(self._local, "tracker", None)
+        if tracker is None:
+            tracker = Tracker(settings=self.settings)
+            tracker.search_engine = self.search_engine
+            self._local.tracker = tracker
+            with self._readers_lock:
+                self._readers.append(tracker)
+        return tracker
+
+    def open_connection(self) -> Any:
+        """A private connection for a long-lived reader (the live stream)."""
+        return connect(self.settings.db_path, busy_timeout_ms=self.settings.busy_timeout_ms)
+
+    def cached_summary(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        with self.summaries_lock:
+            if key in self.summaries:
+                self.summaries.move_to_end(key)
+                return self.summaries[key]
+        value = compute()
+        with self.summaries_lock:
+            self.summaries[key] = value
+            while len(self.summaries) > _SUMMARY_CACHE_SIZE:
+                self.summaries.popitem(last=False)
+        return value
+
+    def close(self) -> None:
+        with self._readers_lock:
+            for tracker in self._readers:
+                tracker.close()
+            self._readers.clear()
+
+
+def server_state(request: Request) -> ServerState:
+    state: ServerState = request.app.state.storyweave
+    return state
+
+
+# -- errors ------------------------------------------------------------------------------------------
+def error_body(status: int, message: str, code: str | None = None) -> dict[str, Any]:
+    return {"error": {"code": code or _CODES.get(status, "error"), "message": message, "status": status}}
+
+
+def _wants_html(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith(("/api", "/feeds", "/openapi", "/static")):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def error_response(request: Request, status: int, message: str, code: str | None = None,
+                   headers: dict[str, str] | None = None) -> Response:
+    body = error_body(status, message, code)
+    if _wants_html(request):
+        response: Response = templates.TemplateResponse(
+            request, "error.html", {"error": body["error"], "reader_lang": None}, status_code=status
+        )
+    else:
+        response = JSONResponse(body, status_code=status)
+    response.headers.update(headers or {})
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for error in exc.errors()[:5]:
+        where = " ".join(str(p) for p in error.get("loc", ()) if p != "body") or "request"
+        parts.append(f"{where}: {error.get('msg', 'invalid')}")
+    return "; ".join(parts) or "invalid request"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        defaults = {404: f"nothing at {request.url.path}",
+                    405: f"{request.method} is not allowed on {request.url.path}"}
+        stock = exc.detail in ("Not Found", "Method Not Allowed") or not isinstance(exc.detail, str)
+        message = defaults.get(exc.status_code, str(exc.detail)) if stock else str(exc.detail)
+        return error_response(request, exc.status_code, message, headers=dict(exc.headers or {}))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        return error_response(request, 422, _validation_message(exc))
+
+    @app.exception_handler(StoryweaveError)
+    async def _storyweave(request: Request, exc: StoryweaveError) -> Response:
+        status = 500
+        if isinstance(exc, NotFoundError):
+            status = 404
+        elif isinstance(exc, InputError | BlockedURLError):
+            status = 400
+        elif isinstance(exc, FetchError):
+            status = 502
+        elif isinstance(exc, StoreError):
+            status = 503
+        return error_response(request, status, str(exc))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return error_response(request, 500, "internal error; the server log has the details")
+
+
+# -- middleware ----------------------------------------------------------------------------------------
+class SecurityHeaders:
+    """Adds the security headers to every response that passes through the application."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.decode().lower() not in SECURITY_HEADERS]
+                headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimit:
+    """Refuses request bodies over ``max_bytes`` with 413, by Content-Length or while streaming."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        message = f"request body over the server's limit of {self.max_bytes} bytes (setting max_request_bytes)"
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+                await self._drain(receive)
+                response = JSONResponse(error_body(413, message), status_code=413, headers={"connection": "close"})
+                await response(scope, receive, send)
+                return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            incoming = await receive()
+            if incoming["type"] == "http.request":
+                received += len(incoming.get("body", b""))
+                if received > self.max_bytes:
+                    if incoming.get("more_body"):
+                        await self._drain(receive)
+                    raise StarletteHTTPException(413, message)
+            return incoming
+
+        await self.app(scope, limited_receive, send)
+
+    async def _drain(self, receive: Receive) -> None:
+        """Read and drop the rest of an oversized body (up to a bound), so the client sees the 413
+        instead of a connection reset while it is still sending."""
+        drained, bound = 0, max(1 << 20, 4 * self.max_bytes)
+        while drained <= bound:
+            incoming = await receive()
+            if incoming["type"] != "http.request":
+                return
+            drained += len(incoming.get("body", b""))
+            if not incoming.get("more_body"):
+                return
+
+
+# -- factory -----------------------------------------------------------------------------------------
+def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: str = "127.0.0.1") -> FastAPI:
+    """The storyweave web application over one store.
+
+    Pass a ``Tracker`` (it becomes the single writer; readers open their own connections to the
+    same file) or ``Settings``.  ``host`` is the address the server binds: on a loopback address
+    writes need no token unless ``api_token`` is set; elsewhere they always need it.
+    """
+    if isinstance(tracker_or_settings, Tracker):
+        settings, writer = tracker_or_settings.settings, tracker_or_settings
+    else:
+        settings, writer = (tracker_or_settings or Settings.load()), None
+    state = ServerState(settings, host, writer)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="storyweave",
+        version=__version__,
+        description="Multilingual news events, storylines and entities from a self-hosted store.",
+        docs_url=None,  # the stock Swagger UI loads from a CDN; /docs is a local page instead
+        redoc_url=None,
+    )
+    app.state.storyweave = state
+    install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=int(settings.max_request_bytes))
+    app.add_middleware(SecurityHeaders)
+
+    from . import api, exports, stream, ui
+
+    app.include_router(exports.router)  # first: /api/events/ID.csv must not be read as an event id
+    app.include_router(api.router)
+    app.include_router(stream.router)
+    app.include_router(ui.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
+    def docs(request: Request) -> Response:
+        return templates.TemplateResponse(
+            request, "docs.html", {"schema": app.openapi(), "reader_lang": None, "page_title": "API"}
+        )
+
+    return app

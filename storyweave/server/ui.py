@@ -1,0 +1,117 @@
+"""Server-rendered web pages (Jinja2, autoescaped).  Scripts are static files: the CSP forbids inline JS."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from .app import server_state
+from .templates import templates
+from .text import clean_lang, decode_cursor, encode_cursor, reader_languages
+from .views import entity_page, event_page, front_page_events, unique_by_article
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+LangParam = Annotated[str | None, Query(max_length=8)]
+
+
+def _render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    lang = clean_lang(request.query_params.get("lang"))
+    context.setdefault("reader_lang", lang)
+    context.setdefault("lang_param", lang)
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+@router.get("/")
+def index(request: Request, lang: LangParam = None) -> Response:
+    state = server_state(request)
+    events = front_page_events(state, int(state.settings.page_size))
+    return _render(request, "index.html", {"events": events, "page_title": "Latest events"})
+
+
+@router.get("/fragments/events")
+def events_fragment(request: Request, lang: LangParam = None) -> Response:
+    """The front page's event list alone, for the live updater to swap in."""
+    state = server_state(request)
+    return _render(request, "_events.html", {"events": front_page_events(state, int(state.settings.page_size))})
+
+
+@router.get("/events")
+def all_events(request: Request, cursor: Annotated[str | None, Query(max_length=500)] = None,
+               lang: LangParam = None) -> Response:
+    state = server_state(request)
+    size = int(state.settings.page_size)
+    rows = state.reader().events(limit=size + 1, cursor=decode_cursor(cursor))
+    more = len(rows) > size
+    rows = rows[:size]
+    next_cursor = encode_cursor(rows[-1]["cursor"]) if more and rows else None
+    return _render(request, "events.html", {"events": rows, "next_cursor": next_cursor, "page_title": "All events"})
+
+
+@router.get("/events/{event_id}")
+def event(request: Request, event_id: str, lang: LangParam = None) -> Response:
+    state = server_state(request)
+    context = event_page(state, event_id, lang, request.headers.get("accept-language"))
+    if context["event"]["id"] != event_id:  # merged into another event: send the reader there
+        target = request.url_for("event", event_id=context["event"]["id"]).include_query_params(**request.query_params)
+        return RedirectResponse(str(target), status_code=301)
+    context["page_title"] = context["headline"]["title"]
+    return _render(request, "event.html", context)
+
+
+@router.get("/events/{event_id}/unique")
+def event_unique(request: Request, event_id: str, lang: LangParam = None) -> Response:
+    """Fragment: what each source says that the others do not (slower, so loaded after the page)."""
+    state = server_state(request)
+    event_data = state.reader().event(event_id)
+    tracker = state.reader()
+    articles = [tracker.article(a["id"]) for a in event_data.get("articles", []) if not a.get("duplicate_of")]
+    return _render(request, "_unique.html", {"unique": unique_by_article(state, event_data, articles)})
+
+
+@router.get("/entities")
+def entities(request: Request, type: Annotated[str | None, Query(pattern="^(person|place|organisation|other)$")] = None,
+             lang: LangParam = None) -> Response:
+    state = server_state(request)
+    languages = reader_languages(lang, request.headers.get("accept-language"))
+    rows = state.reader().entities(limit=int(state.settings.max_page_size), type=type)
+    for row in rows:
+        names = row.get("names") or {}
+        row["shown"] = next((names[c] for c in [*languages, "en"] if names.get(c)), row.get("name") or row["id"])
+    return _render(request, "entities.html", {"entities": rows, "type": type, "page_title": "Entities"})
+
+
+@router.get("/entities/{entity_id}")
+def entity(request: Request, entity_id: str, lang: LangParam = None) -> Response:
+    context = entity_page(server_state(request), entity_id, lang, request.headers.get("accept-language"))
+    context["page_title"] = context["shown"]
+    return _render(request, "entity.html", context)
+
+
+@router.get("/articles/{article_id}")
+def article(request: Request, article_id: str, lang: LangParam = None) -> Response:
+    details = server_state(request).reader().article_details(article_id)
+    paragraphs = [p for p in (details.get("text") or "").split("\n") if p.strip()]
+    return _render(request, "article.html", {"article": details, "paragraphs": paragraphs,
+                                             "page_title": details.get("title") or details["id"]})
+
+
+@router.get("/search")
+def search(request: Request, q: Annotated[str, Query(max_length=1000)] = "", lang: LangParam = None,
+           only: Annotated[str | None, Query(max_length=8)] = None,
+           cursor: Annotated[str | None, Query(max_length=500)] = None) -> Response:
+    state = server_state(request)
+    size = int(state.settings.page_size)
+    hits: list[dict[str, Any]] = []
+    next_cursor = None
+    if q.strip():
+        after = decode_cursor(cursor)
+        hits = state.reader().search(q, lang=clean_lang(only), limit=size + 1,
+                                     cursor=after if isinstance(after, int) else None)
+        if len(hits) > size:
+            hits = hits[:size]
+            next_cursor = encode_cursor(int(hits[-1]["cursor"]))
+    return _render(request, "search.html", {"q": q, "only": clean_lang(only), "hits": hits,
+                                            "next_cursor": next_cursor, "page_title": "Search"})

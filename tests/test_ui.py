@@ -1,0 +1,158 @@
+"""Web UI tests in headless Chromium (Playwright) against a real server; screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest import REPO
+from test_api_support import (
+    BIDI_TITLE,
+    XSS_TITLE,
+    LiveServer,
+    find_putin,
+    find_seed_event,
+    running_server,
+    seeded_store,
+)
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="UI tests need Chromium at /usr/bin/chromium "
+                                                                 "(apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    store = seeded_store(tmp_path_factory.mktemp("ui"))
+    with running_server(store, stream_poll_s=0.2) as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.csp_violations = []
+    page.on("console",
+            lambda msg: page.csp_violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    yield page
+    context.close()
+
+
+def _shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_seed_event_page_reads_in_both_scripts(server: LiveServer, page: Any) -> None:
+    event = find_seed_event(server.url(""))
+    page.goto(server.url(f"/events/{event['id']}?lang=fr"))
+    page.wait_for_selector(".unique-list, .unique .empty", timeout=60_000)
+    _shot(page, "event-seed-fr")  # before the checks, so a failure leaves the picture to look at
+    arabic = page.locator(".article-item a.article-title[lang=ar]").first
+    french = page.locator(".article-item a.article-title[lang=fr]").first
+    assert arabic.is_visible() and french.is_visible()
+    assert arabic.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    assert french.evaluate("el => getComputedStyle(el).direction") == "ltr"
+    # One chip for Putin, whatever script each article wrote him in; shown in French (Poutine) when known.
+    chips = page.locator(".chips .chip").all_inner_texts()
+    putin_chips = [c for c in chips if any(n in c.lower() for n in ("putin", "poutine", "путин", "بوت"))]
+    assert len(putin_chips) == 1, chips
+    putin = find_putin(server.url(""))
+    chip = page.locator(f".chips .chip[data-entity='{putin['id']}']")
+    assert chip.count() == 1 and "Poutine" in chip.inner_text()  # the French reader's name for him
+    assert page.locator("h1.headline[lang=fr]").count() == 1
+    assert page.locator(".timeline li").count() >= 1
+
+    page.goto(server.url(f"/events/{event['id']}?lang=ar"))
+    page.wait_for_selector(".unique-list, .unique .empty", timeout=60_000)
+    _shot(page, "event-seed-ar")
+    headline = page.locator("h1.headline")
+    assert headline.get_attribute("lang") == "ar"
+    assert headline.evaluate("el => getComputedStyle(el).direction") == "rtl"
+
+    page.goto(server.url(f"/events/{event['id']}?lang=de"))  # no German report: labelled fallback
+    assert "shown in" in page.locator(".shown-in").inner_text()
+    assert page.csp_violations == []
+
+
+def test_entity_page_lists_every_name(server: LiveServer, page: Any) -> None:
+    putin = find_putin(server.url(""))
+    page.goto(server.url(f"/entities/{putin['id']}"))
+    surfaces = page.locator(".surfaces bdi").all_inner_texts()
+    assert any("بوت" in s for s in surfaces) and any("Poutine" in s for s in surfaces)
+    arabic = page.locator(".surfaces bdi[lang=ar]").first
+    assert arabic.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    assert page.locator(".month .event-card").count() >= 1
+    _shot(page, "entity-putin")
+
+
+def test_hostile_titles_never_execute(server: LiveServer, page: Any) -> None:
+    results = httpx.get(server.url("/api/search"), params={"q": "Hanoi harbour festival", "semantic": "false"}).json()
+    xss = next(h for h in results["items"] if h["article_id"] == "test-xss-1")
+    pages = ["/", f"/articles/{xss['article_id']}", "/search?q=harbour+festival", "/search?q=%3Cscript%3E"]
+    if xss["event_id"]:
+        pages.append(f"/events/{xss['event_id']}")
+    for path in pages:
+        page.goto(server.url(path))
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("typeof window.__pwned") == "undefined", path
+    page.goto(server.url(f"/articles/{xss['article_id']}"))
+    assert page.locator("h1").inner_text() == XSS_TITLE  # shown as text, not markup
+    assert page.locator("a[href^='javascript']").count() == 0
+    page.click("h1")
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    _shot(page, "xss-article")
+
+    page.goto(server.url("/articles/test-bidi-1"))
+    shown = page.locator("h1").inner_text()
+    assert shown == BIDI_TITLE.translate({0x202E: None, 0x202C: None, 0x2066: None, 0x2069: None})
+    page.goto(server.url("/search?q=Haiphong+fees"))
+    assert not any(ch in page.content() for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def test_search_page_explains_matches(server: LiveServer, page: Any) -> None:
+    page.goto(server.url("/search?q=Putin"))
+    hits = page.locator(".hit")
+    assert hits.count() >= 2
+    arabic = page.locator(".hit .hit-title[lang=ar]").first
+    assert arabic.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    assert page.locator(".hit .why-entity").count() >= 1
+    _shot(page, "search-putin")
+    page.goto(server.url("/search?q=%E6%B8%AF%E5%8F%A3"))  # 港口: two Chinese characters
+    assert page.locator(".hit .hit-title[lang=zh]").count() == 1
+
+
+def test_front_page_updates_live(server: LiveServer, page: Any) -> None:
+    page.goto(server.url("/"))
+    assert page.locator(".event-card").count() >= 2
+    assert page.locator(".event-card .badge").count() >= 2
+    # (wait_for_function would need eval, which the page's CSP rightly refuses)
+    page.locator("html[data-live=ready]").wait_for(state="attached", timeout=20_000)
+    article = {"id": "live-1", "title": "خبر عاجل: مهرجان ميناء هانوي", "text": "افتتح مهرجان ميناء هانوي يوم السبت.",
+               "lang": "ar", "source": "live.example"}
+    response = httpx.post(server.url("/api/ingest"), json=article, timeout=180)
+    assert response.status_code == 200 and response.json()["added"] == 1
+    item = page.locator(".live-item[data-article='live-1'] a")
+    item.wait_for(timeout=20_000)
+    assert item.inner_text() == article["title"]
+    assert item.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    page.locator("#events .event-title", has_text="مهرجان ميناء هانوي").wait_for(timeout=20_000)
+    _shot(page, "front-page-live")
+    assert page.csp_violations == []
