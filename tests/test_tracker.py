@@ -20,7 +20,7 @@ from storyweave import Tracker
 from storyweave.cli import app
 from storyweave.errors import NotFoundError
 
-from .conftest import ARABIC_SEED, EXAMPLES, FRENCH_SEED
+from conftest import ARABIC_SEED, EXAMPLES, FRENCH_SEED
 
 ARABIC_ID = ARABIC_SEED.stem
 FRENCH_ID = FRENCH_SEED.stem
@@ -106,11 +106,13 @@ def test_cli_reports_an_unknown_id_in_one_line(seeded: Path) -> None:
 
 
 def test_rejects_are_listed_with_reasons(tmp_path: Path) -> None:
-    (tmp_path / "empty.txt").write_text("")
-    (tmp_path / "good.txt").write_text("Un titre\nLe texte de l'article, en français, assez long pour être lu.\n")
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "empty.txt").write_text("")
+    (inputs / "good.txt").write_text("Un titre\nLe texte de l'article, en français, assez long pour être lu.\n")
     runner = CliRunner()
     db = tmp_path / "r.db"
-    result = runner.invoke(app, ["--db", str(db), "ingest", str(tmp_path), "--json"])
+    result = runner.invoke(app, ["--db", str(db), "ingest", str(inputs), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["added"] == 1 and report["rejected"] == 1
