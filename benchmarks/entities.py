@@ -1,6 +1,6 @@
 """Entity benchmarks: recognizer speed per language, and cross-script merge precision/recall.
 
-    python benchmarks/entities.py [--per-lang 40] [--skip-speed]
+    python benchmarks/entities.py [--per-lang 40] [--skip-speed] [--kb-noise 300]
 
 (a) Speed: the full ``EntityRecognizer`` (models + gazetteer + resolution) over a sample of
     ``../shared/eval/semeval-dev/articles.jsonl`` per language (skipped when absent).
@@ -8,6 +8,9 @@
     named in four or more languages/scripts, plus look-alike groups such as Niger/Nigeria) goes
     through the same code path as ``storyweave resolve``; pairwise precision and recall over all
     pairs of names, overall, per type and per script pair.
+(c) Knowledge-base noise (``--kb-noise N``): over N eval articles per language, the one-word KB
+    aliases that the corpus mostly writes in lower case (common words, in scripts with case), and
+    the most frequent alias words of uncased scripts, for review.  Reads the corpus at run time only.
 """
 
 from __future__ import annotations
@@ -110,11 +113,57 @@ def merge_quality() -> None:
     print(f"  entities split over several ids: {len(broken)} of {len(split)}")
 
 
+def kb_noise(per_lang: int) -> None:
+    import re
+    from collections import Counter
+
+    from storyweave.entities.kb import get_kb
+    from storyweave.entities.names import fold_token
+
+    if not EVAL.is_file():
+        print(f"kb noise: {EVAL} not present, skipped")
+        return
+    kb = get_kb()
+    word = re.compile(r"[^\W\d_]+")
+    seen: Counter[str] = Counter()
+    lower: dict[str, Counter[str]] = defaultdict(Counter)
+    upper: dict[str, Counter[str]] = defaultdict(Counter)
+    with EVAL.open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            lang = row.get("lang") or "und"
+            if seen[lang] >= per_lang:
+                continue
+            seen[lang] += 1
+            for raw in word.findall(f"{row.get('title') or ''} {row.get('text') or ''}"):
+                key = fold_token(raw)
+                if kb.lookup(key, lang):
+                    (lower if raw[0].islower() else upper)[lang][key] += 1
+    print(f"\nknowledge-base noise over {sum(seen.values())} eval articles ({per_lang} per language)")
+    for lang in sorted(seen):
+        cased = sum(lower[lang].values()) > 0
+        if cased:
+            noisy = [
+                (k, lower[lang][k], upper[lang][k])
+                for k in lower[lang]
+                if lower[lang][k] >= 5 and lower[lang][k] >= 4 * upper[lang][k]
+            ]
+            noisy.sort(key=lambda item: -item[1])
+            shown = ", ".join(f"{k} ({lo} lower/{up} upper)" for k, lo, up in noisy[:15]) or "none"
+            print(f"  {lang}: aliases mostly written lower case: {shown}")
+        else:
+            top = ", ".join(f"{k} {n}" for k, n in upper[lang].most_common(15))
+            print(f"  {lang}: most frequent alias words (uncased script, review): {top}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--per-lang", type=int, default=40, help="articles per language for the speed sample")
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--kb-noise", type=int, default=0, metavar="N", help="scan N eval articles per language")
     args = parser.parse_args()
+    if args.kb_noise:
+        kb_noise(args.kb_noise)
     if not args.skip_speed:
         speed(args.per_lang)
     merge_quality()

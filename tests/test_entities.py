@@ -406,3 +406,143 @@ def test_spelling_conventions_keep_look_alikes_apart(a: tuple[str, str], b: tupl
 def test_a_chinese_rendering_does_not_join_a_group_with_another_one() -> None:
     ids = _resolve([("Elon Musk", "en"), ("Moscow", "en"), ("莫斯科", "zh"), ("马斯克", "zh")])
     assert ids[3] != ids[1]
+
+
+# -- knowledge-base hygiene (issue 3) ------------------------------------------------------------------
+def _kb_ids(surface: str, lang: str | None = None) -> set[str]:
+    from storyweave.entities.kb import get_kb
+
+    return get_kb().lookup(name_form(surface, drop_titles=False).key, lang)
+
+
+def test_an_entity_owns_its_own_name() -> None:
+    """Japan had "Tōkyō" as an alternate name; the city whose own name it is wins it."""
+    tokyo = _resolve([("Tokyo", "en"), ("Токио", "ru"), ("東京", "ja"), ("Japan", "en")])
+    assert tokyo[0] == tokyo[1] == tokyo[2] != "Q17" and tokyo[3] == "Q17"
+
+
+@pytest.mark.parametrize(
+    ("surface", "wrong"),
+    [
+        ("Helene", "Q41"),  # a given name listed as a name of Greece
+        ("Türk", "Q43"),  # a common Turkish word (and an adjective)
+        ("Hãng", None),  # Vietnamese "company", folded to an alternate name of Hangzhou
+        ("الجزيرة", "Q262"),  # "the island" (and Al Jazeera), a Persian spelling of Algeria
+        ("السوري", "Q858"),  # nationality adjectives are not the country
+        ("السعودي", "Q851"),
+        ("المصري", "Q79"),
+    ],
+)
+def test_noisy_alternate_names_are_gone(surface: str, wrong: str | None) -> None:
+    from storyweave.entities.kb import get_kb
+
+    found = _kb_ids(surface)
+    places = {e for e in found if get_kb().entities[e].type == "place"}
+    assert (wrong not in found) if wrong else not places, (surface, found)
+
+
+def test_primary_names_survive_the_hygiene_pass() -> None:
+    assert "Q230" in _kb_ids("Georgia") and "Q810" in _kb_ids("Jordan")
+    assert _kb_ids("Frankfurt") and _kb_ids("القاهرة") and _kb_ids("Londres") and _kb_ids("Moskau")
+
+
+def test_hygiene_rules_on_a_small_knowledge_base() -> None:
+    from storyweave.entities.kb import COUNTRY_PRIORITY, WEAK, KBEntity, KnowledgeBase
+
+    kb = KnowledgeBase()
+    kb.add_entity(KBEntity("Q17", "place", {"en": "Japan"}, COUNTRY_PRIORITY, "JP"))
+    kb.add_entity(KBEntity("Q159", "place", {"en": "Russia", "ar": "روسيا"}, COUNTRY_PRIORITY, "RU"))
+    kb.add_entity(KBEntity("city", "place", {"en": "Tokyo"}, 9_000_000, "JP"))
+    kb.add_entity(KBEntity("uz", "place", {"en": "Angren"}, 170_000, "UZ"))
+    kb.add_alias("city", "Tokyo")
+    kb.add_alias("Q17", "Tokyo", rank=WEAK)  # another entity's own name
+    kb.add_alias("Q159", "روسي", rank=WEAK)  # a nationality adjective
+    kb.add_alias("uz", "Turk", rank=WEAK)  # short folded Latin alternate
+    kb.add_alias("uz", "Zuid", rank=WEAK)
+    kb.add_alias("uz", "Angren-Shahar", rank=WEAK)  # a plausible alternate stays
+    from storyweave.entities import kb_hygiene
+
+    kb_hygiene.prune(kb, languages=["en"])
+    kept = {(k, e) for k, entries in kb.staged.items() for e in entries}
+    assert ("tokyo", "city") in kept and ("tokyo", "Q17") not in kept
+    assert ("روسي", "Q159") not in kept and ("turk", "uz") not in kept
+    assert ("angren shahar", "uz") in kept
+    assert {reason.split(":")[0] for _, _, reason in kb.removed} >= {
+        "another entity's own name",
+        "nationality adjective",
+        "short alternate name",
+    }
+
+
+def test_subdivisions_and_short_country_names(recognizer: EntityRecognizer) -> None:
+    assert _resolve([("Cataluña", "es"), ("Catalunya", "ca")])[0] == _resolve([("Catalunya", "ca")])[0]
+    for province in ("Quảng Ninh", "Nghệ An", "Bình Dương", "Bayern", "California"):
+        assert _kb_ids(province), province
+    assert not _kb_ids("Centre") and not _kb_ids("Eastern")  # generic region names are no aliases
+    ids = _ids_by_surface(recognizer, _article("Việt Nam và Mỹ ký thỏa thuận tại Quảng Ninh.", "vi"))
+    assert ids.get("Mỹ") == "Q30" and "Quảng Ninh" in ids
+    assert _ids_by_surface(recognizer, _article("ABD ve Rusya görüştü.", "tr")).get("ABD") == "Q30"
+    english = _ids_by_surface(recognizer, _article("My view is that talks in Paris went well.", "en"))
+    assert "Q30" not in english.values()  # "Mỹ" folds to "my": it holds in Vietnamese only
+
+
+# -- organisations ------------------------------------------------------------------------------------
+def test_organisation_type_words_are_equivalent_across_languages() -> None:
+    ids = _resolve([("Mozart Group", "en"), ("groupe Mozart", "fr"), ("группа Моцарта", "ru"), ("مجموعة موزارت", "ar")])
+    assert len(set(ids)) == 1 and ids[0]
+    rows = [(str(i), n, "xx") for i, n in enumerate(["groupe Mozart", "группа Моцарта"])]
+    assert {kind for _, _, kind in resolve_names(rows)} == {"organisation"}
+    # Each alone gets the same id: type words go last in sw ids.
+    assert _resolve([("Mozart Group", "en")]) == _resolve([("مجموعة موزارت", "ar")])
+
+
+def test_arabic_article_written_apart_and_vowel_heavy_names() -> None:
+    ids = _resolve([("Al Mayadeen", "en"), ("Аль-Маядин", "ru"), ("الميادين", "ar")])
+    assert len(set(ids)) == 1 and ids[0]
+    ids = _resolve([("Yahoo", "en"), ("Яху", "ru"), ("ياهو", "ar"), ("Ohio", "en")])
+    assert ids[0] == ids[1] == ids[2] != ids[3]
+
+
+def test_russian_case_endings_on_names() -> None:
+    assert len(set(_resolve([("Putin", "en"), ("Путиным", "ru")]))) == 1
+
+
+def test_curated_organisations_match_across_scripts() -> None:
+    ids = _resolve(
+        [("Siemens", "de"), ("Сименс", "ru"), ("Lufthansa", "de"), ("Люфтганза", "ru"), ("Galatasaray", "tr")]
+    )
+    assert ids[0] == ids[1] and ids[2] == ids[3] and ids[4]
+    from storyweave.entities.kb import get_kb
+
+    assert get_kb().entities[ids[0] or ""].type == "organisation"
+
+
+# -- display names ------------------------------------------------------------------------------------
+def test_display_names_follow_the_requested_language(tmp_path: Path) -> None:
+    with Tracker(db=tmp_path / "s.db") as tracker:
+        _insert_article(tracker, "ar1", "ar", "فلاديمير بوتن")
+        _insert_article(tracker, "fr1", "fr", "Vladimir Poutine")
+        with transaction(tracker.conn):
+            entity_store.save_article_entities(
+                tracker.conn,
+                "ar1",
+                [Mention("فلاديمير بوتن", 0, 13, "person", "ar", "sw:p")],
+                [Entity("sw:p", "person", {"ar": "فلاديمير بوتن"})],
+            )
+        with transaction(tracker.conn):
+            entity_store.save_article_entities(
+                tracker.conn,
+                "fr1",
+                [Mention("Vladimir Poutine", 0, 16, "person", "fr", "sw:p")],
+                [Entity("sw:p", "person", {"fr": "Vladimir Poutine"})],
+            )
+        # The French article shows the French name; the Arabic one the Arabic name.
+        assert tracker.article_entities("fr1")["entities"][0]["name"] == "Vladimir Poutine"
+        assert tracker.article_entities("ar1")["entities"][0]["name"] == "فلاديمير بوتن"
+        assert tracker.article_entities("ar1", lang="fr")["entities"][0]["names"]["fr"] == "Vladimir Poutine"
+        # No language asked: a Latin-script form rather than the first one stored.
+        assert tracker.entity("sw:p")["name"] == "Vladimir Poutine"
+        assert tracker.entity("sw:p", lang="ar")["name"] == "فلاديمير بوتن"
+        [row] = tracker.entities(lang="ar")
+        assert row["name"] == "فلاديمير بوتن" and row["names"]["fr"] == "Vladimir Poutine"
+        assert tracker.entities(name_lang="fr")[0]["name"] == "Vladimir Poutine"

@@ -19,12 +19,15 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts
 def entities(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many entities to show.")] = 50,
     type: Annotated[str | None, typer.Option("--type", help="person, place, organisation or other.")] = None,
-    lang: Annotated[str | None, typer.Option(help="Only entities mentioned in this language.")] = None,
+    lang: Annotated[str | None, typer.Option(help="Only entities mentioned in this language, named in it.")] = None,
+    name_lang: Annotated[
+        str | None, typer.Option("--name-lang", help="Show names in this language (default: English).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List the most mentioned entities, counted across all languages and scripts."""
     with open_tracker() as tracker:
-        rows = tracker.entities(limit=limit, type=type, lang=lang)
+        rows = tracker.entities(limit=limit, type=type, lang=lang, name_lang=name_lang)
     if as_json:
         print_json(rows)
         return
@@ -34,11 +37,13 @@ def entities(
 
 
 def entity(
-    entity_id: Annotated[str, typer.Argument(help="Entity id (Q… or sw:…).")], as_json: JsonOption = False
+    entity_id: Annotated[str, typer.Argument(help="Entity id (Q… or sw:…).")],
+    lang: Annotated[str | None, typer.Option(help="Show the name in this language (default: English).")] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Show one entity: its names in every language, surface forms and articles."""
     with open_tracker() as tracker:
-        found = tracker.entity(entity_id)
+        found = tracker.entity(entity_id, lang=lang)
     if as_json:
         print_json(found)
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -63,22 +64,35 @@ class EntityQueries:
     conn: sqlite3.Connection
     settings: Settings
 
-    def entities(self, limit: int = 50, type: str | None = None, lang: str | None = None) -> list[dict[str, Any]]:
-        """Top entities by number of articles: {id, type, name, names, articles, mentions, langs}."""
-        return entity_store.list_entities(self.conn, limit=limit, type=type, lang=lang)
+    def entities(
+        self, limit: int = 50, type: str | None = None, lang: str | None = None, name_lang: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Top entities by number of articles: {id, type, name, names, articles, mentions, langs}.
 
-    def entity(self, entity_id: str) -> dict[str, Any]:
-        """One entity with its surface forms in every language and the articles that mention it."""
-        found = entity_store.get_entity(self.conn, entity_id)
+        ``lang`` keeps the entities mentioned in that language and names them in it; ``name_lang``
+        only chooses the display language.  ``name`` is the name in that language when known, else
+        English, else the most mentioned Latin-script form; ``names`` has one name per language.
+        """
+        return entity_store.list_entities(self.conn, limit=limit, type=type, lang=lang, name_lang=name_lang)
+
+    def entity(self, entity_id: str, lang: str | None = None) -> dict[str, Any]:
+        """One entity with its surface forms in every language and the articles that mention it;
+        ``name`` is in ``lang`` when known (see ``entities``)."""
+        found = entity_store.get_entity(self.conn, entity_id, lang)
         if found is None:
             raise NotFoundError(f"no entity with id {entity_id!r}; list them with 'storyweave entities'")
         found["article_count"] = found["articles"]
         found["articles"] = found.pop("articles_list")
         return found
 
-    def article_entities(self, article_id: str) -> dict[str, Any]:
-        """``{"entities": [...], "mentions": [...]}`` for ``storyweave show``."""
+    def article_entities(self, article_id: str, lang: str | None = None) -> dict[str, Any]:
+        """``{"entities": [...], "mentions": [...]}`` for ``storyweave show``; entity names are in
+        ``lang``, by default the article's own language."""
         rows = entity_store.article_mentions(self.conn, article_id)
+        if lang is None:
+            found = self.conn.execute("SELECT lang FROM articles WHERE id = ?", (article_id,)).fetchone()
+            lang = found["lang"] if found is not None else None
+        surfaces = entity_store.entity_surface_counts(self.conn, {r["entity_id"] for r in rows if r["entity_id"]})
         entities: dict[str, dict[str, Any]] = {}
         mentions = []
         for row in rows:
@@ -93,15 +107,17 @@ class EntityQueries:
             )
             if row["entity_id"] is None:
                 continue
-            entry = entities.setdefault(
-                row["entity_id"],
-                {
+            entry = entities.get(row["entity_id"])
+            if entry is None:
+                known = surfaces.get(row["entity_id"], [])
+                names = entity_store.display_names(json.loads(row["names"] or "{}"), known)
+                entry = entities[row["entity_id"]] = {
                     "id": row["entity_id"],
                     "type": row["entity_type"] or row["type"],
-                    "name": row["name"],
+                    "name": entity_store.display_name(names, known, lang, row["name"] or row["surface"]),
+                    "names": names,
                     "surfaces": [],
-                },
-            )
+                }
             if row["surface"] not in entry["surfaces"]:
                 entry["surfaces"].append(row["surface"])
         return {"entities": list(entities.values()), "mentions": mentions}

@@ -50,12 +50,12 @@ def resolve_batch(
     forms = [f if any(t not in stop for t in f.tokens) else name_form("") for f in forms]
     assignment = [-1] * len(rows)
     pending: list[int] = []
-    for i, (_, name, _) in enumerate(rows):
+    for i, (_, name, lang) in enumerate(rows):
         if on_progress is not None and i % 500 == 0:
             on_progress(i, len(rows))
         if not forms[i].tokens:
             continue
-        match = resolver.resolve(name)
+        match = resolver.resolve(name, lang=lang or None)
         if match is not None:
             assignment[i] = seed(forms[i], match.entity_id, match.type)
         else:

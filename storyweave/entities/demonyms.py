@@ -60,12 +60,17 @@ class DemonymIndex:
                         self.stems.setdefault(stem, entity.id)
         self.suffixes = _suffixes()
 
-    def country_of(self, token: str, lang: str = "") -> str | None:
+    def country_of(self, token: str, lang: str = "", min_suffix: int = 1) -> str | None:
+        """``min_suffix`` 2 ignores the one-vowel endings ("Russo", "Rossi"), which are also how
+        many languages end the country's own name (Meksiko, Austri)."""
         langs = self.names.get(token, set())
         # Arabic-script languages disagree: Persian روسیه (Russia) is Arabic روسية (Russian).
         if langs and (lang in langs or not lang or _min_stem(token) == _MIN_STEM):
             return None
+        arabic = _min_stem(token) == _MIN_ARABIC_STEM
         for suffix in self.suffixes:
+            if len(suffix) < min_suffix and not arabic:
+                continue
             if token.endswith(suffix) and len(token) - len(suffix) >= _min_stem(token):
                 found = self.stems.get(token[: -len(suffix)])
                 if found is not None:

@@ -58,7 +58,8 @@ class Gazetteer:
         self.max_tokens = min(max_tokens, kb.max_tokens)
         self.stop = runtime_stopwords()
 
-    def scan(self, text: str) -> list[GazetteerHit]:
+    def scan(self, text: str, lang: str | None = None) -> list[GazetteerHit]:
+        """Knowledge-base names in ``text``; ``lang`` adds that language's own short forms ("Mỹ")."""
         tokens = _tokenise(text)
         hits: list[GazetteerHit] = []
         i = 0
@@ -68,7 +69,7 @@ class Gazetteer:
                 hits.extend(self._scan_cjk(token))
                 i += 1
                 continue
-            found = self._longest_at(text, tokens, i)
+            found = self._longest_at(text, tokens, i, lang)
             if found is None:
                 i += 1
                 continue
@@ -79,7 +80,7 @@ class Gazetteer:
             i += length
         return hits
 
-    def _longest_at(self, text: str, tokens: list[_Token], i: int) -> tuple[int, set[str]] | None:
+    def _longest_at(self, text: str, tokens: list[_Token], i: int, lang: str | None) -> tuple[int, set[str]] | None:
         first = tokens[i]
         if not _capitalised(first.text) or first.folded in self.stop:
             return None
@@ -89,7 +90,7 @@ class Gazetteer:
                 continue
             rest = [t.folded for t in tokens[i + 1 : i + length]]
             for head in (first.folded, *first.variants):
-                ids = self.kb.lookup(" ".join([head, *rest]))
+                ids = self.kb.lookup(" ".join([head, *rest]), lang)
                 if ids:
                     return length, set(ids)
         return None

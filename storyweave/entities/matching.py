@@ -42,6 +42,8 @@ def same_name(a: NameForm, b: NameForm) -> bool:
     """Full-name equality across scripts, with every guard."""
     if not a.tokens or not b.tokens or not _length_ok(a, b):
         return False
+    if a.short or b.short:  # too few consonants: the vowel pattern decides (Huawei / Хуавэй / هواوي)
+        return a.short and b.short and bool(a.vowel_key) and a.vowel_key == b.vowel_key
     if _qualifiers(a) != _qualifiers(b):
         return False
     n = len(a.tokens)

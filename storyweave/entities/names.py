@@ -19,7 +19,7 @@ from functools import cached_property, lru_cache
 
 from anyascii import anyascii
 
-from .lexicon import LEADING_TITLES, NAME_QUALIFIERS, ORG_MARKERS, PATRONYMIC_ENDINGS
+from .lexicon import LEADING_ARTICLES, LEADING_TITLES, NAME_QUALIFIERS, ORG_MARKERS, PATRONYMIC_ENDINGS, org_type_words
 
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_FOLD = str.maketrans(
@@ -141,6 +141,23 @@ def skeleton(romanised: str) -> str:
     return _REPEAT.sub(r"\1", classes)
 
 
+# "a" carries nothing: Arabic leaves it unwritten and anyascii drops alef.
+_VOWEL_CLASSES = {"kh": "H", "h": "H", "a": "", "o": "U", "u": "U", "w": "U", "v": "U", "f": "U", "e": "I", "i": "I"}
+_VOWEL_CLASSES |= {"y": "I", "j": "I"}
+_VOWEL_SPELLING = re.compile("kh|[a-z0-9]")
+
+
+def vowel_skeleton(romanised: str) -> str:
+    """A skeleton that keeps vowel classes, for names with too few consonants to tell them apart.
+
+    Huawei, Хуавэй (khuavei), هواوي (hwawy) and 华为 all have an empty consonant skeleton; their
+    vowel/glide pattern is the same: h, u/w/v, u/w/v, e/i/y (``HUI``).
+    """
+    parts = _VOWEL_SPELLING.findall(romanised)
+    classes = [_VOWEL_CLASSES[p] if p in _VOWEL_CLASSES else _CLASSES.get(p, p) for p in parts]
+    return _REPEAT.sub(r"\1", "".join(classes))
+
+
 # Spelling conventions that differ between the script a name was written in and the original.
 # Each rule is a general transcription habit of that script, never a per-name table; it yields an
 # *alternative* romanisation, so a token matches another when any of their readings agree.
@@ -148,6 +165,7 @@ _LATIN_READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile("j"), "h"),  # Spanish Javier (Хавьер, خافيير), German/Nordic Jens (Йенс), Benyamin
     (re.compile("c(?=[aeiou])"), "j"),  # Turkish Recep (Реджеп, رجب)
     (re.compile("rz"), "zh"),  # Polish Andrzej (Анджей)
+    (re.compile("(?<=[a-z]{3}er)s$"), ""),  # a final -s after -er is dropped in Russian: Reuters (Рейтер)
 )
 _CYRILLIC_READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile("g"), "h"),  # Russian г for a foreign h: Ибрагим, Гаага
@@ -155,6 +173,9 @@ _CYRILLIC_READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile("ch"), "dzh"),  # Korean ㅈ written ч: Чен (Jong)
     (re.compile("ch"), "tr"),  # Vietnamese tr written ч: Чонг (Trọng)
     (re.compile("ts"), "tes"),  # тс for a written t-vowel-s: Гейтс (Gates)
+    # Case endings with a consonant (instrumental, genitive, dative: Путиным, Вагнером, Газпрома is
+    # vowel-only already): the name without them is the nominative.
+    (re.compile("(?<=[a-z]{4})(?:ogo|ego|omu|emu|om|ym|im|em)$"), ""),
 )
 _ARABIC_READINGS: tuple[tuple[re.Pattern[str], str], ...] = ((re.compile("ts"), "tes"),)  # غيتس (Gates)
 # Arabic "Abd al-X" written as one Latin or Cyrillic word: Abdelmadjid, Abdul, Абдель.
@@ -233,6 +254,15 @@ class NameForm:
         return "".join(self.skeletons)
 
     @property
+    def short(self) -> bool:
+        """Too few consonants for the skeleton to identify the name (Huawei, Yahoo, Ohio)."""
+        return len(self.skeleton_key) < 2
+
+    @cached_property
+    def vowel_key(self) -> str:
+        return "".join(vowel_skeleton(r) for r in self.roman)
+
+    @property
     def roman_len(self) -> int:
         return sum(len(r) for r in self.roman)
 
@@ -258,13 +288,14 @@ def _folded_words(words: frozenset[str]) -> frozenset[str]:
 
 
 TITLES = _folded_words(LEADING_TITLES)
+ARTICLES = _folded_words(LEADING_ARTICLES)
 QUALIFIERS = _folded_words(NAME_QUALIFIERS)
-ORG_WORDS = _folded_words(ORG_MARKERS)
+ORG_WORDS = _folded_words(ORG_MARKERS) | frozenset(org_type_words())
 
 
 def _drop_titles(toks: list[str]) -> list[str]:
     start = 0
-    while start < len(toks) - 1 and toks[start] in TITLES:
+    while start < len(toks) - 1 and (toks[start] in TITLES or toks[start] in ARTICLES):
         start += 1
     kept = toks[start:]
     if len(kept) >= 3:
@@ -278,7 +309,9 @@ def name_form(text: str, drop_titles: bool = True) -> NameForm:
     toks = tokens(text)
     if drop_titles:
         toks = _drop_titles(toks)
-    roman = tuple(romanise(t) for t in toks)
+    types = org_type_words()
+    # A generic organisation word reads the same in every language ("groupe", "группа", "مجموعة").
+    roman = tuple(types.get(t) or romanise(t) for t in toks)
     return NameForm(
         text=text,
         tokens=tuple(toks),
@@ -293,11 +326,14 @@ def has_qualifier(form: NameForm) -> bool:
 
 
 def sw_id(form: NameForm) -> str | None:
-    """The deterministic id of a name no knowledge base knows: ``sw:`` + its skeleton key."""
-    key = form.skeleton_key.lower()
-    if len(key) < 2:
-        key = "-".join(r for r in form.roman if r)
-        if not key:
-            return None
-        return f"sw:v-{key}"
-    return f"sw:{key}"
+    """The deterministic id of a name no knowledge base knows: ``sw:`` + its skeleton key.
+
+    Organisation type words go last, so "groupe Wagner" and "Wagner Group" get one id; a name with
+    too few consonants uses its vowel skeleton (``sw:v-huaui``).
+    """
+    if form.short:
+        key = form.vowel_key.lower()
+        return f"sw:v-{key}" if key else None
+    types = org_type_words()
+    order = sorted(range(len(form.tokens)), key=lambda i: form.tokens[i] in types)
+    return "sw:" + "".join(form.skeletons[i] for i in order).lower()

@@ -56,7 +56,7 @@ class EntityRecognizer:
 
     def _gazetteer_mentions(self, body: str, lang: str) -> list[Mention]:
         out = []
-        for hit in self.gazetteer.scan(body):
+        for hit in self.gazetteer.scan(body, lang):
             kinds = {self.kb.entities[e].type for e in hit.entity_ids}
             kind: EntityType = "place" if "place" in kinds else next(iter(kinds))
             out.append(Mention(body[hit.start : hit.end], hit.start, hit.end, kind, lang, confidence=0.8))
@@ -67,7 +67,7 @@ class EntityRecognizer:
         countries: set[str] = set()
         # Countries first: they disambiguate same-name cities (Moscow, Russia vs Moscow, Idaho).
         for mention in mentions:
-            match = self.resolver.exact(mention.surface)
+            match = self.resolver.exact(mention.surface, lang=mention.lang or lang)
             if match and self.kb.entities[match.entity_id].priority >= 10**10:
                 countries.add(self.kb.entities[match.entity_id].country or "")
         pending: list[int] = []
@@ -78,7 +78,7 @@ class EntityRecognizer:
                 if country is not None:
                     countries.add(self.kb.entities[country].country or "")
                     continue
-            match = self.resolver.resolve(mention.surface, mention.type, countries)
+            match = self.resolver.resolve(mention.surface, mention.type, countries, mention.lang or lang)
             if match is not None:
                 ids[i] = match.entity_id
             else:

@@ -34,6 +34,8 @@ def name_keys(form: NameForm) -> set[str]:
     """Index keys of one surface form: every reading of every token, and of the whole name."""
     keys = {v for options in form.variants for v in options if len(v) >= 2}
     keys |= {k for k in form.key_variants if len(k) >= 4}
+    if form.short and form.vowel_key:
+        keys.add("v:" + form.vowel_key)
     return keys
 
 

@@ -38,7 +38,7 @@ class KBResolver:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
 
-    def exact(self, text: str, countries: set[str] | None = None) -> KBMatch | None:
+    def exact(self, text: str, countries: set[str] | None = None, lang: str | None = None) -> KBMatch | None:
         candidates = [text]
         if _SUFFIX_APOSTROPHE.search(text):  # Turkish case endings: "Almanya'da", "Rusya'nın"
             candidates.append(_SUFFIX_APOSTROPHE.sub("", text))
@@ -47,7 +47,7 @@ class KBResolver:
             if form.tokens and form.script == "arabic":
                 keys += [" ".join((v, *form.tokens[1:])) for v in arabic_clitic_variants(form.tokens[0])]
             for key in keys:
-                best = self.kb.best(self.kb.lookup(key), countries)
+                best = self.kb.best(self.kb.lookup(key, lang), countries)
                 if best is not None:
                     return KBMatch(best, self.kb.entities[best].type, True)
         return None
@@ -76,9 +76,13 @@ class KBResolver:
         return KBMatch(best_id, self.kb.entities[best_id].type, False)
 
     def resolve(
-        self, text: str, type_hint: EntityType | None = None, countries: set[str] | None = None
+        self,
+        text: str,
+        type_hint: EntityType | None = None,
+        countries: set[str] | None = None,
+        lang: str | None = None,
     ) -> KBMatch | None:
-        match = self.exact(text, countries)
+        match = self.exact(text, countries, lang)
         # Chinese and Japanese renderings keep too few consonants for a letters-only match.
         if match is None and type_hint != "person" and not is_cjk(text):
             match = self.fuzzy(name_form(text))
@@ -151,6 +155,8 @@ class GroupIndex:
 def _index_keys(form: NameForm) -> set[str]:
     keys = {v for options in form.variants for v in options} | set(form.key_variants)
     keys.discard("")
+    if form.short and form.vowel_key:
+        keys.add("v:" + form.vowel_key)
     return keys
 
 

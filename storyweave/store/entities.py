@@ -234,16 +234,76 @@ def entity_names(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
     return found
 
 
-def _entity_row(row: sqlite3.Row) -> dict[str, Any]:
+def _entity_row(row: sqlite3.Row, surfaces: list[tuple[str, str, int]], lang: str | None) -> dict[str, Any]:
+    names = display_names(json.loads(row["names"]), surfaces)
     return {
         "id": row["id"],
         "type": row["type"],
-        "name": row["name"],
-        "names": json.loads(row["names"]),
+        "name": display_name(names, surfaces, lang, row["name"]),
+        "names": names,
         "articles": row["articles"],
         "mentions": row["mentions"],
         "langs": sorted(set((row["langs"] or "").split(",")) - {""}),
     }
+
+
+# -- display names ------------------------------------------------------------------------------------
+def _fullest(surfaces: list[tuple[str, str, int]]) -> str | None:
+    """The surface to show among some (surface, lang, count): a multi-word one first, then the most
+    frequent ("Vladimir Poutine" over a more frequent bare "Poutine")."""
+    if not surfaces:
+        return None
+    return max(surfaces, key=lambda s: (len(s[0].split()) > 1, s[2], len(s[0]), s[0]))[0]
+
+
+def display_names(names: dict[str, str], surfaces: list[tuple[str, str, int]]) -> dict[str, str]:
+    """``names`` (lang -> name, from the knowledge base or the first article in that language)
+    completed with the best surface form of every other language the entity was mentioned in."""
+    out = dict(names)
+    by_lang: dict[str, list[tuple[str, str, int]]] = {}
+    for surface in surfaces:
+        by_lang.setdefault(surface[1], []).append(surface)
+    for lang, found in sorted(by_lang.items()):
+        if lang and lang not in out:
+            best = _fullest(found)
+            if best:
+                out[lang] = best
+    return out
+
+
+def _latin(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isascii() or "\u00c0" <= c <= "\u024f" or "\u1e00" <= c <= "\u1eff" for c in letters)
+
+
+def display_name(names: dict[str, str], surfaces: list[tuple[str, str, int]], lang: str | None, fallback: str) -> str:
+    """The name to show for a reader of ``lang``: its own name in that language when known; else
+    English, else the most mentioned Latin-script form, else the most mentioned form of any script."""
+    if lang and names.get(lang):
+        return names[lang]
+    if names.get("en"):
+        return names["en"]
+    latin = [s for s in surfaces if _latin(s[0])]
+    latin_names = [n for n in names.values() if _latin(n)]
+    if latin_names:
+        counts = {s[0]: s[2] for s in latin}
+        return max(latin_names, key=lambda n: (counts.get(n, 0), len(n.split()) > 1, n))
+    return _fullest(latin) or _fullest(surfaces) or fallback
+
+
+def entity_surface_counts(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, list[tuple[str, str, int]]]:
+    """entity id -> its (surface, lang, count) rows."""
+    found: dict[str, list[tuple[str, str, int]]] = {}
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT entity_id, surface, lang, count FROM entity_aliases WHERE entity_id IN ({marks})", chunk
+        )
+        for r in rows:
+            found.setdefault(r["entity_id"], []).append((r["surface"], r["lang"] or "", int(r["count"])))
+    return found
 
 
 _ENTITY_STATS = """
@@ -255,8 +315,15 @@ _ENTITY_STATS = """
 
 
 def list_entities(
-    conn: sqlite3.Connection, *, limit: int = 50, type: str | None = None, lang: str | None = None
+    conn: sqlite3.Connection,
+    *,
+    limit: int = 50,
+    type: str | None = None,
+    lang: str | None = None,
+    name_lang: str | None = None,
 ) -> list[dict[str, Any]]:
+    """Top entities; ``lang`` keeps those mentioned in that language and names them in it, unless
+    ``name_lang`` asks for another display language."""
     where: list[str] = []
     params: list[Any] = []
     if type:
@@ -267,16 +334,18 @@ def list_entities(
         params.append(lang)
     sql = _ENTITY_STATS + (" WHERE " + " AND ".join(where) if where else "")
     sql += " GROUP BY e.id ORDER BY articles DESC, mentions DESC, e.id LIMIT ?"
-    return [_entity_row(r) for r in conn.execute(sql, [*params, limit])]
+    rows = conn.execute(sql, [*params, limit]).fetchall()
+    surfaces = entity_surface_counts(conn, [r["id"] for r in rows])
+    return [_entity_row(r, surfaces.get(r["id"], []), name_lang or lang) for r in rows]
 
 
-def get_entity(conn: sqlite3.Connection, entity_id: str) -> dict[str, Any] | None:
+def get_entity(conn: sqlite3.Connection, entity_id: str, lang: str | None = None) -> dict[str, Any] | None:
     """One entity with its surface forms and articles; an id merged away answers with its successor."""
     entity_id = current_id(conn, entity_id)
     row = conn.execute(_ENTITY_STATS + " WHERE e.id = ? GROUP BY e.id", (entity_id,)).fetchone()
     if row is None:
         return None
-    found = _entity_row(row)
+    found = _entity_row(row, entity_surface_counts(conn, [entity_id]).get(entity_id, []), lang)
     found["surface_forms"] = [
         dict(r)
         for r in conn.execute(

