@@ -9,8 +9,8 @@ tests/fixtures/ner/annotated.jsonl (persons, places, organisations; a prediction
 ignored, as the set annotates no such type).  "typed" needs the same span and type, "span" the
 same span only.  Sentences with a ``"split"`` are reported apart: "heldout" was written before
 the de/es/tr/vi rules pass (but looked at during it), "heldout2" after it and never tuned on, the
-fairest estimate; the rest is the "tuned" part.  It is printed for the extractor alone and for the whole recogniser (extractor +
-knowledge-base gazetteer), since the rules leave most places to the gazetteer.
+fairest estimate; the rest is the "tuned" part.  It is printed for the extractor alone and for
+the whole recogniser (extractor + knowledge-base gazetteer), since the rules leave most places to the gazetteer.
 
 Model loading is timed apart (first article of each language).  Prints articles/s and mentions/s
 for NER, articles/s and dates per article for find_dates.  The eval part is skipped when the eval

@@ -63,7 +63,9 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         ["en", "fr", "ru"],
         "Languages whose mentions come from a statistical model (spaCy en/fr, natasha ru); others use rules.",
     ),
-    Setting("ner_max_chars", 3000, "Characters of title + text a NER model reads; the rest goes to the rules (0 = all)."),
+    Setting(
+        "ner_max_chars", 3000, "Characters of title + text a NER model reads; the rest goes to the rules (0 = all)."
+    ),
     # pipeline
     Setting(
         "enrich_stages",

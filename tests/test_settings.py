@@ -30,7 +30,7 @@ def test_toml_then_environment_then_arguments(tmp_path: Path) -> None:
 
 
 def test_bad_values_name_the_setting_and_the_source(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="fetch_timeout_s.*STORYWEAVE_FETCH_TIMEOUT_S"):
+    with pytest.raises(ConfigError, match=r"fetch_timeout_s.*STORYWEAVE_FETCH_TIMEOUT_S"):
         Settings.load(environ={"STORYWEAVE_FETCH_TIMEOUT_S": "soon"})
     bad = tmp_path / "bad.toml"
     bad.write_text("this is = = not toml")

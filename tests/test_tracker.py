@@ -14,13 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import ARABIC_SEED, EXAMPLES, FRENCH_SEED
 from typer.testing import CliRunner
 
 from storyweave import Tracker
 from storyweave.cli import app
 from storyweave.errors import NotFoundError
-
-from conftest import ARABIC_SEED, EXAMPLES, FRENCH_SEED
 
 ARABIC_ID = ARABIC_SEED.stem
 FRENCH_ID = FRENCH_SEED.stem
