@@ -2,15 +2,21 @@
 
 The export is schema-driven: every ordinary table is written, one ``{"table": …, "row": {…}}``
 object per line (BLOBs base64-encoded), after a header line with the schema version.  Derived
-tables (full-text indexes and their shadow tables) are not exported; the import rebuilds them.
-Reading happens inside one read transaction, so an export of a store that is being written to is
-still a consistent snapshot.
+tables (full-text indexes and their shadow tables) are not exported; the import rebuilds them
+through the same triggers that keep them in step during ingest.  Reading happens inside one read
+transaction, so an export of a store that is being written to is still a consistent snapshot.
+
+An export file is outside input: the import accepts only tables and columns this schema has,
+quotes every identifier, passes every value as a parameter and checks every reference at the end,
+all in one transaction, so a bad file leaves the new store empty.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +26,10 @@ from .errors import InputError, StoreError
 from .store.db import connect, latest_version, schema_version
 
 FORMAT = "storyweave-export"
+# AUTOINCREMENT counters: exported so an imported store hands out the same next ids.
+_SEQUENCE = "sqlite_sequence"
+# Rows every new store starts with; an import may overwrite them.
+_PRESET_TABLES = {"cluster_state"}
 
 
 def _exported_tables(conn: sqlite3.Connection) -> list[str]:
@@ -37,15 +47,30 @@ def _exported_tables(conn: sqlite3.Connection) -> list[str]:
     return tables
 
 
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {row["name"] for row in conn.execute(f"PRAGMA table_info({_quote(table)})")}
+
+
 def _encode(value: Any) -> Any:
     if isinstance(value, bytes):
         return {"$b64": base64.b64encode(value).decode("ascii")}
     return value
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, dict) and set(value) == {"$b64"}:
-        return base64.b64decode(value["$b64"])
+def _decode(value: Any, where: str) -> Any:
+    if isinstance(value, dict):
+        if set(value) != {"$b64"} or not isinstance(value["$b64"], str):
+            raise InputError(f"{where}: a value is an object that is not base64 bytes")
+        try:
+            return base64.b64decode(value["$b64"], validate=True)
+        except (binascii.Error, ValueError):
+            raise InputError(f"{where}: bad base64 bytes") from None
+    if isinstance(value, list):
+        raise InputError(f"{where}: a value is a list; columns hold one value")
     return value
 
 
@@ -56,9 +81,11 @@ def export_lines(conn: sqlite3.Connection) -> Iterator[tuple[str | None, str]]:
         tables = _exported_tables(conn)
         yield None, json.dumps({"format": FORMAT, "schema_version": schema_version(conn), "tables": tables})
         for table in tables:
-            for row in conn.execute(f'SELECT * FROM "{table}"'):
+            for row in conn.execute(f"SELECT * FROM {_quote(table)} ORDER BY rowid"):
                 record = {key: _encode(row[key]) for key in row.keys()}  # noqa: SIM118 - a Row iterates values
                 yield table, json.dumps({"table": table, "row": record}, ensure_ascii=False)
+        for row in conn.execute(f"SELECT name, seq FROM {_SEQUENCE} ORDER BY name"):
+            yield _SEQUENCE, json.dumps({"table": _SEQUENCE, "row": {"name": row["name"], "seq": row["seq"]}})
     finally:
         conn.execute("COMMIT")
 
@@ -72,50 +99,62 @@ def export_store(conn: sqlite3.Connection, out: IO[str]) -> dict[str, int]:
     return counts
 
 
+def _read_header(source: IO[str]) -> None:
+    header_line = source.readline()
+    try:
+        header = json.loads(header_line)
+    except (json.JSONDecodeError, RecursionError):
+        raise InputError("not a storyweave export: the first line is not JSON") from None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise InputError("not a storyweave export: the header line is missing")
+    if header.get("schema_version") != latest_version():
+        raise InputError(
+            f"the export has schema version {header.get('schema_version')}, this storyweave has "
+            f"{latest_version()}; import with the storyweave version that wrote it"
+        )
+
+
+def _holds_data(conn: sqlite3.Connection) -> str | None:
+    for table in _exported_tables(conn):
+        if table not in _PRESET_TABLES and conn.execute(f"SELECT 1 FROM {_quote(table)} LIMIT 1").fetchone():
+            return table
+    return None
+
+
 def import_store(db_path: str | Path, source: IO[str]) -> dict[str, int]:
     """Load an export into a new, empty store; refuses to mix it into a store with data."""
     conn = connect(db_path)
     try:
-        if conn.execute("SELECT count(*) FROM articles").fetchone()[0]:
-            raise StoreError(f"{db_path} already holds articles; import into a new store file")
-        header_line = source.readline()
-        try:
-            header = json.loads(header_line)
-        except json.JSONDecodeError:
-            raise InputError("not a storyweave export: the first line is not JSON") from None
-        if not isinstance(header, dict) or header.get("format") != FORMAT:
-            raise InputError("not a storyweave export: the header line is missing")
-        if header.get("schema_version") != latest_version():
-            raise InputError(
-                f"the export has schema version {header.get('schema_version')}, this storyweave has "
-                f"{latest_version()}; import with the storyweave version that wrote it"
-            )
+        busy = _holds_data(conn)
+        if busy is not None:
+            raise StoreError(f"{db_path} already holds data (table {busy}); import into a new store file")
+        _read_header(source)
         counts: dict[str, int] = {}
         conn.execute("PRAGMA foreign_keys = OFF")  # rows arrive table by table; checked at the end
         conn.execute("BEGIN IMMEDIATE")
         try:
-            known = set(_exported_tables(conn))
+            columns = {table: _columns(conn, table) for table in _exported_tables(conn)}
             for number, line in enumerate(source, start=2):
                 if not line.strip():
                     continue
-                try:
-                    record = json.loads(line)
-                    table, row = record["table"], record["row"]
-                except (json.JSONDecodeError, KeyError, TypeError):
-                    raise InputError(f"export line {number} is not a table row") from None
-                if table not in known:
-                    raise InputError(f"export line {number} names unknown table {table!r}")
-                columns = list(row)
-                conn.execute(
-                    f'INSERT OR REPLACE INTO "{table}" ({", ".join(f"{c!r}" for c in columns)}) '
-                    f"VALUES ({', '.join('?' for _ in columns)})",
-                    [_decode(row[c]) for c in columns],
-                )
+                table, row = _parse_line(line, number, columns)
+                if table == _SEQUENCE:
+                    _restore_sequence(conn, row, number)
+                else:
+                    names = list(row)
+                    conn.execute(
+                        f"INSERT OR REPLACE INTO {_quote(table)} ({', '.join(_quote(c) for c in names)}) "
+                        f"VALUES ({', '.join('?' for _ in names)})",
+                        [_decode(row[c], f"export line {number}") for c in names],
+                    )
                 counts[table] = counts.get(table, 0) + 1
             problems = conn.execute("PRAGMA foreign_key_check").fetchall()
             if problems:
-                raise StoreError(f"the export is inconsistent: {len(problems)} rows point at missing rows")
+                raise InputError(f"the export is inconsistent: {len(problems)} rows point at missing rows")
             conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            conn.execute("ROLLBACK")
+            raise InputError(f"the export does not fit this store: {exc}") from None
         except BaseException:
             conn.execute("ROLLBACK")
             raise
@@ -126,10 +165,60 @@ def import_store(db_path: str | Path, source: IO[str]) -> dict[str, int]:
         conn.close()
 
 
-def backup_store(conn: sqlite3.Connection, target: str | Path) -> None:
-    """Copy a live store page by page with SQLite's online backup API: safe while it is written."""
-    destination = sqlite3.connect(str(target))
+def _parse_line(line: str, number: int, columns: dict[str, set[str]]) -> tuple[str, dict[str, Any]]:
     try:
-        conn.backup(destination, pages=1024)
-    finally:
+        record = json.loads(line)
+        table, row = record["table"], record["row"]
+    except (json.JSONDecodeError, RecursionError, KeyError, TypeError):
+        raise InputError(f"export line {number} is not a table row") from None
+    if not isinstance(table, str) or not isinstance(row, dict) or not row:
+        raise InputError(f"export line {number} is not a table row")
+    known = columns.get(table) if table != _SEQUENCE else {"name", "seq"}
+    if known is None:
+        raise InputError(f"export line {number} names unknown table {table[:80]!r}")
+    unknown = [c for c in row if c not in known]
+    if unknown:
+        raise InputError(f"export line {number} names unknown column {unknown[0][:80]!r} of table {table!r}")
+    return table, row
+
+
+def _restore_sequence(conn: sqlite3.Connection, row: dict[str, Any], number: int) -> None:
+    name, seq = row.get("name"), row.get("seq")
+    if not isinstance(name, str) or not isinstance(seq, int) or isinstance(seq, bool):
+        raise InputError(f"export line {number}: a sequence needs a table name and an integer")
+    updated = conn.execute(f"UPDATE {_SEQUENCE} SET seq = max(seq, ?) WHERE name = ?", (seq, name)).rowcount
+    if not updated:
+        conn.execute(f"INSERT INTO {_SEQUENCE} (name, seq) VALUES (?, ?)", (name, seq))
+
+
+def backup_store(conn: sqlite3.Connection, target: str | Path, *, overwrite: bool = False) -> int:
+    """Copy a live store with SQLite's online backup API; returns the number of pages copied.
+
+    The copy is taken in one step, i.e. inside one read transaction: in WAL mode that never blocks
+    the writer, and the copy is the snapshot of one moment (a stepwise copy would restart each
+    time the writer commits, and might never finish under a steady ingest).  It is written next
+    to ``target`` and renamed into place once complete and checked, so ``target`` is never half
+    written.
+    """
+    target = Path(target)
+    if target.exists() and not overwrite:
+        raise StoreError(f"{target} exists; choose a new file or pass --overwrite")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    partial.unlink(missing_ok=True)
+    destination = sqlite3.connect(str(partial))
+    try:
+        conn.backup(destination, pages=-1)
+        verdict = destination.execute("PRAGMA quick_check").fetchone()[0]
+        pages = int(destination.execute("PRAGMA page_count").fetchone()[0])
+        destination.execute("PRAGMA journal_mode = WAL")  # like every store storyweave opens
+    except sqlite3.Error as exc:
         destination.close()
+        partial.unlink(missing_ok=True)
+        raise StoreError(f"backup to {target} failed: {exc}") from exc
+    destination.close()
+    if verdict != "ok":
+        partial.unlink(missing_ok=True)
+        raise StoreError(f"the backup copy failed its check ({verdict}); the store itself may be damaged")
+    os.replace(partial, target)
+    return pages

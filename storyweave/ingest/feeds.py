@@ -69,8 +69,11 @@ def _entry_date(entry: Any) -> str | None:
             return found
         parsed = entry.get(f"{key}_parsed")
         if isinstance(parsed, time.struct_time):
-            # feedparser already converted an odd date format to UTC
-            return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC).isoformat()
+            # feedparser already converted an odd date format to UTC; years 0, -1 or 10000 do not exist
+            try:
+                return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC).isoformat()
+            except (ValueError, OverflowError, OSError):
+                continue
     return None
 
 
@@ -95,7 +98,11 @@ class FeedReader:
             yield Reject(origin, problem)
             return
         headers = {"content-type": content_type} if content_type else {}
-        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=True)
+        try:
+            parsed = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=True)
+        except ValueError as exc:  # feedparser's sgmllib path: a character reference past U+10FFFF (&#x110000;)
+            yield Reject(origin, f"malformed feed: {' '.join(str(exc).split())}")
+            return
         if not parsed.entries:
             if parsed.bozo:
                 reason = " ".join(str(parsed.bozo_exception).split()) or "unreadable XML"

@@ -75,7 +75,7 @@ def list_articles(request: Request, lang: Lang = None, source: Source = None, si
     return paged(request, rows, size, lambda row: int(row["seq"]))
 
 
-@router.get("/articles/{article_id}", summary="One article with its entities, dates and event")
+@router.get("/articles/{article_id:path}", summary="One article with its entities, dates and event")
 def get_article(request: Request, article_id: str) -> dict[str, Any]:
     return server_state(request).reader().article_details(article_id)
 

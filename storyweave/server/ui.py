@@ -90,7 +90,7 @@ def entity(request: Request, entity_id: str, lang: LangParam = None) -> Response
     return _render(request, "entity.html", context)
 
 
-@router.get("/articles/{article_id}")
+@router.get("/articles/{article_id:path}")
 def article(request: Request, article_id: str, lang: LangParam = None) -> Response:
     details = server_state(request).reader().article_details(article_id)
     paragraphs = [p for p in (details.get("text") or "").split("\n") if p.strip()]

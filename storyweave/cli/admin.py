@@ -1,0 +1,121 @@
+"""Store administration: check, export, import, backup."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..backup import backup_store, export_store, import_store
+from ..check import check_store
+from ..errors import InputError
+from .common import open_tracker, print_json, print_table, state, stderr
+
+_MARKS = {"ok": "[green]ok[/]", "warning": "[yellow]warning[/]", "error": "[red]ERROR[/]"}
+
+
+def check(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")] = False,
+    quick: Annotated[
+        bool, typer.Option("--quick", help="Skip the checks that read every page (integrity, full-text words).")
+    ] = False,
+    show_ok: Annotated[bool, typer.Option("--all", help="Also list the checks that passed.")] = False,
+) -> None:
+    """Verify the store: integrity, references, full-text index, vectors, events, storylines, entities.
+
+    Exits 1 when a problem is found (warnings alone exit 0).
+    """
+    with open_tracker() as tracker:
+        report = check_store(tracker.conn, quick=quick)
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        rows = [
+            {**f.as_dict(), "severity": _MARKS[f.severity], "examples": ", ".join(f.examples)}
+            for f in report.findings
+            if show_ok or f.severity != "ok"
+        ]
+        if rows:
+            _print_findings(rows)
+        stderr.print(
+            f"{len(report.findings)} checks: {len(report.errors)} errors, {len(report.warnings)} warnings",
+            highlight=False,
+        )
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _print_findings(rows: list[dict[str, object]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="store check")
+    for column in ("check", "severity", "message", "examples"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(str(row["check"]), str(row["severity"]), str(row["message"]), str(row["examples"]))
+    Console().print(table)
+
+
+def export(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="JSONL file to write (default: stdout).")
+    ] = None,
+) -> None:
+    """Write the whole store as JSONL (a header line, then one table row a line)."""
+    with open_tracker() as tracker:
+        if output is None:
+            counts = export_store(tracker.conn, sys.stdout)
+            sys.stdout.flush()
+        else:
+            partial = output.with_name(f".{output.name}.partial")
+            with partial.open("w", encoding="utf-8") as out:
+                counts = export_store(tracker.conn, out)
+            partial.replace(output)
+    stderr.print(
+        f"exported {counts.get('articles', 0)} articles, {sum(counts.values())} rows in {len(counts)} tables",
+        highlight=False,
+    )
+
+
+def import_(
+    source: Annotated[str, typer.Argument(help="A file written by 'storyweave export', or - for stdin.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print row counts per table as JSON.")] = False,
+) -> None:
+    """Read an export into a new, empty store (the --db option names it)."""
+    with open_tracker() as tracker:
+        db_path = tracker.db_path
+    if source == "-":
+        counts = import_store(db_path, sys.stdin)
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise InputError(f"{source} is not a file; pass the file 'storyweave export --output' wrote")
+        with path.open(encoding="utf-8") as stream:
+            counts = import_store(db_path, stream)
+    if as_json:
+        print_json(counts)
+    else:
+        rows = [{"table": t, "rows": n} for t, n in counts.items()]
+        print_table(rows, ["table", "rows"], title=f"imported into {db_path}")
+
+
+def backup(
+    target: Annotated[Path, typer.Argument(help="New SQLite file to write the copy to.")],
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace TARGET if it exists.")] = False,
+) -> None:
+    """Copy the store to TARGET with SQLite's online backup API (safe while ingest or serve run)."""
+    with open_tracker() as tracker:
+        pages = backup_store(tracker.conn, target, overwrite=overwrite)
+        page_size = int(tracker.conn.execute("PRAGMA page_size").fetchone()[0])
+    stderr.print(f"backed up {state.db or tracker.db_path} to {target} ({pages * page_size / 1e6:.1f} MB)",
+                 highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(check)
+    app.command()(export)
+    app.command("import")(import_)
+    app.command()(backup)
