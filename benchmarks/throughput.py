@@ -8,7 +8,9 @@ syndicated copies of earlier replays: every article goes through full enrichment
 python benchmarks/throughput.py                      # 1k and 10k
 python benchmarks/throughput.py --sizes 1000,10000,100000
 
-Prints, per size: wall time, articles/s, peak RSS of the cluster process; then the growth exponent
+Prints, per size: wall time, articles/s, peak RSS of the cluster process and its enrichment
+workers together (past ``parallel_after`` articles enrichment runs in ``workers`` processes;
+``STORYWEAVE_WORKERS=1`` runs it in-process, to compare); then the growth exponent
 b fitted to time ≈ a·n^b (b = 1 is linear), and the raw encoder speed on the same texts, to show
 how close the pipeline gets to it.
 """
@@ -53,8 +55,33 @@ def build_corpus(source: Path, size: int, target: Path) -> None:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and all its descendants (enrichment workers), from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            statm = (entry / "statm").read_text().split()
+        except OSError:  # the process ended meanwhile
+            continue
+        children.setdefault(int(stat[1]), []).append(int(entry.name))
+        rss[int(entry.name)] = int(statm[1]) * page
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        total += rss.get(current, 0)
+        stack += children.get(current, [])
+    return total
+
+
 def run_cluster(corpus: Path, output: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one ``storyweave cluster`` process."""
+    """Wall seconds and peak RSS (MiB) of one ``storyweave cluster`` run, its worker processes
+    included (sampled from /proc every half second; the main process's own peak where /proc is
+    missing)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     started = time.perf_counter()
     proc = subprocess.Popen(
@@ -62,12 +89,19 @@ def run_cluster(corpus: Path, output: Path) -> tuple[float, float]:
         env=env,
         stdout=subprocess.DEVNULL,
     )
-    _, status, usage = os.wait4(proc.pid, 0)
+    peak = 0
+    while True:
+        done, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if done:
+            break
+        if Path("/proc").is_dir():
+            peak = max(peak, _tree_rss(proc.pid))
+        time.sleep(0.5)
     elapsed = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"storyweave cluster failed with exit code {proc.returncode}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, max(peak, usage.ru_maxrss * 1024) / 2**20
 
 
 def encoder_speed(source: Path, limit: int) -> dict[str, float]:

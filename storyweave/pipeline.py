@@ -38,6 +38,8 @@ class ArticleEmbedder(Protocol):
 class EventAssigner(Protocol):
     def assign(self, enriched: EnrichedArticle) -> None: ...
 
+    def entities_reconciled(self, mapping: dict[str, str]) -> None: ...
+
 
 class Enricher:
     """Runs the per-document stages; models load on first use so start-up stays fast."""
@@ -131,7 +133,9 @@ class Writer:
         if enriched.mentions or enriched.entities:
             from .store import entities as entity_store
 
-            entity_store.save_article_entities(self.conn, article.id, enriched.mentions, enriched.entities)
+            mapping = entity_store.save_article_entities(self.conn, article.id, enriched.mentions, enriched.entities)
+            if mapping and self.assigner is not None:
+                self.assigner.entities_reconciled(mapping)
         if self.assigner is not None:
             self.assigner.assign(enriched)
         return True
@@ -194,7 +198,7 @@ def enrich_one(enricher: Enricher, doc: RawDoc | Reject) -> EnrichedArticle | Re
         if isinstance(prepared, Reject):
             return prepared
         return enricher.enrich(prepared)
-    except Exception as exc:  # noqa: BLE001 - turned into a reject with its reason
+    except Exception as exc:  # any failure becomes a reject with its reason
         return Reject(doc.origin, f"could not process: {type(exc).__name__}: {_one_line(str(exc))}")
 
 

@@ -15,7 +15,10 @@ import pytest
 from conftest import ARABIC_SEED, FRENCH_SEED
 
 from storyweave import NotFoundError, Settings, Tracker
+from storyweave.cli.core import bundled_examples
 from storyweave.cluster import Assigner
+from storyweave.cluster.assigner import effective_day
+from storyweave.cluster.index import day_number
 from storyweave.ingest import iter_inputs
 from storyweave.models import Article, EnrichedArticle, RawDoc
 from storyweave.pipeline import Enricher
@@ -45,14 +48,29 @@ def _raw_docs(settings: Settings) -> list[RawDoc]:
 
 
 @pytest.fixture(scope="module")
-def enriched() -> dict[str, EnrichedArticle]:
-    settings = Settings.load(environ={})
-    enricher = Enricher(settings)
+def enricher() -> Enricher:
+    return Enricher(Settings.load(environ={}))
+
+
+@pytest.fixture(scope="module")
+def enriched(enricher: Enricher) -> dict[str, EnrichedArticle]:
     out: dict[str, EnrichedArticle] = {}
-    for doc in _raw_docs(settings):
+    for doc in _raw_docs(enricher.settings):
         article = enricher.prepare(doc)
         assert isinstance(article, Article), article
         out[article.id] = enricher.enrich(article)
+    return out
+
+
+@pytest.fixture(scope="module")
+def examples(enricher: Enricher) -> list[EnrichedArticle]:
+    """The bundled examples enriched as ``storyweave demo`` ingests them, in file order."""
+    out: list[EnrichedArticle] = []
+    for doc in iter_inputs(str(bundled_examples()), enricher.settings):
+        assert isinstance(doc, RawDoc)
+        article = enricher.prepare(doc)
+        assert isinstance(article, Article), article
+        out.append(enricher.enrich(article))
     return out
 
 
@@ -251,3 +269,101 @@ def test_assigner_without_vectors_still_assigns(enriched: dict[str, EnrichedArti
     with _store(tmp_path / "n.db", bare) as tracker:
         assert len(_assignments(tracker)) == 3
         assert isinstance(tracker.writer.assigner, Assigner)
+
+
+@pytest.mark.parametrize("order", ["file", "reverse"])
+def test_undated_seeds_one_event_and_the_june_visit_another_of_the_same_storyline(
+    examples: list[EnrichedArticle], tmp_path: Path, order: str
+) -> None:
+    by_id = {e.article.id: e for e in examples}
+    arabic, french = by_id[ARABIC_SEED.stem], by_id[FRENCH_SEED.stem]
+    assert arabic.article.publish_date is None and french.article.publish_date is None
+    # The Arabic seed names "22 March 2024": its estimated date.  The French one names no date.
+    assert effective_day(arabic) == day_number("2024-03-22")
+    assert effective_day(french) is None
+    assert effective_day(by_id[PUTIN_VISIT]) == day_number("2024-06-20")
+    stream = examples if order == "file" else examples[::-1]
+    tracker = _store(tmp_path / "x.db", stream)
+    tracker.consolidate(full=True)
+    placed = _assignments(tracker)
+    assert placed[arabic.article.id][0] == placed[french.article.id][0]
+    assert placed[PUTIN_VISIT][0] != placed[arabic.article.id][0]
+    assert placed[PUTIN_VISIT][1] == placed[arabic.article.id][1]
+    seeds = tracker.event(placed[arabic.article.id][0])
+    # The undated French seed neither moves nor widens the span the Arabic seed's date gives.
+    assert (seeds["first_date"], seeds["last_date"]) == ("2024-03-22", "2024-03-22")
+    visit = tracker.event(placed[PUTIN_VISIT][0])
+    assert (visit["first_date"], visit["last_date"]) == ("2024-06-20", "2024-06-20")
+
+
+def test_event_pages_name_entities_and_the_entity_filter_follows_merges(
+    enriched: dict[str, EnrichedArticle], tmp_path: Path
+) -> None:
+    from storyweave.store import entities as entity_store
+
+    stream = [enriched[k] for k in STREAM]
+    tracker = _store(tmp_path / "x.db", stream[:-1])
+    placed = _assignments(tracker)
+    seeds_event = tracker.event(placed["seed-000"][0])
+    stored_names = {r["id"]: r["name"] for r in tracker.conn.execute("SELECT id, name FROM entities")}
+    assert seeds_event["entities"]
+    for entity in seeds_event["entities"]:
+        assert entity["name"] == stored_names[entity["id"]] != entity["id"]
+    # Fold one of the seeds' entities into another stored entity, as reconciliation does.
+    old = seeds_event["entities"][0]["id"]
+    new = next(i for i in sorted(stored_names) if i != old and i not in {e["id"] for e in seeds_event["entities"]})
+    assigner = tracker.writer.assigner
+    assert isinstance(assigner, Assigner)
+    assert old in assigner.members.get("seed-000").entities
+    with tracker.conn:
+        entity_store.merge_entities(tracker.conn, old, new, "test")
+    assert [e["id"] for e in tracker.events(entity=old)] == [e["id"] for e in tracker.events(entity=new)]
+    assert seeds_event["id"] in {e["id"] for e in tracker.events(entity=old)}
+    page = tracker.event(seeds_event["id"])
+    merged = next(e for e in page["entities"] if e["id"] == new)
+    assert merged["name"] == stored_names[new]
+    # The next assignment sees the merge: cached member profiles no longer name the old id.
+    tracker.writer.store(copy.deepcopy(stream[-1]))
+    assert old not in assigner.members.get("seed-000").entities
+    assert new in assigner.members.get("seed-000").entities
+
+
+def test_vectorised_tree_ensemble_equals_the_tree_walk() -> None:
+    import numpy as np
+
+    from storyweave.pairs.scorer import PairScorer, TreeEnsemble, tree_values
+
+    model = PairScorer.load().model
+    rng = np.random.default_rng(7)
+    if model.kind == "trees":
+        trees, init, rate = model.params["trees"], model.params["init"], model.params["learning_rate"]
+    else:  # the committed model is linear: check the evaluator on a random depth-3 ensemble
+        trees, init, rate = [], 2.5, 0.1
+    # Also trees of uneven shape and depth, as a retrained model may hold.
+    trees = [
+        *trees,
+        {
+            "feature": [1, -2, 0, -2, -2],
+            "threshold": [0.3, -2, 0.7, -2, -2],
+            "left": [1, -1, 3, -1, -1],
+            "right": [2, -1, 4, -1, -1],
+            "value": [0, 0.5, 0, -0.25, 1.5],
+        },
+        {"feature": [-2], "threshold": [-2], "left": [-1], "right": [-1], "value": [0.125]},
+    ]
+    ensemble = TreeEnsemble(trees, float(init), float(rate))
+    columns = max(max(t["feature"]) for t in trees) + 1
+    for rows in (1, 5, 300):
+        x = rng.uniform(-0.5, 1.5, (rows, columns))
+        x[rng.random(x.shape) < 0.2] = 0.3  # values exactly on a threshold take the left branch
+        walked = np.full(rows, float(init))
+        for tree in trees:
+            walked += float(rate) * tree_values(tree, x)
+        assert np.array_equal(ensemble.predict(x), walked)
+    if model.kind == "trees":
+        full = rng.uniform(-0.5, 1.5, (50, len(PairScorer.feature_names())))
+        x = model.select(full)
+        walked = np.full(50, float(init))
+        for tree in model.params["trees"]:
+            walked += float(rate) * tree_values(tree, x)
+        assert np.array_equal(model.predict(full), np.clip(walked, 1.0, 4.0))

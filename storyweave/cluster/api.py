@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import NotFoundError
 from ..settings import Settings
+from ..store import entities as entity_store
 from ..store import events as store
 from ..store.db import transaction
 
@@ -31,7 +32,10 @@ class EventQueries:
         source: str | None = None,
     ) -> list[dict[str, Any]]:
         """Events, newest first, optionally only those with an article in ``lang``, from ``source``,
-        naming ``entity`` (a canonical id) or overlapping the ``since``…``until`` dates."""
+        naming ``entity`` (a canonical id; an id merged into another follows it) or overlapping the
+        ``since``…``until`` dates."""
+        if entity:
+            entity = entity_store.current_id(self.conn, entity)
         rows = store.list_events(
             self.conn,
             limit=limit,
@@ -54,9 +58,16 @@ class EventQueries:
         langs, sources = store.languages_and_sources(self.conn, [current])[current]
         details = _event_summary(row, langs, sources)
         details["articles"] = [dict(r) for r in store.event_members(self.conn, current)]
+        entity_rows = store.event_entities(self.conn, current)
+        names = entity_store.entity_names(self.conn, [r["entity_id"] for r in entity_rows])
         details["entities"] = [
-            {"id": r["entity_id"], "type": r["type"], "name": r["name"], "articles": r["articles"]}
-            for r in store.event_entities(self.conn, current)
+            {
+                "id": r["entity_id"],
+                "type": r["type"],
+                "name": names.get(r["entity_id"], r["name"]),
+                "articles": r["articles"],
+            }
+            for r in entity_rows
         ]
         details["dates"] = [dict(r) for r in store.event_dates(self.conn, current)]
         storyline = self.storyline(row["storyline_id"])

@@ -10,6 +10,11 @@ Per article, in the writer's open transaction:
    event it continues (see ``storylines.py``) or starts its own storyline.
 Every ``consolidate_every`` articles, recently changed events are re-checked for merges.
 
+Time windows use each article's effective date (``effective_day``): its publication date, else
+the median of the dated events its text names, else none, when ingest order is its only clock.
+An article with no date evidence joins only events without publication dates, and never widens
+an event's date span.
+
 The cost per article is bounded by the window and the number of candidates, not by the corpus.
 The database is the source of truth: the in-memory index, LSH and caches are rebuilt from it
 whenever the store was changed by anyone else (another process, or a rolled-back transaction).
@@ -55,6 +60,20 @@ def publication_day(enriched: EnrichedArticle) -> int | None:
     return day
 
 
+def effective_day(enriched: EnrichedArticle) -> int | None:
+    """The day an article is placed at for windowing and event date spans.
+
+    Its publication date; else the median of the event dates its text names (for undated text the
+    date stage keeps only dates with an explicit year, so these are real evidence: news reports
+    follow what they report closely); else ``None``, and ingest order is its only clock.
+    """
+    day = publication_day(enriched)
+    if day is not None:
+        return day
+    named = sorted(d for d in (day_number(m.date) for m in enriched.dates if m.kind == "event") if d is not None)
+    return named[(len(named) - 1) // 2] if named else None
+
+
 def _iso(day: int | None) -> str | None:
     from datetime import date
 
@@ -81,6 +100,7 @@ class Assigner:
         self.index: CentroidIndex | None = None
         self.duplicates = self._new_duplicates()
         self._token: str | None = None
+        self._merged_entities: set[str] = set()
 
     # -- state ---------------------------------------------------------------------------------------
     @property
@@ -106,13 +126,32 @@ class Assigner:
             vector = store.from_blob(row["vector"])
             if self.index is None:
                 self.index = CentroidIndex(len(vector))
-            self.index.put(row["seq"], vector, _span(row))
+            self.index.put(row["seq"], vector, _span(self.conn, row))
         self.duplicates = self._new_duplicates()
         for article_id, seq, signature in store.recent_signatures(self.conn, self.settings.duplicate_window):
             self.duplicates.add(article_id, seq, signature)
         self.members.clear()
+        self._merged_entities = store.merged_entity_ids(self.conn)
         self._token = token
         log.info("event index rebuilt: %d events, %d signatures", len(self.index or ()), len(self.duplicates))
+
+    def entities_reconciled(self, mapping: dict[str, str]) -> None:
+        """The writer reconciled an article's entity ids (``mapping``: its id -> stored id): cached
+        member profiles naming a renamed id are read again, as are those naming ids that stored
+        entities were merged away from (each merge leaves a redirect row)."""
+        renamed = {old for old, new in mapping.items() if old != new}
+        if renamed:
+            self.members.forget_entities(renamed)
+        self._check_entity_merges()
+
+    def _check_entity_merges(self) -> None:
+        # Redirect rows are only ever added (old ids are unique), so an equal count means no news.
+        if store.merged_entity_count(self.conn) == len(self._merged_entities):
+            return
+        merged = store.merged_entity_ids(self.conn)
+        if merged != self._merged_entities:
+            self.members.forget_entities(merged - self._merged_entities)
+            self._merged_entities = merged
 
     def _commit_state(self, **fields: int) -> None:
         self._token = store.bump_state(self.conn, **fields)
@@ -126,12 +165,13 @@ class Assigner:
     def assign(self, enriched: EnrichedArticle) -> None:
         """Put one just-stored article into an event (inside the caller's transaction)."""
         self.refresh()
+        self._check_entity_merges()
         article = enriched.article
         if store.event_of_article(self.conn, article.id) is not None:
             return
         order = store.get_state(self.conn).assigned + 1
         seq = store.article_seq(self.conn, article.id)
-        day = publication_day(enriched)
+        day = effective_day(enriched)
         signature = self.duplicates.signature(article)
         copy_of = self.duplicates.find(signature) if signature is not None else None
         joined = False
@@ -170,6 +210,8 @@ class Assigner:
             if span is None or not span.within(
                 day, seq, self.settings.event_window_days, self.settings.event_window_articles
             ):
+                continue
+            if day is None and not span.admits_undated():
                 continue
             chosen.append((key, cosine, span.event_id))
         groups = [self._representatives(event_id) for _, _, event_id in chosen]
@@ -254,9 +296,9 @@ class Assigner:
         row = store.event_row(self.conn, event_id)
         centroid = store.get_centroids(self.conn, event_id).get(self.model)
         if centroid is not None:
-            self._ensure_index(centroid).put(row["seq"], centroid, _span(row))
+            self._ensure_index(centroid).put(row["seq"], centroid, _span(self.conn, row))
         elif self.index is not None and row["seq"] in self.index.spans:
-            self.index.set_span(row["seq"], _span(row))
+            self.index.set_span(row["seq"], _span(self.conn, row))
 
     def _found_event(
         self, enriched: EnrichedArticle, neighbours: list[tuple[int, float]], seq: int, day: int | None, order: int
@@ -307,13 +349,18 @@ class Assigner:
         return result
 
 
-def _span(row: sqlite3.Row) -> EventSpan:
+def _span(conn: sqlite3.Connection, row: sqlite3.Row) -> EventSpan:
+    try:
+        firm = row["firm"]
+    except IndexError:  # a plain events row: ask the store
+        firm = store.event_has_publication_date(conn, row["id"])
     return EventSpan(
         event_id=row["id"],
         first_day=day_number(row["first_date"]),
         last_day=day_number(row["last_date"]),
         first_seq=row["first_seq"],
         last_seq=row["last_seq"],
+        firm=bool(firm),
     )
 
 

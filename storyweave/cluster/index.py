@@ -38,6 +38,8 @@ class EventSpan:
     last_day: int | None
     first_seq: int
     last_seq: int
+    # A member carries a publication date (not merely one estimated from the dates its text names).
+    firm: bool = False
 
     def within(self, day: int | None, seq: int, window_days: int, window_articles: int) -> bool:
         """Is this event close enough in time to an article published ``day``, ingested ``seq``?
@@ -49,8 +51,24 @@ class EventSpan:
             return self.last_day >= day - window_days and self.first_day <= day + window_days
         return self.last_seq >= seq - window_articles
 
+    def admits_undated(self) -> bool:
+        """May an article with no date evidence at all join this event?
+
+        Only when no member has a publication date: such an article could be from any time, and
+        putting it into an event whose time is known would be a guess that ingest order alone
+        (a folder of undated files, a backfill) cannot support.
+        """
+        return not self.firm or self.first_day is None
+
     def near(self, other: EventSpan, window_days: int, window_articles: int) -> bool:
-        """Do two events lie within the window of each other (dates when both have them)?"""
+        """Do two events lie within the window of each other (dates when both have them)?
+
+        An event without any date is not near an event with publication dates (``admits_undated``).
+        """
+        if (self.first_day is None and not other.admits_undated()) or (
+            other.first_day is None and not self.admits_undated()
+        ):
+            return False
         if None not in (self.first_day, self.last_day, other.first_day, other.last_day):
             assert self.first_day is not None and self.last_day is not None
             assert other.first_day is not None and other.last_day is not None

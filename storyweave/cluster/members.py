@@ -12,22 +12,10 @@ from __future__ import annotations
 import sqlite3
 from collections import OrderedDict
 
-from ..models import EnrichedArticle, Entity, Mention
+from ..models import EnrichedArticle
 from ..pairs.features import ArticleProfile, profile
 from ..store import articles as article_store
-
-
-def load_article_entities(conn: sqlite3.Connection, article_id: str) -> tuple[list[Mention], list[Entity]]:
-    """An article's stored mentions and the canonical entities they resolve to."""
-    from ..store import entities as entity_store
-
-    mentions: list[Mention] = []
-    entities: dict[str, Entity] = {}
-    for row in entity_store.article_mentions(conn, article_id):
-        mentions.append(Mention(row["surface"], row["start_pos"], row["end_pos"], row["type"], "", row["entity_id"]))
-        if row["entity_id"] and row["entity_id"] not in entities:
-            entities[row["entity_id"]] = Entity(row["entity_id"], row["entity_type"] or row["type"])
-    return mentions, list(entities.values())
+from ..store.entities import load_article_entities
 
 
 def article_entity_types(enriched: EnrichedArticle) -> dict[str, str]:
@@ -49,6 +37,12 @@ class MemberCache:
 
     def clear(self) -> None:
         self._items.clear()
+
+    def forget_entities(self, entity_ids: set[str]) -> None:
+        """Drop the profiles naming any of ``entity_ids`` (ids merged away): they are read again."""
+        stale = [k for k, p in self._items.items() if not entity_ids.isdisjoint(p.entities)]
+        for key in stale:
+            del self._items[key]
 
     def get(self, article_id: str) -> ArticleProfile:
         found = self._items.get(article_id)

@@ -69,7 +69,8 @@ def set_centroids(conn: sqlite3.Connection, event_id: str, centroids: dict[str, 
 def iter_event_index_rows(conn: sqlite3.Connection, model: str) -> Iterable[sqlite3.Row]:
     """Everything the assigner's in-memory index needs, in creation order."""
     return conn.execute(
-        """SELECT e.seq, e.id, e.first_date, e.last_date, e.first_seq, e.last_seq, e.storyline_id, v.vector
+        f"""SELECT e.seq, e.id, e.first_date, e.last_date, e.first_seq, e.last_seq, e.storyline_id, v.vector,
+                  {_HAS_PUBLICATION_DATE} AS firm
            FROM events e LEFT JOIN event_vectors v ON v.event_id = e.id AND v.model = ?
            ORDER BY e.seq""",
         (model,),
@@ -77,6 +78,32 @@ def iter_event_index_rows(conn: sqlite3.Connection, model: str) -> Iterable[sqli
 
 
 # -- events -----------------------------------------------------------------------------------------
+
+# Does a member of event ``e`` carry a publication date (not one estimated from its text)?
+_HAS_PUBLICATION_DATE = """EXISTS (
+    SELECT 1 FROM event_articles m JOIN articles a ON a.id = m.article_id
+    WHERE m.event_id = e.id AND (a.publish_date IS NOT NULL OR EXISTS (
+        SELECT 1 FROM article_dates d WHERE d.article_id = a.id AND d.kind = 'publication')))"""
+
+
+def merged_entity_count(conn: sqlite3.Connection) -> int:
+    try:
+        return int(conn.execute("SELECT count(*) FROM entity_redirects").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+
+
+def merged_entity_ids(conn: sqlite3.Connection) -> set[str]:
+    """Entity ids merged into others (none on stores without entity redirects)."""
+    try:
+        return {r[0] for r in conn.execute("SELECT old_id FROM entity_redirects")}
+    except sqlite3.OperationalError:
+        return set()
+
+
+def event_has_publication_date(conn: sqlite3.Connection, event_id: str) -> bool:
+    row = conn.execute(f"SELECT {_HAS_PUBLICATION_DATE} FROM events e WHERE e.id = ?", (event_id,)).fetchone()
+    return bool(row and row[0])
 
 
 def article_seq(conn: sqlite3.Connection, article_id: str) -> int:
