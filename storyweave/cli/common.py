@@ -6,11 +6,12 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.table import Table
 
+from ..errors import InputError
 from ..tracker import Tracker
 
 stderr = Console(stderr=True)
@@ -27,6 +28,14 @@ state = _State()
 
 def open_tracker(**overrides: Any) -> Tracker:
     return Tracker(db=state.db, config=state.config, **overrides)
+
+
+def open_output(path: Path) -> TextIO:
+    """Open a CSV output file for writing, or fail with a one-line reason."""
+    try:
+        return path.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}") from None
 
 
 def print_json(data: Any) -> None:

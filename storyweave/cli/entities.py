@@ -11,7 +11,7 @@ import typer
 from ..entities.api import resolve_names
 from ..errors import InputError
 from ..settings import Settings
-from .common import open_tracker, print_json, print_table, state, stderr
+from .common import open_output, open_tracker, print_json, print_table, state, stderr
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 
@@ -84,10 +84,7 @@ def resolve(
             results = resolve_names(rows, tracker.conn, on_progress=progress)
     else:
         results = resolve_names(rows, None, on_progress=progress)
-    try:
-        handle = output.open("w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise InputError(f"cannot write {output}: {exc.strerror}") from None
+    handle = open_output(output)
     with handle:
         writer = csv.writer(handle)
         writer.writerow(["key", "entity_id", "type"])

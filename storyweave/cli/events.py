@@ -16,7 +16,7 @@ import typer
 from ..errors import InputError
 from ..models import RawDoc, Reject
 from ..settings import Settings
-from .common import open_tracker, print_json, print_table, state, stderr
+from .common import open_output, open_tracker, print_json, print_table, state, stderr
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, help="How many rows to show.")]
@@ -63,10 +63,7 @@ def cluster(
     pipeline, into a fresh store; write one row per input article."""
     settings = Settings.load(state.config)
     docs, bad = _read_articles(articles, settings)
-    try:
-        handle = output.open("w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise InputError(f"cannot write {output}: {exc.strerror}") from None
+    handle = open_output(output)
     with tempfile.TemporaryDirectory(prefix="storyweave-cluster-") as tmp:
         db = keep_store if keep_store is not None else Path(tmp) / "cluster.db"
         if db.exists():

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from ..errors import InputError
 from ..models import RawDoc, Reject
 from ..settings import Settings
-from .common import state, stderr
+from .common import open_output, state, stderr
 
 # Written for a pair whose article the pipeline rejected (e.g. no text left after cleaning): the
 # middle of the scale, i.e. "no evidence either way", so one bad article cannot fail a whole run.
@@ -57,10 +57,7 @@ def score_pairs(
     for reject in rejects:
         stderr.print(f"[yellow]rejected[/] {reject.origin}: {reject.reason}", highlight=False)
 
-    try:
-        handle = output.open("w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise InputError(f"cannot write {output}: {exc.strerror}") from None
+    handle = open_output(output)
     with handle:
         writer = csv.writer(handle)
         writer.writerow(["pair_id", "score"])

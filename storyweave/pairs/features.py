@@ -45,6 +45,12 @@ FEATURE_NAMES: tuple[str, ...] = (
     "same_language",
 )
 
+# The publication gap and same_language are constant in monolingual, undated SemEval training data,
+# so no weight can be learned for them: the committed model uses the other features.
+TRAINED_FEATURES: tuple[str, ...] = tuple(
+    name for name in FEATURE_NAMES if name not in ("pub_gap_days", "pub_gap_known", "same_language")
+)
+
 # Numbers of two or more digits (years, tolls, scores, amounts) are written the same way in most
 # scripts, which makes them one of the few lexical signals that survives translation.
 _NUMBER = re.compile(r"\d[\d.,]*\d")
