@@ -329,8 +329,48 @@ def test_rules_type_organisations_and_cut_names_at_their_edges(
 
 def test_rules_without_knowledge_base_keep_titled_names() -> None:
     """With nothing known, a place glued to a name stays glued, but titles and heads still work."""
-    extractor = MentionExtractor(Settings(), known=lambda surface: None)
+    extractor = MentionExtractor(Settings(), known=lambda surface, lang: None)
     text = "Cumhurbaşkanı Recep Tayyip Erdoğan Ankara'da konuştu. Milli Eğitim Bakanlığı açıkladı."
     found = {(m.surface, m.type) for m in _extract(extractor, "tr", text)}
     assert ("Milli Eğitim Bakanlığı", "organisation") in found
     assert ("Ankara", "place") not in found
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "person", "not_place"),
+    [
+        ("de", "Sofia Müller sprach mit Reportern.", "Sofia Müller", "Sofia"),
+        ("it", "Ha detto Georgia Meloni ai giornalisti.", "Georgia Meloni", "Georgia"),
+        ("es", "Florence Nightingale cambió la enfermería.", "Florence Nightingale", "Florence"),
+    ],
+)
+def test_a_known_place_opening_a_name_is_a_given_name(
+    extractor: MentionExtractor, lang: str, text: str, person: str, not_place: str
+) -> None:
+    found = {(m.surface, m.type) for m in _extract(extractor, lang, text)}
+    assert (person, "person") in found, found
+    assert (not_place, "place") not in found, found
+
+
+def test_a_place_after_a_preposition_is_still_a_place(extractor: MentionExtractor) -> None:
+    found = {(m.surface, m.type) for m in _extract(extractor, "es", "La reunión en Madrid con Pedro Sánchez.")}
+    assert {("Madrid", "place"), ("Pedro Sánchez", "person")} <= found, found
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "place", "person"),
+    [
+        ("vi", "Tổng thống Mỹ Joe Biden đã gặp phóng viên.", "Mỹ", "Joe Biden"),
+        ("vi", "Tổng thống Mỹ nói rằng cuộc họp đã kết thúc.", "Mỹ", None),
+        ("tr", "ABD Başkanı Joe Biden açıklama yaptı.", "ABD", "Joe Biden"),
+    ],
+)
+def test_a_country_after_or_before_a_title_is_the_titles_country(
+    extractor: MentionExtractor, lang: str, text: str, place: str, person: str | None
+) -> None:
+    mentions = _extract(extractor, lang, text)
+    found = {(m.surface, m.type) for m in mentions}
+    assert (place, "place") in found, found
+    assert not [m for m in mentions if m.type == "person" and place in m.surface], found
+    if person:
+        assert (person, "person") in found, found

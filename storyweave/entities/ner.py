@@ -114,8 +114,8 @@ def _kb_lookup() -> KnownLookup:
         return _nothing_known
 
     @functools.lru_cache(maxsize=1 << 16)
-    def known(surface: str) -> Known | None:
-        entities = [kb.entities[e] for e in kb.lookup(name_form(surface, drop_titles=False).key)]
+    def known(surface: str, lang: str) -> Known | None:
+        entities = [kb.entities[e] for e in kb.lookup(name_form(surface, drop_titles=False).key, lang)]
         if not entities:
             return None
         places = [e for e in entities if e.type == "place"]
@@ -126,7 +126,7 @@ def _kb_lookup() -> KnownLookup:
     return known
 
 
-def _nothing_known(surface: str) -> Known | None:
+def _nothing_known(surface: str, lang: str) -> Known | None:
     return None
 
 

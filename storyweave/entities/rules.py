@@ -44,6 +44,7 @@ _VI_SYLLABLE_MAX = 7  # longer capitalised words are brands or foreign names ("V
 _KNOWN_CONFIDENCE = 0.8
 _ACRONYM = regex.compile(r"^(?![IVXLCDM]+$)\p{Lu}{2,6}$")  # "NATO", not the Roman numeral "III"
 _PLACE_SPLIT_MIN = 3  # a place is cut off the end of a name run of at least this many tokens
+_GIVEN_NAME_RUN_MAX = 3  # a place opening a run this short of unknown names reads as a given name
 
 
 def lower(token: str, lang: str) -> str:
@@ -264,17 +265,17 @@ class _RunScanner:
             return None
         start, end = words[0].start, words[-1].end
         surface = self.text[start:end]
-        found = self.known_lookup(surface)
+        found = self.known_lookup(surface, self.lang)
         if found is not None:
             return found, end
         if self.lang == "de" and surface.endswith("s") and len(surface) >= 5:
-            found = self.known_lookup(surface[:-1])
+            found = self.known_lookup(surface[:-1], self.lang)
             if found is not None and found.type == "place":
                 return found, end
         if self.lang == "tr" and len(words) == 1 and not words[0].suffixed:
             for ending in _TR_CASE_ENDINGS:
                 if surface.endswith(ending) and len(surface) - len(ending) >= _TR_STEM_MIN:
-                    found = self.known_lookup(surface[: -len(ending)])
+                    found = self.known_lookup(surface[: -len(ending)], self.lang)
                     if found is not None and found.type == "place":
                         return found, end - len(ending)
         return None
@@ -293,6 +294,38 @@ class _RunScanner:
             else:
                 k += 1
         return out
+
+    def is_country(self, words: list[_Tok]) -> bool:
+        if self.lang == "vi" and " ".join(w.low for w in words) in P.VI_COUNTRIES:
+            return True
+        hit = self.known(words)
+        return hit is not None and hit[0].type == "place" and hit[0].country and hit[1] == words[-1].end
+
+    def place_as_given_name(self, words: list[_Tok], before: _Tok | None) -> bool:
+        """A known place opening a short run of otherwise unknown capitalised words is a given name
+        ("Sofia Müller", "Paris Hilton", "Georgia Meloni"), not a place glued to a name. A function
+        word before it ("in Sofia …") makes the place reading likely: left to the other rules."""
+        if not 2 <= len(words) <= _GIVEN_NAME_RUN_MAX or self.is_org(words):
+            return False
+        hit = self.known(words[:1])
+        if hit is None or hit[0].type != "place" or hit[1] != words[0].end or words[0].suffixed:
+            return False
+        if before is not None and before.low in self.stop and not words[0].initial:
+            return False
+        return all(self._surname_like(w) for w in words[1:])
+
+    def _surname_like(self, tok: _Tok) -> bool:
+        return (
+            tok.cap
+            and len(tok.text) >= 2
+            and not tok.text.isupper()
+            and tok.low not in self.stop
+            and tok.low not in P.PARTICLES
+            and tok.low not in P.PLACE_HEADS
+            and tok.low not in self.lowered_in_text
+            and not _is_org_head(tok, self.lang)
+            and self.known([tok]) is None
+        )
 
     def person(self, words: list[_Tok], confidence: float) -> Found:
         """A person's span, with a known place glued onto its end cut off ("Erdoğan Ankara'da")."""
@@ -346,6 +379,8 @@ class _RunScanner:
                     return [(Span(span.start, hit[1], "place", _KNOWN_CONFIDENCE), None)]
             return []
         if titled:
+            if self.is_country(words):  # "Tổng thống Mỹ", "President Ukraine": the title's country, no name
+                return [(span._replace(type="place", confidence=_KNOWN_CONFIDENCE), None)]
             return self.person(words, 0.85)
         first = words[0]
         if len(words) == 1 and _ACRONYM.match(first.text) and first.text not in P.NOT_ACRONYMS:
@@ -356,7 +391,7 @@ class _RunScanner:
             return [(span._replace(type="place", confidence=0.6), None)]
         if len(words) == 1:
             return [(span, first)]  # decided at the end, when the whole text has been read
-        if first.low in P.GIVEN_NAMES:
+        if first.low in P.GIVEN_NAMES or self.place_as_given_name(words, self.tokens[run[0] - 1] if run[0] else None):
             return self.person(words, 0.7)
         parts = self.known_parts(words)
         if parts or self.nouns_capitalised:
@@ -391,8 +426,7 @@ class _RunScanner:
                 rest = tokens[run[size]]
                 if not titled and not (rest.low in P.VI_SURNAMES and len(run) >= size + 2):
                     continue
-                hit = self.known(words)
-                if " ".join(w.low for w in words) in P.VI_COUNTRIES or (hit is not None and hit[0].country):
+                if self.is_country(words):
                     self.found.append((Span(words[0].start, words[-1].end, "place", 0.75), None))
                     return run[size:]
             return run

@@ -22,5 +22,6 @@ class Known(NamedTuple):
     country: bool
 
 
-# surface → Known, or None when the knowledge base has no such name
-KnownLookup = Callable[[str], Known | None]
+# (surface, article language) → Known, or None when the knowledge base has no such name; the language
+# lets short forms that name a country in one language only ("Mỹ" in Vietnamese, "ABD" in Turkish) count
+KnownLookup = Callable[[str, str], Known | None]
