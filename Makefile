@@ -14,7 +14,7 @@ install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 
 install-test: $(BIN)/python browser
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,kb]'
 
 # Debian's Chromium drives the web UI tests (Playwright with executablePath=/usr/bin/chromium).
 browser:

@@ -241,8 +241,10 @@ class BodyLimit:
         message = f"request body over the server's limit of {self.max_bytes} bytes (setting max_request_bytes)"
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+                # The body is read to its end, so the connection stays usable: closing it with
+                # unread bytes would make the kernel reset it before the client reads the 413.
                 await self._drain(receive)
-                response = JSONResponse(error_body(413, message), status_code=413, headers={"connection": "close"})
+                response = JSONResponse(error_body(413, message), status_code=413)
                 await response(scope, receive, send)
                 return
         received = 0
