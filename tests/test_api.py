@@ -90,7 +90,8 @@ def test_error_envelope_for_every_kind_of_error(client: httpx.Client) -> None:
     assert "deliberate" not in error["message"]  # internals stay in the server log
 
 
-def test_request_size_limit_gives_413(client: httpx.Client) -> None:
+def test_request_size_limit_gives_413(server: LiveServer) -> None:
+    client = httpx.Client(base_url=server.url(""), timeout=60)
     big = json.dumps({"id": "too-big", "title": "x", "text": "y" * 30_000})
     _assert_envelope(client.post("/api/ingest", content=big), 413, "payload_too_large")
 
@@ -99,6 +100,7 @@ def test_request_size_limit_gives_413(client: httpx.Client) -> None:
             yield b"z" * 1000
 
     _assert_envelope(client.post("/api/ingest", content=chunks()), 413, "payload_too_large")
+    client.close()
 
 
 def test_docs_are_local(client: httpx.Client) -> None:

@@ -99,8 +99,11 @@ class LiveServer:
     def __init__(self, app: FastAPI) -> None:
         self.app = app
         self.port = free_port()
+        # A long keep-alive: on a loaded machine a shared test client can sit idle for more than
+        # uvicorn's default 5 s, and a request racing the server's close of that idle connection
+        # is reset.
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", log_config=None,
-                                timeout_graceful_shutdown=1)
+                                timeout_graceful_shutdown=1, timeout_keep_alive=120)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
