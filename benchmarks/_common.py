@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import resource
 import sys
+from collections import defaultdict
 from pathlib import Path
+
+from storyweave.models import Article
 
 REPO = Path(__file__).resolve().parents[1]
 EVAL_DIR = REPO.parent / "shared" / "eval" / "semeval-dev"
@@ -22,3 +26,31 @@ def eval_file(name: str) -> Path:
 def peak_rss_mb() -> float:
     """Peak resident memory of this process so far (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def eval_articles_per_language(per_lang: int) -> list[Article]:
+    """The first ``per_lang`` evaluation articles of each language, as articles (empty when absent)."""
+    path = EVAL_DIR / "articles.jsonl"
+    if not path.is_file():
+        print(f"skipped: {path} is not present", file=sys.stderr)
+        return []
+    taken: dict[str, int] = defaultdict(int)
+    sample = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            lang = row.get("lang") or "und"
+            if taken[lang] >= per_lang:
+                continue
+            taken[lang] += 1
+            sample.append(
+                Article(
+                    id=row["id"],
+                    title=row.get("title") or "",
+                    text=row.get("text") or "",
+                    origin="eval",
+                    lang=lang,
+                    publish_date=row.get("publish_date"),
+                )
+            )
+    return sample

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import resource
 import sys
 import time
@@ -31,8 +30,10 @@ sys.path.insert(0, str(REPO))
 from storyweave.entities.api import resolve_names  # noqa: E402
 from storyweave.entities.names import script_of  # noqa: E402
 
+sys.path.insert(0, str(REPO / "benchmarks"))
+from _common import eval_articles_per_language  # noqa: E402
+
 NAMES = REPO / "benchmarks" / "data" / "entity_names.csv"
-EVAL = REPO.parent / "shared" / "eval" / "semeval-dev" / "articles.jsonl"
 
 
 def speed(per_lang: int) -> None:
@@ -40,20 +41,11 @@ def speed(per_lang: int) -> None:
     from storyweave.models import Article
     from storyweave.settings import Settings
 
-    if not EVAL.is_file():
-        print(f"speed: {EVAL} not present, skipped")
-        return
     by_lang: dict[str, list[Article]] = defaultdict(list)
-    with EVAL.open(encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            lang = row.get("lang") or "und"
-            if len(by_lang[lang]) < per_lang:
-                by_lang[lang].append(
-                    Article(
-                        id=row["id"], title=row.get("title") or "", text=row.get("text") or "", origin="eval", lang=lang
-                    )
-                )
+    for article in eval_articles_per_language(per_lang):
+        by_lang[article.lang].append(article)
+    if not by_lang:
+        return
     started = time.perf_counter()
     recognizer = EntityRecognizer(Settings())
     print(
@@ -120,25 +112,17 @@ def kb_noise(per_lang: int) -> None:
     from storyweave.entities.kb import get_kb
     from storyweave.entities.names import fold_token
 
-    if not EVAL.is_file():
-        print(f"kb noise: {EVAL} not present, skipped")
-        return
     kb = get_kb()
     word = re.compile(r"[^\W\d_]+")
     seen: Counter[str] = Counter()
     lower: dict[str, Counter[str]] = defaultdict(Counter)
     upper: dict[str, Counter[str]] = defaultdict(Counter)
-    with EVAL.open(encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            lang = row.get("lang") or "und"
-            if seen[lang] >= per_lang:
-                continue
-            seen[lang] += 1
-            for raw in word.findall(f"{row.get('title') or ''} {row.get('text') or ''}"):
-                key = fold_token(raw)
-                if kb.lookup(key, lang):
-                    (lower if raw[0].islower() else upper)[lang][key] += 1
+    for article in eval_articles_per_language(per_lang):
+        seen[article.lang] += 1
+        for raw in word.findall(f"{article.title} {article.text}"):
+            key = fold_token(raw)
+            if kb.lookup(key, article.lang):
+                (lower if raw[0].islower() else upper)[article.lang][key] += 1
     print(f"\nknowledge-base noise over {sum(seen.values())} eval articles ({per_lang} per language)")
     for lang in sorted(seen):
         cased = sum(lower[lang].values()) > 0

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import EVAL_DIR, REPO, peak_rss_mb
+from _common import REPO, eval_articles_per_language, peak_rss_mb
 
 from storyweave.dates import find_dates
 from storyweave.entities.ner import MentionExtractor
@@ -55,30 +55,7 @@ def _seeds() -> list[Article]:
 
 
 def _eval_sample(per_lang: int) -> list[Article]:
-    path = EVAL_DIR / "articles.jsonl"
-    if not path.is_file():
-        print(f"eval part skipped: {path} is not present", file=sys.stderr)
-        return []
-    counts: dict[str, int] = defaultdict(int)
-    out = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            lang = row.get("lang") or "und"
-            if counts[lang] >= per_lang:
-                continue
-            counts[lang] += 1
-            out.append(
-                Article(
-                    id=row["id"],
-                    title=row.get("title") or "",
-                    text=row.get("text") or "",
-                    origin="eval",
-                    lang=lang,
-                    publish_date=row.get("publish_date"),
-                )
-            )
-    return out
+    return eval_articles_per_language(per_lang)
 
 
 def _report(name: str, articles: list[Article], extractor: MentionExtractor) -> None:
