@@ -56,6 +56,13 @@ def _without(item: dict[str, Any], *keys: str) -> dict[str, Any]:
     return {k: v for k, v in item.items() if k not in keys}
 
 
+def paged_by_row_cursor(request: Request, rows: list[dict[str, Any]], limit: int) -> dict[str, Any]:
+    """A page of rows that carry their own ``cursor`` field, which stays out of the items."""
+    page = paged(request, rows, limit, lambda row: row["cursor"])
+    page["items"] = [_without(item, "cursor") for item in page["items"]]
+    return page
+
+
 # -- health ----------------------------------------------------------------------------------------
 @router.get("/health", summary="Liveness and store counts")
 def health(request: Request) -> dict[str, Any]:
@@ -89,9 +96,7 @@ def list_events(request: Request, lang: Lang = None, since: Since = None, until:
     size = page_limit(state, limit)
     rows = state.reader().events(limit=size + 1, cursor=decode_cursor(cursor), lang=clean_lang(lang), since=since,
                                  until=until, entity=entity, source=source)
-    page = paged(request, rows, size, lambda row: row["cursor"])
-    page["items"] = [_without(item, "cursor") for item in page["items"]]
-    return page
+    return paged_by_row_cursor(request, rows, size)
 
 
 @router.get("/events/{event_id}", summary="One event: articles, entities, dates, storyline")
@@ -111,9 +116,7 @@ def list_storylines(request: Request, cursor: Cursor = None, limit: Limit = None
     state = server_state(request)
     size = page_limit(state, limit)
     rows = state.reader().storylines(limit=size + 1, cursor=decode_cursor(cursor))
-    page = paged(request, rows, size, lambda row: row["cursor"])
-    page["items"] = [_without(item, "cursor") for item in page["items"]]
-    return page
+    return paged_by_row_cursor(request, rows, size)
 
 
 @router.get("/storylines/{storyline_id}", summary="One storyline with its events in order")
