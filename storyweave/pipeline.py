@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import sqlite3
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -32,7 +32,7 @@ class MentionFinder(Protocol):
 
 
 class ArticleEmbedder(Protocol):
-    def embed(self, article: Article) -> dict[str, Any]: ...
+    def embed_many(self, articles: Sequence[Article]) -> list[dict[str, Any]]: ...
 
 
 class EventAssigner(Protocol):
@@ -79,7 +79,8 @@ class Enricher:
             return extracted
         return self.language.detect(clean_stage.clean(extracted))
 
-    def enrich(self, article: Article) -> EnrichedArticle:
+    def annotate(self, article: Article) -> EnrichedArticle:
+        """The per-article stages: entities and dates."""
         stages = set(self.settings.enrich_stages)
         enriched = EnrichedArticle(article=article)
         if "entities" in stages:
@@ -88,8 +89,17 @@ class Enricher:
             from .dates import find_dates
 
             enriched.dates = find_dates(article)
-        if "embed" in stages:
-            enriched.vectors = self.embedder.embed(article)
+        return enriched
+
+    def add_vectors(self, batch: Sequence[EnrichedArticle]) -> None:
+        """Embed a batch together: one encoder call per model costs about half of one per article."""
+        if batch and "embed" in self.settings.enrich_stages:
+            for enriched, vectors in zip(batch, self.embedder.embed_many([e.article for e in batch]), strict=True):
+                enriched.vectors = vectors
+
+    def enrich(self, article: Article) -> EnrichedArticle:
+        enriched = self.annotate(article)
+        self.add_vectors([enriched])
         return enriched
 
 
@@ -191,28 +201,66 @@ def _not_yet_stored(
 
 def enrich_one(enricher: Enricher, doc: RawDoc | Reject) -> EnrichedArticle | Reject:
     """Every per-document stage for one input; never raises, so one bad input cannot stop a batch."""
+    return enrich_many(enricher, [doc])[0]
+
+
+def enrich_many(enricher: Enricher, docs: Sequence[RawDoc | Reject]) -> list[EnrichedArticle | Reject]:
+    """Every per-document stage for several inputs, in order, embedding them as one batch.
+
+    Never raises: an input that fails any stage becomes a reject with its reason, and the others go on.
+    """
+    outcomes = [_annotated(enricher, doc) for doc in docs]
+    ready = [o for o in outcomes if isinstance(o, EnrichedArticle)]
+    try:
+        enricher.add_vectors(ready)
+    except Exception:
+        # Find the input the batch failed on by embedding each alone; the rest keep their vectors.
+        for i, outcome in enumerate(outcomes):
+            if isinstance(outcome, EnrichedArticle):
+                try:
+                    enricher.add_vectors([outcome])
+                except Exception as exc:
+                    outcomes[i] = _failure(outcome.article.origin, exc)
+    return outcomes
+
+
+def _annotated(enricher: Enricher, doc: RawDoc | Reject) -> EnrichedArticle | Reject:
     if isinstance(doc, Reject):
         return doc
     try:
         prepared = enricher.prepare(doc)
         if isinstance(prepared, Reject):
             return prepared
-        return enricher.enrich(prepared)
+        return enricher.annotate(prepared)
     except Exception as exc:  # any failure becomes a reject with its reason
-        return Reject(doc.origin, f"could not process: {type(exc).__name__}: {_one_line(str(exc))}")
+        return _failure(doc.origin, exc)
+
+
+def _failure(origin: str, exc: Exception) -> Reject:
+    return Reject(origin, f"could not process: {type(exc).__name__}: {_one_line(str(exc))}")
+
+
+def _batches(docs: Iterable[RawDoc | Reject], size: int) -> Iterator[list[RawDoc | Reject]]:
+    iterator = iter(docs)
+    while batch := list(itertools.islice(iterator, max(1, size))):
+        yield batch
 
 
 def _enriched(docs: Iterable[RawDoc | Reject], enricher: Enricher) -> Iterator[EnrichedArticle | Reject]:
-    """Enrich in this process for small batches; past ``parallel_after`` inputs, in a process pool."""
-    workers = enricher.settings.workers or min(os.cpu_count() or 1, 8)
+    """Enrich in this process for small inputs; past ``parallel_after`` inputs, in a process pool.
+
+    The first inputs are held back until it is clear which way to go, so that with a pool this
+    process never loads the models the workers load (hundreds of MB each).
+    """
+    settings = enricher.settings
+    workers = settings.workers or min(os.cpu_count() or 1, 8)
     iterator = iter(docs)
-    if workers <= 1:
-        for doc in iterator:
-            yield enrich_one(enricher, doc)
+    held = list(itertools.islice(iterator, settings.parallel_after if workers > 1 else 0))
+    if workers <= 1 or len(held) < settings.parallel_after:
+        for batch in _batches(itertools.chain(held, iterator), settings.enrich_batch):
+            yield from enrich_many(enricher, batch)
         return
-    for doc in itertools.islice(iterator, enricher.settings.parallel_after):
-        yield enrich_one(enricher, doc)
-    yield from _enriched_in_pool(iterator, enricher.settings, workers)
+    yield from _enriched_in_pool(itertools.chain(held, iterator), settings, workers)
 
 
 _worker_enricher: Enricher | None = None
@@ -223,26 +271,32 @@ def _start_worker(settings: Settings) -> None:
     _worker_enricher = Enricher(settings)
 
 
-def _enrich_in_worker(doc: RawDoc | Reject) -> EnrichedArticle | Reject:
+def _enrich_in_worker(batch: list[RawDoc | Reject]) -> list[EnrichedArticle | Reject]:
     assert _worker_enricher is not None
-    return enrich_one(_worker_enricher, doc)
+    return enrich_many(_worker_enricher, batch)
 
 
 def _enriched_in_pool(
-    docs: Iterator[RawDoc | Reject], settings: Settings, workers: int
+    docs: Iterable[RawDoc | Reject], settings: Settings, workers: int
 ) -> Iterator[EnrichedArticle | Reject]:
+    # Workers share the cores: an encoder that also spread over every core in each of them would
+    # only make the processes wait on one another.
+    worker_settings = Settings(settings.as_dict())
+    worker_settings.set("embed_threads", max(1, settings.embed_threads // workers))
     # A bounded window of pending work keeps memory flat on endless inputs, and taking results in
     # submission order keeps the store deterministic.
-    window = workers * 4
+    window = workers * 2
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(settings,)) as pool:
-        pending: deque[Future[EnrichedArticle | Reject]] = deque()
-        for doc in docs:
-            pending.append(pool.submit(_enrich_in_worker, doc))
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(worker_settings,)
+    ) as pool:
+        pending: deque[Future[list[EnrichedArticle | Reject]]] = deque()
+        for batch in _batches(docs, settings.enrich_batch):
+            pending.append(pool.submit(_enrich_in_worker, batch))
             if len(pending) >= window:
-                yield pending.popleft().result()
+                yield from pending.popleft().result()
         while pending:
-            yield pending.popleft().result()
+            yield from pending.popleft().result()
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -250,4 +304,4 @@ def _one_line(text: str, limit: int = 300) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-__all__ = ["DateMention", "Enricher", "IngestReport", "Writer", "enrich_one", "run"]
+__all__ = ["DateMention", "Enricher", "IngestReport", "Writer", "enrich_many", "enrich_one", "run"]
