@@ -12,6 +12,8 @@ import itertools
 import multiprocessing
 import os
 import sqlite3
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -25,6 +27,8 @@ from .models import Article, DateMention, EnrichedArticle, Entity, Mention, RawD
 from .settings import Settings
 from .store import articles as article_store
 from .store.db import transaction
+
+_ORPHAN_CHECK_S = 1.0
 
 
 class MentionFinder(Protocol):
@@ -266,9 +270,18 @@ def _enriched(docs: Iterable[RawDoc | Reject], enricher: Enricher) -> Iterator[E
 _worker_enricher: Enricher | None = None
 
 
-def _start_worker(settings: Settings) -> None:
+def _start_worker(settings: Settings, parent: int) -> None:
     global _worker_enricher
     _worker_enricher = Enricher(settings)
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), name="orphan-watch", daemon=True).start()
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    # A parent killed with SIGKILL cannot stop its pool: its workers would finish the batches in
+    # hand, then block forever writing results nobody reads, holding their models' memory.
+    while os.getppid() == parent:
+        time.sleep(_ORPHAN_CHECK_S)
+    os._exit(1)
 
 
 def _enrich_in_worker(batch: list[RawDoc | Reject]) -> list[EnrichedArticle | Reject]:
@@ -288,7 +301,7 @@ def _enriched_in_pool(
     window = workers * 2
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(worker_settings,)
+        workers, mp_context=context, initializer=_start_worker, initargs=(worker_settings, os.getpid())
     ) as pool:
         pending: deque[Future[list[EnrichedArticle | Reject]]] = deque()
         for batch in _batches(docs, settings.enrich_batch):

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
+import subprocess
+import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from storyweave import Settings, Tracker
 from storyweave.embed import Embedder
@@ -87,3 +94,62 @@ def test_one_article_that_breaks_the_encoder_does_not_reject_its_batch() -> None
     enriched = [o for o in outcomes if isinstance(o, EnrichedArticle)]
     assert [e.article.id for e in enriched] == ["doc-0", "doc-2", "doc-3"]
     assert all(e.vectors["usem3"].shape == (512,) for e in enriched)
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(stat[1]) == pid and stat[0] != "Z":
+                found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process tree from /proc")
+def test_workers_exit_when_their_ingest_is_killed(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    with corpus.open("w", encoding="utf-8") as out:
+        for doc in _docs(400):
+            if isinstance(doc, RawDoc):
+                out.write(json.dumps({"id": doc.id, "title": doc.title, "text": doc.text}) + "\n")
+    env = {
+        **os.environ,
+        "STORYWEAVE_WORKERS": "2",
+        "STORYWEAVE_PARALLEL_AFTER": "2",
+        "STORYWEAVE_ENRICH_STAGES": "entities,dates",
+    }
+    ingest = subprocess.Popen(
+        [sys.executable, "-m", "storyweave", "--db", str(tmp_path / "s.db"), "ingest", str(corpus)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        workers: set[int] = set()
+        while len(workers) < 2 and ingest.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+            # the pool's workers, not its resource tracker, import the pipeline
+            workers = {p for p in _children(ingest.pid) if b"spawn_main" in (Path(f"/proc/{p}/cmdline").read_bytes())}
+        assert len(workers) == 2, "the ingest never started its worker processes"
+        ingest.kill()
+        ingest.wait()
+        deadline = time.monotonic() + 30
+        while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(_alive(p) for p in workers), "worker processes outlived their killed parent"
+    finally:
+        if ingest.poll() is None:
+            ingest.kill()
