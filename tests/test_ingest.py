@@ -429,7 +429,7 @@ def test_binary_kinds(tmp_path: Path, data: bytes, kind: str) -> None:
 
 
 def test_fifty_megabyte_file_is_refused_without_reading_it_all(tmp_path: Path) -> None:
-    big = tmp_path / "big.jsonl"
+    big = tmp_path / "big.txt"
     with big.open("wb") as handle:
         handle.truncate(50_000_000)  # sparse: instant to create, 50 MB to read
     tracemalloc.start()
@@ -440,6 +440,39 @@ def test_fifty_megabyte_file_is_refused_without_reading_it_all(tmp_path: Path) -
         tracemalloc.stop()
     assert reject.reason == "file is larger than the 10 MB cap (max_input_bytes)"
     assert peak < 15_000_000
+
+
+def test_a_jsonl_file_over_the_input_cap_streams_record_by_record(tmp_path: Path) -> None:
+    settings = Settings({"fetch_feed_links": False, "max_input_bytes": 20_000})
+    dump = tmp_path / "dump.jsonl"
+    with dump.open("w", encoding="utf-8") as out:
+        out.write("\ufeff")
+        for n in range(400):
+            out.write(json.dumps({"id": f"r{n}", "title": f"Record {n}", "text": "Body text. " * 20}) + "\n")
+            if n == 150:
+                out.write(json.dumps({"id": "giant", "text": "x" * 30_000}) + "\n")
+            if n == 151:
+                out.write("{not json\n\n")
+        out.write(json.dumps({"id": "é-last", "title": "Dernière"}, ensure_ascii=False))  # no final newline
+    assert dump.stat().st_size > 4 * 20_000
+    docs: list[tuple[str | None, str, str | None]] = []
+    rejects: list[Reject] = []
+    tracemalloc.start()
+    try:
+        for item in Session(settings).file(dump, "jsonl"):
+            if isinstance(item, RawDoc):
+                docs.append((item.id, item.origin, item.title))
+            else:
+                rejects.append(item)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [d[0] for d in docs] == [f"r{n}" for n in range(400)] + ["é-last"]
+    assert docs[0][1] == f"{dump}:1" and docs[-1][2] == "Dernière"
+    assert [r.origin for r in rejects] == [f"{dump}:152", f"{dump}:154"]
+    assert rejects[0].reason == "line is larger than the 20 kB cap (max_input_bytes)"
+    assert rejects[1].reason.startswith("invalid JSON")
+    assert peak < 300_000  # lines are read one at a time, never the whole file (about 110 kB)
 
 
 def test_mostly_utf8_with_bad_bytes_keeps_utf8(tmp_path: Path) -> None:

@@ -219,7 +219,7 @@ def test_html_nested_a_hundred_thousand_deep(tmp_path: Path, client: httpx.Clien
 
 
 def test_a_single_ten_megabyte_line(tmp_path: Path) -> None:
-    over = tmp_path / "over.jsonl"  # the whole file is over max_input_bytes (10 MB)
+    over = tmp_path / "over.jsonl"  # its one line is over max_input_bytes (10 MB)
     over.write_text(json.dumps({"id": "huge", "title": "Huge", "text": "a" * 10_485_760}))
     under = tmp_path / "under.jsonl"  # fits the input cap, but the text is over max_text_chars
     under.write_text(json.dumps({"id": "long", "title": "Long", "text": "word " * 1_900_000}))
@@ -230,7 +230,7 @@ def test_a_single_ten_megabyte_line(tmp_path: Path) -> None:
         report = tracker.ingest(str(over), str(under), str(plain))
     assert report.added == [] and len(report.rejected) == 3, report.as_dict()
     rejects = _rejects(db)
-    assert "max_input_bytes" in rejects[str(over)] and "max_input_bytes" in rejects[str(plain)]
+    assert "max_input_bytes" in rejects[f"{over}:1"] and "max_input_bytes" in rejects[str(plain)]
     assert any("max_text_chars" in reason for origin, reason in rejects.items() if origin.startswith(str(under)))
 
 

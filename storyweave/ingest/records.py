@@ -75,14 +75,16 @@ def iter_jsonl(text: str, origin: str) -> Iterator[RawDoc | Reject]:
     """One record a line; blank lines are skipped, a bad line is rejected as ``origin:LINE``."""
     # Split on \\n only: JSON strings may legally hold U+2028 and friends, which str.splitlines breaks on.
     for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        where = f"{origin}:{number}"
-        value, problem = _loads(line)
-        if problem is not None:
-            yield Reject(where, problem.replace(" (line 1, ", " ("))
-            continue
-        yield record_to_doc(value, where)
+        if line.strip():
+            yield jsonl_record(line, f"{origin}:{number}")
+
+
+def jsonl_record(line: str, where: str) -> RawDoc | Reject:
+    """The document on one JSONL line (not blank), or why it is not one."""
+    value, problem = _loads(line)
+    if problem is not None:
+        return Reject(where, problem.replace(" (line 1, ", " ("))
+    return record_to_doc(value, where)
 
 
 def iter_json(text: str, origin: str) -> Iterator[RawDoc | Reject]:

@@ -25,7 +25,7 @@ from ..fetch import Fetcher, size_cap_message
 from ..models import RawDoc, Reject
 from ..settings import Settings
 from .feeds import FeedReader
-from .records import iter_json, iter_jsonl
+from .records import iter_json, iter_jsonl, jsonl_record
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ _FIRST_ELEMENT_RE = re.compile(r"<(?![?!/])([A-Za-z][\w:.-]*)")
 _FEED_ROOTS = frozenset({"rss", "feed", "rdf:rdf", "rdf"})
 _SETEXT_RULE_RE = re.compile(r"^(=+|-+)$")
 _READ_CHUNK = 1 << 20
+_SNIFF_BYTES = 1 << 16  # enough to tell text from binary data
 UNEXPECTED = "unexpected error while reading:"
 
 
@@ -91,6 +92,17 @@ def _settle_format(named: Format | None, text: str) -> Format:
         if first_line.startswith("[") or not first_line.endswith("}"):
             return "json"  # a .jsonl file holding a list or one pretty-printed object
     return named
+
+
+def _lines_under_cap(stream: BinaryIO, cap: int) -> Iterator[bytes | None]:
+    """Each line of ``stream``; ``None`` for a line longer than ``cap`` bytes, which is skipped."""
+    while line := stream.readline(cap + 1):
+        if len(line) > cap and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = stream.readline(_READ_CHUNK)
+            yield None
+        else:
+            yield line
 
 
 def _directory_errors(errors: list[OSError]) -> Iterator[Reject]:
@@ -191,6 +203,31 @@ class Session:
             return Reject(origin, size_cap_message(subject, cap))
         return b"".join(chunks)
 
+    def jsonl_stream(self, stream: BinaryIO, origin: str) -> Iterator[RawDoc | Reject]:
+        """Records of a JSONL stream of any size, read a line at a time; a line over
+        ``max_input_bytes`` is rejected as ``origin:LINE`` without being held in memory."""
+        head = stream.read(_SNIFF_BYTES)
+        stream.seek(0)
+        kind = binary_kind(head)
+        if kind:
+            yield Reject(origin, f"binary data ({kind}), not text")
+            return
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            yield Reject(origin, "a JSONL file over max_input_bytes must be UTF-8 to stream; this one is UTF-16")
+            return
+        cap = int(self.settings.max_input_bytes)
+        for number, line in enumerate(_lines_under_cap(stream, cap), start=1):
+            where = f"{origin}:{number}"
+            if line is None:
+                yield Reject(where, size_cap_message("line", cap))
+                continue
+            try:
+                text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                text, _ = decode_bytes(line)
+            if text.strip():
+                yield jsonl_record(text, where)
+
     # -- sources -----------------------------------------------------------------------------------
     def stdin(self, stream: BinaryIO | None = None) -> Iterator[RawDoc | Reject]:
         data = self.read_capped(stream or sys.stdin.buffer, "stdin", "standard input")
@@ -204,6 +241,11 @@ class Session:
         try:
             with path.open("rb") as stream:
                 data = self.read_capped(stream, origin, "file")
+                if isinstance(data, Reject) and fmt == "jsonl":
+                    # A JSONL dump is many records, not one document: it streams whatever its size.
+                    stream.seek(0)
+                    yield from self.jsonl_stream(stream, origin)
+                    return
         except OSError as exc:
             yield Reject(origin, f"cannot read file: {exc.strerror or exc}")
             return
