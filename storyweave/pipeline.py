@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from . import clean as clean_stage
 from . import extract as extract_stage
 from .language import LanguageDetector
+from .memory import release_free_memory
 from .models import Article, DateMention, EnrichedArticle, Entity, Mention, RawDoc, Reject
 from .settings import Settings
 from .store import articles as article_store
@@ -286,7 +287,9 @@ def _exit_when_orphaned(parent: int) -> None:
 
 def _enrich_in_worker(batch: list[RawDoc | Reject]) -> list[EnrichedArticle | Reject]:
     assert _worker_enricher is not None
-    return enrich_many(_worker_enricher, batch)
+    outcomes = enrich_many(_worker_enricher, batch)
+    release_free_memory()
+    return outcomes
 
 
 def _enriched_in_pool(

@@ -18,9 +18,11 @@ def register(app: typer.Typer) -> None:
         port: Annotated[int, typer.Option("--port", help="TCP port.", min=0, max=65535)] = 8000,
     ) -> None:
         """Serve the web UI, the REST API (/api, docs at /docs), feeds and live updates."""
+        from ..memory import limit_malloc_arenas
         from ..server import serve as run_server
         from ..server.app import is_loopback
 
+        limit_malloc_arenas()  # before the server's thread pool starts
         tracker = open_tracker()
         if not is_loopback(host) and not tracker.settings.api_token:
             typer.echo(f"note: bound to {host} without api_token: POST /api/ingest is refused (read-only)", err=True)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from ..memory import release_free_memory
 from ..models import EntityType
 from .names import NameForm, is_cjk, name_form
 
@@ -236,6 +237,7 @@ def get_kb() -> KnowledgeBase:
             path = Path(str(resources.files(__package__).joinpath(KB_FILE)))
             if path.is_file():
                 _CACHE["kb"] = load(path)
+                release_free_memory()  # the parsed JSON (tens of MB) is garbage now
             else:
                 log.warning("%s is missing; building the knowledge base from package data (slow)", path)
                 _CACHE["kb"] = build()

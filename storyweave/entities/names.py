@@ -303,7 +303,7 @@ def _drop_titles(toks: list[str]) -> list[str]:
     return kept
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=20_000)  # bounded: one entry costs about 0.7 kB and workers run for days
 def name_form(text: str, drop_titles: bool = True) -> NameForm:
     """Prepare a name (cached: the same surfaces recur in every article)."""
     toks = tokens(text)

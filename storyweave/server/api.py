@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..errors import InputError
 from ..ingest import record_to_doc
+from ..memory import release_free_memory
 from ..models import RawDoc, Reject
 from ..store.db import schema_version
 from .app import ServerState, is_loopback, server_state
@@ -212,6 +213,7 @@ async def ingest(request: Request) -> dict[str, Any]:
         with state.write_lock:
             writer = state.writer
             report = writer.ingest(url) if url is not None else writer.ingest_docs(docs)
+            release_free_memory()  # an ingest frees much more than a read: give it back now
         return report.as_dict()
 
     return await run_in_threadpool(run)
