@@ -39,6 +39,9 @@ WEIGHTS = {"text": 1.0, "semantic": 1.0, "entity": 1.2}
 MAX_QUERY_TERMS = 32
 RELATIVE_FLOOR_MIN_ARTICLES = 50
 _CACHE_SIZE = 128
+# Hits held by the whole cache: generic queries match more of the store as it grows, so a cap on
+# entries alone would let memory follow the store's size.
+_CACHE_HITS = 50_000
 
 # Letters, digits and combining marks make words; runs of unspaced scripts are kept whole.
 _WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+(?:['’\-][\p{L}\p{N}\p{M}]+)*")
@@ -234,9 +237,13 @@ class SearchEngine:
                 return self._cache[key]
         result = self._blend(conn, parsed, semantic, limit, resolver)
         with self._cache_lock:
+            # An older generation of the store is never asked for again: drop it now.
+            for stale in [k for k in self._cache if k[-1] != generation]:
+                del self._cache[stale]
             self._cache[key] = result
-            while len(self._cache) > _CACHE_SIZE:
-                self._cache.popitem(last=False)
+            held = sum(len(hits) for hits in self._cache.values())
+            while len(self._cache) > 1 and (len(self._cache) > _CACHE_SIZE or held > _CACHE_HITS):
+                held -= len(self._cache.popitem(last=False)[1])
         return result
 
     def _blend(

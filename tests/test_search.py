@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from test_api_support import seeded_store
 
 from storyweave import Tracker
+from storyweave import search as search_module
+from storyweave.models import RawDoc
 from storyweave.search import parse_query
 from storyweave.store import search as search_store
 
@@ -96,6 +98,24 @@ def test_index_follows_updates_and_deletes(tracker: Tracker, tmp_path: Path) -> 
         assert own.search("港口节", semantic=False) == []
         own.conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
         own.conn.execute("INSERT INTO articles_cjk (articles_cjk) VALUES ('integrity-check')")
+
+
+def test_result_cache_holds_only_the_current_store_and_a_bounded_number_of_hits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "_CACHE_HITS", 4)
+    with Tracker(db=seeded_store(tmp_path), enrich_stages=[], assign_events=False) as own:
+        queries = ["Poutine", "Nguyen", "Vietnam", "港口", "Hanoi", "the"]
+        for query in queries:
+            own.search(query, semantic=False)
+        cache = own.search_engine._cache
+        held = sum(len(hits) for hits in cache.values())
+        assert 1 <= len(cache) < len(queries) and (held <= 4 or len(cache) == 1)
+        generation = next(iter(cache))[-1]
+        report = own.ingest_docs([RawDoc(origin="test", id="cache-new", title="Zanzibarite news", text="Nguyen.")])
+        assert report.added == ["cache-new"]
+        assert _ids(own.search("zanzibarite", semantic=False)) == ["cache-new"]
+        assert all(key[-1] != generation for key in cache)  # the older store's results are gone
 
 
 @settings(max_examples=60, deadline=None)
