@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import subprocess
@@ -153,3 +154,17 @@ def test_workers_exit_when_their_ingest_is_killed(tmp_path: Path) -> None:
     finally:
         if ingest.poll() is None:
             ingest.kill()
+
+
+def test_without_vectors_the_event_index_is_read_once_per_ingest(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings({"enrich_stages": ["dates"], "workers": 1})
+    with caplog.at_level(logging.INFO, logger="storyweave.cluster.assigner"), Tracker(
+        db=tmp_path / "s.db", settings=settings
+    ) as tracker:
+        report = tracker.ingest_docs(_docs(30))
+        assert len(report.added) == 30
+        assert len(tracker.events()) >= 1
+    rebuilds = [r for r in caplog.records if r.getMessage().startswith("event index rebuilt")]
+    assert len(rebuilds) == 1  # not once per article: that made ingest without vectors quadratic

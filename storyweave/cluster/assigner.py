@@ -100,6 +100,7 @@ class Assigner:
         self.index: CentroidIndex | None = None
         self.duplicates = self._new_duplicates()
         self._token: str | None = None
+        self._built = False  # the in-memory state was read from the store at least once
         self._merged_entities: set[str] = set()
 
     # -- state ---------------------------------------------------------------------------------------
@@ -117,7 +118,7 @@ class Assigner:
     def refresh(self) -> None:
         """Rebuild the in-memory state from the store unless this assigner made its latest change."""
         token = store.get_state(self.conn).token
-        if token == self._token and self.index is not None:
+        if token == self._token and self._built:
             return
         self.index = None
         for row in store.iter_event_index_rows(self.conn, self.model):
@@ -133,6 +134,7 @@ class Assigner:
         self.members.clear()
         self._merged_entities = store.merged_entity_ids(self.conn)
         self._token = token
+        self._built = True
         log.info("event index rebuilt: %d events, %d signatures", len(self.index or ()), len(self.duplicates))
 
     def entities_reconciled(self, mapping: dict[str, str]) -> None:
