@@ -80,14 +80,23 @@ def parse_query(query: str) -> ParsedQuery:
 
 
 class VectorCache:
-    """One model's article vectors as a matrix, refreshed incrementally from the store."""
+    """One model's article vectors as a matrix, refreshed incrementally from the store.
+
+    Rows go into a buffer whose capacity doubles when full, so a store that grows by one article
+    at a time costs a copy now and then, not a new matrix per article: those large short-lived
+    copies fragment the C heap, and the server's memory then grows faster than the data.
+    """
 
     def __init__(self, model: str) -> None:
         self.model = model
         self.ids: list[str] = []
-        self.matrix = np.zeros((0, 0), dtype=np.float32)
+        self._rows = np.zeros((0, 0), dtype=np.float32)
         self.last_rowid = 0
         self.lock = threading.Lock()
+
+    @property
+    def matrix(self) -> np.ndarray:
+        return self._rows[: len(self.ids)]
 
     def refresh(self, conn: sqlite3.Connection) -> None:
         with self.lock:
@@ -95,7 +104,7 @@ class VectorCache:
             if max_rowid == self.last_rowid and count == len(self.ids):
                 return
             if count < len(self.ids) or max_rowid < self.last_rowid:  # rows deleted: start over
-                self.ids, self.matrix, self.last_rowid = [], np.zeros((0, 0), dtype=np.float32), 0
+                self.ids, self._rows, self.last_rowid = [], np.zeros((0, 0), dtype=np.float32), 0
             new_ids, blobs = [], []
             for rowid, article_id, blob in search_store.vector_rows(conn, self.model, self.last_rowid):
                 new_ids.append(article_id)
@@ -104,14 +113,21 @@ class VectorCache:
             if not blobs:
                 return
             added = np.vstack([np.frombuffer(b, dtype="<f4") for b in blobs]).astype(np.float32)
-            self.matrix = added if self.matrix.size == 0 else np.vstack([self.matrix, added])
+            held, needed = len(self.ids), len(self.ids) + len(added)
+            if needed > self._rows.shape[0] or self._rows.shape[1] != added.shape[1]:
+                grown = np.empty((max(needed, 2 * self._rows.shape[0], 1024), added.shape[1]), dtype=np.float32)
+                if held:
+                    grown[:held] = self._rows[:held]
+                self._rows = grown
+            self._rows[held:needed] = added
             self.ids.extend(new_ids)
 
     def similarities(self, query_vector: np.ndarray) -> tuple[list[str], np.ndarray]:
         with self.lock:
-            if self.matrix.size == 0 or self.matrix.shape[1] != query_vector.shape[-1]:
+            matrix = self.matrix
+            if matrix.size == 0 or matrix.shape[1] != query_vector.shape[-1]:
                 return [], np.zeros(0, dtype=np.float32)
-            return list(self.ids), self.matrix @ query_vector.astype(np.float32)
+            return list(self.ids), matrix @ query_vector.astype(np.float32)
 
 
 @dataclass

