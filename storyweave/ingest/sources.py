@@ -240,12 +240,11 @@ class Session:
         origin = str(path)
         try:
             with path.open("rb") as stream:
-                data = self.read_capped(stream, origin, "file")
-                if isinstance(data, Reject) and fmt == "jsonl":
+                if fmt == "jsonl" and os.fstat(stream.fileno()).st_size > int(self.settings.max_input_bytes):
                     # A JSONL dump is many records, not one document: it streams whatever its size.
-                    stream.seek(0)
                     yield from self.jsonl_stream(stream, origin)
                     return
+                data = self.read_capped(stream, origin, "file")
         except OSError as exc:
             yield Reject(origin, f"cannot read file: {exc.strerror or exc}")
             return
