@@ -11,6 +11,7 @@ import copy
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import ARABIC_SEED, FRENCH_SEED
 
@@ -19,9 +20,12 @@ from storyweave.cli.core import bundled_examples
 from storyweave.cluster import Assigner
 from storyweave.cluster.assigner import effective_day
 from storyweave.cluster.index import day_number
+from storyweave.cluster.scoring import best_scores, mean_scores
 from storyweave.ingest import iter_inputs
 from storyweave.models import Article, EnrichedArticle, RawDoc
+from storyweave.pairs.features import ArticleProfile
 from storyweave.pipeline import Enricher
+from storyweave.store.events import latest_members
 
 FIXTURES = Path(__file__).parent / "fixtures" / "events"
 SEED_DATES = {ARABIC_SEED: "2024-03-28", FRENCH_SEED: "2024-03-28"}
@@ -367,3 +371,54 @@ def test_vectorised_tree_ensemble_equals_the_tree_walk() -> None:
         for tree in model.params["trees"]:
             walked += float(rate) * tree_values(tree, x)
         assert np.array_equal(model.predict(full), np.clip(walked, 1.0, 4.0))
+
+
+class _TableScorer:
+    """A pair scorer whose score is read from a table keyed by the two articles' lengths (the
+    reduction logic is under test here, not the learned model)."""
+
+    def __init__(self, table: dict[tuple[int, int], float]) -> None:
+        self.table = table
+
+    def features(self, a: ArticleProfile, b: ArticleProfile) -> np.ndarray:
+        return np.array([float(a.length), float(b.length)])
+
+    def score(self, a: ArticleProfile, b: ArticleProfile) -> float:
+        return float(self.score_many(self.features(a, b)[None, :])[0])
+
+    def score_many(self, rows: np.ndarray) -> np.ndarray:
+        return np.array([self.table[(int(r[0]), int(r[1]))] for r in rows])
+
+
+def test_events_are_scored_by_their_best_member_and_merged_by_the_mean() -> None:
+    article = ArticleProfile(length=1, lang="fr")
+    near, far, arabic = (
+        ArticleProfile(length=2, lang="fr"),
+        ArticleProfile(length=3, lang="fr"),
+        ArticleProfile(length=4, lang="ar"),
+    )
+    scorer = _TableScorer({(1, 2): 1.5, (1, 3): 3.5, (1, 4): 2.5})
+    assert best_scores(scorer, article, [[far, near], [far], []]) == [1.5, 3.5, 4.0]
+    assert mean_scores(scorer, [article], [[far, near]]) == [2.5]
+    # Only the cross-lingual pair is lowered by the allowance.
+    assert best_scores(scorer, article, [[arabic], [near]], 0.4) == pytest.approx([2.1, 1.5])
+    assert mean_scores(scorer, [article], [[arabic, near]], 0.4) == pytest.approx([(2.1 + 1.5) / 2])
+
+
+def test_an_article_is_scored_against_the_representative_and_the_latest_members(
+    enriched: dict[str, EnrichedArticle], tmp_path: Path
+) -> None:
+    # Every match report joins one event: it then has a representative and a latest member.
+    with _store(tmp_path / "m.db", (enriched[i] for i in STREAM), event_compare_members=1) as tracker:
+        got = _assignments(tracker)
+        event_id = got[MATCH_B][0]
+        row = tracker.conn.execute("SELECT rep_article_id, last_article_id FROM events WHERE id = ?", (event_id,))
+        rep, last = row.fetchone()
+        assigner = tracker.writer.assigner
+        assert isinstance(assigner, Assigner)
+        compared = assigner._comparison_members(event_id)
+        # The latest member that is not a syndicated copy, then the representative (once).
+        expected = [last] if rep == last else [last, rep]
+        assert [p.length for p in compared] == [assigner.members.get(i).length for i in expected]
+        assert latest_members(tracker.conn, event_id, 10)[-1] in {MATCH_A, MATCH_B}
+        assert MATCH_A_COPY not in latest_members(tracker.conn, event_id, 10)

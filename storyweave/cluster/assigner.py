@@ -4,8 +4,9 @@ Per article, in the writer's open transaction:
 1. a near-identical copy of a recent article (MinHash LSH) joins the original's event, marked
    ``duplicate_of`` it;
 2. otherwise the nearest event centroids inside the article's time window (ANN) are verified
-   with the learned pair scorer against each event's representative members (the member nearest
-   the centroid and the latest member); the best mean score under ``event_threshold`` wins;
+   with the learned pair scorer against members of each event (the member nearest the centroid
+   and the ``event_compare_members`` latest ones); the event whose best score is lowest wins,
+   if that score is under ``event_threshold``;
 3. otherwise the article founds a new event, which is linked into the storyline of an earlier
    event it continues (see ``storylines.py``) or starts its own storyline.
 Every ``consolidate_every`` articles, recently changed events are re-checked for merges.
@@ -38,7 +39,7 @@ from . import storylines
 from .dedup import NearDuplicates
 from .index import CentroidIndex, EventSpan, day_number, unit
 from .members import MemberCache, article_entity_types
-from .scoring import PairScoring, load_scorer, mean_scores
+from .scoring import PairScoring, best_scores, load_scorer
 
 log = logging.getLogger(__name__)
 
@@ -216,8 +217,9 @@ class Assigner:
             if day is None and not span.admits_undated():
                 continue
             chosen.append((key, cosine, span.event_id))
-        groups = [self._representatives(event_id) for _, _, event_id in chosen]
-        scores = mean_scores(self.scorer, [mine], groups) if chosen else []
+        groups = [self._comparison_members(event_id) for _, _, event_id in chosen]
+        allowance = self.settings.event_cross_lingual_allowance
+        scores = best_scores(self.scorer, mine, groups, allowance) if chosen else []
         checked = [Candidate(k, e, c, s) for (k, c, e), s in zip(chosen, scores, strict=True)]
         accepted = [c for c in checked if c.score <= self.settings.event_threshold]
         if not accepted:
@@ -229,6 +231,15 @@ class Assigner:
         ids = [row["rep_article_id"]]
         if row["last_article_id"] != row["rep_article_id"]:
             ids.append(row["last_article_id"])
+        return [self.members.get(i) for i in ids]
+
+    def _comparison_members(self, event_id: str) -> list[ArticleProfile]:
+        """The members a new article is scored against: the representative and the latest ones
+        (bounded, so a large event costs no more than a small one)."""
+        ids = store.latest_members(self.conn, event_id, self.settings.event_compare_members)
+        rep = store.event_row(self.conn, event_id)["rep_article_id"]
+        if rep not in ids:
+            ids.append(rep)
         return [self.members.get(i) for i in ids]
 
     def _join_as_copy(self, enriched: EnrichedArticle, original: str, seq: int, day: int | None, order: int) -> bool:

@@ -80,7 +80,7 @@ def _merge_partner(assigner: Assigner, key: int) -> tuple[int, float] | None:
     if not chosen:
         return None
     groups = [assigner._representatives(assigner.index.spans[other].event_id) for other in chosen]
-    scores = mean_scores(assigner.scorer, mine, groups)
+    scores = mean_scores(assigner.scorer, mine, groups, settings.event_cross_lingual_allowance)
     passing = [(s, other) for other, s in zip(chosen, scores, strict=True) if s <= settings.consolidate_threshold]
     if not passing:
         return None

@@ -171,6 +171,16 @@ def add_member(
     )
 
 
+def latest_members(conn: sqlite3.Connection, event_id: str, limit: int) -> list[str]:
+    """Ids of an event's latest ``limit`` members that are not copies of another member."""
+    rows = conn.execute(
+        "SELECT article_id FROM event_articles WHERE event_id = ? AND duplicate_of IS NULL"
+        " ORDER BY assigned DESC LIMIT ?",
+        (event_id, limit),
+    )
+    return [r[0] for r in rows]
+
+
 def add_event_entities(conn: sqlite3.Connection, event_id: str, entities: dict[str, str]) -> None:
     """Count one more member article naming each of ``entities`` (id -> type)."""
     conn.executemany(
