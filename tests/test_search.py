@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import gc
+import os
+import sqlite3
+import stat
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,8 +20,11 @@ from test_api_support import seeded_store
 from storyweave import Tracker
 from storyweave import search as search_module
 from storyweave.models import RawDoc
-from storyweave.search import VectorCache, parse_query
+from storyweave.search import SearchEngine, VectorCache, parse_query
+from storyweave.settings import Settings
 from storyweave.store import search as search_store
+from storyweave.store.articles import insert_vectors
+from storyweave.store.db import transaction
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +144,237 @@ def test_vector_cache_grows_in_place_and_matches_a_fresh_read(tmp_path: Path) ->
             cache.refresh(own.conn)
         fresh = VectorCache("usem3")
         fresh.refresh(own.conn)
-        assert cache.ids == fresh.ids == [f"v{n}" for n in range(5)]
+        assert np.array_equal(cache.rowids, fresh.rowids)
+        ids = search_store.vector_article_ids(own.conn, "usem3", cache.rowids.tolist())
+        assert [ids[r] for r in cache.rowids.tolist()] == [f"v{n}" for n in range(5)]
         assert cache.matrix.shape == (5, 512) and np.array_equal(cache.matrix, fresh.matrix)
-        ids, sims = cache.similarities(fresh.matrix[2])
-        assert ids[int(np.argmax(sims))] == "v2"
+        rowids, sims = cache.similarities(fresh.matrix[2])
+        assert ids[int(rowids[int(np.argmax(sims))])] == "v2"
+
+
+# -- the memory-mapped vector cache, on a store of synthetic vectors -------------------------------
+
+_DIM = 64
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self")
+
+
+def _vector_store(tmp_path: Path) -> Tracker:
+    return Tracker(db=tmp_path / "vectors.db", enrich_stages=[], assign_events=False)
+
+
+def _add_articles(conn: sqlite3.Connection, first: int, n: int, models: tuple[str, ...] = ("usem3",)) -> None:
+    """Articles ``a{first}`` … with one random vector per model; cosines with a query spread over 0…1."""
+    rng = np.random.default_rng(first)
+    with transaction(conn):
+        for number in range(first, first + n):
+            article_id = f"a{number:05d}"
+            conn.execute(
+                "INSERT INTO articles (id, origin, content_hash, ingested_at) VALUES (?, 'test', ?, '2024-01-01')",
+                (article_id, f"hash-{article_id}"),
+            )
+            vectors = {}
+            for model in models:
+                vector = rng.normal(size=_DIM).astype(np.float32) + 0.3
+                vectors[model] = vector / np.linalg.norm(vector)
+            insert_vectors(conn, article_id, vectors)
+
+
+def _stored(conn: sqlite3.Connection, model: str) -> tuple[list[int], list[str], np.ndarray]:
+    rows = conn.execute(
+        "SELECT rowid, article_id, vector FROM article_vectors WHERE model = ? ORDER BY rowid", (model,)
+    ).fetchall()
+    matrix = np.vstack([np.frombuffer(r[2], dtype="<f4") for r in rows]) if rows else np.zeros((0, _DIM))
+    return [int(r[0]) for r in rows], [str(r[1]) for r in rows], matrix.astype(np.float32)
+
+
+def _query(seed: int) -> np.ndarray:
+    vector = np.random.default_rng(seed).normal(size=_DIM).astype(np.float32) + 0.3
+    return np.asarray(vector / np.linalg.norm(vector), dtype=np.float32)
+
+
+def _assert_matches_the_store(cache: VectorCache, conn: sqlite3.Connection, seed: int) -> None:
+    rowids, _ids, matrix = _stored(conn, cache.model)
+    query = _query(seed)
+    got_rowids, sims = cache.similarities(query)
+    assert got_rowids.tolist() == rowids and got_rowids.dtype == np.int64
+    np.testing.assert_allclose(sims, matrix @ query, rtol=1e-5, atol=1e-6)
+    assert np.array_equal(cache.matrix, matrix)
+
+
+def _mapping_at(address: int) -> str:
+    """The pathname of the mapping of this process that holds ``address`` ('' when anonymous)."""
+    for line in Path("/proc/self/maps").read_text().splitlines():
+        fields = line.split(maxsplit=5)
+        low, high = (int(x, 16) for x in fields[0].split("-"))
+        if low <= address < high:
+            return fields[5] if len(fields) > 5 else ""
+    raise AssertionError(f"address {address:#x} is not mapped")
+
+
+def _fds_into(folder: Path) -> list[int]:
+    found = []
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{name}")
+        except OSError:  # the listing's own descriptor, already closed
+            continue
+        if target.startswith(f"{folder}/"):
+            found.append(int(name))
+    return found
+
+
+def test_vector_cache_after_many_refreshes_equals_a_plain_product(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "_REFRESH_BATCH", 300)  # several batches within one refresh
+    with _vector_store(tmp_path) as own:
+        cache = VectorCache("usem3", tmp_path)
+        added = 0
+        # Steps cross the first capacity (1024 rows) and the second (2048) mid-refresh.
+        for step, n in enumerate([1, 6, 500, 600, 1, 1000, 892]):
+            _add_articles(own.conn, added, n)
+            added += n
+            cache.refresh(own.conn)
+            assert len(cache) == added and cache.last_rowid == max(_stored(own.conn, "usem3")[0])
+            _assert_matches_the_store(cache, own.conn, step)
+        assert added == 3000 and cache.capacity == 4096
+        cache.refresh(own.conn)  # nothing new: nothing changes
+        _assert_matches_the_store(cache, own.conn, 99)
+        cache.close()
+
+
+@linux_only
+def test_vector_cache_rows_live_in_a_file_in_the_configured_folder(tmp_path: Path) -> None:
+    folder = (tmp_path / "vectors").resolve()
+    folder.mkdir()
+    with _vector_store(tmp_path) as own:
+        cache = VectorCache("usem3", folder)
+        _add_articles(own.conn, 0, 1000)
+        cache.refresh(own.conn)
+        sizes = []
+        for more in (0, 100, 1000):
+            _add_articles(own.conn, len(cache), more)
+            cache.refresh(own.conn)
+            # The matrix is not on the heap: its memory is a mapping of the file.
+            assert isinstance(cache.matrix, np.memmap)
+            mapped = _mapping_at(cache.matrix.ctypes.data)
+            assert mapped.startswith(f"{folder}/") and mapped.endswith("(deleted)")  # unlinked at once
+            files = {os.readlink(f"/proc/self/fd/{fd}"): os.fstat(fd) for fd in _fds_into(folder)}
+            assert stat.S_ISREG(files[mapped].st_mode)
+            assert files[mapped].st_size == cache.capacity * _DIM * 4
+            sizes.append(files[mapped].st_size)
+        assert sizes == [1024 * _DIM * 4, 2048 * _DIM * 4, 4096 * _DIM * 4]
+        assert os.listdir(folder) == []  # nothing persists under a name
+        cache.close()
+        assert _fds_into(folder) == []
+
+
+def test_vector_cache_starts_over_when_rows_are_deleted(tmp_path: Path) -> None:
+    with _vector_store(tmp_path) as own:
+        cache = VectorCache("usem3", tmp_path)
+        _add_articles(own.conn, 0, 1500)
+        cache.refresh(own.conn)
+        before = cache.matrix
+        copy = np.array(before)
+        with transaction(own.conn):  # fewer rows, same largest rowid
+            own.conn.execute("DELETE FROM articles WHERE id IN ('a00003', 'a00700', 'a01200')")
+        cache.refresh(own.conn)
+        assert len(cache) == 1497
+        _assert_matches_the_store(cache, own.conn, 1)
+        assert np.array_equal(before, copy)  # a view held across the restart still reads its rows
+        with transaction(own.conn):  # the largest rowids go
+            own.conn.execute("DELETE FROM articles WHERE id >= 'a01400'")
+        _add_articles(own.conn, 5000, 0)
+        cache.refresh(own.conn)
+        assert len(cache) == 1397 and cache.last_rowid == max(_stored(own.conn, "usem3")[0])
+        _assert_matches_the_store(cache, own.conn, 2)
+        _add_articles(own.conn, 5000, 30)
+        cache.refresh(own.conn)
+        _assert_matches_the_store(cache, own.conn, 3)
+        with transaction(own.conn):
+            own.conn.execute("DELETE FROM articles")
+        cache.refresh(own.conn)
+        assert len(cache) == 0 and cache.last_rowid == 0
+        rowids, sims = cache.similarities(_query(4))
+        assert len(rowids) == len(sims) == 0
+
+
+@linux_only
+def test_vector_caches_leak_no_file_descriptors(tmp_path: Path) -> None:
+    with _vector_store(tmp_path) as own:
+        _add_articles(own.conn, 0, 1100)
+        engine = SearchEngine(Settings({"search_vector_dir": str(tmp_path)}))
+        engine.vector_cache("usem3").refresh(own.conn)  # warm up whatever the first use opens
+        engine.close()
+        gc.collect()
+        before = len(os.listdir("/proc/self/fd"))
+        for number in range(60):
+            cache = VectorCache("usem3", tmp_path)
+            cache.refresh(own.conn)
+            cache.similarities(_query(number))
+            if number % 3 == 0:
+                cache.close()
+            elif number % 3 == 1:
+                cycle: list[Any] = [cache]
+                cycle.append(cycle)  # only the cycle collector frees this one
+                del cycle
+            del cache
+        engine = SearchEngine(Settings({"search_vector_dir": str(tmp_path)}))
+        engine.vector_cache("usem3").refresh(own.conn)
+        assert engine.vector_cache("usem3") is engine.vector_cache("usem3")
+        del engine
+        gc.collect()
+        assert len(os.listdir("/proc/self/fd")) <= before
+
+
+class _FixedEmbedder:
+    def __init__(self, vectors: dict[str, np.ndarray]) -> None:
+        self.vectors = vectors
+
+    def embed_query(self, text: str) -> dict[str, np.ndarray]:
+        return self.vectors
+
+
+def _semantic_as_before(
+    conn: sqlite3.Connection, settings: Settings, query_vectors: dict[str, np.ndarray], limit: int
+) -> list[tuple[str, float, dict[str, float]]]:
+    """The semantic matcher as it was with every article id in memory: the reference."""
+    floors = {"usem3": settings.search_min_similarity_usem3, "e5": settings.search_min_similarity_e5}
+    per_article: dict[str, dict[str, float]] = {}
+    for model, vector in query_vectors.items():
+        _rowids, ids, matrix = _stored(conn, model)
+        sims = matrix @ vector.astype(np.float32)
+        cut = floors.get(model, 0.5)
+        if len(sims) >= search_module.RELATIVE_FLOOR_MIN_ARTICLES:
+            cut = max(cut, float(np.quantile(sims, 1.0 - float(settings.search_semantic_top_fraction))))
+        for index in np.flatnonzero(sims >= cut):
+            per_article.setdefault(ids[index], {})[model] = float(sims[index])
+    scored = []
+    for article_id, cosines in per_article.items():
+        scaled = [
+            (cosines[m] - floors.get(m, 0.5)) / max(1e-6, 1 - floors.get(m, 0.5)) if m in cosines else 0.0
+            for m in query_vectors
+        ]
+        scored.append((article_id, float(np.mean(scaled)), cosines))
+    scored.sort(key=lambda item: (-item[1], item[0]))
+    return scored[:limit] if limit >= 0 else scored
+
+
+@pytest.mark.parametrize("articles", [30, 3000])
+def test_semantic_matches_are_the_same_as_with_every_id_in_memory(tmp_path: Path, articles: int) -> None:
+    settings = Settings({"search_min_similarity_usem3": 0.1, "search_min_similarity_e5": 0.2,
+                         "search_semantic_top_fraction": 0.05, "search_vector_dir": str(tmp_path)})
+    with _vector_store(tmp_path) as own:
+        _add_articles(own.conn, 0, articles, models=("usem3", "e5"))
+        with transaction(own.conn):  # one article without an e5 vector
+            own.conn.execute("DELETE FROM article_vectors WHERE article_id = 'a00001' AND model = 'e5'")
+        for seed in range(3):
+            vectors = {"usem3": _query(1000 + seed), "e5": _query(2000 + seed)}
+            engine = SearchEngine(settings, embedder=lambda v=vectors: _FixedEmbedder(v))
+            for limit in (-1, 10):
+                expected = _semantic_as_before(own.conn, settings, vectors, limit)
+                assert len(expected) > (5 if limit < 0 or articles < 50 else 9)
+                if articles > 50 and limit < 0:  # the top fraction of each model, not one list
+                    assert len(expected) > articles * 0.05
+                assert engine._semantic(own.conn, "any", limit) == expected
+            engine.close()

@@ -118,6 +118,22 @@ def vector_state(conn: sqlite3.Connection, model: str) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
+def vector_article_ids(conn: sqlite3.Connection, model: str, rowids: Sequence[int]) -> dict[int, str]:
+    """The article of each given ``article_vectors`` rowid of ``model``, by rowid (gone rows left out).
+
+    The rowids travel as one JSON parameter: one query however many hits, with no limit on the
+    number of SQL variables.
+    """
+    if not len(rowids):
+        return {}
+    rows = conn.execute(
+        """SELECT rowid, article_id FROM article_vectors
+           WHERE model = ? AND rowid IN (SELECT value FROM json_each(?))""",
+        (model, json.dumps([int(r) for r in rowids])),
+    )
+    return {int(row[0]): str(row[1]) for row in rows}
+
+
 def article_rows(conn: sqlite3.Connection, article_ids: Sequence[str]) -> dict[str, sqlite3.Row]:
     """Listing fields of the given articles, by id (unknown ids are left out)."""
     found: dict[str, sqlite3.Row] = {}
