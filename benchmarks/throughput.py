@@ -8,11 +8,12 @@ syndicated copies of earlier replays: every article goes through full enrichment
 python benchmarks/throughput.py                      # 1k and 10k
 python benchmarks/throughput.py --sizes 1000,10000,100000
 
-Prints, per size: wall time, articles/s, peak RSS of the cluster process and its enrichment
-workers together (past ``parallel_after`` articles enrichment runs in ``workers`` processes;
-``STORYWEAVE_WORKERS=1`` runs it in-process, to compare); then the growth exponent
-b fitted to time ≈ a·n^b (b = 1 is linear), and the raw encoder speed on the same texts, to show
-how close the pipeline gets to it.
+Prints, per size: wall time, articles/s, and the peak RSS and peak PSS of the cluster process and
+its enrichment workers together.  PSS shares each page among the processes mapping it, so it is the
+honest total; RSS counts shared library code once per process.  Past ``parallel_after`` articles
+enrichment runs in ``workers`` processes (``STORYWEAVE_WORKERS=1`` runs it in-process, to compare).
+Then the growth exponent b fitted to time ≈ a·n^b (b = 1 is linear), and the raw encoder speed on
+the same texts, to show how close the pipeline gets to it.
 """
 
 from __future__ import annotations
@@ -55,33 +56,41 @@ def build_corpus(source: Path, size: int, target: Path) -> None:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and all its descendants (enrichment workers), from /proc."""
+def _tree_memory(pid: int) -> tuple[int, int]:
+    """Resident and proportional bytes (RSS, PSS) of ``pid`` and all its descendants, from /proc.
+
+    RSS counts a page shared by several processes (the code of numpy, onnxruntime, spaCy and the
+    interpreter, mapped by the main process and every worker) once per process; PSS divides each
+    shared page among the processes that map it, so the PSS sum is the memory the job occupies.
+    """
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    page = os.sysconf("SC_PAGE_SIZE")
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            statm = (entry / "statm").read_text().split()
         except OSError:  # the process ended meanwhile
             continue
         children.setdefault(int(stat[1]), []).append(int(entry.name))
-        rss[int(entry.name)] = int(statm[1]) * page
-    total, stack = 0, [pid]
+    rss = pss = 0
+    stack = [pid]
     while stack:
         current = stack.pop()
-        total += rss.get(current, 0)
         stack += children.get(current, [])
-    return total
+        try:
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text().splitlines()
+        except OSError:
+            continue
+        fields = {line.split(":")[0]: int(line.split()[1]) * 1024 for line in rollup[1:] if line.endswith("kB")}
+        rss += fields.get("Rss", 0)
+        pss += fields.get("Pss", 0)
+    return rss, pss
 
 
-def run_cluster(corpus: Path, output: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one ``storyweave cluster`` run, its worker processes
-    included (sampled from /proc every half second; the main process's own peak where /proc is
-    missing)."""
+def run_cluster(corpus: Path, output: Path) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS and peak PSS (MiB) of one ``storyweave cluster`` run, its worker
+    processes included (sampled from /proc every half second; the main process's own peak RSS
+    where /proc is missing)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     started = time.perf_counter()
     proc = subprocess.Popen(
@@ -89,19 +98,21 @@ def run_cluster(corpus: Path, output: Path) -> tuple[float, float]:
         env=env,
         stdout=subprocess.DEVNULL,
     )
-    peak = 0
+    peak_rss = peak_pss = 0
     while True:
         done, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if done:
             break
         if Path("/proc").is_dir():
-            peak = max(peak, _tree_rss(proc.pid))
+            rss, pss = _tree_memory(proc.pid)
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
         time.sleep(0.5)
     elapsed = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"storyweave cluster failed with exit code {proc.returncode}")
-    return elapsed, max(peak, usage.ru_maxrss * 1024) / 2**20
+    own = usage.ru_maxrss * 1024
+    return elapsed, max(peak_rss, own) / 2**20, max(peak_pss, own if not peak_pss else 0) / 2**20
 
 
 def encoder_speed(source: Path, limit: int) -> dict[str, float]:
@@ -135,14 +146,14 @@ def main() -> None:
     source = eval_file("articles.jsonl")
     sizes = [int(s) for s in args.sizes.split(",")]
     results: list[tuple[int, float, float]] = []
-    print(f"{'articles':>9} {'seconds':>9} {'articles/s':>11} {'peak RSS MiB':>13}", flush=True)
+    print(f"{'articles':>9} {'seconds':>9} {'articles/s':>11} {'peak RSS MiB':>13} {'peak PSS MiB':>13}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
             corpus = Path(tmp) / f"corpus-{size}.jsonl"
             build_corpus(source, size, corpus)
-            elapsed, rss = run_cluster(corpus, Path(tmp) / f"clusters-{size}.csv")
+            elapsed, rss, pss = run_cluster(corpus, Path(tmp) / f"clusters-{size}.csv")
             results.append((size, elapsed, rss))
-            print(f"{size:>9} {elapsed:>9.1f} {size / elapsed:>11.1f} {rss:>13.0f}", flush=True)
+            print(f"{size:>9} {elapsed:>9.1f} {size / elapsed:>11.1f} {rss:>13.0f} {pss:>13.0f}", flush=True)
     if len(results) >= 2:
         xs = [math.log(n) for n, _, _ in results]
         ys = [math.log(t) for _, t, _ in results]

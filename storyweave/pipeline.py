@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import select
 import sqlite3
 import threading
 import time
@@ -271,18 +272,41 @@ def _enriched(docs: Iterable[RawDoc | Reject], enricher: Enricher) -> Iterator[E
 _worker_enricher: Enricher | None = None
 
 
-def _start_worker(settings: Settings, parent: int) -> None:
+def _start_worker(settings: Settings, owner: int) -> None:
     global _worker_enricher
     _worker_enricher = Enricher(settings)
-    threading.Thread(target=_exit_when_orphaned, args=(parent,), name="orphan-watch", daemon=True).start()
+    threading.Thread(target=_exit_when_orphaned, args=(owner,), name="orphan-watch", daemon=True).start()
 
 
-def _exit_when_orphaned(parent: int) -> None:
-    # A parent killed with SIGKILL cannot stop its pool: its workers would finish the batches in
-    # hand, then block forever writing results nobody reads, holding their models' memory.
-    while os.getppid() == parent:
-        time.sleep(_ORPHAN_CHECK_S)
+def _exit_when_orphaned(owner: int) -> None:
+    """Exit as soon as ``owner``, the process running the pool, is gone.
+
+    A pool owner killed with SIGKILL cannot stop its pool: its workers would finish the batches in
+    hand, then block forever writing results nobody reads, holding their models' memory.  The
+    owner is watched itself, not this process's parent: workers forked by the fork server are the
+    server's children, and the server lives as long as any worker does.
+    """
+    try:
+        handle = os.pidfd_open(owner)  # Linux: readable once the owner has exited, zombie or not
+    except (AttributeError, OSError):
+        handle = None
+    if handle is not None:
+        select.select([handle], [], [])
+    else:
+        parent = os.getppid()
+        while os.getppid() == parent and _process_exists(owner):
+            time.sleep(_ORPHAN_CHECK_S)
     os._exit(1)
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _enrich_in_worker(batch: list[RawDoc | Reject]) -> list[EnrichedArticle | Reject]:
@@ -302,9 +326,8 @@ def _enriched_in_pool(
     # A bounded window of pending work keeps memory flat on endless inputs, and taking results in
     # submission order keeps the store deterministic.
     window = workers * 2
-    context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(worker_settings, os.getpid())
+        workers, mp_context=_worker_context(), initializer=_start_worker, initargs=(worker_settings, os.getpid())
     ) as pool:
         pending: deque[Future[list[EnrichedArticle | Reject]]] = deque()
         for batch in _batches(docs, settings.enrich_batch):
@@ -313,6 +336,16 @@ def _enriched_in_pool(
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers fork from a server that preloaded the read-mostly models once (``worker_preload``);
+    where there is no fork server (Windows), they are spawned and each loads its own."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["storyweave.worker_preload"])
+    return context
 
 
 def _one_line(text: str, limit: int = 300) -> str:

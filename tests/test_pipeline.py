@@ -110,6 +110,21 @@ def _children(pid: int) -> set[int]:
     return found
 
 
+def _pool_workers(pid: int) -> set[int]:
+    """The pool's worker processes under ``pid``: forked by its fork server, or spawned by it."""
+    found = set()
+    for child in _children(pid):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"forkserver" in command:
+            found |= _children(child)
+        elif b"spawn_main" in command:  # the resource tracker runs neither
+            found.add(child)
+    return found
+
+
 def _alive(pid: int) -> bool:
     try:
         state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -142,15 +157,16 @@ def test_workers_exit_when_their_ingest_is_killed(tmp_path: Path) -> None:
         workers: set[int] = set()
         while len(workers) < 2 and ingest.poll() is None and time.monotonic() < deadline:
             time.sleep(0.2)
-            # the pool's workers, not its resource tracker, import the pipeline
-            workers = {p for p in _children(ingest.pid) if b"spawn_main" in (Path(f"/proc/{p}/cmdline").read_bytes())}
+            workers = _pool_workers(ingest.pid)
         assert len(workers) == 2, "the ingest never started its worker processes"
+        helpers = _children(ingest.pid)  # the fork server (and the resource tracker)
         ingest.kill()
         ingest.wait()
         deadline = time.monotonic() + 30
-        while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        while any(_alive(p) for p in workers | helpers) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not any(_alive(p) for p in workers), "worker processes outlived their killed parent"
+        assert not any(_alive(p) for p in helpers), "the fork server outlived the process that started it"
     finally:
         if ingest.poll() is None:
             ingest.kill()

@@ -71,7 +71,6 @@ class MentionExtractor:
             raise ConfigError(
                 f"setting 'ner_models' names {sorted(unknown)}; only {sorted(_MODEL_LANGUAGES)} have a model"
             )
-        self._runners: dict[str, ModelRunner | None] = {}
         self._lock = threading.Lock()
         self._known = known
 
@@ -96,10 +95,22 @@ class MentionExtractor:
     def _runner(self, lang: str) -> ModelRunner | None:
         if lang not in self.settings.ner_models:
             return None
-        with self._lock:
-            if lang not in self._runners:
-                self._runners[lang] = _load_runner(lang)
-        return self._runners[lang]
+        return shared_runner(lang)
+
+
+# Models are loaded once per process and shared by every extractor in it.  Enrichment workers are
+# forked from a server that loaded them already (see ``worker_preload.py``), so the hundreds of MB
+# of a model are one set of pages for all workers instead of a copy each.
+_RUNNERS: dict[str, ModelRunner | None] = {}
+_RUNNERS_LOCK = threading.Lock()
+
+
+def shared_runner(lang: str) -> ModelRunner | None:
+    """This process's recogniser model for ``lang`` (``None``: no model; rules only), loaded once."""
+    with _RUNNERS_LOCK:
+        if lang not in _RUNNERS:
+            _RUNNERS[lang] = _load_runner(lang)
+        return _RUNNERS[lang]
 
 
 def _kb_lookup() -> KnownLookup:

@@ -1,0 +1,37 @@
+"""Imported once by the fork server that enrichment workers are forked from (see ``pipeline.py``).
+
+Loading the knowledge base and the recogniser models here, before any worker exists, lets every
+worker share their pages with the server instead of loading a private copy each: most of that
+memory (spaCy's string tables and weights, the knowledge base's arrays) is only ever read.
+``gc.freeze()`` moves the loaded objects out of the collector's reach; otherwise each collection
+in a worker would write to every object's header and copy the pages one by one.
+
+The encoders are not loaded here: they start thread pools, and a process forked from one that
+runs threads inherits the pools' state but not their threads.  Workers load them after the fork.
+Everything here is best effort: a worker loads whatever it does not find, exactly as without it.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+
+log = logging.getLogger(__name__)
+
+
+def _preload() -> None:
+    try:
+        from .entities.kb import get_kb
+        from .entities.ner import shared_runner
+        from .settings import Settings
+
+        settings = Settings.load()
+        get_kb()
+        for lang in settings.ner_models:
+            shared_runner(lang)
+    except Exception as exc:  # a worker then loads the models itself: slower to start, same results
+        log.warning("worker preload failed (%s: %s); workers load their own models", type(exc).__name__, exc)
+    gc.freeze()
+
+
+_preload()
