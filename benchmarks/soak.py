@@ -90,7 +90,7 @@ def main() -> None:
             clients.start()
             started = time.monotonic()
             samples: list[tuple[float, dict[str, float], dict[str, float] | None]] = []
-            print(f"{'minute':>6} {'articles':>8} | {'server MB':>9} {'fds':>4} {'thr':>4} | "
+            print(f"{'minute':>6} {'articles':>8} | {'server MB':>9} {'anon MB':>8} {'fds':>4} {'thr':>4} | "
                   f"{'ingest MB':>9} {'fds':>4} {'thr':>4}", flush=True)
             while time.monotonic() - started < seconds:
                 if ingest.poll() is not None and not args.no_ingest:  # ran dry: a new process over fresh batches
@@ -105,7 +105,8 @@ def main() -> None:
                 samples.append((minute, server, writer))
                 writer_text = (f"{writer['rss_mb']:>9.0f} {writer['fds']:>4.0f} {writer['threads']:>4.0f}"
                                if writer else f"{'-':>9} {'-':>4} {'-':>4}")
-                print(f"{minute:>6.1f} {count_articles(db):>8} | {server['rss_mb']:>9.0f} {server['fds']:>4.0f} "
+                print(f"{minute:>6.1f} {count_articles(db):>8} | {server['rss_mb']:>9.0f} {server['anon_mb']:>8.0f} "
+                      f"{server['fds']:>4.0f} "
                       f"{server['threads']:>4.0f} | {writer_text}", flush=True)
                 time.sleep(args.interval)
             ingest.send_signal(signal.SIGINT)
@@ -115,6 +116,8 @@ def main() -> None:
     result = load.get("result")
     rss = [(m, s["rss_mb"]) for m, s, _ in samples]
     half = [p for p in rss if p[0] >= args.minutes / 2]
+    anon = [(m, s["anon_mb"]) for m, s, _ in samples]
+    anon_half = [p for p in anon if p[0] >= args.minutes / 2]
     writer_rss = [(m, w["rss_mb"]) for m, _, w in samples if w]
     print()
     print(f"articles stored          {stored}")
@@ -123,6 +126,9 @@ def main() -> None:
               f"locked {len(result.locked)}")  # type: ignore[attr-defined]
     print(f"server RSS slope         {slope(rss):+.2f} MB/min overall, {slope(half):+.2f} MB/min in the second half")
     print(f"server RSS range         {min(v for _, v in rss):.0f}–{max(v for _, v in rss):.0f} MB")
+    # Anonymous memory is the heap: RSS less file pages such as the memory-mapped search vectors.
+    print(f"server anon slope        {slope(anon):+.2f} MB/min overall, "
+          f"{slope(anon_half):+.2f} MB/min in the second half")
     fds = [s["fds"] for _, s, _ in samples]
     threads = [s["threads"] for _, s, _ in samples]
     print(f"server fds / threads     {min(fds):.0f}–{max(fds):.0f} / {min(threads):.0f}–{max(threads):.0f}")

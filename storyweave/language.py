@@ -1,7 +1,8 @@
 """Detect an article's language (ISO 639-1) with lingua, weighing the language the page declares.
 
-One lingua detector is built per ``LanguageDetector``, restricted to ``settings.languages``: fewer
-candidates make it faster and keep it from answering with languages nobody asked for.  The answer is
+One lingua detector is built per process and set of languages, restricted to
+``settings.languages``: fewer candidates make it faster and keep it from answering with languages
+nobody asked for.  The answer is
 "und" whenever the evidence is thin: too few letters, letters split between scripts, or a best guess
 below ``language_min_confidence``.  A declared language (HTML ``lang``, feed or JSONL ``lang``) acts
 as a prior: it settles short or ambiguous texts, but a text clearly in another language overrides it.
@@ -10,8 +11,10 @@ as a prior: it settles short or ambiguous texts, but a text clearly in another l
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import replace
 from functools import cache
+from typing import Any
 
 import regex
 from lingua import IsoCode639_1, IsoCode639_3, Language, LanguageDetectorBuilder
@@ -82,11 +85,36 @@ def _lingua_language(code: str) -> Language | None:
         return None
 
 
+# lingua's n-gram models take hundreds of MB (loaded lazily, per language, the first time a text
+# may be in it) and are only read after that: one detector per set of languages and process, so
+# that enrichment workers forked from a server that preloaded them (``worker_preload.py``) share
+# those pages instead of each loading its own copy.
+_LINGUA: dict[tuple[Language, ...], Any] = {}
+_LINGUA_LOCK = threading.Lock()
+
+
+def shared_lingua_detector(languages: tuple[Language, ...], *, preload: bool = False) -> Any:
+    """This process's lingua detector for ``languages``; ``preload`` loads every model now."""
+    key = tuple(sorted(languages, key=str))
+    with _LINGUA_LOCK:
+        if key not in _LINGUA:
+            builder = LanguageDetectorBuilder.from_languages(*key)
+            _LINGUA[key] = (builder.with_preloaded_language_models() if preload else builder).build()
+        return _LINGUA[key]
+
+
 class LanguageDetector:
     """``detect(article)`` sets ``lang`` and ``lang_confidence``; build one and reuse it."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        languages = self.lingua_languages(settings)
+        self.codes = frozenset(languages)
+        self._detector = shared_lingua_detector(tuple(languages.values()))
+
+    @staticmethod
+    def lingua_languages(settings: Settings) -> dict[str, Language]:
+        """lingua's languages for ``settings.languages``, by code (an unknown code is an error)."""
         languages: dict[str, Language] = {}
         for raw in settings.languages:
             code = normalise_language_code(raw)
@@ -101,8 +129,7 @@ class LanguageDetector:
             languages[code] = language
         if not languages:
             raise ConfigError("setting 'languages' names no language the detector supports (try: en,fr,ar)")
-        self.codes = frozenset(languages)
-        self._detector = LanguageDetectorBuilder.from_languages(*languages.values()).build()
+        return languages
 
     def detect(self, article: Article) -> Article:
         lang, confidence = self.detect_text(

@@ -1,8 +1,9 @@
 """Imported once by the fork server that enrichment workers are forked from (see ``pipeline.py``).
 
-Loading the knowledge base and the recogniser models here, before any worker exists, lets every
-worker share their pages with the server instead of loading a private copy each: most of that
-memory (spaCy's string tables and weights, the knowledge base's arrays) is only ever read.
+Loading the language detector's models, the knowledge base and the recogniser models here, before
+any worker exists, lets every worker share their pages with the server instead of loading a private
+copy each: most of that memory (lingua's n-gram tables, spaCy's string tables and weights, the
+knowledge base's arrays) is only ever read.
 ``gc.freeze()`` moves the loaded objects out of the collector's reach; otherwise each collection
 in a worker would write to every object's header and copy the pages one by one.
 
@@ -23,9 +24,13 @@ def _preload() -> None:
     try:
         from .entities.kb import get_kb
         from .entities.ner import shared_runner
+        from .language import LanguageDetector, shared_lingua_detector
         from .settings import Settings
 
         settings = Settings.load()
+        # Every language model at once: a worker would otherwise load those its texts need, each
+        # worker its own copy.  The detector the workers build for the same languages is this one.
+        shared_lingua_detector(tuple(LanguageDetector.lingua_languages(settings).values()), preload=True)
         get_kb()
         for lang in settings.ner_models:
             shared_runner(lang)

@@ -184,11 +184,14 @@ def run_clients(base: str, clients: int, seconds: float, article_ids: list[str],
 
 
 def process_sample(pid: int) -> dict[str, float]:
-    """Resident memory (MB), open file descriptors and threads of a live process, from /proc."""
+    """Resident memory (MB: all of it, and its anonymous part), open file descriptors and threads
+    of a live process, from /proc.  Anonymous memory is the heap; the rest of RSS is file pages
+    (code, and the search's memory-mapped vectors) that the kernel can drop and read again."""
     status = Path(f"/proc/{pid}/status").read_text()
     fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
     return {
         "rss_mb": int(fields["VmRSS"].split()[0]) / 1024,
+        "anon_mb": int(fields.get("RssAnon", "0 kB").split()[0]) / 1024,
         "fds": len(os.listdir(f"/proc/{pid}/fd")),
         "threads": int(fields["Threads"]),
     }
