@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import mmap
 import os
 import sqlite3
 import tempfile
@@ -110,6 +111,7 @@ class VectorCache:
         self._rowids = np.zeros(0, dtype=np.int64)
         self._rows: np.ndarray = np.zeros((0, 0), dtype=np.float32)
         self._file: IO[bytes] | None = None
+        self._mapping: mmap.mmap | None = None
         self._close_file: weakref.finalize | None = None
 
     def __len__(self) -> int:
@@ -157,8 +159,9 @@ class VectorCache:
         with self.lock:
             if self._count == 0 or self._dim != query_vector.shape[-1]:
                 return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-            matrix = np.asarray(self._rows[: self._count])
-            return self._rowids[: self._count], matrix @ query_vector.astype(np.float32)
+            scores = self._rows[: self._count] @ query_vector.astype(np.float32)
+            self._drop_resident_pages()
+            return self._rowids[: self._count], scores
 
     def close(self) -> None:
         """Unmap the rows and close the file; a later refresh starts again from the store."""
@@ -180,6 +183,7 @@ class VectorCache:
         self._rowids[held:needed] = rowids
         self._count = needed
         self.last_rowid = rowids[-1]
+        self._drop_resident_pages()
 
     def _map(self, capacity: int, dim: int) -> None:
         """Make the file hold ``capacity`` rows and map all of it."""
@@ -198,13 +202,25 @@ class VectorCache:
             os.ftruncate(fd, size)
         # The old mapping is unmapped once the last view of it goes; the file only ever grows
         # under it, so such a view never reads past the end.
-        self._rows = np.memmap(self._file, dtype=np.float32, mode="r+", shape=(capacity, dim))
+        self._mapping = mmap.mmap(fd, size)
+        self._rows = np.ndarray((capacity, dim), dtype=np.float32, buffer=self._mapping)
         self._dim = dim
+
+    def _drop_resident_pages(self) -> None:
+        """Take the rows out of this process's resident memory; they stay in the page cache.
+
+        The mapping is shared with the file, so nothing is lost: the next search maps the pages
+        again from the kernel's cache, without reading the disk.  The process's resident size then
+        stays the same however large the store grows, and the cache is the kernel's to trim.
+        """
+        if self._mapping is not None and hasattr(mmap, "MADV_DONTNEED"):
+            self._mapping.madvise(mmap.MADV_DONTNEED)
 
     def _release(self) -> None:
         # A new file, not a truncated one: a view still held elsewhere keeps the old mapping, and
         # pages cut off under it would fault.
         self._rows = np.zeros((0, 0), dtype=np.float32)
+        self._mapping = None
         self._rowids = np.zeros(0, dtype=np.int64)
         self._count = self._dim = self.last_rowid = 0
         if self._close_file is not None:

@@ -211,6 +211,19 @@ def _mapping_at(address: int) -> str:
     raise AssertionError(f"address {address:#x} is not mapped")
 
 
+def _resident_kb(address: int) -> int:
+    """Resident kB of the mapping of this process that holds ``address``, from /proc/self/smaps."""
+    inside = False
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        head = line.split(maxsplit=1)[0]
+        if "-" in head and ":" not in head:
+            low, high = (int(x, 16) for x in head.split("-"))
+            inside = low <= address < high
+        elif inside and line.startswith("Rss:"):
+            return int(line.split()[1])
+    raise AssertionError(f"address {address:#x} is not mapped")
+
+
 def _fds_into(folder: Path) -> list[int]:
     found = []
     for name in os.listdir("/proc/self/fd"):
@@ -255,9 +268,12 @@ def test_vector_cache_rows_live_in_a_file_in_the_configured_folder(tmp_path: Pat
         for more in (0, 100, 1000):
             _add_articles(own.conn, len(cache), more)
             cache.refresh(own.conn)
-            # The matrix is not on the heap: its memory is a mapping of the file.
-            assert isinstance(cache.matrix, np.memmap)
+            # The matrix is not on the heap: its memory is a mapping of the file, and not even
+            # resident in this process between refreshes and searches (the page cache holds it).
             mapped = _mapping_at(cache.matrix.ctypes.data)
+            assert _resident_kb(cache.matrix.ctypes.data) == 0
+            cache.similarities(_query(more))
+            assert _resident_kb(cache.matrix.ctypes.data) == 0
             assert mapped.startswith(f"{folder}/") and mapped.endswith("(deleted)")  # unlinked at once
             files = {os.readlink(f"/proc/self/fd/{fd}"): os.fstat(fd) for fd in _fds_into(folder)}
             assert stat.S_ISREG(files[mapped].st_mode)
