@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from ..models import Article, article_body
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Fixed (seed and hashing scheme) so that signatures stored today match those computed after a
@@ -39,6 +42,10 @@ class NearDuplicates:
         self.num_perm = num_perm
         self.shingle_size = shingle_size
         self.window = window
+        # Imported here: datasketch pulls in scipy (about a second), which commands that never
+        # assign an article (help, queries, check, export) need not pay for.
+        from datasketch import MinHash, MinHashLSH
+
         self._lsh = MinHashLSH(threshold=threshold if self.enabled else 0.9, num_perm=num_perm)
         self._recent: deque[tuple[str, int]] = deque()
         self._signatures: dict[str, np.ndarray] = {}
@@ -58,6 +65,8 @@ class NearDuplicates:
         return np.asarray(mh.hashvalues, dtype=np.uint32)
 
     def _minhash(self, signature: np.ndarray | None) -> MinHash:
+        from datasketch import MinHash
+
         return MinHash(
             num_perm=self.num_perm,
             seed=_MINHASH_SEED,
