@@ -85,7 +85,7 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("event_threshold", 2.2, "Join an event when the best pair score (1 same … 4 unrelated) is at most this."),
     Setting(
         "event_cross_lingual_allowance",
-        0.4,
+        0.3,
         "Taken off a cross-lingual pair's score before event thresholds apply (the scorer learned same-language).",
     ),
     Setting("event_compare_members", 8, "Latest members of a candidate event (and its representative) scored against."),
