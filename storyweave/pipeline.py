@@ -304,8 +304,8 @@ def _process_exists(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True
+    except PermissionError:  # another user's process: the pid was reused, so the owner is gone
+        return False
     return True
 
 
