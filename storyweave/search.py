@@ -91,9 +91,9 @@ class VectorCache:
 
     The rows live in a memory-mapped temporary file, not on the heap: the matrix grows with the
     store (one float32 vector an article), and as file-backed pages the kernel can write them out,
-    drop them and read them again under memory pressure, where anonymous memory could only swap.  The file is private
-    to the process and unlinked from the start; the store stays the only source of truth, so a
-    restart simply reads the rows again.
+    drop them and read them again under memory pressure, where anonymous memory could only swap.
+    The file is private to the process and unlinked from the start; the store stays the only
+    source of truth, so a restart simply reads the rows again.
 
     The capacity doubles when full: the file is extended and mapped again, and the rows already
     written stay where they are.  Each row is known by its ``article_vectors`` rowid (8 bytes,
@@ -140,7 +140,7 @@ class VectorCache:
                 self._release()
             rowids: list[int] = []
             blobs: list[bytes] = []
-            for rowid, _article_id, blob in search_store.vector_rows(conn, self.model, self.last_rowid):
+            for rowid, blob in search_store.vector_rows(conn, self.model, self.last_rowid):
                 rowids.append(rowid)
                 blobs.append(blob)
                 # In batches, so that the first read of a big store never holds it all as blobs.

@@ -14,17 +14,25 @@ class SearchQueries:
     conn: sqlite3.Connection
     settings: Settings
     _search_engine: SearchEngine | None = None
+    _owns_search_engine = False
 
     @property
     def search_engine(self) -> SearchEngine:
         """The engine (models, vector cache); the web server shares one between its trackers."""
         if self._search_engine is None:
             self._search_engine = SearchEngine(self.settings)
+            self._owns_search_engine = True
         return self._search_engine
 
     @search_engine.setter
     def search_engine(self, engine: SearchEngine) -> None:
         self._search_engine = engine
+        self._owns_search_engine = False
+
+    def close_search_engine(self) -> None:
+        """Close the engine's vector files, unless the engine was handed in (its owner closes it)."""
+        if self._search_engine is not None and self._owns_search_engine:
+            self._search_engine.close()
 
     def search(
         self,

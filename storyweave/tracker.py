@@ -45,6 +45,7 @@ class Tracker(EntityQueries, EventQueries, SearchQueries):
 
     # -- lifecycle ---------------------------------------------------------------------------------
     def close(self) -> None:
+        self.close_search_engine()
         self.conn.close()
 
     def __enter__(self) -> Tracker:

@@ -343,6 +343,26 @@ def test_vector_caches_leak_no_file_descriptors(tmp_path: Path) -> None:
         assert len(os.listdir("/proc/self/fd")) <= before
 
 
+@linux_only
+def test_closing_a_tracker_closes_its_own_vector_files_not_a_shared_engines(tmp_path: Path) -> None:
+    folder = tmp_path / "vectors"
+    folder.mkdir()
+    shared = SearchEngine(Settings({"search_vector_dir": str(folder)}))
+    with _vector_store(tmp_path) as own:
+        _add_articles(own.conn, 0, 10)
+        own.settings.set("search_vector_dir", str(folder))
+        own.search_engine.vector_cache("usem3").refresh(own.conn)
+        mapped = len(_fds_into(folder))  # the file, and the mapping's own descriptor for it
+        assert mapped > 0
+    assert _fds_into(folder) == []  # the tracker made this engine: closing it closed the file
+    with Tracker(db=tmp_path / "vectors.db", enrich_stages=[], assign_events=False) as borrower:
+        borrower.search_engine = shared
+        shared.vector_cache("usem3").refresh(borrower.conn)
+    assert len(_fds_into(folder)) == mapped  # handed in: its owner closes it
+    shared.close()
+    assert _fds_into(folder) == []
+
+
 class _FixedEmbedder:
     def __init__(self, vectors: dict[str, np.ndarray]) -> None:
         self.vectors = vectors

@@ -132,6 +132,7 @@ class ServerState:
             for tracker in self._readers:
                 tracker.close()
             self._readers.clear()
+        self.search_engine.close()
 
 
 def server_state(request: Request) -> ServerState:

@@ -100,14 +100,15 @@ def substring_matches(conn: sqlite3.Connection, runs: Sequence[str], limit: int)
     return ranked if limit < 0 else ranked[:limit]
 
 
-def vector_rows(conn: sqlite3.Connection, model: str, after_rowid: int) -> Iterator[tuple[int, str, bytes]]:
-    """``(rowid, article_id, float32 blob)`` of one model's article vectors stored after ``after_rowid``."""
+def vector_rows(conn: sqlite3.Connection, model: str, after_rowid: int) -> Iterator[tuple[int, bytes]]:
+    """``(rowid, float32 blob)`` of one model's article vectors stored after ``after_rowid``; the
+    article ids are looked up for the few rows a search keeps (``vector_article_ids``)."""
     rows = conn.execute(
-        "SELECT rowid, article_id, vector FROM article_vectors WHERE model = ? AND rowid > ? ORDER BY rowid",
+        "SELECT rowid, vector FROM article_vectors WHERE model = ? AND rowid > ? ORDER BY rowid",
         (model, after_rowid),
     )
     for row in rows:
-        yield int(row[0]), str(row[1]), bytes(row[2])
+        yield int(row[0]), bytes(row[1])
 
 
 def vector_state(conn: sqlite3.Connection, model: str) -> tuple[int, int]:
