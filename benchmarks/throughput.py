@@ -7,6 +7,7 @@ syndicated copies of earlier replays: every article goes through full enrichment
 
 python benchmarks/throughput.py                      # 1k and 10k
 python benchmarks/throughput.py --sizes 1000,10000,100000
+python benchmarks/throughput.py --sizes 100000 --memory-every 300   # PSS by process as it runs
 
 Prints, per size: wall time, articles/s, and the peak RSS and peak PSS of the cluster process and
 its enrichment workers together.  PSS shares each page among the processes mapping it, so it is the
@@ -56,8 +57,25 @@ def build_corpus(source: Path, size: int, target: Path) -> None:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def _tree_memory(pid: int) -> tuple[int, int]:
-    """Resident and proportional bytes (RSS, PSS) of ``pid`` and all its descendants, from /proc.
+def _role(pid: int, parent_role: str | None) -> str:
+    """What a process of the cluster run is: the command itself, the fork server, a worker."""
+    if parent_role is None:
+        return "main"
+    if parent_role == "main":
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return "other"
+        if b"forkserver" in command:
+            return "fork server"
+        if b"resource_tracker" in command:
+            return "other"
+    return "workers"
+
+
+def _tree_memory(pid: int) -> dict[str, tuple[int, int]]:
+    """Resident and proportional bytes (RSS, PSS) of ``pid`` and all its descendants, from /proc,
+    summed by role (``main``, ``fork server``, ``workers``, ``other``).
 
     RSS counts a page shared by several processes (the code of numpy, onnxruntime, spaCy and the
     interpreter, mapped by the main process and every worker) once per process; PSS divides each
@@ -72,25 +90,27 @@ def _tree_memory(pid: int) -> tuple[int, int]:
         except OSError:  # the process ended meanwhile
             continue
         children.setdefault(int(stat[1]), []).append(int(entry.name))
-    rss = pss = 0
-    stack = [pid]
+    by_role: dict[str, tuple[int, int]] = {}
+    stack: list[tuple[int, str | None]] = [(pid, None)]
     while stack:
-        current = stack.pop()
-        stack += children.get(current, [])
+        current, parent_role = stack.pop()
+        role = _role(current, parent_role)
+        stack += [(child, role) for child in children.get(current, [])]
         try:
             rollup = Path(f"/proc/{current}/smaps_rollup").read_text().splitlines()
         except OSError:
             continue
         fields = {line.split(":")[0]: int(line.split()[1]) * 1024 for line in rollup[1:] if line.endswith("kB")}
-        rss += fields.get("Rss", 0)
-        pss += fields.get("Pss", 0)
-    return rss, pss
+        rss, pss = by_role.get(role, (0, 0))
+        by_role[role] = (rss + fields.get("Rss", 0), pss + fields.get("Pss", 0))
+    return by_role
 
 
-def run_cluster(corpus: Path, output: Path) -> tuple[float, float, float]:
+def run_cluster(corpus: Path, output: Path, memory_every: float = 0.0) -> tuple[float, float, float]:
     """Wall seconds, peak RSS and peak PSS (MiB) of one ``storyweave cluster`` run, its worker
     processes included (sampled from /proc every half second; the main process's own peak RSS
-    where /proc is missing)."""
+    where /proc is missing).  With ``memory_every``, PSS by role is printed that often, to see
+    which process any growth comes from."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     started = time.perf_counter()
     proc = subprocess.Popen(
@@ -99,13 +119,19 @@ def run_cluster(corpus: Path, output: Path) -> tuple[float, float, float]:
         stdout=subprocess.DEVNULL,
     )
     peak_rss = peak_pss = 0
+    next_report = memory_every
     while True:
         done, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if done:
             break
         if Path("/proc").is_dir():
-            rss, pss = _tree_memory(proc.pid)
+            by_role = _tree_memory(proc.pid)
+            rss, pss = sum(r for r, _ in by_role.values()), sum(p for _, p in by_role.values())
             peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            if memory_every and time.perf_counter() - started >= next_report:
+                next_report += memory_every
+                roles = "  ".join(f"{role} {p / 2**20:.0f}" for role, (_, p) in sorted(by_role.items()))
+                print(f"  {time.perf_counter() - started:7.0f}s  PSS MiB: {roles}", flush=True)
         time.sleep(0.5)
     elapsed = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -142,6 +168,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000", help="Comma-separated corpus sizes.")
     parser.add_argument("--encoder-sample", type=int, default=300, help="Articles timed for raw encoder speed.")
+    parser.add_argument(
+        "--memory-every", type=float, default=0.0, help="Print PSS by process role every this many seconds."
+    )
     args = parser.parse_args()
     source = eval_file("articles.jsonl")
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -151,7 +180,7 @@ def main() -> None:
         for size in sizes:
             corpus = Path(tmp) / f"corpus-{size}.jsonl"
             build_corpus(source, size, corpus)
-            elapsed, rss, pss = run_cluster(corpus, Path(tmp) / f"clusters-{size}.csv")
+            elapsed, rss, pss = run_cluster(corpus, Path(tmp) / f"clusters-{size}.csv", args.memory_every)
             results.append((size, elapsed, rss))
             print(f"{size:>9} {elapsed:>9.1f} {size / elapsed:>11.1f} {rss:>13.0f} {pss:>13.0f}", flush=True)
     if len(results) >= 2:

@@ -88,6 +88,11 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         0.3,
         "Taken off a cross-lingual pair's score before event thresholds apply (the scorer learned same-language).",
     ),
+    Setting(
+        "event_cross_lingual_min_entity_overlap",
+        0.2,
+        "The allowance is granted only to pairs sharing at least this IDF-weighted share of canonical entities.",
+    ),
     Setting("event_compare_members", 8, "Latest members of a candidate event (and its representative) scored against."),
     Setting("consolidate_every", 500, "Re-check changed events for merges every this many articles (0 = off)."),
     Setting("consolidate_threshold", 2.45, "Merge two events whose representatives' mean pair score is at most this."),

@@ -20,10 +20,10 @@ from storyweave.cli.core import bundled_examples
 from storyweave.cluster import Assigner
 from storyweave.cluster.assigner import effective_day
 from storyweave.cluster.index import day_number
-from storyweave.cluster.scoring import best_scores, mean_scores
+from storyweave.cluster.scoring import CrossLingualAllowance, best_scores, mean_scores
 from storyweave.ingest import iter_inputs
 from storyweave.models import Article, EnrichedArticle, RawDoc
-from storyweave.pairs.features import ArticleProfile
+from storyweave.pairs.features import FEATURE_NAMES, ArticleProfile
 from storyweave.pipeline import Enricher
 from storyweave.store.events import latest_members
 
@@ -375,13 +375,18 @@ def test_vectorised_tree_ensemble_equals_the_tree_walk() -> None:
 
 class _TableScorer:
     """A pair scorer whose score is read from a table keyed by the two articles' lengths (the
-    reduction logic is under test here, not the learned model)."""
+    reduction logic is under test here, not the learned model).  Its feature rows have the real
+    layout, with the real (IDF-free) entity overlap, which the cross-lingual allowance reads."""
 
     def __init__(self, table: dict[tuple[int, int], float]) -> None:
         self.table = table
 
     def features(self, a: ArticleProfile, b: ArticleProfile) -> np.ndarray:
-        return np.array([float(a.length), float(b.length)])
+        row = np.zeros(len(FEATURE_NAMES))
+        row[:2] = a.length, b.length
+        union = a.entities.keys() | b.entities.keys()
+        row[FEATURE_NAMES.index("entity_overlap")] = len(a.entities.keys() & b.entities.keys()) / max(len(union), 1)
+        return row
 
     def score(self, a: ArticleProfile, b: ArticleProfile) -> float:
         return float(self.score_many(self.features(a, b)[None, :])[0])
@@ -391,18 +396,22 @@ class _TableScorer:
 
 
 def test_events_are_scored_by_their_best_member_and_merged_by_the_mean() -> None:
-    article = ArticleProfile(length=1, lang="fr")
-    near, far, arabic = (
-        ArticleProfile(length=2, lang="fr"),
-        ArticleProfile(length=3, lang="fr"),
-        ArticleProfile(length=4, lang="ar"),
-    )
-    scorer = _TableScorer({(1, 2): 1.5, (1, 3): 3.5, (1, 4): 2.5})
+    putin, hanoi, football = ("person", 2), ("place", 1), ("organisation", 1)
+    article = ArticleProfile(length=1, lang="fr", entities={"Q7747": putin, "Q1858": hanoi})
+    near, far = ArticleProfile(length=2, lang="fr"), ArticleProfile(length=3, lang="fr")
+    # Same actors, other script: shares half its entities with the article.
+    arabic = ArticleProfile(length=4, lang="ar", entities={"Q7747": putin, "Q1": football, "Q2": football})
+    # Other script, nothing in common.
+    spanish = ArticleProfile(length=5, lang="es", entities={"Q3": football})
+    scorer = _TableScorer({(1, 2): 1.5, (1, 3): 3.5, (1, 4): 2.5, (1, 5): 2.5})
     assert best_scores(scorer, article, [[far, near], [far], []]) == [1.5, 3.5, 4.0]
     assert mean_scores(scorer, [article], [[far, near]]) == [2.5]
-    # Only the cross-lingual pair is lowered by the allowance.
-    assert best_scores(scorer, article, [[arabic], [near]], 0.4) == pytest.approx([2.1, 1.5])
-    assert mean_scores(scorer, [article], [[arabic, near]], 0.4) == pytest.approx([(2.1 + 1.5) / 2])
+    # Only the cross-lingual pair is lowered by the allowance, and only on enough shared entities.
+    allowance = CrossLingualAllowance(0.4, min_entity_overlap=0.25)
+    assert best_scores(scorer, article, [[arabic], [near], [spanish]], allowance) == pytest.approx([2.1, 1.5, 2.5])
+    assert mean_scores(scorer, [article], [[arabic, near]], allowance) == pytest.approx([(2.1 + 1.5) / 2])
+    stricter = CrossLingualAllowance(0.4, min_entity_overlap=0.3)
+    assert best_scores(scorer, article, [[arabic]], stricter) == pytest.approx([2.5])
 
 
 def test_an_article_is_scored_against_the_representative_and_the_latest_members(

@@ -111,6 +111,25 @@ def test_entity_overlap_weights_rare_entities_more(scorer: PairScorer) -> None:
     assert common[FEATURE_NAMES.index("person_overlap")] == 0.0
 
 
+def test_headline_to_body_cosine_takes_the_better_direction_and_its_own_cross_lingual_map() -> None:
+    idf = make_idf({}, 1)
+    axis = np.eye(4, dtype=np.float32)
+    # a's headline says what b's body says; b's headline is about something else.
+    a = ArticleProfile(vectors={"usem3_title": axis[0], "usem3": axis[1]}, lang="fr")
+    b = ArticleProfile(vectors={"usem3_title": axis[2], "usem3": axis[0]}, lang="ar")
+    index = FEATURE_NAMES.index("cos_usem3_title_body")
+    assert pair_features(a, b, idf)[index] == pytest.approx(1.0)
+    assert pair_features(b, a, idf)[index] == pytest.approx(1.0)
+    # Cross-lingual, the pair goes through the map fitted for this cosine, not the body one's.
+    shifts = {"usem3_title_body": (-0.5, 1.0), "usem3": (0.0, 1.0)}
+    assert pair_features(a, b, idf, shifts)[index] == pytest.approx(0.5)
+    assert pair_features(a, b, idf, shifts)[FEATURE_NAMES.index("cos_usem3")] == pytest.approx(0.0)
+    # A missing headline vector on one side leaves the other direction.
+    no_title = ArticleProfile(vectors={"usem3": axis[0]}, lang="ar")
+    assert pair_features(a, no_title, idf)[index] == pytest.approx(1.0)
+    assert math.isnan(pair_features(no_title, ArticleProfile(lang="fr"), idf)[index])
+
+
 def test_grouped_folds_never_split_an_article() -> None:
     rng = np.random.default_rng(1)
     pairs = [Pair(str(i), f"a{rng.integers(60)}", f"a{rng.integers(60)}") for i in range(80)]

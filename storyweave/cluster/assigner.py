@@ -39,7 +39,7 @@ from . import storylines
 from .dedup import NearDuplicates
 from .index import CentroidIndex, EventSpan, day_number, unit
 from .members import MemberCache, article_entity_types
-from .scoring import PairScoring, best_scores, load_scorer
+from .scoring import CrossLingualAllowance, PairScoring, best_scores, load_scorer
 
 log = logging.getLogger(__name__)
 
@@ -218,7 +218,7 @@ class Assigner:
                 continue
             chosen.append((key, cosine, span.event_id))
         groups = [self._comparison_members(event_id) for _, _, event_id in chosen]
-        allowance = self.settings.event_cross_lingual_allowance
+        allowance = CrossLingualAllowance.from_settings(self.settings)
         scores = best_scores(self.scorer, mine, groups, allowance) if chosen else []
         checked = [Candidate(k, e, c, s) for (k, c, e), s in zip(chosen, scores, strict=True)]
         accepted = [c for c in checked if c.score <= self.settings.event_threshold]

@@ -18,7 +18,7 @@ from ..store import events as store
 from . import storylines
 from .assigner import title_fields
 from .index import EventSpan
-from .scoring import mean_scores
+from .scoring import CrossLingualAllowance, mean_scores
 
 if TYPE_CHECKING:
     from .assigner import Assigner
@@ -80,7 +80,7 @@ def _merge_partner(assigner: Assigner, key: int) -> tuple[int, float] | None:
     if not chosen:
         return None
     groups = [assigner._representatives(assigner.index.spans[other].event_id) for other in chosen]
-    scores = mean_scores(assigner.scorer, mine, groups, settings.event_cross_lingual_allowance)
+    scores = mean_scores(assigner.scorer, mine, groups, CrossLingualAllowance.from_settings(settings))
     passing = [(s, other) for other, s in zip(chosen, scores, strict=True) if s <= settings.consolidate_threshold]
     if not passing:
         return None

@@ -26,10 +26,22 @@ from ..models import EnrichedArticle
 
 ENTITY_TYPES = ("person", "place", "organisation")
 
+# The cosines the features take, by name: (vector of one article, vector of the other).  The
+# headline-to-body cosine (the higher of the two directions) helps where one outlet's headline is
+# what the other's lead reports under another headline: in semeval-dev it lifts the grouped-CV
+# Pearson of the scorer by about 0.01 at no cost, since both vectors are computed anyway.
+COSINES: dict[str, tuple[str, str]] = {
+    "usem3": ("usem3", "usem3"),
+    "e5": ("e5", "e5"),
+    "usem3_title": ("usem3_title", "usem3_title"),
+    "usem3_title_body": ("usem3_title", "usem3"),
+}
+
 FEATURE_NAMES: tuple[str, ...] = (
     "cos_usem3",
     "cos_e5",
     "cos_usem3_title",
+    "cos_usem3_title_body",
     "entity_overlap",
     "person_overlap",
     "place_overlap",
@@ -141,8 +153,9 @@ def _of_type(entities: Mapping[str, tuple[str, int]], etype: str) -> dict[str, t
     return {e: v for e, v in entities.items() if v[0] == etype}
 
 
-def _cosine(a: ArticleProfile, b: ArticleProfile, model: str, shift: tuple[float, float] | None) -> float:
-    va, vb = a.vectors.get(model), b.vectors.get(model)
+def _cosine(a: ArticleProfile, b: ArticleProfile, name: str, shift: tuple[float, float] | None) -> float:
+    first, second = COSINES[name]
+    va, vb = a.vectors.get(first), b.vectors.get(second)
     if va is None or vb is None:
         return math.nan
     denom = float(np.linalg.norm(va) * np.linalg.norm(vb))
@@ -150,6 +163,12 @@ def _cosine(a: ArticleProfile, b: ArticleProfile, model: str, shift: tuple[float
         return math.nan
     cos = float(va @ vb) / denom
     return min(shift[0] + shift[1] * cos, 1.0) if shift else cos
+
+
+def _higher(x: float, y: float) -> float:
+    """The larger of two cosines, ignoring a missing (NaN) one."""
+    present = [v for v in (x, y) if not math.isnan(v)]
+    return max(present) if present else math.nan
 
 
 def cross_lingual(a: ArticleProfile, b: ArticleProfile) -> bool:
@@ -169,7 +188,7 @@ def pair_features(
 ) -> np.ndarray:
     """The features of one pair, in ``FEATURE_NAMES`` order; NaN marks a missing embedding.
 
-    ``cross_shift`` (vector name -> (offset, scale)) maps the cosines of a cross-lingual pair to
+    ``cross_shift`` (``COSINES`` name -> (offset, scale)) maps the cosines of a cross-lingual pair to
     ``offset + scale * cos``.  Every encoder scores two texts in different languages lower than two
     in the same language, even when both are unrelated (e5 notably), and the scorer learned its
     cut-offs on same-language pairs; the map, fitted on unrelated article pairs, puts cross-lingual
@@ -182,6 +201,10 @@ def pair_features(
         "cos_usem3": _cosine(a, b, "usem3", shifts.get("usem3")),
         "cos_e5": _cosine(a, b, "e5", shifts.get("e5")),
         "cos_usem3_title": _cosine(a, b, "usem3_title", shifts.get("usem3_title")),
+        "cos_usem3_title_body": _higher(
+            _cosine(a, b, "usem3_title_body", shifts.get("usem3_title_body")),
+            _cosine(b, a, "usem3_title_body", shifts.get("usem3_title_body")),
+        ),
         "entity_overlap": _weighted_jaccard(a.entities, b.entities, idf),
         "person_overlap": _weighted_jaccard(_of_type(a.entities, "person"), _of_type(b.entities, "person"), idf),
         "place_overlap": _weighted_jaccard(_of_type(a.entities, "place"), _of_type(b.entities, "place"), idf),

@@ -38,7 +38,7 @@ class ScorerModel:
     features: list[str]
     impute: list[float]
     params: dict[str, Any] = field(default_factory=dict)
-    # vector name -> (offset, scale) applied to the cosine of a cross-lingual pair (see pair_features)
+    # COSINES name -> (offset, scale) applied to the cosine of a cross-lingual pair (see pair_features)
     cross_lingual_shift: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

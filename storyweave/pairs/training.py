@@ -14,7 +14,7 @@ import numpy as np
 
 from ..models import EnrichedArticle
 from .data import Pair
-from .features import FEATURE_NAMES, ArticleProfile, IdfFunction, pair_features
+from .features import COSINES, FEATURE_NAMES, ArticleProfile, IdfFunction, pair_features
 from .scorer import ScorerModel
 
 # Folds and fitting ---------------------------------------------------------------------------------
@@ -178,9 +178,10 @@ def anchor_maker(
 def cross_lingual_shift(
     articles: Sequence[EnrichedArticle], samples: int = 20000, seed: int = 0
 ) -> dict[str, tuple[float, float]]:
-    """Per vector, ``(offset, scale)`` mapping a cross-language cosine onto the same-language scale:
-    random article pairs are almost all unrelated, and the map makes the cosines of random
-    cross-language pairs match those of random same-language pairs in mean and spread."""
+    """Per cosine (``COSINES``), ``(offset, scale)`` mapping a cross-language cosine onto the
+    same-language scale: random article pairs are almost all unrelated, and the map makes the
+    cosines of random cross-language pairs match those of random same-language pairs in mean and
+    spread."""
     rng = np.random.default_rng(seed)
     langs = np.array([a.article.lang for a in articles])
     first, second = rng.integers(len(articles), size=samples), rng.integers(len(articles), size=samples)
@@ -190,10 +191,14 @@ def cross_lingual_shift(
     mapping: dict[str, tuple[float, float]] = {}
     if same.all() or not same.any():
         return mapping
-    names = set.intersection(*(set(a.vectors) for a in articles)) if articles else set()
-    for name in sorted(names):
-        matrix = np.stack([np.asarray(a.vectors[name], dtype=np.float32) for a in articles])
-        cos = np.einsum("ij,ij->i", matrix[first], matrix[second])
+    vectors = set.intersection(*(set(a.vectors) for a in articles)) if articles else set()
+    matrices = {
+        name: np.stack([np.asarray(a.vectors[name], dtype=np.float32) for a in articles]) for name in sorted(vectors)
+    }
+    for name, (left, right) in sorted(COSINES.items()):
+        if left not in matrices or right not in matrices:
+            continue
+        cos = np.einsum("ij,ij->i", matrices[left][first], matrices[right][second])
         # Match mean and spread of unrelated cross-language cosines to unrelated same-language ones.
         scale = float(cos[same].std() / cos[~same].std())
         offset = float(cos[same].mean() - scale * cos[~same].mean())
