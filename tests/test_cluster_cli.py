@@ -7,12 +7,16 @@ import csv
 import json
 import subprocess
 import sys
+import tempfile
+from datetime import datetime
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from storyweave.cli import app
-from storyweave.cli.events import stream_order
+from storyweave.ingest.spool import OrderedSpool
 from storyweave.models import RawDoc
 
 FIXTURES = Path(__file__).parent / "fixtures" / "events"
@@ -61,15 +65,44 @@ def test_cluster_writes_one_row_per_input_article(tmp_path: Path) -> None:
     assert "clustered" in result.stderr
 
 
-def test_stream_order_is_publication_order_and_stable() -> None:
+def test_the_spool_gives_documents_back_whole_in_stable_publication_order(tmp_path: Path) -> None:
     docs = [
+        RawDoc("f:0", id="undated-first", text="x"),
         RawDoc("f:1", id="c", text="x", publish_date="2024-06-20"),
         RawDoc("f:2", id="undated-after-c", text="x"),
         RawDoc("f:3", id="a", text="x", publish_date="2024-06-14T08:00:00+02:00"),
         RawDoc("f:4", id="b", text="x", publish_date="2024-06-14T07:00:00Z"),
         RawDoc("f:5", id="a2", text="x", publish_date="2024-06-14T06:00:00Z"),
+        RawDoc("f:6", id="a3", text="x", publish_date="2024-06-14T06:00:00.5Z"),
+        RawDoc("f:7", id="rich", title="Путин в Ханое", text="بوتين\u2028…", html="<p>x</p>", url="https://e.x/1",
+               source="vov.vn", lang_hint="fr", publish_date="2024-06-20", metadata={"tags": ["a", 1]}),
     ]
-    assert [d.id for d in stream_order(docs)] == ["a", "a2", "b", "c", "undated-after-c"]
+    with OrderedSpool(tmp_path / "spool.db") as spool:
+        assert [spool.add(d) for d in docs] == list(range(len(docs)))
+        ordered = [d.id for d in spool.in_publication_order()]
+        assert ordered == ["undated-first", "a", "a2", "a3", "b", "c", "undated-after-c", "rich"]
+        assert spool.get(7) == docs[7] and len(spool) == len(docs)
+
+
+@given(
+    st.lists(
+        st.one_of(st.none(), st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2030, 1, 1))),
+        max_size=600,
+    )
+)
+@settings(max_examples=25, deadline=None)
+def test_the_spool_orders_like_a_stable_sort_over_pages(moments: list[datetime | None]) -> None:
+    # Up to more than two pages of reading back: the order must survive the page boundaries.
+    docs = [RawDoc(f"f:{i}", id=str(i), text="x", publish_date=m and m.isoformat()) for i, m in enumerate(moments)]
+    keys, last = [], datetime.min
+    for m in moments:
+        last = m if m is not None else last
+        keys.append(last)
+    expected = [str(i) for i in sorted(range(len(docs)), key=lambda i: keys[i])]
+    with tempfile.TemporaryDirectory() as tmp, OrderedSpool(Path(tmp) / "spool.db") as spool:
+        for doc in docs:
+            spool.add(doc)
+        assert [d.id for d in spool.in_publication_order()] == expected
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -7,9 +7,8 @@ import sqlite3
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,6 +17,9 @@ from ..models import RawDoc, Reject
 from ..settings import Settings
 from .common import open_output, open_tracker, print_json, print_table, state, stderr
 
+if TYPE_CHECKING:
+    from ..ingest.spool import OrderedSpool
+
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, help="How many rows to show.")]
 CursorOption = Annotated[int | None, typer.Option(help="Continue after this cursor (from a previous page).")]
@@ -25,31 +27,6 @@ _PROGRESS_EVERY = 100
 
 
 # -- cluster ----------------------------------------------------------------------------------------
-
-
-def _publication_key(doc: RawDoc) -> datetime | None:
-    from ..extract import normalise_date
-
-    value = normalise_date(doc.publish_date)
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def stream_order(docs: list[RawDoc]) -> list[RawDoc]:
-    """Publication order, stable: an undated article keeps its place after the dated one before it."""
-    keys: list[datetime] = []
-    last = datetime.min.replace(tzinfo=UTC)
-    for doc in docs:
-        moment = _publication_key(doc)
-        last = moment if moment is not None else last
-        keys.append(last)
-    order = sorted(range(len(docs)), key=lambda i: keys[i])
-    return [docs[i] for i in order]
 
 
 def cluster(
@@ -61,25 +38,28 @@ def cluster(
 ) -> None:
     """Cluster articles into events and storylines as a stream in publication order, through the full
     pipeline, into a fresh store; write one row per input article."""
+    from ..ingest.spool import OrderedSpool
+
     settings = Settings.load(state.config)
-    docs, bad = _read_articles(articles, settings)
-    handle = open_output(output)
+    if keep_store is not None and keep_store.exists():
+        raise InputError(f"store {keep_store} already exists; 'cluster' needs a fresh one")
     with tempfile.TemporaryDirectory(prefix="storyweave-cluster-") as tmp:
-        db = keep_store if keep_store is not None else Path(tmp) / "cluster.db"
-        if db.exists():
-            raise InputError(f"store {db} already exists; 'cluster' needs a fresh one")
-        stored = _ingest_stream(db, settings, docs)
+        with OrderedSpool(Path(tmp) / "input.db") as spool:
+            ids, bad = _read_articles(articles, settings, spool)
+            handle = open_output(output)
+            db = keep_store if keep_store is not None else Path(tmp) / "cluster.db"
+            stored = _ingest_stream(db, settings, spool)
         from ..tracker import Tracker
 
         with Tracker(db=db, settings=settings) as tracker, handle:
             writer = csv.writer(handle)
             writer.writerow(["article_id", "event_id", "storyline_id"])
-            for doc, stored_id in zip(docs, stored, strict=True):
+            for input_id, stored_id in zip(ids, stored, strict=True):
                 found = tracker.article_event(stored_id) if stored_id else {}
                 event, storyline = found.get("event"), found.get("storyline")
                 writer.writerow(
                     [
-                        doc.id,
+                        input_id,
                         event["id"] if isinstance(event, dict) else "",
                         storyline["id"] if isinstance(storyline, dict) else "",
                     ]
@@ -90,28 +70,33 @@ def cluster(
     for reject in bad:
         stderr.print(f"rejected {reject.origin}: {reject.reason}", highlight=False)
     stderr.print(
-        f"clustered {len(docs)} articles into {events} events and {storylines} storylines → {output}",
+        f"clustered {len(ids)} articles into {events} events and {storylines} storylines → {output}",
         highlight=False,
     )
 
 
-def _read_articles(path: Path, settings: Settings) -> tuple[list[RawDoc], list[Reject]]:
+def _read_articles(path: Path, settings: Settings, spool: OrderedSpool) -> tuple[list[str | None], list[Reject]]:
+    """Spool the usable records; return their ids in input order, and the rejected records."""
     from ..pairs.data import read_raw_docs
 
-    docs: list[RawDoc] = []
+    ids: list[str | None] = []
     bad: list[Reject] = []
     try:
         for doc in read_raw_docs(path, settings):
-            (bad if isinstance(doc, Reject) else docs).append(doc)  # type: ignore[arg-type]
+            if isinstance(doc, Reject):
+                bad.append(doc)
+            else:
+                spool.add(doc)
+                ids.append(doc.id)
     except UnicodeDecodeError:
         raise InputError(f"articles file {path} is not UTF-8 text") from None
-    if not docs:
+    if not ids:
         reason = f"; first problem: {bad[0].origin}: {bad[0].reason}" if bad else ""
         raise InputError(f"no usable article records in {path}{reason}")
-    return docs, bad
+    return ids, bad
 
 
-def _ingest_stream(db: Path, settings: Settings, docs: list[RawDoc]) -> list[str | None]:
+def _ingest_stream(db: Path, settings: Settings, spool: OrderedSpool) -> list[str | None]:
     """Ingest the inputs as one stream in publication order; return, per input (in file order), the
     id of the stored article it became or copies, ``None`` when it was rejected.
 
@@ -126,12 +111,12 @@ def _ingest_stream(db: Path, settings: Settings, docs: list[RawDoc]) -> list[str
     def progress(origin: str) -> None:
         nonlocal done
         done += 1
-        if done % _PROGRESS_EVERY == 0 or done == len(docs):
+        if done % _PROGRESS_EVERY == 0 or done == len(spool):
             rate = done / max(time.monotonic() - started, 1e-9)
-            print(f"clustered {done}/{len(docs)} articles ({rate:.1f}/s)", file=sys.stderr, flush=True)
+            print(f"clustered {done}/{len(spool)} articles ({rate:.1f}/s)", file=sys.stderr, flush=True)
 
     with Tracker(db=db, settings=settings) as tracker:
-        report = tracker.ingest_docs(stream_order(docs), on_progress=progress)
+        report = tracker.ingest_docs(spool.in_publication_order(), on_progress=progress)
         for reject in report.rejected:
             stderr.print(f"rejected {reject.origin}: {reject.reason}", highlight=False)
         result = tracker.consolidate(full=False)
@@ -141,7 +126,7 @@ def _ingest_stream(db: Path, settings: Settings, docs: list[RawDoc]) -> list[str
                 f"{len(result['storylines_linked'])} storylines linked",
                 highlight=False,
             )
-        return [_stored_as(tracker.conn, settings, doc) for doc in docs]
+        return [_stored_as(tracker.conn, settings, spool.get(seq)) for seq in range(len(spool))]
 
 
 def _stored_as(conn: sqlite3.Connection, settings: Settings, doc: RawDoc) -> str | None:
