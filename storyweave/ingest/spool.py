@@ -72,6 +72,7 @@ class OrderedSpool:
         """Keep ``doc``; returns its position in the input (0, 1, …)."""
         moment = publication_moment(doc)
         self._last = moment if moment is not None else self._last
+        # Metadata values JSON cannot hold (none come from JSON records) come back as strings.
         encoded = json.dumps(dataclasses.asdict(doc), ensure_ascii=False, default=str)
         # ISO strings of UTC moments in one fixed layout sort as the moments do.
         moment_key = self._last.isoformat(timespec="microseconds")
