@@ -2,10 +2,10 @@
 
 One lingua detector is built per process and set of languages, restricted to
 ``settings.languages``: fewer candidates make it faster and keep it from answering with languages
-nobody asked for.  The answer is
-"und" whenever the evidence is thin: too few letters, letters split between scripts, or a best guess
-below ``language_min_confidence``.  A declared language (HTML ``lang``, feed or JSONL ``lang``) acts
-as a prior: it settles short or ambiguous texts, but a text clearly in another language overrides it.
+nobody asked for.  The answer is "und" whenever the evidence is thin: too few letters, letters split
+between scripts, or a best guess below ``language_min_confidence``.  A declared language (HTML
+``lang``, feed or JSONL ``lang``) acts as a prior: it settles short or ambiguous texts, but a text
+clearly in another language overrides it.
 """
 
 from __future__ import annotations
