@@ -24,7 +24,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from storyweave.models import RawDoc
 from storyweave.pairs import FEATURE_NAMES, Pair, PairScorer, enrich_documents, read_pairs, read_raw_docs
-from storyweave.pairs.features import TRAINED_FEATURES, make_idf, pair_features, profile
+from storyweave.pairs.features import make_idf, pair_features, profile
 from storyweave.pairs.scorer import DOC_FREQ_PATH, MODEL_PATH
 from storyweave.pairs.training import (
     AnchorMaker,
@@ -32,13 +32,12 @@ from storyweave.pairs.training import (
     cross_lingual_shift,
     cross_validated,
     entity_doc_freq,
-    fit_model,
+    fit_scorer,
     grouped_folds,
     pearson,
 )
 from storyweave.settings import Settings
 
-MODEL_FEATURES = list(TRAINED_FEATURES)
 DEFAULT_CANDIDATE = "trees d3 x100+anchors"
 
 # (name, model kind, parameters, anchor pairs added to training)
@@ -86,11 +85,12 @@ def build(data: Path, cache: Path, settings: Settings, cache_tag: str | None = N
     return TrainingData(rows, y, pairs, doc_freq, n_docs, shifts, anchor_maker(profiles, idf, shifts))
 
 
-def evaluate(data: TrainingData, folds: list[np.ndarray], candidate: str) -> np.ndarray:
-    """Out-of-fold predictions of one candidate (anchors, if any, from training folds only)."""
+def evaluate(data: TrainingData, folds: list[np.ndarray], candidate: str, same_language: bool = True) -> np.ndarray:
+    """Out-of-fold predictions of one candidate (anchors, if any, from training folds only);
+    ``same_language=False`` scores every pair with the any-language model alone."""
     _, kind, params, anchored = next(c for c in CANDIDATES if c[0] == candidate)
     return cross_validated(
-        data.rows, data.y, folds, MODEL_FEATURES, kind, data.pairs, data.anchors if anchored else None, **params
+        data.rows, data.y, folds, kind, data.pairs, data.anchors if anchored else None, same_language, **params
     )
 
 
@@ -120,19 +120,20 @@ def main() -> None:
     results = {}
     for name, *_ in CANDIDATES:
         results[name] = pearson(evaluate(data, folds, name), data.y)
-        print(f"CV Pearson {name:24s} {results[name]:.4f}")
+        alone = pearson(evaluate(data, folds, name, same_language=False), data.y)
+        print(f"CV Pearson {name:24s} {results[name]:.4f}   (any-language model alone {alone:.4f})")
     chosen = args.model or max(results, key=lambda n: results[n])
     _, kind, params, anchored = next(c for c in CANDIDATES if c[0] == chosen)
     rows, y = data.rows, data.y
     if anchored:
         extra_rows, extra_y = data.anchors(data.pairs)
         rows, y = np.vstack([rows, extra_rows]), np.concatenate([y, extra_y])
-    model = fit_model(rows, y, MODEL_FEATURES, kind, **params)
-    model.cross_lingual_shift = data.shifts
+    any_language, same_language = fit_scorer(rows, y, kind, **params)
     print(f"cross-lingual cosine map (offset, scale) from random pairs: {data.shifts}")
     trained_on = {"pairs": len(data.pairs), "cv_pearson": round(results[chosen], 4), "candidate": chosen}
+    scorer = PairScorer(any_language, {}, 0, same_language, data.shifts)
     MODEL_PATH.write_text(
-        json.dumps({**model.to_json(), "trained_on": trained_on}, separators=(",", ":")) + "\n", encoding="utf-8"
+        json.dumps({**scorer.to_json(), "trained_on": trained_on}, separators=(",", ":")) + "\n", encoding="utf-8"
     )
     # Ids seen once are left out: the scorer treats any id it does not know as seen once.
     kept = {k: v for k, v in sorted(data.doc_freq.items()) if v > 1}

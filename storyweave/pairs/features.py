@@ -1,10 +1,12 @@
 """Language-independent features of a pair of enriched articles.
 
-Every feature compares things that do not depend on the script the articles are written in:
-embedding cosines from two multilingual encoders, canonical entity ids (one id per real-world
-thing across scripts), normalised dates, numbers, and lengths.  Word or character overlap of the raw
-texts is deliberately absent: it works within a language, and a model trained on monolingual pairs
-would learn to call every cross-lingual pair unrelated.
+Nearly every feature compares things that do not depend on the script the articles are written
+in: embedding cosines from two multilingual encoders, canonical entity ids (one id per real-world
+thing across scripts), normalised dates, numbers, and lengths.  The one exception,
+``cos_lexical`` (the cosine of the articles' word bags, ``terms.py``), is defined for two articles
+in the same language only; the scorer reads it through a model of its own
+(``SAME_LANGUAGE_FEATURES``), because a model trained on monolingual pairs would otherwise learn
+to call every cross-lingual pair unrelated.
 
 ``ArticleProfile`` is the compact view of one article the features need; it can also describe a
 group of articles (an event: centroid vectors, union of entity ids), which is how the event
@@ -23,6 +25,7 @@ from datetime import date
 import numpy as np
 
 from ..models import EnrichedArticle
+from .terms import TermBag
 
 ENTITY_TYPES = ("person", "place", "organisation")
 
@@ -51,6 +54,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "event_date_overlap",
     "has_event_dates",
     "number_overlap",
+    "cos_lexical",
     "log_length_ratio",
     "pub_gap_days",
     "pub_gap_known",
@@ -58,10 +62,13 @@ FEATURE_NAMES: tuple[str, ...] = (
 )
 
 # The publication gap and same_language are constant in monolingual, undated SemEval training data,
-# so no weight can be learned for them: the committed model uses the other features.
-TRAINED_FEATURES: tuple[str, ...] = tuple(
+# so no weight can be learned for them: the committed models use the other features.  Pairs in one
+# language are scored by a model that also reads the word-bag cosine; every other pair by one that
+# does not.
+SAME_LANGUAGE_FEATURES: tuple[str, ...] = tuple(
     name for name in FEATURE_NAMES if name not in ("pub_gap_days", "pub_gap_known", "same_language")
 )
+ANY_LANGUAGE_FEATURES: tuple[str, ...] = tuple(name for name in SAME_LANGUAGE_FEATURES if name != "cos_lexical")
 
 # Numbers of two or more digits (years, tolls, scores, amounts) are written the same way in most
 # scripts, which makes them one of the few lexical signals that survives translation.
@@ -80,6 +87,7 @@ class ArticleProfile:
     entities: dict[str, tuple[str, int]] = field(default_factory=dict)
     event_dates: frozenset[str] = frozenset()
     numbers: frozenset[str] = frozenset()
+    terms: TermBag = field(default_factory=TermBag)
     publish_date: date | None = None
     lang: str = "und"
     length: int = 0
@@ -121,6 +129,7 @@ def profile(enriched: EnrichedArticle) -> ArticleProfile:
         entities=entities,
         event_dates=event_dates,
         numbers=_numbers(f"{article.title}\n{article.text}"),
+        terms=TermBag.of(article.title or "", article.text or ""),
         publish_date=publish,
         lang=article.lang,
         length=len(article.text or "") + len(article.title or ""),
@@ -196,6 +205,7 @@ def pair_features(
     """
     shifts = cross_shift if cross_shift and cross_lingual(a, b) else {}
     shared = a.entities.keys() & b.entities.keys()
+    same_language = a.lang == b.lang and a.lang != "und"
     gap = abs((a.publish_date - b.publish_date).days) if a.publish_date and b.publish_date else None
     values = {
         "cos_usem3": _cosine(a, b, "usem3", shifts.get("usem3")),
@@ -216,10 +226,11 @@ def pair_features(
         "event_date_overlap": _jaccard(a.event_dates, b.event_dates),
         "has_event_dates": float(bool(a.event_dates) and bool(b.event_dates)),
         "number_overlap": _jaccard(a.numbers, b.numbers),
+        "cos_lexical": a.terms.cosine(b.terms) if same_language else math.nan,
         "log_length_ratio": abs(math.log((a.length + 100) / (b.length + 100))),
         # Capped: beyond a month the exact gap says nothing more.
         "pub_gap_days": min(float(gap), 30.0) if gap is not None else 0.0,
         "pub_gap_known": float(gap is not None),
-        "same_language": float(a.lang == b.lang and a.lang != "und"),
+        "same_language": float(same_language),
     }
     return np.array([values[name] for name in FEATURE_NAMES], dtype=np.float64)

@@ -1,8 +1,10 @@
 """The learned pair scorer: how likely two articles report the same story, on the SemEval scale.
 
-``PairScorer.load()`` reads the committed model (``scorer_model.json``, fitted by
+``PairScorer.load()`` reads the committed models (``scorer_model.json``, fitted by
 ``scripts/train_scorer.py``) and the entity document frequencies (``entity_df.json``: counts per
-canonical entity id, no text).  The model is hand-evaluable JSON, so scoring needs numpy only:
+canonical entity id, no text).  Two articles in one language are scored by the ``same_language``
+model, which also reads the word-bag cosine; any other pair by the ``any_language`` model.  Models
+are hand-evaluable JSON, so scoring needs numpy only:
 
 * ``linear``: standardised features times weights plus an intercept;
 * ``trees``: a small gradient-boosted ensemble, each tree stored as flat node arrays.
@@ -25,6 +27,8 @@ from ..errors import ConfigError
 from ..models import EnrichedArticle
 from .features import FEATURE_NAMES, ArticleProfile, IdfFunction, make_idf, pair_features, profile
 
+_SAME_LANGUAGE_COLUMN = FEATURE_NAMES.index("same_language")
+
 MODEL_PATH = Path(__file__).with_name("scorer_model.json")
 DOC_FREQ_PATH = Path(__file__).with_name("entity_df.json")
 SCORE_MIN, SCORE_MAX = 1.0, 4.0
@@ -38,8 +42,6 @@ class ScorerModel:
     features: list[str]
     impute: list[float]
     params: dict[str, Any] = field(default_factory=dict)
-    # COSINES name -> (offset, scale) applied to the cosine of a cross-lingual pair (see pair_features)
-    cross_lingual_shift: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.features) - set(FEATURE_NAMES))
@@ -82,7 +84,6 @@ class ScorerModel:
             "kind": self.kind,
             "features": self.features,
             "impute": self.impute,
-            "cross_lingual_shift": self.cross_lingual_shift,
             "params": self.params,
         }
 
@@ -93,7 +94,6 @@ class ScorerModel:
             list(data["features"]),
             list(data["impute"]),
             dict(data.get("params", {})),
-            {k: (float(v[0]), float(v[1])) for k, v in data.get("cross_lingual_shift", {}).items()},
         )
 
 
@@ -179,8 +179,18 @@ def _depth(left: list[int], right: list[int]) -> int:
 class PairScorer:
     """Scores pairs of enriched articles: 1.0 same story … 4.0 unrelated."""
 
-    def __init__(self, model: ScorerModel, doc_freq: Mapping[str, int], n_docs: int) -> None:
+    def __init__(
+        self,
+        model: ScorerModel,
+        doc_freq: Mapping[str, int],
+        n_docs: int,
+        same_language_model: ScorerModel | None = None,
+        cross_lingual_shift: Mapping[str, tuple[float, float]] | None = None,
+    ) -> None:
         self.model = model
+        self.same_language_model = same_language_model
+        # COSINES name -> (offset, scale) applied to the cosines of a cross-lingual pair (pair_features)
+        self.cross_lingual_shift = dict(cross_lingual_shift or {})
         self.idf: IdfFunction = make_idf(doc_freq, n_docs)
 
     @classmethod
@@ -188,13 +198,22 @@ class PairScorer:
         model_path = model_path or MODEL_PATH
         doc_freq_path = doc_freq_path or DOC_FREQ_PATH
         try:
-            model = ScorerModel.from_json(json.loads(model_path.read_text(encoding="utf-8")))
+            stored = json.loads(model_path.read_text(encoding="utf-8"))
+            model = ScorerModel.from_json(stored["any_language"])
+            same = ScorerModel.from_json(stored["same_language"]) if "same_language" in stored else None
+            shift = {k: (float(v[0]), float(v[1])) for k, v in stored.get("cross_lingual_shift", {}).items()}
             freq = json.loads(doc_freq_path.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
             raise ConfigError(f"pair scorer file {exc.filename} is missing; run scripts/train_scorer.py") from None
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise ConfigError(f"pair scorer files are unreadable ({exc}); run scripts/train_scorer.py") from None
-        return cls(model, freq["doc_freq"], int(freq["n_docs"]))
+        return cls(model, freq["doc_freq"], int(freq["n_docs"]), same, shift)
+
+    def to_json(self) -> dict[str, Any]:
+        stored: dict[str, Any] = {"any_language": self.model.to_json()}
+        if self.same_language_model is not None:
+            stored["same_language"] = self.same_language_model.to_json()
+        return {**stored, "cross_lingual_shift": self.cross_lingual_shift}
 
     @staticmethod
     def feature_names() -> tuple[str, ...]:
@@ -202,21 +221,39 @@ class PairScorer:
 
     def features(self, a: EnrichedArticle | ArticleProfile, b: EnrichedArticle | ArticleProfile) -> np.ndarray:
         """All named features of a pair (``feature_names()`` order); NaN where an embedding is missing."""
-        return pair_features(_as_profile(a), _as_profile(b), self.idf, self.model.cross_lingual_shift)
+        return pair_features(_as_profile(a), _as_profile(b), self.idf, self.cross_lingual_shift)
 
     def score(self, a: EnrichedArticle | ArticleProfile, b: EnrichedArticle | ArticleProfile) -> float:
-        return float(self.model.predict(self.features(a, b))[0])
+        return float(self.score_many(self.features(a, b))[0])
 
     def score_many(self, rows: np.ndarray) -> np.ndarray:
-        """Scores for precomputed feature rows (``features`` output stacked)."""
-        return self.model.predict(rows)
+        """Scores for precomputed feature rows (``features`` output stacked), each by the model of
+        its kind of pair."""
+        return predict_by_language(self.model, self.same_language_model, rows)
 
     def explain(self, a: EnrichedArticle | ArticleProfile, b: EnrichedArticle | ArticleProfile) -> dict[str, float]:
         """Feature values by name, plus the score: what a user sees when asking why two articles match."""
         values = self.features(a, b)
         out = {name: float(v) for name, v in zip(FEATURE_NAMES, values, strict=True) if not math.isnan(v)}
-        out["score"] = float(self.model.predict(values)[0])
+        out["score"] = float(self.score_many(values)[0])
         return out
+
+
+def predict_by_language(
+    any_language: ScorerModel, same_language: ScorerModel | None, rows: np.ndarray
+) -> np.ndarray:
+    """Scores of full feature rows: same-language rows by ``same_language`` (when there is one),
+    the others by ``any_language``."""
+    rows = np.atleast_2d(rows)
+    if same_language is None:
+        return any_language.predict(rows)
+    same = rows[:, _SAME_LANGUAGE_COLUMN] == 1.0
+    scores = np.empty(len(rows))
+    if same.any():
+        scores[same] = same_language.predict(rows[same])
+    if not same.all():
+        scores[~same] = any_language.predict(rows[~same])
+    return scores
 
 
 def _as_profile(item: EnrichedArticle | ArticleProfile) -> ArticleProfile:

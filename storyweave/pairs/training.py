@@ -14,8 +14,16 @@ import numpy as np
 
 from ..models import EnrichedArticle
 from .data import Pair
-from .features import COSINES, FEATURE_NAMES, ArticleProfile, IdfFunction, pair_features
-from .scorer import ScorerModel
+from .features import (
+    ANY_LANGUAGE_FEATURES,
+    COSINES,
+    FEATURE_NAMES,
+    SAME_LANGUAGE_FEATURES,
+    ArticleProfile,
+    IdfFunction,
+    pair_features,
+)
+from .scorer import ScorerModel, predict_by_language
 
 # Folds and fitting ---------------------------------------------------------------------------------
 
@@ -108,6 +116,18 @@ def fit_model(
     return ScorerModel(kind, list(features), impute, fitted)
 
 
+def fit_scorer(
+    rows: np.ndarray, y: np.ndarray, kind: str, same_language: bool = True, **params: Any
+) -> tuple[ScorerModel, ScorerModel | None]:
+    """The scorer's two models: one on every pair without the word-bag cosine, and (with
+    ``same_language``) one on the same-language pairs only that reads it too."""
+    any_language = fit_model(rows, y, ANY_LANGUAGE_FEATURES, kind, **params)
+    if not same_language:
+        return any_language, None
+    same = rows[:, FEATURE_NAMES.index("same_language")] == 1.0
+    return any_language, fit_model(rows[same], y[same], SAME_LANGUAGE_FEATURES, kind, **params)
+
+
 def _export_tree(tree: Any) -> dict[str, list[Any]]:
     return {
         "feature": [int(f) for f in tree.feature],
@@ -125,14 +145,15 @@ def cross_validated(
     rows: np.ndarray,
     y: np.ndarray,
     folds: Sequence[np.ndarray],
-    features: Sequence[str],
     kind: str,
     pairs: Sequence[Pair] | None = None,
     anchors: AnchorMaker | None = None,
+    same_language: bool = True,
     **params: Any,
 ) -> np.ndarray:
-    """Out-of-fold predictions: each fold scored by a model refitted on the other folds only
-    (plus, with ``anchors``, anchor pairs drawn from the training folds' articles only)."""
+    """Out-of-fold predictions: each fold scored by the scorer's models refitted on the other folds
+    only (plus, with ``anchors``, anchor pairs drawn from the training folds' articles only);
+    without ``same_language`` every pair goes to the any-language model."""
     predicted = np.empty(len(y))
     for test in folds:
         train = np.setdiff1d(np.arange(len(y)), test)
@@ -140,7 +161,7 @@ def cross_validated(
         if anchors is not None and pairs is not None:
             extra_rows, extra_y = anchors([pairs[i] for i in train])
             x_train, y_train = np.vstack([x_train, extra_rows]), np.concatenate([y_train, extra_y])
-        predicted[test] = fit_model(x_train, y_train, features, kind, **params).predict(rows[test])
+        predicted[test] = predict_by_language(*fit_scorer(x_train, y_train, kind, same_language, **params), rows[test])
     return predicted
 
 
