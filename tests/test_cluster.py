@@ -19,7 +19,7 @@ from storyweave import NotFoundError, Settings, Tracker
 from storyweave.cli.core import bundled_examples
 from storyweave.cluster import Assigner
 from storyweave.cluster.assigner import effective_day
-from storyweave.cluster.index import day_number
+from storyweave.cluster.index import EventSpan, day_number
 from storyweave.cluster.scoring import CrossLingualAllowance, best_scores, mean_scores
 from storyweave.ingest import iter_inputs
 from storyweave.models import Article, EnrichedArticle, RawDoc
@@ -298,6 +298,27 @@ def test_undated_seeds_one_event_and_the_june_visit_another_of_the_same_storylin
     assert (seeds["first_date"], seeds["last_date"]) == ("2024-03-22", "2024-03-22")
     visit = tracker.event(placed[PUTIN_VISIT][0])
     assert (visit["first_date"], visit["last_date"]) == ("2024-06-20", "2024-06-20")
+
+
+def test_estimated_days_never_rule_out_each_other_but_publication_dates_do() -> None:
+    march, june = day_number("2024-03-22"), day_number("2024-06-20")
+    assert march is not None and june is not None
+
+    def event(day: int, firm: bool, seq: int = 10) -> EventSpan:
+        return EventSpan("ev", day, day, seq, seq, firm=firm)
+
+    # Close days admit whatever their origin; far days rule out once either side is published.
+    assert event(march, firm=True).within(march + 3, 11, 7, 100, firm=False)
+    assert not event(march, firm=True).within(june, 11, 7, 100, firm=False)
+    assert not event(march, firm=False).within(june, 11, 7, 100, firm=True)
+    # Two estimates (dates the texts name) far apart: ingest order decides.
+    assert event(march, firm=False).within(june, 11, 7, 100, firm=False)
+    assert not event(march, firm=False).within(june, 500, 7, 100, firm=False)
+    # Consolidation and storylines compare events the same way.
+    assert event(march, firm=False).near(event(june, firm=False, seq=12), 7, 100)
+    assert not event(march, firm=True).near(event(june, firm=False, seq=12), 7, 100)
+    assert not event(march, firm=False).near(event(june, firm=False, seq=500), 7, 100)
+    assert event(march, firm=True).near(event(march + 5, firm=True, seq=500), 7, 100)
 
 
 def test_event_pages_name_entities_and_the_entity_filter_follows_merges(

@@ -13,8 +13,9 @@ Every ``consolidate_every`` articles, recently changed events are re-checked for
 
 Time windows use each article's effective date (``effective_day``): its publication date, else
 the median of the dated events its text names, else none, when ingest order is its only clock.
-An article with no date evidence joins only events without publication dates, and never widens
-an event's date span.
+Days decide where either side has a publication date; two estimated dates never rule each other
+out, and ingest order decides between them (``EventSpan.within``).  An article with no date
+evidence joins only events without publication dates, and never widens an event's date span.
 
 The cost per article is bounded by the window and the number of candidates, not by the corpus.
 The database is the source of truth: the in-memory index, LSH and caches are rebuilt from it
@@ -175,6 +176,7 @@ class Assigner:
         order = store.get_state(self.conn).assigned + 1
         seq = store.article_seq(self.conn, article.id)
         day = effective_day(enriched)
+        firm = publication_day(enriched) is not None
         signature = self.duplicates.signature(article)
         copy_of = self.duplicates.find(signature) if signature is not None else None
         joined = False
@@ -182,11 +184,11 @@ class Assigner:
             joined = self._join_as_copy(enriched, copy_of[0], seq, day, order)
         if not joined:
             neighbours = self._neighbours(enriched)
-            best = self._best_candidate(profile(enriched), neighbours, day, seq)
+            best = self._best_candidate(profile(enriched), neighbours, day, seq, firm)
             if best is not None:
                 self._join(best.event_id, enriched, seq, day, order, score=best.score, duplicate_of=None)
             else:
-                self._found_event(enriched, neighbours, seq, day, order)
+                self._found_event(enriched, neighbours, seq, day, firm, order)
         if signature is not None:
             store.save_signature(self.conn, article.id, signature)
             self.duplicates.add(article.id, seq, signature)
@@ -202,7 +204,7 @@ class Assigner:
         return self.index.search(vector, _SEARCH_DEPTH)
 
     def _best_candidate(
-        self, mine: ArticleProfile, neighbours: list[tuple[int, float]], day: int | None, seq: int
+        self, mine: ArticleProfile, neighbours: list[tuple[int, float]], day: int | None, seq: int, firm: bool
     ) -> Candidate | None:
         assert self.index is not None or not neighbours
         chosen: list[tuple[int, float, str]] = []
@@ -211,7 +213,7 @@ class Assigner:
                 break
             span = self.index.spans[key] if self.index is not None else None
             if span is None or not span.within(
-                day, seq, self.settings.event_window_days, self.settings.event_window_articles
+                day, seq, self.settings.event_window_days, self.settings.event_window_articles, firm=firm
             ):
                 continue
             if day is None and not span.admits_undated():
@@ -314,7 +316,13 @@ class Assigner:
             self.index.set_span(row["seq"], _span(self.conn, row))
 
     def _found_event(
-        self, enriched: EnrichedArticle, neighbours: list[tuple[int, float]], seq: int, day: int | None, order: int
+        self,
+        enriched: EnrichedArticle,
+        neighbours: list[tuple[int, float]],
+        seq: int,
+        day: int | None,
+        firm: bool,
+        order: int,
     ) -> None:
         article = enriched.article
         event_id = stable_id("ev_", article.id)
@@ -322,7 +330,7 @@ class Assigner:
             event_id = stable_id("ev_", event_id)
         entities = article_entity_types(enriched)
         storyline_id = storylines.continued_storyline(
-            self, entities, neighbours, storylines.article_window(self, day, seq), exclude=None
+            self, entities, neighbours, storylines.article_window(self, day, seq, firm), exclude=None
         )
         if storyline_id is None:
             storyline_id = stable_id("sl_", event_id)

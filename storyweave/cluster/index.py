@@ -41,14 +41,22 @@ class EventSpan:
     # A member carries a publication date (not merely one estimated from the dates its text names).
     firm: bool = False
 
-    def within(self, day: int | None, seq: int, window_days: int, window_articles: int) -> bool:
-        """Is this event close enough in time to an article published ``day``, ingested ``seq``?
+    def within(self, day: int | None, seq: int, window_days: int, window_articles: int, *, firm: bool) -> bool:
+        """Is this event close enough in time to an article placed at ``day``, ingested ``seq``?
 
-        Dated articles compare publication dates; undated ones (and undated events) fall back to
-        ingest order, the only clock they have.
+        ``firm`` says the article's day is its publication date rather than one estimated from the
+        dates its text names.  Days decide when at least one side has a publication date.  Two
+        estimates never rule each other out, and ingest order (the only clock undated text has)
+        decides between them: news texts name background dates (last year's vote, an
+        anniversary), so two reports of one event often get estimates far apart.  In semeval-dev,
+        where no article has a publication date, ruling events out by estimates kept true
+        partners that the scorer matches easily in separate events (cluster F1 0.841 -> 0.856).
         """
         if day is not None and self.first_day is not None and self.last_day is not None:
-            return self.last_day >= day - window_days and self.first_day <= day + window_days
+            if self.last_day >= day - window_days and self.first_day <= day + window_days:
+                return True
+            if firm or self.firm:
+                return False
         return self.last_seq >= seq - window_articles
 
     def admits_undated(self) -> bool:
@@ -61,7 +69,8 @@ class EventSpan:
         return not self.firm or self.first_day is None
 
     def near(self, other: EventSpan, window_days: int, window_articles: int) -> bool:
-        """Do two events lie within the window of each other (dates when both have them)?
+        """Do two events lie within the window of each other?  As ``within``: days decide when
+        either event has a publication date; two estimates never rule each other out.
 
         An event without any date is not near an event with publication dates (``admits_undated``).
         """
@@ -72,7 +81,10 @@ class EventSpan:
         if None not in (self.first_day, self.last_day, other.first_day, other.last_day):
             assert self.first_day is not None and self.last_day is not None
             assert other.first_day is not None and other.last_day is not None
-            return other.last_day >= self.first_day - window_days and other.first_day <= self.last_day + window_days
+            if other.last_day >= self.first_day - window_days and other.first_day <= self.last_day + window_days:
+                return True
+            if self.firm or other.firm:
+                return False
         return other.last_seq >= self.first_seq - window_articles and other.first_seq <= self.last_seq + window_articles
 
 

@@ -63,11 +63,11 @@ def continued_storyline(
     return str(row["storyline_id"])
 
 
-def article_window(assigner: Assigner, day: int | None, seq: int) -> Callable[[EventSpan], bool]:
+def article_window(assigner: Assigner, day: int | None, seq: int, firm: bool) -> Callable[[EventSpan], bool]:
     settings = assigner.settings
 
     def in_window(span: EventSpan) -> bool:
-        return span.within(day, seq, settings.storyline_window_days, settings.storyline_window_articles)
+        return span.within(day, seq, settings.storyline_window_days, settings.storyline_window_articles, firm=firm)
 
     return in_window
 
