@@ -358,7 +358,7 @@ def test_vectorised_tree_ensemble_equals_the_tree_walk() -> None:
 
     from storyweave.pairs.scorer import PairScorer, TreeEnsemble, tree_values
 
-    model = PairScorer.load().model
+    model = PairScorer.load().any_language_model
     rng = np.random.default_rng(7)
     if model.kind == "trees":
         trees, init, rate = model.params["trees"], model.params["init"], model.params["learning_rate"]

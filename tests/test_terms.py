@@ -64,7 +64,7 @@ def test_the_lexical_cosine_is_read_by_the_same_language_model_only() -> None:
     scorer = PairScorer.load()
     assert scorer.same_language_model is not None
     assert "cos_lexical" in scorer.same_language_model.features
-    assert "cos_lexical" not in scorer.model.features
+    assert "cos_lexical" not in scorer.any_language_model.features
     idf = make_idf({}, 1)
     bag = TermBag.of("Putin arrives in Hanoi", "Vladimir Putin arrived in Hanoi for a state visit.")
     other = TermBag.of("Cup final", "The home side won the cup final after extra time.")
@@ -79,7 +79,7 @@ def test_the_lexical_cosine_is_read_by_the_same_language_model_only() -> None:
     rows = np.vstack([same, across])
     scores = scorer.score_many(rows)
     assert scores[0] == pytest.approx(scorer.same_language_model.predict(same)[0])
-    assert scores[1] == pytest.approx(scorer.model.predict(across)[0])
+    assert scores[1] == pytest.approx(scorer.any_language_model.predict(across)[0])
     # The word bags move the same-language score and nothing else.
     unrelated = pair_features(english, ArticleProfile(terms=other, lang="en", length=60), idf)
     assert scorer.score_many(unrelated)[0] > scores[0]

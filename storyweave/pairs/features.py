@@ -1,4 +1,4 @@
-"""Language-independent features of a pair of enriched articles.
+"""Features of a pair of enriched articles, nearly all independent of language and script.
 
 Nearly every feature compares things that do not depend on the script the articles are written
 in: embedding cosines from two multilingual encoders, canonical entity ids (one id per real-world

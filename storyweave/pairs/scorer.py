@@ -181,13 +181,13 @@ class PairScorer:
 
     def __init__(
         self,
-        model: ScorerModel,
+        any_language_model: ScorerModel,
         doc_freq: Mapping[str, int],
         n_docs: int,
         same_language_model: ScorerModel | None = None,
         cross_lingual_shift: Mapping[str, tuple[float, float]] | None = None,
     ) -> None:
-        self.model = model
+        self.any_language_model = any_language_model
         self.same_language_model = same_language_model
         # COSINES name -> (offset, scale) applied to the cosines of a cross-lingual pair (pair_features)
         self.cross_lingual_shift = dict(cross_lingual_shift or {})
@@ -210,7 +210,7 @@ class PairScorer:
         return cls(model, freq["doc_freq"], int(freq["n_docs"]), same, shift)
 
     def to_json(self) -> dict[str, Any]:
-        stored: dict[str, Any] = {"any_language": self.model.to_json()}
+        stored: dict[str, Any] = {"any_language": self.any_language_model.to_json()}
         if self.same_language_model is not None:
             stored["same_language"] = self.same_language_model.to_json()
         return {**stored, "cross_lingual_shift": self.cross_lingual_shift}
@@ -229,7 +229,7 @@ class PairScorer:
     def score_many(self, rows: np.ndarray) -> np.ndarray:
         """Scores for precomputed feature rows (``features`` output stacked), each by the model of
         its kind of pair."""
-        return predict_by_language(self.model, self.same_language_model, rows)
+        return predict_by_language(self.any_language_model, self.same_language_model, rows)
 
     def explain(self, a: EnrichedArticle | ArticleProfile, b: EnrichedArticle | ArticleProfile) -> dict[str, float]:
         """Feature values by name, plus the score: what a user sees when asking why two articles match."""
