@@ -115,20 +115,23 @@ def main() -> None:
         stored = count_articles(db)
     result = load.get("result")
     rss = [(m, s["rss_mb"]) for m, s, _ in samples]
-    half = [p for p in rss if p[0] >= args.minutes / 2]
     anon = [(m, s["anon_mb"]) for m, s, _ in samples]
-    anon_half = [p for p in anon if p[0] >= args.minutes / 2]
+
+    def slopes(points: list[tuple[float, float]]) -> str:
+        """Overall and second-half slope: a leak keeps climbing once start-up caches are warm."""
+        later = [p for p in points if p[0] >= args.minutes / 2]
+        return f"{slope(points):+.2f} MB/min overall, {slope(later):+.2f} MB/min in the second half"
+
     writer_rss = [(m, w["rss_mb"]) for m, _, w in samples if w]
     print()
     print(f"articles stored          {stored}")
     if result is not None:
         print(f"requests                 {len(result.samples)}; 5xx {len(result.server_errors)}; "  # type: ignore[attr-defined]
               f"locked {len(result.locked)}")  # type: ignore[attr-defined]
-    print(f"server RSS slope         {slope(rss):+.2f} MB/min overall, {slope(half):+.2f} MB/min in the second half")
+    print(f"server RSS slope         {slopes(rss)}")
     print(f"server RSS range         {min(v for _, v in rss):.0f}–{max(v for _, v in rss):.0f} MB")
     # Anonymous memory is the heap: RSS less file pages such as the memory-mapped search vectors.
-    print(f"server anon slope        {slope(anon):+.2f} MB/min overall, "
-          f"{slope(anon_half):+.2f} MB/min in the second half")
+    print(f"server anon slope        {slopes(anon)}")
     fds = [s["fds"] for _, s, _ in samples]
     threads = [s["threads"] for _, s, _ in samples]
     print(f"server fds / threads     {min(fds):.0f}–{max(fds):.0f} / {min(threads):.0f}–{max(threads):.0f}")
