@@ -239,6 +239,11 @@ class PairScorer:
         return out
 
 
+def same_language_rows(rows: np.ndarray) -> np.ndarray:
+    """Which feature rows the same-language model scores (and, in training, learns from)."""
+    return np.atleast_2d(rows)[:, _SAME_LANGUAGE_COLUMN] == 1.0
+
+
 def predict_by_language(
     any_language: ScorerModel, same_language: ScorerModel | None, rows: np.ndarray
 ) -> np.ndarray:
@@ -247,7 +252,7 @@ def predict_by_language(
     rows = np.atleast_2d(rows)
     if same_language is None:
         return any_language.predict(rows)
-    same = rows[:, _SAME_LANGUAGE_COLUMN] == 1.0
+    same = same_language_rows(rows)
     scores = np.empty(len(rows))
     if same.any():
         scores[same] = same_language.predict(rows[same])

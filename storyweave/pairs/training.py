@@ -23,7 +23,7 @@ from .features import (
     IdfFunction,
     pair_features,
 )
-from .scorer import ScorerModel, predict_by_language
+from .scorer import ScorerModel, predict_by_language, same_language_rows
 
 # Folds and fitting ---------------------------------------------------------------------------------
 
@@ -124,7 +124,7 @@ def fit_scorer(
     any_language = fit_model(rows, y, ANY_LANGUAGE_FEATURES, kind, **params)
     if not same_language:
         return any_language, None
-    same = rows[:, FEATURE_NAMES.index("same_language")] == 1.0
+    same = same_language_rows(rows)
     return any_language, fit_model(rows[same], y[same], SAME_LANGUAGE_FEATURES, kind, **params)
 
 
