@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
@@ -180,8 +181,62 @@ _AGO = regex.compile(
     r"|منذ\s+(?P<n>\d{1,2})\s+(?:أيام|يوما|يومًا)|(?P<n>\d{1,2})\s*天前",
     regex.IGNORECASE,
 )
+# Fixed-date holidays news names instead of a date ("on New Year's Eve", "am Silvesterabend").
+HOLIDAYS: dict[str, tuple[int, int]] = {
+    **dict.fromkeys(
+        [
+            "new year's eve",
+            "new year’s eve",
+            "new years eve",
+            "silvesterabend",
+            "silvesternacht",
+            "silvester",
+            "saint-sylvestre",
+            "nochevieja",
+            "yılbaşı gecesi",
+            "ليلة رأس السنة",
+            "канун нового года",
+        ],
+        (12, 31),
+    ),
+    **dict.fromkeys(
+        [
+            "new year's day",
+            "new year’s day",
+            "neujahrstag",
+            "jour de l'an",
+            "jour de l’an",
+            "día de año nuevo",
+            "año nuevo",
+            "yılbaşı",
+            "رأس السنة الميلادية",
+        ],
+        (1, 1),
+    ),
+    **dict.fromkeys(["christmas eve", "heiligabend", "nochebuena", "réveillon de noël"], (12, 24)),
+    **dict.fromkeys(["christmas day", "weihnachtstag", "jour de noël", "día de navidad"], (12, 25)),
+}
+_HOLIDAY = regex.compile(
+    r"(?<![\p{L}\p{M}])(?:"
+    + "|".join(sorted((regex.escape(h) for h in HOLIDAYS), key=len, reverse=True))
+    + r")(?![\p{L}\p{M}])",
+    regex.IGNORECASE,
+)
+# Sentences that recall the background rather than report the happening: births, anniversaries,
+# "since ...".  One list for every language the date patterns read.
+_BACKGROUND = regex.compile(
+    r"(?<![\p{L}\p{M}])(?:born|née?|nacid[oa]|nació|geboren|doğdu|doğumlu|doğan|родил(?:ся|ась)|ولد|وُلد"
+    r"|anniversary|anniversaire|aniversario|jahrestag|yıl ?dönümü|годовщин\w*|ذكرى|since|depuis|desde|seit"
+    r"|منذ عام)(?![\p{L}\p{M}])",
+    regex.IGNORECASE,
+)
+LEAD_SENTENCES = 3  # the title and the first two sentences of the text: where news says what happened
+_NEAR_PUBLICATION_DAYS = 7  # a date this close before publication (or a day after) is the happening's
+_BACKGROUND_YEARS = 1  # a date more than this many years before the text's latest date is background
+
 # A full stop after a number ("26. März") does not end a sentence.
-_SENTENCE_END = regex.compile(r"(?<=[^\d\s][.!?]|[。！？])\s+|\n+")
+# A year can end one: "am 1. Januar 2020. Er wurde ..." (a capital letter follows).
+_SENTENCE_END = regex.compile(r"(?<=[^\d\s][.!?]|[。！？])\s+|(?<=\d{4}[.!?])\s+(?=\p{Lu})|\n+")
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
@@ -206,26 +261,80 @@ def parse_publication(value: str | None) -> date | None:
 
 
 def find_dates(article: Article) -> list[DateMention]:
-    """The publication date (when known) plus every event date the text mentions, in text order."""
+    """The publication date (when known) plus every event date the text mentions, in text order.
+
+    Dates of the happening itself are marked ``happening`` (see ``_mark_happening``).  Without a
+    publication date, a date without a year takes its year from the text's latest dated mention
+    ("le 28 mars" in a text that also says "22 mars 2024").
+    """
     published = parse_publication(article.publish_date)
     out: list[DateMention] = []
     if published is not None:
-        out.append(DateMention(published.isoformat(), "publish_date", "", kind="publication"))
+        out.append(DateMention(published.isoformat(), "publish_date", "", kind="publication", happening=True))
     body = article_body(article)
     if not body:
         return out
     # Same length, so offsets into the folded text are offsets into the body.
     text = body.translate(_ARABIC_DIGITS)
+    sentences = list(_sentences(text))
+    found = _collect(text, sentences, published, article.lang, reference_only=False)
+    if published is None:
+        reference = max(
+            (
+                date.fromisoformat(f.date)
+                for f, i in found
+                if len(f.date) == 10 and not _BACKGROUND.search(text[sentences[i][0] : sentences[i][1]])
+            ),
+            default=None,
+        )
+        if reference is not None:
+            extra = _collect(text, sentences, reference, article.lang, reference_only=True)
+            taken = {(f.start, f.end) for f, _ in found}
+            found += [(f, i) for f, i in extra if (f.start, f.end) not in taken]
+            found.sort(key=lambda item: item[0].start)
     seen: set[tuple[str, int]] = set()
-    for sentence_start, sentence_end in _sentences(text):
-        sentence = body[sentence_start:sentence_end].strip()
-        for found in _in_sentence(text, sentence_start, sentence_end, published, article.lang):
-            key = (found.date, sentence_start)
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(DateMention(found.date, body[found.start : found.end], sentence[:_MAX_SENTENCE_CHARS]))
+    events: list[tuple[DateMention, int]] = []
+    for item, index in found:
+        start = sentences[index][0]
+        if (item.date, start) in seen:
+            continue
+        seen.add((item.date, start))
+        sentence = body[start : sentences[index][1]].strip()
+        events.append((DateMention(item.date, body[item.start : item.end], sentence[:_MAX_SENTENCE_CHARS]), index))
+    marked = _happening(events, published)
+    return out + [replace(m, happening=True) if k in marked else m for k, (m, _) in enumerate(events)]
+
+
+def _collect(
+    text: str, sentences: list[tuple[int, int]], published: date | None, lang: str, *, reference_only: bool
+) -> list[tuple[_Found, int]]:
+    """Dates per sentence (with the sentence's index).  ``reference_only``: ``published`` is a
+    stand-in taken from the text's own dates, good for placing a day and month in a year but not
+    for reading "yesterday" or "on Tuesday", so only calendar dates and holidays are read."""
+    out = []
+    for index, (start, end) in enumerate(sentences):
+        for item in _in_sentence(text, start, end, published, lang, reference_only=reference_only):
+            out.append((item, index))
     return out
+
+
+def _happening(events: list[tuple[DateMention, int]], published: date | None) -> set[int]:
+    """Which dates (positions in ``events``) are the happening's: never a background sentence's;
+    with a publication date, those close before it; without one, the lead's dates, else those close
+    to the text's latest date."""
+    candidates = [
+        (k, index, date.fromisoformat(m.date))
+        for k, (m, index) in enumerate(events)
+        if len(m.date) == 10 and not _BACKGROUND.search(m.sentence)
+    ]
+    if published is not None:
+        return {k for k, _, day in candidates if -_NEAR_PUBLICATION_DAYS <= (day - published).days <= 1}
+    if not candidates:
+        return set()
+    latest = max(day for _, _, day in candidates)
+    recent = [(k, index, day) for k, index, day in candidates if latest.year - day.year <= _BACKGROUND_YEARS]
+    lead = {k for k, index, _ in recent if index < LEAD_SENTENCES}
+    return lead or {k for k, _, day in recent if (latest - day).days <= _NEAR_PUBLICATION_DAYS}
 
 
 def _sentences(text: str) -> Iterator[tuple[int, int]]:
@@ -238,9 +347,12 @@ def _sentences(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
-def _in_sentence(text: str, start: int, end: int, published: date | None, lang: str) -> list[_Found]:
+def _in_sentence(
+    text: str, start: int, end: int, published: date | None, lang: str, *, reference_only: bool = False
+) -> list[_Found]:
     found: list[_Found] = []
-    for finder in (_absolute, _weekdays, _relative):
+    finders = (_absolute, _holidays) if reference_only else (_absolute, _holidays, _weekdays, _relative)
+    for finder in finders:
         for item in finder(text, start, end, published, lang):
             if not any(item.start < other.end and other.start < item.end for other in found):
                 found.append(item)
@@ -284,6 +396,16 @@ def _absolute(text: str, start: int, end: int, published: date | None, lang: str
             if iso:
                 taken.append((m.start(), m.end()))
                 yield _Found(m.start(), m.end(), iso)
+
+
+def _holidays(text: str, start: int, end: int, published: date | None, lang: str) -> Iterator[_Found]:
+    if published is None:
+        return
+    for m in _HOLIDAY.finditer(text, start, end):
+        month, day = HOLIDAYS[m.group().lower()]
+        iso = _normalise(None, month, day, published)
+        if iso:
+            yield _Found(m.start(), m.end(), iso)
 
 
 def _month_number(word: str) -> int:

@@ -110,6 +110,9 @@ class DateMention:
     expression: str
     sentence: str
     kind: Literal["publication", "event"] = "event"
+    # When the happening itself took place (the lead's dates, dates close to publication), as
+    # opposed to background the text recalls (births, anniversaries, earlier years).
+    happening: bool = False
 
 
 @dataclass

@@ -84,6 +84,11 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("event_min_cosine", 0.3, "Events whose centroid cosine to the article is below this are not checked."),
     Setting("event_threshold", 2.2, "Join an event when the best pair score (1 same … 4 unrelated) is at most this."),
     Setting(
+        "event_fit_threshold",
+        2.8,
+        "…and the pair score against the event's representative (its most central member) is at most this.",
+    ),
+    Setting(
         "event_cross_lingual_allowance",
         0.3,
         "Taken off a cross-lingual pair's score before event thresholds apply (the scorer learned same-language).",
@@ -101,9 +106,18 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("duplicate_window", 20000, "How many latest articles are searched for the original of a copy."),
     Setting("storyline_window_days", 100, "Events this many days apart (or less) may belong to one storyline."),
     Setting("storyline_window_articles", 20000, "Undated events: storyline partners lie within this many articles."),
-    Setting("storyline_min_cosine", 0.3, "Lowest centroid cosine between two events linked by shared entities."),
-    Setting("storyline_min_shared", 2, "Canonical entities two events must share to be linked into a storyline."),
-    Setting("storyline_strong_cosine", 0.8, "Centroid cosine that links two events without shared entities."),
+    Setting("storyline_min_cosine", 0.5, "Lowest cosine between an event and its storyline's recent centroid."),
+    Setting(
+        "storyline_min_weight",
+        6.0,
+        "Rarity-weighted (log inverse event frequency) entities an event must share with a storyline it continues.",
+    ),
+    Setting(
+        "storyline_common_rarity",
+        2.5,
+        "A shared person or organisation counts as a distinctive actor only above this rarity (log inverse frequency).",
+    ),
+    Setting("storyline_strong_cosine", 0.8, "Cosine to a storyline's recent event that links without entities."),
     # serve and search
     Setting(
         "api_token", "", "Bearer token for write endpoints (POST /api/ingest); empty allows writes only on loopback."

@@ -67,6 +67,38 @@ def lead(text: str, max_chars: int = 420) -> str:
     return out
 
 
+HEADLINE_CHARS = 140
+# Where a clause ends inside a sentence, in the scripts news comes in.
+_CLAUSE_END = re.compile(r"[,;:،؛、，；：]\s|\s[–—-]\s")
+
+
+def headline(text: str, max_chars: int = HEADLINE_CHARS) -> str:
+    """A title that reads as a headline: at most about ``max_chars``.
+
+    Pages without a title often open with a paragraph-long first line ("On the afternoon of 28
+    March, at the ministry's briefing, answering a question about ..., the deputy spokesman said:
+    on 26 March, the General Secretary held a phone call with ...").  Its first sentence is kept;
+    if that is still too long, the part after a colon when that is a sentence of its own (what was
+    said is the news), else the opening clauses that fit, else the words that fit, with "…".
+    """
+    text = " ".join((text or "").split())
+    if len(text) <= max_chars:
+        return text
+    first = split_sentences(text)[0] if split_sentences(text) else text
+    if len(first) <= max_chars:
+        return first
+    for colon in (": ", "： "):
+        after = first.rpartition(colon)[2].strip()
+        if colon in first and 30 <= len(after) <= max_chars:
+            return after[:1].upper() + after[1:]
+    ends = [m.start() for m in _CLAUSE_END.finditer(first) if 30 <= m.start() <= max_chars]
+    if ends:
+        return first[: ends[-1]].rstrip() + "…"
+    cut = first[:max_chars]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > max_chars // 2 else cut).rstrip() + "…"
+
+
 def pick_headline(articles: Sequence[Article], languages: Sequence[str]) -> Article | None:
     """The article an event's title and summary come from, for a reader of ``languages`` (best first)."""
     if not articles:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -20,7 +21,7 @@ from storyweave.cli.core import bundled_examples
 from storyweave.cluster import Assigner
 from storyweave.cluster.assigner import effective_day
 from storyweave.cluster.index import EventSpan, day_number
-from storyweave.cluster.scoring import CrossLingualAllowance, best_scores, mean_scores
+from storyweave.cluster.scoring import CrossLingualAllowance, EventFit, mean_scores, member_scores
 from storyweave.ingest import iter_inputs
 from storyweave.models import Article, EnrichedArticle, RawDoc
 from storyweave.pairs.features import FEATURE_NAMES, ArticleProfile
@@ -416,6 +417,10 @@ class _TableScorer:
         return np.array([self.table[(int(r[0]), int(r[1]))] for r in rows])
 
 
+def best_scores(*args: Any) -> list[float]:
+    return [float(np.min(s)) for s in member_scores(*args)]
+
+
 def test_events_are_scored_by_their_best_member_and_merged_by_the_mean() -> None:
     putin, hanoi, football = ("person", 2), ("place", 1), ("organisation", 1)
     article = ArticleProfile(length=1, lang="fr", entities={"Q7747": putin, "Q1858": hanoi})
@@ -435,6 +440,18 @@ def test_events_are_scored_by_their_best_member_and_merged_by_the_mean() -> None
     assert best_scores(scorer, article, [[arabic]], stricter) == pytest.approx([2.5])
 
 
+def test_an_article_must_fit_the_event_as_a_whole_not_one_member() -> None:
+    fit = EventFit(threshold=2.2, whole_threshold=2.8)
+    # The representative is scored first: a close match to it, or to any member while the
+    # representative is still loosely related, joins; the best score ranks the event.
+    assert fit.score(np.array([1.4, 3.0])) == pytest.approx(1.4)
+    assert fit.score(np.array([2.6, 1.9, 3.5])) == pytest.approx(1.9)
+    # Close to one member only, far from what the event is about: a chained article stays out.
+    assert fit.score(np.array([3.2, 1.5])) is None
+    assert fit.score(np.array([2.5, 2.4])) is None
+    assert fit.score(np.array([])) is None
+
+
 def test_an_article_is_scored_against_the_representative_and_the_latest_members(
     enriched: dict[str, EnrichedArticle], tmp_path: Path
 ) -> None:
@@ -446,7 +463,7 @@ def test_an_article_is_scored_against_the_representative_and_the_latest_members(
         rep, last = row.fetchone()
         assigner = tracker.writer.assigner
         assert isinstance(assigner, Assigner)
-        compared = assigner._comparison_members(event_id)
+        compared = assigner.comparison_members(event_id)
         # The latest member that is not a syndicated copy, then the representative (once).
         expected = [last] if rep == last else [last, rep]
         assert [p.length for p in compared] == [assigner.members.get(i).length for i in expected]

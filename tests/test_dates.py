@@ -80,7 +80,7 @@ def test_mention_keeps_expression_and_sentence() -> None:
 
 def test_publication_date_comes_first() -> None:
     article = Article(id="d", title="", text="Rien.", origin="t", publish_date="2024-03-29T10:00:00Z")
-    assert find_dates(article) == [DateMention("2024-03-29", "publish_date", "", kind="publication")]
+    assert find_dates(article) == [DateMention("2024-03-29", "publish_date", "", kind="publication", happening=True)]
 
 
 def test_counts_and_scores_are_not_dates() -> None:
@@ -89,9 +89,45 @@ def test_counts_and_scores_are_not_dates() -> None:
     assert _dates("The attack killed 22 people; 140 were wounded on 3 sites.", "en") == []
 
 
-def test_without_publication_date_only_absolute_dates_survive() -> None:
+def test_without_publication_date_a_yearless_date_takes_the_year_of_the_text_s_dates() -> None:
+    # "le 26 mars" gets its year from "22 mars 2024"; "Hier" and "Ce jeudi" need a publication date.
     text = "Hier, le 26 mars, puis le 22 mars 2024. Ce jeudi aussi."
-    assert _dates(text, "fr", published=None) == ["2024-03-22"]
+    assert _dates(text, "fr", published=None) == ["2024-03-26", "2024-03-22"]
+    assert _dates("Hier, le 26 mars. Ce jeudi aussi.", "fr", published=None) == []
+    # The year goes to the nearest reading: 31 December before a text dated 1 January 2020.
+    assert _dates("Am Silvesterabend kam es zum Eklat. Am 1. Januar 2020 entschuldigte er sich.", "de", None) == [
+        "2019-12-31",
+        "2020-01-01",
+    ]
+
+
+def _happening(text: str, lang: str, published: str | None) -> list[str]:
+    return [d.date for d in _events(text, lang, published) if d.happening]
+
+
+def test_the_happening_is_the_lead_s_dates_never_background_dates() -> None:
+    # The seed: the briefing (28 March) and the call (26 March) open the text; the attack of
+    # 22 March 2024 and the teaser's 23 March come later, as background.
+    text = ARABIC_SEED.read_text(encoding="utf-8")
+    title, _, body = text.partition("\n")
+    article = Article(id="s", title=title, text=body, origin="test", lang="ar")
+    assert sorted({d.date for d in find_dates(article) if d.happening}) == ["2024-03-26", "2024-03-28"]
+    # Births, anniversaries and "since" are background wherever they stand.
+    born = "Le pape, né le 17 décembre 1936, a présenté ses excuses le 1er janvier 2020."
+    assert _happening(born, "fr", None) == []
+    lead = "Der Papst entschuldigte sich am 1. Januar 2020. Er wurde am 17. Dezember 1936 geboren."
+    assert _happening(lead, "de", None) == ["2020-01-01"]
+    # With a publication date: dates close before it are the happening's, older ones are not.
+    text = "Le sommet s'est tenu le 27 mars 2024. Un premier accord datait du 3 juin 2021."
+    assert _happening(text, "fr", PUBLISHED) == ["2024-03-27"]
+    # Years before the text's latest date are background even in the lead.
+    text = "Les élections du 5 mai 2019 ont été annulées le 2 février 2022."
+    assert _happening(text, "fr", None) == ["2022-02-02"]
+
+
+def test_holidays_are_dates() -> None:
+    assert _dates("Pope Francis slapped a woman's hand on New Year's Eve.", "en") == ["2023-12-31"]
+    assert _dates("El papa recibió el Año Nuevo con un gesto brusco.", "es") == ["2024-01-01"]
 
 
 def test_impossible_dates_are_dropped() -> None:

@@ -30,10 +30,11 @@ class EventQueries:
         until: str | None = None,
         entity: str | None = None,
         source: str | None = None,
+        by_coverage: bool = False,
     ) -> list[dict[str, Any]]:
         """Events, newest first, optionally only those with an article in ``lang``, from ``source``,
         naming ``entity`` (a canonical id; an id merged into another follows it) or overlapping the
-        ``since``…``until`` dates."""
+        ``since``…``until`` dates.  ``by_coverage`` lists the most covered first (no cursor)."""
         if entity:
             entity = entity_store.current_id(self.conn, entity)
         rows = store.list_events(
@@ -45,6 +46,7 @@ class EventQueries:
             until=until,
             entity=entity,
             source=source,
+            by_coverage=by_coverage,
         )
         extra = store.languages_and_sources(self.conn, [r["id"] for r in rows])
         return [_event_summary(r, *extra[r["id"]]) for r in rows]

@@ -37,10 +37,12 @@ from ..pairs.features import ArticleProfile, profile
 from ..settings import Settings
 from ..store import events as store
 from . import storylines
+from .consolidate import consolidate
 from .dedup import NearDuplicates
-from .index import CentroidIndex, EventSpan, day_number, unit
-from .members import MemberCache, article_entity_types
-from .scoring import CrossLingualAllowance, PairScoring, best_scores, load_scorer
+from .index import CentroidIndex, EventSpan, day_number
+from .members import article_entity_types
+from .scoring import CrossLingualAllowance, EventFit, PairScoring, member_scores
+from .state import EventState, event_dates, iso_day, span_of, title_fields
 
 log = logging.getLogger(__name__)
 
@@ -65,21 +67,17 @@ def publication_day(enriched: EnrichedArticle) -> int | None:
 def effective_day(enriched: EnrichedArticle) -> int | None:
     """The day an article is placed at for windowing and event date spans.
 
-    Its publication date; else the median of the event dates its text names (for undated text the
-    date stage keeps only dates with an explicit year, so these are real evidence: news reports
-    follow what they report closely); else ``None``, and ingest order is its only clock.
+    Its publication date; else the median of the dates of the happening its text names (the
+    lead's, never background dates: see ``dates.find_dates``); else ``None``, and ingest order is
+    its only clock.
     """
     day = publication_day(enriched)
     if day is not None:
         return day
-    named = sorted(d for d in (day_number(m.date) for m in enriched.dates if m.kind == "event") if d is not None)
+    named = sorted(
+        d for d in (day_number(m.date) for m in enriched.dates if m.kind == "event" and m.happening) if d is not None
+    )
     return named[(len(named) - 1) // 2] if named else None
-
-
-def _iso(day: int | None) -> str | None:
-    from datetime import date
-
-    return date.fromordinal(day).isoformat() if day is not None else None
 
 
 @dataclass
@@ -90,28 +88,17 @@ class Candidate:
     score: float
 
 
-class Assigner:
+class Assigner(EventState):
     """Assigns articles to events and storylines; ``consolidate()`` merges events that are one."""
 
     def __init__(self, conn: sqlite3.Connection, settings: Settings, scorer: PairScoring | None = None) -> None:
-        self.conn = conn
-        self.settings = settings
-        self._scorer = scorer
-        self.model: str = settings.event_index_model
-        self.members = MemberCache(conn)
-        self.index: CentroidIndex | None = None
+        super().__init__(conn, settings, scorer)
         self.duplicates = self._new_duplicates()
         self._token: str | None = None
         self._built = False  # the in-memory state was read from the store at least once
         self._merged_entities: set[str] = set()
 
     # -- state ---------------------------------------------------------------------------------------
-    @property
-    def scorer(self) -> PairScoring:
-        if self._scorer is None:
-            self._scorer = load_scorer()
-        return self._scorer
-
     def _new_duplicates(self) -> NearDuplicates:
         return NearDuplicates(
             self.settings.duplicate_jaccard, _MINHASH_PERMUTATIONS, _SHINGLE_WORDS, self.settings.duplicate_window
@@ -129,7 +116,7 @@ class Assigner:
             vector = store.from_blob(row["vector"])
             if self.index is None:
                 self.index = CentroidIndex(len(vector))
-            self.index.put(row["seq"], vector, _span(self.conn, row))
+            self.index.put(row["seq"], vector, span_of(self.conn, row))
         self.duplicates = self._new_duplicates()
         for article_id, seq, signature in store.recent_signatures(self.conn, self.settings.duplicate_window):
             self.duplicates.add(article_id, seq, signature)
@@ -159,11 +146,6 @@ class Assigner:
 
     def _commit_state(self, **fields: int) -> None:
         self._token = store.bump_state(self.conn, **fields)
-
-    def _ensure_index(self, vector: np.ndarray) -> CentroidIndex:
-        if self.index is None:
-            self.index = CentroidIndex(len(vector))
-        return self.index
 
     # -- assignment ----------------------------------------------------------------------------------
     def assign(self, enriched: EnrichedArticle) -> None:
@@ -206,43 +188,29 @@ class Assigner:
     def _best_candidate(
         self, mine: ArticleProfile, neighbours: list[tuple[int, float]], day: int | None, seq: int, firm: bool
     ) -> Candidate | None:
-        assert self.index is not None or not neighbours
-        chosen: list[tuple[int, float, str]] = []
-        for key, cosine in neighbours:
-            if len(chosen) >= self.settings.event_candidates or cosine < self.settings.event_min_cosine:
-                break
-            span = self.index.spans[key] if self.index is not None else None
-            if span is None or not span.within(
-                day, seq, self.settings.event_window_days, self.settings.event_window_articles, firm=firm
-            ):
-                continue
+        settings = self.settings
+
+        def in_window(span: EventSpan) -> bool:
             if day is None and not span.admits_undated():
-                continue
-            chosen.append((key, cosine, span.event_id))
-        groups = [self._comparison_members(event_id) for _, _, event_id in chosen]
+                return False
+            return span.within(day, seq, settings.event_window_days, settings.event_window_articles, firm=firm)
+
+        chosen = [
+            (key, cosine, span.event_id)
+            for key, cosine, span in self.candidates(neighbours, in_window, min_cosine=settings.event_min_cosine)
+        ]
+        groups = [self.comparison_members(event_id) for _, _, event_id in chosen]
         allowance = CrossLingualAllowance.from_settings(self.settings)
-        scores = best_scores(self.scorer, mine, groups, allowance) if chosen else []
-        checked = [Candidate(k, e, c, s) for (k, c, e), s in zip(chosen, scores, strict=True)]
-        accepted = [c for c in checked if c.score <= self.settings.event_threshold]
+        scores = member_scores(self.scorer, mine, groups, allowance) if chosen else []
+        fit = EventFit.from_settings(self.settings)
+        accepted = []
+        for (key, cosine, event_id), against in zip(chosen, scores, strict=True):
+            score = fit.score(against)
+            if score is not None:
+                accepted.append(Candidate(key, event_id, cosine, score))
         if not accepted:
             return None
         return min(accepted, key=lambda c: (round(c.score, 6), -round(c.cosine, 6), c.key))
-
-    def _representatives(self, event_id: str) -> list[ArticleProfile]:
-        row = store.event_row(self.conn, event_id)
-        ids = [row["rep_article_id"]]
-        if row["last_article_id"] != row["rep_article_id"]:
-            ids.append(row["last_article_id"])
-        return [self.members.get(i) for i in ids]
-
-    def _comparison_members(self, event_id: str) -> list[ArticleProfile]:
-        """The members a new article is scored against: the representative and the latest ones
-        (bounded, so a large event costs no more than a small one)."""
-        ids = store.latest_members(self.conn, event_id, self.settings.event_compare_members)
-        rep = store.event_row(self.conn, event_id)["rep_article_id"]
-        if rep not in ids:
-            ids.append(rep)
-        return [self.members.get(i) for i in ids]
 
     def _join_as_copy(self, enriched: EnrichedArticle, original: str, seq: int, day: int | None, order: int) -> bool:
         found = store.event_of_article(self.conn, original)
@@ -265,14 +233,13 @@ class Assigner:
     ) -> None:
         article = enriched.article
         row = store.event_row(self.conn, event_id)
-        store.add_member(self.conn, article.id, event_id, score, duplicate_of, order)
+        member_day = (day, publication_day(enriched) is not None) if day is not None else None
+        store.add_member(self.conn, article.id, event_id, score, duplicate_of, order, member_day)
         store.add_event_entities(self.conn, event_id, article_entity_types(enriched))
         count = row["article_count"] + 1
-        days = [d for d in (day_number(row["first_date"]), day_number(row["last_date"]), day) if d is not None]
         fields: dict[str, Any] = {
             "article_count": count,
-            "first_date": _iso(min(days)) if days else None,
-            "last_date": _iso(max(days)) if days else None,
+            **event_dates(self.conn, event_id, self.settings),
             "last_seq": max(row["last_seq"], seq),
             "touched": order,
         }
@@ -285,35 +252,13 @@ class Assigner:
             centroids[model] = vector if old is None else (old * (count - 1) + vector) / count
         store.set_centroids(self.conn, event_id, centroids)
         if duplicate_of is None:
-            rep = self._nearer_to_centroid(row["rep_article_id"], article.id, centroids)
+            rep = self.nearer_to_centroid(row["rep_article_id"], article.id, centroids)
             if rep != row["rep_article_id"]:
                 fields.update(title_fields(self.conn, rep))
                 fields["rep_article_id"] = rep
         store.update_event(self.conn, event_id, **fields)
         store.refresh_storyline(self.conn, row["storyline_id"])
-        self._reindex(event_id)
-
-    def _nearer_to_centroid(self, current: str, candidate: str, centroids: dict[str, np.ndarray]) -> str:
-        centroid = centroids.get(self.model)
-        if centroid is None:
-            return current
-        target = unit(centroid)
-        mine = self.members.get(current).vectors.get(self.model)
-        theirs = self.members.get(candidate).vectors.get(self.model)
-        if theirs is None:
-            return current
-        if mine is None or float(unit(theirs) @ target) > float(unit(mine) @ target) + 1e-9:
-            return candidate
-        return current
-
-    def _reindex(self, event_id: str) -> None:
-        """Mirror an event's stored centroid and span into the in-memory index."""
-        row = store.event_row(self.conn, event_id)
-        centroid = store.get_centroids(self.conn, event_id).get(self.model)
-        if centroid is not None:
-            self._ensure_index(centroid).put(row["seq"], centroid, _span(self.conn, row))
-        elif self.index is not None and row["seq"] in self.index.spans:
-            self.index.set_span(row["seq"], _span(self.conn, row))
+        self.reindex(event_id)
 
     def _found_event(
         self,
@@ -330,7 +275,12 @@ class Assigner:
             event_id = stable_id("ev_", event_id)
         entities = article_entity_types(enriched)
         storyline_id = storylines.continued_storyline(
-            self, entities, neighbours, storylines.article_window(self, day, seq, firm), exclude=None
+            self,
+            entities,
+            enriched.vectors.get(self.model),
+            neighbours,
+            storylines.article_window(self, day, seq),
+            exclude=None,
         )
         if storyline_id is None:
             storyline_id = stable_id("sl_", event_id)
@@ -342,18 +292,19 @@ class Assigner:
             article_id=article.id,
             title=title["title"],
             lang=title["lang"],
-            date=_iso(day),
+            date=iso_day(day),
             seq=seq,
             storyline_id=storyline_id,
             touched=order,
         )
-        store.add_member(self.conn, article.id, event_id, None, None, order)
+        member_day = (day, firm) if day is not None else None
+        store.add_member(self.conn, article.id, event_id, None, None, order, member_day)
         store.add_event_entities(self.conn, event_id, entities)
         store.set_centroids(
             self.conn, event_id, {m: np.asarray(v, dtype=np.float32) for m, v in enriched.vectors.items()}
         )
         store.refresh_storyline(self.conn, storyline_id)
-        self._reindex(event_id)
+        self.reindex(event_id)
 
     # -- consolidation -------------------------------------------------------------------------------
     def consolidate(self, *, full: bool = False) -> dict[str, Any]:
@@ -362,32 +313,9 @@ class Assigner:
         Only events changed since the last run are re-checked, unless ``full``.  Call inside a
         transaction.
         """
-        from .consolidate import consolidate
-
         self.refresh()
         result = consolidate(self, full=full)
         self._commit_state(consolidated_at=store.get_state(self.conn).assigned)
         return result
 
 
-def _span(conn: sqlite3.Connection, row: sqlite3.Row) -> EventSpan:
-    try:
-        firm = row["firm"]
-    except IndexError:  # a plain events row: ask the store
-        firm = store.event_has_publication_date(conn, row["id"])
-    return EventSpan(
-        event_id=row["id"],
-        first_day=day_number(row["first_date"]),
-        last_day=day_number(row["last_date"]),
-        first_seq=row["first_seq"],
-        last_seq=row["last_seq"],
-        firm=bool(firm),
-    )
-
-
-def title_fields(conn: sqlite3.Connection, article_id: str) -> dict[str, str]:
-    """An event's title and language: those of its representative article."""
-    row = conn.execute("SELECT title, substr(text, 1, 400) AS lead, lang FROM articles WHERE id = ?", (article_id,))
-    found = row.fetchone()
-    title = found["title"].strip() or " ".join(found["lead"].split())[:120]
-    return {"title": title, "lang": found["lang"]}

@@ -10,23 +10,20 @@ an event still alone in its storyline is offered to the storylines it may contin
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from ..store import events as store
 from . import storylines
-from .assigner import title_fields
 from .index import EventSpan
 from .scoring import CrossLingualAllowance, mean_scores
-
-if TYPE_CHECKING:
-    from .assigner import Assigner
+from .state import EventState, event_dates, title_fields
 
 _SEARCH_DEPTH = 16
 
 
-def consolidate(assigner: Assigner, *, full: bool) -> dict[str, Any]:
+def consolidate(assigner: EventState, *, full: bool) -> dict[str, Any]:
     conn = assigner.conn
     since = -1 if full else store.get_state(conn).consolidated_at
     touched = [
@@ -56,11 +53,11 @@ def consolidate(assigner: Assigner, *, full: bool) -> dict[str, Any]:
     return {"checked": len(touched), "merged": merged, "storylines_linked": linked}
 
 
-def _centroid(assigner: Assigner, event_id: str) -> np.ndarray | None:
+def _centroid(assigner: EventState, event_id: str) -> np.ndarray | None:
     return store.get_centroids(assigner.conn, event_id).get(assigner.model)
 
 
-def _merge_partner(assigner: Assigner, key: int) -> tuple[int, float] | None:
+def _merge_partner(assigner: EventState, key: int) -> tuple[int, float] | None:
     """The index key and mean score of the best event to merge with, if any passes."""
     assert assigner.index is not None
     settings = assigner.settings
@@ -68,18 +65,20 @@ def _merge_partner(assigner: Assigner, key: int) -> tuple[int, float] | None:
     centroid = _centroid(assigner, span.event_id)
     if centroid is None:
         return None
-    mine = assigner._representatives(span.event_id)
-    chosen: list[int] = []
-    for other, cosine in assigner.index.search(centroid, _SEARCH_DEPTH):
-        if other == key:
-            continue
-        if cosine < settings.consolidate_min_cosine or len(chosen) >= settings.event_candidates:
-            break
-        if span.near(assigner.index.spans[other], settings.event_window_days, settings.event_window_articles):
-            chosen.append(other)
+    mine = assigner.representatives(span.event_id)
+    days, articles = settings.event_window_days, settings.event_window_articles
+    chosen = [
+        other
+        for other, _, other_span in assigner.candidates(
+            assigner.index.search(centroid, _SEARCH_DEPTH),
+            lambda other_span: span.near(other_span, days, articles),
+            min_cosine=settings.consolidate_min_cosine,
+            exclude=key,
+        )
+    ]
     if not chosen:
         return None
-    groups = [assigner._representatives(assigner.index.spans[other].event_id) for other in chosen]
+    groups = [assigner.representatives(assigner.index.spans[other].event_id) for other in chosen]
     scores = mean_scores(assigner.scorer, mine, groups, CrossLingualAllowance.from_settings(settings))
     passing = [(s, other) for other, s in zip(chosen, scores, strict=True) if s <= settings.consolidate_threshold]
     if not passing:
@@ -88,7 +87,7 @@ def _merge_partner(assigner: Assigner, key: int) -> tuple[int, float] | None:
     return other, score
 
 
-def merge_events(assigner: Assigner, keep_id: str, drop_id: str) -> None:
+def merge_events(assigner: EventState, keep_id: str, drop_id: str) -> None:
     """Fold event ``drop_id`` into ``keep_id`` (members, centroid, dates, storyline)."""
     conn = assigner.conn
     keep, drop = store.event_row(conn, keep_id), store.event_row(conn, drop_id)
@@ -100,14 +99,10 @@ def merge_events(assigner: Assigner, keep_id: str, drop_id: str) -> None:
             centroids[model] = (kept[model] * n_keep + dropped[model] * n_drop) / (n_keep + n_drop)
         else:
             centroids[model] = kept.get(model, dropped.get(model))
-    rep = assigner._nearer_to_centroid(keep["rep_article_id"], drop["rep_article_id"], centroids)
+    rep = assigner.nearer_to_centroid(keep["rep_article_id"], drop["rep_article_id"], centroids)
     latest = max((keep["last_article_id"], drop["last_article_id"]), key=lambda a: store.article_seq(conn, a))
-    firsts = [d for d in (keep["first_date"], drop["first_date"]) if d]
-    lasts = [d for d in (keep["last_date"], drop["last_date"]) if d]
     fields = {
         "article_count": n_keep + n_drop,
-        "first_date": min(firsts) if firsts else None,
-        "last_date": max(lasts) if lasts else None,
         "first_seq": min(keep["first_seq"], drop["first_seq"]),
         "last_seq": max(keep["last_seq"], drop["last_seq"]),
         "rep_article_id": rep,
@@ -117,16 +112,21 @@ def merge_events(assigner: Assigner, keep_id: str, drop_id: str) -> None:
     }
     store.move_event(conn, drop_id, keep_id)
     store.set_centroids(conn, keep_id, centroids)
-    store.update_event(conn, keep_id, **fields)
+    store.update_event(conn, keep_id, **fields, **event_dates(conn, keep_id, assigner.settings))
+    # Only the absorbed event changes storyline: moving its whole storyline would join two
+    # storylines on the strength of one merge, which is how storylines chain.
     if drop["storyline_id"] != keep["storyline_id"]:
-        store.move_storyline(conn, drop["storyline_id"], keep["storyline_id"])
+        if not store.storyline_event_ids(conn, drop["storyline_id"]):  # it held the absorbed event alone
+            store.move_storyline(conn, drop["storyline_id"], keep["storyline_id"])
+        else:
+            store.refresh_storyline(conn, drop["storyline_id"])
     store.refresh_storyline(conn, keep["storyline_id"])
     if assigner.index is not None:
         assigner.index.remove(drop["seq"])
-    assigner._reindex(keep_id)
+    assigner.reindex(keep_id)
 
 
-def _link_lone_event(assigner: Assigner, key: int) -> dict[str, str] | None:
+def _link_lone_event(assigner: EventState, key: int) -> dict[str, str] | None:
     """Offer an event that is alone in its storyline to a storyline it continues."""
     assert assigner.index is not None
     conn = assigner.conn
@@ -141,6 +141,7 @@ def _link_lone_event(assigner: Assigner, key: int) -> dict[str, str] | None:
     target = storylines.continued_storyline(
         assigner,
         store.event_entity_ids(conn, span.event_id),
+        centroid,
         assigner.index.search(centroid, _SEARCH_DEPTH * 2),
         storylines.event_window(assigner, span),
         exclude=key,

@@ -68,9 +68,10 @@ class EventSpan:
         """
         return not self.firm or self.first_day is None
 
-    def near(self, other: EventSpan, window_days: int, window_articles: int) -> bool:
+    def near(self, other: EventSpan, window_days: int, window_articles: int, *, days_decide: bool = False) -> bool:
         """Do two events lie within the window of each other?  As ``within``: days decide when
-        either event has a publication date; two estimates never rule each other out.
+        either event has a publication date (or ``days_decide``); two estimates never rule each
+        other out otherwise.
 
         An event without any date is not near an event with publication dates (``admits_undated``).
         """
@@ -83,9 +84,25 @@ class EventSpan:
             assert other.first_day is not None and other.last_day is not None
             if other.last_day >= self.first_day - window_days and other.first_day <= self.last_day + window_days:
                 return True
-            if self.firm or other.firm:
+            if self.firm or other.firm or days_decide:
                 return False
         return other.last_seq >= self.first_seq - window_articles and other.first_seq <= self.last_seq + window_articles
+
+
+def happening_range(days: list[tuple[int, bool]], window_days: int) -> tuple[int | None, int | None]:
+    """An event's first and last day from its members' (day, is-publication-date) pairs.
+
+    Publication dates, when any member has one, else the days estimated from the texts; days more
+    than ``window_days`` from their median are left out, so one report dated by a date it recalls
+    (a birth, last year's vote) does not stretch the event over years.
+    """
+    firm = [d for d, is_firm in days if is_firm]
+    pool = sorted(firm or [d for d, _ in days])
+    if not pool:
+        return None, None
+    median = pool[(len(pool) - 1) // 2]
+    kept = [d for d in pool if abs(d - median) <= window_days]
+    return kept[0], kept[-1]
 
 
 def unit(vector: np.ndarray) -> np.ndarray:

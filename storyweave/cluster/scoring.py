@@ -2,10 +2,11 @@
 
 Scores run from 1.0 (same story) to 4.0 (unrelated).  Two ways of comparing with an event:
 
-- ``best_scores`` (assignment): an incoming article against the event's representative and its
-  latest members, and the best score counts.  Reports of one event differ in angle and detail, and
-  a new report usually matches one earlier report closely rather than all of them; measured on
-  semeval-dev, the mean over two representatives kept a quarter of true pairs apart.
+- ``member_scores`` (assignment): an incoming article against the event's representative and its
+  latest members; ``EventFit`` decides.  Reports of one event differ in angle and detail, and a new
+  report usually matches one earlier report closely rather than all of them (measured on
+  semeval-dev, the mean over two representatives kept a quarter of true pairs apart), so the best
+  score ranks; but the representative must pass a looser bar too, so the event cannot chain.
 - ``mean_scores`` (consolidation): representatives against representatives, averaged, so one
   odd member cannot pull two whole events together.
 """
@@ -85,17 +86,46 @@ def mean_scores(
     allowance: CrossLingualAllowance = NO_ALLOWANCE,
 ) -> list[float]:
     """Per group of members: the mean score of every (article, member) pair."""
-    return _group_scores(scorer, articles, groups, np.mean, allowance)
+    return [float(x) for x in _group_scores(scorer, articles, groups, np.mean, allowance)]
 
 
-def best_scores(
+def member_scores(
     scorer: PairScoring,
     article: ArticleProfile,
     groups: Sequence[Sequence[ArticleProfile]],
     allowance: CrossLingualAllowance = NO_ALLOWANCE,
-) -> list[float]:
-    """Per group of members: the best (lowest) score of ``article`` against any member."""
-    return _group_scores(scorer, [article], groups, np.min, allowance)
+) -> list[np.ndarray]:
+    """Per group of members: the score of ``article`` against each member, in the group's order."""
+    return _group_scores(scorer, [article], groups, np.array, allowance)
+
+
+@dataclass(frozen=True)
+class EventFit:
+    """Does an article fit an event as a whole, not merely one of its members?
+
+    Joining on the best member alone is single-link clustering, and single link chains: a fire in
+    Krefeld matches one report of a Brussels fire, the next fire report matches the Krefeld one, and
+    one event ends up holding every fire of the week.  So the best member must pass ``threshold``
+    and the event's representative (the member nearest its centroid, scored first) must pass
+    ``whole_threshold``: a report of the same happening is at least loosely about what the event is
+    mostly about, while a chained article is close to one member only.
+    """
+
+    threshold: float
+    whole_threshold: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> EventFit:
+        return cls(settings.event_threshold, settings.event_fit_threshold)
+
+    def score(self, scores: np.ndarray) -> float | None:
+        """The score the event is ranked by (its best member's), or None when it does not fit."""
+        if len(scores) == 0:
+            return None
+        best = float(np.min(scores))
+        if best > self.threshold or float(scores[0]) > self.whole_threshold:
+            return None
+        return best
 
 
 def _group_scores(
@@ -104,7 +134,7 @@ def _group_scores(
     groups: Sequence[Sequence[ArticleProfile]],
     reduce: Callable[[np.ndarray], Any],
     allowance: CrossLingualAllowance,
-) -> list[float]:
+) -> list[Any]:
     """Scores reduced per group, after the cross-lingual allowance is taken off where granted."""
     # All pairs go to the model in one batch, which costs far less than one call per pair.
     pairs = [(a, m) for group in groups for a in articles for m in group]
@@ -115,6 +145,6 @@ def _group_scores(
     out, at = [], 0
     for group in groups:
         n = len(articles) * len(group)
-        out.append(float(reduce(flat[at : at + n])) if n else 4.0)
+        out.append(reduce(flat[at : at + n]) if n else reduce(np.full(1, 4.0)))
         at += n
     return out

@@ -55,7 +55,12 @@ def front_page_events(state: ServerState, limit: int) -> list[dict[str, Any]]:
     generation = store_generation(tracker.conn)
 
     def compute() -> list[dict[str, Any]]:
-        return rank_events(tracker.events(limit=FRONT_PAGE_WINDOW))
+        # The newest events and the most covered ones: a store without publication dates (a
+        # backfill, an archive) would otherwise rank only whatever was ingested last.
+        newest = tracker.events(limit=FRONT_PAGE_WINDOW)
+        covered = tracker.events(limit=FRONT_PAGE_WINDOW, by_coverage=True)
+        unique = {e["id"]: e for e in [*newest, *covered]}
+        return rank_events(list(unique.values()))
 
     ranked: list[dict[str, Any]] = state.cached_summary(("front-page", generation), compute)
     return ranked[:limit]

@@ -122,6 +122,13 @@ def event_row(conn: sqlite3.Connection, event_id: str) -> sqlite3.Row:
     return row
 
 
+def title_and_opening(conn: sqlite3.Connection, article_id: str) -> tuple[str, str, str]:
+    """An article's title, the first 400 characters of its text, and its language."""
+    row = conn.execute("SELECT title, substr(text, 1, 400) AS lead, lang FROM articles WHERE id = ?", (article_id,))
+    found = row.fetchone()
+    return found["title"] or "", found["lead"] or "", found["lang"]
+
+
 def event_of_article(conn: sqlite3.Connection, article_id: str) -> sqlite3.Row | None:
     return conn.execute(
         "SELECT event_id, duplicate_of, score FROM event_articles WHERE article_id = ?", (article_id,)
@@ -163,12 +170,25 @@ def update_event(conn: sqlite3.Connection, event_id: str, **fields: Any) -> None
 
 
 def add_member(
-    conn: sqlite3.Connection, article_id: str, event_id: str, score: float | None, duplicate_of: str | None, order: int
+    conn: sqlite3.Connection,
+    article_id: str,
+    event_id: str,
+    score: float | None,
+    duplicate_of: str | None,
+    order: int,
+    day: tuple[int, bool] | None = None,
 ) -> None:
+    """``day``: the member's day of the happening and whether it is a publication date."""
     conn.execute(
-        "INSERT INTO event_articles (article_id, event_id, score, duplicate_of, assigned) VALUES (?, ?, ?, ?, ?)",
-        (article_id, event_id, score, duplicate_of, order),
+        """INSERT INTO event_articles (article_id, event_id, score, duplicate_of, assigned, day, day_firm)
+           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        (article_id, event_id, score, duplicate_of, order, day[0] if day else None, int(bool(day and day[1]))),
     )
+
+
+def member_days(conn: sqlite3.Connection, event_id: str) -> list[tuple[int, bool]]:
+    rows = conn.execute("SELECT day, day_firm FROM event_articles WHERE event_id = ? AND day IS NOT NULL", (event_id,))
+    return [(int(r["day"]), bool(r["day_firm"])) for r in rows]
 
 
 def latest_members(conn: sqlite3.Connection, event_id: str, limit: int) -> list[str]:
@@ -230,6 +250,32 @@ def resolve_merged(conn: sqlite3.Connection, old_id: str) -> str | None:
 def storyline_event_ids(conn: sqlite3.Connection, storyline_id: str) -> list[str]:
     rows = conn.execute("SELECT id FROM events WHERE storyline_id = ? ORDER BY seq", (storyline_id,))
     return [r["id"] for r in rows]
+
+
+def storyline_recent_events(conn: sqlite3.Connection, storyline_id: str, limit: int) -> list[str]:
+    """A storyline's most recently active events (by their latest member's ingest order)."""
+    rows = conn.execute(
+        "SELECT id FROM events WHERE storyline_id = ? ORDER BY last_seq DESC, seq DESC LIMIT ?", (storyline_id, limit)
+    )
+    return [r["id"] for r in rows]
+
+
+def event_total(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM events").fetchone()[0])
+
+
+def entity_event_counts(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> dict[str, int]:
+    """How many events name each entity."""
+    ids = sorted(set(entity_ids))
+    out: dict[str, int] = {}
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        for r in conn.execute(
+            f"SELECT entity_id, count(*) AS n FROM event_entities WHERE entity_id IN ({marks}) GROUP BY entity_id",
+            chunk,
+        ):
+            out[r["entity_id"]] = r["n"]
+    return out
 
 
 def move_storyline(conn: sqlite3.Connection, absorbed: str, into: str) -> None:
@@ -317,11 +363,13 @@ def list_events(
     until: str | None = None,
     entity: str | None = None,
     source: str | None = None,
+    by_coverage: bool = False,
 ) -> list[sqlite3.Row]:
-    """Events, newest first; ``before_seq`` is the cursor of the previous page's last row."""
+    """Events, newest first (or, ``by_coverage``, most articles first); ``before_seq`` is the
+    cursor of the previous page's last row (newest first only)."""
     where: list[str] = ["1 = 1"]
     params: list[str | int] = []
-    if before_seq is not None:
+    if before_seq is not None and not by_coverage:
         where.append("e.seq < ?")
         params.append(before_seq)
     member = "EXISTS (SELECT 1 FROM event_articles m JOIN articles a ON a.id = m.article_id WHERE m.event_id = e.id"
@@ -344,7 +392,8 @@ def list_events(
     return list(
         conn.execute(
             f"""SELECT e.seq, e.id, e.title, e.lang, e.first_date, e.last_date, e.article_count, e.storyline_id
-                FROM events e WHERE {" AND ".join(where)} ORDER BY e.seq DESC LIMIT ?""",
+                FROM events e WHERE {" AND ".join(where)}
+                ORDER BY {"e.article_count DESC, " if by_coverage else ""}e.seq DESC LIMIT ?""",
             params,
         )
     )
@@ -435,3 +484,20 @@ def article_assignment(conn: sqlite3.Connection, article_id: str) -> sqlite3.Row
            WHERE m.article_id = ?""",
         (article_id,),
     ).fetchone()
+
+
+def clustering_snapshot(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Every article's event and storyline, with event and storyline titles (for evaluations)."""
+    event_of: dict[str, str] = {}
+    storyline_of: dict[str, str] = {}
+    for r in conn.execute(
+        "SELECT m.article_id, m.event_id, e.storyline_id FROM event_articles m JOIN events e ON e.id = m.event_id"
+    ):
+        event_of[r["article_id"]] = r["event_id"]
+        storyline_of[r["article_id"]] = r["storyline_id"]
+    return {
+        "event_of": event_of,
+        "storyline_of": storyline_of,
+        "titles": {r["id"]: r["title"] for r in conn.execute("SELECT id, title FROM events")},
+        "storyline_titles": {r["id"]: r["title"] for r in conn.execute("SELECT id, title FROM storylines")},
+    }

@@ -1,0 +1,136 @@
+"""What the assigner and consolidation share: the event index, member profiles, and event rows.
+
+``EventState`` holds the in-memory side of the store's events (the centroid index and a cache of
+member profiles) and the operations both online assignment and consolidation need: which members
+represent an event, which indexed events are candidates for a comparison, and how an event's
+stored row (title, dates, centroid, span) is kept in step.  ``Assigner`` extends it with the
+per-article decisions; ``consolidate`` works on it directly, so neither imports the other.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import date
+
+import numpy as np
+
+from ..pairs.features import ArticleProfile
+from ..settings import Settings
+from ..store import events as store
+from ..summarize import headline
+from .index import CentroidIndex, EventSpan, day_number, happening_range, unit
+from .members import MemberCache
+from .scoring import PairScoring, load_scorer
+
+
+class EventState:
+    def __init__(self, conn: sqlite3.Connection, settings: Settings, scorer: PairScoring | None = None) -> None:
+        self.conn = conn
+        self.settings = settings
+        self._scorer = scorer
+        self.model: str = settings.event_index_model
+        self.members = MemberCache(conn)
+        self.index: CentroidIndex | None = None
+
+    @property
+    def scorer(self) -> PairScoring:
+        if self._scorer is None:
+            self._scorer = load_scorer()
+        return self._scorer
+
+    def ensure_index(self, vector: np.ndarray) -> CentroidIndex:
+        if self.index is None:
+            self.index = CentroidIndex(len(vector))
+        return self.index
+
+    def candidates(
+        self,
+        neighbours: list[tuple[int, float]],
+        accept: Callable[[EventSpan], bool],
+        *,
+        min_cosine: float,
+        exclude: int | None = None,
+    ) -> list[tuple[int, float, EventSpan]]:
+        """The indexed events worth scoring: up to ``event_candidates`` of ``neighbours`` (most
+        similar first) with a centroid cosine of at least ``min_cosine`` whose span ``accept``s."""
+        if self.index is None:
+            return []
+        chosen: list[tuple[int, float, EventSpan]] = []
+        for key, cosine in neighbours:
+            if len(chosen) >= self.settings.event_candidates or cosine < min_cosine:
+                break
+            span = self.index.spans.get(key)
+            if key != exclude and span is not None and accept(span):
+                chosen.append((key, cosine, span))
+        return chosen
+
+    def representatives(self, event_id: str) -> list[ArticleProfile]:
+        row = store.event_row(self.conn, event_id)
+        ids = [row["rep_article_id"]]
+        if row["last_article_id"] != row["rep_article_id"]:
+            ids.append(row["last_article_id"])
+        return [self.members.get(i) for i in ids]
+
+    def comparison_members(self, event_id: str) -> list[ArticleProfile]:
+        """The members a new article is scored against: the representative first (``EventFit``
+        reads its score), then the latest ones (bounded, so a large event costs no more than a small
+        one)."""
+        rep = store.event_row(self.conn, event_id)["rep_article_id"]
+        latest = store.latest_members(self.conn, event_id, self.settings.event_compare_members)
+        return [self.members.get(i) for i in [rep, *(i for i in latest if i != rep)]]
+
+    def nearer_to_centroid(self, current: str, candidate: str, centroids: dict[str, np.ndarray]) -> str:
+        centroid = centroids.get(self.model)
+        if centroid is None:
+            return current
+        target = unit(centroid)
+        mine = self.members.get(current).vectors.get(self.model)
+        theirs = self.members.get(candidate).vectors.get(self.model)
+        if theirs is None:
+            return current
+        if mine is None or float(unit(theirs) @ target) > float(unit(mine) @ target) + 1e-9:
+            return candidate
+        return current
+
+    def reindex(self, event_id: str) -> None:
+        """Mirror an event's stored centroid and span into the in-memory index."""
+        row = store.event_row(self.conn, event_id)
+        centroid = store.get_centroids(self.conn, event_id).get(self.model)
+        if centroid is not None:
+            self.ensure_index(centroid).put(row["seq"], centroid, span_of(self.conn, row))
+        elif self.index is not None and row["seq"] in self.index.spans:
+            self.index.set_span(row["seq"], span_of(self.conn, row))
+
+
+
+def iso_day(day: int | None) -> str | None:
+    return date.fromordinal(day).isoformat() if day is not None else None
+
+
+def event_dates(conn: sqlite3.Connection, event_id: str, settings: Settings) -> dict[str, str | None]:
+    """An event's ``first_date`` and ``last_date`` from its members' days (``happening_range``)."""
+    first, last = happening_range(store.member_days(conn, event_id), settings.event_window_days)
+    return {"first_date": iso_day(first), "last_date": iso_day(last)}
+
+
+def span_of(conn: sqlite3.Connection, row: sqlite3.Row) -> EventSpan:
+    try:
+        firm = row["firm"]
+    except IndexError:  # a plain events row: ask the store
+        firm = store.event_has_publication_date(conn, row["id"])
+    return EventSpan(
+        event_id=row["id"],
+        first_day=day_number(row["first_date"]),
+        last_day=day_number(row["last_date"]),
+        first_seq=row["first_seq"],
+        last_seq=row["last_seq"],
+        firm=bool(firm),
+    )
+
+
+def title_fields(conn: sqlite3.Connection, article_id: str) -> dict[str, str]:
+    """An event's title and language: its representative article's title (else the opening of its
+    text), cut to a headline."""
+    title, opening, lang = store.title_and_opening(conn, article_id)
+    return {"title": headline(title.strip() or opening), "lang": lang}
