@@ -64,13 +64,21 @@ def publication_day(enriched: EnrichedArticle) -> int | None:
     return day
 
 
-def effective_day(enriched: EnrichedArticle) -> int | None:
-    """The day an article is placed at for windowing and event date spans.
+def happening_days(enriched: EnrichedArticle) -> tuple[int, int, bool] | None:
+    """The first and last day of the happening an article reports, and whether that is its
+    publication date: the publication date when known, else the dates of the happening its text
+    names (the lead's, never background dates: see ``dates.find_dates``), else ``None``."""
+    day = publication_day(enriched)
+    if day is not None:
+        return day, day, True
+    named = [day_number(m.date) for m in enriched.dates if m.kind == "event" and m.happening]
+    known = sorted(d for d in named if d is not None)
+    return (known[0], known[-1], False) if known else None
 
-    Its publication date; else the median of the dates of the happening its text names (the
-    lead's, never background dates: see ``dates.find_dates``); else ``None``, and ingest order is
-    its only clock.
-    """
+
+def effective_day(enriched: EnrichedArticle) -> int | None:
+    """The day an article is placed at for windowing: its publication date, else the median of
+    the happening's dates its text names, else ``None``, and ingest order is its only clock."""
     day = publication_day(enriched)
     if day is not None:
         return day
@@ -233,8 +241,7 @@ class Assigner(EventState):
     ) -> None:
         article = enriched.article
         row = store.event_row(self.conn, event_id)
-        member_day = (day, publication_day(enriched) is not None) if day is not None else None
-        store.add_member(self.conn, article.id, event_id, score, duplicate_of, order, member_day)
+        store.add_member(self.conn, article.id, event_id, score, duplicate_of, order, happening_days(enriched))
         store.add_event_entities(self.conn, event_id, article_entity_types(enriched))
         count = row["article_count"] + 1
         fields: dict[str, Any] = {
@@ -297,8 +304,7 @@ class Assigner(EventState):
             storyline_id=storyline_id,
             touched=order,
         )
-        member_day = (day, firm) if day is not None else None
-        store.add_member(self.conn, article.id, event_id, None, None, order, member_day)
+        store.add_member(self.conn, article.id, event_id, None, None, order, happening_days(enriched))
         store.add_event_entities(self.conn, event_id, entities)
         store.set_centroids(
             self.conn, event_id, {m: np.asarray(v, dtype=np.float32) for m, v in enriched.vectors.items()}

@@ -176,19 +176,26 @@ def add_member(
     score: float | None,
     duplicate_of: str | None,
     order: int,
-    day: tuple[int, bool] | None = None,
+    days: tuple[int, int, bool] | None = None,
 ) -> None:
-    """``day``: the member's day of the happening and whether it is a publication date."""
+    """``days``: the first and last day of the happening the member reports, and whether that is
+    its publication date."""
+    first, last, firm = days if days is not None else (None, None, False)
     conn.execute(
-        """INSERT INTO event_articles (article_id, event_id, score, duplicate_of, assigned, day, day_firm)
-           VALUES (?, ?, ?, ?, ?, ?, ?)""",
-        (article_id, event_id, score, duplicate_of, order, day[0] if day else None, int(bool(day and day[1]))),
+        """INSERT INTO event_articles
+               (article_id, event_id, score, duplicate_of, assigned, first_day, last_day, day_firm)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        (article_id, event_id, score, duplicate_of, order, first, last, int(firm)),
     )
 
 
 def member_days(conn: sqlite3.Connection, event_id: str) -> list[tuple[int, bool]]:
-    rows = conn.execute("SELECT day, day_firm FROM event_articles WHERE event_id = ? AND day IS NOT NULL", (event_id,))
-    return [(int(r["day"]), bool(r["day_firm"])) for r in rows]
+    """Every member's first and last day of the happening, with whether it is a publication date."""
+    rows = conn.execute(
+        "SELECT first_day, last_day, day_firm FROM event_articles WHERE event_id = ? AND first_day IS NOT NULL",
+        (event_id,),
+    )
+    return [(int(r[column]), bool(r["day_firm"])) for r in rows for column in ("first_day", "last_day")]
 
 
 def latest_members(conn: sqlite3.Connection, event_id: str, limit: int) -> list[str]:
