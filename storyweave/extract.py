@@ -22,7 +22,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit, urlunsplit
 
 from .models import Article, RawDoc, Reject
-from .outlets import dateline_source, source_from_url
+from .outlets import outlet_of
 from .settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -352,7 +352,8 @@ def _extract(raw: RawDoc, settings: Settings) -> Article | Reject:
         )
     canonical = canonical_url(url)
     # The outlet is part of the content hash, so it is settled here, from the input's own clues.
-    source = normalise_title(raw.source) or source_from_url(canonical) or dateline_source(text)
+    # A plain-text file's first line becomes the title, so a dateline may open either.
+    source = normalise_title(raw.source) or outlet_of(None, canonical, title, text)
     digest = content_hash(title, text, source)
     if raw.id and raw.id.strip():
         article_id = raw.id.strip()

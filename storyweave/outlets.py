@@ -91,7 +91,8 @@ def _looks_like_dateline(prefix: str) -> bool:
     return len(words) <= 3 and all(not w[0].islower() for w in words)
 
 
-def outlet_of(source: str | None, url: str | None = None, text: str | None = None) -> str | None:
-    """The outlet to show for an article: its stored source, else what its URL or dateline says."""
+def outlet_of(source: str | None, url: str | None = None, *openings: str | None) -> str | None:
+    """The outlet to show for an article: its stored source, else what its URL says, else the first
+    dateline among ``openings`` (its title, then its text: a plain-text file's first line is its title)."""
     named = " ".join((source or "").split())
-    return named or source_from_url(url) or dateline_source(text)
+    return named or source_from_url(url) or next((d for d in map(dateline_source, openings) if d), None)

@@ -65,3 +65,10 @@ def test_ingest_stores_the_outlet_the_text_names() -> None:
     assert isinstance(by_url, Article) and by_url.source == "bbc.co.uk"
     named = extract(RawDoc(origin="o", text="(AFP) - Text.", url="https://x.example/1", source="Feed title"), settings)
     assert isinstance(named, Article) and named.source == "Feed title"
+
+
+def test_a_dateline_in_the_first_line_of_a_text_file_names_the_outlet() -> None:
+    # A plain-text file's first line is its title: the French seed opens "(VOVWORLD) - Ce jeudi…".
+    found = extract(RawDoc(origin="o", id="vov-2", title="(VOVWORLD) - Ce jeudi après-midi, à Hanoi…",
+                           text="Photo: VOV | Nguyên Phu Trong a félicité Vladimir Poutine."), Settings.load())
+    assert isinstance(found, Article) and found.source == "VOVWORLD"
