@@ -117,5 +117,7 @@ def search(request: Request, q: Annotated[str, Query(max_length=1000)] = "", lan
         if len(hits) > size:
             hits = hits[:size]
             next_cursor = encode_cursor(int(hits[-1]["cursor"]))
+    for hit in hits:  # stores written before outlets were derived at ingest
+        hit["source"] = outlet_of(hit.get("source"), hit.get("url"), hit.get("title"))
     return _render(request, "search.html", {"q": q, "only": clean_lang(only), "hits": hits,
                                             "next_cursor": next_cursor})
