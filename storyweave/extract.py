@@ -22,6 +22,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit, urlunsplit
 
 from .models import Article, RawDoc, Reject
+from .outlets import outlet_of
 from .settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -251,13 +252,6 @@ def canonical_url(url: str | None) -> str | None:
     return urlunsplit((scheme, host, parts.path or "/", "&".join(kept), ""))
 
 
-def source_from_url(url: str | None) -> str | None:
-    host = urlsplit(url).hostname if url else None
-    if not host:
-        return None
-    return host[4:] if host.startswith("www.") else host
-
-
 def normalise_lang_hint(value: str | None) -> str | None:
     """``"fr-FR"`` → ``"fr"``; anything that is not a language tag → None."""
     primary = (value or "").strip().lower().replace("_", "-").split("-", 1)[0]
@@ -357,7 +351,9 @@ def _extract(raw: RawDoc, settings: Settings) -> Article | Reject:
             f"article text is {len(text):,} characters, over the {settings.max_text_chars:,} limit (max_text_chars)",
         )
     canonical = canonical_url(url)
-    source = normalise_title(raw.source) or source_from_url(canonical)
+    # The outlet is part of the content hash, so it is settled here, from the input's own clues.
+    # A plain-text file's first line becomes the title, so a dateline may open either.
+    source = normalise_title(raw.source) or outlet_of(None, canonical, title, text)
     digest = content_hash(title, text, source)
     if raw.id and raw.id.strip():
         article_id = raw.id.strip()

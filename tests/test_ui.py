@@ -88,8 +88,78 @@ def test_seed_event_page_reads_in_both_scripts(server: LiveServer, page: Any) ->
     assert headline.evaluate("el => getComputedStyle(el).direction") == "rtl"
 
     page.goto(server.url(f"/events/{event['id']}?lang=de"))  # no German report: labelled fallback
-    assert "shown in" in page.locator(".shown-in").inner_text()
+    assert "Noch kein Bericht auf Deutsch" in page.locator(".shown-in").inner_text()
     assert page.csp_violations == []
+
+
+@pytest.mark.parametrize(("lang", "storyline", "sources"), [
+    ("en", "Storyline", "Sources"), ("fr", "Fil de l'histoire", "Sources"), ("ar", "تسلسل القصة", "المصادر"),
+])
+def test_seed_event_page_in_the_interface_language(server: LiveServer, page: Any, lang: str, storyline: str,
+                                                   sources: str) -> None:
+    event = find_seed_event(server.url(""))
+    page.goto(server.url(f"/events/{event['id']}?lang={lang}"))
+    page.wait_for_selector(".unique-list, .unique .empty", timeout=60_000)
+    _shot(page, f"event-seed-{lang}")
+    html = page.locator("html")
+    assert html.get_attribute("lang") == lang
+    assert html.evaluate("el => getComputedStyle(el).direction") == ("rtl" if lang == "ar" else "ltr")
+    assert page.locator(".timeline h2").inner_text() == storyline
+    assert page.locator(".sources > h2").first.inner_text() == sources
+    # The dozen most salient names show; the rest wait behind one click.
+    assert page.locator(".entities > .chips .chip").count() == 12
+    hidden = page.locator(".more-chips .chip").first
+    assert not hidden.is_visible()
+    page.locator(".more-chips summary").click()
+    assert hidden.is_visible()
+    # The French seed's outlet comes from its dateline, in every interface language.
+    assert "VOVWORLD" in page.locator(".outlet h4").all_inner_texts()
+    if lang == "en":  # names only known in Arabic get a Latin form beside them
+        romanised = page.locator(".chip .roman").all_inner_texts()
+        assert len(romanised) >= 2 and all(r.isascii() for r in romanised), romanised
+    assert page.csp_violations == []
+
+
+def test_language_menu_is_one_site_wide_choice(server: LiveServer, page: Any) -> None:
+    page.goto(server.url("/"))
+    assert page.locator("html").get_attribute("lang") == "en"  # the browser's en-GB
+    assert page.locator("select[name=lang]").count() == 1
+    with page.expect_navigation():
+        page.select_option(".lang-choice select", "fr")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("h1").inner_text() == "Derniers événements"
+    _shot(page, "front-page-fr")
+    page.click("header.site nav a[href^='/entities']")
+    assert page.locator("h1").inner_text() == "Entités"
+    page.goto(server.url("/search"))  # no ?lang= anywhere: the remembered choice holds
+    assert page.locator("html").get_attribute("lang") == "fr"
+    with page.expect_navigation():
+        page.select_option(".lang-choice select", "ar")
+    assert page.locator("html").evaluate("el => getComputedStyle(el).direction") == "rtl"
+    assert page.locator("h1").inner_text() == "بحث"
+
+
+def test_front_page_cards_give_coverage_and_a_gist(server: LiveServer, page: Any) -> None:
+    event = find_seed_event(server.url(""))
+    page.goto(server.url("/"))
+    _shot(page, "front-page-en")
+    card = page.locator(f".event-card[data-event='{event['id']}']")
+    assert card.locator(".coverage").inner_text().split() == ["2", "articles", "1", "outlet", "2", "languages"]
+    gist = card.locator(".gist .chip").all_inner_texts()
+    assert len(gist) == 3 and "Vladimir Putin" in gist and all(g.isascii() for g in gist)
+    assert card.locator(".gist .happened").inner_text().startswith("on ")
+    for coverage in page.locator(".event-card .coverage").all_inner_texts():
+        assert len(coverage.split()) == 6, coverage
+
+
+def test_not_found_page_offers_links(server: LiveServer, page: Any) -> None:
+    response = page.goto(server.url("/events/no-such-event?lang=fr"))
+    assert response is not None and response.status == 404
+    _shot(page, "not-found-fr")
+    assert page.locator("h1").inner_text() == "Page introuvable"
+    assert "storyweave" not in page.locator(".error-message").inner_text()
+    page.click(".next-steps a[href^='/search']")
+    assert page.locator("h1").inner_text() == "Rechercher"
 
 
 def test_entity_page_lists_every_name(server: LiveServer, page: Any) -> None:
@@ -155,4 +225,8 @@ def test_front_page_updates_live(server: LiveServer, page: Any) -> None:
     assert item.evaluate("el => getComputedStyle(el).direction") == "rtl"
     page.locator("#events .event-title", has_text="مهرجان ميناء هانوي").wait_for(timeout=20_000)
     _shot(page, "front-page-live")
+    # An undated event still says how widely it is covered.
+    card = page.locator("#events .event-card", has=page.locator(".event-title", has_text="خبر عاجل"))
+    assert card.locator(".coverage").inner_text().split() == ["1", "article", "1", "outlet", "1", "language"]
+    assert card.locator(".dates").inner_text() == "date unknown"
     assert page.csp_violations == []

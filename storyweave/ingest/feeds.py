@@ -23,9 +23,10 @@ from defusedxml import DefusedXmlException
 
 from ..encoding import binary_kind, decode_bytes
 from ..errors import FetchError
-from ..extract import extract_html, html_to_text, normalise_date, normalise_text, source_from_url
+from ..extract import extract_html, html_to_text, normalise_date, normalise_text
 from ..fetch import Fetcher
 from ..models import RawDoc, Reject
+from ..outlets import source_from_url
 from ..settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -29,6 +29,7 @@ from ..search import SearchEngine
 from ..settings import Settings
 from ..store.db import connect
 from ..tracker import Tracker
+from .i18n import page_context
 from .templates import STATIC_DIR, templates
 
 log = logging.getLogger(__name__)
@@ -156,14 +157,20 @@ def error_response(request: Request, status: int, message: str, code: str | None
                    headers: dict[str, str] | None = None) -> Response:
     body = error_body(status, message, code)
     if _wants_html(request):
-        response: Response = templates.TemplateResponse(
-            request, "error.html", {"error": body["error"], "reader_lang": None}, status_code=status
-        )
+        context = {**page_context(request), "error": body["error"], "detail": web_detail(message)}
+        response: Response = templates.TemplateResponse(request, "error.html", context, status_code=status)
     else:
         response = JSONResponse(body, status_code=status)
     response.headers.update(headers or {})
     response.headers.update(SECURITY_HEADERS)
     return response
+
+
+def web_detail(message: str) -> str:
+    """An error message for a web page: the clauses that tell a terminal user which command to run
+    ("…; list them with 'storyweave events'") are left out, as the page offers links instead."""
+    kept = [part for part in message.split("; ") if "'storyweave " not in part and "`storyweave " not in part]
+    return "; ".join(kept) or message
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -318,8 +325,6 @@ def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: s
 
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     def docs(request: Request) -> Response:
-        return templates.TemplateResponse(
-            request, "docs.html", {"schema": app.openapi(), "reader_lang": None, "page_title": "API"}
-        )
+        return templates.TemplateResponse(request, "docs.html", {**page_context(request), "schema": app.openapi()})
 
     return app

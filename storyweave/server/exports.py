@@ -21,6 +21,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.exceptions import HTTPException
 
+from ..summarize import lead
 from ..tracker import Tracker
 from .app import server_state
 from .text import clean_lang, strip_bidi
@@ -148,20 +149,31 @@ def search_rows(tracker: Tracker, q: str, lang: str | None) -> Iterator[dict[str
                .replace("\ue000", "").replace("\ue001", "")}
 
 
-def event_rows(tracker: Tracker, event_id: str) -> Iterator[dict[str, Any]]:
+def _lead_of(tracker: Tracker, article_id: str) -> str:
+    """An article's opening sentences: what a feed reader shows under the title."""
+    return lead(tracker.article(article_id).text)
+
+
+def event_rows(tracker: Tracker, event_id: str, with_lead: bool = False) -> Iterator[dict[str, Any]]:
     event = tracker.event(event_id)
     for article in event.get("articles", []):
-        yield {**article, "article_id": article["id"], "event_id": event["id"]}
+        row = {**article, "article_id": article["id"], "event_id": event["id"]}
+        if with_lead:
+            row["summary"] = _lead_of(tracker, article["id"])
+        yield row
 
 
-def entity_rows(tracker: Tracker, entity_id: str) -> Iterator[dict[str, Any]]:
+def entity_rows(tracker: Tracker, entity_id: str, with_lead: bool = False) -> Iterator[dict[str, Any]]:
     entity = tracker.entity(entity_id)
     from ..store.search import event_ids_for
 
     articles = entity.get("articles", [])
     events = event_ids_for(tracker.conn, [a["id"] for a in articles])
     for article in articles:
-        yield {**article, "article_id": article["id"], "event_id": events.get(article["id"])}
+        row = {**article, "article_id": article["id"], "event_id": events.get(article["id"])}
+        if with_lead:
+            row["summary"] = _lead_of(tracker, article["id"])
+        yield row
 
 
 _MEDIA = {"json": "application/json", "csv": "text/csv; charset=utf-8",
@@ -220,8 +232,15 @@ def export_event(request: Request, event_id: str, kind: str) -> Response:
     if kind not in FORMATS:  # an event id with a dot in it, not an export
         return JSONResponse(server_state(request).reader().event(f"{event_id}.{kind}"))
     tracker = _fresh_tracker(request)
-    rows = _closing(tracker, event_rows(tracker, event_id))
-    return _stream(request, kind, f"event-{event_id}", f"storyweave event {event_id}", ARTICLE_COLUMNS, rows)
+    title = f"storyweave event {event_id}"
+    if kind in ("atom", "rss"):  # a feed reader lists the channel by its title: the event's own
+        try:
+            title = str(tracker.event(event_id).get("title") or title)
+        except Exception:
+            tracker.close()
+            raise
+    rows = _closing(tracker, event_rows(tracker, event_id, with_lead=kind in ("atom", "rss")))
+    return _stream(request, kind, f"event-{event_id}", title, ARTICLE_COLUMNS, rows)
 
 
 @router.get("/api/entities/{entity_id}.{kind}", summary="Articles naming an entity as json, csv, atom or rss")
@@ -229,8 +248,15 @@ def export_entity(request: Request, entity_id: str, kind: str) -> Response:
     if kind not in FORMATS:  # an entity id with a dot in it, not an export
         return JSONResponse(server_state(request).reader().entity(f"{entity_id}.{kind}"))
     tracker = _fresh_tracker(request)
-    rows = _closing(tracker, entity_rows(tracker, entity_id))
-    return _stream(request, kind, f"entity-{entity_id}", f"storyweave entity {entity_id}", ARTICLE_COLUMNS, rows)
+    title = f"storyweave entity {entity_id}"
+    if kind in ("atom", "rss"):
+        try:
+            title = str(tracker.entity(entity_id).get("name") or title)
+        except Exception:
+            tracker.close()
+            raise
+    rows = _closing(tracker, entity_rows(tracker, entity_id, with_lead=kind in ("atom", "rss")))
+    return _stream(request, kind, f"entity-{entity_id}", title, ARTICLE_COLUMNS, rows)
 
 
 def front_page_rows(request: Request) -> Iterator[dict[str, Any]]:

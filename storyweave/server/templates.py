@@ -14,6 +14,7 @@ import jinja2
 from fastapi.templating import Jinja2Templates
 
 from ..store.search import MARK_END, MARK_START
+from .i18n import install as install_i18n
 from .text import direction, language_name, strip_bidi
 
 HERE = Path(__file__).resolve().parent
@@ -69,6 +70,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.ChainableUndefined,
     )
     env.globals.update(dir_for=direction, lang_name=language_name)
+    install_i18n(env)
     env.filters.update(marks=marked_segments, short_date=short_date, nobidi=strip_bidi, web_url=web_url, short=shorten)
     return env
 

@@ -7,10 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ..outlets import outlet_of
 from .app import server_state
+from .i18n import page_context, remember_choice, request_languages
+from .naming import entity_label
 from .templates import templates
-from .text import clean_lang, decode_cursor, encode_cursor, reader_languages
-from .views import entity_page, event_page, front_page_events, unique_by_article
+from .text import clean_lang, decode_cursor, encode_cursor
+from .views import entity_page, event_page, front_page_events, unique_by_article, with_coverage
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -18,24 +21,27 @@ LangParam = Annotated[str | None, Query(max_length=8)]
 
 
 def _render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
-    lang = clean_lang(request.query_params.get("lang"))
-    context.setdefault("reader_lang", lang)
-    context.setdefault("lang_param", lang)
-    return templates.TemplateResponse(request, name, context, status_code=status)
+    for key, value in page_context(request).items():
+        context.setdefault(key, value)
+    response = templates.TemplateResponse(request, name, context, status_code=status)
+    remember_choice(request, response)
+    return response
+
+
+def _front_page(request: Request) -> list[dict[str, Any]]:
+    state = server_state(request)
+    return with_coverage(state, front_page_events(state, int(state.settings.page_size)), request_languages(request))
 
 
 @router.get("/")
 def index(request: Request, lang: LangParam = None) -> Response:
-    state = server_state(request)
-    events = front_page_events(state, int(state.settings.page_size))
-    return _render(request, "index.html", {"events": events, "page_title": "Latest events"})
+    return _render(request, "index.html", {"events": _front_page(request)})
 
 
 @router.get("/fragments/events")
 def events_fragment(request: Request, lang: LangParam = None) -> Response:
     """The front page's event list alone, for the live updater to swap in."""
-    state = server_state(request)
-    return _render(request, "_events.html", {"events": front_page_events(state, int(state.settings.page_size))})
+    return _render(request, "_events.html", {"events": _front_page(request)})
 
 
 @router.get("/events")
@@ -47,17 +53,17 @@ def all_events(request: Request, cursor: Annotated[str | None, Query(max_length=
     more = len(rows) > size
     rows = rows[:size]
     next_cursor = encode_cursor(rows[-1]["cursor"]) if more and rows else None
-    return _render(request, "events.html", {"events": rows, "next_cursor": next_cursor, "page_title": "All events"})
+    return _render(request, "events.html", {"events": with_coverage(state, rows, request_languages(request)),
+                                            "next_cursor": next_cursor})
 
 
 @router.get("/events/{event_id}")
 def event(request: Request, event_id: str, lang: LangParam = None) -> Response:
     state = server_state(request)
-    context = event_page(state, event_id, lang, request.headers.get("accept-language"))
+    context = event_page(state, event_id, request_languages(request))
     if context["event"]["id"] != event_id:  # merged into another event: send the reader there
         target = request.url_for("event", event_id=context["event"]["id"]).include_query_params(**request.query_params)
         return RedirectResponse(str(target), status_code=301)
-    context["page_title"] = context["headline"]["title"]
     return _render(request, "event.html", context)
 
 
@@ -75,27 +81,25 @@ def event_unique(request: Request, event_id: str, lang: LangParam = None) -> Res
 def entities(request: Request, type: Annotated[str | None, Query(pattern="^(person|place|organisation|other)$")] = None,
              lang: LangParam = None) -> Response:
     state = server_state(request)
-    languages = reader_languages(lang, request.headers.get("accept-language"))
+    languages = request_languages(request)
     rows = state.reader().entities(limit=int(state.settings.max_page_size), type=type)
     for row in rows:
-        names = row.get("names") or {}
-        row["shown"] = next((names[c] for c in [*languages, "en"] if names.get(c)), row.get("name") or row["id"])
-    return _render(request, "entities.html", {"entities": rows, "type": type, "page_title": "Entities"})
+        row.update(entity_label(row.get("names") or {}, row.get("name") or row["id"], languages))
+    return _render(request, "entities.html", {"entities": rows, "type": type})
 
 
 @router.get("/entities/{entity_id}")
 def entity(request: Request, entity_id: str, lang: LangParam = None) -> Response:
-    context = entity_page(server_state(request), entity_id, lang, request.headers.get("accept-language"))
-    context["page_title"] = context["shown"]
+    context = entity_page(server_state(request), entity_id, request_languages(request))
     return _render(request, "entity.html", context)
 
 
 @router.get("/articles/{article_id:path}")
 def article(request: Request, article_id: str, lang: LangParam = None) -> Response:
     details = server_state(request).reader().article_details(article_id)
+    details["outlet"] = outlet_of(details.get("source"), details.get("url"), details.get("title"), details.get("text"))
     paragraphs = [p for p in (details.get("text") or "").split("\n") if p.strip()]
-    return _render(request, "article.html", {"article": details, "paragraphs": paragraphs,
-                                             "page_title": details.get("title") or details["id"]})
+    return _render(request, "article.html", {"article": details, "paragraphs": paragraphs})
 
 
 @router.get("/search")
@@ -113,5 +117,7 @@ def search(request: Request, q: Annotated[str, Query(max_length=1000)] = "", lan
         if len(hits) > size:
             hits = hits[:size]
             next_cursor = encode_cursor(int(hits[-1]["cursor"]))
+    for hit in hits:  # stores written before outlets were derived at ingest
+        hit["source"] = outlet_of(hit.get("source"), hit.get("url"), hit.get("title"))
     return _render(request, "search.html", {"q": q, "only": clean_lang(only), "hits": hits,
-                                            "next_cursor": next_cursor, "page_title": "Search"})
+                                            "next_cursor": next_cursor})

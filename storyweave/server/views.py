@@ -8,12 +8,17 @@ from datetime import date
 from typing import Any
 
 from ..models import Article
-from ..store.search import entity_names_by_lang, store_generation
+from ..outlets import outlet_of
+from ..store.events import event_entity_salience, event_outlet_rows
+from ..store.search import store_generation
 from ..summarize import lead, pick_headline, unique_points
 from .app import ServerState
+from .naming import entity_label, parse_names, salience
 from .text import language_name, reader_languages
 
 FRONT_PAGE_WINDOW = 200  # most recent events the front page ranks
+CHIPS_SHOWN = 12  # entity chips an event page shows before "all names"
+GIST_ENTITIES = 3  # entities a front-page card names
 
 
 def _day(value: str | None) -> date | None:
@@ -112,7 +117,8 @@ def unique_by_article(state: ServerState, event: dict[str, Any], articles: list[
         found = points.get(article.id)
         if found:
             out.append({"article_id": article.id, "title": article.title, "lang": article.lang,
-                        "source": article.source, "points": [p.as_dict() for p in found]})
+                        "source": outlet_of(article.source, article.url, article.title, article.text),
+                        "points": [p.as_dict() for p in found]})
     return out
 
 
@@ -128,38 +134,50 @@ def event_summary(state: ServerState, event_id: str, lang: str | None, accept_la
     }
 
 
-def chip_names(state: ServerState, entities: list[dict[str, Any]], languages: list[str]) -> list[dict[str, Any]]:
-    """Entity chips with the name in the reader's language when the entity has one."""
-    names = entity_names_by_lang(state.reader().conn, [e["id"] for e in entities])
-    chips = []
-    for entity in entities:
-        known = names.get(entity["id"], {})
-        shown, shown_lang = entity.get("name") or entity["id"], None
-        for code in [*languages, "en"]:  # English as the last resort: the widest-read Latin form
-            if known.get(code):
-                shown, shown_lang = known[code], code
-                break
-        chips.append({**entity, "shown": shown, "shown_lang": shown_lang})
-    return chips
+def entity_chips(state: ServerState, event_id: str, languages: list[str]) -> list[dict[str, Any]]:
+    """An event's entities, most salient first, each named for the reader (romanised where needed)."""
+    found = event_entity_salience(state.reader().conn, [event_id]).get(event_id, [])
+    found.sort(key=lambda e: (-salience(e)[0], -salience(e)[1], str(e["id"])))
+    return [{**e, **entity_label(parse_names(e["names"]), e["name"], languages)} for e in found]
 
 
-def sources_by_language(event: dict[str, Any]) -> list[dict[str, Any]]:
-    """The event's articles grouped by language, then by outlet, biggest groups first."""
+def sources_by_language(event: dict[str, Any], outlets: dict[str, str | None]) -> list[dict[str, Any]]:
+    """The event's articles grouped by language, then by outlet, biggest groups first.  ``outlets``
+    gives an article's outlet when the store has none (from its URL or dateline); None: unknown."""
     grouped: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for article in event.get("articles", []):
-        grouped[article.get("lang") or "und"][article.get("source") or "unknown source"].append(article)
+        outlet = outlet_of(article.get("source"), article.get("url")) or outlets.get(article["id"]) or ""
+        grouped[article.get("lang") or "und"][outlet].append(article)
     out: list[dict[str, Any]] = []
-    for lang, outlets in grouped.items():
+    for lang, by_outlet in grouped.items():
         out.append({
             "lang": lang,
             "name": language_name(lang),
-            "count": sum(len(a) for a in outlets.values()),
+            "count": sum(len(a) for a in by_outlet.values()),
             "outlets": [
-                {"source": s, "articles": a} for s, a in sorted(outlets.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+                {"source": s or None, "articles": a}
+                for s, a in sorted(by_outlet.items(), key=lambda kv: (-len(kv[1]), not kv[0], kv[0]))
             ],
         })
     out.sort(key=lambda group: (-int(group["count"]), str(group["lang"])))
     return out
+
+
+def distinct_dates(dates: list[dict[str, Any]], limit: int = 20) -> list[dict[str, Any]]:
+    """Each day the articles name once, with its distinct wordings and how many articles name it."""
+    by_day: dict[str, dict[str, Any]] = {}
+    for found in dates:
+        day = str(found.get("date") or "")[:10]
+        if not day:
+            continue
+        entry = by_day.setdefault(day, {"date": day, "expressions": [], "articles": set()})
+        expression = " ".join(str(found.get("expression") or "").split())
+        if expression and expression not in entry["expressions"]:
+            entry["expressions"].append(expression)
+        entry["articles"].add(found.get("article_id"))
+    out = [{**e, "expressions": e["expressions"][:3], "articles": len(e["articles"])} for e in by_day.values()]
+    out.sort(key=lambda e: e["date"])
+    return out[:limit]
 
 
 def timeline(event: dict[str, Any]) -> list[dict[str, Any]]:
@@ -173,37 +191,68 @@ def timeline(event: dict[str, Any]) -> list[dict[str, Any]]:
     return items
 
 
-def event_page(state: ServerState, event_id: str, lang: str | None, accept_language: str | None) -> dict[str, Any]:
+def event_page(state: ServerState, event_id: str, languages: list[str]) -> dict[str, Any]:
     event = state.reader().event(event_id)
-    languages = reader_languages(lang, accept_language)
     articles = _articles_of(state, event)
-    event_langs = sorted({a.get("lang") or "und" for a in event.get("articles", [])})
+    chips = entity_chips(state, event["id"], languages)
+    outlets = {a.id: outlet_of(a.source, a.url, a.title, a.text) for a in articles}
+    groups = sources_by_language(event, outlets)
     return {
         "event": event,
         "reader_lang": languages[0] if languages else None,
         "languages": languages,
-        "picker_langs": list(dict.fromkeys([*event_langs, *languages])),
         "headline": headline_for(articles, languages, event.get("title", "")),
-        "chips": chip_names(state, event.get("entities") or [], languages),
-        "groups": sources_by_language(event),
+        "chips": chips[:CHIPS_SHOWN],
+        "more_chips": chips[CHIPS_SHOWN:],
+        "groups": groups,
+        "outlet_count": len({o["source"] for g in groups for o in g["outlets"] if o["source"]}),
         "timeline": timeline(event),
-        "dates": sorted(event.get("dates") or [], key=lambda d: str(d.get("date")))[:20],
+        "dates": distinct_dates(event.get("dates") or []),
     }
 
 
-def entity_page(state: ServerState, entity_id: str, lang: str | None, accept_language: str | None) -> dict[str, Any]:
+def with_coverage(state: ServerState, events: list[dict[str, Any]], languages: list[str]) -> list[dict[str, Any]]:
+    """Event cards with their coverage (articles, outlets, languages) and a gist in the reader's
+    language: the most salient entities, named for the reader, and the day of the happening."""
+    if not events:
+        return []
+    conn = state.reader().conn
+    ids = [str(e["id"]) for e in events]
+    key = ("cards", store_generation(conn), tuple(languages[:3]), tuple(ids))
+
+    def compute() -> dict[str, dict[str, Any]]:
+        outlets: dict[str, set[str]] = defaultdict(set)
+        for row in event_outlet_rows(conn, ids):
+            outlet = outlet_of(row["source"], row["url"], row["title_opening"], row["text_opening"])
+            if outlet:
+                outlets[row["event_id"]].add(outlet)
+        extra: dict[str, dict[str, Any]] = {}
+        for event_id, entities in event_entity_salience(conn, ids).items():
+            top = sorted(entities, key=lambda e: (-salience(e)[0], -salience(e)[1], str(e["id"])))[:GIST_ENTITIES]
+            extra[event_id] = {
+                "outlets": len(outlets.get(event_id, ())),
+                "gist": [{**e, **entity_label(parse_names(e["names"]), e["name"], languages)} for e in top],
+            }
+        return extra
+
+    extra: dict[str, dict[str, Any]] = state.cached_summary(key, compute)
+    # The day of the happening: the latest day of the event's own range, which leaves background
+    # dates and outlying reports out (``cluster.index.happening_range``).
+    return [{**e, "happened": e.get("last_date") or e.get("first_date"), **extra.get(str(e["id"]), {})} for e in events]
+
+
+def entity_page(state: ServerState, entity_id: str, languages: list[str]) -> dict[str, Any]:
     tracker = state.reader()
     entity = tracker.entity(entity_id)
-    languages = reader_languages(lang, accept_language)
-    events = tracker.events(limit=int(state.settings.max_page_size), entity=entity["id"])
+    events = with_coverage(state, tracker.events(limit=int(state.settings.max_page_size), entity=entity["id"]),
+                           languages)
     by_month: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for event in sorted(events, key=lambda e: str(e.get("first_date") or ""), reverse=True):
         by_month[str(event.get("first_date") or "undated")[:7]].append(event)
     names = entity.get("names") or {}
-    shown = next((names[code] for code in [*languages, "en"] if names.get(code)), entity.get("name") or entity["id"])
     return {
         "entity": entity,
-        "shown": shown,
+        **entity_label(names, entity.get("name") or entity["id"], languages),
         "reader_lang": languages[0] if languages else None,
         "names": sorted(names.items()),
         "months": sorted(by_month.items(), reverse=True),

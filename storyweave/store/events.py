@@ -508,3 +508,48 @@ def clustering_snapshot(conn: sqlite3.Connection) -> dict[str, Any]:
         "titles": {r["id"]: r["title"] for r in conn.execute("SELECT id, title FROM events")},
         "storyline_titles": {r["id"]: r["title"] for r in conn.execute("SELECT id, title FROM storylines")},
     }
+
+
+# -- what the web UI shows per event ------------------------------------------------------------------
+def event_entity_salience(conn: sqlite3.Connection, event_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Per event, its entities with how many member articles name them and how often in all, plus
+    their stored names (``names`` as JSON): what ranks the entities worth showing first."""
+    out: dict[str, list[dict[str, Any]]] = {e: [] for e in event_ids}
+    for chunk in _chunks(event_ids):
+        marks = ",".join("?" * len(chunk))
+        mentions: dict[tuple[str, str], int] = {
+            (r["event_id"], r["entity_id"]): int(r["n"])
+            for r in conn.execute(
+                f"""SELECT x.event_id, m.entity_id, count(*) AS n FROM event_articles x
+                    JOIN mentions m ON m.article_id = x.article_id
+                    WHERE x.event_id IN ({marks}) AND m.entity_id IS NOT NULL GROUP BY x.event_id, m.entity_id""",
+                chunk,
+            )
+        }
+        for r in conn.execute(
+            f"""SELECT x.event_id, x.entity_id, coalesce(e.type, x.type) AS type, coalesce(e.name, x.entity_id) AS name,
+                       coalesce(e.names, '{{}}') AS names, x.articles
+                FROM event_entities x LEFT JOIN entities e ON e.id = x.entity_id WHERE x.event_id IN ({marks})""",
+            chunk,
+        ):
+            out[r["event_id"]].append({
+                "id": r["entity_id"], "type": r["type"], "name": r["name"], "names": r["names"],
+                "articles": int(r["articles"]), "mentions": mentions.get((r["event_id"], r["entity_id"]), 0),
+            })
+    return out
+
+
+def event_outlet_rows(conn: sqlite3.Connection, event_ids: list[str]) -> list[sqlite3.Row]:
+    """(event_id, source, url, title_opening, text_opening) per member article; the openings (the
+    first 120 characters of title and text, where a dateline would be) only where no source is stored."""
+    rows: list[sqlite3.Row] = []
+    for chunk in _chunks(event_ids):
+        marks = ",".join("?" * len(chunk))
+        rows += conn.execute(
+            f"""SELECT x.event_id, a.source, a.url,
+                       CASE WHEN coalesce(a.source, '') = '' THEN substr(a.title, 1, 120) END AS title_opening,
+                       CASE WHEN coalesce(a.source, '') = '' THEN substr(a.text, 1, 120) END AS text_opening
+                FROM event_articles x JOIN articles a ON a.id = x.article_id WHERE x.event_id IN ({marks})""",
+            chunk,
+        ).fetchall()
+    return rows

@@ -16,7 +16,10 @@
         return response.text();
       })
       .then(function (html) { element.innerHTML = html; })
-      .catch(function () { element.textContent = "Could not load this part of the page."; });
+      .catch(function () {
+        // The message comes translated from the page itself (the CSP allows no inline script).
+        element.textContent = document.body.getAttribute("data-load-failed") || "Could not load this part of the page.";
+      });
   }
 
   function autosubmit() {
