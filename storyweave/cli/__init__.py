@@ -19,7 +19,7 @@ from ..errors import StoryweaveError
 from .common import state
 
 # Areas that add commands; each module defines register(app).
-COMMAND_MODULES = ["core", "events", "serve", "pairs", "entities", "admin"]
+COMMAND_MODULES = ["core", "events", "search", "serve", "pairs", "entities", "exports", "admin"]
 
 app = typer.Typer(
     name="storyweave",
