@@ -163,7 +163,7 @@ def demo(
         if serve:
             from ..server import serve as serve_app
 
-            print_addresses(tracker, host, port)
+            print_addresses(tracker, host, port, report.added + report.duplicates)
             serve_app(tracker, host=host, port=port)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 import typer
@@ -20,13 +20,25 @@ def browsable_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def pages_worth_opening(tracker: Tracker, base: str) -> list[tuple[str, str]]:
-    """(what, address) of the pages a newcomer should open: the front page, the most widely reported
-    event (the seed story in the demo), a search for the most mentioned person, the API docs."""
+def _widest_event(tracker: Tracker, article_ids: list[str] | None) -> dict[str, Any] | None:
+    """The event reported in the most languages (then by the most articles): among the events of
+    ``article_ids`` when given (the demo's own examples), else among the latest events."""
+    if article_ids:
+        ids = {str(e["id"]) for e in (tracker.article_event(a)["event"] for a in article_ids) if isinstance(e, dict)}
+        events = [tracker.event(event_id) for event_id in sorted(ids)]
+        for event in events:
+            event["articles"] = len(event["articles"])
+    else:
+        events = tracker.events(limit=200)
+    return max(events, key=lambda e: (len(e["langs"]), e["articles"]), default=None)
+
+
+def pages_worth_opening(tracker: Tracker, base: str, article_ids: list[str] | None = None) -> list[tuple[str, str]]:
+    """(what, address) of the pages a newcomer should open: the front page, the event reported in
+    the most languages (the seed story in the demo), a search for the most mentioned person, the API docs."""
     pages = [("front page", base)]
-    events = tracker.events(limit=200)
-    if events:
-        top = max(events, key=lambda e: (len(e["langs"]), e["articles"]))
+    top = _widest_event(tracker, article_ids)
+    if top is not None:
         what = f"event ({top['articles']} articles, {len(top['langs'])} languages)"
         pages.append((what, f"{base}events/{top['id']}"))
     people = tracker.entities(limit=1, type="person") or tracker.entities(limit=1)
@@ -36,11 +48,12 @@ def pages_worth_opening(tracker: Tracker, base: str) -> list[tuple[str, str]]:
     return pages
 
 
-def print_addresses(tracker: Tracker, host: str, port: int) -> None:
-    """Say where the server listens and what to open, before it starts (its own log is quiet)."""
+def print_addresses(tracker: Tracker, host: str, port: int, article_ids: list[str] | None = None) -> None:
+    """Say where the server listens and what to open, before it starts (its own log is quiet);
+    ``article_ids`` (those just ingested) pick the event to show."""
     base = f"http://{browsable_host(host)}:{port}/"
     typer.echo(f"storyweave: serving {tracker.db_path} on {base} (Ctrl-C to stop)", err=True)
-    for what, address in pages_worth_opening(tracker, base):
+    for what, address in pages_worth_opening(tracker, base, article_ids):
         typer.echo(f"  {what:<40} {address}", err=True)
 
 
