@@ -23,7 +23,7 @@ COMMAND_MODULES = ["core", "events", "search", "serve", "pairs", "entities", "ex
 
 app = typer.Typer(
     name="storyweave",
-    help="Track news stories across languages: ingest, entities, events, storylines, search, serve.",
+    help="Track news stories across languages: ingest, entities, events, storylines, search, exports, serve.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
