@@ -189,11 +189,11 @@ def test_progress_shows_total_rate_and_time_left() -> None:
 
 
 def test_progress_total_grows_when_more_inputs_turn_up() -> None:
-    console = Console(file=io.StringIO(), force_terminal=True, width=160)
-    with ingest_progress("ingesting", 2, console) as advance:
+    buffer = io.StringIO()
+    with ingest_progress("ingesting", 2, Console(file=buffer, force_terminal=True, width=160)) as advance:
         for origin in ("a", "b", "c"):
             advance(origin)
-    rendered = console.file.getvalue()  # type: ignore[attr-defined]
+    rendered = buffer.getvalue()
     assert "3/3" in rendered and "3/2" not in rendered
 
 
