@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 import click
@@ -262,6 +263,10 @@ def test_export_entity_and_search(store: Path, tmp_path: Path) -> None:
     assert entity.exit_code == 0, entity.output
     assert {ARABIC_ID, FRENCH_ID} <= {r["article_id"] for r in json.loads(entity.stdout)}
     assert "resolved to it" in entity.stderr
+    feed = run(store, "export-entity", "Poutine", "-f", "rss", "--base-url", "http://news.example")
+    link = ET.fromstring(feed.stdout.encode("utf-8")).findtext("channel/link") or ""
+    entity_id = re.search(r"entity: (\S+) ", feed.stderr)
+    assert entity_id is not None and link == f"http://news.example/api/entities/{quote(entity_id.group(1))}.rss"
     found = run(store, "export-search", "Poutine", "--format", "csv", "--lang", "fr")
     assert found.exit_code == 0, found.output
     rows = list(csv.DictReader(io.StringIO(found.stdout)))

@@ -43,12 +43,15 @@ def _counted(rows: Iterator[dict[str, Any]], seen: list[int]) -> Iterator[dict[s
         yield row
 
 
-def _write(build: Callable[[Tracker], Export], kind: str, output: str, self_path: str, base_url: str) -> None:
-    """Build the export, then stream it to ``output``; a file appears only when complete."""
+def _write(build: Callable[[Tracker], tuple[Export, str]], kind: str, output: str, base_url: str) -> None:
+    """Build the export, then stream it to ``output``; a file appears only when complete.
+
+    ``build`` also names the export's path on the server (the feed's own link), relative to ``base_url``.
+    """
     base = base_url if base_url.endswith("/") else base_url + "/"
     seen = [0]
     with open_tracker() as tracker:
-        export = build(tracker)  # raises here, before any output, for an unknown id
+        export, self_path = build(tracker)  # raises here, before any output, for an unknown id
         export.rows = _counted(export.rows, seen)
         chunks = render(kind, export, base + self_path, base)
         if output == "-":
@@ -56,15 +59,20 @@ def _write(build: Callable[[Tracker], Export], kind: str, output: str, self_path
                 sys.stdout.write(chunk)
             sys.stdout.flush()
         else:
-            path = Path(output)
-            partial = path.with_name(f".{path.name}.partial")
-            try:
-                with partial.open("w", encoding="utf-8", newline="") as out:
-                    out.writelines(chunks)
-            except OSError as exc:
-                raise InputError(f"cannot write {output}: {exc.strerror}") from None
-            partial.replace(path)
+            _write_file(Path(output), chunks)
     stderr.print(f"exported {seen[0]} articles as {kind} → {'stdout' if output == '-' else output}", highlight=False)
+
+
+def _write_file(path: Path, chunks: Iterator[str]) -> None:
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as out:
+            out.writelines(chunks)
+        partial.replace(path)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}") from None
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def export_event(
@@ -74,8 +82,8 @@ def export_event(
     base_url: BaseUrlOption = DEFAULT_BASE_URL,
 ) -> None:
     """Export an event's articles as CSV, JSON, Atom or RSS (as GET /api/events/ID.FORMAT does)."""
-    _write(lambda tracker: event_export(tracker, event_id), kind, output, f"api/events/{quote(event_id)}.{kind}",
-           base_url)
+    _write(lambda tracker: (event_export(tracker, event_id), f"api/events/{quote(event_id)}.{kind}"),
+           kind, output, base_url)
 
 
 def export_entity(
@@ -86,14 +94,14 @@ def export_entity(
 ) -> None:
     """Export the articles naming an entity as CSV, JSON, Atom or RSS (as GET /api/entities/ID.FORMAT does)."""
 
-    def build(tracker: Tracker) -> Export:
+    def build(tracker: Tracker) -> tuple[Export, str]:
         found = tracker.find_entity(entity)
         if found["matched_by"] == "name":
             stderr.print(f"entity: {found['id']} {found['name']} (the name {entity!r} resolved to it)",
                          highlight=False)
-        return entity_export(tracker, found["id"])
+        return entity_export(tracker, found["id"]), f"api/entities/{quote(found['id'])}.{kind}"
 
-    _write(build, kind, output, f"api/entities/{quote(entity)}.{kind}", base_url)
+    _write(build, kind, output, base_url)
 
 
 def export_search(
@@ -105,8 +113,8 @@ def export_search(
 ) -> None:
     """Export every hit of a search, uncapped, as CSV, JSON, Atom or RSS (as GET /api/search.FORMAT does)."""
     query_string = f"q={quote(query)}" + (f"&lang={quote(lang)}" if lang else "")
-    _write(lambda tracker: search_export(tracker, query, lang), kind, output, f"api/search.{kind}?{query_string}",
-           base_url)
+    _write(lambda tracker: (search_export(tracker, query, lang), f"api/search.{kind}?{query_string}"),
+           kind, output, base_url)
 
 
 def register(app: typer.Typer) -> None:
