@@ -174,6 +174,14 @@ def test_input_counts_are_known_before_reading(tmp_path: Path) -> None:
         assert tracker.count_inputs("-", dump) is None
 
 
+def test_progress_counts_every_input_even_those_already_stored(store: Path) -> None:
+    seen: list[str] = []
+    with Tracker(db=store) as tracker:
+        report = tracker.ingest(EXAMPLES, on_progress=seen.append)
+        assert report.added == [] and report.duplicates
+        assert len(seen) == tracker.count_inputs(EXAMPLES) == len(report.duplicates)
+
+
 def test_progress_shows_total_rate_and_time_left() -> None:
     console = Console(file=io.StringIO(), force_terminal=True, width=160)
     bar = ingest_progress_bar(console)
