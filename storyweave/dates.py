@@ -27,12 +27,15 @@ _FUTURE_PENALTY = 2.0  # a future reading must be twice as close as a past one t
 _MAX_SENTENCE_CHARS = 300
 
 
-def date_filter(value: str) -> str:
-    """A date given to a filter (``--since``, ``--until``): YYYY-MM-DD, or a full ISO 8601 date-time.
+def date_filter(value: str | None) -> str | None:
+    """A date given to a filter (``--since``, ``since=``): YYYY-MM-DD, or a full ISO 8601 date-time;
+    ``None`` and an empty value mean no filter.
 
     Stored dates are compared as ISO text, so anything else would filter silently and wrongly;
     raises ``InputError`` saying what is wrong with it instead.
     """
+    if value is None or not value.strip():
+        return None
     text = value.strip()
     try:
         if len(text) <= 10:

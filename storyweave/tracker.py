@@ -9,6 +9,7 @@ from typing import Any
 
 from . import pipeline
 from .cluster.api import EventQueries
+from .dates import date_filter
 from .entities.api import EntityQueries
 from .errors import NotFoundError
 from .ingest import count_inputs, iter_inputs
@@ -103,13 +104,15 @@ class Tracker(EntityQueries, EventQueries, SearchQueries):
         cursor: int | None = None,
         limit: int = 50,
     ) -> list[dict[str, Any]]:
-        """One page of at most ``limit`` articles in ingest order, after ``cursor`` (a row's ``seq``).
+        """One page of at most ``limit`` articles in ingest order, after ``cursor`` (a row's ``seq``),
+        published between ``since`` and ``until`` (YYYY-MM-DD; anything else raises ``InputError``).
 
         More may exist: pass the last row's ``seq`` as ``cursor`` for the next page, or use
         ``iter_articles`` to go through all of them.
         """
         rows = article_store.list_articles(
-            self.conn, lang=lang, source=source, since=since, until=until, after_seq=cursor, limit=limit
+            self.conn, lang=lang, source=source, since=date_filter(since), until=date_filter(until), after_seq=cursor,
+            limit=limit,
         )
         return [dict(row) for row in rows]
 

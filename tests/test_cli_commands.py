@@ -31,6 +31,7 @@ from typer.testing import CliRunner
 from storyweave import Tracker
 from storyweave.cli import app
 from storyweave.cli.progress import ingest_progress, ingest_progress_bar
+from storyweave.errors import InputError
 
 ARABIC_ID = ARABIC_SEED.stem
 FRENCH_ID = FRENCH_SEED.stem
@@ -139,6 +140,17 @@ def test_good_dates_filter(store: Path) -> None:
     later = json.loads(run(store, "events", "--since", "2024-06-01", "--json").stdout)
     assert later and all((e["last_date"] or "") >= "2024-06-01" for e in later)
     assert json.loads(run(store, "articles", "--until", "1999-01-01", "--json").stdout) == []
+
+
+def test_the_api_refuses_bad_dates_too(store: Path, server: LiveServer) -> None:
+    for path, params in (("/api/events", {"since": "2020-13-45"}), ("/api/articles", {"until": "2020-13-45"}),
+                         ("/api/search", {"q": "Hanoi", "since": "2020-13-45"})):
+        response = httpx.get(server.url(path), params=params, timeout=60)
+        assert response.status_code == 400, (path, response.text)
+        assert "'2020-13-45' is not a date (month must be in 1..12)" in response.json()["error"]["message"]
+    assert httpx.get(server.url("/api/events"), params={"since": "2024-03-01"}, timeout=60).status_code == 200
+    with Tracker(db=store) as tracker, pytest.raises(InputError, match="is not a date"):
+        tracker.articles(since="28/03/2024")
 
 
 def test_events_entity_accepts_a_name_and_says_which(store: Path, seed_event: str) -> None:
