@@ -4,17 +4,27 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= storyweave-demo.db
 
+# Stamp files record that an install ran; make re-runs pip only when pyproject.toml is newer.
+INSTALLED := $(VENV)/.installed
+INSTALLED_TEST := $(VENV)/.installed-test
+
 .PHONY: demo test install install-test browser lint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-install: $(BIN)/python
+$(INSTALLED): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	touch $@
 
-install-test: $(BIN)/python browser
+$(INSTALLED_TEST): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test,kb]'
+	touch $@ $(INSTALLED)
+
+install: $(INSTALLED)
+
+install-test: $(INSTALLED_TEST) browser
 
 # Debian's Chromium drives the web UI tests (Playwright with executablePath=/usr/bin/chromium).
 browser:

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import regex
 
+from .errors import InputError
 from .models import Article, DateMention, article_body
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,26 @@ log = logging.getLogger(__name__)
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
 _FUTURE_PENALTY = 2.0  # a future reading must be twice as close as a past one to win
 _MAX_SENTENCE_CHARS = 300
+
+
+def date_filter(value: str | None) -> str | None:
+    """A date given to a filter (``--since``, ``since=``): YYYY-MM-DD, or a full ISO 8601 date-time;
+    ``None`` and an empty value mean no filter.
+
+    Stored dates are compared as ISO text, so anything else would filter silently and wrongly;
+    raises ``InputError`` saying what is wrong with it instead.
+    """
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        if len(text) <= 10:
+            return date.fromisoformat(text).isoformat()
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
+    except ValueError as exc:
+        # Python names the bad part ("month must be in 1..12") except for a shapeless string.
+        why = "" if str(exc).startswith("Invalid isoformat") else f" ({exc})"
+        raise InputError(f"{value!r} is not a date{why}; write it as YYYY-MM-DD, e.g. 2024-03-28") from None
 
 
 def _lookup(table: dict[int, str]) -> dict[str, int]:

@@ -126,6 +126,16 @@ class IngestReport:
             "rejects": [{"origin": r.origin, "reason": r.reason} for r in self.rejected],
         }
 
+    def failed(self, strict: bool = False) -> bool:
+        """Whether the ingest failed: an input was rejected and none was usable (neither added nor
+        already stored), or, when ``strict``, any input was rejected."""
+        if not self.rejected:
+            return False
+        return strict or not (self.added or self.duplicates)
+
+    def summary(self) -> str:
+        return f"added {len(self.added)}, already stored {len(self.duplicates)}, rejected {len(self.rejected)}"
+
 
 class Writer:
     """The single writer: stores enriched articles and hands them to the event assigner."""
@@ -173,7 +183,7 @@ def run(
     same input in the same order always gives the same store.
     """
     report = IngestReport()
-    for outcome in _enriched(_not_yet_stored(docs, writer.conn, report), enricher):
+    for outcome in _enriched(_not_yet_stored(docs, writer.conn, report, on_progress), enricher):
         if isinstance(outcome, EnrichedArticle):
             taken_by = article_store.id_taken_by_other_content(writer.conn, outcome.article)
             if taken_by is not None:
@@ -195,12 +205,17 @@ def run(
 
 
 def _not_yet_stored(
-    docs: Iterable[RawDoc | Reject], conn: sqlite3.Connection, report: IngestReport
+    docs: Iterable[RawDoc | Reject],
+    conn: sqlite3.Connection,
+    report: IngestReport,
+    on_progress: Callable[[str], None] | None = None,
 ) -> Iterator[RawDoc | Reject]:
     """Drop inputs whose id the store already holds before any costly stage: re-runs are cheap."""
     for doc in docs:
         if isinstance(doc, RawDoc) and doc.id and article_store.has_article_id(conn, doc.id):
             report.duplicates.append(doc.id)
+            if on_progress:  # a skipped input is done too: progress counts every input
+                on_progress(doc.origin)
             continue
         yield doc
 

@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
+from .dates import date_filter
 from .search import SearchEngine
 from .settings import Settings
 
@@ -53,7 +54,7 @@ class SearchQueries:
         its detail.  Pass a hit's ``cursor`` to get the hits after it.
         """
         return self.search_engine.search(
-            self.conn, query, lang=lang, source=source, since=since, until=until, limit=limit,
+            self.conn, query, lang=lang, source=source, since=date_filter(since), until=date_filter(until), limit=limit,
             offset=int(cursor or 0), semantic=semantic, candidates=int(self.settings.search_candidates),
             resolver=self._query_names_to_entities,
         )
@@ -70,7 +71,7 @@ class SearchQueries:
     ) -> Iterator[dict[str, Any]]:
         """Every hit for ``query``, uncapped, best first (exports stream this)."""
         yield from self.search_engine.search(
-            self.conn, query, lang=lang, source=source, since=since, until=until, limit=None,
+            self.conn, query, lang=lang, source=source, since=date_filter(since), until=date_filter(until), limit=None,
             semantic=semantic, candidates=None, resolver=self._query_names_to_entities,
         )
 

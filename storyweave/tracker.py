@@ -9,9 +9,10 @@ from typing import Any
 
 from . import pipeline
 from .cluster.api import EventQueries
+from .dates import date_filter
 from .entities.api import EntityQueries
 from .errors import NotFoundError
-from .ingest import iter_inputs
+from .ingest import count_inputs, iter_inputs
 from .models import Article, RawDoc, Reject
 from .search_api import SearchQueries
 from .settings import Settings
@@ -82,6 +83,12 @@ class Tracker(EntityQueries, EventQueries, SearchQueries):
         """Ingest documents already in memory (the REST API posts these)."""
         return pipeline.run(docs, self.enricher, self.writer, on_progress=on_progress)
 
+    def count_inputs(self, *targets: str | Path) -> int | None:
+        """Roughly how many inputs ``ingest(*targets)`` will report progress for; ``None`` when a
+        target (stdin, a URL, a feed) can only be counted by reading it."""
+        counts = [count_inputs(str(target)) for target in targets]
+        return None if any(c is None for c in counts) else sum(c or 0 for c in counts)
+
     def _iter_targets(self, targets: Iterable[str | Path]) -> Iterator[RawDoc | Reject]:
         for target in targets:
             yield from iter_inputs(str(target), self.settings)
@@ -97,10 +104,35 @@ class Tracker(EntityQueries, EventQueries, SearchQueries):
         cursor: int | None = None,
         limit: int = 50,
     ) -> list[dict[str, Any]]:
+        """One page of at most ``limit`` articles in ingest order, after ``cursor`` (a row's ``seq``),
+        published between ``since`` and ``until`` (YYYY-MM-DD; anything else raises ``InputError``).
+
+        More may exist: pass the last row's ``seq`` as ``cursor`` for the next page, or use
+        ``iter_articles`` to go through all of them.
+        """
         rows = article_store.list_articles(
-            self.conn, lang=lang, source=source, since=since, until=until, after_seq=cursor, limit=limit
+            self.conn, lang=lang, source=source, since=date_filter(since), until=date_filter(until), after_seq=cursor,
+            limit=limit,
         )
         return [dict(row) for row in rows]
+
+    def iter_articles(
+        self,
+        *,
+        lang: str | None = None,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        page_size: int = 500,
+    ) -> Iterator[dict[str, Any]]:
+        """Every matching article in ingest order, read a page at a time."""
+        cursor: int | None = None
+        while True:
+            page = self.articles(lang=lang, source=source, since=since, until=until, cursor=cursor, limit=page_size)
+            yield from page
+            if len(page) < page_size:
+                return
+            cursor = int(page[-1]["seq"])
 
     def article(self, article_id: str) -> Article:
         found = article_store.get_article(self.conn, article_id)

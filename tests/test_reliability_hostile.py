@@ -104,7 +104,7 @@ def test_ssrf_urls_through_storyweave_ingest(tmp_path: Path, loopback: LocalHTTP
     db = tmp_path / "ssrf.db"
     urls = _ssrf_urls(loopback.port)
     result = CliRunner().invoke(app, ["--db", str(db), "ingest", *urls, "--json"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # every input was refused: nothing could be ingested
     report = json.loads(result.stdout)
     assert report["added"] == 0 and report["rejected"] == len(urls)
     rejects = _rejects(db)

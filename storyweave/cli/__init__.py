@@ -19,11 +19,11 @@ from ..errors import StoryweaveError
 from .common import state
 
 # Areas that add commands; each module defines register(app).
-COMMAND_MODULES = ["core", "events", "serve", "pairs", "entities", "admin"]
+COMMAND_MODULES = ["core", "events", "search", "serve", "pairs", "entities", "exports", "admin"]
 
 app = typer.Typer(
     name="storyweave",
-    help="Track news stories across languages: ingest, entities, events, storylines, search, serve.",
+    help="Track news stories across languages: ingest, entities, events, storylines, search, exports, serve.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

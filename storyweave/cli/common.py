@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+import typer
 from rich.console import Console
 from rich.table import Table
 
+from ..dates import date_filter
 from ..errors import InputError
 from ..tracker import Tracker
 
-stderr = Console(stderr=True)
+# soft_wrap: a one-line message stays one line, whatever the width, so scripts can grep it.
+stderr = Console(stderr=True, soft_wrap=True)
 
 
 @dataclass
@@ -49,3 +52,31 @@ def print_table(rows: list[dict[str, Any]], columns: list[str], title: str | Non
     for row in rows:
         table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
     Console().print(table)
+
+
+def check_date(value: str | None) -> str | None:
+    """The typer callback of every date option: a bad date is a usage error that says what is wrong."""
+    if value is None:
+        return None
+    try:
+        return date_filter(value)
+    except InputError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def date_option(help: str) -> Any:
+    """A ``--since``/``--until`` style option checked by ``check_date``."""
+    return typer.Option(help=help, callback=check_date, metavar="YYYY-MM-DD")
+
+
+def print_more(rows: list[dict[str, Any]], limit: int, what: str, cursor_key: str) -> list[dict[str, Any]]:
+    """The first ``limit`` of ``rows`` (fetched with ``limit + 1``); when there were more, says so on
+    stderr with the ``--cursor`` that continues."""
+    if len(rows) <= limit:
+        return rows
+    shown = rows[:limit]
+    stderr.print(
+        f"showing the first {limit} {what}; more exist: add --cursor {shown[-1][cursor_key]} for the next page",
+        highlight=False,
+    )
+    return shown

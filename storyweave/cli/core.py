@@ -6,47 +6,69 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ..errors import InputError
+from ..pipeline import IngestReport
 from ..settings import SETTINGS_TABLE
-from .common import open_tracker, print_json, print_table, stderr
+from .common import date_option, open_tracker, print_json, print_more, print_table, stderr
+from .progress import ingest_progress
+from .serve import print_addresses
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, help="How many rows to show.")]
 
 
+StrictOption = Annotated[
+    bool, typer.Option("--strict", help="Exit 1 when any input is rejected, even if others were stored.")
+]
+
+
 def ingest(
     targets: Annotated[list[str], typer.Argument(help="Files, directories, feed files, URLs, or - for stdin.")],
     as_json: JsonOption = False,
+    strict: StrictOption = False,
 ) -> None:
-    """Ingest articles from files, directories, JSON/JSONL, HTML pages, RSS/Atom feeds, URLs or stdin."""
-    with open_tracker() as tracker, _progress() as progress:
-        task = progress.add_task("ingesting", total=None)
-        report = tracker.ingest(*targets, on_progress=lambda origin: progress.advance(task))
+    """Ingest articles from files, directories, JSON/JSONL, HTML pages, RSS/Atom feeds, URLs or stdin.
+
+    Exit status: 0 when at least one input was stored or was already stored (rejects are listed and
+    kept in 'storyweave rejects'); 1 when inputs were rejected and none could be used, or, with
+    --strict, when any input was rejected; 2 on a usage error or an unreadable argument.
+    """
+    with open_tracker() as tracker, ingest_progress("ingesting", tracker.count_inputs(*targets)) as on_progress:
+        report = tracker.ingest(*targets, on_progress=on_progress)
     if as_json:
         print_json(report.as_dict())
+    else:
+        for reject in report.rejected:
+            stderr.print(f"[yellow]rejected[/] {reject.origin}: {reject.reason}", markup=True, highlight=False)
+    _finish_ingest(report, strict, quiet=as_json)
+
+
+def _finish_ingest(report: IngestReport, strict: bool, quiet: bool = False) -> None:
+    """One summary line; exit 1 when the ingest failed (see ``IngestReport.failed``)."""
+    if not report.failed(strict):
+        if not quiet:
+            stderr.print(report.summary(), highlight=False)
         return
-    for reject in report.rejected:
-        stderr.print(f"[yellow]rejected[/] {reject.origin}: {reject.reason}", markup=True, highlight=False)
-    stderr.print(
-        f"added {len(report.added)}, already stored {len(report.duplicates)}, rejected {len(report.rejected)}",
-        highlight=False,
-    )
+    why = "an input was rejected (--strict)" if strict and (report.added or report.duplicates) else (
+        "no input could be ingested")
+    stderr.print(f"error: {why}: {report.summary()}; see 'storyweave rejects'", highlight=False)
+    raise typer.Exit(1)
 
 
 def articles(
     lang: Annotated[str | None, typer.Option(help="Only this language (ISO 639-1).")] = None,
     source: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
-    since: Annotated[str | None, typer.Option(help="Published on or after this ISO date.")] = None,
-    until: Annotated[str | None, typer.Option(help="Published on or before this ISO date.")] = None,
+    since: Annotated[str | None, date_option("Published on or after this ISO date.")] = None,
+    until: Annotated[str | None, date_option("Published on or before this ISO date.")] = None,
     cursor: Annotated[int | None, typer.Option(help="Continue after this cursor (from a previous page).")] = None,
     limit: LimitOption = 50,
     as_json: JsonOption = False,
 ) -> None:
-    """List stored articles in ingest order."""
+    """List stored articles in ingest order, a page of --limit at a time."""
     with open_tracker() as tracker:
-        rows = tracker.articles(lang=lang, source=source, since=since, until=until, cursor=cursor, limit=limit)
+        rows = tracker.articles(lang=lang, source=source, since=since, until=until, cursor=cursor, limit=limit + 1)
+    rows = print_more(rows, limit, "articles", "seq")
     if as_json:
         print_json(rows)
     else:
@@ -134,17 +156,14 @@ def demo(
     examples = bundled_examples()
     with open_tracker() as tracker:
         stderr.print(f"store: {tracker.db_path}", highlight=False)
-        with _progress() as progress:
-            task = progress.add_task("ingesting examples", total=None)
-            report = tracker.ingest(str(examples), on_progress=lambda origin: progress.advance(task))
-        stderr.print(
-            f"added {len(report.added)}, already stored {len(report.duplicates)}, rejected {len(report.rejected)}",
-            highlight=False,
-        )
+        with ingest_progress("ingesting examples", tracker.count_inputs(examples)) as on_progress:
+            report = tracker.ingest(str(examples), on_progress=on_progress)
+        _finish_ingest(report, strict=False)
         _print_demo_summary(tracker)
         if serve:
             from ..server import serve as serve_app
 
+            print_addresses(tracker, host, port, report.added + report.duplicates)
             serve_app(tracker, host=host, port=port)
 
 
@@ -156,18 +175,6 @@ def _print_demo_summary(tracker: Any) -> None:
     entities = tracker.entities(limit=15)
     if entities:
         print_table(entities, ["id", "type", "name", "articles", "langs"], title="top entities")
-
-
-def _progress() -> Progress:
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=stderr,
-        transient=True,
-    )
 
 
 def register(app: typer.Typer) -> None:

@@ -37,13 +37,17 @@ def entities(
 
 
 def entity(
-    entity_id: Annotated[str, typer.Argument(help="Entity id (Q… or sw:…).")],
+    entity_id: Annotated[str, typer.Argument(help="Entity id (Q… or sw:…) or a name in any script (Putin, بوتين).")],
     lang: Annotated[str | None, typer.Option(help="Show the name in this language (default: English).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show one entity: its names in every language, surface forms and articles."""
     with open_tracker() as tracker:
-        found = tracker.entity(entity_id, lang=lang)
+        match = tracker.find_entity(entity_id)
+        if match["matched_by"] == "name":
+            stderr.print(f"entity: {match['id']} {match['name']} (the name {entity_id!r} resolved to it)",
+                         highlight=False)
+        found = tracker.entity(match["id"], lang=lang)
     if as_json:
         print_json(found)
         return

@@ -15,7 +15,7 @@ import typer
 from ..errors import InputError
 from ..models import RawDoc, Reject
 from ..settings import Settings
-from .common import open_output, open_tracker, print_json, print_table, state, stderr
+from .common import date_option, open_output, open_tracker, print_json, print_more, print_table, state, stderr
 
 if TYPE_CHECKING:
     from ..ingest.spool import OrderedSpool
@@ -153,18 +153,27 @@ def _stored_as(conn: sqlite3.Connection, settings: Settings, doc: RawDoc) -> str
 def events(
     lang: Annotated[str | None, typer.Option(help="Only events with an article in this language.")] = None,
     source: Annotated[str | None, typer.Option(help="Only events with an article from this outlet.")] = None,
-    entity: Annotated[str | None, typer.Option(help="Only events naming this canonical entity id.")] = None,
-    since: Annotated[str | None, typer.Option(help="Only events lasting until this ISO date or later.")] = None,
-    until: Annotated[str | None, typer.Option(help="Only events starting on or before this ISO date.")] = None,
+    entity: Annotated[
+        str | None,
+        typer.Option(help="Only events naming this entity: an id (sw:…, Q…) or a name in any script (Putin, بوتين)."),
+    ] = None,
+    since: Annotated[str | None, date_option("Only events lasting until this ISO date or later.")] = None,
+    until: Annotated[str | None, date_option("Only events starting on or before this ISO date.")] = None,
     cursor: CursorOption = None,
     limit: LimitOption = 50,
     as_json: JsonOption = False,
 ) -> None:
-    """List events, newest first."""
+    """List events, newest first, a page of --limit at a time."""
     with open_tracker() as tracker:
+        if entity:
+            found = tracker.find_entity(entity)
+            how = "" if found["matched_by"] == "id" else f" (the name {entity!r} resolved to it)"
+            stderr.print(f"entity: {found['id']} {found['name']}{how}", highlight=False)
+            entity = found["id"]
         rows = tracker.events(
-            limit=limit, cursor=cursor, lang=lang, since=since, until=until, entity=entity, source=source
+            limit=limit + 1, cursor=cursor, lang=lang, since=since, until=until, entity=entity, source=source
         )
+    rows = print_more(rows, limit, "events", "cursor")
     if as_json:
         print_json(rows)
         return
@@ -190,7 +199,7 @@ def _print_event(details: dict[str, Any]) -> None:
     console.rule(details["title"] or details["id"])
     console.print(
         f"{details['id']} · {details['first_date'] or 'undated'} … {details['last_date'] or 'undated'} · "
-        f"{details['articles']} articles from {details['sources']} outlets",
+        f"{len(details['articles'])} articles from {details['sources']} outlets",
         highlight=False,
     )
     by_lang: dict[str, list[dict[str, Any]]] = {}

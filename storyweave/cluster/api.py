@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from ..dates import date_filter
 from ..errors import NotFoundError
 from ..settings import Settings
 from ..store import entities as entity_store
@@ -42,8 +43,8 @@ class EventQueries:
             limit=limit,
             before_seq=cursor,
             lang=lang,
-            since=since,
-            until=until,
+            since=date_filter(since),
+            until=date_filter(until),
             entity=entity,
             source=source,
             by_coverage=by_coverage,

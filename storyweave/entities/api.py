@@ -122,6 +122,27 @@ class EntityQueries:
                 entry["surfaces"].append(row["surface"])
         return {"entities": list(entities.values()), "mentions": mentions}
 
+    def find_entity(self, name_or_id: str) -> dict[str, str]:
+        """The stored entity that ``name_or_id`` means: ``{id, name, matched_by}`` (``name`` as
+        ``entity`` shows it: English when known).
+
+        An entity id is taken as it is (an id merged into another follows it); anything else is a
+        name in any script (Putin, Poutine, بوتين), resolved with the rules of ``storyweave resolve``
+        against what this store knows.  ``matched_by`` is ``id`` or ``name``.
+        """
+        text = name_or_id.strip()
+        entity_id = entity_store.current_id(self.conn, text)
+        matched_by = "id"
+        if not entity_store.exists(self.conn, entity_id):
+            # The query's language is unknown: "und" lets the resolver try every script's rules.
+            resolved = self.resolve_names([("query", text, "und")])[0][1]
+            if not resolved or not entity_store.exists(self.conn, entity_store.current_id(self.conn, resolved)):
+                raise NotFoundError(
+                    f"no entity with id or name {text!r} in this store; list them with 'storyweave entities'"
+                )
+            entity_id, matched_by = entity_store.current_id(self.conn, resolved), "name"
+        return {"id": entity_id, "name": self.entity(entity_id)["name"], "matched_by": matched_by}
+
     def resolve_names(self, rows: Sequence[tuple[str, str, str]]) -> list[tuple[str, str | None, str | None]]:
         """Resolve bare names (key, name, lang) to entity ids; see ``storyweave resolve``."""
         return resolve_names(rows, self.conn)

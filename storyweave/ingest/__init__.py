@@ -4,6 +4,7 @@
 rules every source shares, ``records`` for JSON/JSONL and ``feeds`` for feeds.
 """
 
+from .count import count_inputs
 from .feeds import FeedReader
 from .records import iter_json, iter_jsonl, record_to_doc
 from .sources import EXTENSIONS, Session, iter_inputs, sniff_format
@@ -12,6 +13,7 @@ __all__ = [
     "EXTENSIONS",
     "FeedReader",
     "Session",
+    "count_inputs",
     "iter_inputs",
     "iter_json",
     "iter_jsonl",

@@ -37,7 +37,7 @@ EXTENSIONS: dict[str, Format] = {
     ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
     ".xml": "feed", ".rss": "feed", ".atom": "feed", ".rdf": "feed",
 }
-_URL_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+URL_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _FIRST_ELEMENT_RE = re.compile(r"<(?![?!/])([A-Za-z][\w:.-]*)")
 _FEED_ROOTS = frozenset({"rss", "feed", "rdf:rdf", "rdf"})
 _SETEXT_RULE_RE = re.compile(r"^(=+|-+)$")
@@ -302,7 +302,7 @@ class Session:
             yield from self.stdin()
             return
         path = Path(target)
-        if _URL_SCHEME_RE.match(target) and not path.exists():
+        if URL_SCHEME_RE.match(target) and not path.exists():
             yield from self.url(target)
             return
         if path.is_dir():

@@ -197,7 +197,7 @@ def _docs_from_body(value: Any) -> tuple[list[RawDoc | Reject], str | None]:
     return [record_to_doc(record, f"api#{number}") for number, record in enumerate(records, start=1)], None
 
 
-@router.post("/ingest", summary="Add articles (design.md's JSON format, one or many) or fetch {\"url\": …}",
+@router.post("/ingest", summary="Add articles (the JSON record of docs/formats.md, one or many) or fetch {\"url\": …}",
              responses={200: {"description": "What was added, skipped as duplicate, or rejected"}})
 async def ingest(request: Request) -> dict[str, Any]:
     require_writer(request)
