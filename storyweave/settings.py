@@ -89,6 +89,11 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         "…and the pair score against the event's representative (its most central member) is at most this.",
     ),
     Setting(
+        "event_fit_share",
+        0.5,
+        "…and at least this share of the members compared score at most event_fit_threshold too.",
+    ),
+    Setting(
         "event_cross_lingual_allowance",
         0.3,
         "Taken off a cross-lingual pair's score before event thresholds apply (the scorer learned same-language).",

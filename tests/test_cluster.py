@@ -21,7 +21,7 @@ from storyweave.cli.core import bundled_examples
 from storyweave.cluster import Assigner
 from storyweave.cluster.assigner import effective_day
 from storyweave.cluster.index import EventSpan, day_number
-from storyweave.cluster.scoring import CrossLingualAllowance, EventFit, mean_scores, member_scores
+from storyweave.cluster.scoring import CrossLingualAllowance, EventFit, member_scores, representative_scores
 from storyweave.ingest import iter_inputs
 from storyweave.models import Article, EnrichedArticle, RawDoc
 from storyweave.pairs.features import FEATURE_NAMES, ArticleProfile
@@ -424,6 +424,10 @@ def best_scores(*args: Any) -> list[float]:
     return [float(np.min(s)) for s in member_scores(*args)]
 
 
+def mean_scores(*args: Any) -> list[float]:
+    return [float(np.mean(s)) for s in representative_scores(*args)]
+
+
 def test_events_are_scored_by_their_best_member_and_merged_by_the_mean() -> None:
     putin, hanoi, football = ("person", 2), ("place", 1), ("organisation", 1)
     article = ArticleProfile(length=1, lang="fr", entities={"Q7747": putin, "Q1858": hanoi})
@@ -453,6 +457,10 @@ def test_an_article_must_fit_the_event_as_a_whole_not_one_member() -> None:
     assert fit.score(np.array([3.2, 1.5])) is None
     assert fit.score(np.array([2.5, 2.4])) is None
     assert fit.score(np.array([])) is None
+    # Most of the event must fit loosely too, not the representative and one member only.
+    share = EventFit(threshold=2.2, whole_threshold=2.8, share=0.5)
+    assert share.score(np.array([2.7, 1.9, 3.3, 3.5, 3.1])) is None
+    assert share.score(np.array([2.7, 1.9, 2.6, 3.5])) == pytest.approx(1.9)
 
 
 def test_an_article_is_scored_against_the_representative_and_the_latest_members(

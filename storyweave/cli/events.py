@@ -161,9 +161,12 @@ def events(
     until: Annotated[str | None, date_option("Only events starting on or before this ISO date.")] = None,
     cursor: CursorOption = None,
     limit: LimitOption = 50,
+    by_coverage: Annotated[
+        bool, typer.Option("--by-coverage", help="Most articles first (the biggest stories), without paging.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """List events, newest first, a page of --limit at a time."""
+    """List events, newest first (or the most covered first), a page of --limit at a time."""
     with open_tracker() as tracker:
         if entity:
             found = tracker.find_entity(entity)
@@ -171,9 +174,16 @@ def events(
             stderr.print(f"entity: {found['id']} {found['name']}{how}", highlight=False)
             entity = found["id"]
         rows = tracker.events(
-            limit=limit + 1, cursor=cursor, lang=lang, since=since, until=until, entity=entity, source=source
+            limit=limit + 1,
+            cursor=cursor,
+            lang=lang,
+            since=since,
+            until=until,
+            entity=entity,
+            source=source,
+            by_coverage=by_coverage,
         )
-    rows = print_more(rows, limit, "events", "cursor")
+    rows = rows[:limit] if by_coverage else print_more(rows, limit, "events", "cursor")
     if as_json:
         print_json(rows)
         return

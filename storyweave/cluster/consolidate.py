@@ -17,7 +17,7 @@ import numpy as np
 from ..store import events as store
 from . import storylines
 from .index import EventSpan
-from .scoring import CrossLingualAllowance, mean_scores
+from .scoring import CrossLingualAllowance, representative_scores
 from .state import EventState, event_dates, title_fields
 
 _SEARCH_DEPTH = 16
@@ -79,8 +79,14 @@ def _merge_partner(assigner: EventState, key: int) -> tuple[int, float] | None:
     if not chosen:
         return None
     groups = [assigner.representatives(assigner.index.spans[other].event_id) for other in chosen]
-    scores = mean_scores(assigner.scorer, mine, groups, CrossLingualAllowance.from_settings(settings))
-    passing = [(s, other) for other, s in zip(chosen, scores, strict=True) if s <= settings.consolidate_threshold]
+    allowance = CrossLingualAllowance.from_settings(settings)
+    # The mean decides; no representative pair may be far apart either, or two events each with
+    # one odd member would merge on the strength of the others.
+    passing = [
+        (float(np.mean(s)), other)
+        for other, s in zip(chosen, representative_scores(assigner.scorer, mine, groups, allowance), strict=True)
+        if float(np.mean(s)) <= settings.consolidate_threshold and float(np.max(s)) <= settings.event_fit_threshold
+    ]
     if not passing:
         return None
     score, other = min(passing)

@@ -7,8 +7,8 @@ Scores run from 1.0 (same story) to 4.0 (unrelated).  Two ways of comparing with
   report usually matches one earlier report closely rather than all of them (measured on
   semeval-dev, the mean over two representatives kept a quarter of true pairs apart), so the best
   score ranks; but the representative must pass a looser bar too, so the event cannot chain.
-- ``mean_scores`` (consolidation): representatives against representatives, averaged, so one
-  odd member cannot pull two whole events together.
+- ``representative_scores`` (consolidation): representatives against representatives; their
+  mean decides and none may be far off, so one odd member cannot pull two whole events together.
 """
 
 from __future__ import annotations
@@ -79,14 +79,14 @@ class CrossLingualAllowance:
 NO_ALLOWANCE = CrossLingualAllowance()
 
 
-def mean_scores(
+def representative_scores(
     scorer: PairScoring,
     articles: Sequence[ArticleProfile],
     groups: Sequence[Sequence[ArticleProfile]],
     allowance: CrossLingualAllowance = NO_ALLOWANCE,
-) -> list[float]:
-    """Per group of members: the mean score of every (article, member) pair."""
-    return [float(x) for x in _group_scores(scorer, articles, groups, np.mean, allowance)]
+) -> list[np.ndarray]:
+    """Per group of members: the score of every (article, member) pair."""
+    return _group_scores(scorer, articles, groups, np.array, allowance)
 
 
 def member_scores(
@@ -105,18 +105,21 @@ class EventFit:
 
     Joining on the best member alone is single-link clustering, and single link chains: a fire in
     Krefeld matches one report of a Brussels fire, the next fire report matches the Krefeld one, and
-    one event ends up holding every fire of the week.  So the best member must pass ``threshold``
-    and the event's representative (the member nearest its centroid, scored first) must pass
-    ``whole_threshold``: a report of the same happening is at least loosely about what the event is
-    mostly about, while a chained article is close to one member only.
+    one event ends up holding every fire of the week.  The best of several noisy scores is also
+    biased low: with nine members to try, an unrelated article finds one that scores well.  So the
+    best member must pass ``threshold``, and the event as a whole must pass ``whole_threshold``:
+    its representative (the member nearest its centroid, scored first) and at least ``share`` of
+    the members compared.  A report of the same happening is at least loosely about what most of
+    the event's reports are about; a chained article is close to one or two of them only.
     """
 
     threshold: float
     whole_threshold: float
+    share: float = 0.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> EventFit:
-        return cls(settings.event_threshold, settings.event_fit_threshold)
+        return cls(settings.event_threshold, settings.event_fit_threshold, settings.event_fit_share)
 
     def score(self, scores: np.ndarray) -> float | None:
         """The score the event is ranked by (its best member's), or None when it does not fit."""
@@ -124,6 +127,8 @@ class EventFit:
             return None
         best = float(np.min(scores))
         if best > self.threshold or float(scores[0]) > self.whole_threshold:
+            return None
+        if float(np.mean(scores <= self.whole_threshold)) < self.share:
             return None
         return best
 
