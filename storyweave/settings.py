@@ -34,6 +34,7 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     # ingest
     Setting("max_input_bytes", 10_000_000, "Largest file, stdin or HTTP body read; bigger inputs are rejected."),
     Setting("max_text_chars", 200_000, "Longest article text kept after extraction; longer text is rejected."),
+    Setting("max_metadata_depth", 32, "Deepest nesting of a record's extra fields; deeper records are rejected."),
     Setting("fetch_timeout_s", 15.0, "Connect and read timeout for each HTTP request."),
     Setting("fetch_max_redirects", 5, "How many HTTP redirects are followed, each one re-checked."),
     Setting("fetch_total_timeout_s", 60.0, "Longest time one HTTP response body may take to download."),
