@@ -109,6 +109,10 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting(
         "api_token", "", "Bearer token for write endpoints (POST /api/ingest); empty allows writes only on loopback."
     ),
+    Setting(
+        "allowed_hosts", [],
+        "Extra host names the server answers to (beside the address it is bound to, and localhost on loopback).",
+    ),
     Setting("max_request_bytes", 5_000_000, "Largest request body the server accepts; bigger requests get 413."),
     Setting("page_size", 50, "Default page size of API list endpoints and web pages."),
     Setting("max_page_size", 500, "Largest limit= an API list endpoint accepts (exports are not capped)."),

@@ -58,6 +58,7 @@ _CODES = {
     404: "not_found",
     405: "method_not_allowed",
     413: "payload_too_large",
+    415: "unsupported_media_type",
     422: "validation_error",
     500: "internal_error",
     502: "fetch_failed",
@@ -305,10 +306,12 @@ def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: s
     )
     app.state.storyweave = state
     install_error_handlers(app)
+    from . import api, exports, guard, stream, ui
+
+    app.add_middleware(guard.RequestGuard, bound=host, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(BodyLimit, max_bytes=int(settings.max_request_bytes))
     app.add_middleware(SecurityHeaders)
 
-    from . import api, exports, stream, ui
 
     app.include_router(exports.router)  # first: /api/events/ID.csv must not be read as an event id
     app.include_router(api.router)
