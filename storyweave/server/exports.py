@@ -1,7 +1,8 @@
 """Exports of any search, entity or event: JSON, CSV, Atom and RSS, streamed and uncapped.
 
 CSV cells that a spreadsheet would run as a formula (starting with ``= + - @``, tab or carriage
-return) get a leading apostrophe.  Feeds are built element by element with ElementTree, which
+return) get a leading apostrophe.  Text in CSV and JSON exports loses controls and bidi overrides
+(ids excepted: they must still name their article).  Feeds are built element by element with ElementTree, which
 escapes every text and attribute; characters XML 1.0 cannot carry and bidi controls are removed.
 """
 
@@ -21,6 +22,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.exceptions import HTTPException
 
+from ..safetext import strip_controls
 from ..tracker import Tracker
 from .app import server_state
 from .text import clean_lang, strip_bidi
@@ -38,6 +40,21 @@ Query1000 = Annotated[str, Query(min_length=1, max_length=1000, description="Sea
 LangFilter = Annotated[str | None, Query(max_length=8)]
 
 
+# Fields that name a stored row: kept exactly, or they would no longer find it.
+ID_FIELDS = frozenset({"id", "article_id", "event_id", "storyline_id", "entity_id"})
+
+
+def clean_field(key: str, value: Any) -> Any:
+    """An exported field's value without controls or bidi overrides (ids and non-text unchanged)."""
+    if isinstance(value, str):
+        return value if key in ID_FIELDS else strip_controls(value)
+    if isinstance(value, dict):
+        return {k: clean_field(k, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_field(key, item) for item in value]
+    return value
+
+
 def safe_cell(value: Any) -> str:
     """A CSV cell that spreadsheets show as text, never evaluate."""
     text = "" if value is None else str(value)
@@ -49,7 +66,7 @@ def csv_lines(columns: list[str], rows: Iterable[dict[str, Any]]) -> Iterator[st
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([safe_cell(row.get(c)) for c in columns])
+        writer.writerow([safe_cell(clean_field(c, row.get(c))) for c in columns])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -61,7 +78,7 @@ def json_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
     """A JSON array written one item at a time."""
     yield "["
     for index, row in enumerate(rows):
-        yield ("," if index else "") + "\n" + json.dumps(row, ensure_ascii=False, default=str)
+        yield ("," if index else "") + "\n" + json.dumps(clean_field("", row), ensure_ascii=False, default=str)
     yield "\n]\n"
 
 
