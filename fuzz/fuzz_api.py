@@ -29,7 +29,10 @@ from test_reliability_support import LIGHT_SETTINGS, make_corpus
 STORE = Path(tempfile.mkdtemp()) / "fuzz.db"
 with Tracker(db=STORE, **LIGHT_SETTINGS) as _tracker:
     _tracker.ingest_docs(record_to_doc(r, "seed") for r in make_corpus(30))
-CLIENT = TestClient(create_app(Settings.load(db=str(STORE), **LIGHT_SETTINGS)), raise_server_exceptions=False)
+# The app believes it is bound to loopback, so the client speaks to it by a loopback name (the
+# test client's own "testserver" is a foreign host, refused before any route runs).
+CLIENT = TestClient(create_app(Settings.load(db=str(STORE), **LIGHT_SETTINGS)), base_url="http://127.0.0.1",
+                    raise_server_exceptions=False)
 GETS = ["/api/articles", "/api/events", "/api/entities", "/api/search", "/api/search.csv", "/feeds/search.atom",
         "/", "/events", "/search", "/entities"]
 IDS = ["/api/articles/{}", "/api/events/{}", "/articles/{}", "/events/{}", "/entities/{}", "/feeds/event/{}.atom"]
