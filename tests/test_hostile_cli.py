@@ -88,3 +88,10 @@ def test_an_error_naming_a_hostile_file_is_one_escaped_line(tmp_path: Path) -> N
     assert done.returncode != 0
     _assert_clean(done.stderr)
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: "), done.stderr
+
+
+@pytest.mark.parametrize("command", ["articles", "events", "storylines"])
+def test_a_cursor_past_sqlites_integers_is_a_usage_error(store: Path, command: str) -> None:
+    code, output = _run("--db", str(store), command, "--cursor", str(10**30))
+    assert code == 2, output
+    assert "cursor" in output

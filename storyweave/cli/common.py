@@ -22,6 +22,8 @@ from ..safetext import BIDI_CONTROLS, escape_controls
 from ..tracker import Tracker
 
 stderr = Console(stderr=True)
+# Cursors are SQLite integers; a bigger number is a usage error, not a crash in the query.
+MAX_CURSOR = 2**62
 
 
 @dataclass

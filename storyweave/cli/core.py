@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 
 from ..errors import InputError
 from ..settings import SETTINGS_TABLE
-from .common import open_tracker, print_json, print_reject, print_table, shown, stderr
+from .common import MAX_CURSOR, open_tracker, print_json, print_reject, print_table, shown, stderr
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, help="How many rows to show.")]
@@ -40,7 +40,8 @@ def articles(
     source: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
     since: Annotated[str | None, typer.Option(help="Published on or after this ISO date.")] = None,
     until: Annotated[str | None, typer.Option(help="Published on or before this ISO date.")] = None,
-    cursor: Annotated[int | None, typer.Option(help="Continue after this cursor (from a previous page).")] = None,
+    cursor: Annotated[int | None, typer.Option(min=0, max=MAX_CURSOR,
+                                               help="Continue after this cursor (from a previous page).")] = None,
     limit: LimitOption = 50,
     as_json: JsonOption = False,
 ) -> None:

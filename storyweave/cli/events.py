@@ -15,14 +15,15 @@ import typer
 from ..errors import InputError
 from ..models import RawDoc, Reject
 from ..settings import Settings
-from .common import open_output, open_tracker, print_json, print_reject, print_table, shown, state, stderr
+from .common import MAX_CURSOR, open_output, open_tracker, print_json, print_reject, print_table, shown, state, stderr
 
 if TYPE_CHECKING:
     from ..ingest.spool import OrderedSpool
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, help="How many rows to show.")]
-CursorOption = Annotated[int | None, typer.Option(help="Continue after this cursor (from a previous page).")]
+CursorOption = Annotated[int | None, typer.Option(min=0, max=MAX_CURSOR,
+                                                  help="Continue after this cursor (from a previous page).")]
 _PROGRESS_EVERY = 100
 
 
