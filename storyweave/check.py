@@ -14,6 +14,7 @@ open and unchanged.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from typing import Any, Literal
 
 import regex
 
+from .store.articles import iter_metadata
 from .store.db import latest_version, schema_version
 from .store.search import CJK_LANGS, quote_term
 
@@ -428,9 +430,27 @@ def _entities(conn: sqlite3.Connection, quick: bool) -> Iterator[Finding]:
                            "(SELECT 1 FROM entities e WHERE e.id = x.entity_id)")
 
 
+def _articles(conn: sqlite3.Connection, quick: bool) -> Iterator[Finding]:
+    """Every article's extra fields are a JSON object a reader can decode (every read of it does)."""
+    unreadable = [str(article_id) for article_id, text in iter_metadata(conn) if not _json_object(text)]
+    if unreadable:
+        yield Finding("articles", "error", f"{len(unreadable)} articles have extra fields (metadata) that are not "
+                      "a readable JSON object", len(unreadable), tuple(unreadable[:_EXAMPLES]))
+    else:
+        yield Finding("articles", "ok", "every article's extra fields are a readable JSON object")
+
+
+def _json_object(text: Any) -> bool:
+    try:
+        return isinstance(json.loads(text), dict)
+    except (TypeError, ValueError, RecursionError):
+        return False
+
+
 _CHECKS: tuple[Callable[[sqlite3.Connection, bool], Iterator[Finding]], ...] = (
     _integrity,
     _foreign_keys,
+    _articles,
     _full_text,
     _vectors,
     _events,

@@ -87,7 +87,17 @@ def _count(table: str, column: str, change: Callable[[int], int]) -> Callable[[l
     return tamper
 
 
+def _metadata(text: str) -> Callable[[list[dict[str, Any]]], Any]:
+    def tamper(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        _first(rows, "articles")["metadata"] = text
+        return rows
+    return tamper
+
+
 INCONSISTENT = {
+    "metadata that is not JSON": _metadata("{not json"),
+    "metadata that is not an object": _metadata("[1, 2]"),
+    "metadata nested past any reader": _metadata('{"a": ' + "[" * 5000 + "]" * 5000 + "}"),
     "article twice": _duplicate_article,
     "3-byte vector": _short_vector,
     "wrong event article_count": _count("events", "article_count", lambda n: n + 1),
