@@ -7,8 +7,9 @@ through the same triggers that keep them in step during ingest.  Reading happens
 transaction, so an export of a store that is being written to is still a consistent snapshot.
 
 An export file is outside input: the import accepts only tables and columns this schema has,
-quotes every identifier, passes every value as a parameter and checks every reference at the end,
-all in one transaction, so a bad file leaves the new store empty.
+quotes every identifier, passes every value as a parameter, and before it commits runs every check
+``storyweave check`` runs, all in one transaction, so a bad file leaves the new store empty and the
+user reads one line saying why.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from .check import check_store
 from .errors import InputError, StoreError
+from .safetext import escape_controls
 from .store.db import connect, latest_version, schema_version
 
 FORMAT = "storyweave-export"
@@ -100,10 +103,11 @@ def export_store(conn: sqlite3.Connection, out: IO[str]) -> dict[str, int]:
 
 
 def _read_header(source: IO[str]) -> None:
-    header_line = source.readline()
     try:
-        header = json.loads(header_line)
-    except (json.JSONDecodeError, RecursionError):
+        header = json.loads(source.readline())
+    except UnicodeDecodeError:  # text is decoded a block at a time: the bad byte may be a few lines on
+        raise InputError("the export is not UTF-8 text (a bad byte near its start); nothing was imported") from None
+    except (ValueError, RecursionError):
         raise InputError("not a storyweave export: the first line is not JSON") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise InputError("not a storyweave export: the header line is missing")
@@ -129,28 +133,14 @@ def import_store(db_path: str | Path, source: IO[str]) -> dict[str, int]:
         if busy is not None:
             raise StoreError(f"{db_path} already holds data (table {busy}); import into a new store file")
         _read_header(source)
-        counts: dict[str, int] = {}
         conn.execute("PRAGMA foreign_keys = OFF")  # rows arrive table by table; checked at the end
         conn.execute("BEGIN IMMEDIATE")
         try:
-            columns = {table: _columns(conn, table) for table in _exported_tables(conn)}
-            for number, line in enumerate(source, start=2):
-                if not line.strip():
-                    continue
-                table, row = _parse_line(line, number, columns)
-                if table == _SEQUENCE:
-                    _restore_sequence(conn, row, number)
-                else:
-                    names = list(row)
-                    conn.execute(
-                        f"INSERT OR REPLACE INTO {_quote(table)} ({', '.join(_quote(c) for c in names)}) "
-                        f"VALUES ({', '.join('?' for _ in names)})",
-                        [_decode(row[c], f"export line {number}") for c in names],
-                    )
-                counts[table] = counts.get(table, 0) + 1
+            counts = _load_rows(conn, source)
             problems = conn.execute("PRAGMA foreign_key_check").fetchall()
             if problems:
                 raise InputError(f"the export is inconsistent: {len(problems)} rows point at missing rows")
+            _refuse_inconsistent(conn)
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             conn.execute("ROLLBACK")
@@ -165,11 +155,58 @@ def import_store(db_path: str | Path, source: IO[str]) -> dict[str, int]:
         conn.close()
 
 
+def _load_rows(conn: sqlite3.Connection, source: IO[str]) -> dict[str, int]:
+    """Insert every row of the export after its header; row counts per table."""
+    counts: dict[str, int] = {}
+    columns = {table: _columns(conn, table) for table in _exported_tables(conn)}
+    number = 1
+    try:
+        for number, line in enumerate(source, start=2):
+            if not line.strip():
+                continue
+            table, row = _parse_line(line, number, columns)
+            try:
+                if table == _SEQUENCE:
+                    _restore_sequence(conn, row, number)
+                else:
+                    _insert(conn, table, row, number)
+            except (OverflowError, UnicodeEncodeError) as exc:
+                # Numbers past SQLite's 64 bits, strings holding a lone surrogate (a \ud800 escape).
+                raise InputError(f"export line {number}: a value does not fit this store ({exc})") from None
+            counts[table] = counts.get(table, 0) + 1
+    except UnicodeDecodeError:
+        raise InputError(f"the export is not UTF-8 text (a bad byte after line {number}); nothing was imported"
+                         ) from None
+    return counts
+
+
+def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any], number: int) -> None:
+    # Only the rows every new store starts with may be replaced; a row twice is a tampered file
+    # (replacing it would also leave the full-text index describing the first copy).
+    verb = "INSERT OR REPLACE" if table in _PRESET_TABLES else "INSERT"
+    names = list(row)
+    conn.execute(
+        f"{verb} INTO {_quote(table)} ({', '.join(_quote(c) for c in names)}) VALUES ({', '.join('?' for _ in names)})",
+        [_decode(row[c], f"export line {number}") for c in names],
+    )
+
+
+def _refuse_inconsistent(conn: sqlite3.Connection) -> None:
+    """Run ``storyweave check`` on the loaded rows, still uncommitted; refuse the file on any error."""
+    errors = check_store(conn).errors
+    if errors:
+        first = errors[0]
+        example = f" (e.g. {first.examples[0]})" if first.examples else ""
+        more = f", and {len(errors) - 1} more problems" if len(errors) > 1 else ""
+        raise InputError(escape_controls(f"the export is inconsistent: {first.check}: {first.message}{example}"
+                                         f"{more}; nothing was imported"))
+
+
 def _parse_line(line: str, number: int, columns: dict[str, set[str]]) -> tuple[str, dict[str, Any]]:
     try:
         record = json.loads(line)
         table, row = record["table"], record["row"]
-    except (json.JSONDecodeError, RecursionError, KeyError, TypeError):
+    except (ValueError, RecursionError, KeyError, TypeError):  # ValueError: also integers past 4300 digits
         raise InputError(f"export line {number} is not a table row") from None
     if not isinstance(table, str) or not isinstance(row, dict) or not row:
         raise InputError(f"export line {number} is not a table row")

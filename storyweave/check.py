@@ -7,11 +7,14 @@ counts that disagree with the rows they count).  ``storyweave check`` prints the
 when any is an error.
 
 The checks run inside one read transaction, so checking a store that is being written to sees one
-consistent snapshot (WAL readers never block the writer).
+consistent snapshot (WAL readers never block the writer).  Called inside a transaction that is
+already open (an import, before it commits), they check what that transaction holds and leave it
+open and unchanged.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -20,6 +23,7 @@ from typing import Any, Literal
 
 import regex
 
+from .store.articles import iter_metadata
 from .store.db import latest_version, schema_version
 from .store.search import CJK_LANGS, quote_term
 
@@ -79,12 +83,15 @@ class CheckReport:
 def check_store(conn: sqlite3.Connection, *, quick: bool = False) -> CheckReport:
     """Run every check; ``quick`` skips the two that read every page (integrity and FTS content)."""
     report = CheckReport()
-    conn.execute("BEGIN")  # one snapshot for every check
+    own_transaction = not conn.in_transaction
+    if own_transaction:
+        conn.execute("BEGIN")  # one snapshot for every check
     try:
         for run_check in _CHECKS:
             report.findings.extend(_guarded(run_check(conn, quick), run_check.__name__.strip("_")))
     finally:
-        _end_read(conn)
+        if own_transaction:
+            _end_read(conn)
     if not quick:
         report.findings.extend(_guarded(_full_text_content(conn), "full_text"))
     return report
@@ -105,6 +112,8 @@ def _guarded(findings: Iterator[Finding], name: str) -> list[Finding]:
         collected.extend(findings)
     except sqlite3.DatabaseError as exc:
         collected.append(Finding(name, "error", f"the {name} check could not read the store: {exc}", 1))
+    except (TypeError, ValueError, OverflowError) as exc:  # a value of the wrong type (a tampered store)
+        collected.append(Finding(name, "error", f"the {name} check found a value it cannot read: {exc}", 1))
     return collected
 
 
@@ -199,11 +208,12 @@ def _full_text_content(conn: sqlite3.Connection) -> Iterator[Finding]:
     """
     # articles_cjk indexes only the articles in unspaced scripts, so it cannot be compared with the
     # whole content table (rank 1); its internal structure is checked and the sample covers it.
+    nested = conn.in_transaction  # inside an import's transaction: a savepoint, rolled back the same way
     for index, rank in (("articles_fts", 1), ("articles_cjk", 0)):
         if not _table_exists(conn, index):
             continue
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("SAVEPOINT sw_check_fts" if nested else "BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             yield Finding("full_text", "warning", f"{index} content not compared: {exc}")
             continue
@@ -215,7 +225,10 @@ def _full_text_content(conn: sqlite3.Connection) -> Iterator[Finding]:
             yield Finding("full_text", "error", f"{index} does not match the articles' text ({exc}); rebuild "
                           f"it: INSERT INTO {index}({index}) VALUES('rebuild')", 1)
         finally:
-            if conn.in_transaction:
+            if nested:
+                conn.execute("ROLLBACK TO sw_check_fts")
+                conn.execute("RELEASE sw_check_fts")
+            elif conn.in_transaction:
                 conn.execute("ROLLBACK")
 
 
@@ -307,10 +320,13 @@ def _vectors(conn: sqlite3.Connection, quick: bool) -> Iterator[Finding]:
             "ORDER BY n DESC",
             (model,),
         ).fetchall()
-        if len(sizes) > 1 or sizes[0]["bytes"] % 4:
+        if len(sizes) > 1:
             odd = sum(r["n"] for r in sizes[1:])
             yield Finding("vectors", "error", f"{model} vectors have {len(sizes)} different lengths "
-                          f"({', '.join(str(r['bytes']) for r in sizes)} bytes)", odd or 1)
+                          f"({', '.join(str(r['bytes']) for r in sizes)} bytes)", odd)
+        elif sizes[0]["bytes"] % 4:
+            yield Finding("vectors", "error", f"{model} vectors are {sizes[0]['bytes']} bytes long, not a whole "
+                          "number of float32 values", sizes[0]["n"])
 
 
 def _events(conn: sqlite3.Connection, quick: bool) -> Iterator[Finding]:
@@ -414,9 +430,27 @@ def _entities(conn: sqlite3.Connection, quick: bool) -> Iterator[Finding]:
                            "(SELECT 1 FROM entities e WHERE e.id = x.entity_id)")
 
 
+def _articles(conn: sqlite3.Connection, quick: bool) -> Iterator[Finding]:
+    """Every article's extra fields are a JSON object a reader can decode (every read of it does)."""
+    unreadable = [str(article_id) for article_id, text in iter_metadata(conn) if not _json_object(text)]
+    if unreadable:
+        yield Finding("articles", "error", f"{len(unreadable)} articles have extra fields (metadata) that are not "
+                      "a readable JSON object", len(unreadable), tuple(unreadable[:_EXAMPLES]))
+    else:
+        yield Finding("articles", "ok", "every article's extra fields are a readable JSON object")
+
+
+def _json_object(text: Any) -> bool:
+    try:
+        return isinstance(json.loads(text), dict)
+    except (TypeError, ValueError, RecursionError):
+        return False
+
+
 _CHECKS: tuple[Callable[[sqlite3.Connection, bool], Iterator[Finding]], ...] = (
     _integrity,
     _foreign_keys,
+    _articles,
     _full_text,
     _vectors,
     _events,

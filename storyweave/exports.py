@@ -4,7 +4,8 @@ The REST API streams these to the browser and ``storyweave export-event`` (and i
 to a file or stdout, so both give the same bytes for the same store.
 
 CSV cells that a spreadsheet would run as a formula (starting with ``= + - @``, tab or carriage
-return) get a leading apostrophe.  Feeds are built element by element with ElementTree, which
+return) get a leading apostrophe.  Text in CSV and JSON exports loses controls and bidi overrides
+(ids excepted: they must still name their article).  Feeds are built element by element with ElementTree, which
 escapes every text and attribute; characters XML 1.0 cannot carry and bidi controls are removed.
 """
 
@@ -22,6 +23,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from .errors import InputError
+from .safetext import strip_controls
 from .store.search import event_ids_for
 from .summarize import lead
 from .tracker import Tracker
@@ -54,6 +56,21 @@ def check_format(kind: str, allowed: tuple[str, ...] = FORMATS) -> str:
     return kind
 
 
+# Fields that name a stored row: kept exactly, or they would no longer find it.
+ID_FIELDS = frozenset({"id", "article_id", "event_id", "storyline_id", "entity_id"})
+
+
+def clean_field(key: str, value: Any) -> Any:
+    """An exported field's value without controls or bidi overrides (ids and non-text unchanged)."""
+    if isinstance(value, str):
+        return value if key in ID_FIELDS else strip_controls(value)
+    if isinstance(value, dict):
+        return {k: clean_field(k, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_field(key, item) for item in value]
+    return value
+
+
 def safe_cell(value: Any) -> str:
     """A CSV cell that spreadsheets show as text, never evaluate."""
     text = "" if value is None else str(value)
@@ -65,7 +82,7 @@ def csv_lines(columns: list[str], rows: Iterable[dict[str, Any]]) -> Iterator[st
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([safe_cell(row.get(c)) for c in columns])
+        writer.writerow([safe_cell(clean_field(c, row.get(c))) for c in columns])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -77,7 +94,7 @@ def json_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
     """A JSON array written one item at a time."""
     yield "["
     for index, row in enumerate(rows):
-        yield ("," if index else "") + "\n" + json.dumps(row, ensure_ascii=False, default=str)
+        yield ("," if index else "") + "\n" + json.dumps(clean_field("", row), ensure_ascii=False, default=str)
     yield "\n]\n"
 
 

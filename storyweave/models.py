@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .safetext import escape_controls
+
 EntityType = Literal["person", "place", "organisation", "other"]
 
 
@@ -39,6 +41,10 @@ class Reject:
 
     origin: str
     reason: str
+
+    def __post_init__(self) -> None:
+        # Reasons quote outside text (file names, values): kept to one line that no terminal obeys.
+        object.__setattr__(self, "reason", escape_controls(self.reason))
 
 
 @dataclass(frozen=True)

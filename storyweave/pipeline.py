@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from . import clean as clean_stage
 from . import extract as extract_stage
+from .ingest.records import metadata_problem
 from .language import LanguageDetector
 from .memory import release_free_memory
 from .models import Article, DateMention, EnrichedArticle, Entity, Mention, RawDoc, Reject
@@ -80,6 +81,9 @@ class Enricher:
 
     def prepare(self, raw: RawDoc) -> Article | Reject:
         """Extract, clean and detect the language: enough to decide whether the article is new."""
+        problem = metadata_problem(raw.metadata, int(self.settings.max_metadata_depth))
+        if problem is not None:
+            return Reject(raw.origin, problem)
         extracted = extract_stage.extract(raw, self.settings)
         if isinstance(extracted, Reject):
             return extracted

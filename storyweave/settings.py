@@ -34,6 +34,7 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     # ingest
     Setting("max_input_bytes", 10_000_000, "Largest file, stdin or HTTP body read; bigger inputs are rejected."),
     Setting("max_text_chars", 200_000, "Longest article text kept after extraction; longer text is rejected."),
+    Setting("max_metadata_depth", 32, "Deepest nesting of a record's extra fields; deeper records are rejected."),
     Setting("fetch_timeout_s", 15.0, "Connect and read timeout for each HTTP request."),
     Setting("fetch_max_redirects", 5, "How many HTTP redirects are followed, each one re-checked."),
     Setting("fetch_total_timeout_s", 60.0, "Longest time one HTTP response body may take to download."),
@@ -126,6 +127,10 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     # serve and search
     Setting(
         "api_token", "", "Bearer token for write endpoints (POST /api/ingest); empty allows writes only on loopback."
+    ),
+    Setting(
+        "allowed_hosts", [],
+        "Extra host names the server answers to (beside the address it is bound to, and localhost on loopback).",
     ),
     Setting("max_request_bytes", 5_000_000, "Largest request body the server accepts; bigger requests get 413."),
     Setting("page_size", 50, "Default page size of API list endpoints and web pages."),

@@ -28,6 +28,8 @@ from test_api_support import (
 from storyweave import Tracker
 from storyweave.ingest import record_to_doc
 
+JSON_BODY = {"content-type": "application/json"}
+
 
 def _add_crash_route(app: FastAPI) -> None:
     @app.get("/api/test-crash")
@@ -85,7 +87,7 @@ def test_error_envelope_for_every_kind_of_error(client: httpx.Client) -> None:
     assert "limit" in error["message"]
     _assert_envelope(client.get("/api/articles", params={"limit": 100_000}), 400, "bad_request")
     _assert_envelope(client.get("/api/articles", params={"cursor": "not-a-cursor!"}), 400, "bad_request")
-    _assert_envelope(client.post("/api/ingest", content=b"{not json"), 422, "validation_error")
+    _assert_envelope(client.post("/api/ingest", content=b"{not json", headers=JSON_BODY), 422, "validation_error")
     error = _assert_envelope(client.get("/api/test-crash"), 500, "internal_error")
     assert "deliberate" not in error["message"]  # internals stay in the server log
 
@@ -93,13 +95,13 @@ def test_error_envelope_for_every_kind_of_error(client: httpx.Client) -> None:
 def test_request_size_limit_gives_413(server: LiveServer) -> None:
     client = httpx.Client(base_url=server.url(""), timeout=60)
     big = json.dumps({"id": "too-big", "title": "x", "text": "y" * 30_000})
-    _assert_envelope(client.post("/api/ingest", content=big), 413, "payload_too_large")
+    _assert_envelope(client.post("/api/ingest", content=big, headers=JSON_BODY), 413, "payload_too_large")
 
     def chunks() -> Iterator[bytes]:  # no Content-Length: the limit applies while streaming
         for _ in range(30):
             yield b"z" * 1000
 
-    _assert_envelope(client.post("/api/ingest", content=chunks()), 413, "payload_too_large")
+    _assert_envelope(client.post("/api/ingest", content=chunks(), headers=JSON_BODY), 413, "payload_too_large")
     client.close()
 
 

@@ -1,7 +1,8 @@
 """Hypothesis-generated requests against the real server (uvicorn on 127.0.0.1): no 5xx, ever.
 
-Query strings with any characters on every list and search endpoint, any path segment where an id
-goes, and any JSON value (or plain bytes) as the body of POST /api/ingest.  Every answer is either
+Query strings with any characters on every list and search endpoint, any number as a cursor, any
+path segment where an id goes, any JSON value (or plain bytes) as the body of POST /api/ingest, and
+hostile headers (Host, Origin, Sec-Fetch-Site, Content-Type, Last-Event-ID) on reads and writes.  Every answer is either
 a success or the JSON error envelope with a 4xx status; every record the ingest refuses is in the
 rejects table with its reason.  test_api.py checks the envelope shapes and a fixed list of hostile
 queries; this explores beyond a list.
@@ -9,6 +10,7 @@ queries; this explores beyond a list.
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -92,7 +94,8 @@ _record = st.fixed_dictionaries(
 @FUZZ
 @given(body=st.one_of(_json, _record, st.lists(_record | _json, max_size=4)))
 def test_any_json_body_to_ingest(client: httpx.Client, store: Path, body: Any) -> None:
-    response = client.post("/api/ingest", content=json.dumps(body, allow_nan=True))
+    response = client.post("/api/ingest", content=json.dumps(body, allow_nan=True),
+                           headers={"content-type": "application/json"})
     _assert_answer(response)
     if response.status_code == 200:
         report = response.json()
@@ -109,6 +112,54 @@ def test_any_json_body_to_ingest(client: httpx.Client, store: Path, body: Any) -
     ["application/json", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data", ""]))
 def test_any_bytes_to_ingest(client: httpx.Client, raw: bytes, content_type: str) -> None:
     _assert_answer(client.post("/api/ingest", content=raw, headers={"content-type": content_type}))
+
+
+_header_value = st.one_of(st.text(st.characters(min_codepoint=32, max_codepoint=255), max_size=40).map(str.strip),
+                         st.integers().map(str), st.sampled_from(
+                             ["null", "http://evil.example", "http://127.0.0.1", "file://", "localhost", "[::1]",
+                              "evil.example:80", "cross-site", "same-site", "none", "same-origin", "\xb2",
+                              "application/json", "text/plain", "application/x-www-form-urlencoded", "*/*"]))
+_headers = st.dictionaries(st.sampled_from(["host", "origin", "sec-fetch-site", "content-type", "last-event-id",
+                                            "accept", "referer"]), _header_value, max_size=4)
+_cursor = st.integers().map(lambda n: base64.urlsafe_b64encode(f"i:{n}".encode()).decode().rstrip("="))
+
+
+@FUZZ
+@given(endpoint=st.sampled_from([*_ENDPOINTS[:5], "/events"]), cursor=_cursor)
+def test_any_number_as_a_cursor(client: httpx.Client, endpoint: str, cursor: str) -> None:
+    params = {"cursor": cursor, **({"q": "harbour", "semantic": "false"} if "search" in endpoint else {})}
+    _assert_answer(client.get(endpoint, params=params))
+
+
+@FUZZ
+@given(method=st.sampled_from(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"]),
+       endpoint=st.sampled_from(["/api/ingest", "/api/articles", "/", "/api/health", "/static/app.css"]),
+       headers=_headers)
+def test_any_hostile_headers(client: httpx.Client, store: Path, method: str, endpoint: str,
+                             headers: dict[str, str]) -> None:
+    body = json.dumps({"id": "fuzzed-headers", "title": "Sent with fuzzed headers", "text": "Fuzzed."})
+    response = client.request(method, endpoint, headers={k: v.encode("latin-1") for k, v in headers.items()},
+                              content=body if method in ("POST", "PUT") else None)
+    if method == "HEAD":  # the GET answer's status and headers, no body (not even the error envelope)
+        assert response.status_code < 500 and response.content == b"", response.status_code
+    else:
+        _assert_answer(response)
+    if response.status_code == 200 and endpoint == "/api/ingest":
+        # Stored only when the request came from no other site and was JSON.
+        assert headers.get("content-type", "").startswith("application/json"), headers
+        assert headers.get("origin") in (None, f"http://{response.request.url.netloc.decode()}"), headers
+        assert headers.get("sec-fetch-site") in (None, "same-origin", "none"), headers
+
+
+@FUZZ
+@given(last_id=_header_value)
+def test_any_last_event_id(client: httpx.Client, last_id: str) -> None:
+    with client.stream("GET", "/api/stream", headers={"last-event-id": last_id.encode("latin-1")}) as response:
+        assert response.status_code == 200
+        for line in response.iter_lines():
+            if line.startswith("data:"):
+                assert json.loads(line.removeprefix("data:"))["seq"] >= 0
+                break
 
 
 def test_the_store_survived_the_fuzzing(client: httpx.Client, store: Path) -> None:

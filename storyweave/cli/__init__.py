@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from ..errors import StoryweaveError
+from ..safetext import escape_controls
 from .common import state
 
 # Areas that add commands; each module defines register(app).
@@ -54,7 +55,7 @@ def main() -> None:
     try:
         app()
     except StoryweaveError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {escape_controls(str(exc))}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         typer.echo("interrupted; everything stored so far is kept, re-run to continue", err=True)

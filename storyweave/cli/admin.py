@@ -11,7 +11,7 @@ import typer
 from ..backup import backup_store, export_store, import_store
 from ..check import check_store
 from ..errors import InputError
-from .common import open_tracker, print_json, print_table, state, stderr
+from .common import open_tracker, print_json, print_table, shown, state, stderr
 
 _MARKS = {"ok": "[green]ok[/]", "warning": "[yellow]warning[/]", "error": "[red]ERROR[/]"}
 
@@ -55,7 +55,8 @@ def _print_findings(rows: list[dict[str, object]]) -> None:
     for column in ("check", "severity", "message", "examples"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(str(row["check"]), str(row["severity"]), str(row["message"]), str(row["examples"]))
+        # The severity is this module's own markup; messages and examples quote the store's ids.
+        table.add_row(shown(row["check"]), str(row["severity"]), shown(row["message"]), shown(row["examples"]))
     Console().print(table)
 
 
@@ -110,7 +111,7 @@ def backup(
     with open_tracker() as tracker:
         pages = backup_store(tracker.conn, target, overwrite=overwrite)
         page_size = int(tracker.conn.execute("PRAGMA page_size").fetchone()[0])
-    stderr.print(f"backed up {state.db or tracker.db_path} to {target} ({pages * page_size / 1e6:.1f} MB)",
+    stderr.print(shown(f"backed up {state.db or tracker.db_path} to {target} ({pages * page_size / 1e6:.1f} MB)"),
                  highlight=False)
 
 

@@ -1,8 +1,13 @@
-"""What every command module shares: the global options, the tracker, JSON and table output."""
+"""What every command module shares: the global options, the tracker, JSON and table output.
+
+Everything printed that came from outside (titles, sources, ids, file names, reasons) goes through
+``shown``: controls and bidi overrides become visible escapes, and rich never reads it as markup.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,13 +16,17 @@ from typing import Any, TextIO
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..dates import date_filter
 from ..errors import InputError
+from ..safetext import BIDI_CONTROLS, escape_controls
 from ..tracker import Tracker
 
 # soft_wrap: a one-line message stays one line, whatever the width, so scripts can grep it.
 stderr = Console(stderr=True, soft_wrap=True)
+# Cursors are SQLite integers; a bigger number is a usage error, not a crash in the query.
+MAX_CURSOR = 2**62
 
 
 @dataclass
@@ -41,16 +50,32 @@ def open_output(path: Path) -> TextIO:
         raise InputError(f"cannot write {path}: {exc.strerror}") from None
 
 
+# JSON escapes C0 controls itself; these it would print raw (they only occur inside strings).
+_JSON_UNSAFE = re.compile(f"[\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}]")
+
+
+def shown(value: Any, *, keep_lines: bool = False, style: str = "") -> Text:
+    """Outside text for the terminal: controls and bidi overrides escaped, never read as markup."""
+    return Text(escape_controls("" if value is None else str(value), keep_lines=keep_lines), style=style)
+
+
+def print_reject(origin: str, reason: str, label: str = "rejected") -> None:
+    """One line on stderr however long (no wrapping), whatever the file name holds."""
+    stderr.print(Text.assemble(Text(label, style="yellow"), " ", shown(origin), ": ", shown(reason)), soft_wrap=True,
+                 highlight=False)
+
+
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n")
 
 
 def print_table(rows: list[dict[str, Any]], columns: list[str], title: str | None = None) -> None:
-    table = Table(title=title)
+    table = Table(title=shown(title) if title is not None else None)
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+        table.add_row(*(shown(row.get(c)) for c in columns))
     Console().print(table)
 
 

@@ -10,7 +10,17 @@ import typer
 from ..errors import InputError
 from ..pipeline import IngestReport
 from ..settings import SETTINGS_TABLE
-from .common import date_option, open_tracker, print_json, print_more, print_table, stderr
+from .common import (
+    MAX_CURSOR,
+    date_option,
+    open_tracker,
+    print_json,
+    print_more,
+    print_reject,
+    print_table,
+    shown,
+    stderr,
+)
 from .progress import ingest_progress
 from .serve import print_addresses
 
@@ -40,7 +50,7 @@ def ingest(
         print_json(report.as_dict())
     else:
         for reject in report.rejected:
-            stderr.print(f"[yellow]rejected[/] {reject.origin}: {reject.reason}", markup=True, highlight=False)
+            print_reject(reject.origin, reject.reason)
     _finish_ingest(report, strict, quiet=as_json)
 
 
@@ -61,7 +71,8 @@ def articles(
     source: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
     since: Annotated[str | None, date_option("Published on or after this ISO date.")] = None,
     until: Annotated[str | None, date_option("Published on or before this ISO date.")] = None,
-    cursor: Annotated[int | None, typer.Option(help="Continue after this cursor (from a previous page).")] = None,
+    cursor: Annotated[int | None, typer.Option(min=0, max=MAX_CURSOR,
+                                               help="Continue after this cursor (from a previous page).")] = None,
     limit: LimitOption = 50,
     as_json: JsonOption = False,
 ) -> None:
@@ -88,32 +99,31 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id.")], as_json
 def _print_article(details: dict[str, Any]) -> None:
     from rich.console import Console
 
-    console = Console()
-    console.rule(details["title"] or details["id"])
-    console.print(
+    console = Console(highlight=False)
+    console.rule(shown(details["title"] or details["id"]))
+    console.print(shown(
         f"id {details['id']} · {details['lang']} ({details['lang_confidence']:.2f}) · "
-        f"{details['publish_date'] or 'no date'} · {details['source'] or details['origin']}",
-        highlight=False,
-    )
-    console.print(details["text"], highlight=False, markup=False)
+        f"{details['publish_date'] or 'no date'} · {details['source'] or details['origin']}"
+    ))
+    console.print(shown(details["text"], keep_lines=True))
     if details.get("entities"):
         console.rule("entities")
         for entity in details["entities"]:
             surfaces = ", ".join(entity.get("surfaces", []))
-            console.print(f"{entity['id']:<14} {entity['type']:<13} {entity['name']}  ← {surfaces}", highlight=False)
+            console.print(shown(f"{entity['id']:<14} {entity['type']:<13} {entity['name']}  ← {surfaces}"))
     if details["dates"]:
         console.rule("dates")
         for date in details["dates"]:
-            console.print(f"{date['date']}  {date['kind']:<11} {date['expression']}", highlight=False, markup=False)
+            console.print(shown(f"{date['date']}  {date['kind']:<11} {date['expression']}"))
     if details.get("event"):
         console.rule("event")
-        console.print(f"{details['event']['id']}  {details['event']['title']}", highlight=False, markup=False)
+        console.print(shown(f"{details['event']['id']}  {details['event']['title']}"))
         if details.get("storyline"):
-            console.print(f"storyline {details['storyline']['id']}  {details['storyline']['title']}", highlight=False)
+            console.print(shown(f"storyline {details['storyline']['id']}  {details['storyline']['title']}"))
     if details["removed"]:
         console.rule("removed by cleaning")
         for removal in details["removed"]:
-            console.print(f"[{removal['kind']}] {removal['text']}", highlight=False, markup=False)
+            console.print(shown(f"[{removal['kind']}] {removal['text']}"))
 
 
 def rejects(limit: LimitOption = 100, as_json: JsonOption = False) -> None:
@@ -155,7 +165,7 @@ def demo(
     """Ingest the bundled example articles, show what storyweave found, then serve it."""
     examples = bundled_examples()
     with open_tracker() as tracker:
-        stderr.print(f"store: {tracker.db_path}", highlight=False)
+        stderr.print(shown(f"store: {tracker.db_path}"), highlight=False)
         with ingest_progress("ingesting examples", tracker.count_inputs(examples)) as on_progress:
             report = tracker.ingest(str(examples), on_progress=on_progress)
         _finish_ingest(report, strict=False)

@@ -10,8 +10,9 @@ import typer
 
 from ..entities.api import resolve_names
 from ..errors import InputError
+from ..safetext import escape_controls
 from ..settings import Settings
-from .common import open_output, open_tracker, print_json, print_table, state, stderr
+from .common import open_output, open_tracker, print_json, print_table, shown, state, stderr
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 
@@ -45,15 +46,15 @@ def entity(
     with open_tracker() as tracker:
         match = tracker.find_entity(entity_id)
         if match["matched_by"] == "name":
-            stderr.print(f"entity: {match['id']} {match['name']} (the name {entity_id!r} resolved to it)",
+            stderr.print(shown(f"entity: {match['id']} {match['name']} (the name {entity_id!r} resolved to it)"),
                          highlight=False)
         found = tracker.entity(match["id"], lang=lang)
     if as_json:
         print_json(found)
         return
-    typer.echo(f"{found['id']}  {found['type']}  {found['name']}")
+    typer.echo(escape_controls(f"{found['id']}  {found['type']}  {found['name']}"))
     for lang, name in sorted(found["names"].items()):
-        typer.echo(f"  {lang}: {name}")
+        typer.echo(escape_controls(f"  {lang}: {name}"))
     print_table(found["surface_forms"], ["surface", "lang", "count"], title="surface forms")
     print_table(found["articles"], ["id", "lang", "publish_date", "source", "title"], title="articles")
 
@@ -77,7 +78,7 @@ def resolve(
 ) -> None:
     """Resolve bare names to entity ids: equal ids mean the same real-world entity, across scripts."""
     rows = _read_names(input)
-    stderr.print(f"resolving {len(rows)} names from {input}", highlight=False)
+    stderr.print(shown(f"resolving {len(rows)} names from {input}"), highlight=False)
 
     def progress(done: int, total: int) -> None:
         stderr.print(f"  {done}/{total}", highlight=False)
@@ -94,7 +95,7 @@ def resolve(
         writer.writerow(["key", "entity_id", "type"])
         writer.writerows((key, entity_id or "", kind or "") for key, entity_id, kind in results)
     distinct = len({r[1] for r in results if r[1]})
-    stderr.print(f"resolved {len(results)} names to {distinct} entities → {output}", highlight=False)
+    stderr.print(shown(f"resolved {len(results)} names to {distinct} entities → {output}"), highlight=False)
 
 
 def register(app: typer.Typer) -> None:

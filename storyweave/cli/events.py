@@ -15,14 +15,27 @@ import typer
 from ..errors import InputError
 from ..models import RawDoc, Reject
 from ..settings import Settings
-from .common import date_option, open_output, open_tracker, print_json, print_more, print_table, state, stderr
+from .common import (
+    MAX_CURSOR,
+    date_option,
+    open_output,
+    open_tracker,
+    print_json,
+    print_more,
+    print_reject,
+    print_table,
+    shown,
+    state,
+    stderr,
+)
 
 if TYPE_CHECKING:
     from ..ingest.spool import OrderedSpool
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, help="How many rows to show.")]
-CursorOption = Annotated[int | None, typer.Option(help="Continue after this cursor (from a previous page).")]
+CursorOption = Annotated[int | None, typer.Option(min=0, max=MAX_CURSOR,
+                                                  help="Continue after this cursor (from a previous page).")]
 _PROGRESS_EVERY = 100
 
 
@@ -68,9 +81,9 @@ def cluster(
                 "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM storylines)"
             ).fetchone()
     for reject in bad:
-        stderr.print(f"rejected {reject.origin}: {reject.reason}", highlight=False)
+        print_reject(reject.origin, reject.reason)
     stderr.print(
-        f"clustered {len(ids)} articles into {events} events and {storylines} storylines → {output}",
+        shown(f"clustered {len(ids)} articles into {events} events and {storylines} storylines → {output}"),
         highlight=False,
     )
 
@@ -118,7 +131,7 @@ def _ingest_stream(db: Path, settings: Settings, spool: OrderedSpool) -> list[st
     with Tracker(db=db, settings=settings) as tracker:
         report = tracker.ingest_docs(spool.in_publication_order(), on_progress=progress)
         for reject in report.rejected:
-            stderr.print(f"rejected {reject.origin}: {reject.reason}", highlight=False)
+            print_reject(reject.origin, reject.reason)
         result = tracker.consolidate(full=False)
         if result["merged"] or result["storylines_linked"]:
             stderr.print(
@@ -171,7 +184,7 @@ def events(
         if entity:
             found = tracker.find_entity(entity)
             how = "" if found["matched_by"] == "id" else f" (the name {entity!r} resolved to it)"
-            stderr.print(f"entity: {found['id']} {found['name']}{how}", highlight=False)
+            stderr.print(shown(f"entity: {found['id']} {found['name']}{how}"), highlight=False)
             entity = found["id"]
         rows = tracker.events(
             limit=limit + 1,
@@ -204,25 +217,23 @@ def event(event_id: Annotated[str, typer.Argument(help="Event id.")], as_json: J
 
 def _print_event(details: dict[str, Any]) -> None:
     from rich.console import Console
+    from rich.text import Text
 
-    console = Console()
-    console.rule(details["title"] or details["id"])
-    console.print(
+    console = Console(highlight=False)
+    console.rule(shown(details["title"] or details["id"]))
+    console.print(shown(
         f"{details['id']} · {details['first_date'] or 'undated'} … {details['last_date'] or 'undated'} · "
-        f"{len(details['articles'])} articles from {details['sources']} outlets",
-        highlight=False,
-    )
+        f"{len(details['articles'])} articles from {details['sources']} outlets"
+    ))
     by_lang: dict[str, list[dict[str, Any]]] = {}
     for article in details["articles"]:
         by_lang.setdefault(article["lang"], []).append(article)
     for lang, members in sorted(by_lang.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        console.print(f"[bold]{lang}[/] ({len(members)})", highlight=False)
+        console.print(Text.assemble(shown(lang, style="bold"), f" ({len(members)})"))
         for a in sorted(members, key=lambda m: (m["source"] or "", m["publish_date"] or "")):
-            copy = f" [dim](copy of {a['duplicate_of']})[/]" if a["duplicate_of"] else ""
-            console.print(
-                f"  {a['source'] or '-'} · {a['publish_date'] or 'undated'} · {a['title']} [dim]{a['id']}[/]{copy}",
-                highlight=False,
-            )
+            copy = shown(f" (copy of {a['duplicate_of']})" if a["duplicate_of"] else "", style="dim")
+            line = shown(f"  {a['source'] or '-'} · {a['publish_date'] or 'undated'} · {a['title']} ")
+            console.print(Text.assemble(line, shown(a["id"], style="dim"), copy))
     if details["entities"]:
         print_table(details["entities"][:20], ["id", "type", "name", "articles"], title="entities")
     if details["dates"]:

@@ -16,7 +16,7 @@ import typer
 from ..errors import InputError
 from ..exports import FORMATS, Export, check_format, entity_export, event_export, render, search_export
 from ..tracker import Tracker
-from .common import open_tracker, stderr
+from .common import open_tracker, shown, stderr
 
 
 def _format(value: str) -> str:
@@ -60,7 +60,8 @@ def _write(build: Callable[[Tracker], tuple[Export, str]], kind: str, output: st
             sys.stdout.flush()
         else:
             _write_file(Path(output), chunks)
-    stderr.print(f"exported {seen[0]} articles as {kind} → {'stdout' if output == '-' else output}", highlight=False)
+    where = "stdout" if output == "-" else output
+    stderr.print(shown(f"exported {seen[0]} articles as {kind} → {where}"), highlight=False)
 
 
 def _write_file(path: Path, chunks: Iterator[str]) -> None:
@@ -97,7 +98,7 @@ def export_entity(
     def build(tracker: Tracker) -> tuple[Export, str]:
         found = tracker.find_entity(entity)
         if found["matched_by"] == "name":
-            stderr.print(f"entity: {found['id']} {found['name']} (the name {entity!r} resolved to it)",
+            stderr.print(shown(f"entity: {found['id']} {found['name']} (the name {entity!r} resolved to it)"),
                          highlight=False)
         return entity_export(tracker, found["id"]), f"api/entities/{quote(found['id'])}.{kind}"
 

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from ..errors import InputError
 from ..models import RawDoc, Reject
 from ..settings import Settings
-from .common import open_output, state, stderr
+from .common import open_output, print_reject, shown, state, stderr
 
 # Written for a pair whose article the pipeline rejected (e.g. no text left after cleaning): the
 # middle of the scale, i.e. "no evidence either way", so one bad article cannot fail a whole run.
@@ -33,14 +33,14 @@ def score_pairs(
     docs: dict[str, RawDoc] = {}
     for doc in read_raw_docs(articles, settings):
         if isinstance(doc, Reject):
-            stderr.print(f"[yellow]skipped[/] {doc.origin}: {doc.reason}", highlight=False)
+            print_reject(doc.origin, doc.reason, label="skipped")
             continue
         if doc.id in needed and doc.id not in docs:
             docs[doc.id] = doc
     unknown = sorted(needed - docs.keys())
     if unknown:
-        shown = ", ".join(repr(u) for u in unknown[:3]) + (f" and {len(unknown) - 3} more" if len(unknown) > 3 else "")
-        raise InputError(f"{len(unknown)} article id(s) in {pairs} are not in {articles}: {shown}")
+        listed = ", ".join(repr(u) for u in unknown[:3]) + (f" and {len(unknown) - 3} more" if len(unknown) > 3 else "")
+        raise InputError(f"{len(unknown)} article id(s) in {pairs} are not in {articles}: {listed}")
     scorer = PairScorer.load()
 
     with Progress(
@@ -55,7 +55,7 @@ def score_pairs(
 
         enriched, rejects = enrich_documents(docs.values(), settings, progress=report)
     for reject in rejects:
-        stderr.print(f"[yellow]rejected[/] {reject.origin}: {reject.reason}", highlight=False)
+        print_reject(reject.origin, reject.reason)
 
     handle = open_output(output)
     with handle:
@@ -65,7 +65,7 @@ def score_pairs(
             a, b = enriched.get(pair.id1), enriched.get(pair.id2)
             score = scorer.score(a, b) if a is not None and b is not None else UNKNOWN_SCORE
             writer.writerow([pair.pair_id, f"{score:.4f}"])
-    stderr.print(f"scored {len(wanted_pairs)} pairs over {len(enriched)} articles → {output}", highlight=False)
+    stderr.print(shown(f"scored {len(wanted_pairs)} pairs over {len(enriched)} articles → {output}"), highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -100,3 +100,51 @@ def iter_json(text: str, origin: str) -> Iterator[RawDoc | Reject]:
             yield record_to_doc(item, f"{origin}#{number}")
         return
     yield record_to_doc(value, origin)
+
+
+def nesting_depth(value: Any, stop_at: int) -> int:
+    """How deep lists and objects nest in ``value`` (a scalar is 0), counted no further than ``stop_at + 1``.
+
+    Iterative, so a value nested thousands deep is measured without touching the recursion limit.
+    """
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if not isinstance(item, dict | list) or not item:
+            continue
+        deepest = max(deepest, depth + 1)
+        if deepest > stop_at:
+            return deepest
+        pending.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def metadata_problem(metadata: dict[str, Any], max_depth: int) -> str | None:
+    """Why a record's extra fields cannot be kept (nested past ``max_depth``), or None.
+
+    Every reader of the article (API responses, JSON output, exports) has a nesting limit of its
+    own; bounding it at ingest keeps one record from breaking them.
+    """
+    if nesting_depth(metadata, max_depth) > max_depth:
+        return (f"extra fields nested more than {max_depth} levels deep "
+                "(setting max_metadata_depth); flatten them or drop them")
+    return None
+
+
+def flatten_nested(value: Any, max_depth: int) -> Any:
+    """``value`` with every list or object below ``max_depth`` levels replaced by its JSON text.
+
+    For values stored before ingest bounded the nesting (or imported): readers get all of it,
+    as text past the limit, instead of an error.
+    """
+    if not isinstance(value, dict | list):
+        return value
+    if max_depth <= 0:
+        try:
+            return json.dumps(value, ensure_ascii=False, default=str)
+        except (RecursionError, ValueError):
+            return "(nested too deeply to show)"
+    if isinstance(value, dict):
+        return {key: flatten_nested(item, max_depth - 1) for key, item in value.items()}
+    return [flatten_nested(item, max_depth - 1) for item in value]

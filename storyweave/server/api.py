@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..errors import InputError
 from ..ingest import record_to_doc
+from ..ingest.records import flatten_nested
 from ..memory import release_free_memory
 from ..models import RawDoc, Reject
 from ..store.db import schema_version
@@ -85,7 +86,11 @@ def list_articles(request: Request, lang: Lang = None, source: Source = None, si
 
 @router.get("/articles/{article_id:path}", summary="One article with its entities, dates and event")
 def get_article(request: Request, article_id: str) -> dict[str, Any]:
-    return server_state(request).reader().article_details(article_id)
+    state = server_state(request)
+    details = state.reader().article_details(article_id)
+    # Response serialisation has a depth limit of its own; leave room for the envelope around it.
+    details["metadata"] = flatten_nested(details["metadata"], int(state.settings.max_metadata_depth))
+    return details
 
 
 # -- events and storylines ---------------------------------------------------------------------------

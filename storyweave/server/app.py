@@ -59,6 +59,7 @@ _CODES = {
     404: "not_found",
     405: "method_not_allowed",
     413: "payload_too_large",
+    415: "unsupported_media_type",
     422: "validation_error",
     500: "internal_error",
     502: "fetch_failed",
@@ -289,7 +290,8 @@ def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: s
 
     Pass a ``Tracker`` (it becomes the single writer; readers open their own connections to the
     same file) or ``Settings``.  ``host`` is the address the server binds: on a loopback address
-    writes need no token unless ``api_token`` is set; elsewhere they always need it.
+    writes need no token unless ``api_token`` is set; elsewhere they always need it.  Requests must
+    name that address (or, on loopback, localhost; or a name in ``allowed_hosts``): see ``guard``.
     """
     if isinstance(tracker_or_settings, Tracker):
         settings, writer = tracker_or_settings.settings, tracker_or_settings
@@ -312,10 +314,11 @@ def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: s
     )
     app.state.storyweave = state
     install_error_handlers(app)
+    from . import api, exports, guard, stream, ui
+
+    app.add_middleware(guard.RequestGuard, bound=host, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(BodyLimit, max_bytes=int(settings.max_request_bytes))
     app.add_middleware(SecurityHeaders)
-
-    from . import api, exports, stream, ui
 
     app.include_router(exports.router)  # first: /api/events/ID.csv must not be read as an event id
     app.include_router(api.router)

@@ -21,7 +21,7 @@ from fastapi.responses import StreamingResponse
 
 from ..store import search as search_store
 from .app import server_state
-from .text import strip_bidi
+from .text import MAX_POSITION, parse_position, strip_bidi
 
 router = APIRouter(tags=["api"])
 
@@ -47,12 +47,13 @@ def sse_message(event: str, data: dict[str, Any], message_id: int | None = None)
 
 @router.get("/api/stream", summary="Server-Sent Events: each new article as an 'article' event")
 async def stream(request: Request,
-                 after: Annotated[int | None, Query(ge=0, description="Send articles after this seq.")] = None,
+                 after: Annotated[int | None, Query(ge=0, le=MAX_POSITION,
+                                                    description="Send articles after this seq.")] = None,
                  ) -> StreamingResponse:
     state = server_state(request)
     poll = max(0.05, float(state.settings.stream_poll_s))
-    last_id = request.headers.get("last-event-id", "")
-    start = after if after is not None else int(last_id) if last_id.isdigit() else None
+    # A Last-Event-ID that is no position we sent (a browser only echoes ours) starts from now.
+    start = after if after is not None else parse_position(request.headers.get("last-event-id"))
 
     async def messages() -> AsyncIterator[str]:
         conn = await run_in_threadpool(state.open_connection)

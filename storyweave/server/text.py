@@ -116,18 +116,33 @@ def encode_cursor(value: Any) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> Any:
-    """The position an ``encode_cursor`` string stands for; ``InputError`` when it is not one of ours."""
+# A position is a SQLite integer (a seq or a rank); anything past this is no position we handed out.
+MAX_POSITION = 2**62
+
+
+def decode_cursor(cursor: str | None) -> int | None:
+    """The position an ``encode_cursor`` string stands for; ``InputError`` when it is not one of ours.
+
+    Out-of-range numbers are refused here, once, so no query ever gets a number SQLite cannot hold.
+    """
     if not cursor:
         return None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, _, value = raw.partition(":")
-        if kind == "i":
-            return int(value)
-        if kind == "s":
-            return value
+        if kind == "i" and value.isascii() and value.isdigit() and len(value) <= 19:
+            position = int(value)
+            if position <= MAX_POSITION:
+                return position
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
     raise InputError("invalid cursor; pass the 'cursor' value of a previous page unchanged")
 
+
+def parse_position(value: str | None) -> int | None:
+    """A non-negative position in SQLite's range from a header, or None when it is not one."""
+    text = (value or "").strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 19):
+        return None
+    position = int(text)
+    return position if position <= MAX_POSITION else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -173,6 +174,12 @@ def list_articles(
     )
     params.append(limit)
     return list(conn.execute(sql, params))
+
+
+def iter_metadata(conn: sqlite3.Connection) -> Iterator[tuple[Any, Any]]:
+    """``(id, metadata)`` of every article as stored (JSON text, unless the store was tampered with)."""
+    for row in conn.execute("SELECT id, metadata FROM articles ORDER BY seq"):
+        yield row["id"], row["metadata"]
 
 
 def list_rejects(conn: sqlite3.Connection, limit: int = 100) -> list[sqlite3.Row]:
