@@ -13,6 +13,7 @@ from storyweave.cli import app
 from storyweave.entities import EntityRecognizer
 from storyweave.entities.api import resolve_names
 from storyweave.entities.names import name_form, skeleton
+from storyweave.entities.resolve.reconcile import store_article_entities
 from storyweave.models import Article, Entity, Mention
 from storyweave.settings import Settings
 from storyweave.store import entities as entity_store
@@ -223,11 +224,11 @@ def test_store_round_trip_and_queries(tmp_path: Path) -> None:
             Mention("بوتين", 7, 12, "person", "ar", "sw:fltmrptn"),
         ]
         with transaction(tracker.conn):
-            entity_store.save_article_entities(
+            store_article_entities(
                 tracker.conn, "x1", first, [Entity("sw:fltmrptn", "person", {"fr": "Vladimir Poutine"})]
             )
         with transaction(tracker.conn):
-            entity_store.save_article_entities(
+            store_article_entities(
                 tracker.conn, "x2", second, [Entity("sw:fltmrptn", "person", {"ar": "بوتين"})]
             )
         [top] = tracker.entities()
@@ -250,7 +251,7 @@ def test_save_does_not_commit(tmp_path: Path) -> None:
     conn = connect(tmp_path / "c.db")
     conn.execute("BEGIN IMMEDIATE")
     conn.execute("INSERT INTO articles (id, origin, content_hash, ingested_at) VALUES ('a', 'o', 'h', 'now')")
-    entity_store.save_article_entities(
+    store_article_entities(
         conn,
         "a",
         [Mention("Paris", 0, 5, "place", "fr", "sw:gn2988507")],
@@ -302,7 +303,7 @@ def _save(tracker: Tracker, article_id: str, lang: str, names: list[tuple[str, s
         entities.append(Entity(entity_id, kind, {lang: surface}))  # type: ignore[arg-type]
         start += len(surface) + 1
     with transaction(tracker.conn):
-        mapping = entity_store.save_article_entities(tracker.conn, article_id, mentions, entities)
+        mapping = store_article_entities(tracker.conn, article_id, mentions, entities)
     assert all(m.entity_id == mapping.get(e.id, e.id) for m, e in zip(mentions, entities, strict=True))
     return mapping
 
@@ -410,7 +411,7 @@ def test_a_chinese_rendering_does_not_join_a_group_with_another_one() -> None:
 
 # -- knowledge-base hygiene (issue 3) ------------------------------------------------------------------
 def _kb_ids(surface: str, lang: str | None = None) -> set[str]:
-    from storyweave.entities.kb import get_kb
+    from storyweave.entities.kb.base import get_kb
 
     return get_kb().lookup(name_form(surface, drop_titles=False).key, lang)
 
@@ -434,7 +435,7 @@ def test_an_entity_owns_its_own_name() -> None:
     ],
 )
 def test_noisy_alternate_names_are_gone(surface: str, wrong: str | None) -> None:
-    from storyweave.entities.kb import get_kb
+    from storyweave.entities.kb.base import get_kb
 
     found = _kb_ids(surface)
     places = {e for e in found if get_kb().entities[e].type == "place"}
@@ -447,9 +448,11 @@ def test_primary_names_survive_the_hygiene_pass() -> None:
 
 
 def test_hygiene_rules_on_a_small_knowledge_base() -> None:
-    from storyweave.entities.kb import COUNTRY_PRIORITY, WEAK, KBEntity, KnowledgeBase
+    from storyweave.entities.kb.base import COUNTRY_PRIORITY, KBEntity
+    from storyweave.entities.kb.build import hygiene
+    from storyweave.entities.kb.build.staging import WEAK, KBBuilder
 
-    kb = KnowledgeBase()
+    kb = KBBuilder()
     kb.add_entity(KBEntity("Q17", "place", {"en": "Japan"}, COUNTRY_PRIORITY, "JP"))
     kb.add_entity(KBEntity("Q159", "place", {"en": "Russia", "ar": "روسيا"}, COUNTRY_PRIORITY, "RU"))
     kb.add_entity(KBEntity("city", "place", {"en": "Tokyo"}, 9_000_000, "JP"))
@@ -460,9 +463,7 @@ def test_hygiene_rules_on_a_small_knowledge_base() -> None:
     kb.add_alias("uz", "Turk", rank=WEAK)  # short folded Latin alternate
     kb.add_alias("uz", "Zuid", rank=WEAK)
     kb.add_alias("uz", "Angren-Shahar", rank=WEAK)  # a plausible alternate stays
-    from storyweave.entities import kb_hygiene
-
-    kb_hygiene.prune(kb, languages=["en"])
+    hygiene.prune(kb, languages=["en"])
     kept = {(k, e) for k, entries in kb.staged.items() for e in entries}
     assert ("tokyo", "city") in kept and ("tokyo", "Q17") not in kept
     assert ("روسي", "Q159") not in kept and ("turk", "uz") not in kept
@@ -512,7 +513,7 @@ def test_curated_organisations_match_across_scripts() -> None:
         [("Siemens", "de"), ("Сименс", "ru"), ("Lufthansa", "de"), ("Люфтганза", "ru"), ("Galatasaray", "tr")]
     )
     assert ids[0] == ids[1] and ids[2] == ids[3] and ids[4]
-    from storyweave.entities.kb import get_kb
+    from storyweave.entities.kb.base import get_kb
 
     assert get_kb().entities[ids[0] or ""].type == "organisation"
 
@@ -523,14 +524,14 @@ def test_display_names_follow_the_requested_language(tmp_path: Path) -> None:
         _insert_article(tracker, "ar1", "ar", "فلاديمير بوتن")
         _insert_article(tracker, "fr1", "fr", "Vladimir Poutine")
         with transaction(tracker.conn):
-            entity_store.save_article_entities(
+            store_article_entities(
                 tracker.conn,
                 "ar1",
                 [Mention("فلاديمير بوتن", 0, 13, "person", "ar", "sw:p")],
                 [Entity("sw:p", "person", {"ar": "فلاديمير بوتن"})],
             )
         with transaction(tracker.conn):
-            entity_store.save_article_entities(
+            store_article_entities(
                 tracker.conn,
                 "fr1",
                 [Mention("Vladimir Poutine", 0, 16, "person", "fr", "sw:p")],

@@ -10,6 +10,9 @@ from typing import Any
 from ..errors import NotFoundError
 from ..settings import Settings
 from ..store import entities as entity_store
+from .kb.base import get_kb
+from .resolve.batch import resolve_batch
+from .resolve.reconcile import RECONCILED_TYPES, match_stored
 
 
 def resolve_names(
@@ -22,8 +25,6 @@ def resolve_names(
     Works without a store (knowledge base plus clustering of the batch itself); with one, names
     already seen in articles get the ids stored for them.
     """
-    from .batch import resolve_batch
-    from .kb import get_kb
 
     known = entity_store.all_aliases(conn) if conn is not None else []
     results = resolve_batch(rows, get_kb(), known, on_progress=on_progress)
@@ -34,7 +35,6 @@ def _reconcile_with_store(
     conn: sqlite3.Connection, rows: Sequence[tuple[str, str, str]], results: list[tuple[str, str | None, str | None]]
 ) -> list[tuple[str, str | None, str | None]]:
     """The writer's reconciliation, read-only: a bare "Poutine" gets the stored "Vladimir Putin"'s id."""
-    from .reconcile import RECONCILED_TYPES, match_stored
 
     names: dict[str, set[str]] = {}
     kinds: dict[str, str] = {}

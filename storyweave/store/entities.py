@@ -6,32 +6,26 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..models import Entity, Mention
 from .articles import utc_now
 
-if TYPE_CHECKING:
-    from ..entities.names import NameForm
-
 
 def save_article_entities(
-    conn: sqlite3.Connection, article_id: str, mentions: list[Mention], entities: list[Entity]
-) -> dict[str, str]:
-    """Reconcile the article's entities with the store, then upsert them and store its mentions.
+    conn: sqlite3.Connection,
+    article_id: str,
+    mentions: list[Mention],
+    entities: list[Entity],
+    name_keys: Iterable[tuple[str, str]] = (),
+) -> None:
+    """Upsert the article's entities and store its mentions, with the ids they already carry.
 
     Runs inside the caller's open transaction and never commits: the writer stores the article,
-    its entities and its event assignment atomically.  Ids are reconciled across articles first
-    (``entities.reconcile``: a bare "Poutine" joins the stored "Vladimir Putin"; a late full name
-    absorbs stored surname-only entities); ``mentions`` and ``entities`` are rewritten *in place*
-    to the stored ids, so the event assigner that reads them next sees the same ids as the store.
-    Returns the mapping applied (this article's id -> stored id).
+    its entities and its event assignment atomically.  The ids are the reconciled ones
+    (``entities.resolve.reconcile.store_article_entities`` decides them, then calls this);
+    ``name_keys`` are the (key, entity id) rows of the reconciliation index.
     """
-    from ..entities.reconcile import name_keys, plan_article
-
-    plan = plan_article(conn, mentions, entities)
-    _apply_mapping(plan.mapping, mentions, entities)
     now = utc_now()
     for entity in entities:
         row = conn.execute("SELECT names FROM entities WHERE id = ?", (entity.id,)).fetchone()
@@ -57,37 +51,7 @@ def save_article_entities(
             for i, m in enumerate(mentions)
         ],
     )
-    kinds = {e.id: e.type for e in entities}
-    add_name_keys(
-        conn,
-        [(m.entity_id, m.surface) for m in mentions if m.entity_id and kinds.get(m.entity_id, m.type) in _KEYED_TYPES],
-        name_keys,
-    )
-    for old, new in plan.absorb:
-        merge_entities(conn, old, new, "full name")
-    return plan.mapping
-
-
-_KEYED_TYPES = ("person", "organisation")
-
-
-def _apply_mapping(mapping: dict[str, str], mentions: list[Mention], entities: list[Entity]) -> None:
-    if not mapping:
-        return
-    for i, mention in enumerate(mentions):
-        if mention.entity_id in mapping:
-            mentions[i] = replace(mention, entity_id=mapping[mention.entity_id])
-    merged: dict[str, Entity] = {}
-    for entity in entities:
-        entity_id = mapping.get(entity.id, entity.id)
-        found = merged.get(entity_id)
-        if found is None:
-            merged[entity_id] = Entity(entity_id, entity.type, dict(entity.names), set(entity.aliases))
-        else:
-            for lang, name in entity.names.items():
-                found.names.setdefault(lang, name)
-            found.aliases |= entity.aliases
-    entities[:] = list(merged.values())
+    add_name_keys(conn, name_keys)
 
 
 def _merge_names(conn: sqlite3.Connection, entity_id: str, names: dict[str, str], now: str) -> None:
@@ -101,17 +65,13 @@ def _merge_names(conn: sqlite3.Connection, entity_id: str, names: dict[str, str]
         )
 
 
-# -- reconciliation support (see storyweave.entities.reconcile) ---------------------------------------
-def add_name_keys(
-    conn: sqlite3.Connection, pairs: Iterable[tuple[str, str]], keys_of: Callable[[NameForm], set[str]]
-) -> None:
-    from ..entities.names import name_form
-
-    rows = {(key, entity_id) for entity_id, surface in pairs for key in keys_of(name_form(surface))}
-    conn.executemany("INSERT OR IGNORE INTO entity_name_keys (key, entity_id) VALUES (?, ?)", sorted(rows))
+# -- reconciliation support (see storyweave.entities.resolve.reconcile) -------------------------------
+def add_name_keys(conn: sqlite3.Connection, rows: Iterable[tuple[str, str]]) -> None:
+    """Index (key, entity id) rows of the reconciliation index."""
+    conn.executemany("INSERT OR IGNORE INTO entity_name_keys (key, entity_id) VALUES (?, ?)", sorted(set(rows)))
 
 
-def ensure_name_keys(conn: sqlite3.Connection, keys_of: Callable[[NameForm], set[str]]) -> None:
+def ensure_name_keys(conn: sqlite3.Connection, keys_of: Callable[[str], set[str]]) -> None:
     """Index the people and organisations of a store written before the key index existed."""
     if conn.execute("SELECT 1 FROM entity_name_keys LIMIT 1").fetchone() is not None:
         return
@@ -119,7 +79,7 @@ def ensure_name_keys(conn: sqlite3.Connection, keys_of: Callable[[NameForm], set
         """SELECT a.entity_id, a.surface FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
            WHERE e.type IN ('person', 'organisation')"""
     ).fetchall()
-    add_name_keys(conn, [(r["entity_id"], r["surface"]) for r in rows], keys_of)
+    add_name_keys(conn, [(key, r["entity_id"]) for r in rows for key in keys_of(r["surface"])])
 
 
 def entities_with_keys(conn: sqlite3.Connection, keys: set[str], kind: str) -> set[str]:

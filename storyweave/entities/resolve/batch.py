@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
-from ..models import EntityType
-from .kb import KnowledgeBase
-from .lexicon import runtime_stopwords
-from .names import NameForm, is_cjk, name_form
+from ...lang.lexicon import runtime_stopwords
+from ...models import EntityType
+from ..kb.base import KnowledgeBase
+from ..names import NameForm, is_cjk, name_form
 from .resolver import GroupIndex, KBResolver, group_id, group_names, guess_type
 
 Row = tuple[str, str, str]  # key, name, lang

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import regex
 
-from . import patterns as P
+from ...lang import patterns as P
 from .spans import Known, KnownLookup, Span
 
 _TOKEN = regex.compile(r"[\p{L}\p{M}]+(?:['’\-][\p{L}\p{M}]+)*")

