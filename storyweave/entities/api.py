@@ -11,8 +11,9 @@ from ..errors import NotFoundError
 from ..settings import Settings
 from ..store import entities as entity_store
 from .kb.base import get_kb
+from .names import name_form
 from .resolve.batch import resolve_batch
-from .resolve.reconcile import RECONCILED_TYPES, match_stored
+from .resolve.reconcile import kinds_to_try, match_stored
 
 
 def resolve_names(
@@ -46,8 +47,7 @@ def _reconcile_with_store(
     for entity_id in sorted(names):
         if entity_id in mapping or not entity_id.startswith("sw:") or entity_store.exists(conn, entity_id):
             continue
-        # A bare one-word name has no type of its own ("other"): try the reconciled types in turn.
-        for kind in [kinds[entity_id]] if kinds[entity_id] in RECONCILED_TYPES else RECONCILED_TYPES:
+        for kind in kinds_to_try(kinds[entity_id], [name_form(n) for n in sorted(names[entity_id])]):
             target = match_stored(conn, entity_id, kind, names[entity_id], set())
             if target is not None:
                 mapping[entity_id] = target

@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 
 COUNTRY_PRIORITY = 10**10  # a country beats any city of the same name ("Mexico", "Kuwait")
 KB_FILE = "data/kb.json.gz"
+# The confidence of a mention found or typed only because the knowledge base lists its name (the
+# gazetteer, the rules' known places): if the name then resolves to no entry, it was a word.
+LISTED_CONFIDENCE = 0.8
 
 
 @dataclass
@@ -53,8 +56,13 @@ class KnowledgeBase:
         self.by_skeleton: dict[str, dict[str, list[NameForm]]] = defaultdict(dict)
         self.max_tokens = 1
         self.cjk_max_chars = 1
+        # (alias key, entity id) pairs that only hold in context: a small place whose name is also a
+        # common word or a person's name ("Corona", "Rodriguez", "Baker"), see ``usable``.
+        self.contextual: set[tuple[str, str]] = set()
 
-    def index(self, entity_id: str, form: NameForm, *, cjk: bool, lang: str = "") -> None:
+    def index(self, entity_id: str, form: NameForm, *, cjk: bool, lang: str = "", contextual: bool = False) -> None:
+        if contextual:
+            self.contextual.add((form.key, entity_id))
         if lang:
             self.by_lang_key[(lang, form.key)].add(entity_id)
             return  # language-bound short forms stay out of the skeleton index: too short to match loosely
@@ -74,6 +82,12 @@ class KnowledgeBase:
             if scoped:
                 return found | scoped
         return found
+
+    def usable(self, key: str, ids: set[str], countries: set[str] | None = None) -> set[str]:
+        """Those of ``ids`` that alias ``key`` names here: a contextual alias only when the text also
+        names the entity's country (Corona, California is a city; "Corona" alone is the virus)."""
+        countries = countries or set()
+        return {e for e in ids if (key, e) not in self.contextual or self.entities[e].country in countries}
 
     def skeleton_candidates(self, form: NameForm) -> dict[str, list[NameForm]]:
         return self.by_skeleton.get(form.skeleton_key, {})
@@ -102,7 +116,8 @@ def load(path: Path) -> KnowledgeBase:
         ids.append(entity_id)
     for key, entity_index, roman, skeletons, *rest in data["aliases"]:
         form = NameForm(key, tuple(key.split(" ")), tuple(roman.split(" ")), tuple(skeletons.split(" ")), "")
-        kb.index(ids[entity_index], form, cjk=is_cjk(key), lang=rest[0] if rest else "")
+        lang = rest[0] if rest else ""
+        kb.index(ids[entity_index], form, cjk=is_cjk(key), lang=lang, contextual=len(rest) > 1 and bool(rest[1]))
     return kb
 
 

@@ -21,6 +21,7 @@ from typing import NamedTuple
 import regex
 
 from ...lang import patterns as P
+from ..kb.base import LISTED_CONFIDENCE
 from .spans import Known, KnownLookup, Span
 
 _TOKEN = regex.compile(r"[\p{L}\p{M}]+(?:['’\-][\p{L}\p{M}]+)*")
@@ -41,7 +42,7 @@ _TR_CASE_ENDINGS = ("ndan", "nden", "dan", "den", "tan", "ten", "nın", "nin")
 _TR_STEM_MIN = 5
 _VI_STANDALONE_ORGS = frozenset({"quốc hội", "chính phủ"})
 _VI_SYLLABLE_MAX = 7  # longer capitalised words are brands or foreign names ("Vietcombank")
-_KNOWN_CONFIDENCE = 0.8
+_KNOWN_CONFIDENCE = LISTED_CONFIDENCE
 _ACRONYM = regex.compile(r"^(?![IVXLCDM]+$)\p{Lu}{2,6}$")  # "NATO", not the Roman numeral "III"
 _PLACE_SPLIT_MIN = 3  # a place is cut off the end of a name run of at least this many tokens
 _GIVEN_NAME_RUN_MAX = 3  # a place opening a run this short of unknown names reads as a given name

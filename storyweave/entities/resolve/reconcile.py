@@ -18,14 +18,15 @@ The decisions depend only on the store's content, so a given ingest order always
 from __future__ import annotations
 
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from ...models import Entity, Mention
 from ...store import entities as entity_store
-from ..names import NameForm, name_form
-from .matching import contains_name, same_name, token_match
+from ..kb.base import get_kb
+from ..names import NameForm, is_acronym_like, name_form
+from .matching import contains_name, same_name, strong_match, token_match
 
 RECONCILED_TYPES = ("person", "organisation")
 
@@ -55,16 +56,41 @@ def _family_name_of(part: NameForm, full: NameForm, position: int) -> bool:
     """``part`` (one token) is token ``position`` (0 or -1) of the multi-token ``full``."""
     if len(part.tokens) != 1 or len(full.tokens) < 2 or len(part.skeleton_key) < 2:
         return False
+    if is_acronym_like(part):
+        return part.roman[0] == full.roman[position % len(full.tokens)]
     return token_match(part, 0, full, position % len(full.tokens))
 
 
-def _pick(conn: sqlite3.Connection, pool: list[str], context: set[str]) -> str | None:
+def kinds_to_try(kind: str, forms: list[NameForm]) -> list[str]:
+    """The stored types a new entity may join.  A bare one-word name carries little type evidence
+    (the recogniser calls "Trump" an organisation next to "Trump Organization"): it may join a
+    stored person or organisation; an acronym or a longer name keeps its own type."""
+    bare = bool(forms) and all(len(f.tokens) == 1 and not is_acronym_like(f) for f in forms)
+    if bare:
+        return (
+            [kind] + [k for k in RECONCILED_TYPES if k != kind] if kind in RECONCILED_TYPES else list(RECONCILED_TYPES)
+        )
+    return [kind] if kind in RECONCILED_TYPES else []
+
+
+def _strong(forms: list[NameForm], stored: list[NameForm]) -> bool:
+    return any(strong_match(f, g) for f in forms for g in stored)
+
+
+def _letter_for_letter(part: NameForm, full: NameForm, position: int) -> bool:
+    return len(full.tokens) > 1 and part.roman[0] == full.roman[position % len(full.roman)]
+
+
+def _pick(conn: sqlite3.Connection, pool: list[str], context: set[str], weak: set[str]) -> str | None:
+    """The one candidate of ``pool``; a ``weak`` one only when it shares stored articles with the
+    entities named alongside, and several only when co-occurrence tells one apart."""
+    weights = {c: entity_store.cooccurrences(conn, c, context) if context else 0 for c in pool}
+    pool = [c for c in pool if c not in weak or weights[c] > 0]
     if len(pool) == 1:
         return pool[0]
     if not pool or not context:
         return None
-    weights = {c: entity_store.cooccurrences(conn, c, context) for c in pool}
-    ranked = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
+    ranked = sorted(((c, weights[c]) for c in pool), key=lambda item: (-item[1], item[0]))
     if ranked[0][1] > 0 and ranked[0][1] > ranked[1][1]:
         return ranked[0][0]
     return None
@@ -83,19 +109,23 @@ def match_stored(
         return None
     stored = {c: _forms(entity_store.entity_surfaces(conn, c)) for c in candidates}
     same = [c for c in candidates if _same_entity(forms, stored[c])]
+    weak = {c for c in candidates if not _strong(forms, stored[c])}
     if kind != "person" or any(len(f.tokens) > 1 for f in forms):
-        return _pick(conn, same, context)
+        return _pick(conn, same, context, weak)
     # A bare family name: every stored full name ending with it competes (a "Müller" once linked to
     # Thomas Müller is still Gerd Müller's name too), else (Xi, Nguyen) the ones starting with it.
+    # Letter for letter ("Trump" of "Donald Trump") it stands alone; by sound only it needs context.
     for position in (-1, 0):
         owners = {c for c in candidates if any(_family_name_of(f, g, position) for f in forms for g in stored[c])}
         if owners:
-            return _pick(conn, sorted(owners | set(same)), context)
-    return _pick(conn, same, context)
+            exact = {c for c in owners if any(_letter_for_letter(f, g, position) for f in forms for g in stored[c])}
+            return _pick(conn, sorted(owners | set(same)), context, weak - exact)
+    return _pick(conn, same, context, weak)
 
 
-def _absorbable(conn: sqlite3.Connection, new_id: str, full: list[NameForm]) -> list[str]:
-    """Stored surname-only people that the new full names own, and no other stored full name does."""
+def _absorbable(conn: sqlite3.Connection, new_id: str, full: list[NameForm], context: set[str]) -> list[str]:
+    """Stored surname-only people that the new full names own, and no other stored full name does;
+    a surname matched by sound only ("Poutine" of "Vladimir Putin") also needs a shared context."""
     keys = {v for f in full for v in f.variants[-1] if len(v) >= 2}
     found = []
     for candidate in sorted(entity_store.entities_with_keys(conn, keys, "person") - {new_id}):
@@ -111,7 +141,10 @@ def _absorbable(conn: sqlite3.Connection, new_id: str, full: list[NameForm]) -> 
             for r in _forms(entity_store.entity_surfaces(conn, other))
             for g in forms
         )
-        if not claimed:
+        if claimed:
+            continue
+        exact = all(any(_letter_for_letter(g, f, -1) for f in full) for g in forms)
+        if exact or (context and entity_store.cooccurrences(conn, candidate, context) > 0):
             found.append(candidate)
     return found
 
@@ -137,20 +170,39 @@ def plan_article(conn: sqlite3.Connection, mentions: list[Mention], entities: li
         surfaces[plan.mapping.get(entity.id, entity.id)] |= set(entity.aliases)
     current = sorted({plan.mapping.get(i, i) for i in ids})
     entity_store.ensure_name_keys(conn, surface_keys)
-    for entity_id in current:
+    known = get_kb().entities
+    # Fullest names first: a whole name that matches by itself becomes the context a bare one needs.
+    fullest_first = sorted(current, key=lambda i: (-max((len(f.tokens) for f in _forms(surfaces[i])), default=0), i))
+    for entity_id in fullest_first:
         kind = kinds.get(entity_id, "")
-        if not entity_id.startswith("sw:") or kind not in RECONCILED_TYPES or entity_store.exists(conn, entity_id):
+        if not entity_id.startswith("sw:") or entity_id in known:
             continue
-        context = set(current) - {entity_id}
-        target = match_stored(conn, entity_id, kind, surfaces[entity_id], context)
+        forms = _forms(surfaces[entity_id])
+        stored = entity_store.exists(conn, entity_id)
+        # A stored one-word name that once lacked the context to join anything gets another chance
+        # whenever it comes with context; a stored longer name had its whole-name match already.
+        if stored and not all(len(f.tokens) == 1 for f in forms):
+            continue
+        context = {plan.mapping.get(i, i) for i in ids} - {entity_id}
+        if stored and not context:
+            continue
+        target = None
+        for candidate_kind in kinds_to_try(kind, forms):
+            target = match_stored(conn, entity_id, candidate_kind, surfaces[entity_id], context)
+            if target is not None:
+                break
         if target is not None:
             for original in ids:
                 if plan.mapping.get(original, original) == entity_id:
                     plan.mapping[original] = target
+            if stored:
+                plan.absorb.append((entity_id, target))
+            continue
+        if stored:
             continue
         full = [f for f in _forms(surfaces[entity_id]) if len(f.tokens) > 1]
         if kind == "person" and full:
-            plan.absorb += [(old, entity_id) for old in _absorbable(conn, entity_id, full)]
+            plan.absorb += [(old, entity_id) for old in _absorbable(conn, entity_id, full, context)]
     plan.mapping = {k: v for k, v in plan.mapping.items() if k != v}
     return plan
 
@@ -178,7 +230,27 @@ def store_article_entities(
     entity_store.save_article_entities(conn, article_id, mentions, entities, keyed)
     for old, new in plan.absorb:
         entity_store.merge_entities(conn, old, new, "full name")
+    settle_types(conn, [e.id for e in entities if e.id not in get_kb().entities])
     return plan.mapping
+
+
+# Ties go to the type that says most: a name typed person and organisation equally often is a person.
+_TYPE_ORDER = ("person", "organisation", "place", "other")
+
+
+def majority_type(counts: Counter[str]) -> str | None:
+    """The type most of an entity's mentions have (one type per entity: Trump is one person)."""
+    if not counts:
+        return None
+    return max(counts, key=lambda k: (counts[k], -_TYPE_ORDER.index(k) if k in _TYPE_ORDER else -len(_TYPE_ORDER)))
+
+
+def settle_types(conn: sqlite3.Connection, ids: Iterable[str]) -> None:
+    """Give each entity no knowledge base types the majority type of its stored mentions."""
+    for entity_id in sorted(set(ids)):
+        kind = majority_type(entity_store.mention_types(conn, entity_id))
+        if kind is not None:
+            entity_store.set_entity_type(conn, entity_id, kind)
 
 
 def apply_mapping(mapping: dict[str, str], mentions: list[Mention], entities: list[Entity]) -> None:

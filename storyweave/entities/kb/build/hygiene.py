@@ -44,6 +44,13 @@ ARABIC_NOUN_ZIPF = 4.5  # جزيرة (island) 4.9 is a noun; قاهرة 2.9 and 
 MIN_ALTERNATE_LETTERS = 5
 RESEMBLANCE = 90  # rapidfuzz partial ratio of romanised names: "st petersburg" in "saint petersburg"
 MAX_SHARED = 3
+CONTEXT_ZIPF = 3.5  # a word this frequent ("corona", "baker", "nice") is a word first, a small place second
+CONTEXT_FREE_POPULATION = 1_000_000  # a place this large is what its name means without context
+# A place whose name is a frequent word needs context below this size: "Corona" (164,000) is the
+# virus first, but Gaza (410,000) is frequent *because* of the place.
+WORD_CONTEXT_FREE_POPULATION = 300_000
+WIDESPREAD_ZIPF = 4.0  # "google" is at 4.2 to 4.9 in every language storyweave reads
+WIDESPREAD_LANGUAGES = 4
 _CJK_LANGUAGES = ("ja", "ko", "zh")
 
 
@@ -53,6 +60,8 @@ class CommonWords:
 
     langs: dict[str, set[str]]  # folded word -> the languages it is frequent in
     arabic_nouns: frozenset[str]  # Arabic words frequent *without* the article (جزيرة "island")
+    frequent: frozenset[str] = frozenset()  # folded words at Zipf >= CONTEXT_ZIPF in any language
+    widespread: frozenset[str] = frozenset()  # folded words at Zipf >= WIDESPREAD_ZIPF in many languages
 
 
 def common_words(languages: list[str], min_zipf: float = COMMON_ZIPF) -> CommonWords:
@@ -60,21 +69,30 @@ def common_words(languages: list[str], min_zipf: float = COMMON_ZIPF) -> CommonW
 
     found: dict[str, set[str]] = defaultdict(set)
     nouns: set[str] = set()
+    frequent: set[str] = set()
+    spread: dict[str, set[str]] = defaultdict(set)
+    floor = min(WIDESPREAD_ZIPF, ARABIC_NOUN_ZIPF, CONTEXT_ZIPF, min_zipf)
     for lang in languages:
         if lang in _CJK_LANGUAGES:
             continue
         for word in iter_wordlist(lang):
             zipf = zipf_frequency(word, lang)
-            if zipf < ARABIC_NOUN_ZIPF:
+            if zipf < floor:
                 break
             folded = tokens(word)
             if len(folded) != 1:
+                continue
+            frequent.add(folded[0])
+            if zipf >= WIDESPREAD_ZIPF:
+                spread[folded[0]].add(lang)
+            if zipf < ARABIC_NOUN_ZIPF:
                 continue
             if zipf >= min_zipf:
                 found[folded[0]].add(lang)
             if lang == "ar" and not word.startswith("ال"):
                 nouns.add(folded[0])
-    return CommonWords(dict(found), frozenset(nouns))
+    widespread = frozenset(w for w, langs in spread.items() if len(langs) >= WIDESPREAD_LANGUAGES)
+    return CommonWords(dict(found), frozenset(nouns), frozenset(frequent), widespread)
 
 
 @cache
@@ -133,7 +151,41 @@ def prune(kb: KBBuilder, languages: list[str] | None = None) -> None:
         if shared > MAX_SHARED and weak:
             for entity_id in weak:
                 drop(key, entity_id, f"alternate name shared: {shared} entities")
+    mark_contextual(kb, common)
     log.info("knowledge base hygiene: %d aliases removed", len(kb.removed))
+
+
+def mark_contextual(kb: KBBuilder, common: CommonWords) -> None:
+    """A small place named by a common word or a person's name is that place only in context: every
+    one-word alias of it holds only when the text names its country (``KnowledgeBase.usable``).
+    "Corona" (a Californian city) is the virus, "Rodriguez" and "Girón" are surnames, "Baker" an
+    occupation, before they are places."""
+    small = {
+        e.id
+        for e in kb.entities.values()
+        if e.type == "place" and e.priority < CONTEXT_FREE_POPULATION and e.priority < COUNTRY_PRIORITY
+    }
+    one_word: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for key, entries in kb.staged.items():
+        if _one_word(key):
+            for entity_id, staged in entries.items():
+                if entity_id in small:
+                    one_word[staged.text].append((key, entity_id))
+    own = {(k, e) for pairs in one_word.values() for k, e in pairs if kb.staged[k][e].rank == PRIMARY}
+    persons = personal_names(sorted({text for text, pairs in one_word.items() if set(pairs) & own}))
+    ambiguous: set[str] = set()
+    for text, pairs in one_word.items():
+        for key, entity_id in pairs:
+            small_for_a_word = kb.entities[entity_id].priority < WORD_CONTEXT_FREE_POPULATION
+            if (key, entity_id) in own and ((key in common.frequent and small_for_a_word) or text in persons):
+                ambiguous.add(entity_id)
+            elif key in common.frequent and small_for_a_word:  # an alternate that is a word: that alias alone
+                kb.staged[key][entity_id].contextual = True
+    for pairs in one_word.values():
+        for key, entity_id in pairs:
+            if entity_id in ambiguous:
+                kb.staged[key][entity_id].contextual = True
+    log.info("knowledge base hygiene: %d small places need context", len(ambiguous))
 
 
 def _countries_losing_a_city_name(kb: KBBuilder, entries: dict[str, StagedAlias]) -> list[str]:
@@ -210,9 +262,9 @@ def _reason(
         return "nationality adjective"
     if staged.rank == WEAK and len(key) < MIN_ALTERNATE_LETTERS and key.isascii():
         return "short alternate name"  # folded Latin: "Hang" is Vietnamese "hãng", "Turk" is "türk"
-    if staged.rank == WEAK and key in common.langs and not _resembles(kb.entities[entity_id], staged.form):
-        # Frequent in a language official there and still unlike any of the place's own names:
-        # a joke or a vandalised alternate ("Google" for Topeka), not a spelling of the name.
+    if staged.rank == WEAK and key in common.widespread and not _resembles(kb.entities[entity_id], staged.form):
+        # A word of every language that is unlike any of the place's own names: a joke or a
+        # vandalised alternate ("Google" for Topeka), not a spelling of the name.
         return "common word"
     if staged.rank == WEAK or staged.source == SUBDIVISION_SOURCE:
         reason = _common_word(key, staged.text, common, country)

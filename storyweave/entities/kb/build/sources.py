@@ -16,6 +16,7 @@ from importlib import resources
 from ....models import EntityType
 from ...names import name_form, sw_id
 from ..base import COUNTRY_PRIORITY, KBEntity
+from .checks import KBIntegrityError
 from .staging import STRONG, WEAK, KBBuilder
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,8 @@ _CONTINENTS = {
     "029": "Q664609",
 }
 MIN_CITY_POPULATION = 100_000
+# A country outranks a continent that shares one of its names (أمريكا is the United States first).
+STATE_PRIORITY = COUNTRY_PRIORITY + 1
 SUBDIVISION_PRIORITY = 100_000  # below any city of the same name and country (Moskva, Tôkyô)
 CURATED_PRIORITY = 10**7
 SUBDIVISION_SOURCE = "iso 3166-2"
@@ -71,7 +74,7 @@ def add_territories(kb: KBBuilder, by_code: dict[str, str]) -> None:
         is_country = bool(data.get("is_country"))
         country = code.split("-")[0]
         kb.add_entity(
-            KBEntity(qid, kind, {"en": data["name"]}, COUNTRY_PRIORITY if is_country else 10**6, country.upper())
+            KBEntity(qid, kind, {"en": data["name"]}, STATE_PRIORITY if is_country else 10**6, country.upper())
         )
         by_code[code] = qid
         for alias in (data["name"], data.get("full_name") or ""):
@@ -98,7 +101,11 @@ def add_cldr_names(kb: KBBuilder, by_code: dict[str, str], languages: list[str])
             if qid not in kb.entities:
                 kb.add_entity(KBEntity(qid, "place", {}, COUNTRY_PRIORITY))
             kb.entities[qid].names.setdefault(lang, name)
-            kb.add_alias(qid, name, source=f"cldr {lang}")
+            # Folded, a one-word name may be another language's function word (Turkish "Çin",
+            # China, folds to Spanish "sin"): it then holds in its own language only.
+            form = name_form(name, drop_titles=False)
+            bound = lang if len(form.tokens) == 1 and form.key in kb.stop else ""
+            kb.add_alias(qid, name, lang=bound, source=f"cldr {lang}")
 
 
 _ARABIC_STATE_WORDS = ("اتحاد", "جمهوريه", "مملكه", "دوله", "امارات")
@@ -214,6 +221,8 @@ def add_curated(kb: KBBuilder, by_code: dict[str, str]) -> None:
             entity_id = sw_id(name_form(names["en"].split("|")[0]))
             if entity_id is None:
                 continue
+            if entity_id in kb.entities:  # one curated row is one entity, never two rows under one id
+                raise KBIntegrityError(f"{filename}: two rows give the id {entity_id} ({names['en']})")
             entity = kb.add_entity(KBEntity(entity_id, kind, {}, CURATED_PRIORITY))  # type: ignore[arg-type]
             for lang, name in names.items():
                 for alias in name.split("|"):
