@@ -297,6 +297,21 @@ PLACE_HEADS = words(
     san santa são saint st. nueva new puerto port lake lago mount monte isla island islas islands"""
 )
 
+# Feasts and calendar days written with capitals: "other", never a person or an organisation.
+HOLIDAYS = phrases(
+    """new year|new year's eve|new year's day|christmas|christmas eve|easter|ramadan|eid|eid al-fitr|
+    eid al-adha|thanksgiving|halloween|nouvel an|réveillon|saint-sylvestre|noël|pâques|neujahr|silvester|
+    weihnachten|ostern|año nuevo|nochevieja|navidad|nochebuena|semana santa|pascua|yılbaşı|noel|ramazan|
+    ramazan bayramı|kurban bayramı|новый год|рождество|пасха|рамадан"""
+)
+
+# Last words of a place name, per language ("Salda Gölü", "Hudson River", "Bodensee" is one word).
+PLACE_TAILS: dict[str, frozenset[str]] = {
+    "tr": words("gölü dağı dağları adası adaları nehri ırmağı körfezi boğazı ovası vadisi çölü denizi"),
+    "en": words("river lake island islands mountains mountain valley bay strait desert sea gulf peninsula"),
+    "de": words("see fluss insel inseln gebirge tal bucht wüste meer"),
+}
+
 # Vietnamese place words that precede a proper name: "thành phố Hồ Chí Minh", "tỉnh Quảng Nam".
 VI_PLACE_TRIGGERS = phrases("thành phố|tp.|tỉnh|huyện|quận|thủ đô|xã|tại|ở")
 

@@ -268,7 +268,9 @@ def finalise(body: str, spans: list[Span], lang: str) -> list[Mention]:
         while end > start and body[end - 1] in _EDGE_PUNCT:
             end -= 1
         if end - start >= 2 and not body[start:end].isdigit():
-            cleaned.append(Span(start, end, span.type, span.confidence))
+            # "Año Nuevo", "New Year": a feast, whatever the model or a capital suggested.
+            kind = "other" if rules.lower(body[start:end], lang) in rules.P.HOLIDAYS else span.type
+            cleaned.append(Span(start, end, kind, span.confidence))
     cleaned.sort(key=lambda s: (-s.confidence, -(s.end - s.start), s.start))
     kept: list[Span] = []
     occupied: list[tuple[int, int]] = []

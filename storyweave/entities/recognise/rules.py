@@ -350,7 +350,11 @@ class _RunScanner:
             # German capitalises nouns: a bare "Polizei" or "Regierung" is no name, "Bundesregierung" is.
             low = words[0].low
             bare = low in P.ORG_HEADS or low in P.ORG_SUFFIXES.get(lang, ())
-            return not (self.nouns_capitalised and len(words) == 1 and bare and low not in P.DE_ORG_NAMES)
+            # A lone sentence-initial word that only ends like an organisation word ("Insgesamt",
+            # ending in -amt) is a capitalised word of the sentence, not a name.
+            suffix_only = words[0].initial and low not in P.ORG_HEADS and low not in P.DE_ORG_NAMES
+            lone = self.nouns_capitalised and len(words) == 1
+            return not (lone and ((bare and low not in P.DE_ORG_NAMES) or suffix_only))
         adjectives = P.ORG_ADJECTIVES.get(lang, frozenset())
         opening = words[:1] if lang == "de" else words
         if len(words) >= 2 and any(w.low in adjectives for w in opening):
@@ -390,6 +394,8 @@ class _RunScanner:
             return self._type_vi(run, words, span)
         if first.low in P.PLACE_HEADS and len(words) >= 2:
             return [(span._replace(type="place", confidence=0.6), None)]
+        if len(words) >= 2 and words[-1].low in P.PLACE_TAILS.get(lang, ()):
+            return [(span._replace(type="place", confidence=0.6), None)]  # "Salda Gölü": a lake, not a person
         if len(words) == 1:
             return [(span, first)]  # decided at the end, when the whole text has been read
         if first.low in P.GIVEN_NAMES or self.place_as_given_name(words, self.tokens[run[0] - 1] if run[0] else None):
