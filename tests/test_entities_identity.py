@@ -255,3 +255,27 @@ def test_resolve_with_a_store_answers_with_what_it_knows(tmp_path: Path) -> None
     assert len({found["c1"][0], found["c2"][0], found["k"][0]}) == 3
     assert found["m"][0] != "Q183" and found["t"][1] == "person"
     assert "Q817" not in {v[0] for v in found.values()}
+
+
+# -- recogniser typing -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("lang", "text", "surface", "kind"),
+    [
+        ("tr", "Burdur'daki Salda Gölü kıyısında yeni bir otel açıldı.", "Salda Gölü", "place"),
+        ("es", "El Año Nuevo llegó a Madrid con fiestas.", "Año Nuevo", "other"),
+        ("de", "Insgesamt kamen 200 Menschen zur Feier nach München.", "Insgesamt", None),
+        ("de", "Die Feier in München war ruhig.", "München", "place"),
+    ],
+)
+def test_recogniser_types_places_feasts_and_words(lang: str, text: str, surface: str, kind: str | None) -> None:
+    from storyweave.entities import EntityRecognizer
+    from storyweave.settings import Settings
+
+    mentions, _ = EntityRecognizer(Settings()).analyse(Article(id="x", title="", text=text, origin="test", lang=lang))
+    found = {m.surface: m for m in mentions}
+    if kind is None:
+        assert surface not in found
+        return
+    assert found[surface].type == kind
+    if surface == "München":
+        assert found[surface].entity_id not in (None, "Q183")
