@@ -296,6 +296,8 @@ def is_acronym_like(form: NameForm) -> bool:
     does not (CDU, COVID, OECD and Kyodo share a skeleton; AB, AP and PP share a vowel pattern).
     Such a name matches another only letter for letter (``NATO`` = ``НАТО`` romanised), or through
     an expansion a knowledge base lists."""
+    if len(form.tokens) > 1 and all(len(t) == 1 for t in form.tokens):
+        return True  # initials written apart: "أ ف ب" (AFP), "U S A"
     if len(form.tokens) != 1 or is_cjk(form.text):
         return False
     letters = [c for c in form.text if c.isalpha()]

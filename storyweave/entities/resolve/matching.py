@@ -109,6 +109,10 @@ def strong_match(a: NameForm, b: NameForm) -> bool:
         return True
     if not same_name(a, b):
         return False
+    if a.script == b.script == "arabic":
+        # One script, two spellings: only the long vowels may differ (ترامب, ترمب); another
+        # consonant is another name (سانا, صنعاء; الكويت, كوفيد).
+        return _consonant_letters(a) == _consonant_letters(b)
     multi = len(a.tokens) >= 2 and len(b.tokens) >= 2
     if min(len(a.skeleton_key), len(b.skeleton_key)) >= (STRONG_SKELETON if multi else STRONG_SINGLE_SKELETON):
         return True
@@ -126,5 +130,18 @@ def _sound(form: NameForm) -> str:
 
 
 def surname_letter_for_letter(full: NameForm, part: NameForm) -> bool:
-    """``part`` (one token) is the first or last token of ``full`` once romanised, letter for letter."""
-    return len(full.tokens) > 1 and len(part.roman) == 1 and part.roman[0] in (full.roman[0], full.roman[-1])
+    """``part`` (one token) is the family (last) name of ``full`` once romanised, letter for letter.
+
+    A first name is no evidence on its own ("Nancy" is not only Nancy Pelosi, "Google" not Google
+    Stadia), and neither is the name after bin/ibn/abu, which is the father's (Salman of
+    "Mohammed bin Salman")."""
+    if len(full.tokens) < 2 or len(part.roman) != 1 or full.tokens[-2] in QUALIFIERS:
+        return False
+    return part.roman[0] == full.roman[-1]
+
+
+_ARABIC_VOWEL_LETTERS = str.maketrans("", "", "اويىءه")
+
+
+def _consonant_letters(form: NameForm) -> str:
+    return "".join(form.tokens).translate(_ARABIC_VOWEL_LETTERS)

@@ -166,7 +166,12 @@ class GroupIndex:
             if any(same(form, known) for known in self.groups[index].forms):
                 return index
         for index in candidates:
-            if contains_name(self.groups[index].canonical, form):
+            # Strictly, a shorter form of an organisation's name may be another organisation
+            # ("بنك مصر" is not "البنك المركزي المصري"): only people's names shorten safely.
+            canonical = self.groups[index].canonical
+            if self.strict and guess_type(canonical) == "organisation":
+                continue
+            if contains_name(canonical, form):
                 return index
         if len(form.tokens) == 1:
             part_of = surname_letter_for_letter if self.strict else part_of_name

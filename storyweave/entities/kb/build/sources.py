@@ -119,7 +119,7 @@ def add_arabic_state_names(kb: KBBuilder) -> None:
     """
     for entity in list(kb.entities.values()):
         name = entity.names.get("ar")
-        if entity.priority < COUNTRY_PRIORITY or not name or " " in name.strip():
+        if entity.priority < STATE_PRIORITY or not name or " " in name.strip():  # states, not continents
             continue
         stem = name_form(name, drop_titles=False).key
         stem = stem[:-1] if stem.endswith(("ا", "ه")) else stem
