@@ -109,8 +109,8 @@ def kb_noise(per_lang: int) -> None:
     import re
     from collections import Counter
 
-    from storyweave.entities.kb import get_kb
-    from storyweave.entities.names import fold_token
+    from storyweave.entities.kb.base import get_kb
+    from storyweave.lang.text import fold_token
 
     kb = get_kb()
     word = re.compile(r"[^\W\d_]+")

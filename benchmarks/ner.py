@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import REPO, eval_articles_per_language, peak_rss_mb
 
 from storyweave.dates import find_dates
-from storyweave.entities.ner import MentionExtractor
-from storyweave.entities.recognizer import EntityRecognizer
+from storyweave.entities.recognise.ner import MentionExtractor
+from storyweave.entities.recognise.recognizer import EntityRecognizer
 from storyweave.models import Article, Mention
 from storyweave.settings import Settings
 

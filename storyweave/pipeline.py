@@ -161,9 +161,9 @@ class Writer:
         article_store.insert_dates(self.conn, article.id, enriched.dates)
         article_store.insert_vectors(self.conn, article.id, enriched.vectors)
         if enriched.mentions or enriched.entities:
-            from .store import entities as entity_store
+            from .entities.resolve.reconcile import store_article_entities
 
-            mapping = entity_store.save_article_entities(self.conn, article.id, enriched.mentions, enriched.entities)
+            mapping = store_article_entities(self.conn, article.id, enriched.mentions, enriched.entities)
             if mapping and self.assigner is not None:
                 self.assigner.entities_reconciled(mapping)
         if self.assigner is not None:

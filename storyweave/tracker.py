@@ -11,6 +11,7 @@ from . import pipeline
 from .cluster.api import EventQueries
 from .dates import date_filter
 from .entities.api import EntityQueries
+from .entities.resolve import rebuild
 from .errors import NotFoundError
 from .ingest import count_inputs, iter_inputs
 from .models import Article, RawDoc, Reject
@@ -41,6 +42,8 @@ class Tracker(EntityQueries, EventQueries, SearchQueries):
             self.settings.set("db", str(db))
         self.db_path = self.settings.db_path
         self.conn: sqlite3.Connection = connect(self.db_path, busy_timeout_ms=self.settings.busy_timeout_ms)
+        # Data steps a schema migration left pending (0006: re-resolve entities under the new rules).
+        rebuild.run_pending(self.conn)
         self._enricher: pipeline.Enricher | None = None
         self._writer: pipeline.Writer | None = None
 

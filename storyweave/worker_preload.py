@@ -22,8 +22,8 @@ log = logging.getLogger(__name__)
 
 def _preload() -> None:
     try:
-        from .entities.kb import get_kb
-        from .entities.ner import shared_runner
+        from .entities.kb.base import get_kb
+        from .entities.recognise.ner import shared_runner
         from .language import LanguageDetector, shared_lingua_detector
         from .settings import Settings
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from storyweave.entities.ner import MentionExtractor
+from storyweave.entities.recognise.ner import MentionExtractor
 from storyweave.errors import ConfigError
 from storyweave.models import Article, Mention, article_body
 from storyweave.settings import Settings

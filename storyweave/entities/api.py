@@ -10,6 +10,10 @@ from typing import Any
 from ..errors import NotFoundError
 from ..settings import Settings
 from ..store import entities as entity_store
+from .kb.base import get_kb
+from .names import name_form
+from .resolve.batch import resolve_batch
+from .resolve.reconcile import kinds_to_try, match_stored
 
 
 def resolve_names(
@@ -22,8 +26,6 @@ def resolve_names(
     Works without a store (knowledge base plus clustering of the batch itself); with one, names
     already seen in articles get the ids stored for them.
     """
-    from .batch import resolve_batch
-    from .kb import get_kb
 
     known = entity_store.all_aliases(conn) if conn is not None else []
     results = resolve_batch(rows, get_kb(), known, on_progress=on_progress)
@@ -34,7 +36,6 @@ def _reconcile_with_store(
     conn: sqlite3.Connection, rows: Sequence[tuple[str, str, str]], results: list[tuple[str, str | None, str | None]]
 ) -> list[tuple[str, str | None, str | None]]:
     """The writer's reconciliation, read-only: a bare "Poutine" gets the stored "Vladimir Putin"'s id."""
-    from .reconcile import RECONCILED_TYPES, match_stored
 
     names: dict[str, set[str]] = {}
     kinds: dict[str, str] = {}
@@ -46,8 +47,7 @@ def _reconcile_with_store(
     for entity_id in sorted(names):
         if entity_id in mapping or not entity_id.startswith("sw:") or entity_store.exists(conn, entity_id):
             continue
-        # A bare one-word name has no type of its own ("other"): try the reconciled types in turn.
-        for kind in [kinds[entity_id]] if kinds[entity_id] in RECONCILED_TYPES else RECONCILED_TYPES:
+        for kind in kinds_to_try(kinds[entity_id], [name_form(n) for n in sorted(names[entity_id])]):
             target = match_stored(conn, entity_id, kind, names[entity_id], set())
             if target is not None:
                 mapping[entity_id] = target

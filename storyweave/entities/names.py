@@ -6,12 +6,13 @@ the vowel-like letters (w, y, h) are dropped from skeletons because scripts disa
 Arabic writes no short vowels (بوتين → "bwtyn"), French adds some (Poutine), Russian turns h into kh.
 Consonants are folded into classes that survive transliteration (b/p, t/d, s/z/sh/ch, g/j); f, v
 and w are dropped too, since German W, Russian в, Arabic ف and و trade places between them.
-The same skeleton is what deterministic ``sw:`` ids are made of, so two processes that never talk
-to each other give "Vladimir Poutine" and "فلاديمير بوتن" the same id.
+Skeletons are match keys only, never ids: an unknown name's id hashes its normalised full name
+(``sw_id``), and cross-script identity is decided on evidence by the resolver.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -19,16 +20,17 @@ from functools import cached_property, lru_cache
 
 from anyascii import anyascii
 
-from .lexicon import LEADING_ARTICLES, LEADING_TITLES, NAME_QUALIFIERS, ORG_MARKERS, PATRONYMIC_ENDINGS, org_type_words
-
-_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_ARABIC_FOLD = str.maketrans(
-    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي", "ی": "ي", "ک": "ك", "ۀ": "ه"}
+from ..lang.lexicon import (
+    LEADING_ARTICLES,
+    LEADING_TITLES,
+    NAME_QUALIFIERS,
+    ORG_MARKERS,
+    PATRONYMIC_ENDINGS,
+    org_type_words,
 )
-# Letters whose accents carry no identity across scripts (Latin, Greek, Cyrillic, Vietnamese).
-_COMBINING = re.compile("[\u0300-\u036f]")
+from ..lang.text import fold, fold_token, strip_arabic_article
+
 _WORD = re.compile(r"[^\W\d_]+|\d+")
-_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _HYPHEN_ARTICLE = re.compile(r"\b(?:al|el|ad|ar|as|at|an|az|ash)[-‐‑](?=\w)", re.IGNORECASE)
 
@@ -77,47 +79,6 @@ _SPELLING = re.compile("|".join(sorted((k for k in _CLASSES if len(k) > 1), key=
 _REPEAT = re.compile(r"(.)\1+")
 _SOFT_C = re.compile(r"c(?=[eiy])")
 _FINAL_GLIDE = re.compile(r"(?<=[aeiouy])j$")
-
-
-def fold(text: str) -> str:
-    """Case-fold, drop diacritics that vary by outlet, unify Arabic letter variants."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    if _ARABIC_LETTER.search(text):
-        text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_FOLD)
-    text = text.replace("ç", "s").replace("ş", "sh")
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize("NFC", _COMBINING.sub("", decomposed)).replace("đ", "d").replace("ı", "i")
-
-
-def strip_arabic_article(token: str) -> str:
-    """``الكرملين`` → ``كرملين``: the article is written joined to the word and varies by sentence."""
-    if token.startswith("ال") and len(token) >= 4:
-        return token[2:]
-    return token
-
-
-def arabic_clitic_variants(token: str) -> list[str]:
-    """The token without a joined conjunction/preposition (و ف ب ل ك, لل = ل + ال), longest first.
-
-    Only candidates: callers keep a variant when it is a known name, since بوتين itself starts with ب.
-    """
-    variants = []
-    if token.startswith("لل") and len(token) >= 5:
-        variants.append(token[2:])
-    if token[:1] in "وفبلك" and len(token) >= 4:
-        rest = token[1:]
-        variants.append(strip_arabic_article(rest))
-        if rest[:1] in "بلك" and len(rest) >= 4:
-            variants.append(strip_arabic_article(rest[1:]))
-    return variants
-
-
-def fold_token(raw: str) -> str:
-    """Fold one token; an Arabic token loses its article, recognised before hamza-alef is unified
-    (ألكسندر is Alexander, not al + كسندر)."""
-    if _ARABIC_LETTER.match(raw):
-        return fold(strip_arabic_article(_ARABIC_MARKS.sub("", raw)))
-    return fold(raw)
 
 
 def tokens(text: str) -> list[str]:
@@ -325,15 +286,45 @@ def has_qualifier(form: NameForm) -> bool:
     return any(t in QUALIFIERS or r in QUALIFIERS for t, r in zip(form.tokens, form.roman, strict=True))
 
 
-def sw_id(form: NameForm) -> str | None:
-    """The deterministic id of a name no knowledge base knows: ``sw:`` + its skeleton key.
+SHORT_NAME_LETTERS = 4  # one-token names this short never match by sound (AB, AP, PP, Xi)
+SHORT_ABJAD_LETTERS = 3  # the same in Arabic and Hebrew script, which write no short vowels
+ACRONYM_MAX_LETTERS = 6  # an all-capital single token up to this long is an acronym (COVID, UNESCO)
 
-    Organisation type words go last, so "groupe Wagner" and "Wagner Group" get one id; a name with
-    too few consonants uses its vowel skeleton (``sw:v-huaui``).
-    """
-    if form.short:
-        key = form.vowel_key.lower()
-        return f"sw:v-{key}" if key else None
+
+def is_acronym_like(form: NameForm) -> bool:
+    """An acronym or a one-token name of at most four letters: its letters identify it, its sound
+    does not (CDU, COVID, OECD and Kyodo share a skeleton; AB, AP and PP share a vowel pattern).
+    Such a name matches another only letter for letter (``NATO`` = ``НАТО`` romanised), or through
+    an expansion a knowledge base lists."""
+    if len(form.tokens) > 1 and all(len(t) == 1 for t in form.tokens):
+        return True  # initials written apart: "أ ف ب" (AFP), "U S A"
+    if len(form.tokens) != 1 or is_cjk(form.text):
+        return False
+    letters = [c for c in form.text if c.isalpha()]
+    # Abjads leave short vowels unwritten: four Arabic letters (حفتر, Haftar) spell a six-letter name.
+    limit = SHORT_ABJAD_LETTERS if form.script in ("arabic", "hebrew") else SHORT_NAME_LETTERS
+    if len(form.roman_key) <= limit:
+        return True
+    return len(letters) <= ACRONYM_MAX_LETTERS and all(c.isupper() for c in letters)
+
+
+def normalised_name(form: NameForm) -> str:
+    """The name's identity key in its own script: folded tokens, titles dropped, organisation type
+    words in their canonical reading and last ("groupe Wagner" = "Wagner Group")."""
     types = org_type_words()
     order = sorted(range(len(form.tokens)), key=lambda i: form.tokens[i] in types)
-    return "sw:" + "".join(form.skeletons[i] for i in order).lower()
+    return " ".join(types.get(form.tokens[i]) or form.tokens[i] for i in order)
+
+
+def sw_id(form: NameForm) -> str | None:
+    """The id of a name no knowledge base knows: ``sw:`` + a short hash of ``normalised_name``.
+
+    Opaque and deterministic (the same in every process, so enrichment workers agree without
+    talking): two names share it only when their normalised full names are equal in one script.
+    Names that sound alike never do; cross-script merges are decided by the single writer on
+    evidence (``resolve.reconcile``) and recorded as redirects.
+    """
+    key = normalised_name(form)
+    if not key:
+        return None
+    return "sw:" + hashlib.blake2b(key.encode("utf-8"), digest_size=6).hexdigest()

@@ -5,33 +5,27 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from ..models import Entity, Mention
 from .articles import utc_now
 
-if TYPE_CHECKING:
-    from ..entities.names import NameForm
-
 
 def save_article_entities(
-    conn: sqlite3.Connection, article_id: str, mentions: list[Mention], entities: list[Entity]
-) -> dict[str, str]:
-    """Reconcile the article's entities with the store, then upsert them and store its mentions.
+    conn: sqlite3.Connection,
+    article_id: str,
+    mentions: list[Mention],
+    entities: list[Entity],
+    name_keys: Iterable[tuple[str, str]] = (),
+) -> None:
+    """Upsert the article's entities and store its mentions, with the ids they already carry.
 
     Runs inside the caller's open transaction and never commits: the writer stores the article,
-    its entities and its event assignment atomically.  Ids are reconciled across articles first
-    (``entities.reconcile``: a bare "Poutine" joins the stored "Vladimir Putin"; a late full name
-    absorbs stored surname-only entities); ``mentions`` and ``entities`` are rewritten *in place*
-    to the stored ids, so the event assigner that reads them next sees the same ids as the store.
-    Returns the mapping applied (this article's id -> stored id).
+    its entities and its event assignment atomically.  The ids are the reconciled ones
+    (``entities.resolve.reconcile.store_article_entities`` decides them, then calls this);
+    ``name_keys`` are the (key, entity id) rows of the reconciliation index.
     """
-    from ..entities.reconcile import name_keys, plan_article
-
-    plan = plan_article(conn, mentions, entities)
-    _apply_mapping(plan.mapping, mentions, entities)
     now = utc_now()
     for entity in entities:
         row = conn.execute("SELECT names FROM entities WHERE id = ?", (entity.id,)).fetchone()
@@ -57,37 +51,7 @@ def save_article_entities(
             for i, m in enumerate(mentions)
         ],
     )
-    kinds = {e.id: e.type for e in entities}
-    add_name_keys(
-        conn,
-        [(m.entity_id, m.surface) for m in mentions if m.entity_id and kinds.get(m.entity_id, m.type) in _KEYED_TYPES],
-        name_keys,
-    )
-    for old, new in plan.absorb:
-        merge_entities(conn, old, new, "full name")
-    return plan.mapping
-
-
-_KEYED_TYPES = ("person", "organisation")
-
-
-def _apply_mapping(mapping: dict[str, str], mentions: list[Mention], entities: list[Entity]) -> None:
-    if not mapping:
-        return
-    for i, mention in enumerate(mentions):
-        if mention.entity_id in mapping:
-            mentions[i] = replace(mention, entity_id=mapping[mention.entity_id])
-    merged: dict[str, Entity] = {}
-    for entity in entities:
-        entity_id = mapping.get(entity.id, entity.id)
-        found = merged.get(entity_id)
-        if found is None:
-            merged[entity_id] = Entity(entity_id, entity.type, dict(entity.names), set(entity.aliases))
-        else:
-            for lang, name in entity.names.items():
-                found.names.setdefault(lang, name)
-            found.aliases |= entity.aliases
-    entities[:] = list(merged.values())
+    add_name_keys(conn, name_keys)
 
 
 def _merge_names(conn: sqlite3.Connection, entity_id: str, names: dict[str, str], now: str) -> None:
@@ -101,17 +65,13 @@ def _merge_names(conn: sqlite3.Connection, entity_id: str, names: dict[str, str]
         )
 
 
-# -- reconciliation support (see storyweave.entities.reconcile) ---------------------------------------
-def add_name_keys(
-    conn: sqlite3.Connection, pairs: Iterable[tuple[str, str]], keys_of: Callable[[NameForm], set[str]]
-) -> None:
-    from ..entities.names import name_form
-
-    rows = {(key, entity_id) for entity_id, surface in pairs for key in keys_of(name_form(surface))}
-    conn.executemany("INSERT OR IGNORE INTO entity_name_keys (key, entity_id) VALUES (?, ?)", sorted(rows))
+# -- reconciliation support (see storyweave.entities.resolve.reconcile) -------------------------------
+def add_name_keys(conn: sqlite3.Connection, rows: Iterable[tuple[str, str]]) -> None:
+    """Index (key, entity id) rows of the reconciliation index."""
+    conn.executemany("INSERT OR IGNORE INTO entity_name_keys (key, entity_id) VALUES (?, ?)", sorted(set(rows)))
 
 
-def ensure_name_keys(conn: sqlite3.Connection, keys_of: Callable[[NameForm], set[str]]) -> None:
+def ensure_name_keys(conn: sqlite3.Connection, keys_of: Callable[[str], set[str]]) -> None:
     """Index the people and organisations of a store written before the key index existed."""
     if conn.execute("SELECT 1 FROM entity_name_keys LIMIT 1").fetchone() is not None:
         return
@@ -119,7 +79,7 @@ def ensure_name_keys(conn: sqlite3.Connection, keys_of: Callable[[NameForm], set
         """SELECT a.entity_id, a.surface FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
            WHERE e.type IN ('person', 'organisation')"""
     ).fetchall()
-    add_name_keys(conn, [(r["entity_id"], r["surface"]) for r in rows], keys_of)
+    add_name_keys(conn, [(key, r["entity_id"]) for r in rows for key in keys_of(r["surface"])])
 
 
 def entities_with_keys(conn: sqlite3.Connection, keys: set[str], kind: str) -> set[str]:
@@ -132,6 +92,16 @@ def entities_with_keys(conn: sqlite3.Connection, keys: set[str], kind: str) -> s
         [*sorted(keys), kind],
     )
     return {r["entity_id"] for r in rows}
+
+
+def mention_types(conn: sqlite3.Connection, entity_id: str) -> Counter[str]:
+    """How often the entity's stored mentions were typed person, place, organisation or other."""
+    rows = conn.execute("SELECT type, COUNT(*) AS n FROM mentions WHERE entity_id = ? GROUP BY type", (entity_id,))
+    return Counter({r["type"]: int(r["n"]) for r in rows})
+
+
+def set_entity_type(conn: sqlite3.Connection, entity_id: str, kind: str) -> None:
+    conn.execute("UPDATE entities SET type = ? WHERE id = ? AND type != ?", (kind, entity_id, kind))
 
 
 def entity_surfaces(conn: sqlite3.Connection, entity_id: str) -> list[str]:
@@ -375,11 +345,88 @@ def article_mentions(conn: sqlite3.Connection, article_id: str) -> list[sqlite3.
     ).fetchall()
 
 
-def all_aliases(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
-    """(surface, entity_id, type) for every surface form in the store: resolve's extra knowledge."""
+def all_aliases(conn: sqlite3.Connection) -> list[tuple[str, str, str, str, int]]:
+    """(surface, lang, entity_id, type, mentions) for every surface form in the store: resolve's
+    extra knowledge."""
     return [
-        (r["surface"], r["entity_id"], r["type"])
+        (r["surface"], r["lang"], r["entity_id"], r["type"], int(r["count"]))
         for r in conn.execute(
-            "SELECT DISTINCT a.surface, a.entity_id, e.type FROM entity_aliases a JOIN entities e ON e.id = a.entity_id"
+            """SELECT a.surface, a.lang, a.entity_id, e.type, a.count
+               FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
+               ORDER BY a.surface, a.lang, a.entity_id"""
         )
     ]
+
+
+# -- re-resolving a whole store (migration 0006, see storyweave.entities.resolve.rebuild) ------------
+def step_pending(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM pending_steps WHERE name = ?", (name,)).fetchone() is not None
+
+
+def finish_step(conn: sqlite3.Connection, name: str) -> None:
+    conn.execute("DELETE FROM pending_steps WHERE name = ?", (name,))
+
+
+def mention_ids(conn: sqlite3.Connection) -> dict[tuple[str, int, int], str]:
+    """(article id, start, end) -> entity id of every resolved mention."""
+    rows = conn.execute("SELECT article_id, start_pos, end_pos, entity_id FROM mentions WHERE entity_id IS NOT NULL")
+    return {(r["article_id"], int(r["start_pos"]), int(r["end_pos"])): r["entity_id"] for r in rows}
+
+
+def stored_mentions(conn: sqlite3.Connection) -> Iterator[tuple[str, str, list[Mention]]]:
+    """(article id, article language, its mentions without ids), in ingest order."""
+    articles = conn.execute(
+        "SELECT id, lang FROM articles WHERE id IN (SELECT article_id FROM mentions) ORDER BY seq"
+    ).fetchall()
+    for article in articles:
+        rows = conn.execute(
+            """SELECT surface, start_pos, end_pos, type, lang, confidence FROM mentions
+               WHERE article_id = ? ORDER BY position""",
+            (article["id"],),
+        )
+        mentions = [
+            Mention(r["surface"], r["start_pos"], r["end_pos"], r["type"], r["lang"], None, r["confidence"])
+            for r in rows
+        ]
+        yield article["id"], article["lang"] or "", mentions
+
+
+def clear_entities(conn: sqlite3.Connection) -> None:
+    """Forget every entity, surface form and mention id (mentions stay, without ids); redirects stay."""
+    conn.execute("UPDATE mentions SET entity_id = NULL WHERE entity_id IS NOT NULL")
+    conn.execute("DELETE FROM entity_name_keys")
+    conn.execute("DELETE FROM entity_aliases")
+    conn.execute("DELETE FROM entities")
+
+
+def delete_article_mentions(conn: sqlite3.Connection, article_id: str) -> None:
+    conn.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
+
+
+def redirect_moved(conn: sqlite3.Connection, moves: dict[str, str], reason: str) -> None:
+    """Old id -> new id for ids that no longer exist; redirects that pointed at them follow, and an
+    id that exists again is nobody's old id."""
+    now = utc_now()
+    for old, new in sorted(moves.items()):
+        if old == new or exists(conn, old):
+            continue
+        conn.execute("UPDATE entity_redirects SET new_id = ? WHERE new_id = ?", (new, old))
+        conn.execute(
+            "INSERT OR REPLACE INTO entity_redirects (old_id, new_id, reason, merged_at) VALUES (?, ?, ?, ?)",
+            (old, new, reason, now),
+        )
+    conn.execute("DELETE FROM entity_redirects WHERE old_id IN (SELECT id FROM entities)")
+
+
+def rebuild_event_entities(conn: sqlite3.Connection) -> None:
+    """Recount which entities each event's articles name, after the mentions' ids changed."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'event_entities'").fetchone():
+        return
+    conn.execute("DELETE FROM event_entities")
+    conn.execute(
+        """INSERT INTO event_entities (event_id, entity_id, type, articles)
+           SELECT ea.event_id, m.entity_id, e.type, COUNT(DISTINCT m.article_id)
+           FROM event_articles ea JOIN mentions m ON m.article_id = ea.article_id
+           JOIN entities e ON e.id = m.entity_id
+           GROUP BY ea.event_id, m.entity_id"""
+    )

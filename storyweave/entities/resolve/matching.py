@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-from .names import QUALIFIERS, NameForm
+from ..names import QUALIFIERS, NameForm, is_acronym_like
 
 SAME_SCRIPT_MIN_SIMILARITY = 60.0  # rapidfuzz ratio of romanised tokens that share a skeleton
 
@@ -40,7 +40,11 @@ def _length_ok(a: NameForm, b: NameForm) -> bool:
 
 def same_name(a: NameForm, b: NameForm) -> bool:
     """Full-name equality across scripts, with every guard."""
-    if not a.tokens or not b.tokens or not _length_ok(a, b):
+    if not a.tokens or not b.tokens:
+        return False
+    if is_acronym_like(a) or is_acronym_like(b):  # letters, not sound: CDU is not COVID, AB not AP
+        return a.roman_key == b.roman_key
+    if not _length_ok(a, b):
         return False
     if a.short or b.short:  # too few consonants: the vowel pattern decides (Huawei / Хуавэй / هواوي)
         return a.short and b.short and bool(a.vowel_key) and a.vowel_key == b.vowel_key
@@ -85,4 +89,59 @@ def part_of_name(full: NameForm, part: NameForm) -> bool:
         return False
     if part.tokens[0] in QUALIFIERS:
         return False
+    if is_acronym_like(part):  # "Xi" of "Xi Jinping" letter for letter, never "Li" of "Lee Hsien Loong"
+        return part.roman[0] in (full.roman[0], full.roman[-1])
     return token_match(part, 0, full, len(full.tokens) - 1) or token_match(part, 0, full, 0)
+
+
+STRONG_SKELETON = 3  # consonant classes a multi-token name needs for its skeleton match to stand alone
+STRONG_SINGLE_SKELETON = 4  # and a one-token name by consonants alone: Gazprom = Газпром
+STRONG_SOUND = 4  # consonant and vowel classes a name needs when its consonants alone are too few
+
+
+def strong_match(a: NameForm, b: NameForm) -> bool:
+    """``same_name`` with evidence enough to need no context: the same letters once romanised, or a
+    whole name whose consonants, matching under the scripts' spelling habits, are too many to agree
+    by chance ("Vladimir Putin" = "فلاديمير بوتين", "Microsoft" = "Майкрософт").  A name with few
+    consonants matched by sound (Putin, Twitter, Haftar) is weak: the entities it co-occurs with must
+    agree before it joins anything."""
+    if a.roman_key and a.roman_key == b.roman_key:
+        return True
+    if not same_name(a, b):
+        return False
+    if a.script == b.script == "arabic":
+        # One script, two spellings: only the long vowels may differ (ترامب, ترمب); another
+        # consonant is another name (سانا, صنعاء; الكويت, كوفيد).
+        return _consonant_letters(a) == _consonant_letters(b)
+    multi = len(a.tokens) >= 2 and len(b.tokens) >= 2
+    if min(len(a.skeleton_key), len(b.skeleton_key)) >= (STRONG_SKELETON if multi else STRONG_SINGLE_SKELETON):
+        return True
+    # Few consonants, but the vowels and glides agree too: Toyota = Тойота = تويوتا, Putin = بوتين.
+    sound = _sound(a)
+    return len(sound) >= STRONG_SOUND and sound == _sound(b)
+
+
+def _sound(form: NameForm) -> str:
+    """Consonant and vowel classes of the whole name; a Latin final silent e is dropped (Google, Гугл)."""
+    key = form.vowel_key
+    if form.script == "latin" and form.roman and form.roman[-1].endswith("e") and key.endswith("I"):
+        key = key[:-1]
+    return key
+
+
+def surname_letter_for_letter(full: NameForm, part: NameForm) -> bool:
+    """``part`` (one token) is the family (last) name of ``full`` once romanised, letter for letter.
+
+    A first name is no evidence on its own ("Nancy" is not only Nancy Pelosi, "Google" not Google
+    Stadia), and neither is the name after bin/ibn/abu, which is the father's (Salman of
+    "Mohammed bin Salman")."""
+    if len(full.tokens) < 2 or len(part.roman) != 1 or full.tokens[-2] in QUALIFIERS:
+        return False
+    return part.roman[0] == full.roman[-1]
+
+
+_ARABIC_VOWEL_LETTERS = str.maketrans("", "", "اويىءه")
+
+
+def _consonant_letters(form: NameForm) -> str:
+    return "".join(form.tokens).translate(_ARABIC_VOWEL_LETTERS)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from .kb import KnowledgeBase
-from .names import fold, name_form
+from ...lang.text import fold
+from ..names import name_form
+from .base import COUNTRY_PRIORITY, KnowledgeBase
 
-_COUNTRY_PRIORITY = 10**10
 _MIN_STEM = 4
 _MIN_ARABIC_STEM = 3  # no short vowels: روسيا → روس + ي / ية
 _LATIN_SUFFIXES = (
@@ -45,7 +45,7 @@ class DemonymIndex:
         self.names: dict[str, set[str]] = {}  # a place's own one-word name -> its languages
         self.stems: dict[str, str] = {}
         for entity in sorted(kb.entities.values(), key=lambda e: e.id):
-            country = entity.priority >= _COUNTRY_PRIORITY and entity.type == "place"
+            country = entity.priority >= COUNTRY_PRIORITY and entity.type == "place"
             for lang, name in entity.names.items():
                 form = name_form(name, drop_titles=False)
                 if len(form.tokens) != 1:

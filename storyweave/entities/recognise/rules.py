@@ -20,7 +20,8 @@ from typing import NamedTuple
 
 import regex
 
-from . import patterns as P
+from ...lang import patterns as P
+from ..kb.base import LISTED_CONFIDENCE
 from .spans import Known, KnownLookup, Span
 
 _TOKEN = regex.compile(r"[\p{L}\p{M}]+(?:['’\-][\p{L}\p{M}]+)*")
@@ -41,7 +42,7 @@ _TR_CASE_ENDINGS = ("ndan", "nden", "dan", "den", "tan", "ten", "nın", "nin")
 _TR_STEM_MIN = 5
 _VI_STANDALONE_ORGS = frozenset({"quốc hội", "chính phủ"})
 _VI_SYLLABLE_MAX = 7  # longer capitalised words are brands or foreign names ("Vietcombank")
-_KNOWN_CONFIDENCE = 0.8
+_KNOWN_CONFIDENCE = LISTED_CONFIDENCE
 _ACRONYM = regex.compile(r"^(?![IVXLCDM]+$)\p{Lu}{2,6}$")  # "NATO", not the Roman numeral "III"
 _PLACE_SPLIT_MIN = 3  # a place is cut off the end of a name run of at least this many tokens
 _GIVEN_NAME_RUN_MAX = 3  # a place opening a run this short of unknown names reads as a given name
@@ -349,7 +350,11 @@ class _RunScanner:
             # German capitalises nouns: a bare "Polizei" or "Regierung" is no name, "Bundesregierung" is.
             low = words[0].low
             bare = low in P.ORG_HEADS or low in P.ORG_SUFFIXES.get(lang, ())
-            return not (self.nouns_capitalised and len(words) == 1 and bare and low not in P.DE_ORG_NAMES)
+            # A lone sentence-initial word that only ends like an organisation word ("Insgesamt",
+            # ending in -amt) is a capitalised word of the sentence, not a name.
+            suffix_only = words[0].initial and low not in P.ORG_HEADS and low not in P.DE_ORG_NAMES
+            lone = self.nouns_capitalised and len(words) == 1
+            return not (lone and ((bare and low not in P.DE_ORG_NAMES) or suffix_only))
         adjectives = P.ORG_ADJECTIVES.get(lang, frozenset())
         opening = words[:1] if lang == "de" else words
         if len(words) >= 2 and any(w.low in adjectives for w in opening):
@@ -389,6 +394,8 @@ class _RunScanner:
             return self._type_vi(run, words, span)
         if first.low in P.PLACE_HEADS and len(words) >= 2:
             return [(span._replace(type="place", confidence=0.6), None)]
+        if len(words) >= 2 and words[-1].low in P.PLACE_TAILS.get(lang, ()):
+            return [(span._replace(type="place", confidence=0.6), None)]  # "Salda Gölü": a lake, not a person
         if len(words) == 1:
             return [(span, first)]  # decided at the end, when the whole text has been read
         if first.low in P.GIVEN_NAMES or self.place_as_given_name(words, self.tokens[run[0] - 1] if run[0] else None):

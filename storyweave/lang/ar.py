@@ -1,4 +1,4 @@
-"""Word lists for the Arabic-script name recogniser (Arabic and Persian) in ``arabic.py``.
+"""Arabic word lists for the Arabic-script name recogniser (``entities.recognise.arabic``).
 
 Spellings are folded by ``arabic.ar_norm`` before matching (alef variants, Persian yeh and kaf),
 so one spelling of each word is enough.  Place names are not listed here: nationality adjectives
@@ -7,12 +7,10 @@ and country names are derived from the CLDR territory names that ``babel`` ships
 
 from __future__ import annotations
 
-from .patterns import _phrases, _words
-
-# --- Arabic ---------------------------------------------------------------------------------------
+from . import phrases, words
 
 # Titles that are complete by themselves: what follows is (adjectives, then) the name.
-AR_PERSON_TITLES = _phrases(
+AR_PERSON_TITLES = phrases(
     """الرئيس|الرئيسة|رئيس الوزراء|رئيسة الوزراء|رئيس الحكومة|رئيس الجمهورية|رئيس الدولة|رئيس البرلمان|
     رئيس مجلس النواب|رئيس مجلس الشعب|رئيس مجلس الأمة|رئيس مجلس الشورى|رئيس مجلس السيادة|رئيس الأركان|
     رئيس هيئة الأركان|الرئيس التنفيذي|المدير التنفيذي|المدير العام|المديرة العامة|الأمين العام|أمين عام|
@@ -28,21 +26,21 @@ AR_PERSON_TITLES = _phrases(
 )
 
 # Title heads followed by the domain they rule before the name: وزير الخارجية الأمريكي أنتوني بلينكن.
-AR_COMPLEMENT_TITLES = _words(
+AR_COMPLEMENT_TITLES = words(
     """وزير وزيرة رئيس رئيسة نائب نائبة مدير مديرة أمين قائد زعيم محافظ حاكم سفير سفيرة مبعوث مندوب
     مستشار مستشارة المتحدث المتحدثة الناطق الناطقة متحدث ناطق"""
 )
 
 # Organisation heads: the head plus the words after it make the name ("وزارة الخارجية").
-AR_ORG_HEADS = _words(
+AR_ORG_HEADS = words(
     """وزارة حزب شركة منظمة جامعة بنك مصرف مجلس حركة جيش وكالة صحيفة قناة اتحاد هيئة مؤسسة جمعية محكمة
     لجنة نادي مجموعة مستشفى معهد مركز جبهة تحالف ائتلاف كتائب ميليشيا مفوضية صندوق برنامج مكتب"""
 )
 # Heads that also name an organisation with the article, when adjectives follow: البنك المركزي المصري.
-AR_ARTICLE_ORG_HEADS = _words("البنك الجيش الحزب المجلس الاتحاد الحرس المصرف الصندوق")
+AR_ARTICLE_ORG_HEADS = words("البنك الجيش الحزب المجلس الاتحاد الحرس المصرف الصندوق")
 
 # Fixed organisation names worth knowing without a gazetteer.
-AR_FIXED_ORGS = _phrases(
+AR_FIXED_ORGS = phrases(
     """الأمم المتحدة|الاتحاد الأوروبي|الاتحاد الأفريقي|حلف الناتو|حلف شمال الأطلسي|الناتو|الكرملين|
     البيت الأبيض|مجلس الأمن|مجلس الأمن الدولي|صندوق النقد الدولي|البنك الدولي|جامعة الدول العربية|
     منظمة الصحة العالمية|منظمة التجارة العالمية|الوكالة الدولية للطاقة الذرية|البنتاغون|الكونغرس|
@@ -51,11 +49,11 @@ AR_FIXED_ORGS = _phrases(
 )
 
 # Heads of a place name ("مدينة حلب"): only these produce places, never a bare preposition.
-AR_PLACE_HEADS = _words("مدينة محافظة ولاية إقليم جزيرة العاصمة عاصمة بلدة قرية منطقة مخيم")
+AR_PLACE_HEADS = words("مدينة محافظة ولاية إقليم جزيرة العاصمة عاصمة بلدة قرية منطقة مخيم")
 
 # Words that are never part of a name: prepositions, conjunctions, pronouns, common verbs and nouns
 # of news prose, weekdays and months.  Checked with and without a clitic (و ف ب ل ك) in front.
-AR_STOP_WORDS = _words(
+AR_STOP_WORDS = words(
     """في من إلى الى على عن مع أن إن ان أنه إنه لأن حتى منذ عند بعد قبل خلال حول ضد بين دون غير لدى لكن
     أو او ثم بل قد لقد لم لن لا ما ماذا هل كما كيف أين متى التي الذي الذين اللذين هذا هذه ذلك تلك هناك هنا
     هو هي هم نحن أنا كل بعض أي أمام وراء فوق تحت عبر نحو يوم أمس اليوم غدا غداً الآن أيضا أيضاً جدا
@@ -71,7 +69,7 @@ AR_STOP_WORDS = _words(
 )
 
 # Adjectives that may sit between a title and a name besides nationalities ("الرئيس السابق").
-AR_TITLE_MODIFIERS = _words(
+AR_TITLE_MODIFIERS = words(
     """المؤقت المؤقتة السابق السابقة الأسبق الحالي الحالية المنتخب المنتخبة بالوكالة الجديد الجديدة العام
     العامة الأول الأولى الرسمي الرسمية الخاص الخاصة الأممي الأممية الدولي التنفيذي التنفيذية المساعد
     المساعدة الأعلى الراحل الراحلة المخلوع المعزول المنتهية ولايته الفخري الشرفي الأوروبي الأوروبية العربي
@@ -79,11 +77,11 @@ AR_TITLE_MODIFIERS = _words(
     الخليجي"""
 )
 # Stems of nationality adjectives that CLDR country names do not give (الأمريكي from الولايات المتحدة).
-AR_EXTRA_NATIONALITY_STEMS = _words("امريك اميرك بريطان انجليز اوروب عرب افريق خليج كور اسكتلند")
+AR_EXTRA_NATIONALITY_STEMS = words("امريك اميرك بريطان انجليز اوروب عرب افريق خليج كور اسكتلند")
 
 # Given names very common in Arabic-script news: Arab names and transliterated foreign ones.
 # A name made of one of these plus one to three name tokens is a person without any title.
-AR_GIVEN_NAMES = _words(
+AR_GIVEN_NAMES = words(
     """محمد أحمد محمود مصطفى خالد عمر عثمان يوسف إبراهيم إسماعيل حسين حسن حسني فيصل سلمان سلطان ناصر
     جمال كمال سمير سامي هشام وليد طارق ماجد فهد بندر نايف مشعل تميم حمد جاسم راشد منصور نبيه نبيل نجيب
     هاني وائل ياسر ياسين يحيى زكريا موسى داود سليمان صالح صلاح رجب طيب بشار حافظ رفيق سعد سعود سيف
@@ -98,28 +96,7 @@ AR_GIVEN_NAMES = _words(
 )
 # Given names that are also common words or prepositions once alef and yeh are folded (علي / على):
 # they continue a name but never start one without a title.
-AR_AMBIGUOUS_GIVEN = _words("علي عيسى أمين سالم كريم جميل سعيد عادل أمل نور رشيد حسن طيب بدر")
+AR_AMBIGUOUS_GIVEN = words("علي عيسى أمين سالم كريم جميل سعيد عادل أمل نور رشيد حسن طيب بدر")
 
 # Connectors inside compound names: عبد الله، محمد بن سلمان، أبو مازن.
-AR_NAME_CONNECTORS = _words("عبد ابو أبو بن ابن بنت ام أم آل")
-
-# --- Persian --------------------------------------------------------------------------------------
-
-FA_PERSON_TITLES = _phrases(
-    """رئیس جمهور|رئیس‌جمهور|رئیس جمهوری|رییس جمهور|رییس‌جمهور|نخست وزیر|نخست‌وزیر|صدر اعظم|صدراعظم|
-    وزیر امور خارجه|وزیر خارجه|وزیر دفاع|وزیر کشور|وزیر اقتصاد|وزیر|سخنگوی وزارت امور خارجه|
-    سخنگوی وزارت خارجه|سخنگوی دولت|سخنگوی|دبیرکل|دبیر کل|آقای|خانم|آیت الله|آیت‌الله|حجت الاسلام|
-    حجت‌الاسلام|سردار|سرلشکر|ژنرال|پادشاه|شاه|ملکه|شاهزاده|رهبر|رهبر عالی|سفیر|معاون|رئیس|رییس|دکتر|
-    مهندس|فرمانده|نماینده|شهردار|استاندار|مربی|بازیکن|شیخ"""
-)
-FA_STOP_WORDS = _words(
-    """از به با در برای که و را این آن است بود شد کرد گفت گفته می نمی ها های ای کند کرده شده خود او ایشان
-    آنها ما من تو شما نیز هم تا بر اما یا اگر چون پس روز امروز دیروز فردا هفته ماه سال پیش بعد قبل طی
-    درباره علیه بین میان روی زیر بدون ضمن همچنین اعلام گفتگو دیدار سفر بیانیه نشست تماس تلفنی دوشنبه
-    سه‌شنبه چهارشنبه پنجشنبه جمعه شنبه یکشنبه افزود تاکید کرد داد دارد دارند گفتند"""
-)
-FA_ORG_HEADS = _words("وزارت حزب شرکت سازمان دانشگاه بانک مجلس جنبش ارتش خبرگزاری روزنامه شبکه اتحادیه دادگاه")
-FA_GIVEN_NAMES = _words(
-    """محمد علی حسن حسین مسعود ابراهیم عباس محمدجواد حسن جواد مهدی رضا مجید سعید مرتضی ناصر اسماعیل
-    ولادیمیر دونالد جو امانوئل آنگلا اولاف شی سرگئی دیمیتری بنیامین رجب"""
-)
+AR_NAME_CONNECTORS = words("عبد ابو أبو بن ابن بنت ام أم آل")

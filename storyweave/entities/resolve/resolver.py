@@ -17,13 +17,15 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from ..models import EntityType
-from .kb import KnowledgeBase
-from .matching import contains_name, part_of_name, same_name
-from .names import ORG_WORDS, NameForm, arabic_clitic_variants, is_cjk, name_form, script_of, sw_id
+from ...lang.text import arabic_clitic_variants
+from ...models import EntityType
+from ..kb.base import KnowledgeBase
+from ..names import ORG_WORDS, NameForm, is_acronym_like, is_cjk, name_form, script_of, sw_id
+from .matching import contains_name, part_of_name, same_name, strong_match, surname_letter_for_letter
 
 _SUFFIX_APOSTROPHE = re.compile(r"['’]\w{1,5}$")
-SKELETON_MIN_SIMILARITY = 82.0  # romanised similarity for a KB match found only through the skeleton
+SKELETON_MIN_SIMILARITY = 85.0  # romanised similarity for a KB match found only through the skeleton
+FUZZY_MIN_LETTERS = 6  # romanised letters a name needs before a KB match may be found by sound
 SKELETON_MARGIN = 8.0  # the best KB candidate must beat a different entity by this much
 
 
@@ -47,20 +49,28 @@ class KBResolver:
             if form.tokens and form.script == "arabic":
                 keys += [" ".join((v, *form.tokens[1:])) for v in arabic_clitic_variants(form.tokens[0])]
             for key in keys:
-                best = self.kb.best(self.kb.lookup(key, lang), countries)
+                best = self.kb.best(self.kb.usable(key, self.kb.lookup(key, lang), countries), countries)
                 if best is not None:
                     return KBMatch(best, self.kb.entities[best].type, True)
         return None
 
     def fuzzy(self, form: NameForm) -> KBMatch | None:
-        """A KB entity whose alias has the same skeleton and passes every guard, if exactly one does."""
+        """A KB entity whose alias spells the same long name in another script, if exactly one does.
+
+        Only across scripts ("Макрон"-like spellings of a listed name), only for names of at least
+        ``FUZZY_MIN_LETTERS`` letters that are no acronyms, and only at high romanised similarity:
+        within one script a different spelling is a different name (Putin is not Patna, COVID is not
+        Kuwait), and a short name has too few letters to tell.
+        """
+        if is_acronym_like(form) or form.roman_len < FUZZY_MIN_LETTERS or form.script in ("cjk", "none"):
+            return None
         scored: dict[str, float] = {}
-        arabic = form.script == "arabic"
         for entity_id, aliases in self.kb.skeleton_candidates(form).items():
             for alias in aliases:
-                # Arabic spells long vowels, so بوتن is not بوتان (Bhutan): same-script Arabic names
-                # must match an alias exactly, which ``exact`` has already tried.
-                if arabic and script_of(alias.key) == "arabic":
+                alias_script = script_of(alias.key)
+                # Arabic spells long vowels, so بوتن is not بوتان (Bhutan): same-script names must
+                # match an alias exactly, which ``exact`` has already tried.
+                if alias_script == form.script or (alias.key, entity_id) in self.kb.contextual:
                     continue
                 if same_name(form, alias):
                     score = fuzz.ratio(form.roman_key, alias.roman_key)
@@ -113,16 +123,24 @@ class NameGroup:
 class GroupIndex:
     """Groups of names plus a skeleton index, so finding a name's group never scans them all."""
 
-    def __init__(self) -> None:
+    def __init__(self, strict: bool = False) -> None:
+        """``strict``: names from unrelated texts (``storyweave resolve``), so only strong evidence
+        joins a group (``matching.strong_match``, a surname letter for letter); within one article
+        the article itself is the context that lets a weaker match stand."""
         self.groups: list[NameGroup] = []
+        self.strict = strict
         self._by_skeleton: dict[str, set[int]] = defaultdict(set)
 
-    def add(self, form: NameForm, target: int | None = None, **attrs: Any) -> int:
+    def add(self, form: NameForm, target: int | None = None, *, findable: bool = True, **attrs: Any) -> int:
+        """Add ``form`` to group ``target`` (a new group when None); ``findable`` False keeps the form
+        out of the index, so no other name can join through it."""
         if target is None:
             self.groups.append(NameGroup(form, [form], **attrs))
             target = len(self.groups) - 1
         else:
             self.groups[target].forms.append(form)
+        if not findable:
+            return target
         for key in _index_keys(form):
             self._by_skeleton[key].add(target)
         return target
@@ -133,19 +151,36 @@ class GroupIndex:
             found |= self._by_skeleton.get(key, set())
         return sorted(found)
 
+    def _fullest(self, index: int) -> list[NameForm]:
+        """The names a bare one-token name may be part of: the canonical one, and in strict mode
+        every multi-token form of the group (its canonical may carry a case ending: Путиным)."""
+        group = self.groups[index]
+        if not self.strict:
+            return [group.canonical]
+        return [f for f in group.forms if len(f.tokens) > 1] or [group.canonical]
+
     def find(self, form: NameForm) -> int | None:
         candidates = [i for i in self.candidates(form) if not _other_cjk_rendering(self.groups[i], form)]
+        same = strong_match if self.strict else same_name
         for index in candidates:
-            if any(same_name(form, known) for known in self.groups[index].forms):
+            if any(same(form, known) for known in self.groups[index].forms):
                 return index
         for index in candidates:
-            if contains_name(self.groups[index].canonical, form):
+            # Strictly, a shorter form of an organisation's name may be another organisation
+            # ("بنك مصر" is not "البنك المركزي المصري"): only people's names shorten safely.
+            canonical = self.groups[index].canonical
+            if self.strict and guess_type(canonical) == "organisation":
+                continue
+            if contains_name(canonical, form):
                 return index
         if len(form.tokens) == 1:
+            part_of = surname_letter_for_letter if self.strict else part_of_name
             owners = [
                 i
                 for i in candidates
-                if self.groups[i].type in (None, "person") and part_of_name(self.groups[i].canonical, form)
+                if self.groups[i].type in (None, "person")
+                and guess_type(self.groups[i].canonical) != "organisation"
+                and any(part_of(full, form) for full in self._fullest(i))
             ]
             if len(owners) == 1:  # a bare "Nguyen" next to two Nguyens stays unresolved to either
                 return owners[0]

@@ -10,13 +10,13 @@ the unique group whose family name carries the same symbol.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
-from ..models import EntityType
-from .kb import KnowledgeBase
-from .lexicon import runtime_stopwords
-from .names import NameForm, is_cjk, name_form
+from ...lang.lexicon import runtime_stopwords
+from ...models import EntityType
+from ..kb.base import KnowledgeBase
+from ..names import NameForm, is_acronym_like, is_cjk, name_form
 from .resolver import GroupIndex, KBResolver, group_id, group_names, guess_type
 
 Row = tuple[str, str, str]  # key, name, lang
@@ -26,28 +26,43 @@ Result = tuple[str, str | None, str | None]  # key, entity_id, type
 def resolve_batch(
     rows: Sequence[Row],
     kb: KnowledgeBase,
-    known: Iterable[tuple[str, str, str]] = (),
+    known: Iterable[tuple[str, str, str, str, int]] = (),
     on_progress: Callable[[int, int], None] | None = None,
 ) -> list[Result]:
-    """``known`` holds (surface, entity_id, type) from the store."""
-    resolver = KBResolver(kb)
-    index = GroupIndex()
-    group_of_id: dict[str, int] = {}
+    """``known`` holds (surface, lang, entity_id, type, mentions) from the store.
 
-    def seed(form: NameForm, entity_id: str, kind: str) -> int:
-        target = index.add(form, group_of_id.get(entity_id), entity_id=entity_id, type=kind)
+    In order: the store's own answer for that exact (normalised) surface, the knowledge base's
+    exact alias (a contextual one never: a bare name has no context), its cross-script match of a
+    long name, then the batch's and the store's names under strict matching (``GroupIndex``), else
+    the name's own ``sw:`` id, the one an article naming it would get.
+    """
+    resolver = KBResolver(kb)
+    index = GroupIndex(strict=True)
+    group_of_id: dict[str, int] = {}
+    by_surface: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    kinds: dict[str, str] = {}
+
+    def seed(form: NameForm, entity_id: str, kind: str, findable: bool = True) -> int:
+        target = index.add(form, group_of_id.get(entity_id), findable=findable, entity_id=entity_id, type=kind)
         group_of_id[entity_id] = target
         return target
 
-    for surface, entity_id, kind in known:
+    for surface, surface_lang, entity_id, kind, count in known:
         form = name_form(surface)
         if form.tokens:
-            seed(form, entity_id, kind)
+            seed(form, entity_id, kind, findable=not is_acronym_like(form))
+            by_surface[(form.key, surface_lang)][entity_id] += count
+            by_surface[(form.key, "")][entity_id] += count
+            kinds[entity_id] = kind
 
     stop = runtime_stopwords()
     forms = [name_form(name) for _, name, _ in rows]
-    # Function words alone ("the", "في") are not names at all: they stay unresolved.
-    forms = [f if any(t not in stop for t in f.tokens) else name_form("") for f in forms]
+    # Function words alone ("the", "في") are not names at all: they stay unresolved, unless the
+    # knowledge base knows the name in that language (Turkish "Çin", China, folds to Spanish "sin").
+    forms = [
+        f if any(t not in stop for t in f.tokens) or resolver.exact(name, lang=lang or None) else name_form("")
+        for f, (_, name, lang) in zip(forms, rows, strict=True)
+    ]
     assignment = [-1] * len(rows)
     pending: list[int] = []
     for i, (_, name, lang) in enumerate(rows):
@@ -55,9 +70,20 @@ def resolve_batch(
             on_progress(i, len(rows))
         if not forms[i].tokens:
             continue
+        # Acronyms and short names are read in their language only (PP in Spanish, AB in Turkish).
+        stored = by_surface.get((forms[i].key, lang)) or (
+            None if is_acronym_like(forms[i]) else by_surface.get((forms[i].key, ""))
+        )
+        if stored:
+            entity_id = max(stored, key=lambda e: (stored[e], e))
+            assignment[i] = seed(forms[i], entity_id, kinds[entity_id])
+            continue
         match = resolver.resolve(name, lang=lang or None)
         if match is not None:
-            assignment[i] = seed(forms[i], match.entity_id, match.type)
+            # A short form one language binds to an entry (Turkish "AB", the EU) is no name of it in
+            # another: nothing else joins through it.
+            bound = match.entity_id not in kb.lookup(forms[i].key)
+            assignment[i] = seed(forms[i], match.entity_id, match.type, findable=not bound)
         else:
             pending.append(i)
     for i, target in zip(pending, group_names([forms[i] for i in pending], index), strict=True):

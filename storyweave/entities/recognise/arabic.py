@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 import regex
 
-from . import patterns_ar as A
+from ...lang import ar as A
+from ...lang import fa as F
 from .spans import Span
 
 _LETTERS = r"\u0621-\u064A\u066E-\u06D3\u06FA-\u06FF\u0750-\u077F"
@@ -95,13 +96,13 @@ class Profile:
 
 def _profile(lang: str) -> Profile:
     if lang == "fa":
-        given = _norm_set(A.FA_GIVEN_NAMES | A.AR_GIVEN_NAMES)
+        given = _norm_set(F.FA_GIVEN_NAMES | A.AR_GIVEN_NAMES)
         territories = _territories("fa")
         return Profile(
-            titles=_norm_set(A.FA_PERSON_TITLES),
+            titles=_norm_set(F.FA_PERSON_TITLES),
             complement_titles=frozenset(),
-            stop=A.FA_STOP_WORDS | _norm_set(A.FA_STOP_WORDS),
-            org_heads=_norm_set(A.FA_ORG_HEADS),
+            stop=F.FA_STOP_WORDS | _norm_set(F.FA_STOP_WORDS),
+            org_heads=_norm_set(F.FA_ORG_HEADS),
             article_org_heads=frozenset(),
             fixed_orgs=frozenset(),
             place_heads=_norm_set(["شهر", "استان", "پایتخت"]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from ..models import EntityType
+from ...models import EntityType
 
 
 class Span(NamedTuple):

@@ -30,11 +30,12 @@ from functools import cache
 
 from rapidfuzz import fuzz
 
-from .demonyms import DemonymIndex
-from .kb import COUNTRY_PRIORITY, PRIMARY, WEAK, KBEntity, KnowledgeBase, StagedAlias
-from .kb_sources import SUBDIVISION_SOURCE
-from .lexicon import GENERIC_PLACE_WORDS
-from .names import QUALIFIERS, NameForm, is_cjk, name_form, tokens
+from ....lang.lexicon import GENERIC_PLACE_WORDS
+from ...names import QUALIFIERS, NameForm, is_cjk, name_form, tokens
+from ..base import COUNTRY_PRIORITY, KBEntity
+from ..demonyms import DemonymIndex
+from .sources import BUILD_LANGUAGES, SUBDIVISION_SOURCE
+from .staging import PRIMARY, WEAK, KBBuilder, StagedAlias
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,13 @@ ARABIC_NOUN_ZIPF = 4.5  # جزيرة (island) 4.9 is a noun; قاهرة 2.9 and 
 MIN_ALTERNATE_LETTERS = 5
 RESEMBLANCE = 90  # rapidfuzz partial ratio of romanised names: "st petersburg" in "saint petersburg"
 MAX_SHARED = 3
+CONTEXT_ZIPF = 3.5  # a word this frequent ("corona", "baker", "nice") is a word first, a small place second
+CONTEXT_FREE_POPULATION = 1_000_000  # a place this large is what its name means without context
+# A place whose name is a frequent word needs context below this size: "Corona" (164,000) is the
+# virus first, but Gaza (410,000) is frequent *because* of the place.
+WORD_CONTEXT_FREE_POPULATION = 300_000
+WIDESPREAD_ZIPF = 4.0  # "google" is at 4.2 to 4.9 in every language storyweave reads
+WIDESPREAD_LANGUAGES = 4
 _CJK_LANGUAGES = ("ja", "ko", "zh")
 
 
@@ -52,6 +60,8 @@ class CommonWords:
 
     langs: dict[str, set[str]]  # folded word -> the languages it is frequent in
     arabic_nouns: frozenset[str]  # Arabic words frequent *without* the article (جزيرة "island")
+    frequent: frozenset[str] = frozenset()  # folded words at Zipf >= CONTEXT_ZIPF in any language
+    widespread: frozenset[str] = frozenset()  # folded words at Zipf >= WIDESPREAD_ZIPF in many languages
 
 
 def common_words(languages: list[str], min_zipf: float = COMMON_ZIPF) -> CommonWords:
@@ -59,21 +69,30 @@ def common_words(languages: list[str], min_zipf: float = COMMON_ZIPF) -> CommonW
 
     found: dict[str, set[str]] = defaultdict(set)
     nouns: set[str] = set()
+    frequent: set[str] = set()
+    spread: dict[str, set[str]] = defaultdict(set)
+    floor = min(WIDESPREAD_ZIPF, ARABIC_NOUN_ZIPF, CONTEXT_ZIPF, min_zipf)
     for lang in languages:
         if lang in _CJK_LANGUAGES:
             continue
         for word in iter_wordlist(lang):
             zipf = zipf_frequency(word, lang)
-            if zipf < ARABIC_NOUN_ZIPF:
+            if zipf < floor:
                 break
             folded = tokens(word)
             if len(folded) != 1:
+                continue
+            frequent.add(folded[0])
+            if zipf >= WIDESPREAD_ZIPF:
+                spread[folded[0]].add(lang)
+            if zipf < ARABIC_NOUN_ZIPF:
                 continue
             if zipf >= min_zipf:
                 found[folded[0]].add(lang)
             if lang == "ar" and not word.startswith("ال"):
                 nouns.add(folded[0])
-    return CommonWords(dict(found), frozenset(nouns))
+    widespread = frozenset(w for w, langs in spread.items() if len(langs) >= WIDESPREAD_LANGUAGES)
+    return CommonWords(dict(found), frozenset(nouns), frozenset(frequent), widespread)
 
 
 @cache
@@ -95,11 +114,9 @@ def personal_names(candidates: list[str]) -> set[str]:
     return found
 
 
-def prune(kb: KnowledgeBase, languages: list[str] | None = None) -> None:
-    from .kb_sources import BUILD_LANGUAGES
-
+def prune(kb: KBBuilder, languages: list[str] | None = None) -> None:
     common = common_words(languages or BUILD_LANGUAGES)
-    demonyms = DemonymIndex(kb)
+    demonyms = DemonymIndex(kb.kb)
 
     def drop(key: str, entity_id: str, reason: str) -> None:
         staged = kb.staged[key].pop(entity_id)
@@ -126,12 +143,59 @@ def prune(kb: KnowledgeBase, languages: list[str] | None = None) -> None:
                 if entity_id in kb.staged[key]:
                     drop(key, entity_id, "personal name")
     for key, entries in kb.staged.items():
+        for entity_id in _countries_losing_a_city_name(kb, entries):
+            drop(key, entity_id, "a city's name")
+    for key, entries in kb.staged.items():
         weak = [e for e, s in entries.items() if s.rank == WEAK and not s.lang]
         shared = len(entries)
         if shared > MAX_SHARED and weak:
             for entity_id in weak:
                 drop(key, entity_id, f"alternate name shared: {shared} entities")
+    mark_contextual(kb, common)
     log.info("knowledge base hygiene: %d aliases removed", len(kb.removed))
+
+
+def mark_contextual(kb: KBBuilder, common: CommonWords) -> None:
+    """A small place named by a common word or a person's name is that place only in context: every
+    one-word alias of it holds only when the text names its country (``KnowledgeBase.usable``).
+    "Corona" (a Californian city) is the virus, "Rodriguez" and "Girón" are surnames, "Baker" an
+    occupation, before they are places."""
+    small = {
+        e.id
+        for e in kb.entities.values()
+        if e.type == "place" and e.priority < CONTEXT_FREE_POPULATION and e.priority < COUNTRY_PRIORITY
+    }
+    one_word: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for key, entries in kb.staged.items():
+        if _one_word(key):
+            for entity_id, staged in entries.items():
+                if entity_id in small:
+                    one_word[staged.text].append((key, entity_id))
+    own = {(k, e) for pairs in one_word.values() for k, e in pairs if kb.staged[k][e].rank == PRIMARY}
+    persons = personal_names(sorted({text for text, pairs in one_word.items() if set(pairs) & own}))
+    ambiguous: set[str] = set()
+    for text, pairs in one_word.items():
+        for key, entity_id in pairs:
+            small_for_a_word = kb.entities[entity_id].priority < WORD_CONTEXT_FREE_POPULATION
+            if (key, entity_id) in own and ((key in common.frequent and small_for_a_word) or text in persons):
+                ambiguous.add(entity_id)
+            elif key in common.frequent and small_for_a_word:  # an alternate that is a word: that alias alone
+                kb.staged[key][entity_id].contextual = True
+    for pairs in one_word.values():
+        for key, entity_id in pairs:
+            if entity_id in ambiguous:
+                kb.staged[key][entity_id].contextual = True
+    log.info("knowledge base hygiene: %d small places need context", len(ambiguous))
+
+
+def _countries_losing_a_city_name(kb: KBBuilder, entries: dict[str, StagedAlias]) -> list[str]:
+    """A city is never its country: a name that some city carries is only a country's when it is the
+    country's own name ("Singapore"); as an alternate name of Germany, "München" is Munich's."""
+    shared = [e for e, s in entries.items() if not s.lang]
+    countries = [e for e in shared if kb.entities[e].priority >= COUNTRY_PRIORITY and kb.entities[e].type == "place"]
+    if not countries or not any(kb.entities[e].type == "place" and e not in countries for e in shared):
+        return []
+    return [c for c in countries if entries[c].rank != PRIMARY]
 
 
 def _one_word(key: str) -> bool:
@@ -158,7 +222,7 @@ def _resembles(entity: KBEntity, form: NameForm) -> bool:
     return False
 
 
-def _keeps_shared_name(kb: KnowledgeBase, entity_id: str, owner: str, staged: StagedAlias) -> bool:
+def _keeps_shared_name(kb: KBBuilder, entity_id: str, owner: str, staged: StagedAlias) -> bool:
     """A larger place keeps an alternate that is a smaller one's own name when it is a spelling of its
     own name too ("St. Petersburg" of Russia, "New York" of the city): ``best`` then prefers the
     larger.  A country never does (Japan's "Tōkyō"), nor does a junk alternate (Chattogram's
@@ -170,7 +234,7 @@ def _keeps_shared_name(kb: KnowledgeBase, entity_id: str, owner: str, staged: St
 
 
 def _reason(
-    kb: KnowledgeBase,
+    kb: KBBuilder,
     key: str,
     entity_id: str,
     staged: StagedAlias,
@@ -198,6 +262,10 @@ def _reason(
         return "nationality adjective"
     if staged.rank == WEAK and len(key) < MIN_ALTERNATE_LETTERS and key.isascii():
         return "short alternate name"  # folded Latin: "Hang" is Vietnamese "hãng", "Turk" is "türk"
+    if staged.rank == WEAK and key in common.widespread and not _resembles(kb.entities[entity_id], staged.form):
+        # A word of every language that is unlike any of the place's own names: a joke or a
+        # vandalised alternate ("Google" for Topeka), not a spelling of the name.
+        return "common word"
     if staged.rank == WEAK or staged.source == SUBDIVISION_SOURCE:
         reason = _common_word(key, staged.text, common, country)
         # A transliteration of the entity's own name is frequent because the place is (نيويورك).

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .kb import KnowledgeBase
-from .lexicon import runtime_stopwords
-from .names import arabic_clitic_variants, fold, fold_token, is_cjk
+from ...lang.lexicon import runtime_stopwords
+from ...lang.text import arabic_clitic_variants, fold, fold_token
+from ..kb.base import KnowledgeBase
+from ..names import is_cjk
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _JOINERS = re.compile(r"^[\s\-‐‑'’]*$")  # what may separate the tokens of one name

@@ -1,4 +1,4 @@
-"""Word lists for the rule-based name recognisers in ``storyweave.entities.ner``.
+"""Word lists for the rule-based name recognisers in ``storyweave.entities.recognise``.
 
 The lists are deliberately short and hand-written: they only have to stop the commonest false
 names (sentence-initial function words, months, weekdays) and to type the runs a title or a head
@@ -8,21 +8,13 @@ organisations, which no gazetteer lists.
 
 from __future__ import annotations
 
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-def _phrases(text: str) -> frozenset[str]:
-    """Multi-word entries separated by ``|``."""
-    return frozenset(p.strip() for p in text.split("|") if p.strip())
-
+from . import phrases, words
 
 # --- Latin and Cyrillic scripts -------------------------------------------------------------------
 
 # Lower-case words that never start (or make up) a name even when capitalised at a sentence start.
 STOP_WORDS: dict[str, frozenset[str]] = {
-    "en": _words(
+    "en": words(
         """a an the this that these those there here it its he she they we i you his her their our my your
         in on at by for from to of with without about after before during since until as and or but if
         when while where what who whom which why how not no yes all some any each every many more most
@@ -34,7 +26,7 @@ STOP_WORDS: dict[str, frozenset[str]] = {
         july august september october november december photo read more video live update breaking
         however meanwhile although though because despite"""
     ),
-    "fr": _words(
+    "fr": words(
         """le la les l un une des du de d au aux ce cet cette ces il elle ils elles on nous vous je tu
         son sa ses leur leurs notre nos votre vos mon ma mes en dans sur sous par pour avec sans chez vers
         entre selon depuis pendant avant après et ou mais donc or ni car si quand lorsque comme que qui
@@ -43,7 +35,7 @@ STOP_WORDS: dict[str, frozenset[str]] = {
         août septembre octobre novembre décembre hier aujourd demain photo lire aussi cependant enfin
         ainsi alors puis là ici voici voilà concernant nous"""
     ),
-    "de": _words(
+    "de": words(
         """der die das den dem des ein eine einer einem einen eines kein keine keiner keinem keinen dieser
         diese dieses diesem diesen jener jene jenes er sie es wir ihr ich du man sein seine ihre unser
         euer mein in im an am auf aus bei mit nach seit von vom zu zum zur für über unter vor hinter neben
@@ -53,7 +45,7 @@ STOP_WORDS: dict[str, frozenset[str]] = {
         april mai juni juli august september oktober november dezember foto bild lesen sie laut trotz
         während wegen bis nun damit dabei dazu deshalb außerdem"""
     ),
-    "es": _words(
+    "es": words(
         """el la los las lo un una unos unas al del de en con sin por para sobre entre desde hasta hacia
         según tras ante bajo y e o u ni pero sino que quien quienes cual cuales cuando donde como si no
         este esta estos estas ese esa esos esas aquel aquella su sus mi mis tu tus nuestro nuestra él ella
@@ -62,46 +54,46 @@ STOP_WORDS: dict[str, frozenset[str]] = {
         febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre
         foto lea además sin embargo asimismo así entonces luego durante mientras aunque porque"""
     ),
-    "pt": _words(
+    "pt": words(
         """o a os as um uma uns umas ao aos do da dos das de em no na nos nas com sem por pelo pela para
         sobre entre desde até e ou mas que quem qual quando onde como se não este esta esse essa seu sua
         ele ela eles elas também já muito mais menos todo todos cada outro hoje ontem amanhã foto"""
     ),
-    "it": _words(
+    "it": words(
         """il lo la i gli le un uno una del della dei degli delle di da in con su per tra fra e o ma che chi
         quale quando dove come se non questo questa quello quella suo sua loro anche già molto più meno
         tutto tutti ogni altro oggi ieri domani foto"""
     ),
-    "nl": _words(
+    "nl": words(
         """de het een van in op aan met voor bij uit naar over door tegen tot en of maar dat die dit deze
         wie wat waar wanneer hoe als niet ook al nog zeer meer hij zij wij ik u zijn haar hun vandaag
         gisteren morgen foto"""
     ),
-    "tr": _words(
+    "tr": words(
         """bu şu o bir ve ile veya ya da de ki için gibi kadar göre sonra önce ancak fakat ama çünkü eğer
         her hiç çok daha en bazı tüm bütün ben sen biz siz onlar bunu şunu onu bunun onun bunlar bunlarla
         bugün dün yarın geçen gelecek ayrıca ise yani hem ne nasıl neden nerede kim hangi diğer yeni son ilk
         ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık pazartesi salı
         çarşamba perşembe cuma cumartesi pazar fotoğraf foto haber ayrıntılar öte yandan"""
     ),
-    "vi": _words(
+    "vi": words(
         """và của là có được cho với trong tại theo từ đến về như khi đã đang sẽ các những một này đó
         người không cũng nhưng hoặc nếu vì để trên dưới sau trước ngày tháng năm hôm nay qua tới rằng
         thì mà ra vào lại rất nhiều đây ảnh chiều sáng tối trưa tuần cùng bên phía nhằm đồng thời
         vừa bị ở"""
     ),
-    "ru": _words(
+    "ru": words(
         """в во на с со к ко по о об от до из за для без при про через над под между и или но а что как
         это этот эта эти тот та те он она они мы вы я его её их не ни также уже еще ещё очень все всё
         сегодня вчера завтра понедельник вторник среда среду четверг пятница пятницу суббота субботу
         воскресенье января февраля марта апреля мая июня июля августа сентября октября ноября декабря
         фото по словам кроме однако при этом"""
     ),
-    "uk": _words(
+    "uk": words(
         """в у на з зі до від для без при про через над під між і й та або але що як це цей ця ці той та ті
         він вона вони ми ви я його її їх не ні також вже ще дуже всі сьогодні вчора завтра фото"""
     ),
-    "pl": _words(
+    "pl": words(
         """w we na z ze do od dla bez przy o przez nad pod między i oraz lub ale że jak to ten ta te on ona
         oni my wy ja jego jej ich nie też już jeszcze bardzo wszyscy dziś wczoraj jutro zdjęcie"""
     ),
@@ -109,7 +101,7 @@ STOP_WORDS: dict[str, frozenset[str]] = {
 
 # First syllables of the verbs that most often follow a Vietnamese name: a lower-case syllable is
 # part of an organisation's name only when it is none of these ("Bộ Y tế" but "Bộ Y tế ghi nhận").
-VI_VERB_SYLLABLES = _words(
+VI_VERB_SYLLABLES = words(
     """ghi báo giảm tăng chọn tiếp công cảnh kêu đề thông nhận yêu ký tổ phát khẳng đánh triển tuyên ban
     chỉ trao gửi mở đưa đạt dự gặp thăm làm bắt giữ ra vào cho biết nói cấp duy chấp kiểm xử điều ngừng
     tham hợp hỗ cam bày bác lên xuống đón chúc mời hoàn quyết ước sẽ đã đang vẫn còn luôn thua thắng
@@ -117,16 +109,16 @@ VI_VERB_SYLLABLES = _words(
 )
 
 # Words that join name parts inside a run: "Ciudad de México", "Ludwig van Beethoven", "Bank of America".
-PARTICLES = _words(
+PARTICLES = words(
     "de del della di da dos das do du des la las los le van von der den ten ter zu bin ibn ben bint al el of y for für"
 )
 # German articles are particles only after "von" / "van" ("Ursula von der Leyen"); otherwise they
 # join two nouns, not a name ("Angaben der Polizei").
-DE_ARTICLE_PARTICLES = _words("der den des dem die")
+DE_ARTICLE_PARTICLES = words("der den des dem die")
 
 # Titles before a person's name (lower-case; phrases allowed).  Shared across Latin-script languages
 # because they rarely collide, and articles quote foreign titles.
-PERSON_TITLES = _phrases(
+PERSON_TITLES = phrases(
     """president|vice president|prime minister|minister|foreign minister|defence minister|defense minister|
     chancellor|secretary|secretary general|secretary-general|general secretary|mr|mr.|mrs|mrs.|ms|ms.|dr|dr.|
     prof|prof.|senator|sen.|governor|gov.|rep.|spokesman|spokeswoman|spokesperson|king|queen|prince|princess|
@@ -193,7 +185,7 @@ PERSON_TITLE_SUFFIXES: dict[str, tuple[str, ...]] = {
 }
 
 # Words that make a capitalised run an organisation wherever they sit in it.
-ORG_HEADS = _words(
+ORG_HEADS = words(
     """ministry party bank university council company corporation corp inc ltd llc group agency union
     association committee commission court army organization organisation foundation institute
     federation league parliament congress senate police department office airlines fc club times news
@@ -254,16 +246,16 @@ ORG_SUFFIXES: dict[str, tuple[str, ...]] = {
 
 # German organisation head words that are names on their own ("die Grünen", "der Bundestag"); any
 # other bare head is a common noun there ("die Polizei", "die Regierung").
-DE_ORG_NAMES = _words("grünen bundestag bundesrat bundeswehr bundesliga landtag")
+DE_ORG_NAMES = words("grünen bundestag bundesrat bundeswehr bundesliga landtag")
 
 # Words that make a run an organisation when they start it (German) or appear in it (Spanish):
 # "Deutsche Bahn", "Vereinte Nationen", "Guardia Civil", "Partido Popular".
 ORG_ADJECTIVES: dict[str, frozenset[str]] = {
-    "de": _words(
+    "de": words(
         """deutsche deutschen deutscher europäische europäischen europäischer vereinte vereinten
         internationale internationalen internationaler"""
     ),
-    "es": _words(
+    "es": words(
         """nacional internacional civil popular supremo suprema federal central constitucional mundial
         europea europeo socialista comunista nacionales"""
     ),
@@ -285,50 +277,65 @@ DE_ORG_DESCRIPTOR_SUFFIXES = (
     "händler",
     "riese",
 )
-VI_ORG_DESCRIPTORS = _phrases("hãng hàng không|hãng tin|hãng thông tấn|hãng|công ty công nghệ")
+VI_ORG_DESCRIPTORS = phrases("hãng hàng không|hãng tin|hãng thông tấn|hãng|công ty công nghệ")
 
 # The last word of a football club named after its city ("Orlando City", "Manchester United").
-CLUB_TAILS = _words("city united fc cf sc")
+CLUB_TAILS = words("city united fc cf sc")
 
 # Legal forms written after a company's name; their dots keep them out of the token run.
 LEGAL_FORMS = ("S.A.", "S.L.", "A.Ş.", "Inc.", "Ltd.", "S.p.A.", "N.V.", "Co.")
 
 # Vietnamese capitalises only the first syllable of an organisation: "Bộ Ngoại giao", "Đảng Cộng sản".
-VI_ORG_HEADS = _phrases(
+VI_ORG_HEADS = phrases(
     """bộ|đảng|ngân hàng|công ty|tập đoàn|quốc hội|chính phủ|ủy ban|uỷ ban|trường|viện|hãng|đài|báo|hội đồng|
     tổng cục|đại học|học viện|bệnh viện|liên đoàn|hiệp hội|tòa án|toà án|cục|sở|tổng công ty|thông tấn xã"""
 )
 
 # First words of a place name ("Ciudad de México", "New York", "San Francisco").
-PLACE_HEADS = _words(
+PLACE_HEADS = words(
     """city ciudad cité ville stadt şehir provincia province estado state región region república republic
     san santa são saint st. nueva new puerto port lake lago mount monte isla island islas islands"""
 )
 
+# Feasts and calendar days written with capitals: "other", never a person or an organisation.
+HOLIDAYS = phrases(
+    """new year|new year's eve|new year's day|christmas|christmas eve|easter|ramadan|eid|eid al-fitr|
+    eid al-adha|thanksgiving|halloween|nouvel an|réveillon|saint-sylvestre|noël|pâques|neujahr|silvester|
+    weihnachten|ostern|año nuevo|nochevieja|navidad|nochebuena|semana santa|pascua|yılbaşı|noel|ramazan|
+    ramazan bayramı|kurban bayramı|новый год|рождество|пасха|рамадан"""
+)
+
+# Last words of a place name, per language ("Salda Gölü", "Hudson River", "Bodensee" is one word).
+PLACE_TAILS: dict[str, frozenset[str]] = {
+    "tr": words("gölü dağı dağları adası adaları nehri ırmağı körfezi boğazı ovası vadisi çölü denizi"),
+    "en": words("river lake island islands mountains mountain valley bay strait desert sea gulf peninsula"),
+    "de": words("see fluss insel inseln gebirge tal bucht wüste meer"),
+}
+
 # Vietnamese place words that precede a proper name: "thành phố Hồ Chí Minh", "tỉnh Quảng Nam".
-VI_PLACE_TRIGGERS = _phrases("thành phố|tp.|tỉnh|huyện|quận|thủ đô|xã|tại|ở")
+VI_PLACE_TRIGGERS = phrases("thành phố|tp.|tỉnh|huyện|quận|thủ đô|xã|tại|ở")
 
 # Countries Vietnamese puts between a title and a name: "Tổng thống Nga Vladimir Putin".
-VI_COUNTRIES = _phrases(
+VI_COUNTRIES = phrases(
     """nga|mỹ|hoa kỳ|trung quốc|pháp|đức|anh|nhật bản|hàn quốc|ấn độ|việt nam|lào|campuchia|thái lan|
     ukraine|israel|iran|triều tiên|indonesia|singapore|malaysia|philippines|úc|canada|brazil|cuba"""
 )
 
 # Conjunctions allowed inside an organisation's name: "Adalet ve Kalkınma Partisi".
-ORG_CONJUNCTIONS = _words("and und et e y ve và i и")
+ORG_CONJUNCTIONS = words("and und et e y ve và i и")
 
 # Common Vietnamese family names: a run starting with one is a person.
-VI_SURNAMES = _words(
+VI_SURNAMES = words(
     """nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý tô đinh trương lương vương
     mai trịnh đoàn lâm tạ cao"""
 )
 
 # Upper-case words that are no organisation: currency codes and units news quotes.
-NOT_ACRONYMS = _words("USD EUR GBP JPY CNY VND RUB TRY CHF GDP GMT UTC CEO")
+NOT_ACRONYMS = words("USD EUR GBP JPY CNY VND RUB TRY CHF GDP GMT UTC CEO")
 
 # Common given names (German, English, Romance, Turkish, Slavic, Arabic in Latin letters): in German,
 # where every noun is capitalised, a run of capitals is a person only after a title or one of these.
-GIVEN_NAMES = _words(
+GIVEN_NAMES = words(
     """alexander alexandra andreas andrea angela anna annalena anne antonio antony armin barbara benjamin
     bernd boris carl carlos carsten charles christian christine christina christoph claudia daniel david
     dieter donald elon emmanuel erik eva felix florian frank franz friedrich georg gerhard gregor hans

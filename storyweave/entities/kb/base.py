@@ -1,0 +1,142 @@
+"""The knowledge base at run time: entities with one id each, and their alias indexes.
+
+Loaded once per process from the packaged ``data/kb.json.gz`` (about two seconds); the build that
+writes that file lives apart, in ``kb.build`` (``python -m storyweave.entities.kb.build``), with the
+sources and the hygiene rules, and is never imported at run time.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from ...memory import release_free_memory
+from ...models import EntityType
+from ..names import NameForm, is_cjk
+
+log = logging.getLogger(__name__)
+
+COUNTRY_PRIORITY = 10**10  # a country beats any city of the same name ("Mexico", "Kuwait")
+KB_FILE = "data/kb.json.gz"
+# The confidence of a mention found or typed only because the knowledge base lists its name (the
+# gazetteer, the rules' known places): if the name then resolves to no entry, it was a word.
+LISTED_CONFIDENCE = 0.8
+
+
+@dataclass
+class KBEntity:
+    id: str
+    type: EntityType
+    names: dict[str, str] = field(default_factory=dict)  # lang -> display name
+    priority: int = 0  # population for places; ties between same-name entities go to the larger
+    country: str | None = None  # ISO code of the containing country, for context
+
+    @property
+    def name(self) -> str:
+        return self.names.get("en") or next(iter(self.names.values()), self.id)
+
+    def name_in(self, lang: str | None) -> str:
+        """The display name in ``lang`` when known, else the English one."""
+        return (self.names.get(lang) if lang else None) or self.name
+
+
+class KnowledgeBase:
+    """Alias indexes over the entities; see ``lookup`` and ``skeleton_candidates``."""
+
+    def __init__(self) -> None:
+        self.entities: dict[str, KBEntity] = {}
+        self.by_key: dict[str, set[str]] = defaultdict(set)
+        self.by_lang_key: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.by_skeleton: dict[str, dict[str, list[NameForm]]] = defaultdict(dict)
+        self.max_tokens = 1
+        self.cjk_max_chars = 1
+        # (alias key, entity id) pairs that only hold in context: a small place whose name is also a
+        # common word or a person's name ("Corona", "Rodriguez", "Baker"), see ``usable``.
+        self.contextual: set[tuple[str, str]] = set()
+
+    def index(self, entity_id: str, form: NameForm, *, cjk: bool, lang: str = "", contextual: bool = False) -> None:
+        if contextual:
+            self.contextual.add((form.key, entity_id))
+        if lang:
+            self.by_lang_key[(lang, form.key)].add(entity_id)
+            return  # language-bound short forms stay out of the skeleton index: too short to match loosely
+        self.by_key[form.key].add(entity_id)
+        self.max_tokens = max(self.max_tokens, len(form.tokens))
+        if cjk:
+            self.cjk_max_chars = max(self.cjk_max_chars, len(form.key.replace(" ", "")))
+        if len(form.skeleton_key) >= 3:
+            self.by_skeleton[form.skeleton_key].setdefault(entity_id, []).append(form)
+
+    # -- reading -----------------------------------------------------------------------------------
+    def lookup(self, key: str, lang: str | None = None) -> set[str]:
+        """Entities with alias ``key``; with ``lang``, also that language's own short forms."""
+        found = self.by_key.get(key, set())
+        if lang:
+            scoped = self.by_lang_key.get((lang, key))
+            if scoped:
+                return found | scoped
+        return found
+
+    def usable(self, key: str, ids: set[str], countries: set[str] | None = None) -> set[str]:
+        """Those of ``ids`` that alias ``key`` names here: a contextual alias only when the text also
+        names the entity's country (Corona, California is a city; "Corona" alone is the virus)."""
+        countries = countries or set()
+        return {e for e in ids if (key, e) not in self.contextual or self.entities[e].country in countries}
+
+    def skeleton_candidates(self, form: NameForm) -> dict[str, list[NameForm]]:
+        return self.by_skeleton.get(form.skeleton_key, {})
+
+    def best(self, ids: set[str], context_countries: set[str] | None = None) -> str | None:
+        """The most plausible of several same-name entities: one in a country the text names, else
+        the most populous."""
+        if not ids:
+            return None
+        countries = context_countries or set()
+
+        def rank(entity_id: str) -> tuple[int, int, str]:
+            entity = self.entities[entity_id]
+            return (int(entity.country in countries), entity.priority, entity_id)
+
+        return max(ids, key=rank)
+
+
+def load(path: Path) -> KnowledgeBase:
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        data = json.load(handle)
+    kb = KnowledgeBase()
+    ids = []
+    for entity_id, kind, names, priority, country in data["entities"]:
+        kb.entities[entity_id] = KBEntity(entity_id, kind, names, priority, country)
+        ids.append(entity_id)
+    for key, entity_index, roman, skeletons, *rest in data["aliases"]:
+        form = NameForm(key, tuple(key.split(" ")), tuple(roman.split(" ")), tuple(skeletons.split(" ")), "")
+        lang = rest[0] if rest else ""
+        kb.index(ids[entity_index], form, cjk=is_cjk(key), lang=lang, contextual=len(rest) > 1 and bool(rest[1]))
+    return kb
+
+
+def kb_path() -> Path:
+    """Where the packaged knowledge base lives (written by the build, read at run time)."""
+    return Path(str(resources.files(__package__).joinpath(KB_FILE)))
+
+
+_CACHE: dict[str, KnowledgeBase] = {}
+_LOCK = threading.Lock()
+
+
+def get_kb() -> KnowledgeBase:
+    """The process-wide knowledge base, loaded on first use from the packaged compact file."""
+    with _LOCK:
+        if "kb" not in _CACHE:
+            path = Path(str(kb_path()))
+            if not path.is_file():
+                raise OSError(f"{path} is missing; build it with 'python -m storyweave.entities.kb.build'")
+            _CACHE["kb"] = load(path)
+            release_free_memory()  # the parsed JSON (tens of MB) is garbage now
+        return _CACHE["kb"]

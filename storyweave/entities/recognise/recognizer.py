@@ -1,0 +1,72 @@
+"""``EntityRecognizer``: mentions with canonical entity ids, a pure function of one article.
+
+Mentions come from the language models (``ner.MentionExtractor``) and from the knowledge-base
+gazetteer; overlapping spans keep the model's.  Each mention is then resolved: knowledge base,
+else the fuller name it shortens in the same article, else a deterministic ``sw:`` id.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from ...models import Article, Entity, EntityType, Mention, article_body
+from ...settings import Settings
+from ..kb.base import LISTED_CONFIDENCE, KnowledgeBase, get_kb
+from ..resolve.mentions import MentionResolver
+from .gazetteer import Gazetteer
+
+log = logging.getLogger(__name__)
+
+
+class MentionSource(Protocol):
+    def extract(self, article: Article) -> list[Mention]: ...
+
+
+def _default_extractor(settings: Settings) -> MentionSource | None:
+    try:
+        from .ner import MentionExtractor
+    except ImportError:
+        log.warning("storyweave.entities.ner is unavailable; finding entities with the gazetteer only")
+        return None
+    return MentionExtractor(settings)
+
+
+class EntityRecognizer:
+    """``EntityRecognizer(settings).analyse(article) -> (mentions, entities)``."""
+
+    def __init__(
+        self, settings: Settings, extractor: MentionSource | None = None, kb: KnowledgeBase | None = None
+    ) -> None:
+        self.settings = settings
+        self.kb = kb if kb is not None else get_kb()
+        self.extractor = extractor if extractor is not None else _default_extractor(settings)
+        self.gazetteer = Gazetteer(self.kb)
+        self.mention_resolver = MentionResolver(self.kb)
+
+    def analyse(self, article: Article) -> tuple[list[Mention], list[Entity]]:
+        body = article_body(article)
+        lang = article.lang
+        found = self.extractor.extract(article) if self.extractor is not None else []
+        mentions = _merge(found, self._gazetteer_mentions(body, lang))
+        return self.mention_resolver.resolve(mentions, lang)
+
+    def _gazetteer_mentions(self, body: str, lang: str) -> list[Mention]:
+        out = []
+        for hit in self.gazetteer.scan(body, lang):
+            kinds = {self.kb.entities[e].type for e in hit.entity_ids}
+            kind: EntityType = "place" if "place" in kinds else next(iter(kinds))
+            out.append(Mention(body[hit.start : hit.end], hit.start, hit.end, kind, lang, confidence=LISTED_CONFIDENCE))
+        return out
+
+
+def _merge(model: list[Mention], gazetteer: list[Mention]) -> list[Mention]:
+    """Overlapping spans keep the more confident mention: a model's over a gazetteer's, a gazetteer's
+    over a low-confidence rule guess ("Görüşmeler Almanya" as a person)."""
+
+    def overlaps(a: Mention, b: Mention) -> bool:
+        return a.start < b.end and b.start < a.end
+
+    kept_gazetteer = [g for g in gazetteer if not any(overlaps(g, m) and m.confidence >= g.confidence for m in model)]
+    kept_model = [m for m in model if not any(overlaps(m, g) for g in kept_gazetteer)]
+    return sorted(kept_model + kept_gazetteer, key=lambda m: (m.start, m.end))

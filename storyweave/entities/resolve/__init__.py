@@ -1,0 +1,1 @@
+"""Resolving: from a name to an entity id (knowledge base, names seen alongside, the store)."""

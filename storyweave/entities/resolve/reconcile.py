@@ -1,0 +1,272 @@
+"""One person across articles: short forms and late full names reconciled in the single writer.
+
+``EntityRecognizer.analyse`` is a pure function of one article, so an article that only says
+"بوتين" or "Poutine" gets the surname's own id (``sw:ptn``), while one that says "Vladimir Putin"
+gets ``sw:ltmrptn``.  The writer, which alone may read the store, reconciles them:
+
+* forward: a new ``sw:`` person or organisation whose names match a stored entity (same name under
+  another spelling, a shortened form, or, for a person named by one token only, the family name of
+  exactly one stored full name) is stored under that entity's id.  When several stored people
+  share the surname, the one named most often alongside this article's other entities wins, and
+  a tie leaves the short form alone;
+* reverse: a new full name absorbs the stored surname-only entities it owns (when no other stored
+  full name claims the same surname); the old id redirects to the new one (``entity_redirects``).
+
+The decisions depend only on the store's content, so a given ingest order always gives the same ids.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from ...models import Entity, Mention
+from ...store import entities as entity_store
+from ..kb.base import get_kb
+from ..names import NameForm, is_acronym_like, name_form
+from .matching import contains_name, same_name, strong_match, token_match
+
+RECONCILED_TYPES = ("person", "organisation")
+
+
+def name_keys(form: NameForm) -> set[str]:
+    """Index keys of one surface form: every reading of every token, and of the whole name."""
+    keys = {v for options in form.variants for v in options if len(v) >= 2}
+    keys |= {k for k in form.key_variants if len(k) >= 4}
+    if form.short and form.vowel_key:
+        keys.add("v:" + form.vowel_key)
+    return keys
+
+
+def surface_keys(surface: str) -> set[str]:
+    return name_keys(name_form(surface))
+
+
+def _forms(surfaces: Iterable[str]) -> list[NameForm]:
+    return [f for f in (name_form(s) for s in sorted(set(surfaces))) if f.tokens]
+
+
+def _same_entity(forms: list[NameForm], stored: list[NameForm]) -> bool:
+    return any(same_name(f, g) or contains_name(g, f) or contains_name(f, g) for f in forms for g in stored)
+
+
+def _family_name_of(part: NameForm, full: NameForm, position: int) -> bool:
+    """``part`` (one token) is token ``position`` (0 or -1) of the multi-token ``full``."""
+    if len(part.tokens) != 1 or len(full.tokens) < 2 or len(part.skeleton_key) < 2:
+        return False
+    if is_acronym_like(part):
+        return part.roman[0] == full.roman[position % len(full.tokens)]
+    return token_match(part, 0, full, position % len(full.tokens))
+
+
+def kinds_to_try(kind: str, forms: list[NameForm]) -> list[str]:
+    """The stored types a new entity may join.  A bare one-word name carries little type evidence
+    (the recogniser calls "Trump" an organisation next to "Trump Organization"): it may join a
+    stored person or organisation; an acronym or a longer name keeps its own type."""
+    bare = bool(forms) and all(len(f.tokens) == 1 and not is_acronym_like(f) for f in forms)
+    if bare:
+        return (
+            [kind] + [k for k in RECONCILED_TYPES if k != kind] if kind in RECONCILED_TYPES else list(RECONCILED_TYPES)
+        )
+    return [kind] if kind in RECONCILED_TYPES else []
+
+
+def _strong(forms: list[NameForm], stored: list[NameForm]) -> bool:
+    return any(strong_match(f, g) for f in forms for g in stored)
+
+
+def _letter_for_letter(part: NameForm, full: NameForm, position: int) -> bool:
+    return len(full.tokens) > 1 and part.roman[0] == full.roman[position % len(full.roman)]
+
+
+def _pick(conn: sqlite3.Connection, pool: list[str], context: set[str], weak: set[str]) -> str | None:
+    """The one candidate of ``pool``; a ``weak`` one only when it shares stored articles with the
+    entities named alongside, and several only when co-occurrence tells one apart."""
+    weights = {c: entity_store.cooccurrences(conn, c, context) if context else 0 for c in pool}
+    pool = [c for c in pool if c not in weak or weights[c] > 0]
+    if len(pool) == 1:
+        return pool[0]
+    if not pool or not context:
+        return None
+    ranked = sorted(((c, weights[c]) for c in pool), key=lambda item: (-item[1], item[0]))
+    if ranked[0][1] > 0 and ranked[0][1] > ranked[1][1]:
+        return ranked[0][0]
+    return None
+
+
+def match_stored(
+    conn: sqlite3.Connection, entity_id: str, kind: str, surfaces: Iterable[str], context: set[str]
+) -> str | None:
+    """The stored entity that ``entity_id`` (with these surface forms) is another name of, if one is."""
+    forms = _forms(surfaces)
+    if not forms or kind not in RECONCILED_TYPES:
+        return None
+    keys = set().union(*(name_keys(f) for f in forms))
+    candidates = sorted(entity_store.entities_with_keys(conn, keys, kind) - {entity_id})
+    if not candidates:
+        return None
+    stored = {c: _forms(entity_store.entity_surfaces(conn, c)) for c in candidates}
+    same = [c for c in candidates if _same_entity(forms, stored[c])]
+    weak = {c for c in candidates if not _strong(forms, stored[c])}
+    if kind != "person" or any(len(f.tokens) > 1 for f in forms):
+        return _pick(conn, same, context, weak)
+    # A bare family name: every stored full name ending with it competes (a "Müller" once linked to
+    # Thomas Müller is still Gerd Müller's name too), else (Xi, Nguyen) the ones starting with it.
+    # Letter for letter ("Trump" of "Donald Trump") it stands alone; by sound only it needs context.
+    for position in (-1, 0):
+        owners = {c for c in candidates if any(_family_name_of(f, g, position) for f in forms for g in stored[c])}
+        if owners:
+            exact = {c for c in owners if any(_letter_for_letter(f, g, position) for f in forms for g in stored[c])}
+            return _pick(conn, sorted(owners | set(same)), context, weak - exact)
+    return _pick(conn, same, context, weak)
+
+
+def _absorbable(conn: sqlite3.Connection, new_id: str, full: list[NameForm], context: set[str]) -> list[str]:
+    """Stored surname-only people that the new full names own, and no other stored full name does;
+    a surname matched by sound only ("Poutine" of "Vladimir Putin") also needs a shared context."""
+    keys = {v for f in full for v in f.variants[-1] if len(v) >= 2}
+    found = []
+    for candidate in sorted(entity_store.entities_with_keys(conn, keys, "person") - {new_id}):
+        forms = _forms(entity_store.entity_surfaces(conn, candidate))
+        if not forms or any(len(g.tokens) > 1 for g in forms):
+            continue
+        if not all(any(_family_name_of(g, f, -1) for f in full) for g in forms):
+            continue
+        rivals = entity_store.entities_with_keys(conn, set().union(*(name_keys(g) for g in forms)), "person")
+        claimed = any(
+            _family_name_of(g, r, -1)
+            for other in sorted(rivals - {candidate, new_id})
+            for r in _forms(entity_store.entity_surfaces(conn, other))
+            for g in forms
+        )
+        if claimed:
+            continue
+        exact = all(any(_letter_for_letter(g, f, -1) for f in full) for g in forms)
+        if exact or (context and entity_store.cooccurrences(conn, candidate, context) > 0):
+            found.append(candidate)
+    return found
+
+
+@dataclass
+class Plan:
+    mapping: dict[str, str] = field(default_factory=dict)  # this article's id -> the id to store under
+    absorb: list[tuple[str, str]] = field(default_factory=list)  # (stored id, id that absorbs it)
+
+
+def plan_article(conn: sqlite3.Connection, mentions: list[Mention], entities: list[Entity]) -> Plan:
+    plan = Plan()
+    ids = sorted({e.id for e in entities} | {m.entity_id for m in mentions if m.entity_id})
+    plan.mapping.update(entity_store.redirect_targets(conn, ids))
+    kinds: dict[str, str] = {plan.mapping.get(e.id, e.id): e.type for e in entities}
+    surfaces: dict[str, set[str]] = defaultdict(set)
+    for mention in mentions:
+        if mention.entity_id:
+            stored_id = plan.mapping.get(mention.entity_id, mention.entity_id)
+            surfaces[stored_id].add(mention.surface)
+            kinds.setdefault(stored_id, mention.type)
+    for entity in entities:
+        surfaces[plan.mapping.get(entity.id, entity.id)] |= set(entity.aliases)
+    current = sorted({plan.mapping.get(i, i) for i in ids})
+    entity_store.ensure_name_keys(conn, surface_keys)
+    known = get_kb().entities
+    # Fullest names first: a whole name that matches by itself becomes the context a bare one needs.
+    fullest_first = sorted(current, key=lambda i: (-max((len(f.tokens) for f in _forms(surfaces[i])), default=0), i))
+    for entity_id in fullest_first:
+        kind = kinds.get(entity_id, "")
+        if not entity_id.startswith("sw:") or entity_id in known:
+            continue
+        forms = _forms(surfaces[entity_id])
+        stored = entity_store.exists(conn, entity_id)
+        # A stored one-word name that once lacked the context to join anything gets another chance
+        # whenever it comes with context; a stored longer name had its whole-name match already.
+        if stored and not all(len(f.tokens) == 1 for f in forms):
+            continue
+        context = {plan.mapping.get(i, i) for i in ids} - {entity_id}
+        if stored and not context:
+            continue
+        target = None
+        for candidate_kind in kinds_to_try(kind, forms):
+            target = match_stored(conn, entity_id, candidate_kind, surfaces[entity_id], context)
+            if target is not None:
+                break
+        if target is not None:
+            for original in ids:
+                if plan.mapping.get(original, original) == entity_id:
+                    plan.mapping[original] = target
+            if stored:
+                plan.absorb.append((entity_id, target))
+            continue
+        if stored:
+            continue
+        full = [f for f in _forms(surfaces[entity_id]) if len(f.tokens) > 1]
+        if kind == "person" and full:
+            plan.absorb += [(old, entity_id) for old in _absorbable(conn, entity_id, full, context)]
+    plan.mapping = {k: v for k, v in plan.mapping.items() if k != v}
+    return plan
+
+
+KEYED_TYPES = ("person", "organisation")
+
+
+def store_article_entities(
+    conn: sqlite3.Connection, article_id: str, mentions: list[Mention], entities: list[Entity]
+) -> dict[str, str]:
+    """Reconcile the article's entities with the store, then store them (inside the caller's open
+    transaction): a bare "Poutine" joins the stored "Vladimir Putin"; a late full name absorbs stored
+    surname-only entities.  ``mentions`` and ``entities`` are rewritten *in place* to the stored ids,
+    so the event assigner that reads them next sees the same ids as the store.  Returns the mapping
+    applied (this article's id -> stored id)."""
+    plan = plan_article(conn, mentions, entities)
+    apply_mapping(plan.mapping, mentions, entities)
+    kinds = {e.id: e.type for e in entities}
+    keyed = [
+        (key, m.entity_id)
+        for m in mentions
+        if m.entity_id and kinds.get(m.entity_id, m.type) in KEYED_TYPES
+        for key in name_keys(name_form(m.surface))
+    ]
+    entity_store.save_article_entities(conn, article_id, mentions, entities, keyed)
+    for old, new in plan.absorb:
+        entity_store.merge_entities(conn, old, new, "full name")
+    settle_types(conn, [e.id for e in entities if e.id not in get_kb().entities])
+    return plan.mapping
+
+
+# Ties go to the type that says most: a name typed person and organisation equally often is a person.
+_TYPE_ORDER = ("person", "organisation", "place", "other")
+
+
+def majority_type(counts: Counter[str]) -> str | None:
+    """The type most of an entity's mentions have (one type per entity: Trump is one person)."""
+    if not counts:
+        return None
+    return max(counts, key=lambda k: (counts[k], -_TYPE_ORDER.index(k) if k in _TYPE_ORDER else -len(_TYPE_ORDER)))
+
+
+def settle_types(conn: sqlite3.Connection, ids: Iterable[str]) -> None:
+    """Give each entity no knowledge base types the majority type of its stored mentions."""
+    for entity_id in sorted(set(ids)):
+        kind = majority_type(entity_store.mention_types(conn, entity_id))
+        if kind is not None:
+            entity_store.set_entity_type(conn, entity_id, kind)
+
+
+def apply_mapping(mapping: dict[str, str], mentions: list[Mention], entities: list[Entity]) -> None:
+    if not mapping:
+        return
+    for i, mention in enumerate(mentions):
+        if mention.entity_id in mapping:
+            mentions[i] = replace(mention, entity_id=mapping[mention.entity_id])
+    merged: dict[str, Entity] = {}
+    for entity in entities:
+        entity_id = mapping.get(entity.id, entity.id)
+        found = merged.get(entity_id)
+        if found is None:
+            merged[entity_id] = Entity(entity_id, entity.type, dict(entity.names), set(entity.aliases))
+        else:
+            for lang, name in entity.names.items():
+                found.names.setdefault(lang, name)
+            found.aliases |= entity.aliases
+    entities[:] = list(merged.values())
