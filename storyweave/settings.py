@@ -86,12 +86,12 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("event_threshold", 2.2, "Join an event when the best pair score (1 same … 4 unrelated) is at most this."),
     Setting(
         "event_fit_threshold",
-        2.8,
+        2.6,
         "…and the pair score against the event's representative (its most central member) is at most this.",
     ),
     Setting(
         "event_fit_share",
-        0.5,
+        0.67,
         "…and at least this share of the members compared score at most event_fit_threshold too.",
     ),
     Setting(
@@ -106,16 +106,16 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     ),
     Setting("event_compare_members", 8, "Latest members of a candidate event (and its representative) scored against."),
     Setting("consolidate_every", 500, "Re-check changed events for merges every this many articles (0 = off)."),
-    Setting("consolidate_threshold", 2.45, "Merge two events whose representatives' mean pair score is at most this."),
+    Setting("consolidate_threshold", 2.2, "Merge two events whose representatives' mean pair score is at most this."),
     Setting("consolidate_min_cosine", 0.5, "Only events with centroid cosine at least this are compared for a merge."),
     Setting("duplicate_jaccard", 0.7, "Word-shingle Jaccard from which an article is a syndicated copy (>1: off)."),
     Setting("duplicate_window", 20000, "How many latest articles are searched for the original of a copy."),
     Setting("storyline_window_days", 100, "Events this many days apart (or less) may belong to one storyline."),
     Setting("storyline_window_articles", 20000, "Undated events: storyline partners lie within this many articles."),
-    Setting("storyline_min_cosine", 0.5, "Lowest cosine between an event and its storyline's recent centroid."),
+    Setting("storyline_min_cosine", 0.6, "Lowest cosine between an event and its storyline's recent centroid."),
     Setting(
         "storyline_min_weight",
-        6.0,
+        9.0,
         "Rarity-weighted (log inverse event frequency) entities an event must share with a storyline it continues.",
     ),
     Setting(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from conftest import ARABIC_SEED
 
@@ -48,3 +49,28 @@ def test_event_ranges_leave_outlying_days_out_and_prefer_publication_dates() -> 
     # A story that runs over days keeps all of them.
     days = [(_day(f"2020-01-0{d}"), True) for d in range(1, 8)]
     assert happening_range(days, 7) == (_day("2020-01-01"), _day("2020-01-07"))
+
+
+class _Settings:
+    storyline_min_cosine = 0.6
+    storyline_min_weight = 9.0
+    storyline_strong_cosine = 0.8
+
+
+class _State:
+    settings = _Settings()
+
+
+def test_a_storyline_is_continued_only_on_distinctive_shared_actors_and_a_close_whole() -> None:
+    from storyweave.cluster.storylines import StorylineFit
+
+    state: Any = _State()
+    # Two rare shared actors and a storyline whose recent centroid is close: a continuation.
+    assert StorylineFit("s", cosine=0.7, best_cosine=0.72, weight=11.0, actors=2).links(state)
+    # Common entities only (a country, a head of state named everywhere): never enough.
+    assert not StorylineFit("s", cosine=0.7, best_cosine=0.72, weight=11.0, actors=0).links(state)
+    assert not StorylineFit("s", cosine=0.7, best_cosine=0.72, weight=4.0, actors=1).links(state)
+    # Close to one event of the storyline but not to what it is about now: no chaining.
+    assert not StorylineFit("s", cosine=0.45, best_cosine=0.75, weight=15.0, actors=3).links(state)
+    # Very close to a recent event: one story, even without entities.
+    assert StorylineFit("s", cosine=0.5, best_cosine=0.85, weight=0.0, actors=0).links(state)
