@@ -26,7 +26,11 @@ from ..settings import Settings
 Progress = Callable[[str, int, int], None]
 
 # Stages whose code decides what an enriched article holds, besides its embeddings.
-_STAGE_SOURCES = ("extract.py", "clean.py", "language.py", "dates.py", "entities", "ingest")
+_STAGE_SOURCES = ("extract.py", "clean.py", "language.py", "dates.py", "entities", "lang", "ingest", "models.py")
+# Settings of the stages after enrichment (assignment, storylines, serving): changing them must not
+# throw the cache of enriched articles away.
+_NOT_ENRICHMENT = ("embed_", "event_", "consolidate_", "storyline_", "duplicate_", "search_", "summary_", "page_",
+                   "max_page_", "stream_", "max_request_")
 _EMBED_BATCH = 32
 
 
@@ -155,7 +159,7 @@ def _stage_fingerprint(settings: Settings) -> str:
             if file.is_file():
                 digest.update(file.name.encode())
                 digest.update(file.read_bytes())
-    relevant = {k: v for k, v in settings.as_dict().items() if not k.startswith("embed_") and k != "db"}
+    relevant = {k: v for k, v in settings.as_dict().items() if not k.startswith(_NOT_ENRICHMENT) and k != "db"}
     relevant["enrich_stages"] = sorted(set(settings.enrich_stages) - {"embed"})  # vectors are cached apart
     digest.update(json.dumps(relevant, sort_keys=True, default=str).encode())
     return digest.hexdigest()[:16]
