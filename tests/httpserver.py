@@ -9,6 +9,7 @@ Usage::
         server.route("/moved", redirect_to="/page")                # 302 (status=301/307/308 also)
         server.route("/bomb", body=zeros, content_encoding="gzip")  # compressed on the fly
         server.route("/drip", chunks=[b"a", b"b"], chunk_delay_s=1) # body trickles in
+        server.route("/crawl", header_byte_delay_s=1)               # headers trickle in, a byte at a time
         url = server.url("/page")
         server.hits("/page")                                       # how many GETs it answered
 
@@ -39,6 +40,7 @@ class Route:
     content_encoding: str | None = None
     chunks: list[bytes] | None = None
     chunk_delay_s: float = 0.0
+    header_byte_delay_s: float = 0.0
 
 
 def compress(body: bytes, encoding: str) -> bytes:
@@ -94,6 +96,9 @@ class _Handler(BaseHTTPRequestHandler):
         if route.delay_s and owner.stopping.wait(route.delay_s):
             return
         body = route.body
+        if route.header_byte_delay_s:
+            self._crawl_headers(route)
+            return
         if route.content_encoding:
             body = compress(body, route.content_encoding)
         try:
@@ -116,6 +121,18 @@ class _Handler(BaseHTTPRequestHandler):
                 if owner.stopping.wait(route.chunk_delay_s):
                     return
         except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _crawl_headers(self, route: Route) -> None:
+        """A slow peer: the status line and then a long header, one byte at a time, never finished."""
+        raw = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Slow: " + b"x" * 100_000
+        try:
+            for index in range(len(raw)):
+                self.wfile.write(raw[index : index + 1])
+                self.wfile.flush()
+                if self.server.owner.stopping.wait(route.header_byte_delay_s):
+                    return
+        except (BrokenPipeError, ConnectionResetError, OSError):
             pass
 
 
