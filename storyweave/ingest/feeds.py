@@ -23,7 +23,14 @@ from defusedxml import DefusedXmlException
 
 from ..encoding import binary_kind, decode_bytes
 from ..errors import FetchError
-from ..extract import extract_html, html_to_text, normalise_date, normalise_text, source_from_url
+from ..extract import (
+    extract_html,
+    html_to_text,
+    html_work_problem,
+    normalise_date,
+    normalise_text,
+    source_from_url,
+)
 from ..fetch import Fetcher
 from ..models import RawDoc, Reject
 from ..settings import Settings
@@ -152,6 +159,9 @@ class FeedReader:
             if kind:
                 raise FetchError(f"{link} is binary data ({kind}), not a page")
             body, _ = decode_bytes(page.body, page.charset)
+            problem = html_work_problem(body, self.settings)
+            if problem:
+                raise FetchError(f"{link}: {problem}")
             parts = extract_html(body, page.final_url)
         except FetchError as exc:
             if doc.text:
