@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 
 import httpx
 
-from ..encoding import binary_kind, decode_bytes
+from ..encoding import binary_kind, bom_problem, decode_bytes
 from ..errors import FetchError
 from ..extract import page_hints
 from ..fetch import Fetcher, size_cap_message
@@ -203,6 +203,10 @@ class Session:
         kind = binary_kind(data)
         if kind:
             yield Reject(origin, f"binary data ({kind}), not text")
+            return
+        problem = bom_problem(data)
+        if problem:
+            yield Reject(origin, problem)
             return
         if fmt == "feed":
             yield from self.feeds.read(data, origin, content_type)

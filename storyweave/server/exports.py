@@ -21,6 +21,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.exceptions import HTTPException
 
+from ..limits import url_scheme
 from ..tracker import Tracker
 from .app import server_state
 from .text import clean_lang, strip_bidi
@@ -80,7 +81,10 @@ def _when(value: str | None) -> datetime | None:
 
 
 def _link(row: dict[str, Any], base_url: str) -> str:
-    return str(row.get("link") or row.get("url") or f"{base_url}articles/{row['article_id']}")
+    """The row's own link when it is an absolute http(s) URL, else its page here: a feed reader
+    follows links, so a javascript: or data: URL an article came with must never go out."""
+    own = str(row.get("link") or row.get("url") or "")
+    return own if url_scheme(own) in ("http", "https") else f"{base_url}articles/{row['article_id']}"
 
 
 def _urn(row: dict[str, Any]) -> str:
