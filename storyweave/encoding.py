@@ -56,6 +56,7 @@ _WEB_PREFERENCE = (
 
 _CONTROL_BYTES = frozenset(range(0x00, 0x09)) | frozenset(range(0x0E, 0x1B)) | frozenset(range(0x1C, 0x20))
 _SNIFF_BYTES = 8192
+_MIN_BOM_CHECK_BYTES = 16
 _DECLARED_RE = re.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})"""
     rb"""|<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""",
@@ -88,6 +89,30 @@ def binary_kind(data: bytes) -> str | None:
         return "unknown type with NUL bytes"
     if head and sum(byte in _CONTROL_BYTES for byte in head) / len(head) > 0.1:
         return "unknown type with control characters"
+    return None
+
+
+def bom_problem(data: bytes) -> str | None:
+    """A one-line reason when the byte-order mark contradicts the bytes after it, else None.
+
+    Decoding by a wrong mark turns the whole text into mojibake that looks like real CJK (UTF-8 read
+    as UTF-16) or into replacement characters, and the language detector is then sure of nonsense.
+    """
+    first = next(((bom, codec) for bom, codec in _BOMS if data.startswith(bom)), None)
+    if first is None:
+        return None
+    bom, codec = first
+    rest = data[len(bom) :]
+    second = next((other for mark, other in _BOMS if rest.startswith(mark)), None)
+    if second is not None and second != codec:
+        return f"two byte-order marks ({codec}, then {second}): the text's encoding cannot be known"
+    if codec.startswith("utf-16") and len(rest) >= _MIN_BOM_CHECK_BYTES and b"\x00" not in rest[:_SNIFF_BYTES]:
+        try:
+            rest.decode("utf-8")
+        except UnicodeDecodeError:
+            return None  # no NUL is rare but possible in UTF-16 (all CJK, no spaces): trust the mark
+        # Real UTF-16 text has a NUL in nearly every space, digit, newline and Latin letter.
+        return f"byte-order mark says {codec} but the bytes are UTF-8 text: wrong encoding"
     return None
 
 

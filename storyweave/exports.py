@@ -23,6 +23,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from .errors import InputError
+from .limits import url_scheme
 from .safetext import strip_controls
 from .store.search import event_ids_for
 from .summarize import lead
@@ -113,7 +114,10 @@ def _when(value: str | None) -> datetime | None:
 
 
 def _link(row: dict[str, Any], base_url: str) -> str:
-    return str(row.get("link") or row.get("url") or f"{base_url}articles/{row['article_id']}")
+    """The row's own link when it is an absolute http(s) URL, else its page here: a feed reader
+    follows links, so a javascript: or data: URL an article came with must never go out."""
+    own = str(row.get("link") or row.get("url") or "")
+    return own if url_scheme(own) in ("http", "https") else f"{base_url}articles/{row['article_id']}"
 
 
 def _urn(row: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import logging
 import re
 import unicodedata
@@ -21,6 +22,7 @@ from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit, urlunsplit
 
+from .limits import cut_at_word, is_safe_link
 from .models import Article, RawDoc, Reject
 from .outlets import outlet_of
 from .settings import Settings
@@ -120,6 +122,52 @@ def page_hints(html: str) -> PageHints:
         scanner.feed(html[:_HEAD_SCAN_CHARS])  # a head is small; a hostile one must not cost seconds
         scanner.close()
     return scanner.finish()
+
+
+# A start tag and everything up to its ">", quoted values read whole (a ">" inside quotes does not
+# end the tag, for libxml2 either).  Possessive: the scan never backtracks, so it stays linear.
+_START_TAG_RE = re.compile(r"""<[A-Za-z][^\s/>]*+((?:[^>"']++|"[^"]*+"|'[^']*+')*+)""")
+_ELEMENT_START_RE = re.compile(r"<[A-Za-z]")
+_ATTRIBUTE_RE = re.compile(r"""([^\s"'=/>]++)(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s"'>]*+))?+""")
+# Below this many characters a tag cannot hold max_html_attributes attributes; skip counting them.
+_CHARS_PER_ATTRIBUTE = 2
+# Above this share of U+FFFD among its letters, a text is the debris of a wrong decoding, not news.
+_MAX_REPLACEMENT_SHARE = 0.2
+_REPLACEMENT_SAMPLE_CHARS = 20_000
+
+
+def html_work_problem(html: str, settings: Settings) -> str | None:
+    """Why ``html`` would cost too much to parse (a one-line reason), or None.
+
+    libxml2 (under trafilatura, lxml and htmldate) checks each new attribute of an element against
+    all the earlier ones, so one element with 50,000 distinct attributes takes minutes; and the
+    extraction's cost grows with the element count.  Both are counted here first, in one linear
+    scan, instead of finding out by parsing.
+    """
+    max_elements = int(settings.max_html_elements)
+    if html.count("<") > max_elements:  # cheap bound first; the exact count stops at the limit
+        elements = sum(1 for _ in itertools.islice(_ELEMENT_START_RE.finditer(html), max_elements + 1))
+        if elements > max_elements:
+            return f"HTML has more than {max_elements:,} elements, the limit (max_html_elements)"
+    max_attributes = int(settings.max_html_attributes)
+    for tag in _START_TAG_RE.finditer(html):
+        if tag.end(1) - tag.start(1) > max_attributes * _CHARS_PER_ATTRIBUTE:
+            names = {name.lower() for name in _ATTRIBUTE_RE.findall(html, tag.start(1), tag.end(1))}
+            if len(names) > max_attributes:
+                return (f"an HTML element has {len(names):,} attributes, over the {max_attributes:,} limit "
+                        "(max_html_attributes)")
+    return None
+
+
+def garbled_problem(title: str, text: str) -> str | None:
+    """A one-line reason when the text is mostly U+FFFD: bytes decoded with the wrong encoding."""
+    sample = (title + " " + text)[:_REPLACEMENT_SAMPLE_CHARS]
+    letters = sum(1 for ch in sample if not ch.isspace())
+    bad = sample.count("\ufffd")
+    if letters and bad / letters > _MAX_REPLACEMENT_SHARE:
+        return (f"text is {bad / letters:.0%} replacement characters (U+FFFD): its encoding was misread or "
+                "it is not text")
+    return None
 
 
 _TOKEN_RE = re.compile(r"<(?:(!--)|[!?]|(/?)([A-Za-z][A-Za-z0-9:_-]*))")
@@ -335,16 +383,26 @@ def _extract(raw: RawDoc, settings: Settings) -> Article | Reject:
     publish_date = normalise_date(raw.publish_date)
     lang_hint = normalise_lang_hint(raw.lang_hint)
     if raw.html:
+        problem = html_work_problem(raw.html, settings)
+        if problem:
+            return Reject(raw.origin, problem)
         parts = extract_html(raw.html, raw.url)
         title = title or parts.title
         text = text or parts.text
-        url = url or parts.url
+        # A link the page declares is only used when it is one a browser may follow and not absurd.
+        if not url and parts.url and len(parts.url) <= int(settings.max_url_chars) and is_safe_link(parts.url):
+            url = parts.url
         publish_date = publish_date or parts.date
         lang_hint = lang_hint or normalise_lang_hint(parts.lang)
     if raw.publish_date and publish_date is None:
         metadata["publish_date_raw"] = raw.publish_date  # kept for audit, not trusted as a date
     if not text and not title:
         return Reject(raw.origin, "no article text found")
+    garbled = garbled_problem(title, text)
+    if garbled:
+        return Reject(raw.origin, garbled)
+    # Models and indexes read a title whole: it is cut to a headline's size, the text keeps its words.
+    title = cut_at_word(title, int(settings.max_title_chars))
     if len(text) > settings.max_text_chars:
         return Reject(
             raw.origin,
@@ -353,7 +411,9 @@ def _extract(raw: RawDoc, settings: Settings) -> Article | Reject:
     canonical = canonical_url(url)
     # The outlet is part of the content hash, so it is settled here, from the input's own clues.
     # A plain-text file's first line becomes the title, so a dateline may open either.
-    source = normalise_title(raw.source) or outlet_of(None, canonical, title, text)
+    source = cut_at_word(normalise_title(raw.source), int(settings.max_source_chars)) or outlet_of(
+        None, canonical, title, text
+    )
     digest = content_hash(title, text, source)
     if raw.id and raw.id.strip():
         article_id = raw.id.strip()

@@ -23,16 +23,19 @@ a gzip bomb is cut off at ``max_input_bytes`` instead of being inflated in memor
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import ipaddress
 import logging
 import socket
 import ssl
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -206,6 +209,53 @@ def _content_type(header: str) -> tuple[str, str | None]:
     return media.strip().lower(), charset
 
 
+class _Deadline:
+    """The wall-clock limit of one fetch, enforced from outside the blocked read.
+
+    httpx's timeouts are per read: a peer sending a header byte a second never trips them.  So a
+    timer thread shuts down the fetch's sockets (learnt from httpcore's connection trace) when the
+    time is up; the blocked read then returns at once and the fetch fails as timed out.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expires = time.monotonic() + seconds
+        self.expired = False
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def remaining(self) -> float:
+        return max(0.0, self.expires - time.monotonic())
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        if not event.endswith(("connect_tcp.complete", "start_tls.complete")):
+            return
+        stream = info.get("return_value")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if isinstance(sock, socket.socket):
+            with self._lock:
+                self._sockets.append(sock)
+                if self.expired:
+                    _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # already closed by the client: nothing left to stop
+        sock.shutdown(socket.SHUT_RDWR)
+
+
 class Fetcher:
     """GETs URLs under the rules in this module's docstring; reuse one for many URLs.
 
@@ -254,12 +304,16 @@ class Fetcher:
     def get(self, url: str) -> FetchedPage:
         """Fetch ``url``, following redirects; raise ``FetchError`` (or ``BlockedURLError``)."""
         current = self._checked_url(url)
-        for _ in range(int(self.settings.fetch_max_redirects) + 1):
-            addresses = self._addresses(current)
-            response_or_next = self._request(current, addresses, url)
-            if isinstance(response_or_next, FetchedPage):
-                return response_or_next
-            current = self._checked_url(str(response_or_next))
+        deadline = _Deadline(float(self.settings.fetch_total_timeout_s))
+        try:
+            for _ in range(int(self.settings.fetch_max_redirects) + 1):
+                addresses = self._addresses(current)
+                response_or_next = self._request(current, addresses, url, deadline)
+                if isinstance(response_or_next, FetchedPage):
+                    return response_or_next
+                current = self._checked_url(str(response_or_next))
+        finally:
+            deadline.cancel()
         raise FetchError(
             f"too many redirects (more than {self.settings.fetch_max_redirects}) fetching {url} "
             "(fetch_max_redirects)"
@@ -316,7 +370,14 @@ class Fetcher:
         return found
 
     # -- one hop -----------------------------------------------------------------------------------
-    def _request(self, url: httpx.URL, addresses: list[str] | None, asked: str) -> FetchedPage | httpx.URL:
+    def _timed_out(self, url: httpx.URL) -> FetchError:
+        return FetchError(
+            f"timed out after {self.settings.fetch_total_timeout_s:g}s downloading {url} (fetch_total_timeout_s)"
+        )
+
+    def _request(
+        self, url: httpx.URL, addresses: list[str] | None, asked: str, deadline: _Deadline
+    ) -> FetchedPage | httpx.URL:
         """GET one hop: a page, or the next URL when the answer is a redirect."""
         targets: list[tuple[httpx.URL, dict[str, str], dict[str, str]]] = []
         if addresses is None:
@@ -328,25 +389,43 @@ class Fetcher:
                 targets.append((url.copy_with(host=address), {"Host": host_header}, extensions))
         last_error: httpx.ConnectError | None = None
         for target, headers, extensions in targets:
+            if deadline.expired or deadline.remaining() <= 0:
+                raise self._timed_out(url)
+            timeout = httpx.Timeout(min(self.timeout_s, deadline.remaining()))
             try:
-                with self.client.stream("GET", target, headers=headers, extensions=extensions) as response:
-                    return self._read(url, response, asked)
-            except httpx.ConnectError as exc:
-                last_error = exc  # try the host's next checked address
-            except httpx.TimeoutException:
-                raise FetchError(f"timed out after {self.timeout_s:g}s fetching {url}") from None
+                with self.client.stream(
+                    "GET", target, headers=headers, extensions={**extensions, "trace": deadline.trace}, timeout=timeout
+                ) as response:
+                    return self._read(url, response, asked, deadline)
+            except httpx.InvalidURL as exc:
+                # httpx reads a redirect's Location before it hands the response over; ours are checked.
+                raise FetchError(f"cannot fetch {url}: its redirect Location is invalid: {_one_line(exc)}") from None
             except httpx.HTTPError as exc:
+                if deadline.expired:  # the watchdog cut the connection: that is the real cause
+                    raise self._timed_out(url) from None
+                if isinstance(exc, httpx.ConnectError):
+                    last_error = exc  # try the host's next checked address
+                    continue
+                if isinstance(exc, httpx.TimeoutException):
+                    raise FetchError(f"timed out after {timeout.read:g}s fetching {url}") from None
                 raise FetchError(f"cannot fetch {url}: {_one_line(exc)}") from None
         reason = _one_line(last_error) if last_error else "no address to connect to"
         raise FetchError(f"cannot connect to {url.host}: {reason}")
 
-    def _read(self, url: httpx.URL, response: httpx.Response, asked: str) -> FetchedPage | httpx.URL:
+    def _read(
+        self, url: httpx.URL, response: httpx.Response, asked: str, deadline: _Deadline
+    ) -> FetchedPage | httpx.URL:
         status = response.status_code
         if status in _REDIRECTS:
             location = response.headers.get("location")
             if not location:
                 raise FetchError(f"HTTP {status} redirect without a Location header from {url}")
-            return url.join(location)
+            try:
+                return url.join(location)
+            except httpx.InvalidURL as exc:  # "http:\\127.0.0.1\", "http:127.0.0.1/", …
+                raise FetchError(
+                    f"HTTP {status} redirect from {url} to an invalid URL {location[:200]!r}: {_one_line(exc)}"
+                ) from None
         if status >= 400:
             reason = response.reason_phrase or ""
             raise FetchError(f"HTTP {status} {reason} from {url}".replace("  ", " "))
@@ -354,7 +433,6 @@ class Fetcher:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap and not response.headers.get("content-encoding"):
             raise FetchError(size_cap_message(f"response from {url}", cap))
-        deadline = time.monotonic() + float(self.settings.fetch_total_timeout_s)
         if response.is_stream_consumed:
             # A custom transport handed over a body httpx already read (and decoded): only cap it.
             decoder = _BoundedDecoder("identity", cap, str(url))
@@ -362,6 +440,8 @@ class Fetcher:
         else:
             decoder = _BoundedDecoder(response.headers.get("content-encoding", "").strip().lower(), cap, str(url))
             self._stream_into(decoder, response.iter_raw(), deadline, url)
+        if deadline.expired:  # a close-delimited body ends where the watchdog cut it: that is no end
+            raise self._timed_out(url)
         media, charset = _content_type(response.headers.get("content-type", ""))
         return FetchedPage(
             url=asked, final_url=str(url), status=status, content_type=media, charset=charset,
@@ -369,11 +449,11 @@ class Fetcher:
         )
 
     def _stream_into(
-        self, decoder: _BoundedDecoder, chunks: Iterable[bytes], deadline: float, url: httpx.URL
+        self, decoder: _BoundedDecoder, chunks: Iterable[bytes], deadline: _Deadline, url: httpx.URL
     ) -> None:
         for chunk in chunks:
             decoder.feed(chunk)
-            if time.monotonic() > deadline:
+            if deadline.remaining() <= 0:
                 raise FetchError(
                     f"timed out after {self.settings.fetch_total_timeout_s:g}s downloading {url} "
                     "(fetch_total_timeout_s)"

@@ -25,6 +25,7 @@ from . import clean as clean_stage
 from . import extract as extract_stage
 from .ingest.records import metadata_problem
 from .language import LanguageDetector
+from .limits import checked_item
 from .memory import release_free_memory
 from .models import Article, DateMention, EnrichedArticle, Entity, Mention, RawDoc, Reject
 from .settings import Settings
@@ -187,7 +188,8 @@ def run(
     same input in the same order always gives the same store.
     """
     report = IngestReport()
-    for outcome in _enriched(_not_yet_stored(docs, writer.conn, report, on_progress), enricher):
+    checked = (checked_item(doc, enricher.settings) for doc in docs)
+    for outcome in _enriched(_not_yet_stored(checked, writer.conn, report, on_progress), enricher):
         if isinstance(outcome, EnrichedArticle):
             taken_by = article_store.id_taken_by_other_content(writer.conn, outcome.article)
             if taken_by is not None:

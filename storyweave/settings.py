@@ -35,9 +35,28 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("max_input_bytes", 10_000_000, "Largest file, stdin or HTTP body read; bigger inputs are rejected."),
     Setting("max_text_chars", 200_000, "Longest article text kept after extraction; longer text is rejected."),
     Setting("max_metadata_depth", 32, "Deepest nesting of a record's extra fields; deeper records are rejected."),
+    Setting("max_title_chars", 500, "Longest title kept; a longer one is cut at a word boundary and ends in '…'."),
+    Setting("max_source_chars", 200, "Longest source name kept; a longer one is cut at a word boundary."),
+    Setting("max_id_chars", 4096, "Longest article id accepted; an input with a longer id is rejected."),
+    Setting("max_url_chars", 4096, "Longest article URL accepted; an input with a longer URL is rejected."),
+    Setting(
+        "max_html_elements", 50_000, "Most HTML elements a page may have; bigger pages are rejected (extraction cost)."
+    ),
+    Setting(
+        "max_html_attributes",
+        200,
+        "Most attributes one HTML element may carry; more are rejected (parsing cost grows with their square).",
+    ),
+    Setting(
+        "follow_symlinks_outside",
+        False,
+        "Directory ingest reads files that symbolic links point to outside the directory (else they are rejected).",
+    ),
     Setting("fetch_timeout_s", 15.0, "Connect and read timeout for each HTTP request."),
     Setting("fetch_max_redirects", 5, "How many HTTP redirects are followed, each one re-checked."),
-    Setting("fetch_total_timeout_s", 60.0, "Longest time one HTTP response body may take to download."),
+    Setting(
+        "fetch_total_timeout_s", 60.0, "Longest time one fetch may take, headers, redirects and body included."
+    ),
     Setting("allow_private_addresses", False, "Allow fetching loopback, private and link-local addresses."),
     Setting("user_agent", "storyweave/0.1 (+self-hosted news tracker)", "User-Agent sent with every request."),
     Setting("fetch_feed_links", True, "Fetch an entry's link when a feed entry carries no full text."),

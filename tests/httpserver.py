@@ -9,6 +9,8 @@ Usage::
         server.route("/moved", redirect_to="/page")                # 302 (status=301/307/308 also)
         server.route("/bomb", body=zeros, content_encoding="gzip")  # compressed on the fly
         server.route("/drip", chunks=[b"a", b"b"], chunk_delay_s=1) # body trickles in
+        server.route("/crawl", header_byte_delay_s=1)               # headers trickle in, a byte at a time
+        server.route("/raw", raw=head_bytes)                     # exactly these bytes (a broken peer)
         url = server.url("/page")
         server.hits("/page")                                       # how many GETs it answered
 
@@ -39,6 +41,8 @@ class Route:
     content_encoding: str | None = None
     chunks: list[bytes] | None = None
     chunk_delay_s: float = 0.0
+    header_byte_delay_s: float = 0.0
+    raw: bytes | None = None
 
 
 def compress(body: bytes, encoding: str) -> bytes:
@@ -94,6 +98,9 @@ class _Handler(BaseHTTPRequestHandler):
         if route.delay_s and owner.stopping.wait(route.delay_s):
             return
         body = route.body
+        if route.header_byte_delay_s or route.raw is not None:
+            self._send_raw(route)
+            return
         if route.content_encoding:
             body = compress(body, route.content_encoding)
         try:
@@ -117,6 +124,23 @@ class _Handler(BaseHTTPRequestHandler):
                     return
         except (BrokenPipeError, ConnectionResetError):
             pass
+
+    def _send_raw(self, route: Route) -> None:
+        """Exactly ``route.raw`` (default: a status line and a header that never ends), written a byte
+        every ``header_byte_delay_s`` when that is set: a slow or malformed peer."""
+        raw = route.raw
+        if raw is None:
+            raw = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Slow: " + b"x" * 100_000
+        step = 1 if route.header_byte_delay_s else max(1, len(raw))
+        try:
+            for index in range(0, len(raw), step):
+                self.wfile.write(raw[index : index + step])
+                self.wfile.flush()
+                if route.header_byte_delay_s and self.server.owner.stopping.wait(route.header_byte_delay_s):
+                    return
+        except OSError:  # the client gave up (the point of a slow peer)
+            pass
+        self.close_connection = True
 
 
 class LocalHTTPServer:

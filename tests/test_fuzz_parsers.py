@@ -14,9 +14,15 @@ keep this under a minute; ``fuzz/`` holds atheris harnesses for long runs.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
+import tempfile
+import threading
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,8 +35,9 @@ from storyweave import Settings, Tracker
 from storyweave.errors import FetchError
 from storyweave.extract import extract
 from storyweave.fetch import Fetcher
-from storyweave.ingest import record_to_doc
+from storyweave.ingest import iter_inputs, record_to_doc
 from storyweave.ingest.sources import UNEXPECTED, Session
+from storyweave.limits import url_scheme
 from storyweave.models import Article, RawDoc, Reject
 from storyweave.pipeline import Enricher, enrich_one
 
@@ -256,3 +263,142 @@ def test_rejects_table_holds_every_fuzzed_refusal(store: Tracker) -> None:
     assert rows, "the fuzzer produced no rejects at all: the generators are too tame"
     assert all(reason and "\n" not in reason for _, reason in rows)
     assert not any(reason.startswith(SAFETY_NETS) for _, reason in rows)
+
+
+# -- issue 15: field sizes, surrogates, per-document work, special files, slow peers, bad redirects ----------
+
+_surrogate = st.integers(0xD800, 0xDFFF).map(chr)
+_wild = st.lists(st.one_of(st.text(_chars, max_size=20), _surrogate, _nasty), max_size=8).map("".join)
+_huge = st.builds(lambda word, times: (word + " ") * times,
+                  st.sampled_from(["harbour", "港口罢工", "x" * 60, "\ud800", "\u202e"]), st.integers(0, 12_000))
+_any_url = _wild | _huge | st.sampled_from(["javascript:alert(1)", " data:text/html,x", "java\tscript:x",
+                                            "https://a.example/x", "/relative", "vbscript:x"])
+_hostile_record = st.builds(
+    lambda fields, extra: {**extra, **fields},
+    st.fixed_dictionaries({"id": _wild | _huge}, optional={"title": _wild | _huge, "text": _wild | _huge,
+                                                           "source": _wild | _huge, "url": _any_url, "lang": _wild,
+                                                           "publish_date": _wild | _huge}),
+    st.dictionaries(_wild, _wild | st.lists(_wild, max_size=3), max_size=3),
+)
+
+
+@FUZZ_SLOW
+@given(records=st.lists(_hostile_record, min_size=1, max_size=4))
+def test_hostile_field_sizes_and_surrogates_are_bounded_or_rejected(store: Tracker, records: list[Any]) -> None:
+    report = store.ingest_docs(record_to_doc(r, f"fields#{n}") for n, r in enumerate(records))
+    assert len(report.added) + len(report.duplicates) + len(report.rejected) == len(records)
+    for reject in report.rejected:
+        _one_line_reason(reject)
+        (reject.origin + reject.reason).encode("utf-8")
+    for article_id in report.added:
+        article = store.article(article_id)
+        json.dumps(store.article_details(article_id), ensure_ascii=False).encode("utf-8")
+        assert len(article.title) <= store.settings.max_title_chars
+        assert len(article.source or "") <= store.settings.max_source_chars
+        assert article.url is None or url_scheme(article.url) in (None, "http", "https"), article.url[:80]
+
+
+_WORK = Settings({"max_html_attributes": 100, "max_html_elements": 2_000, "fetch_feed_links": False})
+
+
+@FUZZ_SLOW
+@given(attributes=st.integers(0, 3_000), unique=st.booleans(), spans=st.integers(0, 3_000),
+       value=st.sampled_from(["v", ">", "a b", "'", ""]))
+def test_attribute_and_element_floods_are_refused_before_parsing(
+    attributes: int, unique: bool, spans: int, value: str
+) -> None:
+    names = " ".join(f'data-a{n if unique else 0}="{value}"' for n in range(attributes))
+    html = f"<html><body><div {names}>Harbour pilots strike.</div>{'<span>w</span>' * spans}</body></html>"
+    result = extract(RawDoc("flood.html", id="f", html=html), _WORK)
+    _one_line_reason(result)
+    flooded = (attributes if unique else min(attributes, 1)) > 100 or spans + 3 > 2_000
+    refused = isinstance(result, Reject) and "max_html_" in result.reason
+    assert refused == flooded, (attributes, unique, spans, result)
+
+
+_ENTRY_KINDS = ["file", "fifo", "link_in", "link_out", "dangling", "loop", "dir_link"]
+
+
+def _make_entry(folder: Path, index: int, kind: str, outside: Path) -> None:
+    path = folder / f"{index:02d}-{kind}.txt"
+    if kind == "file":
+        path.write_text(f"Harbour pilots {index}\nPilots in Haiphong stopped work on day {index}.\n")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "link_in":
+        (folder / f"{index:02d}-target.md").write_text(f"Harbour pilots target {index}\nThe target file {index}.\n")
+        path.symlink_to(folder / f"{index:02d}-target.md")
+    elif kind == "link_out":
+        path.symlink_to(outside / "secret.txt")
+    elif kind == "dangling":
+        path.symlink_to(folder / "nowhere.txt")
+    elif kind == "loop":
+        path.symlink_to(path)
+    else:
+        (folder / f"{index:02d}-dir").symlink_to(outside, target_is_directory=True)
+
+
+@FUZZ
+@given(kinds=st.lists(st.sampled_from(_ENTRY_KINDS), min_size=1, max_size=6))
+def test_special_files_and_links_never_block_a_directory_or_leave_it(kinds: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        outside, folder = Path(scratch) / "outside", Path(scratch) / "tree"
+        outside.mkdir()
+        folder.mkdir()
+        (outside / "secret.txt").write_text(f"Secret\n{SECRET}\n")
+        for index, kind in enumerate(kinds):
+            _make_entry(folder, index, kind, outside)
+        items: list[RawDoc | Reject] = []
+        reader = threading.Thread(target=lambda: items.extend(iter_inputs(str(folder), OFFLINE)), daemon=True)
+        reader.start()
+        reader.join(timeout=30)
+        for fifo in folder.glob("*-fifo.txt"):  # let a blocked reader go before failing
+            with contextlib.suppress(OSError):
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        assert not reader.is_alive(), "directory ingest blocked"
+    docs = [item for item in items if isinstance(item, RawDoc)]
+    for item in items:
+        _one_line_reason(item)
+    assert len(docs) == kinds.count("file") + 2 * kinds.count("link_in")  # a link inside and its target
+    assert all(SECRET not in (doc.text or "") for doc in docs)
+    refused = sum(kinds.count(kind) for kind in ("fifo", "link_out", "dangling", "loop"))
+    assert sum(isinstance(item, Reject) for item in items) == refused
+
+
+_location = st.one_of(
+    st.sampled_from(["http:127.0.0.1/", "http:\\\\127.0.0.1\\", "http://[::1/x", "http://", "https:", "//", "/",
+                     "http://127.0.0.1:0/", "http://a b/", "ftp://x/", "javascript:alert(1)", "http://[fe80::1%25/"]),
+    st.tuples(st.sampled_from(["http:", "http://", "//", "\\\\", "", "http:\\\\", "https://["]),
+              st.text(st.characters(min_codepoint=0x21, max_codepoint=0xFF, blacklist_characters="\x7f"),
+                      max_size=30)).map("".join),
+)
+
+
+@FUZZ
+@given(location=_location, status=st.sampled_from([301, 302, 303, 307, 308]))
+def test_any_redirect_location_is_followed_or_refused_in_one_line(
+    loopback_server: LocalHTTPServer, location: str, status: int
+) -> None:
+    head = f"HTTP/1.1 {status} Moved\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    url = loopback_server.route("/redirect", raw=head.encode("latin-1"))
+    settings = Settings({"allow_private_addresses": True, "fetch_timeout_s": 1.0, "fetch_total_timeout_s": 2.0,
+                         "fetch_max_redirects": 2})
+    with Fetcher(settings) as fetcher:
+        try:
+            fetcher.get(url)
+        except FetchError as exc:
+            assert str(exc) and "\n" not in str(exc) and "\r" not in str(exc)
+
+
+@hypothesis_settings(FUZZ, max_examples=6)
+@given(delay=st.sampled_from([0.05, 0.2, 0.5]), head=st.binary(min_size=1, max_size=40))
+def test_slow_peers_never_outlast_the_total_deadline(
+    loopback_server: LocalHTTPServer, delay: float, head: bytes
+) -> None:
+    url = loopback_server.route("/slow-peer", raw=b"HTTP/1.1 200 OK\r\nX-Slow: " + head * 200,
+                                header_byte_delay_s=delay)
+    settings = Settings({"allow_private_addresses": True, "fetch_timeout_s": 1.0, "fetch_total_timeout_s": 1.0})
+    started = time.monotonic()
+    with Fetcher(settings) as fetcher, contextlib.suppress(FetchError):
+        fetcher.get(url)
+    assert time.monotonic() - started < 4

@@ -21,9 +21,9 @@ import defusedxml.ElementTree as SafeElementTree
 import feedparser
 from defusedxml import DefusedXmlException
 
-from ..encoding import binary_kind, decode_bytes
+from ..encoding import binary_kind, declared_charset, decode_bytes, normalise_codec
 from ..errors import FetchError
-from ..extract import extract_html, html_to_text, normalise_date, normalise_text
+from ..extract import extract_html, html_to_text, html_work_problem, normalise_date, normalise_text
 from ..fetch import Fetcher
 from ..models import RawDoc, Reject
 from ..outlets import source_from_url
@@ -41,6 +41,23 @@ def entity_problem(text: str) -> str | None:
     if "<!entity" in prolog.lower():
         return "XML declares entities in its DOCTYPE (entity-expansion bomb or external entity); refused"
     return None
+
+
+# feedparser reads a document in EBCDIC when it starts "<?xm" in code page 037.
+_EBCDIC_START = b"\x4c\x6f\xa7\x94"
+
+
+def _readings(data: bytes) -> list[str]:
+    """The document as text in each encoding a parser might pick, not only the one we would.
+
+    A feed that declares UTF-7 spells "<!ENTITY" as "+ADw-!ENTITY": harmless in our reading, an
+    entity declaration in feedparser's.  So the entity check reads every plausible decoding.
+    """
+    texts = [decode_bytes(data)[0]]
+    for codec in (normalise_codec(declared_charset(data)), "cp037" if data.startswith(_EBCDIC_START) else None):
+        if codec:
+            texts.append(data.decode(codec, errors="replace"))
+    return texts
 
 
 def _defused_problem(data: bytes) -> str | None:
@@ -93,8 +110,7 @@ class FeedReader:
         self.fetcher = fetcher
 
     def read(self, data: bytes, origin: str, content_type: str | None = None) -> Iterator[RawDoc | Reject]:
-        text, _ = decode_bytes(data)
-        problem = entity_problem(text) or _defused_problem(data)
+        problem = next(filter(None, map(entity_problem, _readings(data))), None) or _defused_problem(data)
         if problem:
             yield Reject(origin, problem)
             return
@@ -153,6 +169,9 @@ class FeedReader:
             if kind:
                 raise FetchError(f"{link} is binary data ({kind}), not a page")
             body, _ = decode_bytes(page.body, page.charset)
+            problem = html_work_problem(body, self.settings)
+            if problem:
+                raise FetchError(f"{link}: {problem}")
             parts = extract_html(body, page.final_url)
         except FetchError as exc:
             if doc.text:

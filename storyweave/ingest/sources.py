@@ -7,9 +7,11 @@ content).  Problems with one document become a ``Reject`` and the batch carries 
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,10 +20,11 @@ from urllib.parse import urljoin
 
 import httpx
 
-from ..encoding import binary_kind, decode_bytes
+from ..encoding import binary_kind, bom_problem, decode_bytes
 from ..errors import FetchError
 from ..extract import page_hints
 from ..fetch import Fetcher, size_cap_message
+from ..limits import checked_item, cut_at_word
 from ..models import RawDoc, Reject
 from ..settings import Settings
 from .feeds import FeedReader
@@ -65,8 +68,12 @@ def sniff_format(text: str) -> Format:
     return "text"
 
 
-def _text_doc(text: str, origin: str, markdown: bool) -> RawDoc | Reject:
-    """First non-empty line is the title, the rest is the text."""
+def _text_doc(text: str, origin: str, markdown: bool, max_title_chars: int) -> RawDoc | Reject:
+    """First non-empty line is the title, the rest is the text.
+
+    A first line longer than a title can be is a paragraph: it stays in the text, whole, and the
+    title is its start.
+    """
     lines = text.split("\n")
     for index, line in enumerate(lines):
         if line.strip():
@@ -76,6 +83,8 @@ def _text_doc(text: str, origin: str, markdown: bool) -> RawDoc | Reject:
                 title = title.lstrip("#").strip()
                 if rest and _SETEXT_RULE_RE.match(rest[0].strip()):
                     rest = rest[1:]  # "Title\n=====" heading underline
+            if len(title) > max_title_chars:
+                title, rest = cut_at_word(title, max_title_chars), lines[index:]
             return RawDoc(origin=origin, title=title, text="\n".join(rest).strip("\n"))
     return Reject(origin, "empty file")
 
@@ -103,6 +112,36 @@ def _lines_under_cap(stream: BinaryIO, cap: int) -> Iterator[bytes | None]:
             yield None
         else:
             yield line
+
+
+_SPECIAL_KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                  (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory"))
+
+
+def special_kind(mode: int) -> str | None:
+    """What a file that is not a regular one is (``"a named pipe"``), or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _SPECIAL_KINDS if test(mode)), "a special file")
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """Open ``path`` for reading without blocking on it, and only if it is (still) a regular file.
+
+    The check before opening can race with a rename: O_NONBLOCK keeps a named pipe swapped in since
+    from blocking the open, and the descriptor's own type is checked again.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        kind = special_kind(os.fstat(fd).st_mode)
+        if kind:
+            raise OSError(errno.EINVAL, f"not a regular file ({kind})")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _directory_errors(errors: list[OSError]) -> Iterator[Reject]:
@@ -165,6 +204,10 @@ class Session:
         if kind:
             yield Reject(origin, f"binary data ({kind}), not text")
             return
+        problem = bom_problem(data)
+        if problem:
+            yield Reject(origin, problem)
+            return
         if fmt == "feed":
             yield from self.feeds.read(data, origin, content_type)
             return
@@ -185,7 +228,7 @@ class Session:
             url = urljoin(page_url, declared) if page_url and declared else declared or page_url
             yield RawDoc(origin=origin, html=text, url=url)
         else:
-            yield _text_doc(text, origin, markdown=fmt == "markdown")
+            yield _text_doc(text, origin, fmt == "markdown", int(self.settings.max_title_chars))
 
     def read_capped(self, stream: BinaryIO, origin: str, subject: str) -> bytes | Reject:
         """Read at most ``max_input_bytes`` + 1 bytes: enough to know the input is too big."""
@@ -236,10 +279,16 @@ class Session:
             return
         yield from self.iter_bytes(data, "stdin", what="input on stdin")
 
-    def file(self, path: Path, fmt: Format | None) -> Iterator[RawDoc | Reject]:
+    def file(self, path: Path, fmt: Format | None, real: Path | None = None) -> Iterator[RawDoc | Reject]:
+        """The documents in the file ``path`` (read from ``real``, the file a checked link points to)."""
         origin = str(path)
         try:
-            with path.open("rb") as stream:
+            kind = special_kind(os.stat(real or path).st_mode)
+            if kind:
+                # Never opened: opening a named pipe blocks until a writer comes, reading a device never ends.
+                yield Reject(origin, f"not a regular file ({kind}); only regular files are read")
+                return
+            with _open_regular(real or path) as stream:
                 if fmt == "jsonl" and os.fstat(stream.fileno()).st_size > int(self.settings.max_input_bytes):
                     # A JSONL dump is many records, not one document: it streams whatever its size.
                     yield from self.jsonl_stream(stream, origin)
@@ -275,8 +324,27 @@ class Session:
                     found = path.suffix or "(no extension)"
                     yield Reject(str(path), f"unsupported file type {found}; expected one of {known}")
                     continue
-                yield from self.file(path, fmt)
+                real = self._link_inside(path, root)
+                if isinstance(real, Reject):
+                    yield real
+                    continue
+                yield from self.file(path, fmt, real)
         yield from _directory_errors(errors)
+
+    def _link_inside(self, path: Path, root: Path) -> Path | Reject | None:
+        """For a symbolic link, the file it points to when that lies inside ``root`` (or may lie
+        outside: ``follow_symlinks_outside``); None for a plain file; a reject otherwise."""
+        if not path.is_symlink():
+            return None
+        try:
+            real = path.resolve(strict=True)
+            inside = real.is_relative_to(root.resolve(strict=True))
+        except (OSError, RuntimeError) as exc:  # a dangling link, a loop
+            return Reject(str(path), f"cannot follow symbolic link: {getattr(exc, 'strerror', None) or exc}")
+        if not inside and not self.settings.follow_symlinks_outside:
+            return Reject(str(path), "symbolic link to a file outside the directory; not followed "
+                                     "(set follow_symlinks_outside to read such files)")
+        return real
 
     def url(self, url: str) -> Iterator[RawDoc | Reject]:
         try:
@@ -323,7 +391,9 @@ def iter_inputs(
     """Documents from a file, a directory, ``-`` (stdin) or an http(s) URL (a page or a feed)."""
     session = Session(settings, transport)
     try:
-        yield from session.target(target)
+        # Checked here as well as in the pipeline: `storyweave cluster` spools these documents first.
+        for item in session.target(target):
+            yield checked_item(item, settings)
     finally:
         session.close()
 
