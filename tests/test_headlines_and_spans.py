@@ -55,6 +55,7 @@ class _Settings:
     storyline_min_cosine = 0.6
     storyline_min_weight = 9.0
     storyline_strong_cosine = 0.8
+    storyline_min_overlap = 0.3
 
 
 class _State:
@@ -66,11 +67,13 @@ def test_a_storyline_is_continued_only_on_distinctive_shared_actors_and_a_close_
 
     state: Any = _State()
     # Two rare shared actors and a storyline whose recent centroid is close: a continuation.
-    assert StorylineFit("s", cosine=0.7, best_cosine=0.72, weight=11.0, actors=2).links(state)
+    assert StorylineFit("s", cosine=0.7, best_cosine=0.72, weight=11.0, actors=2, overlap=0.5).links(state)
     # Common entities only (a country, a head of state named everywhere): never enough.
-    assert not StorylineFit("s", cosine=0.7, best_cosine=0.72, weight=11.0, actors=0).links(state)
-    assert not StorylineFit("s", cosine=0.7, best_cosine=0.72, weight=4.0, actors=1).links(state)
+    assert not StorylineFit("s", cosine=0.7, best_cosine=0.72, weight=11.0, actors=0, overlap=0.5).links(state)
+    assert not StorylineFit("s", cosine=0.7, best_cosine=0.72, weight=4.0, actors=1, overlap=0.5).links(state)
     # Close to one event of the storyline but not to what it is about now: no chaining.
-    assert not StorylineFit("s", cosine=0.45, best_cosine=0.75, weight=15.0, actors=3).links(state)
+    assert not StorylineFit("s", cosine=0.45, best_cosine=0.75, weight=15.0, actors=3, overlap=0.5).links(state)
+    # Sharing a police station and little else: what is shared is a small part of either.
+    assert not StorylineFit("s", cosine=0.7, best_cosine=0.72, weight=11.0, actors=1, overlap=0.2).links(state)
     # Very close to a recent event: one story, even without entities.
-    assert StorylineFit("s", cosine=0.5, best_cosine=0.85, weight=0.0, actors=0).links(state)
+    assert StorylineFit("s", cosine=0.5, best_cosine=0.85, weight=0.0, actors=0, overlap=0.0).links(state)

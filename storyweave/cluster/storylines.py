@@ -6,9 +6,10 @@ the storyline as a whole, not just one of its events:
 * its centroid is related to the centroid of the storyline's recent events
   (``storyline_min_cosine``), and
 * it shares *distinctive* actors with them: shared entities count by their rarity across events
-  (an inverse document frequency), a shared person or organisation is required, and the weights
-  must add up to ``storyline_min_weight``.  One shared common entity (a country, a head of state
-  named in a tenth of the news) is never enough on its own.
+  (an inverse document frequency), a shared person or organisation is required, the weights must
+  add up to ``storyline_min_weight`` and to ``storyline_min_overlap`` of the smaller side's whole
+  weight.  One shared common entity (a country, a head of state named in a tenth of the news) is
+  never enough on its own.
 
 A very high cosine to one of the storyline's recent events (``storyline_strong_cosine``) also links,
 for stores run without the entity stage.  Linking event to event instead, as before, let
@@ -41,6 +42,7 @@ class StorylineFit:
     best_cosine: float  # to the nearest of them
     weight: float  # rarity-weighted shared entities
     actors: int  # shared people and organisations that are not common
+    overlap: float  # the shared weight over the smaller side's whole weight
 
     def links(self, assigner: EventState) -> bool:
         settings = assigner.settings
@@ -50,6 +52,7 @@ class StorylineFit:
             self.cosine >= settings.storyline_min_cosine
             and self.actors >= 1
             and self.weight >= settings.storyline_min_weight
+            and self.overlap >= settings.storyline_min_overlap
         )
 
     def strength(self) -> tuple[float, float]:
@@ -85,13 +88,17 @@ def _fit(
     cosines = np.array([float(v @ mine) for v in vectors])
     pooled = unit(np.average(np.stack(vectors), axis=0, weights=np.asarray(weights, dtype=np.float64)))
     shared = entities.keys() & theirs.keys()
-    rarity = _rarity(assigner, shared)
+    rarity = _rarity(assigner, entities.keys() | theirs.keys())
     common = assigner.settings.storyline_common_rarity
     actors = len(
         [e for e in shared if (entities[e] in _ACTOR_TYPES or theirs[e] in _ACTOR_TYPES) and rarity[e] >= common]
     )
     weight = sum(rarity[e] for e in shared)
-    return StorylineFit(storyline_id, float(pooled @ mine), float(cosines.max()), weight, actors)
+    # Two police reports from one district share its police station and little else: what they
+    # share must be a fair part of what either is about.
+    smaller = min(sum(rarity[e] for e in entities), sum(rarity[e] for e in theirs))
+    overlap = weight / smaller if smaller > 0 else 0.0
+    return StorylineFit(storyline_id, float(pooled @ mine), float(cosines.max()), weight, actors, overlap)
 
 
 def continued_storyline(
