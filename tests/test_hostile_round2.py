@@ -160,6 +160,9 @@ def test_html_with_tens_of_thousands_of_attributes_is_refused_quickly(tmp_path: 
     )
     spans = "".join(f'<span class="c{n % 7}">w{n} </span>' for n in range(300_000))
     (folder / "c-elements.html").write_text(f"<html><head><title>Many</title></head><body><p>{spans}</p></body></html>")
+    items = "".join(f"<item><title>Pilots {n}</title><description>Day {n}.</description></item>" for n in range(3))
+    (folder / "d-feed.xml").write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>'
+                                       f"<item {attributes}><title>Heavy</title></item>{items}</channel></rss>")
     db = tmp_path / "work.db"
     started = time.monotonic()
     with Tracker(db=db, **LIGHT) as tracker:
@@ -169,6 +172,19 @@ def test_html_with_tens_of_thousands_of_attributes_is_refused_quickly(tmp_path: 
     rejects = _rejects(db)
     assert "max_html_attributes" in rejects[str(folder / "b-attributes.html")]
     assert "max_html_elements" in rejects[str(folder / "c-elements.html")]
+    assert "max_html_attributes" in rejects[str(folder / "d-feed.xml")]
+
+
+def test_twenty_thousand_short_lines_are_cleaned_in_linear_time(tmp_path: Path) -> None:
+    """Found by fuzz/fuzz_fields.py: control characters that become 20,630 one-letter lines took the
+    clean stage 212 s (its teaser search walked from every line to the end)."""
+    line = "\x7f\x00\x1c\x00\x00\x01\x00\x7fu\x7f\x00\x00"  # \x1c breaks the line, the rest is dropped
+    records = [GOOD, {"id": "lines", "title": "Lines", "text": line * 20_630}]
+    started = time.monotonic()
+    with Tracker(db=tmp_path / "lines.db", **LIGHT) as tracker:
+        report = tracker.ingest(str(_jsonl(tmp_path / "lines.jsonl", records)))
+    assert time.monotonic() - started < 30
+    assert sorted(report.added) == ["good-1", "lines"]
 
 
 # -- 4 and 13. special files and links out of the tree ------------------------------------------------------

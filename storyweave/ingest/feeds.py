@@ -24,6 +24,7 @@ from defusedxml import DefusedXmlException
 from ..encoding import binary_kind, declared_charset, decode_bytes, normalise_codec
 from ..errors import FetchError
 from ..extract import (
+    attribute_problem,
     extract_html,
     html_to_text,
     html_work_problem,
@@ -116,7 +117,9 @@ class FeedReader:
         self.fetcher = fetcher
 
     def read(self, data: bytes, origin: str, content_type: str | None = None) -> Iterator[RawDoc | Reject]:
-        problem = next(filter(None, map(entity_problem, _readings(data))), None) or _defused_problem(data)
+        readings = _readings(data)
+        problem = (next(filter(None, map(entity_problem, readings)), None)
+                   or attribute_problem(readings[0], self.settings) or _defused_problem(data))
         if problem:
             yield Reject(origin, problem)
             return
