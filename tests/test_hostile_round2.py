@@ -119,10 +119,11 @@ def test_lone_surrogates_never_stop_an_ingest(tmp_path: Path) -> None:
     folder.mkdir()
     os.mkdir(os.fsencode(folder) + b"/sub\xff")  # a name that is not UTF-8 reaches Python as surrogates
     (Path(os.fsdecode(os.fsencode(folder) + b"/sub\xff")) / "note.bin").write_bytes(b"not an article")
+    Path(os.fsdecode(os.fsencode(folder) + b"/caf\xe9.txt")).write_text("Pilots in Latin-1\nA file named in Latin-1.\n")
     db = tmp_path / "surrogates.db"
     with Tracker(db=db, **LIGHT) as tracker:
         report = tracker.ingest(str(path), str(folder))
-        assert sorted(report.added) == ["fields", "good-1", "good-2"], report.as_dict()
+        assert sorted(report.added) == ["caf\ufffd", "fields", "good-1", "good-2"], report.as_dict()
         stored = tracker.article_details("fields")
     assert "\ufffd" in stored["title"] and "\ufffd" in stored["text"]
     json.dumps(stored, ensure_ascii=False).encode("utf-8")  # every field is valid Unicode now

@@ -24,7 +24,7 @@ from ..encoding import binary_kind, bom_problem, decode_bytes
 from ..errors import FetchError
 from ..extract import page_hints
 from ..fetch import Fetcher, size_cap_message
-from ..limits import checked_item, cut_at_word
+from ..limits import checked_item, cut_at_word, valid_text
 from ..models import RawDoc, Reject
 from ..settings import Settings
 from .feeds import FeedReader
@@ -305,7 +305,7 @@ class Session:
             # `storyweave show` takes the name the user sees; a second different file of the same
             # name elsewhere is rejected by the store, never silently dropped.
             if isinstance(doc, RawDoc) and doc.id is None and doc.html is None and doc.origin == origin:
-                doc.id = path.stem
+                doc.id = valid_text(path.stem)  # a name that is not UTF-8 still names its article
             yield doc
 
     def directory(self, root: Path) -> Iterator[RawDoc | Reject]:
