@@ -330,6 +330,19 @@ def test_mis_encoded_text_is_rejected_not_stored(tmp_path: Path) -> None:
     assert all("encoding" in reason for reason in rejects.values()), rejects
 
 
+@pytest.mark.parametrize("declared", ["base64", "rot13", "zlib", "hex", "utf-7"])
+def test_a_declared_encoding_that_is_no_text_encoding_is_ignored(declared: str) -> None:
+    """Found while fixing UTF-7: Python knows base64 and rot13 as codecs, and a document declaring
+    one ended in the reader's safety net (LookupError) instead of being read."""
+    feed = (f'<?xml version="1.0" encoding="{declared}"?><rss version="2.0"><channel><title>F</title><item>'
+            "<title>Caf\xe9 pilots strike</title><description>Harbour pilots stopped work.</description>"
+            "</item></channel></rss>").encode("latin-1")
+    for fmt in ("feed", None):
+        items = list(Session(Settings(LIGHT)).iter_bytes(feed, "declared.xml", fmt))
+        assert items, declared
+        assert all(_one_line(item.reason) for item in items if isinstance(item, Reject)), items
+
+
 def test_a_record_of_replacement_characters_is_rejected(tmp_path: Path) -> None:
     records = [GOOD, {"id": "garbled", "title": "\ufffd" * 20, "text": "\ufffd\ufffd \ufffd" * 30 + " ok"}]
     db = tmp_path / "garbled.db"
