@@ -218,7 +218,6 @@ class _Deadline:
     """
 
     def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
         self.expires = time.monotonic() + seconds
         self.expired = False
         self._lock = threading.Lock()

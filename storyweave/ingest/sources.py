@@ -128,8 +128,8 @@ def special_kind(mode: int) -> str | None:
 def _open_regular(path: Path) -> BinaryIO:
     """Open ``path`` for reading without blocking on it, and only if it is (still) a regular file.
 
-    The check before opening can race with a rename: O_NONBLOCK keeps a named pipe swapped in since
-    from blocking the open, and the descriptor's own type is checked again.
+    The check before opening can race with a rename: O_NONBLOCK keeps a named pipe renamed into
+    place meanwhile from blocking the open, and the descriptor's own type is checked again.
     """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     try:
