@@ -246,32 +246,28 @@ def _cut_teaser_block(lines: list[_Line], cuts: list[tuple[int, Removal]]) -> No
     """
     kept = [line for line in lines if line.text]
     keys = [_norm(line.text or "") for line in kept]
-
-    def doubled_headline(i: int) -> bool:
-        return i + 1 < len(kept) and keys[i] == keys[i + 1] and _headline_like(kept[i].text or "")
-
-    def units_to_end(i: int) -> int:
-        units = 0
-        while i < len(kept):
-            if not doubled_headline(i):
-                return 0
-            units += 1
-            i += 2
-            summary = 0
-            while i < len(kept) and not doubled_headline(i):
-                summary += 1
-                if summary > _TEASER_MAX_SUMMARY_LINES or _size(kept[i].text or "") > _TEASER_MAX_SUMMARY_WORDS:
-                    return 0
-                i += 1
-        return units
-
-    for start in range(1, len(kept) - 1):
+    count = len(kept)
+    doubled = [i + 1 < count and keys[i] == keys[i + 1] and _headline_like(kept[i].text or "") for i in range(count)]
+    # Everything is computed once, from the end backwards: walking from every start to the end
+    # took time growing with the square of the line count (20,000 one-letter lines: 200 s).
+    next_doubled = [count] * (count + 3)  # the first doubled headline at or after i
+    for i in range(count - 1, -1, -1):
+        next_doubled[i] = i if doubled[i] else next_doubled[i + 1]
+    units = [0] * (count + 1)  # headline-twice-then-summary units from i to the end; 0: the run breaks
+    distinct = [0] * (count + 1)  # distinct doubled headlines from i to the end
+    seen: set[str] = set()
+    for i in range(count - 1, -1, -1):
+        if doubled[i]:
+            end = next_doubled[i + 2]
+            if end - (i + 2) <= _TEASER_MAX_SUMMARY_LINES and all(
+                _size(line.text or "") <= _TEASER_MAX_SUMMARY_WORDS for line in kept[i + 2 : end]
+            ):
+                units[i] = 1 if end >= count else (units[end] + 1 if units[end] else 0)
+            seen.add(keys[i])
+        distinct[i] = len(seen)
+    for start in range(1, count - 1):
         # Distinct headlines: one line printed over and over (a photographer's credit) is no teaser list.
-        if (
-            doubled_headline(start)
-            and units_to_end(start) >= _TEASER_MIN_UNITS
-            and len({keys[i] for i in range(start, len(kept)) if doubled_headline(i)}) >= _TEASER_MIN_UNITS
-        ):
+        if doubled[start] and units[start] >= _TEASER_MIN_UNITS and distinct[start] >= _TEASER_MIN_UNITS:
             block = kept[start:]
             cuts.append((block[0].index, Removal("teaser", "\n".join(line.text or "" for line in block))))
             for line in block:

@@ -117,7 +117,7 @@ def bom_problem(data: bytes) -> str | None:
 
 
 def normalise_codec(name: str | None) -> str | None:
-    """Python's codec name for a declared charset, or None when Python has no such codec.
+    """Python's codec name for a declared charset, or None when Python has no such text codec.
 
     ISO-8859-1 and ASCII labels become Windows-1252, as browsers do (WHATWG encoding standard):
     pages that say Latin-1 routinely contain Windows-1252 quotes and dashes.
@@ -126,6 +126,7 @@ def normalise_codec(name: str | None) -> str | None:
         return None
     try:
         codec = codecs.lookup(name.strip().strip("\"'")).name
+        b"x".decode(codec, "replace")  # base64, rot13, zlib, hex: Python codecs, but no text encodings
     except (LookupError, ValueError):
         return None
     if codec in ("latin-1", "iso8859-1", "ascii"):

@@ -218,7 +218,6 @@ class _Deadline:
     """
 
     def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
         self.expires = time.monotonic() + seconds
         self.expired = False
         self._lock = threading.Lock()
@@ -397,6 +396,8 @@ class Fetcher:
                     "GET", target, headers=headers, extensions={**extensions, "trace": deadline.trace}, timeout=timeout
                 ) as response:
                     return self._read(url, response, asked, deadline)
+            except UnicodeError as exc:  # connecting by name: the system resolver's IDNA refuses the host
+                raise FetchError(f"cannot resolve host {url.host}: {_one_line(exc)}") from None
             except httpx.InvalidURL as exc:
                 # httpx reads a redirect's Location before it hands the response over; ours are checked.
                 raise FetchError(f"cannot fetch {url}: its redirect Location is invalid: {_one_line(exc)}") from None

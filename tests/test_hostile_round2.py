@@ -119,10 +119,11 @@ def test_lone_surrogates_never_stop_an_ingest(tmp_path: Path) -> None:
     folder.mkdir()
     os.mkdir(os.fsencode(folder) + b"/sub\xff")  # a name that is not UTF-8 reaches Python as surrogates
     (Path(os.fsdecode(os.fsencode(folder) + b"/sub\xff")) / "note.bin").write_bytes(b"not an article")
+    Path(os.fsdecode(os.fsencode(folder) + b"/caf\xe9.txt")).write_text("Pilots in Latin-1\nA file named in Latin-1.\n")
     db = tmp_path / "surrogates.db"
     with Tracker(db=db, **LIGHT) as tracker:
         report = tracker.ingest(str(path), str(folder))
-        assert sorted(report.added) == ["fields", "good-1", "good-2"], report.as_dict()
+        assert sorted(report.added) == ["caf\ufffd", "fields", "good-1", "good-2"], report.as_dict()
         stored = tracker.article_details("fields")
     assert "\ufffd" in stored["title"] and "\ufffd" in stored["text"]
     json.dumps(stored, ensure_ascii=False).encode("utf-8")  # every field is valid Unicode now
@@ -160,6 +161,9 @@ def test_html_with_tens_of_thousands_of_attributes_is_refused_quickly(tmp_path: 
     )
     spans = "".join(f'<span class="c{n % 7}">w{n} </span>' for n in range(300_000))
     (folder / "c-elements.html").write_text(f"<html><head><title>Many</title></head><body><p>{spans}</p></body></html>")
+    items = "".join(f"<item><title>Pilots {n}</title><description>Day {n}.</description></item>" for n in range(3))
+    (folder / "d-feed.xml").write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>'
+                                       f"<item {attributes}><title>Heavy</title></item>{items}</channel></rss>")
     db = tmp_path / "work.db"
     started = time.monotonic()
     with Tracker(db=db, **LIGHT) as tracker:
@@ -169,6 +173,19 @@ def test_html_with_tens_of_thousands_of_attributes_is_refused_quickly(tmp_path: 
     rejects = _rejects(db)
     assert "max_html_attributes" in rejects[str(folder / "b-attributes.html")]
     assert "max_html_elements" in rejects[str(folder / "c-elements.html")]
+    assert "max_html_attributes" in rejects[str(folder / "d-feed.xml")]
+
+
+def test_twenty_thousand_short_lines_are_cleaned_in_linear_time(tmp_path: Path) -> None:
+    """Found by fuzz/fuzz_fields.py: control characters that become 20,630 one-letter lines took the
+    clean stage 212 s (its teaser search walked from every line to the end)."""
+    line = "\x7f\x00\x1c\x00\x00\x01\x00\x7fu\x7f\x00\x00"  # \x1c breaks the line, the rest is dropped
+    records = [GOOD, {"id": "lines", "title": "Lines", "text": line * 20_630}]
+    started = time.monotonic()
+    with Tracker(db=tmp_path / "lines.db", **LIGHT) as tracker:
+        report = tracker.ingest(str(_jsonl(tmp_path / "lines.jsonl", records)))
+    assert time.monotonic() - started < 30
+    assert sorted(report.added) == ["good-1", "lines"]
 
 
 # -- 4 and 13. special files and links out of the tree ------------------------------------------------------
@@ -239,7 +256,10 @@ def test_headers_that_crawl_in_hit_the_total_deadline() -> None:
         assert time.monotonic() - started < 6
 
 
-@pytest.mark.parametrize("location", ["http:127.0.0.1/", "http:\\\\127.0.0.1\\", "http://[::1/x"])
+# The last: a host label over 63 characters, which the system resolver's IDNA codec refuses with a
+# UnicodeError (found by fuzz/fuzz_peers.py).
+@pytest.mark.parametrize("location", ["http:127.0.0.1/", "http:\\\\127.0.0.1\\", "http://[::1/x",
+                                      "http://" + "a" * 64 + ".example/"])
 def test_a_malformed_redirect_is_one_reject_and_the_next_url_is_fetched(tmp_path: Path, location: str) -> None:
     with LocalHTTPServer() as server:
         bad = server.route("/bad", redirect_to=location)
@@ -251,7 +271,7 @@ def test_a_malformed_redirect_is_one_reject_and_the_next_url_is_fetched(tmp_path
             report = tracker.ingest(bad, good)
     assert len(report.added) == 1 and len(report.rejected) == 1, report.as_dict()
     reason = report.rejected[0].reason
-    assert ("redirect" in reason or "location header" in reason) and _one_line(reason), reason
+    assert ("redirect" in reason or "location header" in reason or "resolve" in reason) and _one_line(reason), reason
 
 
 # -- 10. only http(s) links leave in exports, and none come in ------------------------------------------------
@@ -308,6 +328,19 @@ def test_mis_encoded_text_is_rejected_not_stored(tmp_path: Path) -> None:
     rejects = _rejects(db)
     assert len(rejects) == 3 and all(_one_line(reason) for reason in rejects.values()), rejects
     assert all("encoding" in reason for reason in rejects.values()), rejects
+
+
+@pytest.mark.parametrize("declared", ["base64", "rot13", "zlib", "hex", "utf-7"])
+def test_a_declared_encoding_that_is_no_text_encoding_is_ignored(declared: str) -> None:
+    """Found while fixing UTF-7: Python knows base64 and rot13 as codecs, and a document declaring
+    one ended in the reader's safety net (LookupError) instead of being read."""
+    feed = (f'<?xml version="1.0" encoding="{declared}"?><rss version="2.0"><channel><title>F</title><item>'
+            "<title>Caf\xe9 pilots strike</title><description>Harbour pilots stopped work.</description>"
+            "</item></channel></rss>").encode("latin-1")
+    for fmt in ("feed", None):
+        items = list(Session(Settings(LIGHT)).iter_bytes(feed, "declared.xml", fmt))
+        assert items, declared
+        assert all(_one_line(item.reason) for item in items if isinstance(item, Reject)), items
 
 
 def test_a_record_of_replacement_characters_is_rejected(tmp_path: Path) -> None:

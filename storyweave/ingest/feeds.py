@@ -23,7 +23,14 @@ from defusedxml import DefusedXmlException
 
 from ..encoding import binary_kind, declared_charset, decode_bytes, normalise_codec
 from ..errors import FetchError
-from ..extract import extract_html, html_to_text, html_work_problem, normalise_date, normalise_text
+from ..extract import (
+    attribute_problem,
+    extract_html,
+    html_to_text,
+    html_work_problem,
+    normalise_date,
+    normalise_text,
+)
 from ..fetch import Fetcher
 from ..models import RawDoc, Reject
 from ..outlets import source_from_url
@@ -110,7 +117,9 @@ class FeedReader:
         self.fetcher = fetcher
 
     def read(self, data: bytes, origin: str, content_type: str | None = None) -> Iterator[RawDoc | Reject]:
-        problem = next(filter(None, map(entity_problem, _readings(data))), None) or _defused_problem(data)
+        readings = _readings(data)
+        problem = (next(filter(None, map(entity_problem, readings)), None)
+                   or attribute_problem(readings[0], self.settings) or _defused_problem(data))
         if problem:
             yield Reject(origin, problem)
             return

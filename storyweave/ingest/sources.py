@@ -24,7 +24,7 @@ from ..encoding import binary_kind, bom_problem, decode_bytes
 from ..errors import FetchError
 from ..extract import page_hints
 from ..fetch import Fetcher, size_cap_message
-from ..limits import checked_item, cut_at_word
+from ..limits import checked_item, cut_at_word, valid_text
 from ..models import RawDoc, Reject
 from ..settings import Settings
 from .feeds import FeedReader
@@ -128,8 +128,8 @@ def special_kind(mode: int) -> str | None:
 def _open_regular(path: Path) -> BinaryIO:
     """Open ``path`` for reading without blocking on it, and only if it is (still) a regular file.
 
-    The check before opening can race with a rename: O_NONBLOCK keeps a named pipe swapped in since
-    from blocking the open, and the descriptor's own type is checked again.
+    The check before opening can race with a rename: O_NONBLOCK keeps a named pipe renamed into
+    place meanwhile from blocking the open, and the descriptor's own type is checked again.
     """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     try:
@@ -305,7 +305,7 @@ class Session:
             # `storyweave show` takes the name the user sees; a second different file of the same
             # name elsewhere is rejected by the store, never silently dropped.
             if isinstance(doc, RawDoc) and doc.id is None and doc.html is None and doc.origin == origin:
-                doc.id = path.stem
+                doc.id = valid_text(path.stem)  # a name that is not UTF-8 still names its article
             yield doc
 
     def directory(self, root: Path) -> Iterator[RawDoc | Reject]:
