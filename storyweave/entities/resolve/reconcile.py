@@ -22,9 +22,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from rapidfuzz import fuzz
+
 from ...models import Entity, Mention
 from ...store import entities as entity_store
-from ..kb.base import get_kb
+from ..kb.base import COUNTRY_PRIORITY, get_kb
 from ..names import NameForm, is_acronym_like, name_form
 from .matching import contains_name, same_name, strong_match, token_match
 
@@ -48,8 +50,25 @@ def _forms(surfaces: Iterable[str]) -> list[NameForm]:
     return [f for f in (name_form(s) for s in sorted(set(surfaces))) if f.tokens]
 
 
+SAME_SCRIPT_WORD_SIMILARITY = 75.0  # two one-word spellings in one script: Kovid/Covid, not Tierra/Twitter
+
+
+def _fullest(forms: list[NameForm]) -> list[NameForm]:
+    """The multi-token names when there are any: a bare "Trump" that an article grouped under
+    "Melania Trump" is no evidence that Melania Trump is the stored Donald Trump."""
+    return [f for f in forms if len(f.tokens) > 1] or forms
+
+
+def _same(f: NameForm, g: NameForm) -> bool:
+    if not same_name(f, g):
+        return False
+    one_word = len(f.tokens) == 1 and len(g.tokens) == 1 and f.script == g.script
+    return not one_word or fuzz.ratio(f.roman_key, g.roman_key) >= SAME_SCRIPT_WORD_SIMILARITY
+
+
 def _same_entity(forms: list[NameForm], stored: list[NameForm]) -> bool:
-    return any(same_name(f, g) or contains_name(g, f) or contains_name(f, g) for f in forms for g in stored)
+    forms, stored = _fullest(forms), _fullest(stored)
+    return any(_same(f, g) or contains_name(g, f) or contains_name(f, g) for f in forms for g in stored)
 
 
 def _family_name_of(part: NameForm, full: NameForm, position: int) -> bool:
@@ -74,16 +93,32 @@ def kinds_to_try(kind: str, forms: list[NameForm]) -> list[str]:
 
 
 def _strong(forms: list[NameForm], stored: list[NameForm]) -> bool:
-    return any(strong_match(f, g) for f in forms for g in stored)
+    return any(strong_match(f, g) for f in _fullest(forms) for g in _fullest(stored))
 
 
 def _letter_for_letter(part: NameForm, full: NameForm, position: int) -> bool:
     return len(full.tokens) > 1 and part.roman[0] == full.roman[position % len(full.roman)]
 
 
+DISTINCTIVE_SHARE = 0.02  # context must be rarer than this share of stored articles ...
+DISTINCTIVE_MIN_ARTICLES = 5  # ... or than this many, in a small store
+
+
+def _distinctive(conn: sqlite3.Connection, context: set[str]) -> set[str]:
+    """The entities of ``context`` that say something: no country, nothing named in every other
+    article.  Two names that both co-occur with the United States share no evidence at all."""
+    if not context:
+        return set()
+    kb = get_kb().entities
+    limit = max(DISTINCTIVE_MIN_ARTICLES, DISTINCTIVE_SHARE * entity_store.article_total(conn))
+    counts = entity_store.article_counts(conn, context)
+    return {e for e in context if counts.get(e, 0) <= limit and not (e in kb and kb[e].priority >= COUNTRY_PRIORITY)}
+
+
 def _pick(conn: sqlite3.Connection, pool: list[str], context: set[str], weak: set[str]) -> str | None:
     """The one candidate of ``pool``; a ``weak`` one only when it shares stored articles with the
     entities named alongside, and several only when co-occurrence tells one apart."""
+    context = _distinctive(conn, context)
     weights = {c: entity_store.cooccurrences(conn, c, context) if context else 0 for c in pool}
     pool = [c for c in pool if c not in weak or weights[c] > 0]
     if len(pool) == 1:
