@@ -277,7 +277,9 @@ def majority_type(counts: Counter[str]) -> str | None:
     """The type most of an entity's mentions have (one type per entity: Trump is one person)."""
     if not counts:
         return None
-    return max(counts, key=lambda k: (counts[k], -_TYPE_ORDER.index(k) if k in _TYPE_ORDER else -len(_TYPE_ORDER)))
+    # "other" is what a recogniser says when it cannot tell: any specific type outvotes it.
+    specific = Counter({k: n for k, n in counts.items() if k != "other"}) or counts
+    return max(specific, key=lambda k: (specific[k], -_TYPE_ORDER.index(k) if k in _TYPE_ORDER else -len(_TYPE_ORDER)))
 
 
 def settle_types(conn: sqlite3.Connection, ids: Iterable[str]) -> None:
