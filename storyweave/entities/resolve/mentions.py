@@ -48,7 +48,9 @@ class MentionResolver:
                 pending.append(i)
         # Names the knowledge base lacks: link short forms to the full names of the same article.
         index = GroupIndex()
-        assignment = group_names([name_form(mentions[i].surface) for i in pending], index)
+        assignment = group_names(
+            [name_form(mentions[i].surface) for i in pending], index, [mentions[i].type for i in pending]
+        )
         for i, target in zip(pending, assignment, strict=True):
             if target >= 0:
                 ids[i] = group_id(index.groups[target])
