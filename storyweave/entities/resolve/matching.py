@@ -117,11 +117,11 @@ def strong_match(a: NameForm, b: NameForm) -> bool:
     if min(len(a.skeleton_key), len(b.skeleton_key)) >= (STRONG_SKELETON if multi else STRONG_SINGLE_SKELETON):
         return True
     # Few consonants, but the vowels and glides agree too: Toyota = Тойота = تويوتا, Putin = بوتين.
-    sound = _sound(a)
-    return len(sound) >= STRONG_SOUND and sound == _sound(b)
+    sound = sound_key(a)
+    return len(sound) >= STRONG_SOUND and sound == sound_key(b)
 
 
-def _sound(form: NameForm) -> str:
+def sound_key(form: NameForm) -> str:
     """Consonant and vowel classes of the whole name; a Latin final silent e is dropped (Google, Гугл)."""
     key = form.vowel_key
     if form.script == "latin" and form.roman and form.roman[-1].endswith("e") and key.endswith("I"):

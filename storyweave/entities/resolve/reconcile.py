@@ -27,8 +27,8 @@ from rapidfuzz import fuzz
 from ...models import Entity, Mention
 from ...store import entities as entity_store
 from ..kb.base import COUNTRY_PRIORITY, get_kb
-from ..names import NameForm, is_acronym_like, name_form
-from .matching import contains_name, same_name, strong_match, token_match
+from ..names import NameForm, is_acronym_like, name_form, vowel_skeleton
+from .matching import contains_name, same_name, sound_key, strong_match, token_match
 
 RECONCILED_TYPES = ("person", "organisation")
 
@@ -60,10 +60,15 @@ def _fullest(forms: list[NameForm]) -> list[NameForm]:
 
 
 def _same(f: NameForm, g: NameForm) -> bool:
+    """``same_name``, and for two one-word names also alike in letters (one script) or in sound
+    (two scripts): Kovid is Covid and تويتر Twitter, but Tierra is not Twitter nor جهود Covid."""
     if not same_name(f, g):
         return False
-    one_word = len(f.tokens) == 1 and len(g.tokens) == 1 and f.script == g.script
-    return not one_word or fuzz.ratio(f.roman_key, g.roman_key) >= SAME_SCRIPT_WORD_SIMILARITY
+    if len(f.tokens) != 1 or len(g.tokens) != 1:
+        return True
+    if f.script == g.script:
+        return fuzz.ratio(f.roman_key, g.roman_key) >= SAME_SCRIPT_WORD_SIMILARITY
+    return fuzz.ratio(sound_key(f), sound_key(g)) >= SAME_SCRIPT_WORD_SIMILARITY
 
 
 def _same_entity(forms: list[NameForm], stored: list[NameForm]) -> bool:
@@ -75,21 +80,26 @@ def _family_name_of(part: NameForm, full: NameForm, position: int) -> bool:
     """``part`` (one token) is token ``position`` (0 or -1) of the multi-token ``full``."""
     if len(part.tokens) != 1 or len(full.tokens) < 2 or len(part.skeleton_key) < 2:
         return False
+    index = position % len(full.tokens)
     if is_acronym_like(part):
-        return part.roman[0] == full.roman[position % len(full.tokens)]
-    return token_match(part, 0, full, position % len(full.tokens))
+        return part.roman[0] == full.roman[index]
+    if not token_match(part, 0, full, index):
+        return False
+    # Across scripts the consonants alone say little (جهود and Guaidó share G-T): the sound must agree.
+    alike = part.roman[0] if part.script == full.script else sound_key(part)
+    other = full.roman[index] if part.script == full.script else vowel_skeleton(full.roman[index])
+    return fuzz.ratio(alike, other) >= SAME_SCRIPT_WORD_SIMILARITY
 
 
 def kinds_to_try(kind: str, forms: list[NameForm]) -> list[str]:
-    """The stored types a new entity may join.  A bare one-word name carries little type evidence
-    (the recogniser calls "Trump" an organisation next to "Trump Organization"): it may join a
-    stored person or organisation; an acronym or a longer name keeps its own type."""
-    bare = bool(forms) and all(len(f.tokens) == 1 and not is_acronym_like(f) for f in forms)
-    if bare:
-        return (
-            [kind] + [k for k in RECONCILED_TYPES if k != kind] if kind in RECONCILED_TYPES else list(RECONCILED_TYPES)
-        )
-    return [kind] if kind in RECONCILED_TYPES else []
+    """The stored types a new entity may join, its own first.  Recognisers of different languages
+    type one name differently (the rules call "Trump" an organisation next to "Trump Organization",
+    an Arabic name may be typed "other"), and the name match itself is the evidence; only an
+    acronym keeps its own type."""
+    own = [kind] if kind in RECONCILED_TYPES else []
+    if forms and all(is_acronym_like(f) for f in forms):
+        return own
+    return own + [k for k in RECONCILED_TYPES if k != kind]
 
 
 def _strong(forms: list[NameForm], stored: list[NameForm]) -> bool:
