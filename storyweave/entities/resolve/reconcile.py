@@ -142,9 +142,17 @@ def _pick(conn: sqlite3.Connection, pool: list[str], context: set[str], weak: se
 
 
 def match_stored(
-    conn: sqlite3.Connection, entity_id: str, kind: str, surfaces: Iterable[str], context: set[str]
+    conn: sqlite3.Connection,
+    entity_id: str,
+    kind: str,
+    surfaces: Iterable[str],
+    context: set[str],
+    person: bool = True,
 ) -> str | None:
-    """The stored entity that ``entity_id`` (with these surface forms) is another name of, if one is."""
+    """The stored entity of type ``kind`` that ``entity_id`` (with these surface forms) is another
+    name of, if one is.  A bare name may be the family (last) name of a stored full name; the first
+    one too (Xi of Xi Jinping) only when the recogniser read it as a ``person``'s: "Google" is no
+    name of "Google Assistant"."""
     forms = _forms(surfaces)
     if not forms or kind not in RECONCILED_TYPES:
         return None
@@ -160,7 +168,7 @@ def match_stored(
     # A bare family name: every stored full name ending with it competes (a "Müller" once linked to
     # Thomas Müller is still Gerd Müller's name too), else (Xi, Nguyen) the ones starting with it.
     # Letter for letter ("Trump" of "Donald Trump") it stands alone; by sound only it needs context.
-    for position in (-1, 0):
+    for position in (-1, 0) if person else (-1,):
         owners = {c for c in candidates if any(_family_name_of(f, g, position) for f in forms for g in stored[c])}
         if owners:
             exact = {c for c in owners if any(_letter_for_letter(f, g, position) for f in forms for g in stored[c])}
@@ -233,7 +241,7 @@ def plan_article(conn: sqlite3.Connection, mentions: list[Mention], entities: li
             continue
         target = None
         for candidate_kind in kinds_to_try(kind, forms):
-            target = match_stored(conn, entity_id, candidate_kind, surfaces[entity_id], context)
+            target = match_stored(conn, entity_id, candidate_kind, surfaces[entity_id], context, kind == "person")
             if target is not None:
                 break
         if target is not None:
