@@ -279,3 +279,14 @@ def test_recogniser_types_places_feasts_and_words(lang: str, text: str, surface:
     assert found[surface].type == kind
     if surface == "München":
         assert found[surface].entity_id not in (None, "Q183")
+
+
+def test_ubiquitous_context_and_bare_aliases_are_no_evidence(tmp_path: Path) -> None:
+    with Tracker(db=tmp_path / "s.db") as tracker:
+        [twitter, _] = _store(tracker, "a", "en", [("Twitter", "organisation"), ("United States", "place")])
+        [tierra, _] = _store(tracker, "b", "es", [("Tierra", "organisation"), ("Estados Unidos", "place")])
+        assert tierra != twitter  # one look-alike word, and only a country in common
+        [donald] = _store(tracker, "c", "en", [("Donald Trump", "person")])
+        [melania, bare] = _store(tracker, "d", "en", [("Melania Trump", "person"), ("Trump", "person")])
+        assert melania != donald
+        assert bare == melania  # in her article, the bare name is hers

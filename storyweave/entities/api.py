@@ -48,7 +48,7 @@ def _reconcile_with_store(
         if entity_id in mapping or not entity_id.startswith("sw:") or entity_store.exists(conn, entity_id):
             continue
         for kind in kinds_to_try(kinds[entity_id], [name_form(n) for n in sorted(names[entity_id])]):
-            target = match_stored(conn, entity_id, kind, names[entity_id], set())
+            target = match_stored(conn, entity_id, kind, names[entity_id], set(), kinds[entity_id] != "organisation")
             if target is not None:
                 mapping[entity_id] = target
                 kinds[target] = kind

@@ -123,6 +123,19 @@ def cooccurrences(conn: sqlite3.Connection, entity_id: str, others: set[str]) ->
     return int(row[0])
 
 
+def article_total(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+
+def article_counts(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, int]:
+    """entity id -> stored articles that name it."""
+    found = {}
+    for entity_id in sorted(set(ids)):
+        row = conn.execute("SELECT COUNT(DISTINCT article_id) FROM mentions WHERE entity_id = ?", (entity_id,))
+        found[entity_id] = int(row.fetchone()[0])
+    return found
+
+
 def redirect_targets(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
     """old id -> current id for those of ``ids`` that were merged away."""
     found = {}

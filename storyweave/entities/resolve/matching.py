@@ -46,6 +46,8 @@ def same_name(a: NameForm, b: NameForm) -> bool:
         return a.roman_key == b.roman_key
     if not _length_ok(a, b):
         return False
+    if a.script == b.script == "arabic" and a.key != b.key and not _arabic_spellings(a, b):
+        return False
     if a.short or b.short:  # too few consonants: the vowel pattern decides (Huawei / Хуавэй / هواوي)
         return a.short and b.short and bool(a.vowel_key) and a.vowel_key == b.vowel_key
     if _qualifiers(a) != _qualifiers(b):
@@ -110,18 +112,16 @@ def strong_match(a: NameForm, b: NameForm) -> bool:
     if not same_name(a, b):
         return False
     if a.script == b.script == "arabic":
-        # One script, two spellings: only the long vowels may differ (ترامب, ترمب); another
-        # consonant is another name (سانا, صنعاء; الكويت, كوفيد).
-        return _consonant_letters(a) == _consonant_letters(b)
+        return True  # ``same_name`` already held them to ``_arabic_spellings``
     multi = len(a.tokens) >= 2 and len(b.tokens) >= 2
     if min(len(a.skeleton_key), len(b.skeleton_key)) >= (STRONG_SKELETON if multi else STRONG_SINGLE_SKELETON):
         return True
     # Few consonants, but the vowels and glides agree too: Toyota = Тойота = تويوتا, Putin = بوتين.
-    sound = _sound(a)
-    return len(sound) >= STRONG_SOUND and sound == _sound(b)
+    sound = sound_key(a)
+    return len(sound) >= STRONG_SOUND and sound == sound_key(b)
 
 
-def _sound(form: NameForm) -> str:
+def sound_key(form: NameForm) -> str:
     """Consonant and vowel classes of the whole name; a Latin final silent e is dropped (Google, Гугл)."""
     key = form.vowel_key
     if form.script == "latin" and form.roman and form.roman[-1].endswith("e") and key.endswith("I"):
@@ -145,3 +145,11 @@ _ARABIC_VOWEL_LETTERS = str.maketrans("", "", "اويىءه")
 
 def _consonant_letters(form: NameForm) -> str:
     return "".join(form.tokens).translate(_ARABIC_VOWEL_LETTERS)
+
+
+def _arabic_spellings(a: NameForm, b: NameForm) -> bool:
+    """Two spellings of one name in Arabic script: the same consonant letters, one long vowel more
+    or less (ترامب, ترمب; بوتين, بوتن).  Another consonant is another name (سانا, صنعاء; الكويت,
+    كوفيد), and so are two more vowels (سلمان, سليماني)."""
+    joined_a, joined_b = "".join(a.tokens), "".join(b.tokens)
+    return _consonant_letters(a) == _consonant_letters(b) and abs(len(joined_a) - len(joined_b)) <= 1

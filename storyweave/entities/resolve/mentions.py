@@ -12,6 +12,7 @@ from ...models import Entity, Mention
 from ..kb.base import LISTED_CONFIDENCE, KnowledgeBase
 from ..kb.demonyms import demonym_country
 from ..names import name_form
+from .reconcile import majority_type
 from .resolver import GroupIndex, KBResolver, group_id, group_names
 
 
@@ -47,7 +48,9 @@ class MentionResolver:
                 pending.append(i)
         # Names the knowledge base lacks: link short forms to the full names of the same article.
         index = GroupIndex()
-        assignment = group_names([name_form(mentions[i].surface) for i in pending], index)
+        assignment = group_names(
+            [name_form(mentions[i].surface) for i in pending], index, [mentions[i].type for i in pending]
+        )
         for i, target in zip(pending, assignment, strict=True):
             if target >= 0:
                 ids[i] = group_id(index.groups[target])
@@ -71,7 +74,8 @@ class MentionResolver:
                 kind = known.type
             else:
                 names = {lang: max((m.surface for m in group), key=lambda s: (len(name_form(s).tokens), len(s)))}
-                kind = Counter(m.type for m in group).most_common(1)[0][0]
+                chosen = majority_type(Counter(m.type for m in group))
+                kind = next((m.type for m in group if m.type == chosen), group[0].type)
             entities.append(Entity(entity_id, kind, names, {m.surface for m in group}))
         return entities
 

@@ -22,11 +22,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from rapidfuzz import fuzz
+
 from ...models import Entity, Mention
 from ...store import entities as entity_store
-from ..kb.base import get_kb
-from ..names import NameForm, is_acronym_like, name_form
-from .matching import contains_name, same_name, strong_match, token_match
+from ..kb.base import COUNTRY_PRIORITY, get_kb
+from ..names import NameForm, is_acronym_like, name_form, vowel_skeleton
+from .matching import contains_name, same_name, sound_key, strong_match, token_match
 
 RECONCILED_TYPES = ("person", "organisation")
 
@@ -48,42 +50,85 @@ def _forms(surfaces: Iterable[str]) -> list[NameForm]:
     return [f for f in (name_form(s) for s in sorted(set(surfaces))) if f.tokens]
 
 
+SAME_SCRIPT_WORD_SIMILARITY = 75.0  # two one-word spellings in one script: Kovid/Covid, not Tierra/Twitter
+
+
+def _fullest(forms: list[NameForm]) -> list[NameForm]:
+    """The multi-token names when there are any: a bare "Trump" that an article grouped under
+    "Melania Trump" is no evidence that Melania Trump is the stored Donald Trump."""
+    return [f for f in forms if len(f.tokens) > 1] or forms
+
+
+def _same(f: NameForm, g: NameForm) -> bool:
+    """``same_name``, and for two one-word names also alike in letters (one script) or in sound
+    (two scripts): Kovid is Covid and تويتر Twitter, but Tierra is not Twitter nor جهود Covid."""
+    if not same_name(f, g):
+        return False
+    if len(f.tokens) != 1 or len(g.tokens) != 1:
+        return True
+    if f.script == g.script:
+        return fuzz.ratio(f.roman_key, g.roman_key) >= SAME_SCRIPT_WORD_SIMILARITY
+    return fuzz.ratio(sound_key(f), sound_key(g)) >= SAME_SCRIPT_WORD_SIMILARITY
+
+
 def _same_entity(forms: list[NameForm], stored: list[NameForm]) -> bool:
-    return any(same_name(f, g) or contains_name(g, f) or contains_name(f, g) for f in forms for g in stored)
+    forms, stored = _fullest(forms), _fullest(stored)
+    return any(_same(f, g) or contains_name(g, f) or contains_name(f, g) for f in forms for g in stored)
 
 
 def _family_name_of(part: NameForm, full: NameForm, position: int) -> bool:
     """``part`` (one token) is token ``position`` (0 or -1) of the multi-token ``full``."""
     if len(part.tokens) != 1 or len(full.tokens) < 2 or len(part.skeleton_key) < 2:
         return False
+    index = position % len(full.tokens)
     if is_acronym_like(part):
-        return part.roman[0] == full.roman[position % len(full.tokens)]
-    return token_match(part, 0, full, position % len(full.tokens))
+        return part.roman[0] == full.roman[index]
+    if not token_match(part, 0, full, index):
+        return False
+    # Across scripts the consonants alone say little (جهود and Guaidó share G-T): the sound must agree.
+    alike = part.roman[0] if part.script == full.script else sound_key(part)
+    other = full.roman[index] if part.script == full.script else vowel_skeleton(full.roman[index])
+    return fuzz.ratio(alike, other) >= SAME_SCRIPT_WORD_SIMILARITY
 
 
 def kinds_to_try(kind: str, forms: list[NameForm]) -> list[str]:
-    """The stored types a new entity may join.  A bare one-word name carries little type evidence
-    (the recogniser calls "Trump" an organisation next to "Trump Organization"): it may join a
-    stored person or organisation; an acronym or a longer name keeps its own type."""
-    bare = bool(forms) and all(len(f.tokens) == 1 and not is_acronym_like(f) for f in forms)
-    if bare:
-        return (
-            [kind] + [k for k in RECONCILED_TYPES if k != kind] if kind in RECONCILED_TYPES else list(RECONCILED_TYPES)
-        )
-    return [kind] if kind in RECONCILED_TYPES else []
+    """The stored types a new entity may join, its own first.  Recognisers of different languages
+    type one name differently (the rules call "Trump" an organisation next to "Trump Organization",
+    an Arabic name may be typed "other"), and the name match itself is the evidence; only an
+    acronym keeps its own type."""
+    own = [kind] if kind in RECONCILED_TYPES else []
+    if forms and all(is_acronym_like(f) for f in forms):
+        return own
+    return own + [k for k in RECONCILED_TYPES if k != kind]
 
 
 def _strong(forms: list[NameForm], stored: list[NameForm]) -> bool:
-    return any(strong_match(f, g) for f in forms for g in stored)
+    return any(strong_match(f, g) for f in _fullest(forms) for g in _fullest(stored))
 
 
 def _letter_for_letter(part: NameForm, full: NameForm, position: int) -> bool:
     return len(full.tokens) > 1 and part.roman[0] == full.roman[position % len(full.roman)]
 
 
+DISTINCTIVE_SHARE = 0.02  # context must be rarer than this share of stored articles ...
+DISTINCTIVE_MIN_ARTICLES = 5  # ... or than this many, in a small store
+
+
+def _distinctive(conn: sqlite3.Connection, context: set[str]) -> set[str]:
+    """The entities of ``context`` that say something: no country, nothing named in every other
+    article.  Two names that both co-occur with the United States share no evidence at all."""
+    if not context:
+        return set()
+    kb = get_kb().entities
+    limit = max(DISTINCTIVE_MIN_ARTICLES, DISTINCTIVE_SHARE * entity_store.article_total(conn))
+    counts = entity_store.article_counts(conn, context)
+    return {e for e in context if counts.get(e, 0) <= limit and not (e in kb and kb[e].priority >= COUNTRY_PRIORITY)}
+
+
 def _pick(conn: sqlite3.Connection, pool: list[str], context: set[str], weak: set[str]) -> str | None:
     """The one candidate of ``pool``; a ``weak`` one only when it shares stored articles with the
     entities named alongside, and several only when co-occurrence tells one apart."""
+    context = _distinctive(conn, context)
     weights = {c: entity_store.cooccurrences(conn, c, context) if context else 0 for c in pool}
     pool = [c for c in pool if c not in weak or weights[c] > 0]
     if len(pool) == 1:
@@ -97,9 +142,17 @@ def _pick(conn: sqlite3.Connection, pool: list[str], context: set[str], weak: se
 
 
 def match_stored(
-    conn: sqlite3.Connection, entity_id: str, kind: str, surfaces: Iterable[str], context: set[str]
+    conn: sqlite3.Connection,
+    entity_id: str,
+    kind: str,
+    surfaces: Iterable[str],
+    context: set[str],
+    person: bool = True,
 ) -> str | None:
-    """The stored entity that ``entity_id`` (with these surface forms) is another name of, if one is."""
+    """The stored entity of type ``kind`` that ``entity_id`` (with these surface forms) is another
+    name of, if one is.  A bare name may be the family (last) name of a stored full name; the first
+    one too (Xi of Xi Jinping) only when the recogniser read it as a ``person``'s: "Google" is no
+    name of "Google Assistant"."""
     forms = _forms(surfaces)
     if not forms or kind not in RECONCILED_TYPES:
         return None
@@ -115,7 +168,7 @@ def match_stored(
     # A bare family name: every stored full name ending with it competes (a "Müller" once linked to
     # Thomas Müller is still Gerd Müller's name too), else (Xi, Nguyen) the ones starting with it.
     # Letter for letter ("Trump" of "Donald Trump") it stands alone; by sound only it needs context.
-    for position in (-1, 0):
+    for position in (-1, 0) if person else (-1,):
         owners = {c for c in candidates if any(_family_name_of(f, g, position) for f in forms for g in stored[c])}
         if owners:
             exact = {c for c in owners if any(_letter_for_letter(f, g, position) for f in forms for g in stored[c])}
@@ -188,7 +241,7 @@ def plan_article(conn: sqlite3.Connection, mentions: list[Mention], entities: li
             continue
         target = None
         for candidate_kind in kinds_to_try(kind, forms):
-            target = match_stored(conn, entity_id, candidate_kind, surfaces[entity_id], context)
+            target = match_stored(conn, entity_id, candidate_kind, surfaces[entity_id], context, kind == "person")
             if target is not None:
                 break
         if target is not None:
@@ -242,7 +295,9 @@ def majority_type(counts: Counter[str]) -> str | None:
     """The type most of an entity's mentions have (one type per entity: Trump is one person)."""
     if not counts:
         return None
-    return max(counts, key=lambda k: (counts[k], -_TYPE_ORDER.index(k) if k in _TYPE_ORDER else -len(_TYPE_ORDER)))
+    # "other" is what a recogniser says when it cannot tell: any specific type outvotes it.
+    specific = Counter({k: n for k, n in counts.items() if k != "other"}) or counts
+    return max(specific, key=lambda k: (specific[k], -_TYPE_ORDER.index(k) if k in _TYPE_ORDER else -len(_TYPE_ORDER)))
 
 
 def settle_types(conn: sqlite3.Connection, ids: Iterable[str]) -> None:

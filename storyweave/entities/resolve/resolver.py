@@ -159,7 +159,7 @@ class GroupIndex:
             return [group.canonical]
         return [f for f in group.forms if len(f.tokens) > 1] or [group.canonical]
 
-    def find(self, form: NameForm) -> int | None:
+    def find(self, form: NameForm, part_of_allowed: bool = True) -> int | None:
         candidates = [i for i in self.candidates(form) if not _other_cjk_rendering(self.groups[i], form)]
         same = strong_match if self.strict else same_name
         for index in candidates:
@@ -173,7 +173,7 @@ class GroupIndex:
                 continue
             if contains_name(canonical, form):
                 return index
-        if len(form.tokens) == 1:
+        if len(form.tokens) == 1 and part_of_allowed:
             part_of = surname_letter_for_letter if self.strict else part_of_name
             owners = [
                 i
@@ -204,15 +204,23 @@ def _other_cjk_rendering(group: NameGroup, form: NameForm) -> bool:
     return any(is_cjk(f.text) and f.key.replace(" ", "") != joined for f in group.forms)
 
 
-def group_names(forms: Sequence[NameForm], index: GroupIndex | None = None) -> list[int]:
-    """Assign each form to a group of ``index`` (which grows); fullest names go first."""
+def group_names(
+    forms: Sequence[NameForm], index: GroupIndex | None = None, kinds: Sequence[EntityType] | None = None
+) -> list[int]:
+    """Assign each form to a group of ``index`` (which grows); fullest names go first.
+
+    ``kinds`` are the recogniser's types: a bare name joins a full name as its family name only
+    when both were read as people ("Google" next to "Google Stadia" stays Google)."""
     index = index if index is not None else GroupIndex()
     assignment = [-1] * len(forms)
     order = sorted(range(len(forms)), key=lambda i: (-len(forms[i].tokens), -forms[i].roman_len, i))
     for i in order:
         form = forms[i]
-        if form.tokens:
-            assignment[i] = index.add(form, index.find(form))
+        if not form.tokens:
+            continue
+        kind = kinds[i] if kinds is not None else None
+        target = index.find(form, part_of_allowed=kind in (None, "person"))
+        assignment[i] = index.add(form, target) if target is not None else index.add(form, None, type=kind)
     return assignment
 
 

@@ -177,7 +177,9 @@ def mark_contextual(kb: KBBuilder, common: CommonWords) -> None:
     for text, pairs in one_word.items():
         for key, entity_id in pairs:
             small_for_a_word = kb.entities[entity_id].priority < WORD_CONTEXT_FREE_POPULATION
-            if (key, entity_id) in own and ((key in common.frequent and small_for_a_word) or text in persons):
+            # Both signals with the same population prior: Jerusalem is also a surname, but a city
+            # of 900,000 is what the name means; Rodriguez (134,000) is a surname first.
+            if (key, entity_id) in own and small_for_a_word and (key in common.frequent or text in persons):
                 ambiguous.add(entity_id)
             elif key in common.frequent and small_for_a_word:  # an alternate that is a word: that alias alone
                 kb.staged[key][entity_id].contextual = True
