@@ -27,6 +27,7 @@ Progress = Callable[[str, int, int], None]
 
 # Stages whose code decides what an enriched article holds, besides its embeddings.
 _STAGE_SOURCES = ("extract.py", "clean.py", "language.py", "dates.py", "entities", "lang", "ingest", "models.py")
+_STAGE_SUFFIXES = {".py", ".gz", ".tsv", ".csv", ".json", ".txt"}
 # Settings of the stages after enrichment (assignment, storylines, serving): changing them must not
 # throw the cache of enriched articles away.
 _NOT_ENRICHMENT = ("embed_", "event_", "consolidate_", "storyline_", "duplicate_", "search_", "summary_", "page_",
@@ -154,7 +155,8 @@ def _stage_fingerprint(settings: Settings) -> str:
     digest = hashlib.sha1()
     for name in _STAGE_SOURCES:
         target = root / name
-        files = sorted(target.rglob("*.py")) if target.is_dir() else [target]
+        # Code and the data it reads (the knowledge base, word lists): either changes what comes out.
+        files = sorted(f for f in target.rglob("*") if f.suffix in _STAGE_SUFFIXES) if target.is_dir() else [target]
         for file in files:
             if file.is_file():
                 digest.update(file.name.encode())
