@@ -1,0 +1,5 @@
+"""``python -m storyweave.entities.kb.build``."""
+
+from . import main
+
+main()

@@ -1,0 +1,95 @@
+"""Staging of entities and aliases while the knowledge base is built (build time only).
+
+Every alias is *primary* (the entity's own name: its main name, a CLDR or curated name), *strong*
+(a name its source vouches for) or *weak* (alternate-name lists, which are noisy); the hygiene pass
+(``hygiene.prune``) removes noise from the staged aliases before anything is indexed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ...names import NameForm, is_cjk, name_form
+from ..base import KBEntity, KnowledgeBase
+
+PRIMARY, STRONG, WEAK = 2, 1, 0
+_DEMONYM_ENDINGS = ("ian", "ians", "ese", "ish", "ans", "ais", "aise", "isch", "ische")
+
+
+@dataclass
+class StagedAlias:
+    """An alias waiting for the hygiene pass (build time only)."""
+
+    text: str
+    form: NameForm
+    rank: int  # PRIMARY, STRONG or WEAK
+    lang: str  # "" when the alias holds in every language
+    source: str
+    contextual: bool = False  # holds only when the text names the entity's country (``hygiene``)
+
+
+class KBBuilder:
+    """A ``KnowledgeBase`` being filled: entities go straight in, aliases wait in ``staged``."""
+
+    def __init__(self, stopwords: frozenset[str] = frozenset()) -> None:
+        self.kb = KnowledgeBase()
+        self.staged: dict[str, dict[str, StagedAlias]] = defaultdict(dict)
+        self.removed: list[tuple[str, str, str]] = []  # (alias, entity id, reason), for the build report
+        self.stop = stopwords
+
+    @property
+    def entities(self) -> dict[str, KBEntity]:
+        return self.kb.entities
+
+    def add_entity(self, entity: KBEntity) -> KBEntity:
+        found = self.kb.entities.get(entity.id)
+        if found is None:
+            self.kb.entities[entity.id] = entity
+            return entity
+        for lang, name in entity.names.items():
+            found.names.setdefault(lang, name)
+        found.priority = max(found.priority, entity.priority)
+        return found
+
+    def add_alias(self, entity_id: str, alias: str, *, rank: int = PRIMARY, lang: str = "", source: str = "") -> None:
+        """Stage one alias; weak ones first pass the cheap filters meant for noisy alternate-name lists."""
+        alias = alias.split("(")[0].split("[")[0].strip()
+        if not alias or len(alias) > 80:
+            return
+        if rank == WEAK and not _plausible_alternate_name(alias):
+            return
+        form = name_form(alias, drop_titles=False)
+        if not form.tokens:
+            return
+        cjk = is_cjk(alias)
+        if cjk and len(form.key) < 2:
+            return
+        single = not cjk and len(form.tokens) == 1
+        if lang:  # a curated short form of one language ("Mỹ"): only a minimal length applies
+            if len(form.key) < 2:
+                return
+        elif single and (len(form.key) < 3 or form.key in self.stop):
+            return
+        entries = self.staged[form.key]
+        found = entries.get(entity_id)
+        if found is None or rank > found.rank or (found.lang and not lang):
+            entries[entity_id] = StagedAlias(alias, form, max(rank, found.rank if found else rank), lang, source)
+
+    def index_staged(self) -> KnowledgeBase:
+        """Index the staged aliases that survived the hygiene pass; the builder is spent after."""
+        for key, entries in self.staged.items():
+            for entity_id, staged in entries.items():
+                self.kb.index(entity_id, staged.form, cjk=is_cjk(key), lang=staged.lang, contextual=staged.contextual)
+        self.staged.clear()
+        return self.kb
+
+
+def _plausible_alternate_name(alias: str) -> bool:
+    """Geonames alternate names include airport codes and lower-case romanisations; drop them."""
+    if alias.isascii():
+        if alias.islower() or (alias.isupper() and len(alias) <= 4):
+            return False
+        if alias.lower().endswith(_DEMONYM_ENDINGS):
+            return False
+    return True
