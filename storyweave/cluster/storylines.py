@@ -59,9 +59,14 @@ class StorylineFit:
         return (self.weight * self.cosine, self.best_cosine)
 
 
+# A store with few events yet cannot tell a common entity from a rare one; until it has this many,
+# it counts as if it had them (an entity named by two of its first ten events is not common).
+_MIN_EVENTS_FOR_RARITY = 200
+
+
 def _rarity(assigner: EventState, entity_ids: set[str]) -> dict[str, float]:
     """Inverse event frequency of each entity: log(events / events naming it)."""
-    total = max(1, store.event_total(assigner.conn))
+    total = max(_MIN_EVENTS_FOR_RARITY, store.event_total(assigner.conn))
     counts = store.entity_event_counts(assigner.conn, entity_ids)
     return {e: math.log((total + 1) / (counts.get(e, 0) + 1)) for e in entity_ids}
 
