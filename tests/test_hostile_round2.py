@@ -26,11 +26,11 @@ from test_api_support import running_server
 from storyweave import Settings, Tracker
 from storyweave.embed.embedder import article_span
 from storyweave.errors import FetchError
+from storyweave.exports import atom_lines, rss_lines
 from storyweave.fetch import Fetcher
 from storyweave.ingest import iter_inputs
 from storyweave.ingest.sources import UNEXPECTED, Session
 from storyweave.models import RawDoc, Reject
-from storyweave.exports import atom_lines, rss_lines
 
 LIGHT: dict[str, Any] = {"enrich_stages": ["dates"], "assign_events": False, "workers": 1, "fetch_feed_links": False}
 GOOD = {"id": "good-1", "title": "Harbour pilots strike in Haiphong",
