@@ -11,7 +11,7 @@ from ..models import Article
 from ..outlets import outlet_of
 from ..store.events import event_entity_salience, event_outlet_rows
 from ..store.search import store_generation
-from ..summarize import lead, pick_headline, unique_points
+from ..summarize import headline, lead, pick_headline, unique_points
 from .app import ServerState
 from .naming import entity_label, parse_names, salience
 from .text import language_name, reader_languages
@@ -84,7 +84,7 @@ def headline_for(articles: list[Article], languages: list[str], fallback_title: 
                 "in_reader_lang": False}
     wanted = languages[0] if languages else None
     return {
-        "title": chosen.title or fallback_title,
+        "title": headline(chosen.title) or fallback_title,
         "summary": lead(chosen.text),
         "lang": chosen.lang,
         "article_id": chosen.id,
