@@ -21,7 +21,7 @@ from storyweave.entities.resolve.mentions import MentionResolver
 from storyweave.entities.resolve.reconcile import store_article_entities
 from storyweave.models import Article, Mention
 from storyweave.store import articles as article_store
-from storyweave.store.db import schema_version, transaction
+from storyweave.store.db import latest_version, schema_version, transaction
 from storyweave.tracker import Tracker
 
 OLD_RELEASE = Path(__file__).parent / "fixtures" / "entities" / "old_release.db"
@@ -214,7 +214,7 @@ def _mention_ids(tracker: Tracker, surface: str) -> set[str]:
 def test_migration_re_resolves_an_old_release_store(tmp_path: Path) -> None:
     db = _migrated(tmp_path)
     with Tracker(db=db) as tracker:
-        assert schema_version(tracker.conn) == 6
+        assert schema_version(tracker.conn) == latest_version()
         assert tracker.conn.execute("SELECT COUNT(*) FROM pending_steps").fetchone()[0] == 0
         groups = [_mention_ids(tracker, s) for s in ("COVID", "CDU", "OECD", "Kyodo")]
         assert all(len(g) == 1 for g in groups) and len(set().union(*groups)) == 4

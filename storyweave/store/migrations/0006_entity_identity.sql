@@ -8,4 +8,6 @@ CREATE TABLE pending_steps (
     name     TEXT PRIMARY KEY,  -- a data step a schema migration left for code outside the store
     added_at TEXT NOT NULL
 );
-INSERT INTO pending_steps (name, added_at) VALUES ('reresolve_entities', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+-- Only a store that holds mentions has anything to re-resolve; a new store starts with no step.
+INSERT INTO pending_steps (name, added_at)
+SELECT 'reresolve_entities', strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE EXISTS (SELECT 1 FROM mentions);
