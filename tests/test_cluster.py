@@ -475,8 +475,9 @@ def test_an_article_is_scored_against_the_representative_and_the_latest_members(
         assigner = tracker.writer.assigner
         assert isinstance(assigner, Assigner)
         compared = assigner.comparison_members(event_id)
-        # The latest member that is not a syndicated copy, then the representative (once).
-        expected = [last] if rep == last else [last, rep]
+        # The representative first (EventFit reads its score), then the latest member that is not
+        # a syndicated copy (once).
+        expected = [rep] if rep == last else [rep, last]
         assert [p.length for p in compared] == [assigner.members.get(i).length for i in expected]
         assert latest_members(tracker.conn, event_id, 10)[-1] in {MATCH_A, MATCH_B}
         assert MATCH_A_COPY not in latest_members(tracker.conn, event_id, 10)
