@@ -290,3 +290,22 @@ def test_ubiquitous_context_and_bare_aliases_are_no_evidence(tmp_path: Path) -> 
         [melania, bare] = _store(tracker, "d", "en", [("Melania Trump", "person"), ("Trump", "person")])
         assert melania != donald
         assert bare == melania  # in her article, the bare name is hers
+
+
+def test_a_family_name_that_is_also_a_country_stays_the_person_s() -> None:
+    from storyweave.entities.recognise.recognizer import EntityRecognizer
+    from storyweave.models import Article
+    from storyweave.settings import Settings
+
+    recogniser = EntityRecognizer(Settings.load(environ={}))
+    text = (
+        "La economista jefe de la organización, Claire Jordan, atribuyó el recorte a los aranceles. "
+        "Jordan dijo que el comercio se frena."
+    )
+    mentions, _ = recogniser.analyse(Article(id="j", title="", text=text, origin="t", lang="es"))
+    ids = {m.surface: m.entity_id for m in mentions}
+    assert ids["Claire Jordan"] == ids["Jordan"] != "Q810"
+    # The country itself, with no such person around, is still the country.
+    country = Article(id="k", title="", text="El rey de Jordan visitó Madrid.", origin="t", lang="es")
+    alone, _ = recogniser.analyse(country)
+    assert {m.surface: m.entity_id for m in alone}.get("Jordan") in (None, "Q810")

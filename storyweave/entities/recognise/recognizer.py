@@ -8,11 +8,13 @@ else the fuller name it shortens in the same article, else a deterministic ``sw:
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Protocol
 
 from ...models import Article, Entity, EntityType, Mention, article_body
 from ...settings import Settings
 from ..kb.base import LISTED_CONFIDENCE, KnowledgeBase, get_kb
+from ..names import name_form
 from ..resolve.mentions import MentionResolver
 from .gazetteer import Gazetteer
 
@@ -48,7 +50,7 @@ class EntityRecognizer:
         body = article_body(article)
         lang = article.lang
         found = self.extractor.extract(article) if self.extractor is not None else []
-        mentions = _merge(found, self._gazetteer_mentions(body, lang))
+        mentions = _family_names_are_people(_merge(found, self._gazetteer_mentions(body, lang)))
         return self.mention_resolver.resolve(mentions, lang)
 
     def _gazetteer_mentions(self, body: str, lang: str) -> list[Mention]:
@@ -58,6 +60,23 @@ class EntityRecognizer:
             kind: EntityType = "place" if "place" in kinds else next(iter(kinds))
             out.append(Mention(body[hit.start : hit.end], hit.start, hit.end, kind, lang, confidence=LISTED_CONFIDENCE))
         return out
+
+
+def _family_names_are_people(mentions: list[Mention]) -> list[Mention]:
+    """A lone word that is the family name of a person the same article names in full is that
+    person, whatever else it may be: "Claire Jordan … Jordan said" is not the country Jordan."""
+    family = {
+        name_form(m.surface).tokens[-1]
+        for m in mentions
+        if m.type == "person" and len(name_form(m.surface).tokens) >= 2
+    }
+    out = []
+    for mention in mentions:
+        tokens = name_form(mention.surface).tokens
+        if mention.type != "person" and len(tokens) == 1 and tokens[0] in family:
+            mention = replace(mention, type="person")
+        out.append(mention)
+    return out
 
 
 def _merge(model: list[Mention], gazetteer: list[Mention]) -> list[Mention]:

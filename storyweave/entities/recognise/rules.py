@@ -315,6 +315,15 @@ class _RunScanner:
             return False
         return all(self._surname_like(w) for w in words[1:])
 
+    def place_as_family_name(self, words: list[_Tok]) -> bool:
+        """A known place closing a two-word run after an unknown capitalised word is a family name
+        ("Claire Jordan", "Chad Georgia"), not a place with a stray word before it.  Not where
+        every noun is capitalised: German "Nachbarland Jordanien" is a noun and a place."""
+        if len(words) != 2 or self.nouns_capitalised or self.is_org(words) or words[-1].suffixed:
+            return False
+        hit = self.known(words[-1:])
+        return hit is not None and hit[0].type == "place" and self._surname_like(words[0])
+
     def _surname_like(self, tok: _Tok) -> bool:
         return (
             tok.cap
@@ -400,6 +409,9 @@ class _RunScanner:
             return [(span, first)]  # decided at the end, when the whole text has been read
         if first.low in P.GIVEN_NAMES or self.place_as_given_name(words, self.tokens[run[0] - 1] if run[0] else None):
             return self.person(words, 0.7)
+        if self.place_as_family_name(words):
+            # Above the gazetteer's confidence, or its lone place would win the overlap.
+            return self.person(words, 0.85)
         parts = self.known_parts(words)
         if parts or self.nouns_capitalised:
             # German capitalises every noun: a run with no cue is "Hunderte Menschen", not a name.
