@@ -290,3 +290,14 @@ def test_ubiquitous_context_and_bare_aliases_are_no_evidence(tmp_path: Path) -> 
         [melania, bare] = _store(tracker, "d", "en", [("Melania Trump", "person"), ("Trump", "person")])
         assert melania != donald
         assert bare == melania  # in her article, the bare name is hers
+
+
+def test_a_full_name_is_never_absorbed_through_its_bare_surname(tmp_path: Path) -> None:
+    with Tracker(db=tmp_path / "s.db") as tracker:
+        [bare, _] = _store(tracker, "a", "en", [("Trump", "person"), ("White House", "organisation")])
+        [donald, _] = _store(tracker, "b", "en", [("Donald Trump", "person"), ("White House", "organisation")])
+        assert tracker.entity(bare or "")["id"] == donald  # the full name absorbed the bare one
+        [team, _] = _store(tracker, "c", "en", [("Team Trump", "person"), ("White House", "organisation")])
+        [again, _] = _store(tracker, "d", "en", [("Trump", "person"), ("White House", "organisation")])
+        assert team != donald and again == donald
+        assert tracker.entity(donald or "")["id"] == donald  # Donald Trump was not merged into Team Trump

@@ -233,8 +233,9 @@ def plan_article(conn: sqlite3.Connection, mentions: list[Mention], entities: li
         forms = _forms(surfaces[entity_id])
         stored = entity_store.exists(conn, entity_id)
         # A stored one-word name that once lacked the context to join anything gets another chance
-        # whenever it comes with context; a stored longer name had its whole-name match already.
-        if stored and not all(len(f.tokens) == 1 for f in forms):
+        # whenever it comes with context; a stored entity with a longer name (all its names, not
+        # this article's: "Trump" here may be the stored Donald Trump) had its whole-name match.
+        if stored and not all(len(f.tokens) == 1 for f in _forms(entity_store.entity_surfaces(conn, entity_id))):
             continue
         context = {plan.mapping.get(i, i) for i in ids} - {entity_id}
         if stored and not context:
