@@ -309,3 +309,14 @@ def test_a_family_name_that_is_also_a_country_stays_the_person_s() -> None:
     country = Article(id="k", title="", text="El rey de Jordan visitó Madrid.", origin="t", lang="es")
     alone, _ = recogniser.analyse(country)
     assert {m.surface: m.entity_id for m in alone}.get("Jordan") in (None, "Q810")
+
+
+def test_a_full_name_is_never_absorbed_through_its_bare_surname(tmp_path: Path) -> None:
+    with Tracker(db=tmp_path / "s.db") as tracker:
+        [bare, _] = _store(tracker, "a", "en", [("Trump", "person"), ("White House", "organisation")])
+        [donald, _] = _store(tracker, "b", "en", [("Donald Trump", "person"), ("White House", "organisation")])
+        assert tracker.entity(bare or "")["id"] == donald  # the full name absorbed the bare one
+        [team, _] = _store(tracker, "c", "en", [("Team Trump", "person"), ("White House", "organisation")])
+        [again, _] = _store(tracker, "d", "en", [("Trump", "person"), ("White House", "organisation")])
+        assert team != donald and again == donald
+        assert tracker.entity(donald or "")["id"] == donald  # Donald Trump was not merged into Team Trump

@@ -376,6 +376,10 @@ def step_pending(conn: sqlite3.Connection, name: str) -> bool:
     return conn.execute("SELECT 1 FROM pending_steps WHERE name = ?", (name,)).fetchone() is not None
 
 
+def has_mentions(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM mentions LIMIT 1").fetchone() is not None
+
+
 def finish_step(conn: sqlite3.Connection, name: str) -> None:
     conn.execute("DELETE FROM pending_steps WHERE name = ?", (name,))
 

@@ -58,9 +58,12 @@ def resolve_batch(
     stop = runtime_stopwords()
     forms = [name_form(name) for _, name, _ in rows]
     # Function words alone ("the", "في") are not names at all: they stay unresolved, unless the
-    # knowledge base knows the name in that language (Turkish "Çin", China, folds to Spanish "sin").
+    # knowledge base knows the name in that language (Turkish "Çin", China, folds to Spanish "sin")
+    # or it is written as an acronym ("UN" is no Spanish "un").
     forms = [
-        f if any(t not in stop for t in f.tokens) or resolver.exact(name, lang=lang or None) else name_form("")
+        f
+        if any(t not in stop for t in f.tokens) or _acronym(name) or resolver.exact(name, lang=lang or None)
+        else name_form("")
         for f, (_, name, lang) in zip(forms, rows, strict=True)
     ]
     assignment = [-1] * len(rows)
@@ -101,6 +104,11 @@ def resolve_batch(
     if on_progress is not None:
         on_progress(len(rows), len(rows))
     return results
+
+
+def _acronym(name: str) -> bool:
+    letters = [c for c in name if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def _link_cjk_names(forms: list[NameForm], assignment: list[int], index: GroupIndex) -> None:

@@ -32,7 +32,8 @@ def run_pending(conn: sqlite3.Connection) -> bool:
         return False
     with transaction(conn):
         if entity_store.step_pending(conn, STEP):  # another process may have run it meanwhile
-            moved = rebuild(conn)
+            # A new store has nothing to re-resolve: no need to load the knowledge base for it.
+            moved = rebuild(conn) if entity_store.has_mentions(conn) else 0
             entity_store.finish_step(conn, STEP)
             log.info("re-resolved the stored entities: %d old ids redirect to new ones", moved)
     return True

@@ -1,20 +1,22 @@
-"""One person across articles: short forms and late full names reconciled in the single writer.
+"""Identity across articles and scripts, decided in the single writer on evidence.
 
-``EntityRecognizer.analyse`` is a pure function of one article, so an article that only says
-"بوتين" or "Poutine" gets the surname's own id (``sw:ptn``), while one that says "Vladimir Putin"
-gets ``sw:ltmrptn``.  The writer, which alone may read the store, reconciles them:
+``EntityRecognizer.analyse`` is a pure function of one article, so each name no knowledge base
+knows gets the id of its own normalised name (``names.sw_id``): "بوتين" in one article and
+"Vladimir Putin" in another get different ids.  The writer, which alone may read the store,
+reconciles them, and only on evidence:
 
-* forward: a new ``sw:`` person or organisation whose names match a stored entity (same name under
-  another spelling, a shortened form, or, for a person named by one token only, the family name of
-  exactly one stored full name) is stored under that entity's id.  When several stored people
-  share the surname, the one named most often alongside this article's other entities wins, and
-  a tie leaves the short form alone;
-* reverse: a new full name absorbs the stored surname-only entities it owns (when no other stored
-  full name claims the same surname); the old id redirects to the new one (``entity_redirects``).
+* a whole name that matches a stored one strongly (``matching.strong_match``: the same letters
+  once romanised, enough consonants, or the same sound) joins it;
+* a weaker match (a one-word name with few consonants, a surname matched by sound) joins only
+  when the article names distinctive entities the stored one was named with (``_distinctive``: no
+  country, nothing in 2% of the articles); acronyms and short names never match by sound;
+* a bare family name joins the one stored full name it belongs to; when several share it, the one
+  named alongside this article's entities wins, and a tie leaves it alone;
+* a new full name absorbs the stored surname-only entities it owns, and a stored one-word entity
+  joins a stored one when context finally says so; the old id redirects (``entity_redirects``).
 
 The decisions depend only on the store's content, so a given ingest order always gives the same ids.
 """
-
 from __future__ import annotations
 
 import sqlite3
@@ -233,8 +235,9 @@ def plan_article(conn: sqlite3.Connection, mentions: list[Mention], entities: li
         forms = _forms(surfaces[entity_id])
         stored = entity_store.exists(conn, entity_id)
         # A stored one-word name that once lacked the context to join anything gets another chance
-        # whenever it comes with context; a stored longer name had its whole-name match already.
-        if stored and not all(len(f.tokens) == 1 for f in forms):
+        # whenever it comes with context; a stored entity with a longer name (all its names, not
+        # this article's: "Trump" here may be the stored Donald Trump) had its whole-name match.
+        if stored and not all(len(f.tokens) == 1 for f in _forms(entity_store.entity_surfaces(conn, entity_id))):
             continue
         context = {plan.mapping.get(i, i) for i in ids} - {entity_id}
         if stored and not context:
