@@ -44,8 +44,12 @@ MAX_EVENTS_PER_STORY = 2
 MIN_PAIR_RECALL = 0.8
 DATE_SLACK = timedelta(days=1)
 MAX_TITLE = 140
-# Targets of issue 13 this release does not meet yet are marked xfail(strict=True): the day one
-# passes, the suite fails until the marker goes, so a gap cannot be forgotten or hidden.
+
+
+def open_target(why: str) -> pytest.MarkDecorator:
+    """An issue-13 target this release does not meet yet, as a strict xfail: the day it passes, the
+    suite fails until the marker goes, so a gap can be neither forgotten nor hidden."""
+    return pytest.mark.xfail(strict=True, reason=f"issue 13 target not met yet: {why}")
 
 
 @dataclass
@@ -274,11 +278,7 @@ def test_no_storyline_mixes_unrelated_stories(store: Snapshot) -> None:
     assert not mixed, "\n".join(mixed)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13 target not met yet: "
-    "storylines are tuned for precision: follow-ups sharing few rare actors stay apart",
-)
+@open_target("storylines are tuned for precision: follow-ups sharing few rare actors stay apart")
 def test_follow_up_events_share_a_storyline(store: Snapshot) -> None:
     by_gold_line: dict[str, list[str]] = defaultdict(list)
     for sid, line in GOLD_STORYLINE.items():
@@ -303,11 +303,7 @@ def test_follow_up_events_share_a_storyline(store: Snapshot) -> None:
 
 
 # -- 4. entities -----------------------------------------------------------------------------------------
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13 target not met yet: "
-    "German and Arabic recognisers miss some names (Linnemann, Cormann, روساتوم)",
-)
+@open_target("German and Arabic recognisers miss some names (Linnemann, Cormann, روساتوم)")
 def test_every_gold_surface_is_a_resolved_mention(store: Snapshot) -> None:
     missing = [
         f"{identity}: {surface!r} in {article}"
@@ -320,11 +316,7 @@ def test_every_gold_surface_is_a_resolved_mention(store: Snapshot) -> None:
     assert not missing, f"{len(missing)}/{total} gold surfaces have no resolved mention:\n" + "\n".join(missing)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13 target not met yet: "
-    "inflected Russian forms, acronyms and their expansions, Arabic transliterations stay apart",
-)
+@open_target("inflected Russian forms, acronyms and their expansions, Arabic transliterations stay apart")
 def test_each_identity_has_one_entity_id(store: Snapshot) -> None:
     split = []
     for identity in IDENTITIES:
@@ -336,11 +328,7 @@ def test_each_identity_has_one_entity_id(store: Snapshot) -> None:
     assert not split, f"{len(split)}/{len(IDENTITIES)} identities have several ids:\n" + "\n".join(split)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13 target not met yet: "
-    "German and Turkish 'Claire Jordan' after a title compound still reads the country",
-)
+@open_target("German and Turkish 'Claire Jordan' after a title compound still reads the country")
 def test_confusable_names_keep_different_ids(store: Snapshot) -> None:
     merged = []
     for first, second in GOLD["must_differ"]:
@@ -350,11 +338,7 @@ def test_confusable_names_keep_different_ids(store: Snapshot) -> None:
     assert not merged, "confusable names merged into one entity:\n" + "\n".join(merged)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13 target not met yet: "
-    "recogniser types of unknown names in es/de/tr",
-)
+@open_target("recogniser types of unknown names in es/de/tr")
 def test_identities_have_the_gold_type(store: Snapshot) -> None:
     wrong = []
     for identity, gold in IDENTITIES.items():
