@@ -68,7 +68,7 @@ def register(app: typer.Typer) -> None:
         """Serve the web UI, the REST API (/api, docs at /docs), feeds and live updates."""
         from ..memory import limit_malloc_arenas
         from ..server import serve as run_server
-        from ..server.app import is_loopback
+        from ..server.state import is_loopback
 
         limit_malloc_arenas()  # before the server's thread pool starts
         tracker = open_tracker()

@@ -122,7 +122,7 @@ class EventQueries:
     def consolidate(self, full: bool = True) -> dict[str, Any]:
         """Merge events that turned out to be one (all events when ``full``, else those changed since
         the last run) and link lone events into storylines; returns what changed."""
-        from ..cluster import Assigner
+        from .assigner import Assigner
 
         writer = getattr(self, "writer", None)
         assigner = getattr(writer, "assigner", None) if writer is not None else None

@@ -36,7 +36,7 @@ class PairScoring(Protocol):
 
 
 def load_scorer() -> PairScoring:
-    from ..pairs import PairScorer
+    from ..pairs.scorer import PairScorer
 
     scorer: PairScoring = PairScorer.load()
     return scorer

@@ -23,7 +23,7 @@ from ..ingest.records import flatten_nested
 from ..memory import release_free_memory
 from ..models import RawDoc, Reject
 from ..store.db import schema_version
-from .app import ServerState, is_loopback, server_state
+from .state import ServerState, is_loopback, server_state
 from .text import clean_lang, decode_cursor, encode_cursor
 
 router = APIRouter(prefix="/api", tags=["api"])

@@ -1,4 +1,7 @@
-"""The FastAPI application: shared state, security headers, size limit and the error envelope.
+"""The FastAPI application: security headers, size limit, the error envelope, and its routers.
+
+The state every module shares (trackers, search engine, caches) lives in ``state.py``, so the
+routers import it rather than this module, and the package has no import cycle.
 
 Every error, whatever raised it (unknown route, wrong method, validation, storyweave errors, bugs),
 leaves as ``{"error": {"code", "message", "status"}}``; browsers asking for a web page get the same
@@ -9,13 +12,9 @@ lock, as the store has exactly one writer.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
-import threading
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,20 +24,14 @@ from starlette.staticfiles import StaticFiles
 
 from .. import __version__
 from ..errors import BlockedURLError, FetchError, InputError, NotFoundError, StoreError, StoryweaveError
-from ..search import SearchEngine
 from ..settings import Settings
-from ..store.db import connect
 from ..tracker import Tracker
+from . import api, exports, guard, stream, ui
 from .i18n import page_context
+from .state import ASGIApp, Message, Receive, Scope, Send, ServerState, error_body
 from .templates import STATIC_DIR, templates
 
 log = logging.getLogger(__name__)
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 SECURITY_HEADERS = {
     "content-security-policy": (
@@ -52,101 +45,7 @@ SECURITY_HEADERS = {
     "cross-origin-opener-policy": "same-origin",
 }
 
-_CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "payload_too_large",
-    415: "unsupported_media_type",
-    422: "validation_error",
-    500: "internal_error",
-    502: "fetch_failed",
-    503: "store_unavailable",
-}
-
-_SUMMARY_CACHE_SIZE = 256
-
-
-def is_loopback(host: str) -> bool:
-    if host in ("localhost", "localhost.localdomain"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-class ServerState:
-    """What every request shares: settings, per-thread readers, the writer, search and caches."""
-
-    def __init__(self, settings: Settings, host: str, writer: Tracker | None = None) -> None:
-        self.settings = settings
-        self.host = host
-        self.write_lock = threading.Lock()
-        self._writer = writer
-        self._writer_guard = threading.Lock()
-        self._local = threading.local()
-        self._readers: list[Tracker] = []
-        self._readers_lock = threading.Lock()
-        # The search engine borrows the writer's embedder so the models load once per process.
-        self.search_engine = SearchEngine(settings, embedder=lambda: self.writer.enricher.embedder)
-        self.summaries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-        self.summaries_lock = threading.Lock()
-
-    @property
-    def writer(self) -> Tracker:
-        with self._writer_guard:
-            if self._writer is None:
-                self._writer = Tracker(settings=self.settings)
-            return self._writer
-
-    def reader(self) -> Tracker:
-        """This thread's tracker (one SQLite connection per worker thread)."""
-        tracker: Tracker | None = getattr(self._local, "tracker", None)
-        if tracker is None:
-            tracker = Tracker(settings=self.settings)
-            tracker.search_engine = self.search_engine
-            self._local.tracker = tracker
-            with self._readers_lock:
-                self._readers.append(tracker)
-        return tracker
-
-    def open_connection(self) -> Any:
-        """A private connection for a long-lived reader (the live stream)."""
-        return connect(self.settings.db_path, busy_timeout_ms=self.settings.busy_timeout_ms)
-
-    def cached_summary(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-        with self.summaries_lock:
-            if key in self.summaries:
-                self.summaries.move_to_end(key)
-                return self.summaries[key]
-        value = compute()
-        with self.summaries_lock:
-            self.summaries[key] = value
-            while len(self.summaries) > _SUMMARY_CACHE_SIZE:
-                self.summaries.popitem(last=False)
-        return value
-
-    def close(self) -> None:
-        with self._readers_lock:
-            for tracker in self._readers:
-                tracker.close()
-            self._readers.clear()
-        self.search_engine.close()
-
-
-def server_state(request: Request) -> ServerState:
-    state: ServerState = request.app.state.storyweave
-    return state
-
-
 # -- errors ------------------------------------------------------------------------------------------
-def error_body(status: int, message: str, code: str | None = None) -> dict[str, Any]:
-    return {"error": {"code": code or _CODES.get(status, "error"), "message": message, "status": status}}
-
-
 def _wants_html(request: Request) -> bool:
     path = request.url.path
     if path.startswith(("/api", "/feeds", "/openapi", "/static")):
@@ -314,7 +213,6 @@ def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: s
     )
     app.state.storyweave = state
     install_error_handlers(app)
-    from . import api, exports, guard, stream, ui
 
     app.add_middleware(guard.RequestGuard, bound=host, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(BodyLimit, max_bytes=int(settings.max_request_bytes))

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 
 from ..exports import FORMATS, MEDIA_TYPES, Export, entity_export, event_export, render, search_export
 from ..tracker import Tracker
-from .app import server_state
+from .state import server_state
 from .text import clean_lang
 
 router = APIRouter(tags=["exports"])

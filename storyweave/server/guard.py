@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .app import ASGIApp, Message, Receive, Scope, Send, error_body, is_loopback
+from .state import ASGIApp, Message, Receive, Scope, Send, error_body, is_loopback
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Routes whose body is JSON; everything a browser can send cross-site without a preflight is refused.

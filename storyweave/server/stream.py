@@ -20,7 +20,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from ..store import search as search_store
-from .app import server_state
+from .state import server_state
 from .text import MAX_POSITION, parse_position, strip_bidi
 
 router = APIRouter(tags=["api"])

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..outlets import outlet_of
-from .app import server_state
 from .i18n import page_context, remember_choice, request_languages
 from .naming import entity_label
+from .state import server_state
 from .templates import templates
 from .text import clean_lang, decode_cursor, encode_cursor
 from .views import entity_page, event_page, front_page_events, unique_by_article, with_coverage

@@ -12,8 +12,8 @@ from ..outlets import outlet_of
 from ..store.events import event_entity_salience, event_outlet_rows
 from ..store.search import store_generation
 from ..summarize import headline, lead, pick_headline, unique_points
-from .app import ServerState
 from .naming import entity_label, parse_names, salience
+from .state import ServerState
 from .text import language_name, reader_languages
 
 FRONT_PAGE_WINDOW = 200  # most recent events the front page ranks

@@ -1,0 +1,121 @@
+"""What the server's modules share: its state (trackers, search engine, caches), the ASGI types, and
+the error envelope's body.  The application (``app.py``) and its routers import this, never each
+other, so the package has no import cycle.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from fastapi import Request
+
+from ..search import SearchEngine
+from ..settings import Settings
+from ..store.db import connect
+from ..tracker import Tracker
+
+log = logging.getLogger(__name__)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    500: "internal_error",
+    502: "fetch_failed",
+    503: "store_unavailable",
+}
+
+_SUMMARY_CACHE_SIZE = 256
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class ServerState:
+    """What every request shares: settings, per-thread readers, the writer, search and caches."""
+
+    def __init__(self, settings: Settings, host: str, writer: Tracker | None = None) -> None:
+        self.settings = settings
+        self.host = host
+        self.write_lock = threading.Lock()
+        self._writer = writer
+        self._writer_guard = threading.Lock()
+        self._local = threading.local()
+        self._readers: list[Tracker] = []
+        self._readers_lock = threading.Lock()
+        # The search engine borrows the writer's embedder so the models load once per process.
+        self.search_engine = SearchEngine(settings, embedder=lambda: self.writer.enricher.embedder)
+        self.summaries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self.summaries_lock = threading.Lock()
+
+    @property
+    def writer(self) -> Tracker:
+        with self._writer_guard:
+            if self._writer is None:
+                self._writer = Tracker(settings=self.settings)
+            return self._writer
+
+    def reader(self) -> Tracker:
+        """This thread's tracker (one SQLite connection per worker thread)."""
+        tracker: Tracker | None = getattr(self._local, "tracker", None)
+        if tracker is None:
+            tracker = Tracker(settings=self.settings)
+            tracker.search_engine = self.search_engine
+            self._local.tracker = tracker
+            with self._readers_lock:
+                self._readers.append(tracker)
+        return tracker
+
+    def open_connection(self) -> Any:
+        """A private connection for a long-lived reader (the live stream)."""
+        return connect(self.settings.db_path, busy_timeout_ms=self.settings.busy_timeout_ms)
+
+    def cached_summary(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        with self.summaries_lock:
+            if key in self.summaries:
+                self.summaries.move_to_end(key)
+                return self.summaries[key]
+        value = compute()
+        with self.summaries_lock:
+            self.summaries[key] = value
+            while len(self.summaries) > _SUMMARY_CACHE_SIZE:
+                self.summaries.popitem(last=False)
+        return value
+
+    def close(self) -> None:
+        with self._readers_lock:
+            for tracker in self._readers:
+                tracker.close()
+            self._readers.clear()
+        self.search_engine.close()
+
+
+def server_state(request: Request) -> ServerState:
+    state: ServerState = request.app.state.storyweave
+    return state
+
+
+def error_body(status: int, message: str, code: str | None = None) -> dict[str, Any]:
+    return {"error": {"code": code or _CODES.get(status, "error"), "message": message, "status": status}}
