@@ -1,0 +1,77 @@
+"""The code's shape, checked: no import cycles between storyweave's modules, not even through
+imports hidden inside functions, and no module importing another module's private names."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "storyweave"
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        found[".".join(parts)] = path
+    return found
+
+
+def _imports(modules: dict[str, Path]) -> dict[str, list[tuple[str, list[str]]]]:
+    """Per module: every ``from X import names`` it runs, wherever it stands, with X made absolute."""
+    out: dict[str, list[tuple[str, list[str]]]] = {}
+    for name, path in modules.items():
+        package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+        found = []
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package[: len(package) - node.level + 1]
+                    target = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    target = node.module or ""
+                found.append((target, [a.name for a in node.names]))
+        out[name] = found
+    return out
+
+
+def test_no_import_cycles() -> None:
+    modules = _modules()
+    graph: dict[str, set[str]] = {m: set() for m in modules}
+    for name, found in _imports(modules).items():
+        for target, names in found:
+            for candidate in [target, *(f"{target}.{n}" for n in names)]:
+                # A package's own __init__ runs before its modules anyway: not an edge of its own.
+                if candidate in modules and candidate != name and not name.startswith(candidate + "."):
+                    graph[name].add(candidate)
+    cycles = []
+    state: dict[str, int] = {}  # 1 on the path, 2 done
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                cycles.append(" -> ".join([*path[path.index(nxt) :], nxt]))
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for start in sorted(graph):
+        if start not in state:
+            visit(start, [start])
+    assert not cycles, "import cycles:\n" + "\n".join(cycles)
+
+
+def test_no_private_names_imported_across_modules() -> None:
+    modules = _modules()
+    private = [
+        f"{name} imports {target}.{imported}"
+        for name, found in _imports(modules).items()
+        for target, names in found
+        if target.startswith("storyweave")
+        for imported in names
+        if imported.startswith("_") and not imported.startswith("__")
+    ]
+    assert not private, "\n".join(private)
