@@ -77,3 +77,20 @@ def test_a_storyline_is_continued_only_on_distinctive_shared_actors_and_a_close_
     assert not StorylineFit("s", cosine=0.7, best_cosine=0.72, weight=11.0, actors=1, overlap=0.2).links(state)
     # Very close to a recent event: one story, even without entities.
     assert StorylineFit("s", cosine=0.5, best_cosine=0.85, weight=0.0, actors=0, overlap=0.0).links(state)
+
+
+def test_the_front_page_ranks_by_coverage_and_recency_not_by_dates_texts_name() -> None:
+    from storyweave.server.views import rank_events
+
+    def event(eid: str, articles: int, langs: int, recency: str, last_date: str | None) -> dict[str, Any]:
+        return {"id": eid, "articles": articles, "langs": {f"l{i}": 1 for i in range(langs)}, "sources": articles,
+                "recency": recency, "last_date": last_date}
+
+    # Ingested today, undated: the texts name 2019, but that is no clock; coverage decides.
+    big = event("big", 29, 3, "2026-12-06", "2019-12-31")
+    small = event("small", 2, 1, "2026-12-06", "2020-05-07")
+    assert [e["id"] for e in rank_events([small, big])] == ["big", "small"]
+    # Published events: a week-old big story gives way to today's well-covered one.
+    old = event("old", 29, 3, "2026-11-29", "2026-11-29")
+    new = event("new", 8, 2, "2026-12-06", "2026-12-06")
+    assert [e["id"] for e in rank_events([old, new])] == ["new", "old"]

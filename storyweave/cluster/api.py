@@ -133,6 +133,11 @@ class EventQueries:
 
 
 def _event_summary(row: sqlite3.Row, langs: dict[str, int], sources: int) -> dict[str, Any]:
+    keys = row.keys()
+    # How recent the event is, for ranking: its last publication day, else the day it last changed
+    # here (ingest time); days a text merely names are no clock.
+    firm = bool(row["firm"]) if "firm" in keys else False
+    recency = row["last_date"] if firm else (row["updated_at"] or "")[:10] if "updated_at" in keys else None
     return {
         "id": row["id"],
         "title": row["title"],
@@ -143,6 +148,7 @@ def _event_summary(row: sqlite3.Row, langs: dict[str, int], sources: int) -> dic
         "langs": langs,
         "sources": sources,
         "storyline_id": row["storyline_id"],
+        "recency": recency,
         "cursor": row["seq"],
     }
 

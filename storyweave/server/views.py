@@ -39,15 +39,16 @@ def rank_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Events ordered by coverage decayed by age: a big story from yesterday beats a lone one today.
 
     Coverage counts articles (log scale), languages and outlets; age is measured in days from the
-    newest event's date, halving the score about every three days.
+    newest event's ``recency`` (its last publication day, else the day it last changed here: dates a
+    text merely names are no clock), halving the score about every three days.
     """
-    days = [d for d in (_day(e.get("last_date")) for e in events) if d]
+    days = [d for d in (_day(e.get("recency") or e.get("last_date")) for e in events) if d]
     newest = max(days) if days else None
 
     def score(event: dict[str, Any]) -> float:
         coverage = (math.log2(1 + int(event.get("articles") or 0)) + 0.8 * len(event.get("langs") or {})
                     + 0.3 * _count(event.get("sources")))
-        last = _day(event.get("last_date"))
+        last = _day(event.get("recency") or event.get("last_date"))
         age = (newest - last).days if newest and last else 0
         return coverage * 0.8 ** max(0, age)
 

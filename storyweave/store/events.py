@@ -398,7 +398,8 @@ def list_events(
     params.append(limit)
     return list(
         conn.execute(
-            f"""SELECT e.seq, e.id, e.title, e.lang, e.first_date, e.last_date, e.article_count, e.storyline_id
+            f"""SELECT e.seq, e.id, e.title, e.lang, e.first_date, e.last_date, e.article_count, e.storyline_id,
+                       e.updated_at, {_HAS_PUBLICATION_DATE} AS firm
                 FROM events e WHERE {" AND ".join(where)}
                 ORDER BY {"e.article_count DESC, " if by_coverage else ""}e.seq DESC LIMIT ?""",
             params,
