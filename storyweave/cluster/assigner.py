@@ -5,14 +5,15 @@ Per article, in the writer's open transaction:
    ``duplicate_of`` it;
 2. otherwise the nearest event centroids inside the article's time window (ANN) are verified
    with the learned pair scorer against members of each event (the member nearest the centroid
-   and the ``event_compare_members`` latest ones); the event whose best score is lowest wins,
-   if that score is under ``event_threshold``;
+   and the ``event_compare_members`` latest ones); among the events the article fits as a whole
+   (``scoring.EventFit``), the one whose best score is lowest wins;
 3. otherwise the article founds a new event, which is linked into the storyline of an earlier
    event it continues (see ``storylines.py``) or starts its own storyline.
 Every ``consolidate_every`` articles, recently changed events are re-checked for merges.
 
 Time windows use each article's effective date (``effective_day``): its publication date, else
-the median of the dated events its text names, else none, when ingest order is its only clock.
+the median of the days of the happening its text names (``dates.find_dates``), else none, when
+ingest order is its only clock.
 Days decide where either side has a publication date; two estimated dates never rule each other
 out, and ingest order decides between them (``EventSpan.within``).  An article with no date
 evidence joins only events without publication dates, and never widens an event's date span.
@@ -64,27 +65,30 @@ def publication_day(enriched: EnrichedArticle) -> int | None:
     return day
 
 
+def _named_happening_days(enriched: EnrichedArticle) -> list[int]:
+    """The days of the happening the text names (the lead's, never background dates: see
+    ``dates.find_dates``), sorted."""
+    named = (day_number(m.date) for m in enriched.dates if m.kind == "event" and m.happening)
+    return sorted(d for d in named if d is not None)
+
+
 def happening_days(enriched: EnrichedArticle) -> tuple[int, int, bool] | None:
     """The first and last day of the happening an article reports, and whether that is its
-    publication date: the publication date when known, else the dates of the happening its text
-    names (the lead's, never background dates: see ``dates.find_dates``), else ``None``."""
+    publication date: the publication date when known, else the days its text names, else ``None``."""
     day = publication_day(enriched)
     if day is not None:
         return day, day, True
-    named = [day_number(m.date) for m in enriched.dates if m.kind == "event" and m.happening]
-    known = sorted(d for d in named if d is not None)
+    known = _named_happening_days(enriched)
     return (known[0], known[-1], False) if known else None
 
 
 def effective_day(enriched: EnrichedArticle) -> int | None:
     """The day an article is placed at for windowing: its publication date, else the median of
-    the happening's dates its text names, else ``None``, and ingest order is its only clock."""
+    the happening's days its text names, else ``None``, and ingest order is its only clock."""
     day = publication_day(enriched)
     if day is not None:
         return day
-    named = sorted(
-        d for d in (day_number(m.date) for m in enriched.dates if m.kind == "event" and m.happening) if d is not None
-    )
+    named = _named_happening_days(enriched)
     return named[(len(named) - 1) // 2] if named else None
 
 
