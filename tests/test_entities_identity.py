@@ -320,3 +320,16 @@ def test_a_full_name_is_never_absorbed_through_its_bare_surname(tmp_path: Path) 
         [again, _] = _store(tracker, "d", "en", [("Trump", "person"), ("White House", "organisation")])
         assert team != donald and again == donald
         assert tracker.entity(donald or "")["id"] == donald  # Donald Trump was not merged into Team Trump
+
+
+def test_a_lone_institution_noun_is_no_entity_but_a_name_built_on_it_is() -> None:
+    from storyweave.entities.recognise.recognizer import EntityRecognizer
+    from storyweave.models import Article
+    from storyweave.settings import Settings
+
+    recogniser = EntityRecognizer(Settings.load(environ={}))
+    text = "El Gobierno anunció la ley. El Gobierno de México respondió y el Partido Popular votó en contra."
+    mentions, _ = recogniser.analyse(Article(id="g", title="", text=text, origin="t", lang="es"))
+    surfaces = {m.surface for m in mentions}
+    assert "Gobierno" not in surfaces  # every country's government: one id for all would be wrong
+    assert {"Gobierno de México", "Partido Popular"} <= surfaces

@@ -231,6 +231,18 @@ NAME_QUALIFIERS = frozenset(
     ]
 )
 
+# Institution nouns that news capitalises but that name no one institution on their own ("el
+# Gobierno", "die Regierung", "the Police"): every country has one.  In a longer name they still
+# mark an organisation ("Gobierno de México").
+GENERIC_INSTITUTION_NOUNS = frozenset(
+    [
+        "government", "gobierno", "gouvernement", "regierung", "hükümet", "governo", "governement",
+        "правительство", "police", "policía", "policia", "polizei", "polis", "полиция", "army", "ejército",
+        "armée", "armee", "ordu", "армия", "ministry", "ministerio", "ministère", "ministerium", "bakanlık",
+        "министерство", "opposition", "oposición", "muhalefet",
+    ]
+)
+
 # Words that name a position or a kind of place rather than a place: ISO 3166-2 has regions called
 # "Centre", "Central", "Nord", "Eastern", "Capital" that would otherwise turn every such word into
 # a place.  A subdivision name made only of these (and of NAME_QUALIFIERS) is not an alias.

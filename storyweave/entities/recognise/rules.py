@@ -21,6 +21,7 @@ from typing import NamedTuple
 import regex
 
 from ...lang import patterns as P
+from ...lang.lexicon import GENERIC_INSTITUTION_NOUNS
 from ..kb.base import LISTED_CONFIDENCE
 from .spans import Known, KnownLookup, Span
 
@@ -383,6 +384,9 @@ class _RunScanner:
         hit = self.known(words) if len(words) > 1 else None
         if hit is not None and (hit[0].country or not titled) and hit[0].type != "person":
             return [(Span(span.start, hit[1], hit[0].type, _KNOWN_CONFIDENCE), None)]
+        if len(words) == 1 and words[0].low in GENERIC_INSTITUTION_NOUNS and self.known(words) is None:
+            # "Gobierno", "Regierung", "Police" alone: the head of many names, the name of none.
+            return []
         if vi_head or self.is_org(words):
             return [(span._replace(type="organisation", confidence=0.8 if len(words) > 1 else 0.75), None)]
         if followed_by_title:
