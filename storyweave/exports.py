@@ -24,7 +24,7 @@ from xml.etree import ElementTree as ET
 
 from .errors import InputError
 from .limits import url_scheme
-from .safetext import strip_controls
+from .safetext import BIDI_CONTROLS, strip_controls
 from .store.search import event_ids_for
 from .summarize import lead
 from .tracker import Tracker
@@ -35,7 +35,7 @@ MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8",
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 cannot carry, and the bidi embeddings, overrides and isolates that could
 # reorder the text around a title in a feed reader (the "Trojan source" trick).
-_FEED_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+_FEED_UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff{BIDI_CONTROLS}]")
 
 ARTICLE_COLUMNS = ["article_id", "title", "lang", "source", "url", "publish_date", "event_id"]
 SEARCH_COLUMNS = ["article_id", "title", "lang", "source", "url", "publish_date", "score", "event_id", "why"]

@@ -15,11 +15,12 @@ from typing import Any
 from markupsafe import Markup
 
 from ..errors import InputError
+from ..safetext import BIDI_CONTROLS
 
 # Embeddings and overrides (U+202A–U+202E) and isolates (U+2066–U+2069): the characters that can
 # reorder surrounding text.  The directional marks U+200E/U+200F only nudge neutral characters and
 # stay, as right-to-left text legitimately needs them.
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_BIDI_CONTROLS = re.compile(f"[{BIDI_CONTROLS}]")
 
 RTL_LANGS = frozenset({"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"})
 
