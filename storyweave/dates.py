@@ -11,7 +11,7 @@ carry their own year are kept.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -164,6 +164,12 @@ _WEEKDAY = regex.compile(
 )
 _ZH_WEEKDAY = regex.compile(r"(?P<rel>[上下本这]?)(?:星期|礼拜|周)(?P<day>[一二三四五六日天])")
 _ZH_DAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+def _whole_words(phrases: Iterable[str]) -> regex.Pattern[str]:
+    """Any of ``phrases`` (longest first), case-insensitive, not inside a longer word."""
+    alternatives = "|".join(sorted((regex.escape(p) for p in phrases), key=len, reverse=True))
+    return regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?:{alternatives})(?![\p{{L}}\p{{M}}])", regex.IGNORECASE)
+
+
 _RELATIVE_DAYS: dict[str, int] = {
     **dict.fromkeys(
         [
@@ -189,12 +195,7 @@ _RELATIVE_DAYS: dict[str, int] = {
     ),
     **dict.fromkeys(["tomorrow", "demain", "yarın", "завтра", "غدا", "غداً", "ngày mai", "明天"], 1),
 }
-_RELATIVE = regex.compile(
-    r"(?<![\p{L}\p{M}])(?:"
-    + "|".join(sorted((regex.escape(w) for w in _RELATIVE_DAYS), key=len, reverse=True))
-    + r")(?![\p{L}\p{M}])",
-    regex.IGNORECASE,
-)
+_RELATIVE = _whole_words(_RELATIVE_DAYS)
 _AGO = regex.compile(
     r"\b(?P<n>\d{1,2})\s+(?:days?\s+ago|jours?\s+plus\s+tôt)|il y a\s+(?P<n>\d{1,2})\s+jours?"
     r"|hace\s+(?P<n>\d{1,2})\s+días?"
@@ -237,12 +238,7 @@ HOLIDAYS: dict[str, tuple[int, int]] = {
     **dict.fromkeys(["christmas eve", "heiligabend", "nochebuena", "réveillon de noël"], (12, 24)),
     **dict.fromkeys(["christmas day", "weihnachtstag", "jour de noël", "día de navidad"], (12, 25)),
 }
-_HOLIDAY = regex.compile(
-    r"(?<![\p{L}\p{M}])(?:"
-    + "|".join(sorted((regex.escape(h) for h in HOLIDAYS), key=len, reverse=True))
-    + r")(?![\p{L}\p{M}])",
-    regex.IGNORECASE,
-)
+_HOLIDAY = _whole_words(HOLIDAYS)
 # Sentences that recall the background rather than report the happening: births, birthdays and
 # ages, anniversaries, "since ...".  One list for every language the date patterns read.
 _BACKGROUND = regex.compile(
@@ -285,7 +281,7 @@ def parse_publication(value: str | None) -> date | None:
 def find_dates(article: Article) -> list[DateMention]:
     """The publication date (when known) plus every event date the text mentions, in text order.
 
-    Dates of the happening itself are marked ``happening`` (see ``_mark_happening``).  Without a
+    Dates of the happening itself are marked ``happening`` (see ``_happening``).  Without a
     publication date, a date without a year takes its year from the text's latest dated mention
     ("le 28 mars" in a text that also says "22 mars 2024").
     """
@@ -299,14 +295,19 @@ def find_dates(article: Article) -> list[DateMention]:
     # Same length, so offsets into the folded text are offsets into the body.
     text = body.translate(_ARABIC_DIGITS)
     sentences = list(_sentences(text))
+    background: dict[int, bool] = {}
+
+    def in_background(index: int) -> bool:
+        """Does sentence ``index`` recall the background?  Asked once per sentence."""
+        if index not in background:
+            start, end = sentences[index]
+            background[index] = bool(_BACKGROUND.search(text[start:end]))
+        return background[index]
+
     found = _collect(text, sentences, published, article.lang, reference_only=False)
     if published is None:
         reference = max(
-            (
-                date.fromisoformat(f.date)
-                for f, i in found
-                if len(f.date) == 10 and not _BACKGROUND.search(text[sentences[i][0] : sentences[i][1]])
-            ),
+            (date.fromisoformat(f.date) for f, i in found if len(f.date) == 10 and not in_background(i)),
             default=None,
         )
         if reference is not None:
@@ -323,7 +324,7 @@ def find_dates(article: Article) -> list[DateMention]:
         seen.add((item.date, start))
         sentence = body[start : sentences[index][1]].strip()
         events.append((DateMention(item.date, body[item.start : item.end], sentence[:_MAX_SENTENCE_CHARS]), index))
-    marked = _happening(events, published)
+    marked = _happening(events, published, in_background)
     return out + [replace(m, happening=True) if k in marked else m for k, (m, _) in enumerate(events)]
 
 
@@ -340,14 +341,16 @@ def _collect(
     return out
 
 
-def _happening(events: list[tuple[DateMention, int]], published: date | None) -> set[int]:
+def _happening(
+    events: list[tuple[DateMention, int]], published: date | None, in_background: Callable[[int], bool]
+) -> set[int]:
     """Which dates (positions in ``events``) are the happening's: never a background sentence's;
     with a publication date, those close before it; without one, the lead's dates, else those close
     to the text's latest date."""
     candidates = [
         (k, index, date.fromisoformat(m.date))
         for k, (m, index) in enumerate(events)
-        if len(m.date) == 10 and not _BACKGROUND.search(m.sentence)
+        if len(m.date) == 10 and not in_background(index)
     ]
     if published is not None:
         return {k for k, _, day in candidates if -_NEAR_PUBLICATION_DAYS <= (day - published).days <= 1}
