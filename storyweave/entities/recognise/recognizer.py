@@ -65,15 +65,11 @@ class EntityRecognizer:
 def _family_names_are_people(mentions: list[Mention]) -> list[Mention]:
     """A lone word that is the family name of a person the same article names in full is that
     person, whatever else it may be: "Claire Jordan … Jordan said" is not the country Jordan."""
-    family = {
-        name_form(m.surface).tokens[-1]
-        for m in mentions
-        if m.type == "person" and len(name_form(m.surface).tokens) >= 2
-    }
+    tokens = [name_form(m.surface).tokens for m in mentions]
+    family = {t[-1] for m, t in zip(mentions, tokens, strict=True) if m.type == "person" and len(t) >= 2}
     out = []
-    for mention in mentions:
-        tokens = name_form(mention.surface).tokens
-        if mention.type != "person" and len(tokens) == 1 and tokens[0] in family:
+    for mention, words in zip(mentions, tokens, strict=True):
+        if mention.type != "person" and len(words) == 1 and words[0] in family:
             mention = replace(mention, type="person")
         out.append(mention)
     return out
