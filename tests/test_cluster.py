@@ -239,6 +239,7 @@ def test_query_shapes_and_pagination(enriched: dict[str, EnrichedArticle], tmp_p
         }
         # Ranked by publication days when known: these articles carry theirs.
         assert all(e["recency"] == e["last_date"] for e in events if e["last_date"])
+        assert all(tracker.event(e["id"])["recency"] == e["recency"] for e in events)  # one meaning everywhere
         assert sum(e["articles"] for e in events) == len(STREAM)
         page = tracker.events(limit=2)
         rest = tracker.events(limit=2, cursor=page[-1]["cursor"])

@@ -50,7 +50,7 @@ class EventQueries:
             by_coverage=by_coverage,
         )
         extra = store.languages_and_sources(self.conn, [r["id"] for r in rows])
-        return [_event_summary(r, *extra[r["id"]]) for r in rows]
+        return [_event_summary(r, *extra[r["id"]], bool(r["firm"])) for r in rows]
 
     def event(self, event_id: str) -> dict[str, Any]:
         """One event: its summary, articles, entities, dates and storyline.  Merged ids resolve."""
@@ -59,7 +59,7 @@ class EventQueries:
             raise NotFoundError(f"no event with id {event_id!r}; list them with 'storyweave events'")
         row = store.event_row(self.conn, current)
         langs, sources = store.languages_and_sources(self.conn, [current])[current]
-        details = _event_summary(row, langs, sources)
+        details = _event_summary(row, langs, sources, store.event_has_publication_date(self.conn, current))
         details["articles"] = [dict(r) for r in store.event_members(self.conn, current)]
         entity_rows = store.event_entities(self.conn, current)
         names = entity_store.entity_names(self.conn, [r["entity_id"] for r in entity_rows])
@@ -132,12 +132,11 @@ class EventQueries:
             return assigner.consolidate(full=full)
 
 
-def _event_summary(row: sqlite3.Row, langs: dict[str, int], sources: int) -> dict[str, Any]:
-    keys = row.keys()
-    # How recent the event is, for ranking: its last publication day, else the day it last changed
-    # here (ingest time); days a text merely names are no clock.
-    firm = bool(row["firm"]) if "firm" in keys else False
-    recency = row["last_date"] if firm else (row["updated_at"] or "")[:10] if "updated_at" in keys else None
+def _event_summary(row: sqlite3.Row, langs: dict[str, int], sources: int, firm: bool) -> dict[str, Any]:
+    """``firm``: a member carries a publication date.  An event's recency (what ranking reads) is
+    its last publication day, else the day it last changed here; days a text merely names are no
+    clock."""
+    recency = row["last_date"] if firm else row["updated_at"][:10]
     return {
         "id": row["id"],
         "title": row["title"],
