@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -28,30 +29,48 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 CACHE_DIR = Path("/tmp/sw-cache")
 
 
+def clear_label(overall: float) -> bool | None:
+    """Same event at an ``overall`` of at most 2.0, different at 3.0 or more, else no clear label."""
+    if overall <= 2.0:
+        return True
+    return False if overall >= 3.0 else None
+
+
 def labelled_pairs(path: Path) -> list[tuple[str, str, bool, str]]:
     """(id1, id2, same event?, language pair) of the pairs with a clear label."""
     out = []
     with path.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            overall = float(row["overall"])
-            if overall <= 2.0 or overall >= 3.0:
-                out.append((row["id1"], row["id2"], overall <= 2.0, f"{row['lang1']}-{row['lang2']}"))
+            same = clear_label(float(row["overall"]))
+            if same is not None:
+                out.append((row["id1"], row["id2"], same, f"{row['lang1']}-{row['lang2']}"))
     return out
 
 
-def scores(pairs: list[tuple[str, str, bool, str]], cluster_of: dict[str, str]) -> dict[str, float]:
-    tp = fp = fn = tn = 0
+def pair_counts(pairs: Sequence[tuple[str, str, bool, str]], cluster_of: dict[str, str]) -> Counter[str]:
+    """tp, fp, fn and tn of 'both in one cluster' against the labels."""
+    counts: Counter[str] = Counter(tp=0, fp=0, fn=0, tn=0)
     for id1, id2, same, _ in pairs:
         a, b = cluster_of.get(id1), cluster_of.get(id2)
         predicted = a is not None and a != "" and a == b
-        tp += predicted and same
-        fp += predicted and not same
-        fn += same and not predicted
-        tn += not same and not predicted
+        counts["tp"] += predicted and same
+        counts["fp"] += predicted and not same
+        counts["fn"] += same and not predicted
+        counts["tn"] += not same and not predicted
+    return counts
+
+
+def rates(counts: Counter[str]) -> dict[str, float]:
+    """Precision, recall and F1 of summed ``pair_counts``, beside the counts."""
+    tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn, "tn": tn}
+    return {"precision": precision, "recall": recall, "f1": f1, **counts}
+
+
+def scores(pairs: list[tuple[str, str, bool, str]], cluster_of: dict[str, str]) -> dict[str, float]:
+    return rates(pair_counts(pairs, cluster_of))
 
 
 def per_language(pairs: list[tuple[str, str, bool, str]], cluster_of: dict[str, str]) -> dict[str, dict[str, float]]:

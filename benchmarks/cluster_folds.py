@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import eval_file
+from cluster import clear_label, pair_counts, rates
 from train_scorer import CANDIDATES, DEFAULT_CANDIDATE, TrainingData, build
 
 from storyweave.cluster import Assigner
@@ -121,23 +122,12 @@ def replay(order: Sequence[EnrichedArticle], settings: Settings, scorer: PairSco
     return result
 
 
-def pair_counts(pairs: Sequence[tuple[str, str, bool]], group_of: dict[str, str]) -> np.ndarray:
-    """[tp, fp, fn, tn] of 'same group' against the labels."""
-    out = np.zeros(4, dtype=int)
-    for a, b, same in pairs:
-        together = group_of.get(a) is not None and group_of.get(a) == group_of.get(b)
-        out += [together and same, together and not same, same and not together, not same and not together]
-    return out
+def prf(counts: Counter[str]) -> tuple[float, float, float]:
+    found = rates(counts)
+    return found["precision"], found["recall"], found["f1"]
 
 
-def prf(counts: np.ndarray) -> tuple[float, float, float]:
-    tp, fp, fn, _ = (int(x) for x in counts)
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
-def choose(scored: dict[float, np.ndarray]) -> float:
+def choose(scored: dict[float, Counter[str]]) -> float:
     """The threshold whose training-fold counts do best: most F1 at the target precision, else the most precise."""
     ok = {t: prf(c) for t, c in scored.items() if prf(c)[0] >= TARGET_PRECISION}
     if ok:
@@ -145,14 +135,13 @@ def choose(scored: dict[float, np.ndarray]) -> float:
     return max(scored, key=lambda t: (prf(scored[t])[0], -t))
 
 
-def labelled(data: TrainingData, index: Sequence[int] | np.ndarray) -> list[tuple[str, str, bool]]:
-    """Pairs with a clear label: same event at overall <= 2.0, different at >= 3.0."""
+def labelled(data: TrainingData, index: Sequence[int] | np.ndarray) -> list[tuple[str, str, bool, str]]:
+    """The pairs with a clear label (``cluster.clear_label``), as ``cluster.labelled_pairs`` gives them."""
     out = []
     for i in index:
-        pair = data.pairs[i]
-        overall = float(data.y[i])
-        if overall <= 2.0 or overall >= 3.0:
-            out.append((pair.id1, pair.id2, overall <= 2.0))
+        pair, same = data.pairs[i], clear_label(float(data.y[i]))
+        if same is not None:
+            out.append((pair.id1, pair.id2, same, pair.lang_pair))
     return out
 
 
@@ -196,7 +185,7 @@ def main() -> None:
     order = [enriched[r.id] for r in raws if r.id in enriched]
     folds = grouped_folds(data.pairs, args.folds) if args.folds else []
     thresholds = [float(t) for t in args.thresholds.split(",")] if args.thresholds else [base.event_threshold]
-    total = np.zeros(4, dtype=int)
+    total: Counter[str] = Counter()
     last_snapshot: dict[str, Any] | None = None
     print(f"{len(order)} articles, {len(data.pairs)} pairs in {args.folds} grouped folds; thresholds {thresholds}")
     print(f"{'fold':>4} {'thr':>5} {'precision':>9} {'recall':>7} {'f1':>6} {'pairs':>6} {'events':>7} {'s':>5}")
