@@ -16,16 +16,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sqlite3
-import tempfile
-import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from hostile_trees import ENTRY_KINDS, OUTSIDE_SECRET, REFUSED_KINDS, read_tree
 from httpserver import LocalHTTPServer
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -323,52 +320,17 @@ def test_attribute_and_element_floods_are_refused_before_parsing(
     assert refused == flooded, (attributes, unique, spans, result)
 
 
-_ENTRY_KINDS = ["file", "fifo", "link_in", "link_out", "dangling", "loop", "dir_link"]
-
-
-def _make_entry(folder: Path, index: int, kind: str, outside: Path) -> None:
-    path = folder / f"{index:02d}-{kind}.txt"
-    if kind == "file":
-        path.write_text(f"Harbour pilots {index}\nPilots in Haiphong stopped work on day {index}.\n")
-    elif kind == "fifo":
-        os.mkfifo(path)
-    elif kind == "link_in":
-        (folder / f"{index:02d}-target.md").write_text(f"Harbour pilots target {index}\nThe target file {index}.\n")
-        path.symlink_to(folder / f"{index:02d}-target.md")
-    elif kind == "link_out":
-        path.symlink_to(outside / "secret.txt")
-    elif kind == "dangling":
-        path.symlink_to(folder / "nowhere.txt")
-    elif kind == "loop":
-        path.symlink_to(path)
-    else:
-        (folder / f"{index:02d}-dir").symlink_to(outside, target_is_directory=True)
-
-
 @FUZZ
-@given(kinds=st.lists(st.sampled_from(_ENTRY_KINDS), min_size=1, max_size=6))
+@given(kinds=st.lists(st.sampled_from(ENTRY_KINDS), min_size=1, max_size=6))
 def test_special_files_and_links_never_block_a_directory_or_leave_it(kinds: list[str]) -> None:
-    with tempfile.TemporaryDirectory() as scratch:
-        outside, folder = Path(scratch) / "outside", Path(scratch) / "tree"
-        outside.mkdir()
-        folder.mkdir()
-        (outside / "secret.txt").write_text(f"Secret\n{SECRET}\n")
-        for index, kind in enumerate(kinds):
-            _make_entry(folder, index, kind, outside)
-        items: list[RawDoc | Reject] = []
-        reader = threading.Thread(target=lambda: items.extend(iter_inputs(str(folder), OFFLINE)), daemon=True)
-        reader.start()
-        reader.join(timeout=30)
-        for fifo in folder.glob("*-fifo.txt"):  # let a blocked reader go before failing
-            with contextlib.suppress(OSError):
-                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
-        assert not reader.is_alive(), "directory ingest blocked"
+    items, blocked = read_tree(kinds, lambda folder: iter_inputs(folder, OFFLINE), timeout=30)
+    assert not blocked, "directory ingest blocked"
     docs = [item for item in items if isinstance(item, RawDoc)]
     for item in items:
         _one_line_reason(item)
     assert len(docs) == kinds.count("file") + 2 * kinds.count("link_in")  # a link inside and its target
-    assert all(SECRET not in (doc.text or "") for doc in docs)
-    refused = sum(kinds.count(kind) for kind in ("fifo", "link_out", "dangling", "loop"))
+    assert all(OUTSIDE_SECRET not in (doc.text or "") for doc in docs)
+    refused = sum(kinds.count(kind) for kind in REFUSED_KINDS)
     assert sum(isinstance(item, Reject) for item in items) == refused
 
 
