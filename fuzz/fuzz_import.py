@@ -22,12 +22,13 @@ import atheris
 from _common import REPO  # noqa: F401
 
 with atheris.instrument_imports():
+    from import_outcome import import_outcome  # inside the block: what it imports is instrumented too
+
     from storyweave import Tracker
-    from storyweave.backup import FORMAT, export_store, import_store
-    from storyweave.check import check_store
+    from storyweave.backup import FORMAT, export_store
     from storyweave.errors import StoryweaveError
     from storyweave.ingest import record_to_doc
-    from storyweave.store.db import connect, latest_version
+    from storyweave.store.db import latest_version
 
 HEADER = json.dumps({"format": FORMAT, "schema_version": latest_version()})
 WORK = Path(tempfile.mkdtemp())
@@ -87,20 +88,13 @@ def test_one_input(data: bytes) -> None:
         source.write_bytes(HEADER.encode() + b"\n" + provider.ConsumeBytes(4000))
     else:
         source.write_text(_tampered_export(provider), encoding="utf-8")
-    try:
-        with source.open(encoding="utf-8") as stream:  # as `storyweave import FILE` reads it
-            import_store(db, stream)
-    except StoryweaveError as exc:
-        if "\n" in str(exc):
-            raise AssertionError(f"multi-line error: {exc!r}") from None
+    outcome = import_outcome(db, source)
+    if isinstance(outcome, StoryweaveError):
+        if "\n" in str(outcome):
+            raise AssertionError(f"multi-line error: {outcome!r}")
         return
-    conn = connect(db)
-    try:
-        report = check_store(conn)
-    finally:
-        conn.close()
-    if not report.ok:
-        raise AssertionError(f"an import committed a store that fails its check: {report.errors[0]}")
+    if not outcome.ok:
+        raise AssertionError(f"an import committed a store that fails its check: {outcome.errors[0]}")
 
 
 if __name__ == "__main__":

@@ -22,10 +22,10 @@ import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from import_outcome import import_outcome
 from typer.testing import CliRunner
 
 from storyweave import Tracker
-from storyweave.backup import import_store
 from storyweave.check import check_store
 from storyweave.cli import app
 from storyweave.errors import StoryweaveError
@@ -198,17 +198,10 @@ def test_any_tampered_value_is_refused_in_one_line_or_imported_sound(exported: P
     db = tmp_path / "fuzzed.db"
     for leftover in tmp_path.glob("fuzzed.db*"):
         leftover.unlink(missing_ok=True)
-    try:
-        with path.open(encoding="utf-8") as stream:
-            import_store(db, stream)
-    except StoryweaveError as exc:
-        assert "\n" not in str(exc), str(exc)
+    outcome = import_outcome(db, path)
+    if isinstance(outcome, StoryweaveError):
+        assert "\n" not in str(outcome), str(outcome)
         with sqlite3.connect(db) as conn:
             assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
         return
-    conn = connect(db)
-    try:
-        report = check_store(conn)
-    finally:
-        conn.close()
-    assert report.ok, [f.message for f in report.errors]
+    assert outcome.ok, [f.message for f in outcome.errors]
