@@ -220,6 +220,17 @@ class NameForm:
         return len(self.skeleton_key) < 2
 
     @cached_property
+    def acronym_tokens(self) -> frozenset[str]:
+        """Tokens written as capitals inside a mixed-case name ("NSW" of "NSW Police"): letters that
+        stand for words, so they match only letter for letter.  A name in capitals throughout (a
+        headline's "DONALD TRUMP") says nothing about its tokens."""
+        words = self.text.split()
+        if len(words) < 2 or self.text.isupper():
+            return frozenset()
+        caps = [w for w in words if w.isupper() and 2 <= sum(c.isalpha() for c in w) <= 5]
+        return frozenset(t for w in caps for t in name_form(w, drop_titles=False).tokens)
+
+    @cached_property
     def vowel_key(self) -> str:
         return "".join(vowel_skeleton(r) for r in self.roman)
 

@@ -72,6 +72,7 @@ STOP_WORDS: dict[str, frozenset[str]] = {
     "tr": words(
         """bu şu o bir ve ile veya ya da de ki için gibi kadar göre sonra önce ancak fakat ama çünkü eğer
         her hiç çok daha en bazı tüm bütün ben sen biz siz onlar bunu şunu onu bunun onun bunlar bunlarla
+        buna şuna ona bunda şunda onda bundan şundan ondan böyle şöyle öyle bunlara onlara
         bugün dün yarın geçen gelecek ayrıca ise yani hem ne nasıl neden nerede kim hangi diğer yeni son ilk
         ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık pazartesi salı
         çarşamba perşembe cuma cumartesi pazar fotoğraf foto haber ayrıntılar öte yandan"""
@@ -189,6 +190,7 @@ ORG_HEADS = words(
     """ministry party bank university council company corporation corp inc ltd llc group agency union
     association committee commission court army organization organisation foundation institute
     federation league parliament congress senate police department office airlines fc club times news
+    airways systems television radio tribune gazette journal herald börse
     ministerio partido banco universidad consejo empresa agencia unión asociación comité comisión corte
     tribunal ejército organización fundación instituto federación congreso senado policía gobierno
     secretaría cámara fiscalía sa asamblea generalitat guardia fondo junta audiencia sindicato
@@ -240,6 +242,22 @@ ORG_SUFFIXES: dict[str, tuple[str, ...]] = {
         "kurumu",
         "başkanlığı",
         "müdürlüğü",
+        "federasyonu",
+        "enstitüsü",
+        "gazetesi",
+        "grubu",
+        "kulübü",
+        "şirketi",
+        "vakfı",
+        "derneği",
+        "konseyi",
+        "komitesi",
+        "ajansı",
+        "televizyonu",
+        "radyosu",
+        "sendikası",
+        "borsası",
+        "valiliği",
         "spor",  # football clubs: Trabzonspor, Sivasspor
     ),
 }

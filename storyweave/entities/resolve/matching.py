@@ -28,6 +28,8 @@ def token_match(a: NameForm, i: int, b: NameForm, j: int) -> bool:
         return False
     if sa != sb and not (a.variants[i] & b.variants[j]):
         return False
+    if (a.tokens[i] in a.acronym_tokens or b.tokens[j] in b.acronym_tokens) and a.roman[i] != b.roman[j]:
+        return False  # NSW (of "NSW Police") is no spelling of نانسي: initials match letter for letter
     if a.script == b.script and a.script in ("latin", "cyrillic") and a.tokens[i] != b.tokens[j]:
         return fuzz.ratio(a.roman[i], b.roman[j]) >= SAME_SCRIPT_MIN_SIMILARITY
     return True

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from ...models import Entity, Mention
+from ...models import Entity, EntityType, Mention
 from ..kb.base import LISTED_CONFIDENCE, KnowledgeBase
 from ..kb.demonyms import demonym_country
 from ..names import name_form
 from .reconcile import majority_type
-from .resolver import GroupIndex, KBResolver, group_id, group_names
+from .resolver import GroupIndex, KBResolver, evident_type, group_id, group_names
 
 
 class MentionResolver:
@@ -54,8 +54,9 @@ class MentionResolver:
         for i, target in zip(pending, assignment, strict=True):
             if target >= 0:
                 ids[i] = group_id(index.groups[target])
+        unknown = set(pending)
         resolved = [
-            Mention(m.surface, m.start, m.end, m.type, m.lang, ids[i], m.confidence)
+            Mention(m.surface, m.start, m.end, _type_of(m, i in unknown), m.lang, ids[i], m.confidence)
             for i, m in enumerate(mentions)
             if ids[i] is not None
         ]
@@ -78,6 +79,11 @@ class MentionResolver:
                 kind = next((m.type for m in group if m.type == chosen), group[0].type)
             entities.append(Entity(entity_id, kind, names, {m.surface for m in group}))
         return entities
+
+
+def _type_of(mention: Mention, unknown: bool) -> EntityType:
+    """A name no knowledge base knows keeps the recogniser's type unless its own words say otherwise."""
+    return (evident_type(mention.surface) or mention.type) if unknown else mention.type
 
 
 def _listed_place(mention: Mention) -> bool:

@@ -17,6 +17,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from ...lang import de as german
+from ...lang.patterns import ORG_HEADS, ORG_SUFFIXES
 from ...lang.text import arabic_clitic_variants
 from ...models import EntityType
 from ..kb.base import KnowledgeBase
@@ -44,6 +46,8 @@ class KBResolver:
         candidates = [text]
         if _SUFFIX_APOSTROPHE.search(text):  # Turkish case endings: "Almanya'da", "Rusya'nın"
             candidates.append(_SUFFIX_APOSTROPHE.sub("", text))
+        if lang == "de" and (nominative := german.uninflected(text)):
+            candidates.append(nominative)
         for form in [f for c in candidates for f in (name_form(c, drop_titles=False), name_form(c))]:
             keys = [form.key]
             if form.tokens and form.script == "arabic":
@@ -101,9 +105,31 @@ class KBResolver:
         return match
 
 
+_ORG_ENDINGS = tuple(ending for endings in ORG_SUFFIXES.values() for ending in endings)
+
+
+def evident_type(surface: str) -> EntityType | None:
+    """Organisation, when a name of several words says so itself whatever a recogniser read: a head
+    noun closing it ("Gwent Police", "Türkiye Futbol Federasyonu") or opening it ("Banco Santander")."""
+    words = surface.casefold().split()
+    if len(words) < 2:
+        return None
+    first, last = words[0], words[-1]
+    if last in ORG_HEADS or first in ORG_HEADS:
+        return "organisation"
+    # A compound's head ("Dışişleri Bakanlığı", "Robert Koch Enstitüsü"); short endings only as whole words.
+    if any(last == ending or (len(ending) >= 5 and last.endswith(ending)) for ending in _ORG_ENDINGS):
+        return "organisation"
+    return None
+
+
 def guess_type(form: NameForm) -> EntityType:
     """The type of a name no knowledge base knows."""
-    if any(t in ORG_WORDS for t in form.tokens) or (len(form.tokens) == 1 and form.text.isupper()):
+    if (
+        evident_type(form.text)
+        or any(t in ORG_WORDS for t in form.tokens)
+        or (len(form.tokens) == 1 and form.text.isupper())
+    ):
         return "organisation"
     if 2 <= len(form.tokens) <= 5:
         return "person"

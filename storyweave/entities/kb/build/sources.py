@@ -227,7 +227,8 @@ def add_curated(kb: KBBuilder, by_code: dict[str, str]) -> None:
             for lang, name in names.items():
                 for alias in name.split("|"):
                     entity.names.setdefault(lang, alias)
-                    kb.add_alias(entity_id, alias, source=filename)
+                    bound = lang if kb.needs_language(alias) else ""
+                    kb.add_alias(entity_id, alias, lang=bound, source=filename)
     for lang, code, *aliases in _rows("data/short_names.tsv"):
         qid = by_code.get(code.lower())
         if qid is None:

@@ -24,7 +24,7 @@ class StagedAlias:
     text: str
     form: NameForm
     rank: int  # PRIMARY, STRONG or WEAK
-    lang: str  # "" when the alias holds in every language
+    lang: str  # "" when the alias holds in every language, else the languages it is bound to: "de,en"
     source: str
     contextual: bool = False  # holds only when the text names the entity's country (``hygiene``)
 
@@ -65,22 +65,33 @@ class KBBuilder:
         cjk = is_cjk(alias)
         if cjk and len(form.key) < 2:
             return
-        single = not cjk and len(form.tokens) == 1
         if lang:  # a curated short form of one language ("Mỹ"): only a minimal length applies
             if len(form.key) < 2:
                 return
-        elif single and (len(form.key) < 3 or form.key in self.stop):
+        elif self.needs_language(alias):
             return
         entries = self.staged[form.key]
         found = entries.get(entity_id)
-        if found is None or rank > found.rank or (found.lang and not lang):
+        if found is not None and found.lang and lang and lang not in found.lang.split(","):
+            # One short form bound to several languages ("WHO" in English and German text).
+            lang = ",".join(sorted({*found.lang.split(","), lang}))
+            entries[entity_id] = StagedAlias(alias, form, max(rank, found.rank), lang, source)
+        elif found is None or rank > found.rank or (found.lang and not lang):
             entries[entity_id] = StagedAlias(alias, form, max(rank, found.rank if found else rank), lang, source)
+
+    def needs_language(self, alias: str) -> bool:
+        """A one-word alias too short or too common to hold in every language ("UN" is French "un",
+        "WHO" English "who"): it can only be a short form bound to the language that writes it so."""
+        form = name_form(alias, drop_titles=False)
+        single = not is_cjk(alias) and len(form.tokens) == 1
+        return single and (len(form.key) < 3 or form.key in self.stop)
 
     def index_staged(self) -> KnowledgeBase:
         """Index the staged aliases that survived the hygiene pass; the builder is spent after."""
         for key, entries in self.staged.items():
             for entity_id, staged in entries.items():
-                self.kb.index(entity_id, staged.form, cjk=is_cjk(key), lang=staged.lang, contextual=staged.contextual)
+                for lang in staged.lang.split(",") if staged.lang else [""]:
+                    self.kb.index(entity_id, staged.form, cjk=is_cjk(key), lang=lang, contextual=staged.contextual)
         self.staged.clear()
         return self.kb
 
