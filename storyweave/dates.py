@@ -11,6 +11,7 @@ carry their own year are kept.
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -250,6 +251,7 @@ _BACKGROUND = regex.compile(
 )
 LEAD_SENTENCES = 3  # the title and the first two sentences of the text: where news says what happened
 _NEAR_PUBLICATION_DAYS = 7  # a date this close before publication (or a day after) is the happening's
+_YEAR_NUMBER = regex.compile(r"(?<!\d)(?:1[6-9]|20)\d\d(?!\d)")
 _BACKGROUND_YEARS = 1  # a date more than this many years before the text's latest date is background
 
 # A full stop after a number ("26. März") does not end a sentence.
@@ -304,10 +306,15 @@ def find_dates(article: Article) -> list[DateMention]:
             background[index] = bool(_BACKGROUND.search(text[start:end]))
         return background[index]
 
+    def years(index: int) -> set[int]:
+        start, end = sentences[index]
+        return {int(y) for y in _YEAR_NUMBER.findall(text, start, end)}
+
     found = _collect(text, sentences, published, article.lang, reference_only=False)
+    recalled = _recalled(found, in_background, years)
     if published is None:
         reference = max(
-            (date.fromisoformat(f.date) for f, i in found if len(f.date) == 10 and not in_background(i)),
+            (date.fromisoformat(f.date) for f, i in found if len(f.date) == 10 and (f.start, f.end) not in recalled),
             default=None,
         )
         if reference is not None:
@@ -315,8 +322,10 @@ def find_dates(article: Article) -> list[DateMention]:
             taken = {(f.start, f.end) for f, _ in found}
             found += [(f, i) for f, i in extra if (f.start, f.end) not in taken]
             found.sort(key=lambda item: item[0].start)
+    recalled = _recalled(found, in_background, years)
     seen: set[tuple[str, int]] = set()
     events: list[tuple[DateMention, int]] = []
+    recalls: list[bool] = []
     for item, index in found:
         start = sentences[index][0]
         if (item.date, start) in seen:
@@ -324,8 +333,29 @@ def find_dates(article: Article) -> list[DateMention]:
         seen.add((item.date, start))
         sentence = body[start : sentences[index][1]].strip()
         events.append((DateMention(item.date, body[item.start : item.end], sentence[:_MAX_SENTENCE_CHARS]), index))
-    marked = _happening(events, published, in_background)
+        recalls.append((item.start, item.end) in recalled)
+    marked = _happening(events, published, recalls)
     return out + [replace(m, happening=True) if k in marked else m for k, (m, _) in enumerate(events)]
+
+
+def _recalled(
+    found: list[tuple[_Found, int]], in_background: Callable[[int], bool], years: Callable[[int], set[int]]
+) -> set[tuple[int, int]]:
+    """The (start, end) of the dates that recall the background: those of a background sentence,
+    except the latest of one that also names an older year (``years``: those sentence ``index``
+    names).  "Cuba began on 1 January 2020 the celebrations of the 61st anniversary of the
+    revolution, which took power on the same date in 1959": the anniversary is 1959's, the
+    celebration 2020's."""
+    by_sentence: dict[int, list[_Found]] = defaultdict(list)
+    for item, index in found:
+        if in_background(index):
+            by_sentence[index].append(item)
+    recalled = set()
+    for index, items in by_sentence.items():
+        latest = max((i.date for i in items if len(i.date) == 10), default="")
+        spared = latest if latest and any(y < int(latest[:4]) for y in years(index)) else None
+        recalled |= {(i.start, i.end) for i in items if i.date != spared}
+    return recalled
 
 
 def _collect(
@@ -341,16 +371,14 @@ def _collect(
     return out
 
 
-def _happening(
-    events: list[tuple[DateMention, int]], published: date | None, in_background: Callable[[int], bool]
-) -> set[int]:
-    """Which dates (positions in ``events``) are the happening's: never a background sentence's;
-    with a publication date, those close before it; without one, the lead's dates, else those close
-    to the text's latest date."""
+def _happening(events: list[tuple[DateMention, int]], published: date | None, recalls: list[bool]) -> set[int]:
+    """Which dates (positions in ``events``) are the happening's: never one that recalls the
+    background (``recalls``); with a publication date, those close before it; without one, the
+    lead's dates, else those close to the text's latest date."""
     candidates = [
         (k, index, date.fromisoformat(m.date))
         for k, (m, index) in enumerate(events)
-        if len(m.date) == 10 and not in_background(index)
+        if len(m.date) == 10 and not recalls[k]
     ]
     if published is not None:
         return {k for k, _, day in candidates if -_NEAR_PUBLICATION_DAYS <= (day - published).days <= 1}

@@ -112,9 +112,17 @@ def test_the_happening_is_the_lead_s_dates_never_background_dates() -> None:
     title, _, body = text.partition("\n")
     article = Article(id="s", title=title, text=body, origin="test", lang="ar")
     assert sorted({d.date for d in find_dates(article) if d.happening}) == ["2024-03-26", "2024-03-28"]
-    # Births, anniversaries and "since" are background wherever they stand.
+    # Births, anniversaries and "since" are background wherever they stand; the sentence's own news
+    # is the latest date it names beside them.
     born = "Le pape, né le 17 décembre 1936, a présenté ses excuses le 1er janvier 2020."
-    assert _happening(born, "fr", None) == []
+    assert _happening(born, "fr", None) == ["2020-01-01"]
+    assert _happening("Le pape est né le 17 décembre 1936 à Buenos Aires.", "fr", None) == []
+    anniversary = (
+        "Cuba inició el 1 de enero de 2020 las celebraciones del 61 aniversario de la revolución, que llegó "
+        "al poder en igual fecha de 1959. Como es tradición, se festeja hoy el triunfo de la Revolución, "
+        "ocurrido el 1 de enero de 1959."
+    )
+    assert _happening(anniversary, "es", None) == ["2020-01-01"]
     lead = "Der Papst entschuldigte sich am 1. Januar 2020. Er wurde am 17. Dezember 1936 geboren."
     assert _happening(lead, "de", None) == ["2020-01-01"]
     # With a publication date: dates close before it are the happening's, older ones are not.

@@ -46,6 +46,10 @@ def test_event_ranges_leave_outlying_days_out_and_prefer_publication_dates() -> 
     mixed = [(_day("2024-03-28"), True), (_day("2024-03-22"), False), (_day("2024-03-29"), True)]
     assert happening_range(mixed, 7) == (_day("2024-03-28"), _day("2024-03-29"))
     assert happening_range([], 7) == (None, None)
+    # Reports that name only the past they recall (1958, 1959) do not outvote this week's.
+    recalled = [(_day("1958-07-26"), False), (_day("1959-01-01"), False), (_day("1959-01-01"), False)]
+    recalled += [(_day("2020-01-01"), False), (_day("2020-01-01"), False)]
+    assert happening_range(recalled, 4) == (_day("2020-01-01"), _day("2020-01-01"))
     # A story that runs over days keeps all of them.
     days = [(_day(f"2020-01-0{d}"), True) for d in range(1, 8)]
     assert happening_range(days, 7) == (_day("2020-01-01"), _day("2020-01-07"))

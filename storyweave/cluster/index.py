@@ -89,17 +89,25 @@ class EventSpan:
         return other.last_seq >= self.first_seq - window_articles and other.first_seq <= self.last_seq + window_articles
 
 
+_RECALLED_DAYS = 366  # an estimated day this long before an event's latest one is a recalled past
+
+
 def happening_range(days: list[tuple[int, bool]], window_days: int) -> tuple[int | None, int | None]:
     """An event's first and last day from its members' (day, is-publication-date) pairs.
 
     Publication dates, when any member has one, else the days estimated from the texts; days more
     than ``window_days`` from their median are left out, so one report dated by a date it recalls
-    (a birth, last year's vote) does not stretch the event over years.
+    (a birth, last year's vote) does not stretch the event over years.  Estimated days more than a
+    year before the latest are left out first: news reports the present, and a text that names
+    only the past it recalls ("the revolution of 1 January 1959") must not outvote the reports
+    dated by what happened this week.
     """
     firm = [d for d, is_firm in days if is_firm]
     pool = sorted(firm or [d for d, _ in days])
     if not pool:
         return None, None
+    if not firm:
+        pool = [d for d in pool if pool[-1] - d <= _RECALLED_DAYS]
     median = pool[(len(pool) - 1) // 2]
     kept = [d for d in pool if abs(d - median) <= window_days]
     return kept[0], kept[-1]
