@@ -215,7 +215,7 @@ def _rows(filename: str) -> list[list[str]]:
 def add_curated(kb: KBBuilder, by_code: dict[str, str]) -> None:
     """Curated institutions and organisations (type, then lang=name pairs, | between variants; the
     id comes from the English name) and language-bound short forms of countries."""
-    for filename in ("data/institutions.tsv", "data/organisations.tsv"):
+    for filename in ("data/institutions.tsv", "data/organisations.tsv", "data/regions.tsv"):
         for kind, *pairs in _rows(filename):
             names = dict(pair.split("=", 1) for pair in pairs if "=" in pair)
             entity_id = sw_id(name_form(names["en"].split("|")[0]))
