@@ -175,6 +175,21 @@ def test_the_shipped_kb_has_no_collision_left() -> None:
     assert "Q817" not in kb.lookup("covid")
     names = [kb.entities[e].name for e in kb.lookup("kyodo") | kb.lookup("cctv")]
     assert len(names) == len(set(names)) == 2
+    # A country's name in one language that folds to another language's word holds in its own only:
+    # Vietnamese Đức (Germany) is French "duc", Persian آلمان is Arabic الألمان (the Germans).
+    assert kb.lookup("duc", "vi") == {"Q183"} and not kb.lookup("duc", "fr")
+    assert "Q183" in kb.lookup(name_form("آلمان").key, "fa") and not kb.lookup(name_form("الألمان").key, "ar")
+    # "North Cyprus" is Northern Cyprus, not Türkiye.
+    assert "Q43" not in kb.lookup("north cyprus")
+
+
+def test_a_language_bound_name_stays_bound_when_a_weaker_list_gives_it_everywhere() -> None:
+    builder = KBBuilder()
+    builder.add_entity(KBEntity("Q183", "place", {"en": "Germany"}, 10**10))
+    builder.add_alias("Q183", "Đức", lang="vi", source="cldr vi")
+    builder.add_alias("Q183", "Đức", rank=WEAK, source="a weak list")
+    kb = builder.index_staged()
+    assert kb.lookup("duc", "vi") == {"Q183"} and not kb.lookup("duc")
 
 
 # -- one type per entity; reconciliation on evidence ---------------------------------------------------

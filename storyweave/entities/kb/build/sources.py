@@ -101,10 +101,14 @@ def add_cldr_names(kb: KBBuilder, by_code: dict[str, str], languages: list[str])
             if qid not in kb.entities:
                 kb.add_entity(KBEntity(qid, "place", {}, COUNTRY_PRIORITY))
             kb.entities[qid].names.setdefault(lang, name)
-            # Folded, a one-word name may be another language's function word (Turkish "Çin",
-            # China, folds to Spanish "sin"): it then holds in its own language only.
+            # Folded, a one-word name may be another language's word: Turkish "Çin" (China) folds to
+            # Spanish "sin", Vietnamese "Đức" (Germany) to French "duc", Persian "آلمان" to Arabic
+            # "الألمان" (the Germans).  It then holds in its own language only.
             form = name_form(name, drop_titles=False)
-            bound = lang if len(form.tokens) == 1 and form.key in kb.stop else ""
+            folded_short = not name.isascii() and form.script == "latin" and len(form.key) <= 4
+            persian = lang == "fa" and form.script == "arabic"
+            one_word = len(form.tokens) == 1
+            bound = lang if one_word and (form.key in kb.stop or folded_short or persian) else ""
             kb.add_alias(qid, name, lang=bound, source=f"cldr {lang}")
 
 

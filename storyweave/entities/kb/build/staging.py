@@ -76,7 +76,10 @@ class KBBuilder:
             # One short form bound to several languages ("WHO" in English and German text).
             lang = ",".join(sorted({*found.lang.split(","), lang}))
             entries[entity_id] = StagedAlias(alias, form, max(rank, found.rank), lang, source)
-        elif found is None or rank > found.rank or (found.lang and not lang):
+        # A general name supersedes a language-bound one only when at least as strong: CLDR binds
+        # Vietnamese "Đức" to Vietnamese, and a weak list giving it without a language says nothing
+        # about French, where "duc" is a duke.
+        elif found is None or rank > found.rank or (found.lang and not lang and rank >= found.rank):
             entries[entity_id] = StagedAlias(alias, form, max(rank, found.rank if found else rank), lang, source)
 
     def needs_language(self, alias: str) -> bool:
