@@ -90,14 +90,17 @@ class Deliverer:
         self.fetcher.close()
 
     def deliver(self, limit: int = 100) -> DeliveryReport:
-        """Try each due delivery once (at most ``limit``), claiming one at a time."""
+        """Try each due delivery once (at most ``limit``), claiming one at a time in alert order, so
+        a delivery that failed is not tried again in the same round however short its backoff."""
         report = DeliveryReport()
         lease = float(self.settings.alert_webhook_timeout_s) + _LEASE_MARGIN_S
+        last = 0
         for _ in range(limit):
-            claimed = store.claim_due(self.conn, time.time(), lease, 1)
+            claimed = store.claim_due(self.conn, time.time(), lease, 1, after=last)
             if not claimed:
                 break
             due = claimed[0]
+            last = due.seq
             error = self._post(due)
             if error is None:
                 store.record_attempt(self.conn, due.seq, delivered=True, error=None, next_attempt=None)

@@ -5,7 +5,7 @@ excludes a term (``-football``, ``-"Champions League"``).  An article matches wh
 included term and none of the excluded ones.  An unclosed quote runs to the end of the query.
 
 Matching ignores case and accents (Unicode case folding, combining marks removed, so Arabic short
-vowels do not matter either) and goes by whole words: ``Putin`` does not match ``Putinism``.  In
+vowels do not matter either; Turkish dotless ı is i) and goes by whole words: ``Putin`` does not match ``Putinism``.  In
 scripts written without spaces (Chinese, Japanese, Thai), a term matches anywhere in the text.
 """
 
@@ -23,7 +23,8 @@ _UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u
 
 def normalise(text: str) -> str:
     """Case-folded words without accents, joined by single spaces, with a space at each end."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # Dotless ı folds to i: upper case has one I for both, so "ILIK" must find "ılık".
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i"))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " " + " ".join(_WORD.findall(bare)) + " "
 

@@ -209,16 +209,17 @@ class Due:
     attempts: int
 
 
-def claim_due(conn: sqlite3.Connection, now: float, lease_s: float, limit: int) -> list[Due]:
-    """Pending deliveries whose time has come, each leased until ``now + lease_s`` so that another
-    deliverer (a second process) leaves them alone while this one tries; a deliverer that dies
-    mid-attempt leaves the lease to run out, and the delivery is tried again."""
+def claim_due(conn: sqlite3.Connection, now: float, lease_s: float, limit: int, after: int = 0) -> list[Due]:
+    """Pending deliveries after alert ``after`` whose time has come, each leased until
+    ``now + lease_s`` so that another deliverer (a second process) leaves them alone while this one
+    tries; a deliverer that dies mid-attempt leaves the lease to run out, and the delivery is tried
+    again."""
     with transaction(conn):
         rows = conn.execute(
             """SELECT a.seq, a.payload, a.attempts, w.webhook_url, w.secret FROM alerts a
                JOIN watches w ON w.id = a.watch_id
-               WHERE a.delivery = 'pending' AND a.next_attempt <= ? ORDER BY a.seq LIMIT ?""",
-            (now, limit),
+               WHERE a.delivery = 'pending' AND a.next_attempt <= ? AND a.seq > ? ORDER BY a.seq LIMIT ?""",
+            (now, after, limit),
         ).fetchall()
         conn.executemany("UPDATE alerts SET next_attempt = ? WHERE seq = ?", [(now + lease_s, r["seq"]) for r in rows])
     return [Due(r["seq"], r["webhook_url"] or "", r["secret"], json.loads(r["payload"]), r["attempts"])
