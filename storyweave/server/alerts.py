@@ -7,8 +7,8 @@ token.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated, Any
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Query, Request
@@ -18,10 +18,12 @@ from pydantic import BaseModel, Field
 
 from ..alerts.delivery import alert_body
 from ..exports import MEDIA_TYPES, atom_lines
+from ..tracker import Tracker
 from .api import page_limit, require_writer
 from .state import server_state
 
 router = APIRouter(tags=["watches"])
+T = TypeVar("T")
 
 WatchId = Annotated[str, Query(max_length=64)]
 
@@ -58,6 +60,18 @@ def public_alert(alert: dict[str, Any]) -> dict[str, Any]:
             "last_error": alert["last_error"], "payload": alert["payload"]}
 
 
+async def written(request: Request, work: Callable[[Tracker], T]) -> T:
+    """``work`` done by the single writer, for a caller the write rule admits (``require_writer``)."""
+    require_writer(request)
+    state = server_state(request)
+
+    def run() -> T:
+        with state.write_lock:
+            return work(state.writer)
+
+    return await run_in_threadpool(run)
+
+
 @router.get("/api/watches", summary="Every watch (secrets left out, webhooks masked)")
 def list_watches(request: Request) -> dict[str, Any]:
     return {"items": [public_watch(w) for w in server_state(request).reader().watches()]}
@@ -66,14 +80,8 @@ def list_watches(request: Request) -> dict[str, Any]:
 @router.post("/api/watches", summary="Add a watch; the answer holds its webhook secret, shown only here",
              status_code=201)
 async def add_watch(request: Request, watch: WatchIn) -> dict[str, Any]:
-    require_writer(request)
-    state = server_state(request)
-
-    def run() -> dict[str, Any]:
-        with state.write_lock:
-            return state.writer.add_watch(**watch.model_dump())
-
-    return await run_in_threadpool(run)
+    added: dict[str, Any] = await written(request, lambda tracker: tracker.add_watch(**watch.model_dump()))
+    return added
 
 
 @router.get("/api/watches/{watch_id}", summary="One watch: latest alerts, failed deliveries, delivery counts")
@@ -86,14 +94,7 @@ def get_watch(request: Request, watch_id: str) -> dict[str, Any]:
 
 @router.delete("/api/watches/{watch_id}", summary="Remove a watch and its alerts")
 async def remove_watch(request: Request, watch_id: str) -> dict[str, Any]:
-    require_writer(request)
-    state = server_state(request)
-
-    def run() -> None:
-        with state.write_lock:
-            state.writer.remove_watch(watch_id)
-
-    await run_in_threadpool(run)
+    await written(request, lambda tracker: tracker.remove_watch(watch_id))
     return {"removed": watch_id}
 
 
@@ -108,14 +109,7 @@ def watch_alerts(request: Request, watch_id: str,
 
 @router.post("/api/watches/{watch_id}/retry", summary="Queue a watch's failed webhook deliveries again")
 async def retry_watch(request: Request, watch_id: str) -> dict[str, Any]:
-    require_writer(request)
-    state = server_state(request)
-
-    def run() -> int:
-        with state.write_lock:
-            return state.writer.retry_failed_deliveries(watch_id)
-
-    return {"queued": await run_in_threadpool(run)}
+    return {"queued": await written(request, lambda tracker: tracker.retry_failed_deliveries(watch_id))}
 
 
 @router.post("/api/alerts/deliver", summary="Deliver the due webhook alerts once; what was delivered, "

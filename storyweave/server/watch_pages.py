@@ -1,6 +1,6 @@
 """The Watches page: add and remove watches, see the latest alerts and the failed deliveries.
 
-Adding and removing are plain HTML forms (no script), so they take the API's write rule
+Adding and removing are plain HTML forms (no script) under the API's write rule
 (``require_writer``): on a loopback server without ``api_token`` they just work; elsewhere the page
 says to use the API with the token.
 """
@@ -11,12 +11,11 @@ from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from ..errors import FetchError, InputError
-from .alerts import masked_webhook, public_watch
-from .api import require_writer
+from ..tracker import Tracker
+from .alerts import masked_webhook, public_watch, written
 from .i18n import page_context, remember_choice
 from .state import server_state
 from .templates import templates
@@ -57,21 +56,18 @@ def _number(value: str, default: int) -> int:
 
 @router.post("/watches")
 async def add_watch(request: Request) -> Response:
-    require_writer(request)
     body = (await request.body()).decode("utf-8", errors="replace")
     form = {key: values[-1].strip() for key, values in parse_qs(body).items() if key in _FIELDS}
-    state = server_state(request)
 
-    def run() -> dict[str, Any]:
-        with state.write_lock:
-            return state.writer.add_watch(
-                words=form.get("words", ""), entity=form.get("entity") or None, langs=[form.get("langs", "")],
-                min_outlets=_number(form.get("min_outlets", ""), 1), min_langs=_number(form.get("min_langs", ""), 1),
-                webhook=form.get("webhook") or None, name=form.get("name", ""),
-            )
+    def add(tracker: Tracker) -> dict[str, Any]:
+        return tracker.add_watch(
+            words=form.get("words", ""), entity=form.get("entity") or None, langs=[form.get("langs", "")],
+            min_outlets=_number(form.get("min_outlets", ""), 1), min_langs=_number(form.get("min_langs", ""), 1),
+            webhook=form.get("webhook") or None, name=form.get("name", ""),
+        )
 
     try:
-        added = await run_in_threadpool(run)
+        added = await written(request, add)
     except (InputError, FetchError) as exc:  # a bad query or a refused webhook: the form again, filled
         return _page(request, {"error": str(exc), "form": form}, status=400)
     shown = {"id": added["id"], "name": added["name"], "secret": added["secret"] if added["webhook"] else None,
@@ -81,12 +77,5 @@ async def add_watch(request: Request) -> Response:
 
 @router.post("/watches/{watch_id}/remove")
 async def remove_watch(request: Request, watch_id: str) -> Response:
-    require_writer(request)
-    state = server_state(request)
-
-    def run() -> None:
-        with state.write_lock:
-            state.writer.remove_watch(watch_id)
-
-    await run_in_threadpool(run)
+    await written(request, lambda tracker: tracker.remove_watch(watch_id))
     return RedirectResponse(str(request.url_for("watches_page")), status_code=303)
