@@ -21,13 +21,16 @@ import pytest
 from httpserver import LocalHTTPServer
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_reliability_support import kill_and_restart, store_invariants, write_corpus
 from typer.testing import CliRunner
 
 from storyweave import BlockedURLError, InputError, NotFoundError, Tracker
 from storyweave.alerts.query import normalise, parse_words
 from storyweave.cli import app
 from storyweave.ingest import record_to_doc
+from storyweave.store import events as event_store
 from storyweave.store import watches as watch_store
+from storyweave.store.db import transaction
 
 TEXT = ("The harbour authority of Haiphong raised container fees on Monday for the third time this year, citing "
         "dredging costs. Shipping lines said they would pass the increase on to customers within weeks, and "
@@ -165,6 +168,25 @@ def test_watch_minimum_coverage_and_languages(db_path: Path) -> None:
         assert tracker.alerts(french_only["id"]) == [] and tracker.alerts(excluded["id"]) == []
 
 
+def test_what_a_watch_reported_about_a_merged_event_still_counts(db_path: Path) -> None:
+    with _tracker(db_path) as tracker:
+        watch = tracker.add_watch(words="harbour")
+        tracker.ingest_docs([_article("a1", "port-news.example"),
+                             _article("b1", "wire.example", OTHER + " The harbour was closed too.", "Mekong floods")])
+        first, second = (tracker.article_event(a)["event"] for a in ("a1", "b1"))
+        assert isinstance(first, dict) and isinstance(second, dict) and first["id"] != second["id"]
+        assert len(tracker.alerts(watch["id"])) == 2
+        with transaction(tracker.conn):  # what consolidation does when two events turn out to be one
+            event_store.move_event(tracker.conn, second["id"], first["id"])
+            event_store.bump_state(tracker.conn)
+        # A copy from wire.example joins the merged event: that outlet was reported already.
+        tracker.ingest_docs([_article("a2", "wire.example", TEXT + " (AFP)")])
+        assert tracker.article_event("a2")["event"]["id"] == first["id"]  # type: ignore[index]
+        assert len(tracker.alerts(watch["id"])) == 2
+        tracker.ingest_docs([_article("a3", "third.example", TEXT + " (dpa)")])
+        assert tracker.alerts(watch["id"])[0]["payload"]["new_outlets"] == ["third.example"]
+
+
 def test_watch_management_errors_are_one_clear_line(db_path: Path) -> None:
     with _tracker(db_path) as tracker:
         for kwargs, message in (({}, "needs words or an entity"), ({"words": "--- …"}, "no letter or digit"),
@@ -238,3 +260,33 @@ def test_words_match_whole_words_across_case_and_accents() -> None:
     assert not parse_words("Putin").matches("Putinism is an ideology")
     assert parse_words("بوتين").matches("الرئيس بُوتِين")  # short vowels do not matter
     assert parse_words("普京").matches("普京访问越南")  # no spaces between words in Chinese
+
+
+# -- kill -9 ------------------------------------------------------------------------------------------------
+def _firings(db: Path) -> list[tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]]:
+    with Tracker(db=db, enrich_stages=[]) as tracker:
+        names = {w["id"]: w["name"] for w in tracker.watches()}
+        return sorted((names[a["watch_id"]], a["payload"]["article"]["id"], a["event_id"], a["kind"],
+                       tuple(a["payload"]["new_langs"]), tuple(a["payload"]["new_outlets"]))
+                      for a in tracker.alerts(limit=100_000))
+
+
+def test_kill_9_mid_ingest_neither_loses_nor_repeats_a_firing(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    ids = write_corpus(corpus, 400, seed=16)
+    killed, calm = tmp_path / "killed.db", tmp_path / "calm.db"
+    for db in (killed, calm):
+        with Tracker(db=db) as tracker:
+            for person in ("Vladimir Putin", "Emmanuel Macron", "Olaf Scholz"):
+                tracker.add_watch(words=person, name=person)
+            tracker.add_watch(words="Hanoi", min_outlets=2, name="Hanoi, twice")
+    env = {"STORYWEAVE_ENRICH_STAGES": "", "STORYWEAVE_WORKERS": "1"}
+    run = kill_and_restart(killed, corpus, kills=8, env=env, seed=16, max_gap=40, timeout_s=300)
+    assert run.kills >= 8, f"only {run.kills} kills: the ingest finished too early to prove anything"
+    assert store_invariants(killed, ids) == []
+    with Tracker(db=calm, enrich_stages=[], workers=1) as tracker:
+        tracker.ingest(corpus)
+    fired = _firings(killed)
+    assert fired == _firings(calm)  # the same alerts as one uninterrupted run: none lost, none doubled
+    kinds = {kind for _, _, _, kind, _, _ in fired}
+    assert kinds == {"new_event", "coverage"} and len(fired) > 20
