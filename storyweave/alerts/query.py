@@ -55,7 +55,10 @@ class WordsQuery:
     terms: tuple[Term, ...]
 
     def matches(self, text: str) -> bool:
-        normalised = normalise(text)
+        return self.matches_normalised(normalise(text))
+
+    def matches_normalised(self, normalised: str) -> bool:
+        """``matches`` for a text already through ``normalise`` (once for many queries)."""
         return all(term.found_in(normalised) != term.excluded for term in self.terms)
 
     def __str__(self) -> str:

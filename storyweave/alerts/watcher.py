@@ -25,7 +25,7 @@ from ..entities.names import name_form
 from ..models import Article, EnrichedArticle
 from ..store import watches as store
 from ..store.articles import utc_now
-from .query import parse_words
+from .query import normalise, parse_words
 
 NEW_EVENT = "new_event"
 COVERAGE = "coverage"
@@ -33,15 +33,32 @@ COVERAGE = "coverage"
 UNKNOWN_OUTLET = "(unknown)"
 
 
-def article_matches(watch: store.WatchRow, article: Article, entity_ids: set[str], entity: str | None) -> bool:
-    """Whether ``article`` (naming ``entity_ids``) fits the watch; ``entity`` is the watch's entity
-    as the store knows it now (None: not yet, or a watch of words only)."""
-    if watch.langs and article.lang not in watch.langs:
+class StoredArticle:
+    """What the watches read of one stored article: its language, the entities it names and, worked
+    out once for all watches, its normalised words."""
+
+    def __init__(self, article: Article, mentioned: set[tuple[str, str]]) -> None:
+        self.article = article
+        self.mentioned = mentioned
+        self.entity_ids = {entity_id for entity_id, _ in mentioned}
+        self._words: str | None = None
+
+    @property
+    def words(self) -> str:
+        if self._words is None:
+            self._words = normalise(f"{self.article.title}\n\n{self.article.text}")
+        return self._words
+
+
+def article_matches(watch: store.WatchRow, stored: StoredArticle, entity: str | None) -> bool:
+    """Whether the article fits the watch; ``entity`` is the watch's entity as the store knows it
+    now (None: not yet, or a watch of words only)."""
+    if watch.langs and stored.article.lang not in watch.langs:
         return False
-    if watch.entity_query and (entity is None or entity not in entity_ids):
+    if watch.entity_query and (entity is None or entity not in stored.entity_ids):
         return False
     words = parse_words(watch.words)
-    return not words.terms or words.matches(f"{article.title}\n\n{article.text}")
+    return not words.terms or words.matches_normalised(stored.words)
 
 
 def counted(coverage: list[tuple[str, str]], langs: tuple[str, ...]) -> tuple[set[str], set[str]]:
@@ -65,14 +82,14 @@ class AlertWatcher:
             return []
         before = store.reported(self.conn, event_id)
         mentioned = store.article_mentioned(self.conn, article.id) if any(w.entity_query for w in watches) else set()
-        entity_ids = {entity_id for entity_id, _ in mentioned}
+        stored = StoredArticle(article, mentioned)
         coverage: list[tuple[str, str]] | None = None
         fired = []
         for watch in watches:
             seen = before.get(watch.id)
             if seen is None:
-                entity = self._watched_entity(watch, mentioned) if watch.entity_query and entity_ids else None
-                if not article_matches(watch, article, entity_ids, entity):
+                entity = self._watched_entity(watch, mentioned) if watch.entity_query and mentioned else None
+                if not article_matches(watch, stored, entity):
                     continue
                 seen = store.Reported(False, set(), set())
             elif seen.fired and not _may_add(watch, article, seen):
