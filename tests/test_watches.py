@@ -273,7 +273,7 @@ def _firings(db: Path) -> list[tuple[str, str, str, str, tuple[str, ...], tuple[
 
 def test_kill_9_mid_ingest_neither_loses_nor_repeats_a_firing(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.jsonl"
-    ids = write_corpus(corpus, 400, seed=16)
+    ids = write_corpus(corpus, 1200, seed=16)
     killed, calm = tmp_path / "killed.db", tmp_path / "calm.db"
     for db in (killed, calm):
         with Tracker(db=db) as tracker:
