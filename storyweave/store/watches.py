@@ -214,6 +214,11 @@ def claim_due(conn: sqlite3.Connection, now: float, lease_s: float, limit: int, 
     ``now + lease_s`` so that another deliverer (a second process) leaves them alone while this one
     tries; a deliverer that dies mid-attempt leaves the lease to run out, and the delivery is tried
     again."""
+    due = conn.execute(
+        "SELECT 1 FROM alerts WHERE delivery = 'pending' AND next_attempt <= ? AND seq > ? LIMIT 1", (now, after)
+    ).fetchone()
+    if due is None:  # the common case, answered without taking the write lock
+        return []
     with transaction(conn):
         rows = conn.execute(
             """SELECT a.seq, a.payload, a.attempts, w.webhook_url, w.secret FROM alerts a
