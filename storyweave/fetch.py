@@ -273,6 +273,7 @@ class Fetcher:
 
     ``transport`` swaps the network for tests (any ``httpx.BaseTransport``); ``resolver`` swaps
     DNS (``host, port → [ip, …]``), which lets tests give a made-up host a public-looking address.
+    ``private_setting`` is the setting a refusal names as the way to allow private addresses.
     """
 
     def __init__(
@@ -280,8 +281,10 @@ class Fetcher:
         settings: Settings,
         transport: httpx.BaseTransport | None = None,
         resolver: Resolver | None = None,
+        private_setting: str = "allow_private_addresses",
     ) -> None:
         self.settings = settings
+        self.private_setting = private_setting
         self.resolver = resolver or system_resolver
         self.timeout_s = float(settings.fetch_timeout_s)
         self.client = httpx.Client(
@@ -377,7 +380,7 @@ class Fetcher:
                 what = f"{host} is" if ip is not None else f"{host} resolves to"
                 raise BlockedURLError(
                     f"refusing {url}: {what} the non-public address {address} "
-                    "(set allow_private_addresses to fetch local or private hosts)"
+                    f"(set {self.private_setting} to reach local or private hosts)"
                 )
         return found
 

@@ -140,7 +140,8 @@ def test_a_webhook_on_a_private_address_is_refused_unless_allowed(db_path: Path)
             tracker.ingest_docs([_article("a1", "port-news.example")])
         with _tracker(db_path, alert_webhook_allow_private=False) as tracker:
             assert tracker.deliver_alerts()["retrying"] == [1]
-            assert "non-public address 127.0.0.1" in (tracker.alerts()[0]["last_error"] or "")
+            error = tracker.alerts()[0]["last_error"] or ""
+            assert "non-public address 127.0.0.1" in error and "set alert_webhook_allow_private" in error
         assert receiver.posts == []
 
 

@@ -12,12 +12,11 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, NotFoundError
-from ..fetch import Fetcher
 from ..settings import Settings
 from ..store import watches as store
 from ..store.articles import utc_now
 from ..store.db import transaction
-from .delivery import Deliverer, webhook_settings
+from .delivery import Deliverer, webhook_fetcher
 from .query import parse_words
 
 MAX_WORDS_CHARS = 1000
@@ -97,7 +96,7 @@ class WatchQueries:
             raise InputError("a watch needs words or an entity to look for")
         webhook = (webhook or "").strip() or None
         if webhook is not None:
-            with Fetcher(webhook_settings(self.settings)) as fetcher:
+            with webhook_fetcher(self.settings) as fetcher:
                 fetcher.check_url(webhook)
         entity_id, entity_type = self._watched_entity(entity_query) if entity_query else (None, None)
         watch = store.WatchRow(

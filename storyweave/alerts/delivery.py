@@ -58,8 +58,12 @@ def alert_body(alert_id: int, payload: dict[str, Any]) -> bytes:
     return json.dumps({"id": alert_id, **payload}, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
-def webhook_settings(settings: Settings) -> Settings:
-    """The fetch settings webhooks go out under: their own timeout and private-address switch."""
+def webhook_fetcher(settings: Settings) -> Fetcher:
+    """A Fetcher under the webhooks' own timeout and private-address switch."""
+    return Fetcher(_webhook_settings(settings), private_setting="alert_webhook_allow_private")
+
+
+def _webhook_settings(settings: Settings) -> Settings:
     out = Settings(settings.as_dict())
     out.set("allow_private_addresses", settings.alert_webhook_allow_private)
     out.set("fetch_timeout_s", settings.alert_webhook_timeout_s)
@@ -84,7 +88,7 @@ class Deliverer:
     def __init__(self, conn: sqlite3.Connection, settings: Settings, fetcher: Fetcher | None = None) -> None:
         self.conn = conn
         self.settings = settings
-        self.fetcher = fetcher or Fetcher(webhook_settings(settings))
+        self.fetcher = fetcher or webhook_fetcher(settings)
 
     def close(self) -> None:
         self.fetcher.close()

@@ -26,7 +26,8 @@ def _describe(watch: dict[str, Any]) -> str:
         parts.append(f"entity: {watch['entity']['query']} ({watch['entity']['id']})")
     if watch["langs"]:
         parts.append("in " + ",".join(watch["langs"]))
-    parts.append(f"from {watch['min_outlets']} outlets, {watch['min_langs']} languages")
+    outlets, langs = watch["min_outlets"], watch["min_langs"]
+    parts.append(f"at least {outlets} outlet{'' if outlets == 1 else 's'}, {langs} language{'' if langs == 1 else 's'}")
     return "; ".join(parts)
 
 
