@@ -50,5 +50,8 @@ def test_entity_watches_in_two_scripts_follow_the_seed_story_and_its_new_languag
         entities = {w["id"]: w["entity"] for w in tracker.watches()}
         assert entities[arabic["id"]]["id"] == entities[french_two_langs["id"]]["id"] == putin
 
+        by_id = tracker.add_watch(entity=putin)  # an id works as well as a name
+        assert by_id["entity"] == {"query": putin, "id": putin}
+
         tracker.ingest(ARABIC_SEED, FRENCH_SEED)  # the same changes again
         assert len(tracker.alerts(limit=100)) == 4
