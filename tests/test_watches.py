@@ -291,3 +291,34 @@ def test_kill_9_mid_ingest_neither_loses_nor_repeats_a_firing(tmp_path: Path) ->
     assert fired == _firings(calm)  # the same alerts as one uninterrupted run: none lost, none doubled
     kinds = {kind for _, _, _, kind, _, _ in fired}
     assert kinds == {"new_event", "coverage"} and len(fired) > 20
+
+
+BASES = [TEXT, OTHER, ("Parliament in Lisbon approved the budget on Wednesday after a long night of votes; the "
+                       "opposition said the harbour tax would hurt fishing towns along the coast and promised to "
+                       "challenge it.")]
+OUTLETS = ["a.example", "b.example", "c.example", "d.example"]
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 3)), min_size=1, max_size=12), st.integers(1, 3))
+def test_each_outlet_of_an_event_is_reported_once_from_the_minimum_on(
+        tmp_path_factory: pytest.TempPathFactory, arrivals: list[tuple[int, int]], minimum: int) -> None:
+    db = tmp_path_factory.mktemp("property") / "store.db"
+    with _tracker(db) as tracker:
+        watch = tracker.add_watch(words="the", min_outlets=minimum)
+        for serial, (base, outlet) in enumerate(arrivals):
+            # The same report from another outlet is a near-identical copy: it joins its original's event.
+            tracker.ingest_docs([_article(f"r{serial}", OUTLETS[outlet], BASES[base] + f" ({OUTLETS[outlet]})",
+                                          f"Report {base}")])
+        fired = list(reversed(tracker.alerts(watch["id"], limit=1000)))
+        events = {a["event_id"] for a in fired}
+    for base in range(len(BASES)):
+        outlets_in_order = list(dict.fromkeys(OUTLETS[o] for b, o in arrivals if b == base))
+        mine = [a for a in fired if a["payload"]["event"]["title"] == f"Report {base}"]
+        if len(outlets_in_order) < minimum:
+            assert mine == []
+            continue
+        assert [a["kind"] for a in mine] == ["new_event"] + ["coverage"] * (len(outlets_in_order) - minimum)
+        assert mine[0]["payload"]["new_outlets"] == sorted(outlets_in_order[:minimum])
+        assert [a["payload"]["new_outlets"] for a in mine[1:]] == [[o] for o in outlets_in_order[minimum:]]
+    assert len(events) == len({a["payload"]["event"]["title"] for a in fired})
