@@ -49,6 +49,7 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_POST_ANSWER_BYTES = 65536
 
 
 @dataclass(frozen=True)
@@ -250,6 +251,18 @@ class _Deadline:
         self._timer.cancel()
 
 
+def _pinned_targets(
+    url: httpx.URL, addresses: list[str] | None
+) -> list[tuple[httpx.URL, dict[str, str], dict[str, str]]]:
+    """(request URL, headers, extensions) per checked address: the connection goes to the address
+    itself while Host and the TLS server name keep the name; by name when nothing was pinned."""
+    if addresses is None:
+        return [(url, {}, {})]
+    host_header = url.netloc.decode("ascii")
+    extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
+    return [(url.copy_with(host=address), {"Host": host_header}, dict(extensions)) for address in addresses]
+
+
 def _shut(sock: socket.socket) -> None:
     with contextlib.suppress(OSError):  # already closed by the client: nothing left to stop
         sock.shutdown(socket.SHUT_RDWR)
@@ -260,6 +273,7 @@ class Fetcher:
 
     ``transport`` swaps the network for tests (any ``httpx.BaseTransport``); ``resolver`` swaps
     DNS (``host, port → [ip, …]``), which lets tests give a made-up host a public-looking address.
+    ``private_setting`` is the setting a refusal names as the way to allow private addresses.
     """
 
     def __init__(
@@ -267,8 +281,10 @@ class Fetcher:
         settings: Settings,
         transport: httpx.BaseTransport | None = None,
         resolver: Resolver | None = None,
+        private_setting: str = "allow_private_addresses",
     ) -> None:
         self.settings = settings
+        self.private_setting = private_setting
         self.resolver = resolver or system_resolver
         self.timeout_s = float(settings.fetch_timeout_s)
         self.client = httpx.Client(
@@ -364,9 +380,57 @@ class Fetcher:
                 what = f"{host} is" if ip is not None else f"{host} resolves to"
                 raise BlockedURLError(
                     f"refusing {url}: {what} the non-public address {address} "
-                    "(set allow_private_addresses to fetch local or private hosts)"
+                    f"(set {self.private_setting} to reach local or private hosts)"
                 )
         return found
+
+    def check_url(self, url: str) -> None:
+        """Raise ``BlockedURLError`` when ``get`` or ``post`` would refuse ``url`` (its scheme, or an
+        address it resolves to); a host that cannot be resolved now is not refused here."""
+        checked = self._checked_url(url)
+        try:
+            self._addresses(checked)
+        except BlockedURLError:
+            raise
+        except FetchError:  # unresolvable now, perhaps not later: each delivery checks again
+            return
+
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        """POST ``body`` to ``url`` under the address checks of ``get`` and return the HTTP status.
+
+        Redirects are not followed (a receiver that moved is to be updated, not chased), and at most
+        64 kB of the answer is read: only its status matters.  Raises ``FetchError``.
+        """
+        checked = self._checked_url(url)
+        addresses = self._addresses(checked)
+        deadline = _Deadline(float(self.settings.fetch_total_timeout_s))
+        last_error: httpx.ConnectError | None = None
+        try:
+            for target, pinned, extensions in _pinned_targets(checked, addresses):
+                timeout = httpx.Timeout(min(self.timeout_s, deadline.remaining()))
+                try:
+                    with self.client.stream(
+                        "POST", target, content=body, headers={**headers, **pinned},
+                        extensions={**extensions, "trace": deadline.trace}, timeout=timeout,
+                    ) as response:
+                        read = 0
+                        for chunk in response.iter_raw():
+                            read += len(chunk)
+                            if read > _POST_ANSWER_BYTES:
+                                break
+                        return response.status_code
+                except httpx.ConnectError as exc:
+                    if deadline.expired:
+                        raise self._timed_out(checked) from None
+                    last_error = exc
+                except httpx.HTTPError as exc:
+                    if deadline.expired:
+                        raise self._timed_out(checked) from None
+                    raise FetchError(f"cannot post to {checked}: {_one_line(exc)}") from None
+        finally:
+            deadline.cancel()
+        reason = _one_line(last_error) if last_error else "no address to connect to"
+        raise FetchError(f"cannot connect to {checked.host}: {reason}")
 
     # -- one hop -----------------------------------------------------------------------------------
     def _timed_out(self, url: httpx.URL) -> FetchError:
@@ -378,16 +442,8 @@ class Fetcher:
         self, url: httpx.URL, addresses: list[str] | None, asked: str, deadline: _Deadline
     ) -> FetchedPage | httpx.URL:
         """GET one hop: a page, or the next URL when the answer is a redirect."""
-        targets: list[tuple[httpx.URL, dict[str, str], dict[str, str]]] = []
-        if addresses is None:
-            targets.append((url, {}, {}))
-        else:
-            host_header = url.netloc.decode("ascii")
-            for address in addresses:
-                extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
-                targets.append((url.copy_with(host=address), {"Host": host_header}, extensions))
         last_error: httpx.ConnectError | None = None
-        for target, headers, extensions in targets:
+        for target, headers, extensions in _pinned_targets(url, addresses):
             if deadline.expired or deadline.remaining() <= 0:
                 raise self._timed_out(url)
             timeout = httpx.Timeout(min(self.timeout_s, deadline.remaining()))

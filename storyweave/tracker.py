@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from . import pipeline
+from .alerts.api import WatchQueries
+from .alerts.watcher import AlertWatcher
 from .cluster.api import EventQueries
 from .dates import date_filter
 from .entities.api import EntityQueries
@@ -21,7 +23,7 @@ from .store import articles as article_store
 from .store.db import connect
 
 
-class Tracker(EntityQueries, EventQueries, SearchQueries):
+class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries):
     """Open (or create) a store and work with it.
 
     >>> with Tracker(db="news.db") as tracker:
@@ -72,7 +74,7 @@ class Tracker(EntityQueries, EventQueries, SearchQueries):
                 from .cluster import Assigner
 
                 assigner = Assigner(self.conn, self.settings)
-            self._writer = pipeline.Writer(self.conn, assigner)
+            self._writer = pipeline.Writer(self.conn, assigner, AlertWatcher(self.conn))
         return self._writer
 
     # -- ingest ------------------------------------------------------------------------------------

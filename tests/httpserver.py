@@ -12,7 +12,8 @@ Usage::
         server.route("/crawl", header_byte_delay_s=1)               # headers trickle in, a byte at a time
         server.route("/raw", raw=head_bytes)                     # exactly these bytes (a broken peer)
         url = server.url("/page")
-        server.hits("/page")                                       # how many GETs it answered
+        server.hits("/page")                                       # how many requests it answered
+        server.posts                                               # (path, headers, body) of each POST
 
 Each request runs in its own thread; delays wait on an event that ``close()`` sets, so a test that
 gives up on a slow route never waits for it.  Import it from a test module with
@@ -125,6 +126,14 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass
 
+    def do_POST(self) -> None:
+        """Record the body (a webhook receiver's view: path, headers, bytes), then answer as GET does."""
+        length = self.headers.get("Content-Length", "0")
+        body = self.rfile.read(int(length)) if length.isdigit() else b""
+        with self.server.owner.lock:
+            self.server.owner.posts.append((self.path, dict(self.headers.items()), body))
+        self.do_GET()
+
     def _send_raw(self, route: Route) -> None:
         """Exactly ``route.raw`` (default: a status line and a header that never ends), written a byte
         every ``header_byte_delay_s`` when that is set: a slow or malformed peer."""
@@ -149,6 +158,7 @@ class LocalHTTPServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.posts: list[tuple[str, dict[str, str], bytes]] = []
         self.counts: Counter[str] = Counter()
         self.lock = threading.Lock()
         self.stopping = threading.Event()

@@ -36,10 +36,12 @@ _value = st.one_of(st.text(_chars, max_size=40), st.sampled_from(
 _params = st.dictionaries(st.sampled_from(["q", "limit", "cursor", "lang", "since", "until", "entity", "source",
                                            "semantic", "type", "kind", "page"]), _value, max_size=5)
 _ENDPOINTS = ["/api/articles", "/api/events", "/api/storylines", "/api/entities", "/api/search", "/api/search.json",
-              "/api/search.csv", "/feeds/search.atom", "/feeds/events.rss", "/", "/events", "/entities", "/search"]
+              "/api/search.csv", "/feeds/search.atom", "/feeds/events.rss", "/", "/events", "/entities", "/search",
+              "/api/watches", "/watches"]
 _ID_ROUTES = ["/api/articles/{}", "/api/events/{}", "/api/events/{}/summary", "/api/storylines/{}",
               "/api/entities/{}", "/articles/{}", "/events/{}", "/events/{}/unique", "/entities/{}",
-              "/api/events/{}.csv", "/feeds/event/{}.atom", "/feeds/entity/{}.rss"]
+              "/api/events/{}.csv", "/feeds/event/{}.atom", "/feeds/entity/{}.rss", "/api/watches/{}",
+              "/api/watches/{}/alerts", "/feeds/watches/{}.atom"]
 
 
 @pytest.fixture(scope="module")

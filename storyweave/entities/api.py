@@ -60,6 +60,21 @@ def _reconcile_with_store(
     return out
 
 
+def stored_entity_named(conn: sqlite3.Connection, guess_id: str, kind: str | None, name: str) -> str | None:
+    """The stored entity ``name`` means, once the store holds it: ``guess_id`` (what ``name``
+    resolved to without the store, of type ``kind``) or the entity it was merged into, else a stored
+    entity ``name`` is another form of (a bare "Putin" or "بوتين" of a stored "Vladimir Putin").
+    Only the store's name index is read, so this is cheap enough to try for every stored article."""
+    current = entity_store.current_id(conn, guess_id)
+    if entity_store.exists(conn, current):
+        return current
+    for candidate_kind in kinds_to_try(kind or "", [name_form(name)]):
+        target = match_stored(conn, guess_id, candidate_kind, {name}, set(), kind != "organisation")
+        if target is not None:
+            return target
+    return None
+
+
 class EntityQueries:
     conn: sqlite3.Connection
     settings: Settings

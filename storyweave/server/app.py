@@ -13,6 +13,7 @@ lock, as the store has exactly one writer.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -26,7 +27,7 @@ from .. import __version__
 from ..errors import BlockedURLError, FetchError, InputError, NotFoundError, StoreError, StoryweaveError
 from ..settings import Settings
 from ..tracker import Tracker
-from . import api, exports, guard, stream, ui
+from . import alerts, api, exports, guard, stream, ui, watch_pages
 from .i18n import page_context
 from .state import ASGIApp, Message, Receive, Scope, Send, ServerState, error_body
 from .templates import STATIC_DIR, templates
@@ -200,7 +201,14 @@ def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: s
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        delivery = threading.Thread(target=state.deliver_until, args=(stop,), name="alert-delivery", daemon=True)
+        if float(settings.alert_deliver_every_s) > 0:
+            delivery.start()
         yield
+        stop.set()
+        if delivery.is_alive():
+            delivery.join(timeout=float(settings.alert_webhook_timeout_s) + 5)
         state.close()
 
     app = FastAPI(
@@ -220,8 +228,10 @@ def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: s
 
     app.include_router(exports.router)  # first: /api/events/ID.csv must not be read as an event id
     app.include_router(api.router)
+    app.include_router(alerts.router)
     app.include_router(stream.router)
     app.include_router(ui.router)
+    app.include_router(watch_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)

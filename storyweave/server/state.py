@@ -69,6 +69,8 @@ class ServerState:
         self.search_engine = SearchEngine(settings, embedder=lambda: self.writer.enricher.embedder)
         self.summaries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self.summaries_lock = threading.Lock()
+        self._delivery: Tracker | None = None
+        self._delivery_lock = threading.Lock()
 
     @property
     def writer(self) -> Tracker:
@@ -104,7 +106,28 @@ class ServerState:
                 self.summaries.popitem(last=False)
         return value
 
+    def deliver_alerts(self) -> dict[str, list[int]]:
+        """Deliver the due webhook alerts once, one delivery round at a time, over a connection of
+        its own: a slow receiver then holds up neither readers nor the writer."""
+        with self._delivery_lock:
+            if self._delivery is None:
+                self._delivery = Tracker(settings=self.settings)
+            return self._delivery.deliver_alerts()
+
+    def deliver_until(self, stop: threading.Event) -> None:
+        """The background delivery of ``storyweave serve``: a round every ``alert_deliver_every_s``."""
+        pause = float(self.settings.alert_deliver_every_s)
+        while not stop.wait(pause):
+            try:
+                self.deliver_alerts()
+            except Exception:  # a store briefly locked or unreadable: the next round tries again
+                log.exception("alert delivery round failed")
+
     def close(self) -> None:
+        with self._delivery_lock:
+            if self._delivery is not None:
+                self._delivery.close()
+                self._delivery = None
         with self._readers_lock:
             for tracker in self._readers:
                 tracker.close()
