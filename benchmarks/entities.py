@@ -103,6 +103,12 @@ def merge_quality() -> None:
         split[row["group_id"]].add(entity_id)
     broken = [g for g, found in split.items() if len(found) > 1]
     print(f"  entities split over several ids: {len(broken)} of {len(split)}")
+    for group in broken:
+        parts: dict[str, list[str]] = defaultdict(list)
+        for row, entity_id in zip(rows, ids, strict=True):
+            if row["group_id"] == group:
+                parts[entity_id or "-"].append(row["name"])
+        print(f"    {group}: " + " | ".join(", ".join(names) for names in parts.values()))
 
 
 def kb_noise(per_lang: int) -> None:

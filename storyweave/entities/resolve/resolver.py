@@ -68,7 +68,7 @@ class KBResolver:
         """
         if is_acronym_like(form) or form.roman_len < FUZZY_MIN_LETTERS or form.script in ("cjk", "none"):
             return None
-        scored: dict[str, float] = {}
+        scored: dict[str, tuple[float, str]] = {}  # entity -> (similarity, the alias key it matched)
         for entity_id, aliases in self.kb.skeleton_candidates(form).items():
             for alias in aliases:
                 alias_script = script_of(alias.key)
@@ -78,16 +78,21 @@ class KBResolver:
                     continue
                 if same_name(form, alias):
                     score = fuzz.ratio(form.roman_key, alias.roman_key)
-                    scored[entity_id] = max(score, scored.get(entity_id, 0.0))
+                    if score > scored.get(entity_id, (0.0, ""))[0]:
+                        scored[entity_id] = (score, alias.key)
         if not scored:
             return None
-        ranked = sorted(scored.items(), key=lambda item: -item[1])
-        best_id, best_score = ranked[0]
+        ranked = sorted(scored.items(), key=lambda item: -item[1][0])
+        best_id, (best_score, best_key) = ranked[0]
         if best_score < SKELETON_MIN_SIMILARITY:
             return None
-        if len(ranked) > 1 and best_score - ranked[1][1] < SKELETON_MARGIN:
+        close = {e for e, (score, _) in ranked if best_score - score < SKELETON_MARGIN}
+        if any(scored[e][1] != best_key for e in close):
             return None  # Niger / Nigeria: too close to call from the letters alone
-        return KBMatch(best_id, self.kb.entities[best_id].type, False)
+        # Entities of one name (Washington the city and the state): the name's usual reading wins,
+        # as it does for the name written in their own script.
+        chosen = self.kb.best(close) or best_id
+        return KBMatch(chosen, self.kb.entities[chosen].type, False)
 
     def resolve(
         self,
