@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 import time
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -19,7 +18,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
-from ..store import search as search_store
+from ..store import Store
 from .state import server_state
 from .text import MAX_POSITION, parse_position, strip_bidi
 
@@ -29,9 +28,9 @@ KEEPALIVE_S = 15.0
 BATCH = 200
 
 
-def _new_articles(conn: sqlite3.Connection, after: int) -> list[dict[str, Any]]:
-    rows = search_store.articles_after(conn, after, BATCH)
-    events = search_store.event_ids_for(conn, [r["id"] for r in rows])
+def _new_articles(db: Store, after: int) -> list[dict[str, Any]]:
+    rows = db.articles_after(after, BATCH)
+    events = db.event_ids_for([r["id"] for r in rows])
     return [
         {"seq": r["seq"], "id": r["id"], "title": strip_bidi(r["title"]), "lang": r["lang"], "source": r["source"],
          "publish_date": r["publish_date"], "event_id": events.get(r["id"])}
@@ -56,13 +55,13 @@ async def stream(request: Request,
     start = after if after is not None else parse_position(request.headers.get("last-event-id"))
 
     async def messages() -> AsyncIterator[str]:
-        conn = await run_in_threadpool(state.open_connection)
+        db = await run_in_threadpool(state.open_store)
         try:
-            position = start if start is not None else await run_in_threadpool(search_store.max_article_seq, conn)
+            position = start if start is not None else await run_in_threadpool(db.max_article_seq)
             yield f"retry: 3000\nid: {position}\nevent: ready\ndata: {json.dumps({'seq': position})}\n\n"
             quiet_since = time.monotonic()
             while not await request.is_disconnected():
-                for item in await run_in_threadpool(_new_articles, conn, position):
+                for item in await run_in_threadpool(_new_articles, db, position):
                     position = item["seq"]
                     quiet_since = time.monotonic()
                     yield sse_message("article", item, position)
@@ -71,7 +70,7 @@ async def stream(request: Request,
                     yield ": keepalive\n\n"
                 await asyncio.sleep(poll)
         finally:
-            conn.close()
+            db.close()
 
     return StreamingResponse(messages(), media_type="text/event-stream",
                              headers={"cache-control": "no-store", "x-accel-buffering": "no"})
