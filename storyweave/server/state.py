@@ -88,7 +88,7 @@ class ServerState:
                 self._readers.append(tracker)
         return tracker
 
-    def open_store(self) -> Store:
+    def private_store(self) -> Store:
         """A private store handle for a long-lived reader (the live stream)."""
         return open_store(self.settings.db_path, busy_timeout_ms=self.settings.busy_timeout_ms)
 

@@ -55,7 +55,7 @@ async def stream(request: Request,
     start = after if after is not None else parse_position(request.headers.get("last-event-id"))
 
     async def messages() -> AsyncIterator[str]:
-        db = await run_in_threadpool(state.open_store)
+        db = await run_in_threadpool(state.private_store)
         try:
             position = start if start is not None else await run_in_threadpool(db.max_article_seq)
             yield f"retry: 3000\nid: {position}\nevent: ready\ndata: {json.dumps({'seq': position})}\n\n"
