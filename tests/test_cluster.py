@@ -26,7 +26,6 @@ from storyweave.ingest import iter_inputs
 from storyweave.models import Article, EnrichedArticle, RawDoc
 from storyweave.pairs.features import FEATURE_NAMES, ArticleProfile
 from storyweave.pipeline import Enricher
-from storyweave.store.events import latest_members
 
 FIXTURES = Path(__file__).parent / "fixtures" / "events"
 SEED_DATES = {ARABIC_SEED: "2024-03-28", FRENCH_SEED: "2024-03-28"}
@@ -332,7 +331,6 @@ def test_estimated_days_never_rule_out_each_other_but_publication_dates_do() -> 
 def test_event_pages_name_entities_and_the_entity_filter_follows_merges(
     enriched: dict[str, EnrichedArticle], tmp_path: Path
 ) -> None:
-    from storyweave.store import entities as entity_store
 
     stream = [enriched[k] for k in STREAM]
     tracker = _store(tmp_path / "x.db", stream[:-1])
@@ -348,8 +346,8 @@ def test_event_pages_name_entities_and_the_entity_filter_follows_merges(
     assigner = tracker.writer.assigner
     assert isinstance(assigner, Assigner)
     assert old in assigner.members.get("seed-000").entities
-    with tracker.db.conn:
-        entity_store.merge_entities(tracker.db.conn, old, new, "test")
+    with tracker.db.transaction():
+        tracker.db.merge_entities(old, new, "test")
     assert [e["id"] for e in tracker.events(entity=old)] == [e["id"] for e in tracker.events(entity=new)]
     assert seeds_event["id"] in {e["id"] for e in tracker.events(entity=old)}
     page = tracker.event(seeds_event["id"])
@@ -483,5 +481,5 @@ def test_an_article_is_scored_against_the_representative_and_the_latest_members(
         # a syndicated copy (once).
         expected = [rep] if rep == last else [rep, last]
         assert [p.length for p in compared] == [assigner.members.get(i).length for i in expected]
-        assert latest_members(tracker.db.conn, event_id, 10)[-1] in {MATCH_A, MATCH_B}
-        assert MATCH_A_COPY not in latest_members(tracker.db.conn, event_id, 10)
+        assert tracker.db.latest_members(event_id, 10)[-1] in {MATCH_A, MATCH_B}
+        assert MATCH_A_COPY not in tracker.db.latest_members(event_id, 10)

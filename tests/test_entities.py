@@ -82,7 +82,7 @@ def test_seeds_resolve_to_the_same_ids(recognizer: EntityRecognizer, tmp_path: P
             mentions, entities = recognizer.analyse(article)
             _insert_article(tracker, lang, lang, article.text)
             with transaction(tracker.db.conn):
-                store_article_entities(tracker.db.conn, lang, mentions, entities)
+                store_article_entities(tracker.db, lang, mentions, entities)
             found[lang] = {m.surface: m.entity_id for m in mentions if m.entity_id}
     arabic, french = found["ar"], found["fr"]
     putin = {arabic["بوتين"], arabic["بوتن"], arabic["فلاديمير بوتن"], french["Vladimir Poutine"]}
@@ -237,10 +237,10 @@ def test_store_round_trip_and_queries(tmp_path: Path) -> None:
         ]
         with transaction(tracker.db.conn):
             store_article_entities(
-                tracker.db.conn, "x1", first, [Entity("sw:fltmrptn", "person", {"fr": "Vladimir Poutine"})]
+                tracker.db, "x1", first, [Entity("sw:fltmrptn", "person", {"fr": "Vladimir Poutine"})]
             )
         with transaction(tracker.db.conn):
-            store_article_entities(tracker.db.conn, "x2", second, [Entity("sw:fltmrptn", "person", {"ar": "بوتين"})])
+            store_article_entities(tracker.db, "x2", second, [Entity("sw:fltmrptn", "person", {"ar": "بوتين"})])
         [top] = tracker.entities()
         assert top["id"] == "sw:fltmrptn" and top["articles"] == 2 and top["mentions"] == 3
         assert top["langs"] == ["ar", "fr"] and top["names"] == {"fr": "Vladimir Poutine", "ar": "بوتين"}
@@ -316,7 +316,7 @@ def _save(tracker: Tracker, article_id: str, lang: str, names: list[tuple[str, s
     mentions, entities = MentionResolver(get_kb()).resolve(found, lang)
     analysed = [m.entity_id for m in mentions]
     with transaction(tracker.db.conn):
-        mapping = store_article_entities(tracker.db.conn, article_id, mentions, entities)
+        mapping = store_article_entities(tracker.db, article_id, mentions, entities)
     assert all(m.entity_id == mapping.get(a or "", a) for m, a in zip(mentions, analysed, strict=True))
     return mapping
 
@@ -542,14 +542,14 @@ def test_display_names_follow_the_requested_language(tmp_path: Path) -> None:
         _insert_article(tracker, "fr1", "fr", "Vladimir Poutine")
         with transaction(tracker.db.conn):
             store_article_entities(
-                tracker.db.conn,
+                tracker.db,
                 "ar1",
                 [Mention("فلاديمير بوتن", 0, 13, "person", "ar", "sw:p")],
                 [Entity("sw:p", "person", {"ar": "فلاديمير بوتن"})],
             )
         with transaction(tracker.db.conn):
             store_article_entities(
-                tracker.db.conn,
+                tracker.db,
                 "fr1",
                 [Mention("Vladimir Poutine", 0, 16, "person", "fr", "sw:p")],
                 [Entity("sw:p", "person", {"fr": "Vladimir Poutine"})],

@@ -163,7 +163,7 @@ def _store(tracker: Tracker, article_id: str, lang: str, names: list[tuple[str, 
         start += len(surface) + 3
     resolved, entities = MentionResolver(get_kb()).resolve(mentions, lang)
     with transaction(tracker.db.conn):
-        store_article_entities(tracker.db.conn, article_id, resolved, entities)
+        store_article_entities(tracker.db, article_id, resolved, entities)
     by_surface = {m.surface: m.entity_id for m in resolved}
     return [by_surface.get(s) for s, _ in names]
 

@@ -33,7 +33,6 @@ from typer.testing import CliRunner
 from storyweave import Tracker
 from storyweave.cli import app
 from storyweave.ingest.sources import UNEXPECTED
-from storyweave.store.check import check_store
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 SECRET = "root:x:0:0"  # the first line of /etc/passwd
@@ -241,7 +240,7 @@ def test_nul_bytes_in_files_records_and_queries(tmp_path: Path, store: Path, cli
     with Tracker(db=db, **LIGHT_SETTINGS) as tracker:
         report = tracker.ingest(str(text_file))
         assert len(report.added) + len(report.rejected) == 1
-        assert check_store(tracker.db.conn).ok
+        assert tracker.db.check().ok
     # the NUL record of the hostile corpus is in the served store: every view of it answers
     for path in ("/api/articles/hostile-nul", "/articles/hostile-nul", "/api/search?q=NUL&semantic=false"):
         assert client.get(path).status_code == 200, path
@@ -379,7 +378,7 @@ def test_csv_exports_neutralise_formulas_in_every_cell(client: httpx.Client) -> 
 
 def test_the_hostile_store_is_still_sound(store: Path) -> None:
     with Tracker(db=store, **LIGHT_SETTINGS) as tracker:
-        report = check_store(tracker.db.conn)
+        report = tracker.db.check()
     assert report.ok, report.errors
 
 

@@ -412,5 +412,5 @@ def test_semantic_matches_are_the_same_as_with_every_id_in_memory(tmp_path: Path
                 assert len(expected) > (5 if limit < 0 or articles < 50 else 9)
                 if articles > 50 and limit < 0:  # the top fraction of each model, not one list
                     assert len(expected) > articles * 0.05
-                assert engine._semantic(own.db.conn, "any", limit) == expected
+                assert engine._semantic(own.db, "any", limit) == expected
             engine.close()
