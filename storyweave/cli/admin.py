@@ -84,14 +84,15 @@ def import_(
     as_json: Annotated[bool, typer.Option("--json", help="Print row counts per table as JSON.")] = False,
 ) -> None:
     """Read an export into a new, empty store (the --db option names it)."""
-    if source != "-" and not Path(source).is_file():
-        raise InputError(f"{source} is not a file; pass the file 'storyweave export --output' wrote")
     with open_tracker() as tracker:
         db_path = tracker.db_path
         if source == "-":
             counts = tracker.db.import_export(sys.stdin)
         else:
-            with Path(source).open(encoding="utf-8") as stream:
+            path = Path(source)
+            if not path.is_file():
+                raise InputError(f"{source} is not a file; pass the file 'storyweave export --output' wrote")
+            with path.open(encoding="utf-8") as stream:
                 counts = tracker.db.import_export(stream)
     if as_json:
         print_json(counts)
