@@ -16,8 +16,9 @@ from storyweave.entities.names import name_form, skeleton
 from storyweave.entities.resolve.reconcile import store_article_entities
 from storyweave.models import Article, Entity, Mention
 from storyweave.settings import Settings
+from storyweave.store import SQLiteStore
 from storyweave.store import entities as entity_store
-from storyweave.store.db import connect, transaction
+from storyweave.store.db import transaction
 from storyweave.tracker import Tracker
 
 
@@ -260,11 +261,12 @@ def test_store_round_trip_and_queries(tmp_path: Path) -> None:
 
 
 def test_save_does_not_commit(tmp_path: Path) -> None:
-    conn = connect(tmp_path / "c.db")
+    db = SQLiteStore(tmp_path / "c.db")
+    conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
     conn.execute("INSERT INTO articles (id, origin, content_hash, ingested_at) VALUES ('a', 'o', 'h', 'now')")
     store_article_entities(
-        conn,
+        db,
         "a",
         [Mention("Paris", 0, 5, "place", "fr", "sw:gn2988507")],
         [Entity("sw:gn2988507", "place", {"fr": "Paris"})],
