@@ -126,7 +126,7 @@ def sweep(articles: Path, pairs: list[tuple[str, str, bool, str]], thresholds: l
     from storyweave.models import RawDoc
     from storyweave.pairs import enrich_documents, read_raw_docs
     from storyweave.pipeline import Writer
-    from storyweave.store.db import connect
+    from storyweave.store import SQLiteStore
 
     base = Settings.load()
     raws = [d for d in read_raw_docs(articles, base) if isinstance(d, RawDoc)]
@@ -136,15 +136,15 @@ def sweep(articles: Path, pairs: list[tuple[str, str, bool, str]], thresholds: l
     for threshold in thresholds:
         settings = Settings.load(event_threshold=threshold)
         with tempfile.TemporaryDirectory() as tmp:
-            conn = connect(Path(tmp) / "sweep.db")
-            writer = Writer(conn, Assigner(conn, settings))
+            db = SQLiteStore(Path(tmp) / "sweep.db")
+            writer = Writer(db, Assigner(db, settings))
             started = time.perf_counter()
             for item in order:
                 writer.store(item)
             elapsed = time.perf_counter() - started
-            cluster_of = {r["article_id"]: r["event_id"] for r in conn.execute("SELECT * FROM event_articles")}
-            n_events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
-            conn.close()
+            cluster_of = {r["article_id"]: r["event_id"] for r in db.conn.execute("SELECT * FROM event_articles")}
+            n_events = db.event_total()
+            db.close()
         s = scores(pairs, cluster_of)
         quality = f"{s['precision']:>9.3f} {s['recall']:>7.3f} {s['f1']:>6.3f}"
         print(f"{threshold:>9.2f} {n_events:>7} {quality} {elapsed:>6.1f}")

@@ -45,8 +45,8 @@ from storyweave.pairs.features import ArticleProfile
 from storyweave.pairs.training import fit_scorer, grouped_folds
 from storyweave.pipeline import Writer
 from storyweave.settings import Settings
+from storyweave.store import SQLiteStore
 from storyweave.store import events as event_store
-from storyweave.store.db import connect, transaction
 
 CACHE = Path("/tmp/sw-cache")
 TARGET_PRECISION = 0.92
@@ -110,15 +110,15 @@ def leave_one_language_out(data: TrainingData, order: Sequence[EnrichedArticle],
 def replay(order: Sequence[EnrichedArticle], settings: Settings, scorer: PairScoring | None) -> dict[str, Any]:
     """Stream the enriched articles through the real writer and assigner; the store's clustering."""
     with tempfile.TemporaryDirectory() as tmp:
-        conn = connect(Path(tmp) / "replay.db")
-        assigner = Assigner(conn, settings, scorer=scorer)
-        writer = Writer(conn, assigner)
+        db = SQLiteStore(Path(tmp) / "replay.db")
+        assigner = Assigner(db, settings, scorer=scorer)
+        writer = Writer(db, assigner)
         for item in order:
             writer.store(item)
-        with transaction(conn):
+        with db.transaction():
             assigner.consolidate(full=False)
-        result = event_store.clustering_snapshot(conn)
-        conn.close()
+        result = event_store.clustering_snapshot(db.conn)
+        db.close()
     return result
 
 

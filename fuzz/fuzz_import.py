@@ -25,9 +25,9 @@ with atheris.instrument_imports():
     from import_outcome import import_outcome  # inside the block: what it imports is instrumented too
 
     from storyweave import Tracker
-    from storyweave.backup import FORMAT, export_store
     from storyweave.errors import StoryweaveError
     from storyweave.ingest import record_to_doc
+    from storyweave.store.backup import FORMAT
     from storyweave.store.db import latest_version
 
 HEADER = json.dumps({"format": FORMAT, "schema_version": latest_version()})
@@ -41,7 +41,7 @@ def _real_export() -> tuple[str, list[dict[str, Any]]]:
     with Tracker(db=WORK / "source.db", enrich_stages=[], assign_events=True) as tracker:
         tracker.ingest_docs(record_to_doc(r, "fuzz") for r in RECORDS)
         out = io.StringIO()
-        export_store(tracker.conn, out)
+        tracker.db.export(out)
     header, *lines = out.getvalue().splitlines()
     return header, [json.loads(line) for line in lines]
 

@@ -25,7 +25,6 @@ from xml.etree import ElementTree as ET
 from .errors import InputError
 from .limits import url_scheme
 from .safetext import BIDI_CONTROLS, strip_controls
-from .store.search import event_ids_for
 from .summarize import lead
 from .tracker import Tracker
 
@@ -209,7 +208,7 @@ def event_rows(tracker: Tracker, event: dict[str, Any]) -> Iterator[dict[str, An
 
 def entity_rows(tracker: Tracker, entity: dict[str, Any]) -> Iterator[dict[str, Any]]:
     articles = entity.get("articles", [])
-    events = event_ids_for(tracker.conn, [a["id"] for a in articles])
+    events = tracker.db.event_ids_for([a["id"] for a in articles])
     for article in articles:
         row = {**article, "article_id": article["id"], "event_id": events.get(article["id"])}
         yield {**row, "summary": _lead_of(tracker, article["id"])}

@@ -12,7 +12,6 @@ import itertools
 import multiprocessing
 import os
 import select
-import sqlite3
 import threading
 import time
 from collections import deque
@@ -29,8 +28,7 @@ from .limits import checked_item
 from .memory import release_free_memory
 from .models import Article, DateMention, EnrichedArticle, Entity, Mention, RawDoc, Reject
 from .settings import Settings
-from .store import articles as article_store
-from .store.db import transaction
+from .store import Store
 
 _ORPHAN_CHECK_S = 1.0
 
@@ -150,29 +148,27 @@ class Writer:
     """The single writer: stores enriched articles, hands them to the event assigner, then to the
     watcher that fires alerts on the event they changed."""
 
-    def __init__(
-        self, conn: sqlite3.Connection, assigner: EventAssigner | None, watcher: ArticleWatcher | None = None
-    ) -> None:
-        self.conn = conn
+    def __init__(self, db: Store, assigner: EventAssigner | None, watcher: ArticleWatcher | None = None) -> None:
+        self.db = db
         self.assigner = assigner
         self.watcher = watcher
 
     def store(self, enriched: EnrichedArticle) -> bool:
         """Store one article in its own transaction; False when it was already there."""
-        with transaction(self.conn):
+        with self.db.transaction():
             return self._store_in_transaction(enriched)
 
     def _store_in_transaction(self, enriched: EnrichedArticle) -> bool:
         article = enriched.article
-        if article_store.find_existing(self.conn, article) is not None:
+        if self.db.find_existing(article) is not None:
             return False
-        article_store.insert_article(self.conn, article)
-        article_store.insert_dates(self.conn, article.id, enriched.dates)
-        article_store.insert_vectors(self.conn, article.id, enriched.vectors)
+        self.db.insert_article(article)
+        self.db.insert_dates(article.id, enriched.dates)
+        self.db.insert_vectors(article.id, enriched.vectors)
         if enriched.mentions or enriched.entities:
             from .entities.resolve.reconcile import store_article_entities
 
-            mapping = store_article_entities(self.conn, article.id, enriched.mentions, enriched.entities)
+            mapping = store_article_entities(self.db, article.id, enriched.mentions, enriched.entities)
             if mapping and self.assigner is not None:
                 self.assigner.entities_reconciled(mapping)
         if self.assigner is not None:
@@ -182,8 +178,8 @@ class Writer:
         return True
 
     def reject(self, reject: Reject) -> None:
-        with transaction(self.conn):
-            article_store.record_reject(self.conn, reject)
+        with self.db.transaction():
+            self.db.record_reject(reject)
 
 
 def run(
@@ -199,9 +195,9 @@ def run(
     """
     report = IngestReport()
     checked = (checked_item(doc, enricher.settings) for doc in docs)
-    for outcome in _enriched(_not_yet_stored(checked, writer.conn, report, on_progress), enricher):
+    for outcome in _enriched(_not_yet_stored(checked, writer.db, report, on_progress), enricher):
         if isinstance(outcome, EnrichedArticle):
-            taken_by = article_store.id_taken_by_other_content(writer.conn, outcome.article)
+            taken_by = writer.db.id_taken_by_other_content(outcome.article)
             if taken_by is not None:
                 outcome = Reject(
                     outcome.article.origin,
@@ -222,13 +218,13 @@ def run(
 
 def _not_yet_stored(
     docs: Iterable[RawDoc | Reject],
-    conn: sqlite3.Connection,
+    db: Store,
     report: IngestReport,
     on_progress: Callable[[str], None] | None = None,
 ) -> Iterator[RawDoc | Reject]:
     """Drop inputs whose id the store already holds before any costly stage: re-runs are cheap."""
     for doc in docs:
-        if isinstance(doc, RawDoc) and doc.id and article_store.has_article_id(conn, doc.id):
+        if isinstance(doc, RawDoc) and doc.id and db.has_article_id(doc.id):
             report.duplicates.append(doc.id)
             if on_progress:  # a skipped input is done too: progress counts every input
                 on_progress(doc.origin)

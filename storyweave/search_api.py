@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
 from .dates import date_filter
 from .search import SearchEngine
 from .settings import Settings
+from .store import Store
 
 
 class SearchQueries:
-    conn: sqlite3.Connection
+    db: Store
     settings: Settings
     _search_engine: SearchEngine | None = None
     _owns_search_engine = False
@@ -54,7 +54,7 @@ class SearchQueries:
         its detail.  Pass a hit's ``cursor`` to get the hits after it.
         """
         return self.search_engine.search(
-            self.conn, query, lang=lang, source=source, since=date_filter(since), until=date_filter(until), limit=limit,
+            self.db, query, lang=lang, source=source, since=date_filter(since), until=date_filter(until), limit=limit,
             offset=int(cursor or 0), semantic=semantic, candidates=int(self.settings.search_candidates),
             resolver=self._query_names_to_entities,
         )
@@ -71,7 +71,7 @@ class SearchQueries:
     ) -> Iterator[dict[str, Any]]:
         """Every hit for ``query``, uncapped, best first (exports stream this)."""
         yield from self.search_engine.search(
-            self.conn, query, lang=lang, source=source, since=date_filter(since), until=date_filter(until), limit=None,
+            self.db, query, lang=lang, source=source, since=date_filter(since), until=date_filter(until), limit=None,
             semantic=semantic, candidates=None, resolver=self._query_names_to_entities,
         )
 

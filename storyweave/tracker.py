@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,7 @@ from .ingest import count_inputs, iter_inputs
 from .models import Article, RawDoc, Reject
 from .search_api import SearchQueries
 from .settings import Settings
-from .store import articles as article_store
-from .store.db import connect
+from .store import Store, open_store
 
 
 class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries):
@@ -43,16 +41,16 @@ class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries):
         if db is not None:
             self.settings.set("db", str(db))
         self.db_path = self.settings.db_path
-        self.conn: sqlite3.Connection = connect(self.db_path, busy_timeout_ms=self.settings.busy_timeout_ms)
+        self.db: Store = open_store(self.db_path, busy_timeout_ms=self.settings.busy_timeout_ms)
         # Data steps a schema migration left pending (0006: re-resolve entities under the new rules).
-        rebuild.run_pending(self.conn)
+        rebuild.run_pending(self.db)
         self._enricher: pipeline.Enricher | None = None
         self._writer: pipeline.Writer | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------
     def close(self) -> None:
         self.close_search_engine()
-        self.conn.close()
+        self.db.close()
 
     def __enter__(self) -> Tracker:
         return self
@@ -73,8 +71,8 @@ class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries):
             if self.settings.assign_events:
                 from .cluster import Assigner
 
-                assigner = Assigner(self.conn, self.settings)
-            self._writer = pipeline.Writer(self.conn, assigner, AlertWatcher(self.conn))
+                assigner = Assigner(self.db, self.settings)
+            self._writer = pipeline.Writer(self.db, assigner, AlertWatcher(self.db))
         return self._writer
 
     # -- ingest ------------------------------------------------------------------------------------
@@ -115,9 +113,8 @@ class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries):
         More may exist: pass the last row's ``seq`` as ``cursor`` for the next page, or use
         ``iter_articles`` to go through all of them.
         """
-        rows = article_store.list_articles(
-            self.conn, lang=lang, source=source, since=date_filter(since), until=date_filter(until), after_seq=cursor,
-            limit=limit,
+        rows = self.db.list_articles(
+            lang=lang, source=source, since=date_filter(since), until=date_filter(until), after_seq=cursor, limit=limit,
         )
         return [dict(row) for row in rows]
 
@@ -140,7 +137,7 @@ class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries):
             cursor = int(page[-1]["seq"])
 
     def article(self, article_id: str) -> Article:
-        found = article_store.get_article(self.conn, article_id)
+        found = self.db.get_article(article_id)
         if found is None:
             raise NotFoundError(f"no article with id {article_id!r}; list them with 'storyweave articles'")
         return found
@@ -165,7 +162,7 @@ class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries):
             "removed": [{"kind": r.kind, "text": r.text} for r in article.removed],
             "dates": [
                 {"date": d.date, "expression": d.expression, "sentence": d.sentence, "kind": d.kind}
-                for d in article_store.get_dates(self.conn, article_id)
+                for d in self.db.get_dates(article_id)
             ],
         }
         details.update(self.article_entities(article_id))
@@ -173,7 +170,7 @@ class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries):
         return details
 
     def rejects(self, limit: int = 100) -> list[dict[str, Any]]:
-        return [dict(row) for row in article_store.list_rejects(self.conn, limit=limit)]
+        return [dict(row) for row in self.db.list_rejects(limit=limit)]
 
     def stats(self) -> dict[str, int]:
-        return {t: article_store.count(self.conn, t) for t in ("articles", "rejects")}
+        return {t: self.db.count(t) for t in ("articles", "rejects")}

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storyweave.backup import import_store
-from storyweave.check import CheckReport, check_store
 from storyweave.errors import StoryweaveError
+from storyweave.store.backup import import_store
+from storyweave.store.base import CheckReport
+from storyweave.store.check import check_store
 from storyweave.store.db import connect
 
 

@@ -80,7 +80,7 @@ def seeded_store(directory: Path) -> Path:
             with Tracker(db=db) as tracker:
                 tracker.ingest(str(EXAMPLES))
                 tracker.ingest_docs(record_to_doc(r, f"test#{r['id']}") for r in EXTRA_ARTICLES)
-                tracker.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                tracker.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             _built["db"] = db
     target = Path(directory) / "store.db"
     shutil.copyfile(_built["db"], target)

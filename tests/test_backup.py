@@ -17,11 +17,11 @@ from test_reliability_support import sound_store_copy
 from typer.testing import CliRunner
 
 from storyweave import Tracker
-from storyweave.backup import backup_store, import_store
-from storyweave.check import check_store
 from storyweave.cli import app
 from storyweave.errors import InputError, StoreError
 from storyweave.ingest import record_to_doc
+from storyweave.store.backup import backup_store, import_store
+from storyweave.store.check import check_store
 from storyweave.store.db import connect
 
 
@@ -84,7 +84,7 @@ def test_round_trip_is_lossless(source: Path, exported: Path, tmp_path: Path) ->
         assert hits and all(h["article_id"] for h in hits)
         # new articles continue after the imported ones (the AUTOINCREMENT counters came along)
         tracker.ingest_docs([record_to_doc({"id": "after-import", "title": "Nach dem Import", "text": "Neu."}, "t")])
-        seq = tracker.conn.execute("SELECT seq FROM articles WHERE id = 'after-import'").fetchone()[0]
+        seq = tracker.db.conn.execute("SELECT seq FROM articles WHERE id = 'after-import'").fetchone()[0]
     assert seq > max(r[0] for r in before["articles"])
 
 

@@ -26,7 +26,6 @@ from storyweave.ingest import iter_inputs
 from storyweave.models import Article, EnrichedArticle, RawDoc
 from storyweave.pairs.features import FEATURE_NAMES, ArticleProfile
 from storyweave.pipeline import Enricher
-from storyweave.store.events import latest_members
 
 FIXTURES = Path(__file__).parent / "fixtures" / "events"
 SEED_DATES = {ARABIC_SEED: "2024-03-28", FRENCH_SEED: "2024-03-28"}
@@ -92,7 +91,7 @@ def _store(db: Path, items: Iterable[EnrichedArticle], **overrides: object) -> T
 
 
 def _assignments(tracker: Tracker) -> dict[str, tuple[str, str, str | None]]:
-    rows = tracker.conn.execute(
+    rows = tracker.db.conn.execute(
         """SELECT m.article_id, m.event_id, e.storyline_id, m.duplicate_of
            FROM event_articles m JOIN events e ON e.id = m.event_id"""
     )
@@ -106,7 +105,7 @@ def _snapshot(tracker: Tracker) -> dict[str, list[tuple[object, ...]]]:
         "storylines": "SELECT id, title, first_date, last_date, event_count, article_count FROM storylines",
         "event_entities": "SELECT event_id, entity_id, articles FROM event_entities",
     }
-    return {name: sorted(tuple(r) for r in tracker.conn.execute(sql)) for name, sql in tables.items()}
+    return {name: sorted(tuple(r) for r in tracker.db.conn.execute(sql)) for name, sql in tables.items()}
 
 
 def test_seeds_one_event_visit_same_storyline_football_apart(
@@ -204,18 +203,18 @@ def test_consolidation_merges_events_that_are_one(enriched: dict[str, EnrichedAr
         assert after[PUTIN_VISIT][0] != after[MATCH_A][0]
         # Absorbed ids still resolve; storylines stay consistent with their events.
         assert tracker.event(split[MATCH_B][0])["id"] == split[MATCH_A][0]
-        for row in tracker.conn.execute("SELECT * FROM storylines"):
-            events = tracker.conn.execute(
+        for row in tracker.db.conn.execute("SELECT * FROM storylines"):
+            events = tracker.db.conn.execute(
                 "SELECT count(*), sum(article_count) FROM events WHERE storyline_id = ?", (row["id"],)
             ).fetchone()
             assert (row["event_count"], row["article_count"]) == (events[0], events[1])
         assert (
-            tracker.conn.execute(
+            tracker.db.conn.execute(
                 "SELECT count(*) FROM events WHERE storyline_id NOT IN (SELECT id FROM storylines)"
             ).fetchone()[0]
             == 0
         )
-        assert tracker.conn.execute("SELECT sum(article_count) FROM events").fetchone()[0] == len(STREAM)
+        assert tracker.db.conn.execute("SELECT sum(article_count) FROM events").fetchone()[0] == len(STREAM)
         assert tracker.consolidate()["merged"] == []
 
 
@@ -332,13 +331,12 @@ def test_estimated_days_never_rule_out_each_other_but_publication_dates_do() -> 
 def test_event_pages_name_entities_and_the_entity_filter_follows_merges(
     enriched: dict[str, EnrichedArticle], tmp_path: Path
 ) -> None:
-    from storyweave.store import entities as entity_store
 
     stream = [enriched[k] for k in STREAM]
     tracker = _store(tmp_path / "x.db", stream[:-1])
     placed = _assignments(tracker)
     seeds_event = tracker.event(placed["seed-000"][0])
-    stored_names = {r["id"]: r["name"] for r in tracker.conn.execute("SELECT id, name FROM entities")}
+    stored_names = {r["id"]: r["name"] for r in tracker.db.conn.execute("SELECT id, name FROM entities")}
     assert seeds_event["entities"]
     for entity in seeds_event["entities"]:
         assert entity["name"] == stored_names[entity["id"]] != entity["id"]
@@ -348,8 +346,8 @@ def test_event_pages_name_entities_and_the_entity_filter_follows_merges(
     assigner = tracker.writer.assigner
     assert isinstance(assigner, Assigner)
     assert old in assigner.members.get("seed-000").entities
-    with tracker.conn:
-        entity_store.merge_entities(tracker.conn, old, new, "test")
+    with tracker.db.transaction():
+        tracker.db.merge_entities(old, new, "test")
     assert [e["id"] for e in tracker.events(entity=old)] == [e["id"] for e in tracker.events(entity=new)]
     assert seeds_event["id"] in {e["id"] for e in tracker.events(entity=old)}
     page = tracker.event(seeds_event["id"])
@@ -474,7 +472,7 @@ def test_an_article_is_scored_against_the_representative_and_the_latest_members(
     with _store(tmp_path / "m.db", (enriched[i] for i in STREAM), event_compare_members=1) as tracker:
         got = _assignments(tracker)
         event_id = got[MATCH_B][0]
-        row = tracker.conn.execute("SELECT rep_article_id, last_article_id FROM events WHERE id = ?", (event_id,))
+        row = tracker.db.conn.execute("SELECT rep_article_id, last_article_id FROM events WHERE id = ?", (event_id,))
         rep, last = row.fetchone()
         assigner = tracker.writer.assigner
         assert isinstance(assigner, Assigner)
@@ -483,5 +481,5 @@ def test_an_article_is_scored_against_the_representative_and_the_latest_members(
         # a syndicated copy (once).
         expected = [rep] if rep == last else [rep, last]
         assert [p.length for p in compared] == [assigner.members.get(i).length for i in expected]
-        assert latest_members(tracker.conn, event_id, 10)[-1] in {MATCH_A, MATCH_B}
-        assert MATCH_A_COPY not in latest_members(tracker.conn, event_id, 10)
+        assert tracker.db.latest_members(event_id, 10)[-1] in {MATCH_A, MATCH_B}
+        assert MATCH_A_COPY not in tracker.db.latest_members(event_id, 10)

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from storyweave.cli import app
-from storyweave.ingest.spool import OrderedSpool
 from storyweave.models import RawDoc
+from storyweave.store.spool import OrderedSpool
 
 FIXTURES = Path(__file__).parent / "fixtures" / "events"
 REPO = Path(__file__).resolve().parents[1]

@@ -16,8 +16,9 @@ from storyweave.entities.names import name_form, skeleton
 from storyweave.entities.resolve.reconcile import store_article_entities
 from storyweave.models import Article, Entity, Mention
 from storyweave.settings import Settings
+from storyweave.store import SQLiteStore
 from storyweave.store import entities as entity_store
-from storyweave.store.db import connect, transaction
+from storyweave.store.db import transaction
 from storyweave.tracker import Tracker
 
 
@@ -81,8 +82,8 @@ def test_seeds_resolve_to_the_same_ids(recognizer: EntityRecognizer, tmp_path: P
             article = _article(path.read_text(encoding="utf-8"), lang, lang)
             mentions, entities = recognizer.analyse(article)
             _insert_article(tracker, lang, lang, article.text)
-            with transaction(tracker.conn):
-                store_article_entities(tracker.conn, lang, mentions, entities)
+            with transaction(tracker.db.conn):
+                store_article_entities(tracker.db, lang, mentions, entities)
             found[lang] = {m.surface: m.entity_id for m in mentions if m.entity_id}
     arabic, french = found["ar"], found["fr"]
     putin = {arabic["بوتين"], arabic["بوتن"], arabic["فلاديمير بوتن"], french["Vladimir Poutine"]}
@@ -222,8 +223,8 @@ def _insert_article(tracker: Tracker, article_id: str, lang: str, text: str) -> 
     from storyweave.store import articles as article_store
 
     article = Article(id=article_id, title="t", text=text, origin="test", lang=lang, content_hash=article_id)
-    with transaction(tracker.conn):
-        article_store.insert_article(tracker.conn, article)
+    with transaction(tracker.db.conn):
+        article_store.insert_article(tracker.db.conn, article)
 
 
 def test_store_round_trip_and_queries(tmp_path: Path) -> None:
@@ -235,12 +236,12 @@ def test_store_round_trip_and_queries(tmp_path: Path) -> None:
             Mention("بوتين", 0, 5, "person", "ar", "sw:fltmrptn"),
             Mention("بوتين", 7, 12, "person", "ar", "sw:fltmrptn"),
         ]
-        with transaction(tracker.conn):
+        with transaction(tracker.db.conn):
             store_article_entities(
-                tracker.conn, "x1", first, [Entity("sw:fltmrptn", "person", {"fr": "Vladimir Poutine"})]
+                tracker.db, "x1", first, [Entity("sw:fltmrptn", "person", {"fr": "Vladimir Poutine"})]
             )
-        with transaction(tracker.conn):
-            store_article_entities(tracker.conn, "x2", second, [Entity("sw:fltmrptn", "person", {"ar": "بوتين"})])
+        with transaction(tracker.db.conn):
+            store_article_entities(tracker.db, "x2", second, [Entity("sw:fltmrptn", "person", {"ar": "بوتين"})])
         [top] = tracker.entities()
         assert top["id"] == "sw:fltmrptn" and top["articles"] == 2 and top["mentions"] == 3
         assert top["langs"] == ["ar", "fr"] and top["names"] == {"fr": "Vladimir Poutine", "ar": "بوتين"}
@@ -260,11 +261,12 @@ def test_store_round_trip_and_queries(tmp_path: Path) -> None:
 
 
 def test_save_does_not_commit(tmp_path: Path) -> None:
-    conn = connect(tmp_path / "c.db")
+    db = SQLiteStore(tmp_path / "c.db")
+    conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
     conn.execute("INSERT INTO articles (id, origin, content_hash, ingested_at) VALUES ('a', 'o', 'h', 'now')")
     store_article_entities(
-        conn,
+        db,
         "a",
         [Mention("Paris", 0, 5, "place", "fr", "sw:gn2988507")],
         [Entity("sw:gn2988507", "place", {"fr": "Paris"})],
@@ -315,8 +317,8 @@ def _save(tracker: Tracker, article_id: str, lang: str, names: list[tuple[str, s
         start += len(surface) + 1
     mentions, entities = MentionResolver(get_kb()).resolve(found, lang)
     analysed = [m.entity_id for m in mentions]
-    with transaction(tracker.conn):
-        mapping = store_article_entities(tracker.conn, article_id, mentions, entities)
+    with transaction(tracker.db.conn):
+        mapping = store_article_entities(tracker.db, article_id, mentions, entities)
     assert all(m.entity_id == mapping.get(a or "", a) for m, a in zip(mentions, analysed, strict=True))
     return mapping
 
@@ -348,14 +350,13 @@ def test_late_full_name_absorbs_surname_only_entities(tmp_path: Path) -> None:
         assert old != full and _stored_ids(tracker, "a1")[0] == full
         assert tracker.entity(old)["id"] == full  # the old id still resolves
         assert {a["id"] for a in tracker.entity(full)["articles"]} == {"a1", "a2"}
-        assert (
-            tracker.conn.execute("SELECT new_id FROM entity_redirects WHERE old_id = ?", (old,)).fetchone()[0] == full
-        )
+        redirect = tracker.db.conn.execute("SELECT new_id FROM entity_redirects WHERE old_id = ?", (old,)).fetchone()
+        assert redirect[0] == full
         _save(tracker, "a3", "ar", [("بوتين", "person"), ("موسكو", "place")])
         assert _stored_ids(tracker, "a3")[0] == full
-        mentions, entities = entity_store.load_article_entities(tracker.conn, "a1")
+        mentions, entities = entity_store.load_article_entities(tracker.db.conn, "a1")
         assert mentions[0].entity_id == full and {e.id for e in entities} >= {full}
-        assert entity_store.entity_names(tracker.conn, [old]) == {old: "Vladimir Putin"}
+        assert entity_store.entity_names(tracker.db.conn, [old]) == {old: "Vladimir Putin"}
 
 
 def test_shared_surname_follows_co_occurring_entities_or_stays_apart(tmp_path: Path) -> None:
@@ -541,16 +542,16 @@ def test_display_names_follow_the_requested_language(tmp_path: Path) -> None:
     with Tracker(db=tmp_path / "s.db") as tracker:
         _insert_article(tracker, "ar1", "ar", "فلاديمير بوتن")
         _insert_article(tracker, "fr1", "fr", "Vladimir Poutine")
-        with transaction(tracker.conn):
+        with transaction(tracker.db.conn):
             store_article_entities(
-                tracker.conn,
+                tracker.db,
                 "ar1",
                 [Mention("فلاديمير بوتن", 0, 13, "person", "ar", "sw:p")],
                 [Entity("sw:p", "person", {"ar": "فلاديمير بوتن"})],
             )
-        with transaction(tracker.conn):
+        with transaction(tracker.db.conn):
             store_article_entities(
-                tracker.conn,
+                tracker.db,
                 "fr1",
                 [Mention("Vladimir Poutine", 0, 16, "person", "fr", "sw:p")],
                 [Entity("sw:p", "person", {"fr": "Vladimir Poutine"})],

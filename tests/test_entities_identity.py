@@ -196,9 +196,9 @@ def test_a_language_bound_name_stays_bound_when_a_weaker_list_gives_it_everywher
 def _store(tracker: Tracker, article_id: str, lang: str, names: list[tuple[str, str]]) -> list[str | None]:
     """Store an article naming ``names`` ((surface, recogniser type)) the way the writer does."""
     text = " . ".join(n for n, _ in names)
-    with transaction(tracker.conn):
+    with transaction(tracker.db.conn):
         article_store.insert_article(
-            tracker.conn,
+            tracker.db.conn,
             Article(id=article_id, title="t", text=text, origin="test", lang=lang, content_hash=article_id),
         )
     mentions, start = [], len("t\n\n")
@@ -206,8 +206,8 @@ def _store(tracker: Tracker, article_id: str, lang: str, names: list[tuple[str, 
         mentions.append(Mention(surface, start, start + len(surface), kind, lang, confidence=0.9))  # type: ignore[arg-type]
         start += len(surface) + 3
     resolved, entities = MentionResolver(get_kb()).resolve(mentions, lang)
-    with transaction(tracker.conn):
-        store_article_entities(tracker.conn, article_id, resolved, entities)
+    with transaction(tracker.db.conn):
+        store_article_entities(tracker.db, article_id, resolved, entities)
     by_surface = {m.surface: m.entity_id for m in resolved}
     return [by_surface.get(s) for s, _ in names]
 
@@ -253,15 +253,15 @@ def _migrated(tmp_path: Path) -> Path:
 
 
 def _mention_ids(tracker: Tracker, surface: str) -> set[str]:
-    rows = tracker.conn.execute("SELECT DISTINCT entity_id FROM mentions WHERE surface = ?", (surface,))
+    rows = tracker.db.conn.execute("SELECT DISTINCT entity_id FROM mentions WHERE surface = ?", (surface,))
     return {r[0] for r in rows}
 
 
 def test_migration_re_resolves_an_old_release_store(tmp_path: Path) -> None:
     db = _migrated(tmp_path)
     with Tracker(db=db) as tracker:
-        assert schema_version(tracker.conn) == latest_version()
-        assert tracker.conn.execute("SELECT COUNT(*) FROM pending_steps").fetchone()[0] == 0
+        assert schema_version(tracker.db.conn) == latest_version()
+        assert tracker.db.conn.execute("SELECT COUNT(*) FROM pending_steps").fetchone()[0] == 0
         groups = [_mention_ids(tracker, s) for s in ("COVID", "CDU", "OECD", "Kyodo")]
         assert all(len(g) == 1 for g in groups) and len(set().union(*groups)) == 4
         assert _mention_ids(tracker, "Twitter") != _mention_ids(tracker, "Darfur")
@@ -273,12 +273,12 @@ def test_migration_re_resolves_an_old_release_store(tmp_path: Path) -> None:
         assert tracker.entity("sw:kt")["id"] in set().union(*groups)
         assert tracker.entity("sw:ltmrptn")["id"] in putin
         # Event entity counts name existing entities only.
-        orphans = tracker.conn.execute(
+        orphans = tracker.db.conn.execute(
             "SELECT COUNT(*) FROM event_entities WHERE entity_id NOT IN (SELECT id FROM entities)"
         ).fetchone()[0]
         assert orphans == 0
     with Tracker(db=db) as tracker:  # the step ran once; opening again changes nothing
-        assert tracker.conn.execute("SELECT COUNT(*) FROM pending_steps").fetchone()[0] == 0
+        assert tracker.db.conn.execute("SELECT COUNT(*) FROM pending_steps").fetchone()[0] == 0
 
 
 def test_resolve_with_a_store_answers_with_what_it_knows(tmp_path: Path) -> None:

@@ -165,7 +165,7 @@ def test_any_last_event_id(client: httpx.Client, last_id: str) -> None:
 
 
 def test_the_store_survived_the_fuzzing(client: httpx.Client, store: Path) -> None:
-    from storyweave.check import check_store
+    from storyweave.store.check import check_store
     from storyweave.store.db import connect
 
     assert client.get("/api/health").status_code == 200

@@ -207,9 +207,9 @@ def test_json_values_are_stored_or_rejected_with_a_recorded_reason(store: Tracke
 
 
 def test_the_fuzzed_store_is_sound(store: Tracker) -> None:
-    from storyweave.check import check_store
+    from storyweave.store.check import check_store
 
-    report = check_store(store.conn)
+    report = check_store(store.db.conn)
     assert report.ok, report.errors
 
 

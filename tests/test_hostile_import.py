@@ -26,10 +26,10 @@ from import_outcome import import_outcome
 from typer.testing import CliRunner
 
 from storyweave import Tracker
-from storyweave.check import check_store
 from storyweave.cli import app
 from storyweave.errors import StoryweaveError
 from storyweave.ingest import record_to_doc
+from storyweave.store.check import check_store
 from storyweave.store.db import connect
 
 FAST: dict[str, Any] = {"enrich_stages": [], "assign_events": True}

@@ -75,3 +75,23 @@ def test_no_private_names_imported_across_modules() -> None:
         if imported.startswith("_") and not imported.startswith("__")
     ]
     assert not private, "\n".join(private)
+
+
+def test_only_the_store_package_runs_sql() -> None:
+    """Outside ``storyweave/store/`` no module imports a database driver or runs a statement: every
+    read and write is an operation of the ``Store`` interface, so another engine can take SQLite's
+    place without touching callers.  Nothing is allowed outside: the SQLite-only pieces (the
+    online backup API, the cluster command's scratch spool) live in the store package too."""
+    drivers = {"sqlite3", "psycopg", "psycopg_pool", "apsw"}
+    found = []
+    for name, path in sorted(_modules().items()):
+        if name == "storyweave.store" or name.startswith("storyweave.store."):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found += [f"{name} imports {a.name}" for a in node.names if a.name.split(".")[0] in drivers]
+            elif isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] in drivers:
+                found.append(f"{name} imports from {node.module}")
+            elif isinstance(node, ast.Attribute) and node.attr in {"execute", "executemany", "executescript", "cursor"}:
+                found.append(f"{name} line {node.lineno}: .{node.attr}")
+    assert not found, "SQL outside storyweave/store/:\n" + "\n".join(found)

@@ -12,8 +12,9 @@ import pytest
 from test_reliability_support import sound_store_copy
 from typer.testing import CliRunner
 
-from storyweave.check import CheckReport, check_store
 from storyweave.cli import app
+from storyweave.store.base import CheckReport
+from storyweave.store.check import check_store
 from storyweave.store.db import connect
 
 

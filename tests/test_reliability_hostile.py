@@ -31,7 +31,6 @@ from test_reliability_support import LIGHT_SETTINGS, sound_store_copy
 from typer.testing import CliRunner
 
 from storyweave import Tracker
-from storyweave.check import check_store
 from storyweave.cli import app
 from storyweave.ingest.sources import UNEXPECTED
 
@@ -51,7 +50,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Tracker(db=db, **LIGHT_SETTINGS) as tracker:
         report = tracker.ingest(str(HOSTILE / "hostile_records.jsonl"))
         assert len(report.added) == len(_records()), report.as_dict()
-        tracker.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        tracker.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return db
 
 
@@ -241,7 +240,7 @@ def test_nul_bytes_in_files_records_and_queries(tmp_path: Path, store: Path, cli
     with Tracker(db=db, **LIGHT_SETTINGS) as tracker:
         report = tracker.ingest(str(text_file))
         assert len(report.added) + len(report.rejected) == 1
-        assert check_store(tracker.conn).ok
+        assert tracker.db.check().ok
     # the NUL record of the hostile corpus is in the served store: every view of it answers
     for path in ("/api/articles/hostile-nul", "/articles/hostile-nul", "/api/search?q=NUL&semantic=false"):
         assert client.get(path).status_code == 200, path
@@ -379,7 +378,7 @@ def test_csv_exports_neutralise_formulas_in_every_cell(client: httpx.Client) -> 
 
 def test_the_hostile_store_is_still_sound(store: Path) -> None:
     with Tracker(db=store, **LIGHT_SETTINGS) as tracker:
-        report = check_store(tracker.conn)
+        report = tracker.db.check()
     assert report.ok, report.errors
 
 

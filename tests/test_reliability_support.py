@@ -375,7 +375,7 @@ def build_store(db: Path, synthetic: int = 40, **overrides: Any) -> Path:
         records = make_corpus(synthetic, seed=5)
         report = tracker.ingest_docs(record_to_doc(r, f"synthetic#{r['id']}") for r in records)
         assert not report.rejected, report.as_dict()["rejects"]
-        tracker.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        tracker.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return db
 
 

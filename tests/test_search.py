@@ -100,14 +100,14 @@ def test_cursor_pages_cover_all_hits_once(tracker: Tracker) -> None:
 
 def test_index_follows_updates_and_deletes(tracker: Tracker, tmp_path: Path) -> None:
     with Tracker(db=seeded_store(tmp_path), enrich_stages=[], assign_events=False) as own:
-        own.conn.execute("UPDATE articles SET title = 'Renamed zanzibarite title' WHERE id = 'test-bidi-1'")
+        own.db.conn.execute("UPDATE articles SET title = 'Renamed zanzibarite title' WHERE id = 'test-bidi-1'")
         assert _ids(own.search("zanzibarite", semantic=False)) == ["test-bidi-1"]
         assert "test-bidi-1" not in _ids(own.search("slaunch", semantic=False))
-        own.conn.execute("PRAGMA foreign_keys = OFF")
-        own.conn.execute("DELETE FROM articles WHERE id = 'test-zh-1'")
+        own.db.conn.execute("PRAGMA foreign_keys = OFF")
+        own.db.conn.execute("DELETE FROM articles WHERE id = 'test-zh-1'")
         assert own.search("港口节", semantic=False) == []
-        own.conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
-        own.conn.execute("INSERT INTO articles_cjk (articles_cjk) VALUES ('integrity-check')")
+        own.db.conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+        own.db.conn.execute("INSERT INTO articles_cjk (articles_cjk) VALUES ('integrity-check')")
 
 
 def test_result_cache_holds_only_the_current_store_and_a_bounded_number_of_hits(
@@ -141,11 +141,11 @@ def test_vector_cache_grows_in_place_and_matches_a_fresh_read(tmp_path: Path) ->
         cache = VectorCache("usem3")
         for n in range(5):
             own.ingest_docs([RawDoc(origin="test", id=f"v{n}", title=f"Harbour report {n}", text=f"Ships {n}.")])
-            cache.refresh(own.conn)
+            cache.refresh(own.db)
         fresh = VectorCache("usem3")
-        fresh.refresh(own.conn)
+        fresh.refresh(own.db)
         assert np.array_equal(cache.rowids, fresh.rowids)
-        ids = search_store.vector_article_ids(own.conn, "usem3", cache.rowids.tolist())
+        ids = search_store.vector_article_ids(own.db.conn, "usem3", cache.rowids.tolist())
         assert [ids[r] for r in cache.rowids.tolist()] == [f"v{n}" for n in range(5)]
         assert cache.matrix.shape == (5, 512) and np.array_equal(cache.matrix, fresh.matrix)
         rowids, sims = cache.similarities(fresh.matrix[2])
@@ -245,14 +245,14 @@ def test_vector_cache_after_many_refreshes_equals_a_plain_product(
         added = 0
         # Steps cross the first capacity (1024 rows) and the second (2048) mid-refresh.
         for step, n in enumerate([1, 6, 500, 600, 1, 1000, 892]):
-            _add_articles(own.conn, added, n)
+            _add_articles(own.db.conn, added, n)
             added += n
-            cache.refresh(own.conn)
-            assert len(cache) == added and cache.last_rowid == max(_stored(own.conn, "usem3")[0])
-            _assert_matches_the_store(cache, own.conn, step)
+            cache.refresh(own.db)
+            assert len(cache) == added and cache.last_rowid == max(_stored(own.db.conn, "usem3")[0])
+            _assert_matches_the_store(cache, own.db.conn, step)
         assert added == 3000 and cache.capacity == 4096
-        cache.refresh(own.conn)  # nothing new: nothing changes
-        _assert_matches_the_store(cache, own.conn, 99)
+        cache.refresh(own.db)  # nothing new: nothing changes
+        _assert_matches_the_store(cache, own.db.conn, 99)
         cache.close()
 
 
@@ -262,12 +262,12 @@ def test_vector_cache_rows_live_in_a_file_in_the_configured_folder(tmp_path: Pat
     folder.mkdir()
     with _vector_store(tmp_path) as own:
         cache = VectorCache("usem3", folder)
-        _add_articles(own.conn, 0, 1000)
-        cache.refresh(own.conn)
+        _add_articles(own.db.conn, 0, 1000)
+        cache.refresh(own.db)
         sizes = []
         for more in (0, 100, 1000):
-            _add_articles(own.conn, len(cache), more)
-            cache.refresh(own.conn)
+            _add_articles(own.db.conn, len(cache), more)
+            cache.refresh(own.db)
             # The matrix is not on the heap: its memory is a mapping of the file, and not even
             # resident in this process between refreshes and searches (the page cache holds it).
             mapped = _mapping_at(cache.matrix.ctypes.data)
@@ -288,28 +288,28 @@ def test_vector_cache_rows_live_in_a_file_in_the_configured_folder(tmp_path: Pat
 def test_vector_cache_starts_over_when_rows_are_deleted(tmp_path: Path) -> None:
     with _vector_store(tmp_path) as own:
         cache = VectorCache("usem3", tmp_path)
-        _add_articles(own.conn, 0, 1500)
-        cache.refresh(own.conn)
+        _add_articles(own.db.conn, 0, 1500)
+        cache.refresh(own.db)
         before = cache.matrix
         copy = np.array(before)
-        with transaction(own.conn):  # fewer rows, same largest rowid
-            own.conn.execute("DELETE FROM articles WHERE id IN ('a00003', 'a00700', 'a01200')")
-        cache.refresh(own.conn)
+        with transaction(own.db.conn):  # fewer rows, same largest rowid
+            own.db.conn.execute("DELETE FROM articles WHERE id IN ('a00003', 'a00700', 'a01200')")
+        cache.refresh(own.db)
         assert len(cache) == 1497
-        _assert_matches_the_store(cache, own.conn, 1)
+        _assert_matches_the_store(cache, own.db.conn, 1)
         assert np.array_equal(before, copy)  # a view held across the restart still reads its rows
-        with transaction(own.conn):  # the largest rowids go
-            own.conn.execute("DELETE FROM articles WHERE id >= 'a01400'")
-        _add_articles(own.conn, 5000, 0)
-        cache.refresh(own.conn)
-        assert len(cache) == 1397 and cache.last_rowid == max(_stored(own.conn, "usem3")[0])
-        _assert_matches_the_store(cache, own.conn, 2)
-        _add_articles(own.conn, 5000, 30)
-        cache.refresh(own.conn)
-        _assert_matches_the_store(cache, own.conn, 3)
-        with transaction(own.conn):
-            own.conn.execute("DELETE FROM articles")
-        cache.refresh(own.conn)
+        with transaction(own.db.conn):  # the largest rowids go
+            own.db.conn.execute("DELETE FROM articles WHERE id >= 'a01400'")
+        _add_articles(own.db.conn, 5000, 0)
+        cache.refresh(own.db)
+        assert len(cache) == 1397 and cache.last_rowid == max(_stored(own.db.conn, "usem3")[0])
+        _assert_matches_the_store(cache, own.db.conn, 2)
+        _add_articles(own.db.conn, 5000, 30)
+        cache.refresh(own.db)
+        _assert_matches_the_store(cache, own.db.conn, 3)
+        with transaction(own.db.conn):
+            own.db.conn.execute("DELETE FROM articles")
+        cache.refresh(own.db)
         assert len(cache) == 0 and cache.last_rowid == 0
         rowids, sims = cache.similarities(_query(4))
         assert len(rowids) == len(sims) == 0
@@ -318,15 +318,15 @@ def test_vector_cache_starts_over_when_rows_are_deleted(tmp_path: Path) -> None:
 @linux_only
 def test_vector_caches_leak_no_file_descriptors(tmp_path: Path) -> None:
     with _vector_store(tmp_path) as own:
-        _add_articles(own.conn, 0, 1100)
+        _add_articles(own.db.conn, 0, 1100)
         engine = SearchEngine(Settings({"search_vector_dir": str(tmp_path)}))
-        engine.vector_cache("usem3").refresh(own.conn)  # warm up whatever the first use opens
+        engine.vector_cache("usem3").refresh(own.db)  # warm up whatever the first use opens
         engine.close()
         gc.collect()
         before = len(os.listdir("/proc/self/fd"))
         for number in range(60):
             cache = VectorCache("usem3", tmp_path)
-            cache.refresh(own.conn)
+            cache.refresh(own.db)
             cache.similarities(_query(number))
             if number % 3 == 0:
                 cache.close()
@@ -336,7 +336,7 @@ def test_vector_caches_leak_no_file_descriptors(tmp_path: Path) -> None:
                 del cycle
             del cache
         engine = SearchEngine(Settings({"search_vector_dir": str(tmp_path)}))
-        engine.vector_cache("usem3").refresh(own.conn)
+        engine.vector_cache("usem3").refresh(own.db)
         assert engine.vector_cache("usem3") is engine.vector_cache("usem3")
         del engine
         gc.collect()
@@ -349,15 +349,15 @@ def test_closing_a_tracker_closes_its_own_vector_files_not_a_shared_engines(tmp_
     folder.mkdir()
     shared = SearchEngine(Settings({"search_vector_dir": str(folder)}))
     with _vector_store(tmp_path) as own:
-        _add_articles(own.conn, 0, 10)
+        _add_articles(own.db.conn, 0, 10)
         own.settings.set("search_vector_dir", str(folder))
-        own.search_engine.vector_cache("usem3").refresh(own.conn)
+        own.search_engine.vector_cache("usem3").refresh(own.db)
         mapped = len(_fds_into(folder))  # the file, and the mapping's own descriptor for it
         assert mapped > 0
     assert _fds_into(folder) == []  # the tracker made this engine: closing it closed the file
     with Tracker(db=tmp_path / "vectors.db", enrich_stages=[], assign_events=False) as borrower:
         borrower.search_engine = shared
-        shared.vector_cache("usem3").refresh(borrower.conn)
+        shared.vector_cache("usem3").refresh(borrower.db)
     assert len(_fds_into(folder)) == mapped  # handed in: its owner closes it
     shared.close()
     assert _fds_into(folder) == []
@@ -401,16 +401,16 @@ def test_semantic_matches_are_the_same_as_with_every_id_in_memory(tmp_path: Path
     settings = Settings({"search_min_similarity_usem3": 0.1, "search_min_similarity_e5": 0.2,
                          "search_semantic_top_fraction": 0.05, "search_vector_dir": str(tmp_path)})
     with _vector_store(tmp_path) as own:
-        _add_articles(own.conn, 0, articles, models=("usem3", "e5"))
-        with transaction(own.conn):  # one article without an e5 vector
-            own.conn.execute("DELETE FROM article_vectors WHERE article_id = 'a00001' AND model = 'e5'")
+        _add_articles(own.db.conn, 0, articles, models=("usem3", "e5"))
+        with transaction(own.db.conn):  # one article without an e5 vector
+            own.db.conn.execute("DELETE FROM article_vectors WHERE article_id = 'a00001' AND model = 'e5'")
         for seed in range(3):
             vectors = {"usem3": _query(1000 + seed), "e5": _query(2000 + seed)}
             engine = SearchEngine(settings, embedder=lambda v=vectors: _FixedEmbedder(v))
             for limit in (-1, 10):
-                expected = _semantic_as_before(own.conn, settings, vectors, limit)
+                expected = _semantic_as_before(own.db.conn, settings, vectors, limit)
                 assert len(expected) > (5 if limit < 0 or articles < 50 else 9)
                 if articles > 50 and limit < 0:  # the top fraction of each model, not one list
                     assert len(expected) > articles * 0.05
-                assert engine._semantic(own.conn, "any", limit) == expected
+                assert engine._semantic(own.db, "any", limit) == expected
             engine.close()

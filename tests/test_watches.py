@@ -28,9 +28,6 @@ from storyweave import BlockedURLError, InputError, NotFoundError, Tracker
 from storyweave.alerts.query import normalise, parse_words
 from storyweave.cli import app
 from storyweave.ingest import record_to_doc
-from storyweave.store import events as event_store
-from storyweave.store import watches as watch_store
-from storyweave.store.db import transaction
 
 TEXT = ("The harbour authority of Haiphong raised container fees on Monday for the third time this year, citing "
         "dredging costs. Shipping lines said they would pass the increase on to customers within weeks, and "
@@ -150,9 +147,9 @@ def test_a_claimed_delivery_is_left_alone_by_a_second_deliverer(db_path: Path) -
         tracker.add_watch(words="harbour", webhook="http://127.0.0.1:9/hook")
         tracker.ingest_docs([_article("a1", "port-news.example")])
         now = time.time()
-        assert [d.seq for d in watch_store.claim_due(tracker.conn, now, 60.0, 10)] == [1]
-        assert watch_store.claim_due(other.conn, now, 60.0, 10) == []
-        assert [d.seq for d in watch_store.claim_due(other.conn, now + 61, 60.0, 10)] == [1]  # the lease ran out
+        assert [d.seq for d in tracker.db.claim_due_alerts(now, 60.0, 10)] == [1]
+        assert other.db.claim_due_alerts(now, 60.0, 10) == []
+        assert [d.seq for d in other.db.claim_due_alerts(now + 61, 60.0, 10)] == [1]  # the lease ran out
 
 
 def test_watch_minimum_coverage_and_languages(db_path: Path) -> None:
@@ -177,9 +174,9 @@ def test_what_a_watch_reported_about_a_merged_event_still_counts(db_path: Path) 
         first, second = (tracker.article_event(a)["event"] for a in ("a1", "b1"))
         assert isinstance(first, dict) and isinstance(second, dict) and first["id"] != second["id"]
         assert len(tracker.alerts(watch["id"])) == 2
-        with transaction(tracker.conn):  # what consolidation does when two events turn out to be one
-            event_store.move_event(tracker.conn, second["id"], first["id"])
-            event_store.bump_state(tracker.conn)
+        with tracker.db.transaction():  # what consolidation does when two events turn out to be one
+            tracker.db.move_event(second["id"], first["id"])
+            tracker.db.bump_state()
         # A copy from wire.example joins the merged event: that outlet was reported already.
         tracker.ingest_docs([_article("a2", "wire.example", TEXT + " (AFP)")])
         assert tracker.article_event("a2")["event"]["id"] == first["id"]  # type: ignore[index]

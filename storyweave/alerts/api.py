@@ -7,15 +7,14 @@ The shapes returned here are a contract: the CLI, the REST API and the web UI sh
 from __future__ import annotations
 
 import secrets
-import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, NotFoundError
 from ..settings import Settings
-from ..store import watches as store
+from ..store import Store
 from ..store.articles import utc_now
-from ..store.db import transaction
+from ..store.base import WatchRow
 from .delivery import Deliverer, webhook_fetcher
 from .query import parse_words
 
@@ -44,7 +43,7 @@ def _minimum(value: int, what: str) -> int:
     return int(value)
 
 
-def watch_view(watch: store.WatchRow) -> dict[str, Any]:
+def watch_view(watch: WatchRow) -> dict[str, Any]:
     """A watch for display, without its secret."""
     return {
         "id": watch.id,
@@ -60,7 +59,7 @@ def watch_view(watch: store.WatchRow) -> dict[str, Any]:
 
 
 class WatchQueries:
-    conn: sqlite3.Connection
+    db: Store
     settings: Settings
 
     if TYPE_CHECKING:  # given by EntityQueries, which Tracker mixes in beside this
@@ -99,7 +98,7 @@ class WatchQueries:
             with webhook_fetcher(self.settings) as fetcher:
                 fetcher.check_url(webhook)
         entity_id, entity_type = self._watched_entity(entity_query) if entity_query else (None, None)
-        watch = store.WatchRow(
+        watch = WatchRow(
             id="w" + secrets.token_hex(5),
             name=" ".join(name.split())[:MAX_NAME_CHARS] or words or entity_query,
             words=words,
@@ -113,8 +112,8 @@ class WatchQueries:
             secret=secrets.token_hex(32),
             created_at=utc_now(),
         )
-        with transaction(self.conn):
-            store.insert_watch(self.conn, watch)
+        with self.db.transaction():
+            self.db.insert_watch(watch)
         return {**watch_view(watch), "secret": watch.secret}
 
     def _watched_entity(self, query: str) -> tuple[str, str | None]:
@@ -131,10 +130,10 @@ class WatchQueries:
 
     def watches(self) -> list[dict[str, Any]]:
         """Every watch, oldest first."""
-        return [watch_view(w) for w in store.list_watches(self.conn)]
+        return [watch_view(w) for w in self.db.list_watches()]
 
-    def _watch_row(self, watch_id: str) -> store.WatchRow:
-        found = store.get_watch(self.conn, watch_id)
+    def _watch_row(self, watch_id: str) -> WatchRow:
+        found = self.db.get_watch(watch_id)
         if found is None:
             raise NotFoundError(f"no watch with id {watch_id!r}; list them with 'storyweave watch list'")
         return found
@@ -142,9 +141,9 @@ class WatchQueries:
     def watch(self, watch_id: str, limit: int = 20) -> dict[str, Any]:
         """One watch with its latest alerts, its failed deliveries and counts per delivery state."""
         details = watch_view(self._watch_row(watch_id))
-        details["deliveries"] = store.delivery_counts(self.conn, watch_id)
-        details["alerts"] = store.list_alerts(self.conn, watch_id=watch_id, limit=limit)
-        details["failed"] = store.list_alerts(self.conn, watch_id=watch_id, delivery="failed", limit=limit)
+        details["deliveries"] = self.db.delivery_counts(watch_id)
+        details["alerts"] = self.db.list_alerts(watch_id=watch_id, limit=limit)
+        details["failed"] = self.db.list_alerts(watch_id=watch_id, delivery="failed", limit=limit)
         return details
 
     def watch_secret(self, watch_id: str) -> str:
@@ -152,8 +151,8 @@ class WatchQueries:
 
     def remove_watch(self, watch_id: str) -> None:
         """Delete a watch with its alerts."""
-        with transaction(self.conn):
-            if not store.delete_watch(self.conn, watch_id):
+        with self.db.transaction():
+            if not self.db.delete_watch(watch_id):
                 raise NotFoundError(f"no watch with id {watch_id!r}; list them with 'storyweave watch list'")
 
     def alerts(
@@ -163,19 +162,19 @@ class WatchQueries:
         those after that id, oldest first.  ``delivery``: none, pending, delivered or failed."""
         if watch_id is not None:
             self._watch_row(watch_id)
-        return store.list_alerts(self.conn, watch_id=watch_id, after=after, delivery=delivery, limit=limit,
-                                 oldest_first=after is not None)
+        return self.db.list_alerts(watch_id=watch_id, after=after, delivery=delivery, limit=limit,
+                                   oldest_first=after is not None)
 
     def retry_failed_deliveries(self, watch_id: str) -> int:
         """Queue a watch's failed webhook deliveries again; how many."""
         self._watch_row(watch_id)
-        return store.retry_failed(self.conn, watch_id)
+        return self.db.retry_failed_alerts(watch_id)
 
     def deliver_alerts(self, limit: int = 100) -> dict[str, list[int]]:
         """Deliver the pending webhook alerts that are due, once each (at most ``limit``):
         ``{"delivered": [ids], "retrying": [ids], "failed": [ids]}``.  Feeds and the live stream read
         the alerts where they are; only webhooks need this."""
-        deliverer = Deliverer(self.conn, self.settings)
+        deliverer = Deliverer(self.db, self.settings)
         try:
             return deliverer.deliver(limit).as_dict()
         finally:

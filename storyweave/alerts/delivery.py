@@ -18,7 +18,6 @@ import hashlib
 import hmac
 import json
 import random
-import sqlite3
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +25,8 @@ from typing import Any
 from ..errors import FetchError
 from ..fetch import Fetcher
 from ..settings import Settings
-from ..store import watches as store
+from ..store import Store
+from ..store.base import Due
 
 SIGNATURE_HEADER = "X-Storyweave-Signature"
 TIMESTAMP_HEADER = "X-Storyweave-Timestamp"
@@ -85,8 +85,8 @@ class DeliveryReport:
 
 
 class Deliverer:
-    def __init__(self, conn: sqlite3.Connection, settings: Settings, fetcher: Fetcher | None = None) -> None:
-        self.conn = conn
+    def __init__(self, db: Store, settings: Settings, fetcher: Fetcher | None = None) -> None:
+        self.db = db
         self.settings = settings
         self.fetcher = fetcher or webhook_fetcher(settings)
 
@@ -100,22 +100,22 @@ class Deliverer:
         lease = float(self.settings.alert_webhook_timeout_s) + _LEASE_MARGIN_S
         last = 0
         for _ in range(limit):
-            claimed = store.claim_due(self.conn, time.time(), lease, 1, after=last)
+            claimed = self.db.claim_due_alerts(time.time(), lease, 1, after=last)
             if not claimed:
                 break
             due = claimed[0]
             last = due.seq
             error = self._post(due)
             if error is None:
-                store.record_attempt(self.conn, due.seq, delivered=True, error=None, next_attempt=None)
+                self.db.record_delivery_attempt(due.seq, delivered=True, error=None, next_attempt=None)
                 report.delivered.append(due.seq)
                 continue
             attempts = due.attempts + 1
             if attempts >= int(self.settings.alert_webhook_attempts):
-                store.record_attempt(self.conn, due.seq, delivered=False, error=error, next_attempt=None)
+                self.db.record_delivery_attempt(due.seq, delivered=False, error=error, next_attempt=None)
                 report.failed.append(due.seq)
             else:
-                store.record_attempt(self.conn, due.seq, delivered=False, error=error,
+                self.db.record_delivery_attempt(due.seq, delivered=False, error=error,
                                      next_attempt=time.time() + self.retry_delay(attempts))
                 report.retrying.append(due.seq)
         return report
@@ -127,7 +127,7 @@ class Deliverer:
         delay = min(float(self.settings.alert_retry_max_s), base * 2 ** (attempts - 1))
         return delay * random.uniform(0.5, 1.0)
 
-    def _post(self, due: store.Due) -> str | None:
+    def _post(self, due: Due) -> str | None:
         """One attempt; None when the receiver took it, else why not."""
         body = alert_body(due.seq, due.payload)
         timestamp = int(time.time())

@@ -17,14 +17,14 @@ only, never searched for across the store.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from ..entities.api import stored_entity_named
 from ..entities.names import name_form
 from ..models import Article, EnrichedArticle
-from ..store import watches as store
+from ..store import Store
 from ..store.articles import utc_now
+from ..store.base import Reported, WatchRow
 from .query import normalise, parse_words
 
 NEW_EVENT = "new_event"
@@ -50,7 +50,7 @@ class StoredArticle:
         return self._words
 
 
-def article_matches(watch: store.WatchRow, stored: StoredArticle, entity: str | None) -> bool:
+def article_matches(watch: WatchRow, stored: StoredArticle, entity: str | None) -> bool:
     """Whether the article fits the watch; ``entity`` is the watch's entity as the store knows it
     now (None: not yet, or a watch of words only)."""
     if watch.langs and stored.article.lang not in watch.langs:
@@ -70,18 +70,19 @@ def counted(coverage: list[tuple[str, str]], langs: tuple[str, ...]) -> tuple[se
 class AlertWatcher:
     """Evaluates every watch against each article the single writer stores."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
+    def __init__(self, db: Store) -> None:
+        self.db = db
 
     def article_stored(self, enriched: EnrichedArticle) -> list[int]:
         """Fire what ``enriched`` (just stored, in the open transaction) triggers; the new alerts' ids."""
-        watches = store.list_watches(self.conn)
+        watches = self.db.list_watches()
         article = enriched.article
-        event_id = store.article_event_id(self.conn, article.id) if watches else None
-        if event_id is None:
+        membership = self.db.event_of_article(article.id) if watches else None
+        if membership is None:
             return []
-        before = store.reported(self.conn, event_id)
-        mentioned = store.article_mentioned(self.conn, article.id) if any(w.entity_query for w in watches) else set()
+        event_id: str = membership["event_id"]
+        before = self.db.watch_reports(event_id)
+        mentioned = self.db.article_mentioned(article.id) if any(w.entity_query for w in watches) else set()
         stored = StoredArticle(article, mentioned)
         coverage: list[tuple[str, str]] | None = None
         fired = []
@@ -91,54 +92,54 @@ class AlertWatcher:
                 entity = self._watched_entity(watch, mentioned) if watch.entity_query and mentioned else None
                 if not article_matches(watch, stored, entity):
                     continue
-                seen = store.Reported(False, set(), set())
+                seen = Reported(False, set(), set())
             elif seen.fired and not _may_add(watch, article, seen):
                 continue
             if coverage is None:
-                coverage = store.event_coverage(self.conn, event_id)
+                coverage = self.db.event_coverage(event_id)
             alert = self._update(watch, event_id, article, seen, *counted(coverage, watch.langs))
             if alert is not None:
                 fired.append(alert)
         return fired
 
-    def _watched_entity(self, watch: store.WatchRow, mentioned: set[tuple[str, str]]) -> str | None:
+    def _watched_entity(self, watch: WatchRow, mentioned: set[tuple[str, str]]) -> str | None:
         """The stored entity a watch names, once the store holds it: through the store's name index,
         else a mention of this article written exactly as the watch's query (in any script).  The
         first answer is kept on the watch, so later articles find it in one look-up."""
         found = None
         if watch.entity_id:
-            found = stored_entity_named(self.conn, watch.entity_id, watch.entity_type, watch.entity_query)
+            found = stored_entity_named(self.db, watch.entity_id, watch.entity_type, watch.entity_query)
         if found is None:
             key = name_form(watch.entity_query).key
             found = next((e for e, surface in sorted(mentioned) if name_form(surface).key == key), None)
         if found is not None and found != watch.entity_id:
-            store.set_watch_entity(self.conn, watch.id, found)
+            self.db.set_watch_entity(watch.id, found)
         return found
 
     def _update(
-        self, watch: store.WatchRow, event_id: str, article: Article, seen: store.Reported, langs: set[str],
+        self, watch: WatchRow, event_id: str, article: Article, seen: Reported, langs: set[str],
         outlets: set[str],
     ) -> int | None:
         """Record what the watch now knows of the event, and fire when that is news."""
         if not seen.fired:
             if len(outlets) < watch.min_outlets or len(langs) < watch.min_langs:
-                store.save_reported(self.conn, watch.id, event_id, seen)  # matched; waits for coverage
+                self.db.save_watch_report(watch.id, event_id, seen)  # matched; waits for coverage
                 return None
             kind, new_langs, new_outlets = NEW_EVENT, langs, outlets
         else:
             kind, new_langs, new_outlets = COVERAGE, langs - seen.langs, outlets - seen.outlets
             if not new_langs and not new_outlets:
                 return None
-        now = store.Reported(True, seen.langs | langs, seen.outlets | outlets)
-        store.save_reported(self.conn, watch.id, event_id, now)
+        now = Reported(True, seen.langs | langs, seen.outlets | outlets)
+        self.db.save_watch_report(watch.id, event_id, now)
         payload = self._payload(watch, event_id, article, kind, now, new_langs, new_outlets)
-        return store.insert_alert(self.conn, watch.id, event_id, kind, payload, webhook=bool(watch.webhook_url))
+        return self.db.insert_alert(watch.id, event_id, kind, payload, webhook=bool(watch.webhook_url))
 
     def _payload(
-        self, watch: store.WatchRow, event_id: str, article: Article, kind: str, now: store.Reported,
+        self, watch: WatchRow, event_id: str, article: Article, kind: str, now: Reported,
         new_langs: set[str], new_outlets: set[str],
     ) -> dict[str, Any]:
-        event = store.event_brief(self.conn, event_id)
+        event = self.db.event_brief(event_id)
         event.update(langs=sorted(now.langs), outlets=sorted(now.outlets))
         return {
             "type": "storyweave.alert",
@@ -153,7 +154,7 @@ class AlertWatcher:
         }
 
 
-def _may_add(watch: store.WatchRow, article: Article, seen: store.Reported) -> bool:
+def _may_add(watch: WatchRow, article: Article, seen: Reported) -> bool:
     """Whether an article joining an event the watch already reported can bring it anything new: a
     language or outlet not reported yet (else the event's coverage need not be read at all)."""
     if watch.langs and article.lang not in watch.langs:

@@ -8,8 +8,6 @@ from typing import Annotated
 
 import typer
 
-from ..backup import backup_store, export_store, import_store
-from ..check import check_store
 from ..errors import InputError
 from .common import open_tracker, print_json, print_table, shown, state, stderr
 
@@ -28,7 +26,7 @@ def check(
     Exits 1 when a problem is found (warnings alone exit 0).
     """
     with open_tracker() as tracker:
-        report = check_store(tracker.conn, quick=quick)
+        report = tracker.db.check(quick=quick)
     if as_json:
         print_json(report.as_dict())
     else:
@@ -68,12 +66,12 @@ def export(
     """Write the whole store as JSONL (a header line, then one table row a line)."""
     with open_tracker() as tracker:
         if output is None:
-            counts = export_store(tracker.conn, sys.stdout)
+            counts = tracker.db.export(sys.stdout)
             sys.stdout.flush()
         else:
             partial = output.with_name(f".{output.name}.partial")
             with partial.open("w", encoding="utf-8") as out:
-                counts = export_store(tracker.conn, out)
+                counts = tracker.db.export(out)
             partial.replace(output)
     stderr.print(
         f"exported {counts.get('articles', 0)} articles, {sum(counts.values())} rows in {len(counts)} tables",
@@ -88,14 +86,14 @@ def import_(
     """Read an export into a new, empty store (the --db option names it)."""
     with open_tracker() as tracker:
         db_path = tracker.db_path
-    if source == "-":
-        counts = import_store(db_path, sys.stdin)
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise InputError(f"{source} is not a file; pass the file 'storyweave export --output' wrote")
-        with path.open(encoding="utf-8") as stream:
-            counts = import_store(db_path, stream)
+        if source == "-":
+            counts = tracker.db.import_export(sys.stdin)
+        else:
+            path = Path(source)
+            if not path.is_file():
+                raise InputError(f"{source} is not a file; pass the file 'storyweave export --output' wrote")
+            with path.open(encoding="utf-8") as stream:
+                counts = tracker.db.import_export(stream)
     if as_json:
         print_json(counts)
     else:
@@ -109,9 +107,8 @@ def backup(
 ) -> None:
     """Copy the store to TARGET with SQLite's online backup API (safe while ingest or serve run)."""
     with open_tracker() as tracker:
-        pages = backup_store(tracker.conn, target, overwrite=overwrite)
-        page_size = int(tracker.conn.execute("PRAGMA page_size").fetchone()[0])
-    stderr.print(shown(f"backed up {state.db or tracker.db_path} to {target} ({pages * page_size / 1e6:.1f} MB)"),
+        size = tracker.db.backup(target, overwrite=overwrite)
+    stderr.print(shown(f"backed up {state.db or tracker.db_path} to {target} ({size / 1e6:.1f} MB)"),
                  highlight=False)
 
 

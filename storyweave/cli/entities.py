@@ -86,7 +86,7 @@ def resolve(
     db_path = Settings.load(state.config, db=str(state.db) if state.db else None).db_path
     if db_path.is_file():
         with open_tracker() as tracker:
-            results = resolve_names(rows, tracker.conn, on_progress=progress)
+            results = resolve_names(rows, tracker.db, on_progress=progress)
     else:
         results = resolve_names(rows, None, on_progress=progress)
     handle = open_output(output)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import sqlite3
 import sys
 import tempfile
 import time
@@ -30,7 +29,8 @@ from .common import (
 )
 
 if TYPE_CHECKING:
-    from ..ingest.spool import OrderedSpool
+    from ..store import Store
+    from ..store.spool import OrderedSpool
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, help="How many rows to show.")]
@@ -51,7 +51,7 @@ def cluster(
 ) -> None:
     """Cluster articles into events and storylines as a stream in publication order, through the full
     pipeline, into a fresh store; write one row per input article."""
-    from ..ingest.spool import OrderedSpool
+    from ..store.spool import OrderedSpool
 
     settings = Settings.load(state.config)
     if keep_store is not None and keep_store.exists():
@@ -77,9 +77,7 @@ def cluster(
                         storyline["id"] if isinstance(storyline, dict) else "",
                     ]
                 )
-            events, storylines = tracker.conn.execute(
-                "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM storylines)"
-            ).fetchone()
+            events, storylines = tracker.db.cluster_totals()
     for reject in bad:
         print_reject(reject.origin, reject.reason)
     stderr.print(
@@ -139,12 +137,12 @@ def _ingest_stream(db: Path, settings: Settings, spool: OrderedSpool) -> list[st
                 f"{len(result['storylines_linked'])} storylines linked",
                 highlight=False,
             )
-        return [_stored_as(tracker.conn, settings, spool.get(seq)) for seq in range(len(spool))]
+        return [_stored_as(tracker.db, settings, spool.get(seq)) for seq in range(len(spool))]
 
 
-def _stored_as(conn: sqlite3.Connection, settings: Settings, doc: RawDoc) -> str | None:
-    row = conn.execute("SELECT origin FROM articles WHERE id = ?", (doc.id,)).fetchone()
-    if row is not None and row["origin"] == doc.origin:
+def _stored_as(db: Store, settings: Settings, doc: RawDoc) -> str | None:
+    origin = db.article_origin(doc.id) if doc.id is not None else None
+    if origin is not None and origin == doc.origin:
         return doc.id
     # Not stored from this input: either a copy of a stored article (same content or canonical URL,
     # whatever its id) or rejected.  Extraction is cheap and tells which.
@@ -153,11 +151,7 @@ def _stored_as(conn: sqlite3.Connection, settings: Settings, doc: RawDoc) -> str
     article = extract(doc, settings)
     if isinstance(article, Reject):
         return None
-    found = conn.execute(
-        "SELECT id FROM articles WHERE content_hash = ? OR (canonical_url IS NOT NULL AND canonical_url = ?)",
-        (article.content_hash, article.canonical_url),
-    ).fetchone()
-    return found["id"] if found is not None else None
+    return db.copy_of(article.content_hash, article.canonical_url)
 
 
 # -- reading ----------------------------------------------------------------------------------------

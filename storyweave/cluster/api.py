@@ -6,19 +6,17 @@ Lists are newest first; pass the last row's ``cursor`` to get the next (older) p
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from ..dates import date_filter
 from ..errors import NotFoundError
 from ..settings import Settings
-from ..store import entities as entity_store
-from ..store import events as store
-from ..store.db import transaction
+from ..store import Store
+from ..store.base import Row
 
 
 class EventQueries:
-    conn: sqlite3.Connection
+    db: Store
     settings: Settings
 
     # -- events --------------------------------------------------------------------------------------
@@ -37,10 +35,8 @@ class EventQueries:
         naming ``entity`` (a canonical id; an id merged into another follows it) or overlapping the
         ``since``…``until`` dates.  ``by_coverage`` lists the most covered first (no cursor)."""
         if entity:
-            entity = entity_store.current_id(self.conn, entity)
-        rows = store.list_events(
-            self.conn,
-            limit=limit,
+            entity = self.db.current_id(entity)
+        rows = self.db.list_events(limit=limit,
             before_seq=cursor,
             lang=lang,
             since=date_filter(since),
@@ -49,20 +45,20 @@ class EventQueries:
             source=source,
             by_coverage=by_coverage,
         )
-        extra = store.languages_and_sources(self.conn, [r["id"] for r in rows])
+        extra = self.db.languages_and_sources([r["id"] for r in rows])
         return [_event_summary(r, *extra[r["id"]], bool(r["firm"])) for r in rows]
 
     def event(self, event_id: str) -> dict[str, Any]:
         """One event: its summary, articles, entities, dates and storyline.  Merged ids resolve."""
-        current = store.resolve_event_id(self.conn, event_id)
+        current = self.db.resolve_event_id(event_id)
         if current is None:
             raise NotFoundError(f"no event with id {event_id!r}; list them with 'storyweave events'")
-        row = store.event_row(self.conn, current)
-        langs, sources = store.languages_and_sources(self.conn, [current])[current]
-        details = _event_summary(row, langs, sources, store.event_has_publication_date(self.conn, current))
-        details["articles"] = [dict(r) for r in store.event_members(self.conn, current)]
-        entity_rows = store.event_entities(self.conn, current)
-        names = entity_store.entity_names(self.conn, [r["entity_id"] for r in entity_rows])
+        row = self.db.event_row(current)
+        langs, sources = self.db.languages_and_sources([current])[current]
+        details = _event_summary(row, langs, sources, self.db.event_has_publication_date(current))
+        details["articles"] = [dict(r) for r in self.db.event_members(current)]
+        entity_rows = self.db.event_entities(current)
+        names = self.db.entity_names([r["entity_id"] for r in entity_rows])
         details["entities"] = [
             {
                 "id": r["entity_id"],
@@ -72,7 +68,7 @@ class EventQueries:
             }
             for r in entity_rows
         ]
-        details["dates"] = [dict(r) for r in store.event_dates(self.conn, current)]
+        details["dates"] = [dict(r) for r in self.db.event_dates(current)]
         storyline = self.storyline(row["storyline_id"])
         details["storyline"] = {
             "id": storyline["id"],
@@ -86,12 +82,12 @@ class EventQueries:
     # -- storylines ----------------------------------------------------------------------------------
     def storylines(self, limit: int = 50, cursor: int | None = None) -> list[dict[str, Any]]:
         """Storylines, newest first."""
-        return [_storyline_summary(r) for r in store.list_storylines(self.conn, limit=limit, before_seq=cursor)]
+        return [_storyline_summary(r) for r in self.db.list_storylines(limit=limit, before_seq=cursor)]
 
     def storyline(self, storyline_id: str) -> dict[str, Any]:
         """One storyline with its events in time order.  Merged ids resolve."""
-        current = store.resolve_storyline_id(self.conn, storyline_id)
-        row = store.get_storyline_row(self.conn, current) if current is not None else None
+        current = self.db.resolve_storyline_id(storyline_id)
+        row = self.db.get_storyline_row(current) if current is not None else None
         if row is None:
             raise NotFoundError(f"no storyline with id {storyline_id!r}; list them with 'storyweave storylines'")
         details = _storyline_summary(row)
@@ -104,14 +100,14 @@ class EventQueries:
                 "last_date": e["last_date"],
                 "articles": e["article_count"],
             }
-            for e in store.storyline_events(self.conn, row["id"])
+            for e in self.db.storyline_events(row["id"])
         ]
         return details
 
     # -- per article and maintenance -------------------------------------------------------------------
     def article_event(self, article_id: str) -> dict[str, object]:
         """``{"event": {id, title} | None, "storyline": {id, title} | None}`` of one article."""
-        row = store.article_assignment(self.conn, article_id)
+        row = self.db.article_assignment(article_id)
         if row is None:
             return {"event": None, "storyline": None}
         return {
@@ -127,12 +123,12 @@ class EventQueries:
         writer = getattr(self, "writer", None)
         assigner = getattr(writer, "assigner", None) if writer is not None else None
         if assigner is None:
-            assigner = Assigner(self.conn, self.settings)
-        with transaction(self.conn):
+            assigner = Assigner(self.db, self.settings)
+        with self.db.transaction():
             return assigner.consolidate(full=full)
 
 
-def _event_summary(row: sqlite3.Row, langs: dict[str, int], sources: int, firm: bool) -> dict[str, Any]:
+def _event_summary(row: Row, langs: dict[str, int], sources: int, firm: bool) -> dict[str, Any]:
     """``firm``: a member carries a publication date.  An event's recency (what ranking reads) is
     its last publication day, else the day it last changed here; days a text merely names are no
     clock."""
@@ -152,7 +148,7 @@ def _event_summary(row: sqlite3.Row, langs: dict[str, int], sources: int, firm: 
     }
 
 
-def _storyline_summary(row: sqlite3.Row) -> dict[str, Any]:
+def _storyline_summary(row: Row) -> dict[str, Any]:
     return {
         "id": row["id"],
         "title": row["title"],

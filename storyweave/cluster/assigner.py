@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +35,7 @@ import numpy as np
 from ..models import EnrichedArticle
 from ..pairs.features import ArticleProfile, profile
 from ..settings import Settings
+from ..store import Store
 from ..store import events as store
 from . import storylines
 from .consolidate import consolidate
@@ -103,7 +103,7 @@ class Candidate:
 class Assigner(EventState):
     """Assigns articles to events and storylines; ``consolidate()`` merges events that are one."""
 
-    def __init__(self, conn: sqlite3.Connection, settings: Settings, scorer: PairScoring | None = None) -> None:
+    def __init__(self, conn: Store, settings: Settings, scorer: PairScoring | None = None) -> None:
         super().__init__(conn, settings, scorer)
         self.duplicates = self._new_duplicates()
         self._token: str | None = None
@@ -118,11 +118,11 @@ class Assigner(EventState):
 
     def refresh(self) -> None:
         """Rebuild the in-memory state from the store unless this assigner made its latest change."""
-        token = store.get_state(self.conn).token
+        token = self.conn.get_state().token
         if token == self._token and self._built:
             return
         self.index = None
-        for row in store.iter_event_index_rows(self.conn, self.model):
+        for row in self.conn.iter_event_index_rows(self.model):
             if row["vector"] is None:
                 continue
             vector = store.from_blob(row["vector"])
@@ -130,10 +130,10 @@ class Assigner(EventState):
                 self.index = CentroidIndex(len(vector))
             self.index.put(row["seq"], vector, span_of(self.conn, row))
         self.duplicates = self._new_duplicates()
-        for article_id, seq, signature in store.recent_signatures(self.conn, self.settings.duplicate_window):
+        for article_id, seq, signature in self.conn.recent_signatures(self.settings.duplicate_window):
             self.duplicates.add(article_id, seq, signature)
         self.members.clear()
-        self._merged_entities = store.merged_entity_ids(self.conn)
+        self._merged_entities = self.conn.merged_entity_ids()
         self._token = token
         self._built = True
         log.info("event index rebuilt: %d events, %d signatures", len(self.index or ()), len(self.duplicates))
@@ -149,15 +149,15 @@ class Assigner(EventState):
 
     def _check_entity_merges(self) -> None:
         # Redirect rows are only ever added (old ids are unique), so an equal count means no news.
-        if store.merged_entity_count(self.conn) == len(self._merged_entities):
+        if self.conn.merged_entity_count() == len(self._merged_entities):
             return
-        merged = store.merged_entity_ids(self.conn)
+        merged = self.conn.merged_entity_ids()
         if merged != self._merged_entities:
             self.members.forget_entities(merged - self._merged_entities)
             self._merged_entities = merged
 
     def _commit_state(self, **fields: int) -> None:
-        self._token = store.bump_state(self.conn, **fields)
+        self._token = self.conn.bump_state(**fields)
 
     # -- assignment ----------------------------------------------------------------------------------
     def assign(self, enriched: EnrichedArticle) -> None:
@@ -165,10 +165,10 @@ class Assigner(EventState):
         self.refresh()
         self._check_entity_merges()
         article = enriched.article
-        if store.event_of_article(self.conn, article.id) is not None:
+        if self.conn.event_of_article(article.id) is not None:
             return
-        order = store.get_state(self.conn).assigned + 1
-        seq = store.article_seq(self.conn, article.id)
+        order = self.conn.get_state().assigned + 1
+        seq = self.conn.article_seq(article.id)
         day = effective_day(enriched)
         firm = publication_day(enriched) is not None
         signature = self.duplicates.signature(article)
@@ -184,7 +184,7 @@ class Assigner(EventState):
             else:
                 self._found_event(enriched, neighbours, seq, day, firm, order)
         if signature is not None:
-            store.save_signature(self.conn, article.id, signature)
+            self.conn.save_signature(article.id, signature)
             self.duplicates.add(article.id, seq, signature)
         self._commit_state(assigned=order)
         every = self.settings.consolidate_every
@@ -225,7 +225,7 @@ class Assigner(EventState):
         return min(accepted, key=lambda c: (round(c.score, 6), -round(c.cosine, 6), c.key))
 
     def _join_as_copy(self, enriched: EnrichedArticle, original: str, seq: int, day: int | None, order: int) -> bool:
-        found = store.event_of_article(self.conn, original)
+        found = self.conn.event_of_article(original)
         if found is None:
             return False
         root = found["duplicate_of"] or original
@@ -244,9 +244,9 @@ class Assigner(EventState):
         duplicate_of: str | None,
     ) -> None:
         article = enriched.article
-        row = store.event_row(self.conn, event_id)
-        store.add_member(self.conn, article.id, event_id, score, duplicate_of, order, happening_days(enriched))
-        store.add_event_entities(self.conn, event_id, article_entity_types(enriched))
+        row = self.conn.event_row(event_id)
+        self.conn.add_member(article.id, event_id, score, duplicate_of, order, happening_days(enriched))
+        self.conn.add_event_entities(event_id, article_entity_types(enriched))
         count = row["article_count"] + 1
         fields: dict[str, Any] = {
             "article_count": count,
@@ -256,19 +256,19 @@ class Assigner(EventState):
         }
         if duplicate_of is None:
             fields["last_article_id"] = article.id
-        centroids = store.get_centroids(self.conn, event_id)
+        centroids = self.conn.get_centroids(event_id)
         for model, vector in enriched.vectors.items():
             old = centroids.get(model)
             vector = np.asarray(vector, dtype=np.float32)
             centroids[model] = vector if old is None else (old * (count - 1) + vector) / count
-        store.set_centroids(self.conn, event_id, centroids)
+        self.conn.set_centroids(event_id, centroids)
         if duplicate_of is None:
             rep = self.nearer_to_centroid(row["rep_article_id"], article.id, centroids)
             if rep != row["rep_article_id"]:
                 fields.update(title_fields(self.conn, rep))
                 fields["rep_article_id"] = rep
-        store.update_event(self.conn, event_id, **fields)
-        store.refresh_storyline(self.conn, row["storyline_id"])
+        self.conn.update_event(event_id, **fields)
+        self.conn.refresh_storyline(row["storyline_id"])
         self.reindex(event_id)
 
     def _found_event(
@@ -282,7 +282,7 @@ class Assigner(EventState):
     ) -> None:
         article = enriched.article
         event_id = stable_id("ev_", article.id)
-        while store.get_event_row(self.conn, event_id) is not None:  # an id hash collision: vanishingly rare
+        while self.conn.get_event_row(event_id) is not None:  # an id hash collision: vanishingly rare
             event_id = stable_id("ev_", event_id)
         entities = article_entity_types(enriched)
         storyline_id = storylines.continued_storyline(
@@ -295,11 +295,9 @@ class Assigner(EventState):
         )
         if storyline_id is None:
             storyline_id = stable_id("sl_", event_id)
-            store.insert_storyline(self.conn, storyline_id)
+            self.conn.insert_storyline(storyline_id)
         title = title_fields(self.conn, article.id)
-        store.insert_event(
-            self.conn,
-            event_id=event_id,
+        self.conn.insert_event(event_id=event_id,
             article_id=article.id,
             title=title["title"],
             lang=title["lang"],
@@ -308,12 +306,11 @@ class Assigner(EventState):
             storyline_id=storyline_id,
             touched=order,
         )
-        store.add_member(self.conn, article.id, event_id, None, None, order, happening_days(enriched))
-        store.add_event_entities(self.conn, event_id, entities)
-        store.set_centroids(
-            self.conn, event_id, {m: np.asarray(v, dtype=np.float32) for m, v in enriched.vectors.items()}
+        self.conn.add_member(article.id, event_id, None, None, order, happening_days(enriched))
+        self.conn.add_event_entities(event_id, entities)
+        self.conn.set_centroids(event_id, {m: np.asarray(v, dtype=np.float32) for m, v in enriched.vectors.items()}
         )
-        store.refresh_storyline(self.conn, storyline_id)
+        self.conn.refresh_storyline(storyline_id)
         self.reindex(event_id)
 
     # -- consolidation -------------------------------------------------------------------------------
@@ -325,7 +322,7 @@ class Assigner(EventState):
         """
         self.refresh()
         result = consolidate(self, full=full)
-        self._commit_state(consolidated_at=store.get_state(self.conn).assigned)
+        self._commit_state(consolidated_at=self.conn.get_state().assigned)
         return result
 
 

@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 
-from ..store import events as store
 from . import storylines
 from .index import EventSpan
 from .scoring import CrossLingualAllowance, representative_scores
@@ -25,10 +24,8 @@ _SEARCH_DEPTH = 16
 
 def consolidate(assigner: EventState, *, full: bool) -> dict[str, Any]:
     conn = assigner.conn
-    since = -1 if full else store.get_state(conn).consolidated_at
-    touched = [
-        (r["seq"], r["id"]) for r in conn.execute("SELECT seq, id FROM events WHERE touched > ? ORDER BY seq", (since,))
-    ]
+    since = -1 if full else conn.get_state().consolidated_at
+    touched = conn.touched_events(since)
     merged: list[dict[str, Any]] = []
     survivors: list[int] = []
     for key, _ in touched:
@@ -54,7 +51,7 @@ def consolidate(assigner: EventState, *, full: bool) -> dict[str, Any]:
 
 
 def _centroid(assigner: EventState, event_id: str) -> np.ndarray | None:
-    return store.get_centroids(assigner.conn, event_id).get(assigner.model)
+    return assigner.conn.get_centroids(event_id).get(assigner.model)
 
 
 def _merge_partner(assigner: EventState, key: int) -> tuple[int, float] | None:
@@ -96,9 +93,9 @@ def _merge_partner(assigner: EventState, key: int) -> tuple[int, float] | None:
 def merge_events(assigner: EventState, keep_id: str, drop_id: str) -> None:
     """Fold event ``drop_id`` into ``keep_id`` (members, centroid, dates, storyline)."""
     conn = assigner.conn
-    keep, drop = store.event_row(conn, keep_id), store.event_row(conn, drop_id)
+    keep, drop = conn.event_row(keep_id), conn.event_row(drop_id)
     n_keep, n_drop = keep["article_count"], drop["article_count"]
-    kept, dropped = store.get_centroids(conn, keep_id), store.get_centroids(conn, drop_id)
+    kept, dropped = conn.get_centroids(keep_id), conn.get_centroids(drop_id)
     centroids = {}
     for model in sorted(kept.keys() | dropped.keys()):
         if model in kept and model in dropped:
@@ -106,7 +103,7 @@ def merge_events(assigner: EventState, keep_id: str, drop_id: str) -> None:
         else:
             centroids[model] = kept.get(model, dropped.get(model))
     rep = assigner.nearer_to_centroid(keep["rep_article_id"], drop["rep_article_id"], centroids)
-    latest = max((keep["last_article_id"], drop["last_article_id"]), key=lambda a: store.article_seq(conn, a))
+    latest = max((keep["last_article_id"], drop["last_article_id"]), key=lambda a: conn.article_seq(a))
     fields = {
         "article_count": n_keep + n_drop,
         "first_seq": min(keep["first_seq"], drop["first_seq"]),
@@ -114,19 +111,19 @@ def merge_events(assigner: EventState, keep_id: str, drop_id: str) -> None:
         "rep_article_id": rep,
         "last_article_id": latest,
         **title_fields(conn, rep),
-        "touched": store.get_state(conn).assigned,
+        "touched": conn.get_state().assigned,
     }
-    store.move_event(conn, drop_id, keep_id)
-    store.set_centroids(conn, keep_id, centroids)
-    store.update_event(conn, keep_id, **fields, **event_dates(conn, keep_id, assigner.settings))
+    conn.move_event(drop_id, keep_id)
+    conn.set_centroids(keep_id, centroids)
+    conn.update_event(keep_id, **fields, **event_dates(conn, keep_id, assigner.settings))
     # Only the absorbed event changes storyline: moving its whole storyline would join two
     # storylines on the strength of one merge, which is how storylines chain.
     if drop["storyline_id"] != keep["storyline_id"]:
-        if not store.storyline_event_ids(conn, drop["storyline_id"]):  # it held the absorbed event alone
-            store.move_storyline(conn, drop["storyline_id"], keep["storyline_id"])
+        if not conn.storyline_event_ids(drop["storyline_id"]):  # it held the absorbed event alone
+            conn.move_storyline(drop["storyline_id"], keep["storyline_id"])
         else:
-            store.refresh_storyline(conn, drop["storyline_id"])
-    store.refresh_storyline(conn, keep["storyline_id"])
+            conn.refresh_storyline(drop["storyline_id"])
+    conn.refresh_storyline(keep["storyline_id"])
     if assigner.index is not None:
         assigner.index.remove(drop["seq"])
     assigner.reindex(keep_id)
@@ -137,16 +134,16 @@ def _link_lone_event(assigner: EventState, key: int) -> dict[str, str] | None:
     assert assigner.index is not None
     conn = assigner.conn
     span: EventSpan = assigner.index.spans[key]
-    row = store.event_row(conn, span.event_id)
+    row = conn.event_row(span.event_id)
     own = row["storyline_id"]
-    if len(store.storyline_event_ids(conn, own)) != 1:
+    if len(conn.storyline_event_ids(own)) != 1:
         return None
     centroid = _centroid(assigner, span.event_id)
     if centroid is None:
         return None
     target = storylines.continued_storyline(
         assigner,
-        store.event_entity_ids(conn, span.event_id),
+        conn.event_entity_ids(span.event_id),
         centroid,
         assigner.index.search(centroid, _SEARCH_DEPTH * 2),
         storylines.event_window(assigner, span),
@@ -154,6 +151,6 @@ def _link_lone_event(assigner: EventState, key: int) -> dict[str, str] | None:
     )
     if target is None or target == own:
         return None
-    store.move_storyline(conn, own, target)
-    store.refresh_storyline(conn, target)
+    conn.move_storyline(own, target)
+    conn.refresh_storyline(target)
     return {"storyline": own, "into": target}

@@ -9,13 +9,11 @@ member rather than once per comparison.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import OrderedDict
 
 from ..models import EnrichedArticle
 from ..pairs.features import ArticleProfile, profile
-from ..store import articles as article_store
-from ..store.entities import load_article_entities
+from ..store import Store
 
 
 def article_entity_types(enriched: EnrichedArticle) -> dict[str, str]:
@@ -30,7 +28,7 @@ def article_entity_types(enriched: EnrichedArticle) -> dict[str, str]:
 class MemberCache:
     """Least-recently-used cache of stored articles' profiles."""
 
-    def __init__(self, conn: sqlite3.Connection, size: int = 4096) -> None:
+    def __init__(self, conn: Store, size: int = 4096) -> None:
         self.conn = conn
         self.size = size
         self._items: OrderedDict[str, ArticleProfile] = OrderedDict()
@@ -49,15 +47,15 @@ class MemberCache:
         if found is not None:
             self._items.move_to_end(article_id)
             return found
-        article = article_store.get_article(self.conn, article_id)
+        article = self.conn.get_article(article_id)
         if article is None:
             raise KeyError(article_id)
         enriched = EnrichedArticle(
             article=article,
-            dates=article_store.get_dates(self.conn, article_id),
-            vectors=article_store.load_vectors(self.conn, article_id),
+            dates=self.conn.get_dates(article_id),
+            vectors=self.conn.load_vectors(article_id),
         )
-        enriched.mentions, enriched.entities = load_article_entities(self.conn, article_id)
+        enriched.mentions, enriched.entities = self.conn.load_article_entities(article_id)
         found = self._items[article_id] = profile(enriched)
         if len(self._items) > self.size:
             self._items.popitem(last=False)

@@ -9,7 +9,6 @@ per-article decisions; ``consolidate`` works on it directly, so neither imports 
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import date
 
@@ -17,7 +16,8 @@ import numpy as np
 
 from ..pairs.features import ArticleProfile
 from ..settings import Settings
-from ..store import events as store
+from ..store import Store
+from ..store.base import Row
 from ..summarize import headline
 from .index import CentroidIndex, EventSpan, day_number, happening_range, unit
 from .members import MemberCache
@@ -25,7 +25,7 @@ from .scoring import PairScoring, load_scorer
 
 
 class EventState:
-    def __init__(self, conn: sqlite3.Connection, settings: Settings, scorer: PairScoring | None = None) -> None:
+    def __init__(self, conn: Store, settings: Settings, scorer: PairScoring | None = None) -> None:
         self.conn = conn
         self.settings = settings
         self._scorer = scorer
@@ -66,7 +66,7 @@ class EventState:
         return chosen
 
     def representatives(self, event_id: str) -> list[ArticleProfile]:
-        row = store.event_row(self.conn, event_id)
+        row = self.conn.event_row(event_id)
         ids = [row["rep_article_id"]]
         if row["last_article_id"] != row["rep_article_id"]:
             ids.append(row["last_article_id"])
@@ -76,8 +76,8 @@ class EventState:
         """The members a new article is scored against: the representative first (``EventFit``
         reads its score), then the latest ones (bounded, so a large event costs no more than a small
         one)."""
-        rep = store.event_row(self.conn, event_id)["rep_article_id"]
-        latest = store.latest_members(self.conn, event_id, self.settings.event_compare_members)
+        rep = self.conn.event_row(event_id)["rep_article_id"]
+        latest = self.conn.latest_members(event_id, self.settings.event_compare_members)
         return [self.members.get(i) for i in [rep, *(i for i in latest if i != rep)]]
 
     def nearer_to_centroid(self, current: str, candidate: str, centroids: dict[str, np.ndarray]) -> str:
@@ -95,8 +95,8 @@ class EventState:
 
     def reindex(self, event_id: str) -> None:
         """Mirror an event's stored centroid and span into the in-memory index."""
-        row = store.event_row(self.conn, event_id)
-        centroid = store.get_centroids(self.conn, event_id).get(self.model)
+        row = self.conn.event_row(event_id)
+        centroid = self.conn.get_centroids(event_id).get(self.model)
         if centroid is not None:
             self.ensure_index(centroid).put(row["seq"], centroid, span_of(self.conn, row))
         elif self.index is not None and row["seq"] in self.index.spans:
@@ -108,17 +108,17 @@ def iso_day(day: int | None) -> str | None:
     return date.fromordinal(day).isoformat() if day is not None else None
 
 
-def event_dates(conn: sqlite3.Connection, event_id: str, settings: Settings) -> dict[str, str | None]:
+def event_dates(conn: Store, event_id: str, settings: Settings) -> dict[str, str | None]:
     """An event's ``first_date`` and ``last_date`` from its members' days (``happening_range``)."""
-    first, last = happening_range(store.member_days(conn, event_id), settings.event_window_days)
+    first, last = happening_range(conn.member_days(event_id), settings.event_window_days)
     return {"first_date": iso_day(first), "last_date": iso_day(last)}
 
 
-def span_of(conn: sqlite3.Connection, row: sqlite3.Row) -> EventSpan:
+def span_of(conn: Store, row: Row) -> EventSpan:
     try:
         firm = row["firm"]
     except IndexError:  # a plain events row: ask the store
-        firm = store.event_has_publication_date(conn, row["id"])
+        firm = conn.event_has_publication_date(row["id"])
     return EventSpan(
         event_id=row["id"],
         first_day=day_number(row["first_date"]),
@@ -129,8 +129,8 @@ def span_of(conn: sqlite3.Connection, row: sqlite3.Row) -> EventSpan:
     )
 
 
-def title_fields(conn: sqlite3.Connection, article_id: str) -> dict[str, str]:
+def title_fields(conn: Store, article_id: str) -> dict[str, str]:
     """An event's title and language: its representative article's title (else the opening of its
     text), cut to a headline."""
-    title, opening, lang = store.title_and_opening(conn, article_id)
+    title, opening, lang = conn.title_and_opening(article_id)
     return {"title": headline(title.strip() or opening), "lang": lang}

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..store import events as store
 from .index import EventSpan, unit
 from .state import EventState
 
@@ -66,8 +65,8 @@ _MIN_EVENTS_FOR_RARITY = 200
 
 def _rarity(assigner: EventState, entity_ids: set[str]) -> dict[str, float]:
     """Inverse event frequency of each entity: log(events / events naming it)."""
-    total = max(_MIN_EVENTS_FOR_RARITY, store.event_total(assigner.conn))
-    counts = store.entity_event_counts(assigner.conn, entity_ids)
+    total = max(_MIN_EVENTS_FOR_RARITY, assigner.conn.event_total())
+    counts = assigner.conn.entity_event_counts(entity_ids)
     return {e: math.log((total + 1) / (counts.get(e, 0) + 1)) for e in entity_ids}
 
 
@@ -75,17 +74,17 @@ def _fit(
     assigner: EventState, storyline_id: str, entities: dict[str, str], centroid: np.ndarray, exclude: str | None
 ) -> StorylineFit | None:
     conn, model = assigner.conn, assigner.model
-    recent = [e for e in store.storyline_recent_events(conn, storyline_id, _RECENT_EVENTS + 1) if e != exclude]
+    recent = [e for e in conn.storyline_recent_events(storyline_id, _RECENT_EVENTS + 1) if e != exclude]
     recent = recent[:_RECENT_EVENTS]
     vectors: list[np.ndarray] = []
     weights: list[int] = []
     theirs: dict[str, str] = {}
     for event_id in recent:
-        vector = store.get_centroids(conn, event_id).get(model)
+        vector = conn.get_centroids(event_id).get(model)
         if vector is not None:
             vectors.append(unit(vector))
-            weights.append(store.event_row(conn, event_id)["article_count"])
-        for entity_id, kind in store.event_entity_ids(conn, event_id).items():
+            weights.append(conn.event_row(event_id)["article_count"])
+        for entity_id, kind in conn.event_entity_ids(event_id).items():
             theirs.setdefault(entity_id, kind)
     if not vectors:
         return None
@@ -122,13 +121,13 @@ def continued_storyline(
     if assigner.index is None or centroid is None:
         return None
     excluded_event = assigner.index.spans[exclude].event_id if exclude in assigner.index.spans else None
-    own = store.event_row(assigner.conn, excluded_event)["storyline_id"] if excluded_event else None
+    own = assigner.conn.event_row(excluded_event)["storyline_id"] if excluded_event else None
     candidates: list[str] = []
     for key, _ in neighbours:
         span = assigner.index.spans.get(key)
         if key == exclude or span is None or not in_window(span):
             continue
-        storyline_id = str(store.event_row(assigner.conn, span.event_id)["storyline_id"])
+        storyline_id = str(assigner.conn.event_row(span.event_id)["storyline_id"])
         if storyline_id != own and storyline_id not in candidates:
             candidates.append(storyline_id)
     fits = [_fit(assigner, s, entities, centroid, excluded_event) for s in candidates]

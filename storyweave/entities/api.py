@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..errors import NotFoundError
 from ..settings import Settings
+from ..store import Store
 from ..store import entities as entity_store
 from .kb.base import get_kb
 from .names import name_form
@@ -18,7 +18,7 @@ from .resolve.reconcile import kinds_to_try, match_stored
 
 def resolve_names(
     rows: Sequence[tuple[str, str, str]],
-    conn: sqlite3.Connection | None = None,
+    db: Store | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> list[tuple[str, str | None, str | None]]:
     """(key, name, lang) rows → (key, entity_id, type); equal ids mean the same entity.
@@ -27,13 +27,13 @@ def resolve_names(
     already seen in articles get the ids stored for them.
     """
 
-    known = entity_store.all_aliases(conn) if conn is not None else []
+    known = db.all_aliases() if db is not None else []
     results = resolve_batch(rows, get_kb(), known, on_progress=on_progress)
-    return _reconcile_with_store(conn, rows, results) if conn is not None else results
+    return _reconcile_with_store(db, rows, results) if db is not None else results
 
 
 def _reconcile_with_store(
-    conn: sqlite3.Connection, rows: Sequence[tuple[str, str, str]], results: list[tuple[str, str | None, str | None]]
+    db: Store, rows: Sequence[tuple[str, str, str]], results: list[tuple[str, str | None, str | None]]
 ) -> list[tuple[str, str | None, str | None]]:
     """The writer's reconciliation, read-only: a bare "Poutine" gets the stored "Vladimir Putin"'s id."""
 
@@ -43,12 +43,12 @@ def _reconcile_with_store(
         if entity_id:
             names.setdefault(entity_id, set()).add(name)
             kinds[entity_id] = kind or ""
-    mapping = entity_store.redirect_targets(conn, names)
+    mapping = db.redirect_targets(names)
     for entity_id in sorted(names):
-        if entity_id in mapping or not entity_id.startswith("sw:") or entity_store.exists(conn, entity_id):
+        if entity_id in mapping or not entity_id.startswith("sw:") or db.entity_exists(entity_id):
             continue
         for kind in kinds_to_try(kinds[entity_id], [name_form(n) for n in sorted(names[entity_id])]):
-            target = match_stored(conn, entity_id, kind, names[entity_id], set(), kinds[entity_id] != "organisation")
+            target = match_stored(db, entity_id, kind, names[entity_id], set(), kinds[entity_id] != "organisation")
             if target is not None:
                 mapping[entity_id] = target
                 kinds[target] = kind
@@ -60,23 +60,23 @@ def _reconcile_with_store(
     return out
 
 
-def stored_entity_named(conn: sqlite3.Connection, guess_id: str, kind: str | None, name: str) -> str | None:
+def stored_entity_named(db: Store, guess_id: str, kind: str | None, name: str) -> str | None:
     """The stored entity ``name`` means, once the store holds it: ``guess_id`` (what ``name``
     resolved to without the store, of type ``kind``) or the entity it was merged into, else a stored
     entity ``name`` is another form of (a bare "Putin" or "بوتين" of a stored "Vladimir Putin").
     Only the store's name index is read, so this is cheap enough to try for every stored article."""
-    current = entity_store.current_id(conn, guess_id)
-    if entity_store.exists(conn, current):
+    current = db.current_id(guess_id)
+    if db.entity_exists(current):
         return current
     for candidate_kind in kinds_to_try(kind or "", [name_form(name)]):
-        target = match_stored(conn, guess_id, candidate_kind, {name}, set(), kind != "organisation")
+        target = match_stored(db, guess_id, candidate_kind, {name}, set(), kind != "organisation")
         if target is not None:
             return target
     return None
 
 
 class EntityQueries:
-    conn: sqlite3.Connection
+    db: Store
     settings: Settings
 
     def entities(
@@ -88,12 +88,12 @@ class EntityQueries:
         only chooses the display language.  ``name`` is the name in that language when known, else
         English, else the most mentioned Latin-script form; ``names`` has one name per language.
         """
-        return entity_store.list_entities(self.conn, limit=limit, type=type, lang=lang, name_lang=name_lang)
+        return self.db.list_entities(limit=limit, type=type, lang=lang, name_lang=name_lang)
 
     def entity(self, entity_id: str, lang: str | None = None) -> dict[str, Any]:
         """One entity with its surface forms in every language and the articles that mention it;
         ``name`` is in ``lang`` when known (see ``entities``)."""
-        found = entity_store.get_entity(self.conn, entity_id, lang)
+        found = self.db.get_entity(entity_id, lang)
         if found is None:
             raise NotFoundError(f"no entity with id {entity_id!r}; list them with 'storyweave entities'")
         found["article_count"] = found["articles"]
@@ -103,11 +103,10 @@ class EntityQueries:
     def article_entities(self, article_id: str, lang: str | None = None) -> dict[str, Any]:
         """``{"entities": [...], "mentions": [...]}`` for ``storyweave show``; entity names are in
         ``lang``, by default the article's own language."""
-        rows = entity_store.article_mentions(self.conn, article_id)
+        rows = self.db.article_mentions(article_id)
         if lang is None:
-            found = self.conn.execute("SELECT lang FROM articles WHERE id = ?", (article_id,)).fetchone()
-            lang = found["lang"] if found is not None else None
-        surfaces = entity_store.entity_surface_counts(self.conn, {r["entity_id"] for r in rows if r["entity_id"]})
+            lang = self.db.article_lang(article_id)
+        surfaces = self.db.entity_surface_counts({r["entity_id"] for r in rows if r["entity_id"]})
         entities: dict[str, dict[str, Any]] = {}
         mentions = []
         for row in rows:
@@ -146,18 +145,18 @@ class EntityQueries:
         against what this store knows.  ``matched_by`` is ``id`` or ``name``.
         """
         text = name_or_id.strip()
-        entity_id = entity_store.current_id(self.conn, text)
+        entity_id = self.db.current_id(text)
         matched_by = "id"
-        if not entity_store.exists(self.conn, entity_id):
+        if not self.db.entity_exists(entity_id):
             # The query's language is unknown: "und" lets the resolver try every script's rules.
             resolved = self.resolve_names([("query", text, "und")])[0][1]
-            if not resolved or not entity_store.exists(self.conn, entity_store.current_id(self.conn, resolved)):
+            if not resolved or not self.db.entity_exists(self.db.current_id(resolved)):
                 raise NotFoundError(
                     f"no entity with id or name {text!r} in this store; list them with 'storyweave entities'"
                 )
-            entity_id, matched_by = entity_store.current_id(self.conn, resolved), "name"
+            entity_id, matched_by = self.db.current_id(resolved), "name"
         return {"id": entity_id, "name": self.entity(entity_id)["name"], "matched_by": matched_by}
 
     def resolve_names(self, rows: Sequence[tuple[str, str, str]]) -> list[tuple[str, str | None, str | None]]:
         """Resolve bare names (key, name, lang) to entity ids; see ``storyweave resolve``."""
-        return resolve_names(rows, self.conn)
+        return resolve_names(rows, self.db)

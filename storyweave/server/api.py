@@ -22,7 +22,6 @@ from ..ingest import record_to_doc
 from ..ingest.records import flatten_nested
 from ..memory import release_free_memory
 from ..models import RawDoc, Reject
-from ..store.db import schema_version
 from .state import ServerState, is_loopback, server_state
 from .text import clean_lang, decode_cursor, encode_cursor
 
@@ -69,7 +68,7 @@ def paged_by_row_cursor(request: Request, rows: list[dict[str, Any]], limit: int
 @router.get("/health", summary="Liveness and store counts")
 def health(request: Request) -> dict[str, Any]:
     tracker = server_state(request).reader()
-    return {"status": "ok", "version": __version__, "schema": schema_version(tracker.conn), **tracker.stats()}
+    return {"status": "ok", "version": __version__, "schema": tracker.db.schema_version(), **tracker.stats()}
 
 
 # -- articles --------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from fastapi import Request
 
 from ..search import SearchEngine
 from ..settings import Settings
-from ..store.db import connect
+from ..store import Store, open_store
 from ..tracker import Tracker
 
 log = logging.getLogger(__name__)
@@ -90,9 +90,9 @@ class ServerState:
                 self._readers.append(tracker)
         return tracker
 
-    def open_connection(self) -> Any:
-        """A private connection for a long-lived reader (the live stream)."""
-        return connect(self.settings.db_path, busy_timeout_ms=self.settings.busy_timeout_ms)
+    def private_store(self) -> Store:
+        """A private store handle for a long-lived reader (the live stream)."""
+        return open_store(self.settings.db_path, busy_timeout_ms=self.settings.busy_timeout_ms)
 
     def cached_summary(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         with self.summaries_lock:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 import time
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -21,8 +20,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
-from ..store import search as search_store
-from ..store import watches as watch_store
+from ..store import Store
 from .alerts import public_alert
 from .state import server_state
 from .text import MAX_POSITION, parse_position, strip_bidi
@@ -33,9 +31,9 @@ KEEPALIVE_S = 15.0
 BATCH = 200
 
 
-def _new_articles(conn: sqlite3.Connection, after: int) -> list[dict[str, Any]]:
-    rows = search_store.articles_after(conn, after, BATCH)
-    events = search_store.event_ids_for(conn, [r["id"] for r in rows])
+def _new_articles(db: Store, after: int) -> list[dict[str, Any]]:
+    rows = db.articles_after(after, BATCH)
+    events = db.event_ids_for([r["id"] for r in rows])
     return [
         {"seq": r["seq"], "id": r["id"], "title": strip_bidi(r["title"]), "lang": r["lang"], "source": r["source"],
          "publish_date": r["publish_date"], "event_id": events.get(r["id"])}
@@ -43,8 +41,8 @@ def _new_articles(conn: sqlite3.Connection, after: int) -> list[dict[str, Any]]:
     ]
 
 
-def _new_alerts(conn: sqlite3.Connection, after: int) -> list[dict[str, Any]]:
-    return [public_alert(a) for a in watch_store.list_alerts(conn, after=after, limit=BATCH, oldest_first=True)]
+def _new_alerts(db: Store, after: int) -> list[dict[str, Any]]:
+    return [public_alert(a) for a in db.list_alerts(after=after, limit=BATCH, oldest_first=True)]
 
 
 def _resume_from(value: str | None) -> tuple[int | None, int | None]:
@@ -75,20 +73,19 @@ async def stream(request: Request,
     start_alerts = alerts_after if alerts_after is not None else resumed_alerts
 
     async def messages() -> AsyncIterator[str]:
-        conn = await run_in_threadpool(state.open_connection)
+        db = await run_in_threadpool(state.private_store)
         try:
-            position = start if start is not None else await run_in_threadpool(search_store.max_article_seq, conn)
-            alert_position = start_alerts if start_alerts is not None else await run_in_threadpool(
-                watch_store.max_alert_seq, conn)
+            position = start if start is not None else await run_in_threadpool(db.max_article_seq)
+            alert_position = start_alerts if start_alerts is not None else await run_in_threadpool(db.max_alert_seq)
             yield (f"retry: 3000\nid: {position}:{alert_position}\nevent: ready\n"
                    f"data: {json.dumps({'seq': position})}\n\n")
             quiet_since = time.monotonic()
             while not await request.is_disconnected():
-                for item in await run_in_threadpool(_new_articles, conn, position):
+                for item in await run_in_threadpool(_new_articles, db, position):
                     position = item["seq"]
                     quiet_since = time.monotonic()
                     yield sse_message("article", item, f"{position}:{alert_position}")
-                for alert in await run_in_threadpool(_new_alerts, conn, alert_position):
+                for alert in await run_in_threadpool(_new_alerts, db, alert_position):
                     alert_position = alert["id"]
                     quiet_since = time.monotonic()
                     yield sse_message("alert", alert, f"{position}:{alert_position}")
@@ -97,7 +94,7 @@ async def stream(request: Request,
                     yield ": keepalive\n\n"
                 await asyncio.sleep(poll)
         finally:
-            conn.close()
+            db.close()
 
     return StreamingResponse(messages(), media_type="text/event-stream",
                              headers={"cache-control": "no-store", "x-accel-buffering": "no"})

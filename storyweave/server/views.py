@@ -9,8 +9,6 @@ from typing import Any
 
 from ..models import Article
 from ..outlets import outlet_of
-from ..store.events import event_entity_salience, event_outlet_rows
-from ..store.search import store_generation
 from ..summarize import headline, lead, pick_headline, unique_points
 from .naming import entity_label, parse_names, salience
 from .state import ServerState
@@ -58,7 +56,7 @@ def rank_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def front_page_events(state: ServerState, limit: int) -> list[dict[str, Any]]:
     """The ranked front page, recomputed only when an article arrives or the event tables change."""
     tracker = state.reader()
-    generation = store_generation(tracker.conn)
+    generation = tracker.db.store_generation()
 
     def compute() -> list[dict[str, Any]]:
         # The newest events and the most covered ones: a store without publication dates (a
@@ -137,7 +135,7 @@ def event_summary(state: ServerState, event_id: str, lang: str | None, accept_la
 
 def entity_chips(state: ServerState, event_id: str, languages: list[str]) -> list[dict[str, Any]]:
     """An event's entities, most salient first, each named for the reader (romanised where needed)."""
-    found = event_entity_salience(state.reader().conn, [event_id]).get(event_id, [])
+    found = state.reader().db.event_entity_salience([event_id]).get(event_id, [])
     found.sort(key=lambda e: (-salience(e)[0], -salience(e)[1], str(e["id"])))
     return [{**e, **entity_label(parse_names(e["names"]), e["name"], languages)} for e in found]
 
@@ -217,18 +215,18 @@ def with_coverage(state: ServerState, events: list[dict[str, Any]], languages: l
     language: the most salient entities, named for the reader, and the day of the happening."""
     if not events:
         return []
-    conn = state.reader().conn
+    db = state.reader().db
     ids = [str(e["id"]) for e in events]
-    key = ("cards", store_generation(conn), tuple(languages[:3]), tuple(ids))
+    key = ("cards", db.store_generation(), tuple(languages[:3]), tuple(ids))
 
     def compute() -> dict[str, dict[str, Any]]:
         outlets: dict[str, set[str]] = defaultdict(set)
-        for row in event_outlet_rows(conn, ids):
+        for row in db.event_outlet_rows(ids):
             outlet = outlet_of(row["source"], row["url"], row["title_opening"], row["text_opening"])
             if outlet:
                 outlets[row["event_id"]].add(outlet)
         extra: dict[str, dict[str, Any]] = {}
-        for event_id, entities in event_entity_salience(conn, ids).items():
+        for event_id, entities in db.event_entity_salience(ids).items():
             top = sorted(entities, key=lambda e: (-salience(e)[0], -salience(e)[1], str(e["id"])))[:GIST_ENTITIES]
             extra[event_id] = {
                 "outlets": len(outlets.get(event_id, ())),

@@ -46,6 +46,26 @@ def has_article_id(conn: sqlite3.Connection, article_id: str) -> bool:
     return conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
 
+def article_origin(conn: sqlite3.Connection, article_id: str) -> str | None:
+    """Where the stored article ``article_id`` was read from, if it is stored."""
+    row = conn.execute("SELECT origin FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return row["origin"] if row is not None else None
+
+
+def article_lang(conn: sqlite3.Connection, article_id: str) -> str | None:
+    row = conn.execute("SELECT lang FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return row["lang"] if row is not None else None
+
+
+def copy_of(conn: sqlite3.Connection, content_hash: str, canonical_url: str | None) -> str | None:
+    """The id of a stored article with this content or canonical URL, whatever its id."""
+    row = conn.execute(
+        "SELECT id FROM articles WHERE content_hash = ? OR (canonical_url IS NOT NULL AND canonical_url = ?)",
+        (content_hash, canonical_url),
+    ).fetchone()
+    return row["id"] if row is not None else None
+
+
 def insert_article(conn: sqlite3.Connection, article: Article) -> None:
     conn.execute(
         """INSERT INTO articles (id, title, text, origin, url, canonical_url, source, lang, lang_confidence,

@@ -9,21 +9,14 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .articles import utc_now
+from .base import ClusterState
 
 # -- the assigner's state row -----------------------------------------------------------------------
-
-
-@dataclass
-class ClusterState:
-    assigned: int
-    consolidated_at: int
-    token: str
 
 
 def get_state(conn: sqlite3.Connection) -> ClusterState:
@@ -104,6 +97,18 @@ def merged_entity_ids(conn: sqlite3.Connection) -> set[str]:
 def event_has_publication_date(conn: sqlite3.Connection, event_id: str) -> bool:
     row = conn.execute(f"SELECT {_HAS_PUBLICATION_DATE} FROM events e WHERE e.id = ?", (event_id,)).fetchone()
     return bool(row and row[0])
+
+
+def touched_events(conn: sqlite3.Connection, since: int) -> list[tuple[int, str]]:
+    """``(seq, id)`` of the events changed after the state counter ``since``, oldest first."""
+    rows = conn.execute("SELECT seq, id FROM events WHERE touched > ? ORDER BY seq", (since,))
+    return [(r["seq"], r["id"]) for r in rows]
+
+
+def cluster_totals(conn: sqlite3.Connection) -> tuple[int, int]:
+    """How many events and storylines the store holds, read in one statement."""
+    row = conn.execute("SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM storylines)").fetchone()
+    return int(row[0]), int(row[1])
 
 
 def article_seq(conn: sqlite3.Connection, article_id: str) -> int:

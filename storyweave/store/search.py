@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+
+from .base import TextHit
 
 # Private-use characters mark matched terms in snippets: they never occur in news text, so the
 # web UI can split on them and render the marks itself, with everything else escaped.
@@ -18,15 +19,6 @@ MARK_START = "\ue000"
 MARK_END = "\ue001"
 
 CJK_LANGS = ("zh", "ja", "ko", "th")
-
-
-@dataclass(frozen=True)
-class TextHit:
-    seq: int
-    article_id: str
-    rank: float  # bm25: lower is better
-    snippet: str
-    in_title: bool
 
 
 def quote_term(term: str) -> str:
@@ -178,7 +170,6 @@ def event_ids_for(conn: sqlite3.Connection, article_ids: Sequence[str]) -> dict[
         ):
             found[row[0]] = row[1]
     return found
-
 
 
 def entities_with_alias(conn: sqlite3.Connection, surfaces: Sequence[str]) -> list[str]:

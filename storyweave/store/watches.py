@@ -1,35 +1,20 @@
 """Queries on watches, what each has reported about each event, and the alerts outbox.
 
-Writers here never open or commit transactions, except ``claim_due`` and ``record_attempt``, which
-are the delivery's own short transactions: firings are written inside the transaction that stores
-the article causing them (``storyweave/alerts/watcher.py``).
+Writers here never open or commit transactions, except ``claim_due_alerts``,
+``record_delivery_attempt`` and ``retry_failed_alerts``, which are the delivery's own short
+transactions: firings are written inside the transaction that stores the article causing them
+(``storyweave/alerts/watcher.py``).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from typing import Any
 
 from .articles import utc_now
 from .db import transaction
-
-
-@dataclass(frozen=True)
-class WatchRow:
-    id: str
-    name: str
-    words: str
-    entity_query: str
-    entity_id: str | None
-    entity_type: str | None
-    langs: tuple[str, ...]
-    min_outlets: int
-    min_langs: int
-    webhook_url: str | None
-    secret: str
-    created_at: str
+from .values import Due, Reported, WatchRow
 
 
 def _watch(row: sqlite3.Row) -> WatchRow:
@@ -66,16 +51,7 @@ def list_watches(conn: sqlite3.Connection) -> list[WatchRow]:
     return [_watch(r) for r in conn.execute("SELECT * FROM watches ORDER BY seq")]
 
 
-def watch_exists(conn: sqlite3.Connection, watch_id: str) -> bool:
-    return conn.execute("SELECT 1 FROM watches WHERE id = ?", (watch_id,)).fetchone() is not None
-
-
 # -- what a stored article brings --------------------------------------------------------------------
-def article_event_id(conn: sqlite3.Connection, article_id: str) -> str | None:
-    row = conn.execute("SELECT event_id FROM event_articles WHERE article_id = ?", (article_id,)).fetchone()
-    return row["event_id"] if row is not None else None
-
-
 def set_watch_entity(conn: sqlite3.Connection, watch_id: str, entity_id: str) -> None:
     conn.execute("UPDATE watches SET entity_id = ? WHERE id = ?", (entity_id, watch_id))
 
@@ -107,14 +83,7 @@ def event_brief(conn: sqlite3.Connection, event_id: str) -> dict[str, Any]:
 
 
 # -- what each watch reported --------------------------------------------------------------------------
-@dataclass
-class Reported:
-    fired: bool
-    langs: set[str]
-    outlets: set[str]
-
-
-def reported(conn: sqlite3.Connection, event_id: str) -> dict[str, Reported]:
+def watch_reports(conn: sqlite3.Connection, event_id: str) -> dict[str, Reported]:
     """Per watch, what it reported about ``event_id`` and every event merged into it."""
     rows = conn.execute(
         """SELECT watch_id, fired, langs, outlets FROM watch_events
@@ -130,7 +99,7 @@ def reported(conn: sqlite3.Connection, event_id: str) -> dict[str, Reported]:
     return out
 
 
-def save_reported(conn: sqlite3.Connection, watch_id: str, event_id: str, seen: Reported) -> None:
+def save_watch_report(conn: sqlite3.Connection, watch_id: str, event_id: str, seen: Reported) -> None:
     conn.execute(
         """INSERT INTO watch_events (watch_id, event_id, fired, langs, outlets) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT (watch_id, event_id) DO UPDATE
@@ -198,18 +167,7 @@ def delivery_counts(conn: sqlite3.Connection, watch_id: str) -> dict[str, int]:
     return {r["delivery"]: r["n"] for r in rows}
 
 
-@dataclass(frozen=True)
-class Due:
-    """A webhook delivery claimed for one attempt."""
-
-    seq: int
-    url: str
-    secret: str
-    payload: dict[str, Any]
-    attempts: int
-
-
-def claim_due(conn: sqlite3.Connection, now: float, lease_s: float, limit: int, after: int = 0) -> list[Due]:
+def claim_due_alerts(conn: sqlite3.Connection, now: float, lease_s: float, limit: int, after: int = 0) -> list[Due]:
     """Pending deliveries after alert ``after`` whose time has come, each leased until
     ``now + lease_s`` so that another deliverer (a second process) leaves them alone while this one
     tries; a deliverer that dies mid-attempt leaves the lease to run out, and the delivery is tried
@@ -231,7 +189,7 @@ def claim_due(conn: sqlite3.Connection, now: float, lease_s: float, limit: int, 
             for r in rows if r["webhook_url"]]
 
 
-def record_attempt(
+def record_delivery_attempt(
     conn: sqlite3.Connection, seq: int, *, delivered: bool, error: str | None, next_attempt: float | None
 ) -> None:
     """One attempt's outcome: delivered, to be retried at ``next_attempt``, or (``next_attempt`` None) failed."""
@@ -245,7 +203,7 @@ def record_attempt(
         )
 
 
-def retry_failed(conn: sqlite3.Connection, watch_id: str) -> int:
+def retry_failed_alerts(conn: sqlite3.Connection, watch_id: str) -> int:
     """Put a watch's failed deliveries back in the queue, due now; how many."""
     with transaction(conn):
         return conn.execute(

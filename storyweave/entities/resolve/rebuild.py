@@ -12,11 +12,9 @@ leaves the store as it was, with the step still pending.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections import Counter, defaultdict
 
-from ...store import entities as entity_store
-from ...store.db import transaction
+from ...store import Store
 from ..kb.base import get_kb
 from .mentions import MentionResolver
 from .reconcile import store_article_entities
@@ -26,35 +24,35 @@ log = logging.getLogger(__name__)
 STEP = "reresolve_entities"
 
 
-def run_pending(conn: sqlite3.Connection) -> bool:
+def run_pending(conn: Store) -> bool:
     """Run the rebuild if a migration asked for it; True when it ran."""
-    if not entity_store.step_pending(conn, STEP):
+    if not conn.step_pending(STEP):
         return False
-    with transaction(conn):
-        if entity_store.step_pending(conn, STEP):  # another process may have run it meanwhile
+    with conn.transaction():
+        if conn.step_pending(STEP):  # another process may have run it meanwhile
             # A new store has nothing to re-resolve: no need to load the knowledge base for it.
-            moved = rebuild(conn) if entity_store.has_mentions(conn) else 0
-            entity_store.finish_step(conn, STEP)
+            moved = rebuild(conn) if conn.has_mentions() else 0
+            conn.finish_step(STEP)
             log.info("re-resolved the stored entities: %d old ids redirect to new ones", moved)
     return True
 
 
-def rebuild(conn: sqlite3.Connection) -> int:
+def rebuild(conn: Store) -> int:
     """Re-resolve all stored mentions inside the caller's transaction; returns the redirects written."""
-    before = entity_store.mention_ids(conn)
-    entity_store.clear_entities(conn)
+    before = conn.mention_ids()
+    conn.clear_entities()
     resolver = MentionResolver(get_kb())
-    for article_id, lang, mentions in entity_store.stored_mentions(conn):
+    for article_id, lang, mentions in conn.stored_mentions():
         resolved, entities = resolver.resolve(mentions, lang)
-        entity_store.delete_article_mentions(conn, article_id)
+        conn.delete_article_mentions(article_id)
         store_article_entities(conn, article_id, resolved, entities)
-    after = entity_store.mention_ids(conn)
+    after = conn.mention_ids()
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for span, old in before.items():
         new = after.get(span)
         if new is not None:
             votes[old][new] += 1
     moves = {old: max(counts, key=lambda e: (counts[e], e)) for old, counts in votes.items()}
-    entity_store.redirect_moved(conn, moves, "re-resolved")
-    entity_store.rebuild_event_entities(conn)
-    return sum(1 for old, new in moves.items() if old != new and not entity_store.exists(conn, old))
+    conn.redirect_moved(moves, "re-resolved")
+    conn.rebuild_event_entities()
+    return sum(1 for old, new in moves.items() if old != new and not conn.entity_exists(old))

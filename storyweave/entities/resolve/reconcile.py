@@ -19,7 +19,6 @@ The decisions depend only on the store's content, so a given ingest order always
 """
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -27,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz
 
 from ...models import Entity, Mention
-from ...store import entities as entity_store
+from ...store import Store
 from ..kb.base import COUNTRY_PRIORITY, get_kb
 from ..names import NameForm, is_acronym_like, name_form, vowel_skeleton
 from .matching import contains_name, same_name, sound_key, strong_match, token_match
@@ -116,22 +115,22 @@ DISTINCTIVE_SHARE = 0.02  # context must be rarer than this share of stored arti
 DISTINCTIVE_MIN_ARTICLES = 5  # ... or than this many, in a small store
 
 
-def _distinctive(conn: sqlite3.Connection, context: set[str]) -> set[str]:
+def _distinctive(conn: Store, context: set[str]) -> set[str]:
     """The entities of ``context`` that say something: no country, nothing named in every other
     article.  Two names that both co-occur with the United States share no evidence at all."""
     if not context:
         return set()
     kb = get_kb().entities
-    limit = max(DISTINCTIVE_MIN_ARTICLES, DISTINCTIVE_SHARE * entity_store.article_total(conn))
-    counts = entity_store.article_counts(conn, context)
+    limit = max(DISTINCTIVE_MIN_ARTICLES, DISTINCTIVE_SHARE * conn.article_total())
+    counts = conn.article_counts(context)
     return {e for e in context if counts.get(e, 0) <= limit and not (e in kb and kb[e].priority >= COUNTRY_PRIORITY)}
 
 
-def _pick(conn: sqlite3.Connection, pool: list[str], context: set[str], weak: set[str]) -> str | None:
+def _pick(conn: Store, pool: list[str], context: set[str], weak: set[str]) -> str | None:
     """The one candidate of ``pool``; a ``weak`` one only when it shares stored articles with the
     entities named alongside, and several only when co-occurrence tells one apart."""
     context = _distinctive(conn, context)
-    weights = {c: entity_store.cooccurrences(conn, c, context) if context else 0 for c in pool}
+    weights = {c: conn.cooccurrences(c, context) if context else 0 for c in pool}
     pool = [c for c in pool if c not in weak or weights[c] > 0]
     if len(pool) == 1:
         return pool[0]
@@ -144,7 +143,7 @@ def _pick(conn: sqlite3.Connection, pool: list[str], context: set[str], weak: se
 
 
 def match_stored(
-    conn: sqlite3.Connection,
+    conn: Store,
     entity_id: str,
     kind: str,
     surfaces: Iterable[str],
@@ -159,10 +158,10 @@ def match_stored(
     if not forms or kind not in RECONCILED_TYPES:
         return None
     keys = set().union(*(name_keys(f) for f in forms))
-    candidates = sorted(entity_store.entities_with_keys(conn, keys, kind) - {entity_id})
+    candidates = sorted(conn.entities_with_keys(keys, kind) - {entity_id})
     if not candidates:
         return None
-    stored = {c: _forms(entity_store.entity_surfaces(conn, c)) for c in candidates}
+    stored = {c: _forms(conn.entity_surfaces(c)) for c in candidates}
     same = [c for c in candidates if _same_entity(forms, stored[c])]
     weak = {c for c in candidates if not _strong(forms, stored[c])}
     if kind != "person" or any(len(f.tokens) > 1 for f in forms):
@@ -178,28 +177,28 @@ def match_stored(
     return _pick(conn, same, context, weak)
 
 
-def _absorbable(conn: sqlite3.Connection, new_id: str, full: list[NameForm], context: set[str]) -> list[str]:
+def _absorbable(conn: Store, new_id: str, full: list[NameForm], context: set[str]) -> list[str]:
     """Stored surname-only people that the new full names own, and no other stored full name does;
     a surname matched by sound only ("Poutine" of "Vladimir Putin") also needs a shared context."""
     keys = {v for f in full for v in f.variants[-1] if len(v) >= 2}
     found = []
-    for candidate in sorted(entity_store.entities_with_keys(conn, keys, "person") - {new_id}):
-        forms = _forms(entity_store.entity_surfaces(conn, candidate))
+    for candidate in sorted(conn.entities_with_keys(keys, "person") - {new_id}):
+        forms = _forms(conn.entity_surfaces(candidate))
         if not forms or any(len(g.tokens) > 1 for g in forms):
             continue
         if not all(any(_family_name_of(g, f, -1) for f in full) for g in forms):
             continue
-        rivals = entity_store.entities_with_keys(conn, set().union(*(name_keys(g) for g in forms)), "person")
+        rivals = conn.entities_with_keys(set().union(*(name_keys(g) for g in forms)), "person")
         claimed = any(
             _family_name_of(g, r, -1)
             for other in sorted(rivals - {candidate, new_id})
-            for r in _forms(entity_store.entity_surfaces(conn, other))
+            for r in _forms(conn.entity_surfaces(other))
             for g in forms
         )
         if claimed:
             continue
         exact = all(any(_letter_for_letter(g, f, -1) for f in full) for g in forms)
-        if exact or (context and entity_store.cooccurrences(conn, candidate, context) > 0):
+        if exact or (context and conn.cooccurrences(candidate, context) > 0):
             found.append(candidate)
     return found
 
@@ -210,10 +209,10 @@ class Plan:
     absorb: list[tuple[str, str]] = field(default_factory=list)  # (stored id, id that absorbs it)
 
 
-def plan_article(conn: sqlite3.Connection, mentions: list[Mention], entities: list[Entity]) -> Plan:
+def plan_article(conn: Store, mentions: list[Mention], entities: list[Entity]) -> Plan:
     plan = Plan()
     ids = sorted({e.id for e in entities} | {m.entity_id for m in mentions if m.entity_id})
-    plan.mapping.update(entity_store.redirect_targets(conn, ids))
+    plan.mapping.update(conn.redirect_targets(ids))
     kinds: dict[str, str] = {plan.mapping.get(e.id, e.id): e.type for e in entities}
     surfaces: dict[str, set[str]] = defaultdict(set)
     for mention in mentions:
@@ -224,7 +223,7 @@ def plan_article(conn: sqlite3.Connection, mentions: list[Mention], entities: li
     for entity in entities:
         surfaces[plan.mapping.get(entity.id, entity.id)] |= set(entity.aliases)
     current = sorted({plan.mapping.get(i, i) for i in ids})
-    entity_store.ensure_name_keys(conn, surface_keys)
+    conn.ensure_name_keys(surface_keys)
     known = get_kb().entities
     # Fullest names first: a whole name that matches by itself becomes the context a bare one needs.
     fullest_first = sorted(current, key=lambda i: (-max((len(f.tokens) for f in _forms(surfaces[i])), default=0), i))
@@ -233,11 +232,11 @@ def plan_article(conn: sqlite3.Connection, mentions: list[Mention], entities: li
         if not entity_id.startswith("sw:") or entity_id in known:
             continue
         forms = _forms(surfaces[entity_id])
-        stored = entity_store.exists(conn, entity_id)
+        stored = conn.entity_exists(entity_id)
         # A stored one-word name that once lacked the context to join anything gets another chance
         # whenever it comes with context; a stored entity with a longer name (all its names, not
         # this article's: "Trump" here may be the stored Donald Trump) had its whole-name match.
-        if stored and not all(len(f.tokens) == 1 for f in _forms(entity_store.entity_surfaces(conn, entity_id))):
+        if stored and not all(len(f.tokens) == 1 for f in _forms(conn.entity_surfaces(entity_id))):
             continue
         context = {plan.mapping.get(i, i) for i in ids} - {entity_id}
         if stored and not context:
@@ -267,7 +266,7 @@ KEYED_TYPES = ("person", "organisation")
 
 
 def store_article_entities(
-    conn: sqlite3.Connection, article_id: str, mentions: list[Mention], entities: list[Entity]
+    conn: Store, article_id: str, mentions: list[Mention], entities: list[Entity]
 ) -> dict[str, str]:
     """Reconcile the article's entities with the store, then store them (inside the caller's open
     transaction): a bare "Poutine" joins the stored "Vladimir Putin"; a late full name absorbs stored
@@ -283,9 +282,9 @@ def store_article_entities(
         if m.entity_id and kinds.get(m.entity_id, m.type) in KEYED_TYPES
         for key in name_keys(name_form(m.surface))
     ]
-    entity_store.save_article_entities(conn, article_id, mentions, entities, keyed)
+    conn.save_article_entities(article_id, mentions, entities, keyed)
     for old, new in plan.absorb:
-        entity_store.merge_entities(conn, old, new, "full name")
+        conn.merge_entities(old, new, "full name")
     settle_types(conn, [e.id for e in entities if e.id not in get_kb().entities])
     return plan.mapping
 
@@ -303,12 +302,12 @@ def majority_type(counts: Counter[str]) -> str | None:
     return max(specific, key=lambda k: (specific[k], -_TYPE_ORDER.index(k) if k in _TYPE_ORDER else -len(_TYPE_ORDER)))
 
 
-def settle_types(conn: sqlite3.Connection, ids: Iterable[str]) -> None:
+def settle_types(conn: Store, ids: Iterable[str]) -> None:
     """Give each entity no knowledge base types the majority type of its stored mentions."""
     for entity_id in sorted(set(ids)):
-        kind = majority_type(entity_store.mention_types(conn, entity_id))
+        kind = majority_type(conn.mention_types(entity_id))
         if kind is not None:
-            entity_store.set_entity_type(conn, entity_id, kind)
+            conn.set_entity_type(entity_id, kind)
 
 
 def apply_mapping(mapping: dict[str, str], mentions: list[Mention], entities: list[Entity]) -> None:

@@ -18,16 +18,14 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import regex
 
-from .store.articles import iter_metadata
-from .store.db import latest_version, schema_version
-from .store.search import CJK_LANGS, quote_term
-
-Severity = Literal["ok", "warning", "error"]
+from .articles import iter_metadata
+from .base import CheckReport, Finding
+from .db import latest_version, schema_version
+from .search import CJK_LANGS, quote_term
 
 # How many articles the full-text sample looks up, spread evenly over the store.
 _FTS_SAMPLE = 50
@@ -35,49 +33,6 @@ _EXAMPLES = 5
 # One token as FTS5's unicode61 tokenizer (categories L* N* Co Mn Mc) cuts it.
 _TOKEN = regex.compile(r"[\p{L}\p{N}\p{Co}\p{Mn}\p{Mc}]+")
 _TOKENIZE = re.compile(r"tokenize\s*=\s*(\"[^\"]*\"|'[^']*'|\w+)", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Finding:
-    check: str
-    severity: Severity
-    message: str
-    count: int = 0
-    examples: tuple[str, ...] = ()
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "check": self.check,
-            "severity": self.severity,
-            "message": self.message,
-            "count": self.count,
-            "examples": list(self.examples),
-        }
-
-
-@dataclass
-class CheckReport:
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "warning"]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "errors": len(self.errors),
-            "warnings": len(self.warnings),
-            "findings": [f.as_dict() for f in self.findings],
-        }
 
 
 def check_store(conn: sqlite3.Connection, *, quick: bool = False) -> CheckReport:
@@ -457,4 +412,4 @@ _CHECKS: tuple[Callable[[sqlite3.Connection, bool], Iterator[Finding]], ...] = (
     _entities,
 )
 
-__all__ = ["CheckReport", "Finding", "check_store"]
+__all__ = ["check_store"]

@@ -23,10 +23,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from ..errors import InputError, StoreError
+from ..safetext import escape_controls
 from .check import check_store
-from .errors import InputError, StoreError
-from .safetext import escape_controls
-from .store.db import connect, latest_version, schema_version
+from .db import connect, latest_version, schema_version
 
 FORMAT = "storyweave-export"
 # AUTOINCREMENT counters: exported so an imported store hands out the same next ids.
@@ -126,33 +126,38 @@ def _holds_data(conn: sqlite3.Connection) -> str | None:
 
 
 def import_store(db_path: str | Path, source: IO[str]) -> dict[str, int]:
-    """Load an export into a new, empty store; refuses to mix it into a store with data."""
+    """Load an export into a new, empty store file; refuses to mix it into a store with data."""
     conn = connect(db_path)
     try:
-        busy = _holds_data(conn)
-        if busy is not None:
-            raise StoreError(f"{db_path} already holds data (table {busy}); import into a new store file")
-        _read_header(source)
-        conn.execute("PRAGMA foreign_keys = OFF")  # rows arrive table by table; checked at the end
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            counts = _load_rows(conn, source)
-            problems = conn.execute("PRAGMA foreign_key_check").fetchall()
-            if problems:
-                raise InputError(f"the export is inconsistent: {len(problems)} rows point at missing rows")
-            _refuse_inconsistent(conn)
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            conn.execute("ROLLBACK")
-            raise InputError(f"the export does not fit this store: {exc}") from None
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        finally:
-            conn.execute("PRAGMA foreign_keys = ON")
-        return counts
+        return import_rows(conn, source, str(db_path))
     finally:
         conn.close()
+
+
+def import_rows(conn: sqlite3.Connection, source: IO[str], name: str) -> dict[str, int]:
+    """Load an export into the empty store ``conn`` (called ``name`` in messages) in one transaction."""
+    busy = _holds_data(conn)
+    if busy is not None:
+        raise StoreError(f"{name} already holds data (table {busy}); import into a new store file")
+    _read_header(source)
+    conn.execute("PRAGMA foreign_keys = OFF")  # rows arrive table by table; checked at the end
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        counts = _load_rows(conn, source)
+        problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise InputError(f"the export is inconsistent: {len(problems)} rows point at missing rows")
+        _refuse_inconsistent(conn)
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        conn.execute("ROLLBACK")
+        raise InputError(f"the export does not fit this store: {exc}") from None
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+    return counts
 
 
 def _load_rows(conn: sqlite3.Connection, source: IO[str]) -> dict[str, int]:
@@ -229,7 +234,7 @@ def _restore_sequence(conn: sqlite3.Connection, row: dict[str, Any], number: int
 
 
 def backup_store(conn: sqlite3.Connection, target: str | Path, *, overwrite: bool = False) -> int:
-    """Copy a live store with SQLite's online backup API; returns the number of pages copied.
+    """Copy a live store with SQLite's online backup API; returns the size of the copy in bytes.
 
     The copy is taken in one step, i.e. inside one read transaction: in WAL mode that never blocks
     the writer, and the copy is the snapshot of one moment (a stepwise copy would restart each
@@ -247,7 +252,9 @@ def backup_store(conn: sqlite3.Connection, target: str | Path, *, overwrite: boo
     try:
         conn.backup(destination, pages=-1)
         verdict = destination.execute("PRAGMA quick_check").fetchone()[0]
-        pages = int(destination.execute("PRAGMA page_count").fetchone()[0])
+        size = int(destination.execute("PRAGMA page_count").fetchone()[0]) * int(
+            destination.execute("PRAGMA page_size").fetchone()[0]
+        )
         destination.execute("PRAGMA journal_mode = WAL")  # like every store storyweave opens
     except sqlite3.Error as exc:
         destination.close()
@@ -258,4 +265,4 @@ def backup_store(conn: sqlite3.Connection, target: str | Path, *, overwrite: boo
         partial.unlink(missing_ok=True)
         raise StoreError(f"the backup copy failed its check ({verdict}); the store itself may be damaged")
     os.replace(partial, target)
-    return pages
+    return size
