@@ -131,7 +131,9 @@ async def hammer(base: str, paths: list[str], clients: int, seconds: float) -> O
     deadline = time.monotonic() + seconds
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     headers = {"accept": "text/html,application/json", "accept-encoding": "gzip"}
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60, headers=headers) as client:
+    # Redirects are followed, as a browser does: an event merged during an ingest answers 301.
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60, headers=headers,
+                                 follow_redirects=True) as client:
 
         async def one_client(seed: int) -> None:
             rng = random.Random(seed)
