@@ -12,6 +12,7 @@ lock, as the store has exactly one writer.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -209,6 +210,9 @@ def warm_up(state: ServerState) -> None:
         log.exception("warming up the server failed; it serves without")
     finally:
         state.warmed.extend(f"model {name}" for name in loaded_models())
+        # The models, knowledge base and romaniser are millions of objects that live as long as the
+        # server: out of the collector's reach, a full collection no longer stalls every request.
+        gc.freeze()
         state.ready.set()
 
 
