@@ -7,7 +7,8 @@
    brute-force matrix product, so a French query finds an Arabic article.  Fine up to ~100k
    articles; vectors are held in a memory-mapped temporary file and topped up as new rows appear.
 3. **Entities**: names in the query are resolved to canonical entities, so "Putin" finds articles
-   that only say بوتين.
+   that only say بوتين: surfaces some article wrote, the knowledge base in every script, and the
+   store's reconciliation of unknown names (see ``search_api``).
 
 The three ranked lists are fused by weighted reciprocal rank (each list contributes
 ``weight / (RRF_K + rank)``), then scaled to 0…1.  Fusion by rank needs no calibration between the
