@@ -74,6 +74,10 @@ class SourceCommands:
         recent = self._recent_added()
         return [source_view(row, recent.get(int(row["id"]), 0)) for row in source_store.list_sources(self.conn)]
 
+    def due_count(self, every_one: bool = False) -> int:
+        """How many sources a poll round would poll now (every active one with ``every_one``)."""
+        return len(source_store.due_sources(self.conn, time.time(), every_one))
+
     def _source_row(self, ref: str | int) -> sqlite3.Row:
         text = str(ref).strip()
         row = source_store.get_source(self.conn, int(text)) if text.isdigit() else source_store.source_by_url(

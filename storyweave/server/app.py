@@ -26,7 +26,7 @@ from .. import __version__
 from ..errors import BlockedURLError, FetchError, InputError, NotFoundError, StoreError, StoryweaveError
 from ..settings import Settings
 from ..tracker import Tracker
-from . import api, exports, guard, stream, ui
+from . import api, exports, guard, sources, stream, ui
 from .i18n import page_context
 from .state import ASGIApp, Message, Receive, Scope, Send, ServerState, error_body
 from .templates import STATIC_DIR, templates
@@ -184,13 +184,15 @@ class BodyLimit:
 
 
 # -- factory -----------------------------------------------------------------------------------------
-def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: str = "127.0.0.1") -> FastAPI:
+def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: str = "127.0.0.1",
+               follow: bool = False) -> FastAPI:
     """The storyweave web application over one store.
 
     Pass a ``Tracker`` (it becomes the single writer; readers open their own connections to the
     same file) or ``Settings``.  ``host`` is the address the server binds: on a loopback address
     writes need no token unless ``api_token`` is set; elsewhere they always need it.  Requests must
     name that address (or, on loopback, localhost; or a name in ``allowed_hosts``): see ``guard``.
+    With ``follow``, the followed sources are polled in a background thread through the writer.
     """
     if isinstance(tracker_or_settings, Tracker):
         settings, writer = tracker_or_settings.settings, tracker_or_settings
@@ -200,6 +202,8 @@ def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: s
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if follow:
+            state.start_following()
         yield
         state.close()
 
@@ -220,6 +224,7 @@ def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: s
 
     app.include_router(exports.router)  # first: /api/events/ID.csv must not be read as an event id
     app.include_router(api.router)
+    app.include_router(sources.router)
     app.include_router(stream.router)
     app.include_router(ui.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
