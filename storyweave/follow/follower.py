@@ -304,8 +304,6 @@ class Follower:
                                  float(self.settings.follow_max_backoff_s), self.rng)
                 if answer.retry_after_s is not None:
                     wait = min(float(self.settings.follow_max_backoff_s), max(wait, answer.retry_after_s))
-                    self.gate.block(host_of(answer.feed_url or source.get("feed_url") or source["url"]),
-                                    answer.retry_after_s)
                 poll = {"at": at, "day": day, "next_poll_at": now + wait, "error": result.error,
                         "latency_ms": answer.latency_ms}
                 result.paused = source_store.save_failure(conn, source["id"], poll,

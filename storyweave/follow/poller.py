@@ -80,6 +80,8 @@ def fetch_feed(fetcher: PoliteFetcher, source: dict[str, Any]) -> FeedAnswer:
         return FeedAnswer(source, "fetched", page, url, latency_ms=_ms(started))
     except HTTPStatusError as exc:
         wait = retry_after_s(exc.retry_after, time.time()) if exc.status in _SLOW_DOWN else None
+        if wait is not None:  # at once, so the host's other sources in this round are left alone too
+            fetcher.gate.block(host_of(url), wait)
         return FeedAnswer(source, "error", error=str(exc), retry_after_s=wait, latency_ms=_ms(started))
     except FetchError as exc:
         return FeedAnswer(source, "error", error=str(exc), latency_ms=_ms(started))
