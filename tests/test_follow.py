@@ -4,6 +4,7 @@ feeds found behind pages, and per-host politeness measured at the server."""
 
 from __future__ import annotations
 
+import itertools
 import time
 from pathlib import Path
 from typing import Any
@@ -168,7 +169,7 @@ def test_requests_to_one_host_are_one_at_a_time_and_spaced(db_path: Path) -> Non
             for n in range(3):
                 links = [server.url(f"/p{n}-{k}") for k in range(2)]
                 titles = [f"Story {n} {k} from {server.host}" for k in range(2)]
-                for k, link in enumerate(links):
+                for k in range(2):
                     server.route(f"/p{n}-{k}", body=article_page(titles[k]))
                 server.route(f"/f{n}", body=rss([entry(f"{server.host}-{n}-{k}", titles[k], link, "Brief.")
                                                  for k, link in enumerate(links)]), content_type=FEED_TYPE)
@@ -178,7 +179,7 @@ def test_requests_to_one_host_are_one_at_a_time_and_spaced(db_path: Path) -> Non
         for server in (one, two):
             answered = sorted(server.timeline, key=lambda item: item[1])
             assert len(answered) == 9  # 3 feeds and 6 pages
-            for (_, _, ended), (_, started, _) in zip(answered, answered[1:], strict=False):
+            for (_, _, ended), (_, started, _) in itertools.pairwise(answered):
                 # Times taken at the server: the next request starts after the last one ended, plus the delay.
                 assert started - ended >= delay - 0.01, answered
 

@@ -59,12 +59,16 @@ def export_opml(request: Request) -> Response:
     return Response(server_state(request).reader().export_opml(), media_type=OPML_TYPE)
 
 
-@router.post("/import", summary="Follow every feed of an OPML list (the request body)",
-             openapi_extra={"requestBody": {"required": True,
-                                            "content": {"text/x-opml": {"schema": {"type": "string"}}}}})
-async def import_opml(request: Request) -> dict[str, Any]:
-    body = await request.body()
-    result: dict[str, Any] = await _write(request, lambda t: t.import_opml(body))
+class OpmlList(BaseModel):
+    """An OPML subscription list, as text (writes to the API are JSON)."""
+
+    opml: str = Field(description="The OPML document.")
+
+
+@router.post("/import", summary="Follow every feed of an OPML list")
+async def import_opml(request: Request, body: OpmlList) -> dict[str, Any]:
+    data = body.opml.encode("utf-8", "replace")
+    result: dict[str, Any] = await _write(request, lambda t: t.import_opml(data))
     return result
 
 
