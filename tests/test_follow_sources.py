@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import EXAMPLES, REPO
 from follow_support import FAST, FEED_TYPE, entry, rss
 from httpserver import LocalHTTPServer
 from hypothesis import HealthCheck, given, settings
@@ -182,3 +183,27 @@ def test_sources_through_the_rest_api(db_path: Path) -> None:
 def test_unknown_source_is_not_found(db_path: Path) -> None:
     with Tracker(db=db_path, **FAST) as tracker, pytest.raises(NotFoundError, match="sources list"):
         tracker.pause_source(42)
+
+
+def test_the_shipped_opml_follows_about_twenty_feeds_in_many_languages(db_path: Path) -> None:
+    shipped = REPO / "storyweave" / "follow" / "world-news.opml"
+    feeds = read_opml(shipped.read_bytes())
+    assert 18 <= len(feeds) <= 25 and len({f.lang for f in feeds}) >= 8
+    assert all(f.url.startswith("https://") and f.name for f in feeds)
+    with Tracker(db=db_path, **FAST) as tracker:
+        report = tracker.import_opml(shipped.read_bytes())
+        assert len(report["added"]) == len(feeds) and not report["refused"]
+
+
+def test_demo_follow_without_network_says_so_and_shows_the_examples(db_path: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STORYWEAVE_ENRICH_STAGES", "")
+    monkeypatch.setenv("STORYWEAVE_ASSIGN_EVENTS", "false")
+    opml = tmp_path / "feeds.opml"
+    opml.write_text('<opml><body><outline xmlUrl="https://feeds.invalid/rss.xml"/></body></opml>', encoding="utf-8")
+    result = CliRunner().invoke(app, ["--db", str(db_path), "demo", "--follow", str(opml), "--no-serve"])
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.output.splitlines() if "no network" in line]
+    assert len(notes) == 1 and "feeds.invalid" in notes[0] and "bundled examples" in notes[0]
+    with Tracker(db=db_path, **FAST) as tracker:
+        assert tracker.stats()["articles"] >= len(list(EXAMPLES.iterdir())) - 1 and tracker.sources() == []
