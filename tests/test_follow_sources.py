@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import tempfile
+import threading
+import time
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -207,3 +209,31 @@ def test_demo_follow_without_network_says_so_and_shows_the_examples(db_path: Pat
     assert len(notes) == 1 and "feeds.invalid" in notes[0] and "bundled examples" in notes[0]
     with Tracker(db=db_path, **FAST) as tracker:
         assert tracker.stats()["articles"] >= len(list(EXAMPLES.iterdir())) - 1 and tracker.sources() == []
+
+
+def test_serve_follow_polls_in_the_background(db_path: Path) -> None:
+    from test_api_support import LiveServer
+
+    from storyweave import Settings
+    from storyweave.server import create_app
+
+    with LocalHTTPServer() as feeds:
+        feeds.route("/feed", body=rss([entry("bg-1", "Night ferry returns", "http://harbour.example/1")]),
+                    content_type=FEED_TYPE)
+        with Tracker(db=db_path, **FAST) as tracker:
+            tracker.add_source(feeds.url("/feed"), name="Harbour Night")
+        app = create_app(Settings.load(db=str(db_path), **FAST), follow=True)
+        live = LiveServer(app).start()
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                items = httpx.get(live.url("/api/articles"), timeout=30).json()["items"]
+                if items:
+                    break
+                time.sleep(0.1)
+            assert [a["id"] for a in items] == ["bg-1"] and items[0]["source"] == "Harbour Night"
+            health = httpx.get(live.url("/api/sources/1"), timeout=30).json()
+            assert health["last_status"] == "ok" and health["articles_added"] == 1
+        finally:
+            live.stop()
+        assert not [t for t in threading.enumerate() if t.name == "follow"]  # stopped with the server

@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,6 +15,7 @@ from rich.text import Text
 
 from ..errors import InputError
 from ..follow.follower import PollResult
+from ..tracker import Tracker
 from .common import open_tracker, print_json, print_table, shown, stderr
 from .progress import ingest_progress_bar
 
@@ -84,28 +85,28 @@ def show(ref: SourceArg, as_json: JsonOption = False) -> None:
         _print_source(tracker.source(ref), as_json)
 
 
+def _change(verb: str, change: Callable[[Tracker], dict[str, Any]]) -> None:
+    with open_tracker() as tracker:
+        source = change(tracker)
+    stderr.print(shown(f"{verb} source {source['id']} ({source['name']})"))
+
+
 @sources_app.command("remove")
 def remove(ref: SourceArg) -> None:
     """Stop following a source (the articles it brought stay)."""
-    with open_tracker() as tracker:
-        source = tracker.remove_source(ref)
-    stderr.print(shown(f"removed source {source['id']} ({source['name']})"))
+    _change("removed", lambda tracker: tracker.remove_source(ref))
 
 
 @sources_app.command("pause")
 def pause(ref: SourceArg) -> None:
     """Stop polling a source until 'sources resume'."""
-    with open_tracker() as tracker:
-        source = tracker.pause_source(ref)
-    stderr.print(shown(f"paused source {source['id']} ({source['name']})"))
+    _change("paused", lambda tracker: tracker.pause_source(ref))
 
 
 @sources_app.command("resume")
 def resume(ref: SourceArg) -> None:
     """Poll a paused source again (at once), its failures forgotten."""
-    with open_tracker() as tracker:
-        source = tracker.resume_source(ref)
-    stderr.print(shown(f"resumed source {source['id']} ({source['name']})"))
+    _change("resumed", lambda tracker: tracker.resume_source(ref))
 
 
 @sources_app.command("import")
