@@ -74,6 +74,20 @@ def test_an_entry_stored_by_another_ingest_is_skipped_without_fetching_its_page(
         assert poll(tracker)[source["id"]].status == "not_modified"
 
 
+def test_an_empty_feed_is_a_success_and_a_broken_one_a_failure(db_path: Path) -> None:
+    with LocalHTTPServer() as server, tracker_for(db_path) as tracker:
+        server.route("/empty", body=rss([]), content_type=FEED_TYPE)
+        server.route("/broken", body=b"<rss version='2.0'><channel><title>Harbour</title></chann",
+                     content_type=FEED_TYPE)
+        empty = tracker.add_source(server.url("/empty"))
+        broken = tracker.add_source(server.url("/broken"))
+        results = poll(tracker)
+        assert results[empty["id"]].status == "ok" and results[empty["id"]].error is None
+        assert results[broken["id"]].status == "error" and "feed" in str(results[broken["id"]].error)
+        assert tracker.source(empty["id"])["last_status"] == "ok"
+        assert tracker.source(broken["id"])["consecutive_failures"] == 1
+
+
 def test_last_modified_is_sent_back(db_path: Path) -> None:
     with LocalHTTPServer() as server, tracker_for(db_path) as tracker:
         stamp = "Wed, 05 Jun 2024 10:00:00 GMT"

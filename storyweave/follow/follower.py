@@ -241,8 +241,8 @@ class Follower:
         source, page = answer.source, answer.page
         items = list(self.reader.entries(page.body, answer.feed_url, page.content_type or None))
         if len(items) == 1 and isinstance(items[0], Reject):
-            if items[0].reason != NO_ENTRIES:
-                result.status, result.error = "error", items[0].reason
+            empty = items[0].reason == NO_ENTRIES  # a feed may be empty for a while; a broken one is a failure
+            result.status, result.error = ("ok", None) if empty else ("error", items[0].reason)
             return
         answer.source["feed_title"] = next((d.source for d in items if isinstance(d, RawDoc) and d.source), None)
         pending: list[tuple[RawDoc, list[str], str | None]] = []
