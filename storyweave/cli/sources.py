@@ -152,7 +152,8 @@ def stop_on_signals() -> Iterator[threading.Event]:
     def ask_to_stop(signum: int, frame: object) -> None:
         if not stop.is_set():
             stderr.print("stopping after the current article…", highlight=False)
-        stop.set()
+        # Set from another thread: the handler may interrupt this thread inside the event's own lock.
+        threading.Thread(target=stop.set, name="stop").start()
 
     previous = {sig: signal.signal(sig, ask_to_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
