@@ -237,3 +237,20 @@ def test_serve_follow_polls_in_the_background(db_path: Path) -> None:
         finally:
             live.stop()
         assert not [t for t in threading.enumerate() if t.name == "follow"]  # stopped with the server
+
+
+def test_sources_and_their_health_survive_export_and_import(db_path: Path, tmp_path: Path) -> None:
+    with LocalHTTPServer() as feeds, Tracker(db=db_path, **FAST) as tracker:
+        feeds.route("/feed", body=rss([entry("ex-1", "Quay repairs", "http://harbour.example/1")]),
+                    content_type=FEED_TYPE, etag='"e"')
+        tracker.add_source(feeds.url("/feed"), name="Quay Post", country="PT")
+        tracker.follow(once=True)
+        before = tracker.sources()
+    dump, copy = tmp_path / "dump.jsonl", tmp_path / "copy.db"
+    for args in (["--db", str(db_path), "export", "--output", str(dump)], ["--db", str(copy), "import", str(dump)]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+    with Tracker(db=copy, **FAST) as restored:
+        assert restored.sources() == before
+        entries = restored.conn.execute("SELECT count(*) FROM source_entries").fetchone()[0]
+        assert entries == 3  # guid, link and content hash of the one entry

@@ -35,7 +35,7 @@ CREATE TABLE source_days (
     failures  INTEGER NOT NULL DEFAULT 0,
     added     INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (source_id, day)
-) WITHOUT ROWID;
+);
 -- Entries already handled (stored, already stored, or refused), by guid, link and content: a
 -- later poll skips them without fetching their pages again.
 CREATE TABLE source_entries (
@@ -43,5 +43,5 @@ CREATE TABLE source_entries (
     source_id  INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
     article_id TEXT,
     seen_at    TEXT NOT NULL
-) WITHOUT ROWID;
+);
 CREATE INDEX source_entries_by_source ON source_entries (source_id, seen_at);
