@@ -65,6 +65,20 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         400,
         "A feed entry with less text than this (characters) is a summary; its link is fetched if fetch_feed_links.",
     ),
+    # follow
+    Setting("source_every_s", 900, "How often a followed source is polled when 'sources add --every' does not say."),
+    Setting(
+        "follow_host_delay_s", 1.0,
+        "Least time between two requests to one host while following (feeds and their articles' pages).",
+    ),
+    Setting("follow_concurrency", 8, "Feeds fetched at the same time while following (each host still one at a time)."),
+    Setting("follow_retry_s", 60.0, "Wait after a failed poll; it doubles with each failure in a row (with jitter)."),
+    Setting("follow_max_backoff_s", 21600.0, "Longest wait after failures or a Retry-After header."),
+    Setting("follow_pause_after", 10, "Consecutive failures after which a source is paused (0: never)."),
+    Setting(
+        "follow_entry_memory_days", 90,
+        "Feed entries handled are remembered this long, to skip them without fetching their pages again.",
+    ),
     # language
     Setting(
         "languages",

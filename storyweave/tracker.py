@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,8 @@ from .dates import date_filter
 from .entities.api import EntityQueries
 from .entities.resolve import rebuild
 from .errors import NotFoundError
+from .follow.api import SourceCommands
+from .follow.follower import Follower, PollResult
 from .ingest import count_inputs, iter_inputs
 from .models import Article, RawDoc, Reject
 from .search_api import SearchQueries
@@ -22,8 +26,10 @@ from .settings import Settings
 from .store import articles as article_store
 from .store.db import connect
 
+log = logging.getLogger(__name__)
 
-class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries):
+
+class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries, SourceCommands):
     """Open (or create) a store and work with it.
 
     >>> with Tracker(db="news.db") as tracker:
@@ -97,6 +103,36 @@ class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries):
     def _iter_targets(self, targets: Iterable[str | Path]) -> Iterator[RawDoc | Reject]:
         for target in targets:
             yield from iter_inputs(str(target), self.settings)
+
+    # -- following sources -------------------------------------------------------------------------
+    def follow(
+        self,
+        *,
+        once: bool = False,
+        every_one: bool = False,
+        stop: threading.Event | None = None,
+        lock: Any = None,
+        on_poll: Callable[[PollResult], None] | None = None,
+    ) -> list[PollResult]:
+        """Poll the followed sources that are due (all active ones with ``every_one``) and store their
+        new entries.  ``once`` polls each once and returns the results; otherwise polls until
+        ``stop`` is set, finishing the entry in hand.  ``lock`` guards the store when others write
+        through this tracker too (the server's write lock)."""
+        follower = Follower(self, lock=lock, stop=stop)
+        try:
+            if once:
+                return follower.poll_round(every_one=every_one, on_poll=on_poll)
+            follower.run(on_poll=on_poll)
+            return []
+        finally:
+            follower.close()
+
+    def after_poll(self, result: PollResult) -> None:
+        """Called by the follow loop after each poll's articles and state are committed: the one
+        place that reacts to what a poll brought (alert delivery hooks in here)."""
+        if result.added or result.error:
+            log.info("source %s (%s): %s, %d new, %s", result.source_id, result.name, result.status,
+                     len(result.added), result.error or "no error")
 
     # -- reading -----------------------------------------------------------------------------------
     def articles(

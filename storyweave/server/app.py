@@ -27,7 +27,7 @@ from .. import __version__
 from ..errors import BlockedURLError, FetchError, InputError, NotFoundError, StoreError, StoryweaveError
 from ..settings import Settings
 from ..tracker import Tracker
-from . import alerts, api, exports, guard, stream, ui, watch_pages
+from . import alerts, api, exports, guard, sources, stream, ui, watch_pages
 from .i18n import page_context
 from .state import ASGIApp, Message, Receive, Scope, Send, ServerState, error_body
 from .templates import STATIC_DIR, templates
@@ -185,13 +185,15 @@ class BodyLimit:
 
 
 # -- factory -----------------------------------------------------------------------------------------
-def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: str = "127.0.0.1") -> FastAPI:
+def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: str = "127.0.0.1",
+               follow: bool = False) -> FastAPI:
     """The storyweave web application over one store.
 
     Pass a ``Tracker`` (it becomes the single writer; readers open their own connections to the
     same file) or ``Settings``.  ``host`` is the address the server binds: on a loopback address
     writes need no token unless ``api_token`` is set; elsewhere they always need it.  Requests must
     name that address (or, on loopback, localhost; or a name in ``allowed_hosts``): see ``guard``.
+    With ``follow``, the followed sources are polled in a background thread through the writer.
     """
     if isinstance(tracker_or_settings, Tracker):
         settings, writer = tracker_or_settings.settings, tracker_or_settings
@@ -205,6 +207,8 @@ def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: s
         delivery = threading.Thread(target=state.deliver_until, args=(stop,), name="alert-delivery", daemon=True)
         if float(settings.alert_deliver_every_s) > 0:
             delivery.start()
+        if follow:
+            state.start_following()
         yield
         stop.set()
         if delivery.is_alive():
@@ -229,6 +233,7 @@ def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: s
     app.include_router(exports.router)  # first: /api/events/ID.csv must not be read as an event id
     app.include_router(api.router)
     app.include_router(alerts.router)
+    app.include_router(sources.router)
     app.include_router(stream.router)
     app.include_router(ui.router)
     app.include_router(watch_pages.router)
