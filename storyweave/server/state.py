@@ -108,6 +108,21 @@ class ServerState:
         # Set once the models a first search needs are loaded (``/api/ready`` answers 200 from then).
         self.ready = threading.Event()
         self.warmed: list[str] = []
+        self.follow_stop = threading.Event()
+        self._follower: threading.Thread | None = None
+
+    def start_following(self) -> None:
+        """Poll the followed sources in a background thread, storing through the writer under the
+        write lock (the store has one writer); ``close`` stops it after the article in hand."""
+
+        def follow() -> None:
+            try:
+                self.writer.follow(stop=self.follow_stop, lock=self.write_lock)
+            except Exception:  # the server stays up without its follower; the log says why
+                log.exception("the follow loop stopped")
+
+        self._follower = threading.Thread(target=follow, name="follow", daemon=True)
+        self._follower.start()
 
     @property
     def writer(self) -> Tracker:
@@ -161,6 +176,9 @@ class ServerState:
                 log.exception("alert delivery round failed")
 
     def close(self) -> None:
+        self.follow_stop.set()
+        if self._follower is not None:
+            self._follower.join(timeout=float(self.settings.fetch_total_timeout_s) + 5)
         with self._delivery_lock:
             if self._delivery is not None:
                 self._delivery.close()
