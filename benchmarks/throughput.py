@@ -42,10 +42,12 @@ def _thin(text: str, every: int, offset: int) -> str:
     return " ".join(w for i, w in enumerate(words) if (i + offset) % every != 0)
 
 
-def build_corpus(source: Path, size: int, target: Path) -> None:
+def build_corpus(source: Path, size: int, target: Path, first: int = 0) -> None:
+    """``size`` replayed articles into ``target``, from the ``first``-th of the endless replay on
+    (so a later slice never repeats the ids of an earlier one)."""
     records = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
     with target.open("w", encoding="utf-8") as out:
-        for n in range(size):
+        for n in range(first, first + size):
             replay, index = divmod(n, len(records))
             record = dict(records[index])
             day = _START + timedelta(days=7 * replay + (7 * index) // len(records))
@@ -53,7 +55,10 @@ def build_corpus(source: Path, size: int, target: Path) -> None:
             record["publish_date"] = day.isoformat()
             if replay:
                 record["text"] = _thin(record.get("text") or "", 4 + replay % 5, replay)
-                record["url"] = f"{record.get('url') or 'https://replay.invalid/'}#r{replay}"
+                # In the query, not the fragment: stores drop fragments from canonical URLs, which
+                # made every replay a duplicate of its original.
+                url = record.get("url") or "https://replay.invalid/"
+                record["url"] = f"{url}{'&' if '?' in url else '?'}replay={replay}"
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 

@@ -27,6 +27,15 @@ class FetchError(StoryweaveError):
     """A URL could not be fetched (refused scheme or address, timeout, HTTP error, too large)."""
 
 
+class HTTPStatusError(FetchError):
+    """The server answered with an HTTP error status; ``retry_after`` is its Retry-After header, if any."""
+
+    def __init__(self, message: str, status: int, retry_after: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
 class BlockedURLError(FetchError):
     """A URL points at a scheme or address storyweave refuses to fetch."""
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,7 +23,7 @@ from xml.etree import ElementTree as ET
 
 from .errors import InputError
 from .limits import url_scheme
-from .safetext import BIDI_CONTROLS, strip_controls
+from .safetext import strip_controls, xml_text
 from .summarize import lead
 from .tracker import Tracker
 
@@ -32,9 +31,6 @@ FORMATS = ("json", "csv", "atom", "rss")
 MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8",
                "atom": "application/atom+xml; charset=utf-8", "rss": "application/rss+xml; charset=utf-8"}
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# Characters XML 1.0 cannot carry, and the bidi embeddings, overrides and isolates that could
-# reorder the text around a title in a feed reader (the "Trojan source" trick).
-_FEED_UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff{BIDI_CONTROLS}]")
 
 ARTICLE_COLUMNS = ["article_id", "title", "lang", "source", "url", "publish_date", "event_id"]
 SEARCH_COLUMNS = ["article_id", "title", "lang", "source", "url", "publish_date", "score", "event_id", "why"]
@@ -98,10 +94,6 @@ def json_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
     yield "\n]\n"
 
 
-def _xml_text(value: Any) -> str:
-    return _FEED_UNSAFE.sub("", "" if value is None else str(value))
-
-
 def _when(value: str | None) -> datetime | None:
     if not value:
         return None
@@ -124,9 +116,9 @@ def _urn(row: dict[str, Any]) -> str:
 
 
 def _element(tag: str, text: Any = None, **attributes: str) -> ET.Element:
-    element = ET.Element(tag, {k: _xml_text(v) for k, v in attributes.items()})
+    element = ET.Element(tag, {k: xml_text(v) for k, v in attributes.items()})
     if text is not None:
-        element.text = _xml_text(text)
+        element.text = xml_text(text)
     return element
 
 
@@ -149,7 +141,7 @@ def atom_lines(title: str, self_url: str, base_url: str, rows: Iterable[dict[str
                       _element("summary", row.get("summary") or "")):
             entry.append(child)
         if row.get("lang"):
-            entry.set("xml:lang", _xml_text(row["lang"]))
+            entry.set("xml:lang", xml_text(row["lang"]))
         if row.get("source"):
             author = ET.SubElement(entry, "author")
             author.append(_element("name", row["source"]))

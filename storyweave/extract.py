@@ -15,7 +15,7 @@ import itertools
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from html import unescape
@@ -63,6 +63,10 @@ class PageHints:
     url: str | None = None
     lang: str | None = None
     date: str | None = None
+    feeds: list[str] = field(default_factory=list)  # <link rel="alternate"> to RSS or Atom, in page order
+
+
+_FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml"})
 
 
 class _HeadScanner(HTMLParser):
@@ -81,6 +85,9 @@ class _HeadScanner(HTMLParser):
             self._in_title = True
         elif tag == "link" and "canonical" in values.get("rel", "").lower().split() and values.get("href"):
             self.hints.url = self.hints.url or values["href"]
+        elif tag == "link" and "alternate" in values.get("rel", "").lower().split() and values.get("href") and (
+                values.get("type", "").lower() in _FEED_TYPES):
+            self.hints.feeds.append(values["href"])
         elif tag == "meta":
             self._meta(values)
         elif tag == "body":

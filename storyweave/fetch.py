@@ -32,15 +32,15 @@ import ssl
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from .errors import BlockedURLError, FetchError
+from .errors import BlockedURLError, FetchError, HTTPStatusError
 from .settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -50,11 +50,16 @@ Resolver = Callable[[str, int], list[str]]
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _POST_ANSWER_BYTES = 65536
+_KEPT_HEADERS = ("etag", "last-modified")
 
 
 @dataclass(frozen=True)
 class FetchedPage:
-    """One fetched response: what was asked for, where it ended, and the decoded body bytes."""
+    """One fetched response: what was asked for, where it ended, and the decoded body bytes.
+
+    ``headers`` keeps the validators a later conditional request sends back (ETag, Last-Modified);
+    a 304 answer to such a request is a page with ``status`` 304 and an empty body.
+    """
 
     url: str
     final_url: str
@@ -62,6 +67,7 @@ class FetchedPage:
     content_type: str
     charset: str | None
     body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 @functools.cache
@@ -316,14 +322,15 @@ class Fetcher:
     ) -> None:
         self.close()
 
-    def get(self, url: str) -> FetchedPage:
-        """Fetch ``url``, following redirects; raise ``FetchError`` (or ``BlockedURLError``)."""
+    def get(self, url: str, headers: Mapping[str, str] | None = None) -> FetchedPage:
+        """Fetch ``url``, following redirects; raise ``FetchError`` (``BlockedURLError``,
+        ``HTTPStatusError``).  ``headers`` go with every hop (conditional requests send validators)."""
         current = self._checked_url(url)
         deadline = _Deadline(float(self.settings.fetch_total_timeout_s))
         try:
             for _ in range(int(self.settings.fetch_max_redirects) + 1):
                 addresses = self._addresses(current)
-                response_or_next = self._request(current, addresses, url, deadline)
+                response_or_next = self._request(current, addresses, url, deadline, dict(headers or {}))
                 if isinstance(response_or_next, FetchedPage):
                     return response_or_next
                 current = self._checked_url(str(response_or_next))
@@ -439,17 +446,18 @@ class Fetcher:
         )
 
     def _request(
-        self, url: httpx.URL, addresses: list[str] | None, asked: str, deadline: _Deadline
+        self, url: httpx.URL, addresses: list[str] | None, asked: str, deadline: _Deadline, extra: dict[str, str]
     ) -> FetchedPage | httpx.URL:
         """GET one hop: a page, or the next URL when the answer is a redirect."""
         last_error: httpx.ConnectError | None = None
-        for target, headers, extensions in _pinned_targets(url, addresses):
+        for target, pinned, extensions in _pinned_targets(url, addresses):
             if deadline.expired or deadline.remaining() <= 0:
                 raise self._timed_out(url)
             timeout = httpx.Timeout(min(self.timeout_s, deadline.remaining()))
             try:
                 with self.client.stream(
-                    "GET", target, headers=headers, extensions={**extensions, "trace": deadline.trace}, timeout=timeout
+                    "GET", target, headers={**extra, **pinned}, extensions={**extensions, "trace": deadline.trace},
+                    timeout=timeout,
                 ) as response:
                     return self._read(url, response, asked, deadline)
             except UnicodeError as exc:  # connecting by name: the system resolver's IDNA refuses the host
@@ -485,7 +493,8 @@ class Fetcher:
                 ) from None
         if status >= 400:
             reason = response.reason_phrase or ""
-            raise FetchError(f"HTTP {status} {reason} from {url}".replace("  ", " "))
+            raise HTTPStatusError(f"HTTP {status} {reason} from {url}".replace("  ", " "), status,
+                                  response.headers.get("retry-after"))
         cap = int(self.settings.max_input_bytes)
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap and not response.headers.get("content-encoding"):
@@ -500,9 +509,10 @@ class Fetcher:
         if deadline.expired:  # a close-delimited body ends where the watchdog cut it: that is no end
             raise self._timed_out(url)
         media, charset = _content_type(response.headers.get("content-type", ""))
+        kept = {name: response.headers[name] for name in _KEPT_HEADERS if name in response.headers}
         return FetchedPage(
             url=asked, final_url=str(url), status=status, content_type=media, charset=charset,
-            body=decoder.finish(),
+            body=decoder.finish(), headers=kept,
         )
 
     def _stream_into(

@@ -20,6 +20,9 @@ _UNSAFE = re.compile(f"[{_CONTROLS}{BIDI_CONTROLS}]")
 _UNSAFE_BUT_LINES = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}]")
 _LINE_BREAKS = re.compile("[\t\n\r\u2028\u2029]+")
 _OTHER_CONTROLS = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+# Characters XML 1.0 cannot carry, and the bidi controls that could reorder the text around a
+# title in a feed reader.
+_XML_UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff{BIDI_CONTROLS}]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -40,3 +43,8 @@ def strip_controls(text: str) -> str:
     """``text`` without controls or bidi overrides, each run of line breaks and tabs one space:
     for exported cells and fields, which a spreadsheet or reader shows as they are."""
     return _OTHER_CONTROLS.sub("", _LINE_BREAKS.sub(" ", text))
+
+
+def xml_text(value: object) -> str:
+    """``value`` as text an XML document (an exported feed, an OPML list) can carry safely."""
+    return _XML_UNSAFE.sub("", "" if value is None else str(value))

@@ -7,7 +7,8 @@
    brute-force matrix product, so a French query finds an Arabic article.  Fine up to ~100k
    articles; vectors are held in a memory-mapped temporary file and topped up as new rows appear.
 3. **Entities**: names in the query are resolved to canonical entities, so "Putin" finds articles
-   that only say بوتين.
+   that only say بوتين: surfaces some article wrote, the knowledge base in every script, and the
+   store's reconciliation of unknown names (see ``search_api``).
 
 The three ranked lists are fused by weighted reciprocal rank (each list contributes
 ``weight / (RRF_K + rank)``), then scaled to 0…1.  Fusion by rank needs no calibration between the
@@ -45,6 +46,7 @@ WEIGHTS = {"text": 1.0, "semantic": 1.0, "entity": 1.2}
 MAX_QUERY_TERMS = 32
 RELATIVE_FLOOR_MIN_ARTICLES = 50
 _CACHE_SIZE = 128
+_QUERY_VECTORS = 512  # queries whose vectors are kept: a repeated query never waits for the encoders
 # Hits held by the whole cache: generic queries match more of the store as it grows, so a cap on
 # entries alone would let memory follow the store's size.
 _CACHE_HITS = 50_000
@@ -245,6 +247,8 @@ class SearchEngine:
         self._embedder_factory = embedder
         self._embedder: Any = None
         self._embed_lock = threading.Lock()
+        self._query_vectors: OrderedDict[str, dict[str, np.ndarray]] = OrderedDict()
+        self._query_vectors_lock = threading.Lock()
         self._vectors: dict[str, VectorCache] = {}
         self._vectors_lock = threading.Lock()
         self._cache: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
@@ -263,9 +267,26 @@ class SearchEngine:
         return self._embedder
 
     def embed_query(self, text: str) -> dict[str, np.ndarray]:
+        """The query's vectors; kept per query, as they do not depend on the store (a search is
+        computed again after every commit, and the encoders, one call at a time, are its costly part)."""
+        with self._query_vectors_lock:
+            known = self._query_vectors.get(text)
+            if known is not None:
+                self._query_vectors.move_to_end(text)
+                return known
         with self._embed_lock:
             vectors: dict[str, np.ndarray] = self.embedder.embed_query(text)
+        with self._query_vectors_lock:
+            self._query_vectors[text] = vectors
+            while len(self._query_vectors) > _QUERY_VECTORS:
+                self._query_vectors.popitem(last=False)
         return vectors
+
+    def encode_passages(self, model: str, texts: list[str]) -> np.ndarray:
+        """Passages through one of the engine's encoders (which take one call at a time)."""
+        with self._embed_lock:
+            encoded: np.ndarray = self.embedder.encode_passages(model, texts)
+        return encoded
 
     def vector_cache(self, model: str) -> VectorCache:
         with self._vectors_lock:

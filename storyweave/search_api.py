@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .dates import date_filter
+from .entities.api import resolve_names
 from .search import SearchEngine
 from .settings import Settings
 from .store import Store
@@ -76,9 +77,13 @@ class SearchQueries:
         )
 
     def _query_names_to_entities(self, phrases: list[str]) -> list[str | None]:
-        """Entity ids for phrases of a query, through the entities area's resolver (if this store has one)."""
-        resolve = getattr(self, "resolve_names", None)
-        if resolve is None:
-            return []
+        """Entity ids for phrases of a query, through the entities area's resolver.
+
+        Not clustered with every name the store holds (``store_aliases``): that cost grows with the
+        store and made a first search take seconds at 10k articles.  Names written as some article
+        wrote them are found by ``SearchEngine`` directly; the resolver adds the knowledge base's
+        names in every script and the store's own reconciliation of unknown names.
+        """
         # The query's language is unknown: "und" lets the resolver try every script's rules.
-        return [entity_id for _, entity_id, _ in resolve([(str(i), p, "und") for i, p in enumerate(phrases)])]
+        rows = [(str(i), p, "und") for i, p in enumerate(phrases)]
+        return [entity_id for _, entity_id, _ in resolve_names(rows, self.db, store_aliases=False)]

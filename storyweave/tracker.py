@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,14 +16,18 @@ from .dates import date_filter
 from .entities.api import EntityQueries
 from .entities.resolve import rebuild
 from .errors import NotFoundError
+from .follow.api import SourceCommands
+from .follow.follower import Follower, PollResult
 from .ingest import count_inputs, iter_inputs
 from .models import Article, RawDoc, Reject
 from .search_api import SearchQueries
 from .settings import Settings
-from .store import Store, open_store
+from .store import STORE_ERRORS, Store, open_store
+
+log = logging.getLogger(__name__)
 
 
-class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries):
+class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries, SourceCommands):
     """Open (or create) a store and work with it.
 
     >>> with Tracker(db="news.db") as tracker:
@@ -46,9 +52,13 @@ class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries):
         rebuild.run_pending(self.db)
         self._enricher: pipeline.Enricher | None = None
         self._writer: pipeline.Writer | None = None
+        self._poll_deliverer: Tracker | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------
     def close(self) -> None:
+        if self._poll_deliverer is not None:
+            self._poll_deliverer.close()
+            self._poll_deliverer = None
         self.close_search_engine()
         self.db.close()
 
@@ -95,6 +105,53 @@ class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries):
     def _iter_targets(self, targets: Iterable[str | Path]) -> Iterator[RawDoc | Reject]:
         for target in targets:
             yield from iter_inputs(str(target), self.settings)
+
+    # -- following sources -------------------------------------------------------------------------
+    def follow(
+        self,
+        *,
+        once: bool = False,
+        every_one: bool = False,
+        stop: threading.Event | None = None,
+        lock: Any = None,
+        on_poll: Callable[[PollResult], None] | None = None,
+    ) -> list[PollResult]:
+        """Poll the followed sources that are due (all active ones with ``every_one``) and store their
+        new entries.  ``once`` polls each once and returns the results; otherwise polls until
+        ``stop`` is set, finishing the entry in hand.  ``lock`` guards the store when others write
+        through this tracker too (the server's write lock)."""
+        follower = Follower(self, lock=lock, stop=stop)
+        try:
+            if once:
+                return follower.poll_round(every_one=every_one, on_poll=on_poll)
+            follower.run(on_poll=on_poll)
+            return []
+        finally:
+            follower.close()
+
+    def after_poll(self, result: PollResult) -> None:
+        """Called by the follow loop after each poll's articles and state are committed: the one
+        place that reacts to what a poll brought.  It delivers the webhook alerts that are due, the
+        poll's new ones and earlier ones whose retry time has come; a poll that fired none costs one
+        read of the outbox."""
+        if result.added or result.error:
+            log.info("source %s (%s): %s, %d new, %s", result.source_id, result.name, result.status,
+                     len(result.added), result.error or "no error")
+        # Over a connection of its own: under 'serve --follow' this tracker's connection is the
+        # server's writer, shared under a lock the loop does not hold here, and a slow receiver must
+        # not hold that lock either.  The server's own delivery thread may claim the same alerts:
+        # each is leased in a write transaction before its POST (alerts/delivery.py), so only one
+        # deliverer sends it.
+        if self._poll_deliverer is None:
+            self._poll_deliverer = Tracker(settings=self.settings)
+        try:
+            report = self._poll_deliverer.deliver_alerts()
+        except STORE_ERRORS as exc:  # the poll itself is stored; the next poll delivers these alerts
+            log.warning("alert delivery after polling source %s failed: %s", result.source_id, exc)
+            return
+        if any(report.values()):
+            log.info("alerts: %d delivered, %d to retry, %d failed", len(report["delivered"]),
+                     len(report["retrying"]), len(report["failed"]))
 
     # -- reading -----------------------------------------------------------------------------------
     def articles(

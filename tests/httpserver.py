@@ -14,6 +14,10 @@ Usage::
         url = server.url("/page")
         server.hits("/page")                                       # how many requests it answered
         server.posts                                               # (path, headers, body) of each POST
+        server.route("/feed", body=xml, etag='"v1"')               # 304 to If-None-Match "v1"
+        server.timeline                                            # (path, started, finished) per answer
+
+``LocalHTTPServer(host="127.0.0.2")`` listens on another loopback address: another host to a client.
 
 Each request runs in its own thread; delays wait on an event that ``close()`` sets, so a test that
 gives up on a slow route never waits for it.  Import it from a test module with
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import gzip
 import threading
+import time
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -44,6 +49,8 @@ class Route:
     chunk_delay_s: float = 0.0
     header_byte_delay_s: float = 0.0
     raw: bytes | None = None
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 def compress(body: bytes, encoding: str) -> bytes:
@@ -73,9 +80,9 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, owner: LocalHTTPServer) -> None:
+    def __init__(self, owner: LocalHTTPServer, host: str) -> None:
         self.owner = owner
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__((host, 0), _Handler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass  # clients that hang up early (timeouts, size caps) are the point of many tests
@@ -88,6 +95,20 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
+        started = time.monotonic()
+        try:
+            self._answer()
+        finally:
+            with self.server.owner.lock:
+                self.server.owner.timeline.append((self.path.split("?", 1)[0], started, time.monotonic()))
+
+    def _not_modified(self, route: Route) -> bool:
+        """Whether the request's validators match the route's (a conditional GET that gets 304)."""
+        if route.etag is not None and self.headers.get("If-None-Match") == route.etag:
+            return True
+        return route.last_modified is not None and self.headers.get("If-Modified-Since") == route.last_modified
+
+    def _answer(self) -> None:
         owner = self.server.owner
         path = self.path.split("?", 1)[0]
         with owner.lock:
@@ -104,8 +125,19 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if route.content_encoding:
             body = compress(body, route.content_encoding)
+        validators = {"ETag": route.etag, "Last-Modified": route.last_modified}
+        if self._not_modified(route):
+            self.send_response(304)
+            for name, value in validators.items():
+                if value is not None:
+                    self.send_header(name, value)
+            self.end_headers()
+            return
         try:
             self.send_response(route.status)
+            for name, value in validators.items():
+                if value is not None:
+                    self.send_header(name, value)
             self.send_header("Content-Type", route.content_type)
             if route.content_encoding:
                 encoding = "deflate" if route.content_encoding == "raw-deflate" else route.content_encoding
@@ -153,16 +185,18 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class LocalHTTPServer:
-    """Threaded ``http.server`` on a free port of 127.0.0.1 with routes set by the test."""
+    """Threaded ``http.server`` on a free port of 127.0.0.1 (or ``host``) with routes set by the test."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.posts: list[tuple[str, dict[str, str], bytes]] = []
+        self.timeline: list[tuple[str, float, float]] = []
         self.counts: Counter[str] = Counter()
         self.lock = threading.Lock()
         self.stopping = threading.Event()
-        self._server = _Server(self)
+        self._server = _Server(self, host)
         self.port = int(self._server.server_address[1])
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05})
         self._thread.daemon = True
@@ -170,7 +204,7 @@ class LocalHTTPServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def url(self, path: str) -> str:
         return self.base_url + path

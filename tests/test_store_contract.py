@@ -444,6 +444,79 @@ def test_the_alerts_outbox_leases_retries_and_records_deliveries(open_engine: Op
     assert store.delivery_counts("w1") == {}
 
 
+# -- followed sources -----------------------------------------------------------------------------------
+
+
+def _poll(day: str, next_poll_at: float, **extra: object) -> dict[str, object]:
+    return {"at": f"{day}T08:00:00+00:00", "day": day, "next_poll_at": next_poll_at, "latency_ms": 12.5, **extra}
+
+
+def test_a_followed_source_keeps_its_poll_state_and_health(open_engine: OpenStore) -> None:
+    store = open_engine()
+    values = {"url": "https://news.example/", "name": "Nachrichten", "lang": "de", "country": "DE", "every_s": 900}
+    with store.transaction():
+        first = store.add_source(values, "2024-05-01T00:00:00+00:00")
+        again = store.add_source(values, "2024-05-02T00:00:00+00:00")
+        other = store.add_source({**values, "url": "https://other.example/feed"}, "2024-05-01T00:00:00+00:00")
+    assert first is not None and other is not None and again is None
+    row = store.get_source(first)
+    assert row is not None and (row["name"], row["lang"], row["country"], row["every_s"]) == ("Nachrichten", "de",
+                                                                                             "DE", 900)
+    assert [r["id"] for r in store.list_sources()] == [first, other]
+    assert [r["id"] for r in store.due_sources(0.0)] == [first, other] and store.next_source_due_at() == 0.0
+
+    with store.transaction():
+        store.save_poll_success(first, _poll("2024-05-03", 5000.0, status="ok", added=2, etag='"v1"',
+                                              last_modified=None, content_sha="ab" * 32,
+                                              feed_url="https://news.example/rss", feed_title="News"))
+        store.defer_source(other, 4000.0, "deferred")
+    polled = store.source_by_url("https://news.example/rss")  # found by the feed it led to
+    assert polled is not None and polled["id"] == first
+    assert (polled["etag"], polled["articles_added"], polled["last_status"], polled["feed_title"]) == (
+        '"v1"', 2, "ok", "News")
+    assert [r["id"] for r in store.due_sources(4500.0)] == [other]
+    assert [r["id"] for r in store.due_sources(0.0, every_one=True)] == [other, first]
+    assert store.next_source_due_at() == 4000.0
+    assert store.source_added_since("2024-05-03") == {first: 2} and store.source_added_since("2024-05-04") == {}
+
+    reasons = []
+    for n in range(3):
+        with store.transaction():
+            reasons.append(store.save_poll_failure(other, _poll("2024-05-03", 6000.0 + n, error="HTTP 500"), 3))
+    assert reasons[:2] == [None, None] and "3 consecutive failures" in str(reasons[2]) and "HTTP 500" in str(
+        reasons[2])
+    paused = store.get_source(other)
+    assert paused is not None and paused["paused"] and paused["consecutive_failures"] == 3
+    assert [r["id"] for r in store.due_sources(0.0, every_one=True)] == [first]
+    assert [(r["day"], r["polls"], r["failures"], r["added"]) for r in store.source_days(other, 30)] == [
+        ("2024-05-03", 3, 3, 0)]  # the three failures; the deferral was no poll
+    with store.transaction():
+        store.set_source_paused(other, None, 7000.0)
+    resumed = store.get_source(other)
+    assert resumed is not None and not resumed["paused"] and resumed["consecutive_failures"] == 0
+    assert resumed["next_poll_at"] == 7000.0
+
+    with store.transaction():
+        store.remember_source_entries(first, [("guid:1", "a1"), ("link:https://news.example/1", None)],
+                                      "2024-05-01T00:00:00+00:00")
+        store.remember_source_entries(first, [("guid:2", None)], "2024-05-09T00:00:00+00:00")
+    assert store.handled_entry(["guid:9", "link:https://news.example/1"], None, None, None)
+    assert not store.handled_entry(["guid:9"], "a9", None, "no hash")
+    with store.transaction():
+        store.forget_source_entries_before(first, "2024-05-05")
+    assert not store.handled_entry(["guid:1"], None, None, None) and store.handled_entry(["guid:2"], None, None, None)
+    _stored(store, Article(id="a7", title="t", text="x", origin="o", content_hash="h7",
+                           canonical_url="https://news.example/7"))
+    # An article stored by other means counts as handled, by id, content or canonical URL.
+    assert store.handled_entry([], "a7", None, None) and store.handled_entry([], None, None, "h7")
+    assert store.handled_entry([], None, "https://news.example/7", None)
+
+    with store.transaction():
+        assert store.remove_source(first) and not store.remove_source(first)
+    assert store.get_source(first) is None and store.source_by_url(values["url"]) is None
+    assert not store.handled_entry(["guid:2"], None, None, None)
+
+
 # -- the whole store ------------------------------------------------------------------------------------
 
 
@@ -461,6 +534,9 @@ def _filled(store: Store) -> None:
         store.insert_watch(_watch("w1"))
         store.save_watch_report("w1", "ev1", Reported(True, {"en"}, {"(unknown)"}))
         store.insert_alert("w1", "ev1", "new_event", {"event": {"id": "ev1"}}, webhook=True)
+        source = store.add_source({"url": "https://news.example/", "every_s": 900}, "2024-05-01T00:00:00+00:00")
+        assert source is not None
+        store.remember_source_entries(source, [("guid:1", "a1")], "2024-05-01T00:00:00+00:00")
 
 
 def test_a_fresh_and_a_filled_store_pass_every_check(open_engine: OpenStore) -> None:
@@ -478,6 +554,7 @@ def test_an_export_imported_into_a_new_store_exports_the_same(open_engine: OpenS
     first = io.StringIO()
     counts = source.export(first)
     assert counts["articles"] == 1 and counts["events"] == 1 and counts["watches"] == counts["alerts"] == 1
+    assert counts["sources"] == counts["source_entries"] == 1
     target = open_engine()
     imported = target.import_export(io.StringIO(first.getvalue()))
     assert imported == counts
@@ -500,6 +577,7 @@ def test_a_backup_is_a_store_holding_the_same(open_engine: OpenStore, tmp_path: 
     try:
         assert copy.get_article("a1") == store.get_article("a1")
         assert copy.list_watches() == store.list_watches() and copy.list_alerts() == store.list_alerts()
+        assert [dict(r) for r in copy.list_sources()] == [dict(r) for r in store.list_sources()]
         assert copy.check().ok
     finally:
         copy.close()

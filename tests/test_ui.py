@@ -230,3 +230,40 @@ def test_front_page_updates_live(server: LiveServer, page: Any) -> None:
     assert card.locator(".coverage").inner_text().split() == ["1", "article", "1", "outlet", "1", "language"]
     assert card.locator(".dates").inner_text() == "date unknown"
     assert page.csp_violations == []
+
+
+def test_sources_page_shows_each_source_health(browser: Any, page: Any, tmp_path: Path) -> None:
+    from follow_support import FAST, FEED_TYPE, entry, rss
+    from httpserver import LocalHTTPServer
+
+    from storyweave import Tracker
+
+    db = tmp_path / "sources.db"
+    with LocalHTTPServer() as feeds, Tracker(db=db, **{**FAST, "follow_pause_after": 2}) as tracker:
+        feeds.route("/ar", body=rss([entry("ar-1", "افتتاح ميناء جديد", "http://harbour.example/ar/1")],
+                                    title="أخبار الميناء"), content_type=FEED_TYPE)
+        feeds.route("/fr", body=rss([entry(f"fr-{n}", f"Le port s'agrandit {n}", f"http://harbour.example/fr/{n}")
+                                     for n in range(3)]), content_type=FEED_TYPE)
+        feeds.route("/down", status=503, body=b"maintenance")
+        tracker.add_source(feeds.url("/ar"), lang="ar", country="EG", every="30m")
+        tracker.add_source(feeds.url("/fr"), name="Le Courrier du Port", lang="fr", country="FR")
+        tracker.add_source(feeds.url("/down"), name="Harbour Wire", every="1h")
+        for _ in range(2):
+            tracker.follow(once=True, every_one=True)
+    with running_server(db) as live:
+        page.goto(live.url("/sources?lang=en"))
+        _shot(page, "sources")
+        rows = page.locator("table.sources tbody tr")
+        assert rows.count() == 3
+        assert page.locator("nav a[href^='/sources']").inner_text() == "Sources"
+        arabic = page.locator("tr[data-source='1']")
+        assert "أخبار الميناء" in arabic.locator(".source-name").inner_text()  # the feed's own title names it
+        assert arabic.locator(".source-name").evaluate("el => getComputedStyle(el).direction") == "rtl"
+        french = page.locator("tr[data-source='2']")
+        assert "Le Courrier du Port" in french.inner_text() and "3" in french.locator("td.num").nth(1).inner_text()
+        down = page.locator("tr.source-paused")
+        assert down.count() == 1 and "HTTP 503" in down.locator(".state .reason").inner_text()
+        assert "2 consecutive failures" in down.inner_text()
+        page.goto(live.url("/sources?lang=fr"))
+        assert page.locator("table.sources th").first.inner_text() == "Nom"
+        assert page.csp_violations == []

@@ -20,7 +20,7 @@ from ..safetext import escape_controls
 from .common import state
 
 # Areas that add commands; each module defines register(app).
-COMMAND_MODULES = ["core", "events", "search", "serve", "pairs", "entities", "exports", "admin", "watches"]
+COMMAND_MODULES = ["core", "events", "search", "serve", "sources", "pairs", "entities", "exports", "admin", "watches"]
 
 app = typer.Typer(
     name="storyweave",

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import typer
 
 from ..errors import InputError
+from ..follow.follower import PollResult
+from ..follow.opml import read_opml
 from ..pipeline import IngestReport
 from ..settings import SETTINGS_TABLE
 from .common import (
@@ -21,8 +25,9 @@ from .common import (
     shown,
     stderr,
 )
-from .progress import ingest_progress
+from .progress import ingest_progress, ingest_progress_bar
 from .serve import print_addresses
+from .sources import print_poll, stop_on_signals
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, help="How many rows to show.")]
@@ -161,20 +166,63 @@ def demo(
     ] = True,
     host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    follow: Annotated[Path | None, typer.Option(
+        "--follow", help="Follow the feeds of this OPML file (e.g. storyweave/follow/world-news.opml) instead; "
+                         "without a network, the bundled examples are shown.")] = None,
 ) -> None:
-    """Ingest the bundled example articles, show what storyweave found, then serve it."""
-    examples = bundled_examples()
+    """Ingest the bundled example articles (or follow real feeds), show what storyweave found, then serve it."""
+    subscriptions = _followable(follow) if follow is not None else None
     with open_tracker() as tracker:
         stderr.print(shown(f"store: {tracker.db_path}"), highlight=False)
-        with ingest_progress("ingesting examples", tracker.count_inputs(examples)) as on_progress:
-            report = tracker.ingest(str(examples), on_progress=on_progress)
-        _finish_ingest(report, strict=False)
+        if subscriptions is not None:
+            shown_ids = _follow_for_demo(tracker, subscriptions)
+        else:
+            examples = bundled_examples()
+            with ingest_progress("ingesting examples", tracker.count_inputs(examples)) as on_progress:
+                report = tracker.ingest(str(examples), on_progress=on_progress)
+            _finish_ingest(report, strict=False)
+            shown_ids = report.added + report.duplicates
         _print_demo_summary(tracker)
         if serve:
             from ..server import serve as serve_app
 
-            print_addresses(tracker, host, port, report.added + report.duplicates)
-            serve_app(tracker, host=host, port=port)
+            print_addresses(tracker, host, port, shown_ids or None)
+            serve_app(tracker, host=host, port=port, follow=subscriptions is not None)
+
+
+def _followable(path: Path) -> bytes | None:
+    """The OPML file's bytes when its first feed's host can be reached; else None, said in one line."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    feeds = read_opml(data)
+    if not feeds:
+        raise InputError(f"{path} names no feed (no <outline xmlUrl=…>)")
+    host = urlsplit(feeds[0].url).hostname or ""
+    try:
+        socket.create_connection((host, 443), timeout=5).close()
+    except OSError as exc:
+        stderr.print(shown(f"no network (cannot reach {host}: {exc.strerror or exc}); showing the bundled "
+                           "examples instead"), highlight=False)
+        return None
+    return data
+
+
+def _follow_for_demo(tracker: Any, data: bytes) -> list[str]:
+    """Follow the OPML's feeds and poll each once; the ids of the articles that came in."""
+    report = tracker.import_opml(data)
+    stderr.print(f"following {len(report['added']) + len(report['known'])} feeds; first poll (Ctrl-C to stop)",
+                 highlight=False)
+    with stop_on_signals() as stop, ingest_progress_bar() as progress:
+        task = progress.add_task("polling feeds", total=tracker.due_count())
+
+        def advanced(result: PollResult) -> None:
+            progress.advance(task)
+            print_poll(result)
+
+        results = tracker.follow(once=True, stop=stop, on_poll=advanced)
+    return [article_id for result in results for article_id in result.added]
 
 
 def _print_demo_summary(tracker: Any) -> None:

@@ -64,6 +64,10 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--host", help="Address to bind; off loopback, writes need the api_token setting.")
         ] = "127.0.0.1",
         port: Annotated[int, typer.Option("--port", help="TCP port.", min=0, max=65535)] = 8000,
+        follow: Annotated[
+            bool, typer.Option("--follow", help="Also poll the followed sources in the background, as "
+                                                "'storyweave follow' does.")
+        ] = False,
     ) -> None:
         """Serve the web UI, the REST API (/api, docs at /docs), feeds and live updates."""
         from ..memory import limit_malloc_arenas
@@ -76,6 +80,6 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"note: bound to {host} without api_token: POST /api/ingest is refused (read-only)", err=True)
         print_addresses(tracker, host, port)
         try:
-            run_server(tracker, host=host, port=port)
+            run_server(tracker, host=host, port=port, follow=follow)
         finally:
             tracker.close()

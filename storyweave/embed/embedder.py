@@ -95,6 +95,12 @@ def _shared_model(name: str, threads: int) -> Any:
         return model
 
 
+def loaded_models() -> list[str]:
+    """The models this process has loaded so far (the server's readiness lists them)."""
+    with _MODELS_LOCK:
+        return sorted({name for name, _ in _MODELS})
+
+
 class Embedder:
     """``embed(article) -> {"usem3": (512,), "e5": (384,), "usem3_title": (512,)}``, float32, unit length.
 

@@ -39,6 +39,7 @@ from ..settings import Settings
 logger = logging.getLogger(__name__)
 
 _ROOT_ELEMENT_RE = re.compile(r"<[A-Za-z]")
+NO_ENTRIES = "feed has no entries"
 
 
 def entity_problem(text: str) -> str | None:
@@ -117,6 +118,12 @@ class FeedReader:
         self.fetcher = fetcher
 
     def read(self, data: bytes, origin: str, content_type: str | None = None) -> Iterator[RawDoc | Reject]:
+        for item in self.entries(data, origin, content_type):
+            yield self.complete(item) if isinstance(item, RawDoc) else item
+
+    def entries(self, data: bytes, origin: str, content_type: str | None = None) -> Iterator[RawDoc | Reject]:
+        """The feed's entries as they stand in it, no link fetched yet (``complete`` does that), so a
+        caller can skip the entries it already has first."""
         readings = _readings(data)
         problem = (next(filter(None, map(entity_problem, readings)), None)
                    or attribute_problem(readings[0], self.settings) or _defused_problem(data))
@@ -136,7 +143,7 @@ class FeedReader:
             elif not parsed.version:
                 yield Reject(origin, "not an RSS, Atom or RDF feed")
             else:
-                yield Reject(origin, "feed has no entries")
+                yield Reject(origin, NO_ENTRIES)
             return
         feed = parsed.feed
         feed_source = " ".join(str(feed.get("title", "")).split()) or source_from_url(feed.get("link"))
@@ -144,7 +151,7 @@ class FeedReader:
         for number, entry in enumerate(parsed.entries, start=1):
             yield self._entry(entry, f"{origin}#{number}", feed_source, feed_lang)
 
-    def _entry(self, entry: Any, origin: str, feed_source: str | None, feed_lang: str | None) -> RawDoc | Reject:
+    def _entry(self, entry: Any, origin: str, feed_source: str | None, feed_lang: str | None) -> RawDoc:
         link = entry.get("link") or None
         contents = [_text_of(item, None) for item in entry.get("content", [])]
         summary = _text_of(entry.get("summary_detail"), entry.get("summary"))
@@ -166,8 +173,14 @@ class FeedReader:
             publish_date=_entry_date(entry),
             metadata=metadata,
         )
-        if len(text) < int(self.settings.feed_full_text_chars) and link and self.settings.fetch_feed_links:
-            return self._with_page(doc, link)
+        return doc
+
+    def complete(self, doc: RawDoc) -> RawDoc | Reject:
+        """``doc`` with its linked page's text when the entry carried only a summary (setting
+        ``fetch_feed_links``, below ``feed_full_text_chars``)."""
+        short = len(doc.text or "") < int(self.settings.feed_full_text_chars)
+        if short and doc.url and self.settings.fetch_feed_links:
+            return self._with_page(doc, doc.url)
         return doc
 
     def _with_page(self, doc: RawDoc, link: str) -> RawDoc | Reject:

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
@@ -22,7 +23,7 @@ from ..ingest import record_to_doc
 from ..ingest.records import flatten_nested
 from ..memory import release_free_memory
 from ..models import RawDoc, Reject
-from .state import ServerState, is_loopback, server_state
+from .state import ServerState, error_body, is_loopback, server_state
 from .text import clean_lang, decode_cursor, encode_cursor
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -69,6 +70,16 @@ def paged_by_row_cursor(request: Request, rows: list[dict[str, Any]], limit: int
 def health(request: Request) -> dict[str, Any]:
     tracker = server_state(request).reader()
     return {"status": "ok", "version": __version__, "schema": tracker.db.schema_version(), **tracker.stats()}
+
+
+@router.get("/ready", summary="Readiness: 200 once the models a first search needs are loaded, 503 before",
+            responses={503: {"description": "Still loading the models"}})
+async def ready(request: Request) -> JSONResponse:
+    state = server_state(request)
+    if not state.ready.is_set():
+        return JSONResponse(error_body(503, "warming up: loading the models", "warming_up"), status_code=503,
+                            headers={"retry-after": "1"})
+    return JSONResponse({"status": "ready", "warmed": list(state.warmed)})
 
 
 # -- articles --------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ lock, as the store has exactly one writer.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -24,13 +25,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
 from .. import __version__
+from ..embed import loaded_models
 from ..errors import BlockedURLError, FetchError, InputError, NotFoundError, StoreError, StoryweaveError
 from ..settings import Settings
 from ..tracker import Tracker
-from . import alerts, api, exports, guard, stream, ui, watch_pages
+from . import alerts, api, exports, guard, sources, stream, ui, watch_pages
+from .cache import ResponseCache
 from .i18n import page_context
+from .naming import romanised
 from .state import ASGIApp, Message, Receive, Scope, Send, ServerState, error_body
 from .templates import STATIC_DIR, templates
+from .views import front_page_events, with_coverage
 
 log = logging.getLogger(__name__)
 
@@ -184,14 +189,43 @@ class BodyLimit:
                 return
 
 
+# -- start-up ----------------------------------------------------------------------------------------
+WARM_UP_QUERY = "news"
+WARM_UP_NAME = "بوتين"
+
+
+def warm_up(state: ServerState) -> None:
+    """Pay what a first reader would: load both encoders and the name knowledge base, read the
+    article vectors (one search does all three), load the romaniser that names entities in scripts
+    the reader may not read (8 s), and rank the front page.  Then report ready."""
+    try:
+        state.reader().search(WARM_UP_QUERY, limit=1)
+        state.warmed.append("search")
+        romanised(WARM_UP_NAME)
+        state.warmed.append("romaniser")
+        # The cards for a client that names no language (scripts, feed readers, first visits).
+        with_coverage(state, front_page_events(state, int(state.settings.page_size)), [])
+        state.warmed.append("front page")
+    except Exception:  # a broken model must not keep the server unready: searches fall back to words
+        log.exception("warming up the server failed; it serves without")
+    finally:
+        state.warmed.extend(f"model {name}" for name in loaded_models())
+        # The models, knowledge base and romaniser are millions of objects that live as long as the
+        # server: out of the collector's reach, a full collection no longer stalls every request.
+        gc.freeze()
+        state.ready.set()
+
+
 # -- factory -----------------------------------------------------------------------------------------
-def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: str = "127.0.0.1") -> FastAPI:
+def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: str = "127.0.0.1",
+               follow: bool = False) -> FastAPI:
     """The storyweave web application over one store.
 
     Pass a ``Tracker`` (it becomes the single writer; readers open their own connections to the
     same file) or ``Settings``.  ``host`` is the address the server binds: on a loopback address
     writes need no token unless ``api_token`` is set; elsewhere they always need it.  Requests must
     name that address (or, on loopback, localhost; or a name in ``allowed_hosts``): see ``guard``.
+    With ``follow``, the followed sources are polled in a background thread through the writer.
     """
     if isinstance(tracker_or_settings, Tracker):
         settings, writer = tracker_or_settings.settings, tracker_or_settings
@@ -205,6 +239,10 @@ def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: s
         delivery = threading.Thread(target=state.deliver_until, args=(stop,), name="alert-delivery", daemon=True)
         if float(settings.alert_deliver_every_s) > 0:
             delivery.start()
+        # In a thread: the server answers (``/api/health``, ``/api/ready`` with 503) while it loads.
+        threading.Thread(target=warm_up, args=(state,), name="warm-up", daemon=True).start()
+        if follow:
+            state.start_following()
         yield
         stop.set()
         if delivery.is_alive():
@@ -222,6 +260,8 @@ def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: s
     app.state.storyweave = state
     install_error_handlers(app)
 
+    # Innermost: only requests the guard let through are answered from the cache.
+    app.add_middleware(ResponseCache, version=state.version, max_bytes=int(settings.serve_cache_mb) << 20)
     app.add_middleware(guard.RequestGuard, bound=host, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(BodyLimit, max_bytes=int(settings.max_request_bytes))
     app.add_middleware(SecurityHeaders)
@@ -229,6 +269,7 @@ def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: s
     app.include_router(exports.router)  # first: /api/events/ID.csv must not be read as an event id
     app.include_router(api.router)
     app.include_router(alerts.router)
+    app.include_router(sources.router)
     app.include_router(stream.router)
     app.include_router(ui.router)
     app.include_router(watch_pages.router)

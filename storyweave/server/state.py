@@ -10,13 +10,14 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 
 from ..search import SearchEngine
 from ..settings import Settings
-from ..store import Store, open_store
+from ..store import STORE_ERRORS, Store, open_store
 from ..tracker import Tracker
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,36 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+class StoreVersion:
+    """The store's version as seen through one private store handle; it moves on every commit."""
+
+    # It is read on the event loop: a store busy for longer (a crashed writer's log being
+    # recovered) makes the answer uncached for that request, never the loop wait.
+    BUSY_TIMEOUT_MS = 100
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self._db: Store | None = None
+        self._lock = threading.Lock()
+
+    def current(self) -> int | None:
+        """The version, or None when the store cannot say right now."""
+        with self._lock:
+            try:
+                if self._db is None:
+                    self._db = open_store(self.db_path, busy_timeout_ms=self.BUSY_TIMEOUT_MS)
+                return self._db.data_version()
+            except STORE_ERRORS as exc:
+                log.warning("store version unavailable, answering without the cache: %s", exc)
+                return None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+
 class ServerState:
     """What every request shares: settings, per-thread readers, the writer, search and caches."""
 
@@ -71,6 +102,25 @@ class ServerState:
         self.summaries_lock = threading.Lock()
         self._delivery: Tracker | None = None
         self._delivery_lock = threading.Lock()
+        self.version = StoreVersion(settings.db_path)
+        # Set once the models a first search needs are loaded (``/api/ready`` answers 200 from then).
+        self.ready = threading.Event()
+        self.warmed: list[str] = []
+        self.follow_stop = threading.Event()
+        self._follower: threading.Thread | None = None
+
+    def start_following(self) -> None:
+        """Poll the followed sources in a background thread, storing through the writer under the
+        write lock (the store has one writer); ``close`` stops it after the article in hand."""
+
+        def follow() -> None:
+            try:
+                self.writer.follow(stop=self.follow_stop, lock=self.write_lock)
+            except Exception:  # the server stays up without its follower; the log says why
+                log.exception("the follow loop stopped")
+
+        self._follower = threading.Thread(target=follow, name="follow", daemon=True)
+        self._follower.start()
 
     @property
     def writer(self) -> Tracker:
@@ -124,6 +174,9 @@ class ServerState:
                 log.exception("alert delivery round failed")
 
     def close(self) -> None:
+        self.follow_stop.set()
+        if self._follower is not None:
+            self._follower.join(timeout=float(self.settings.fetch_total_timeout_s) + 5)
         with self._delivery_lock:
             if self._delivery is not None:
                 self._delivery.close()
@@ -133,6 +186,7 @@ class ServerState:
                 tracker.close()
             self._readers.clear()
         self.search_engine.close()
+        self.version.close()
 
 
 def server_state(request: Request) -> ServerState:

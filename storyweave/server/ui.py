@@ -102,6 +102,12 @@ def article(request: Request, article_id: str, lang: LangParam = None) -> Respon
     return _render(request, "article.html", {"article": details, "paragraphs": paragraphs})
 
 
+@router.get("/sources")
+def sources(request: Request, lang: LangParam = None) -> Response:
+    """The followed sources and their health."""
+    return _render(request, "sources.html", {"sources": server_state(request).reader().sources()})
+
+
 @router.get("/search")
 def search(request: Request, q: Annotated[str, Query(max_length=1000)] = "", lang: LangParam = None,
            only: Annotated[str | None, Query(max_length=8)] = None,

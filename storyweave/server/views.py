@@ -99,8 +99,7 @@ def _sentence_embedder(state: ServerState) -> Any:
         return None
 
     def embed(texts: list[str]) -> Any:
-        with engine._embed_lock:
-            return engine.embedder.encode_passages("usem3", texts)
+        return engine.encode_passages("usem3", texts)
 
     return embed
 

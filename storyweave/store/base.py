@@ -21,6 +21,7 @@ from typing import IO, Any, Protocol
 import numpy as np
 
 from ..models import Article, DateMention, Entity, Mention, Reject
+from .base_feeds import SourceOperations, WatchOperations
 from .values import CheckReport, ClusterState, Due, Finding, Reported, Row, Severity, TextHit, WatchRow
 
 __all__ = [
@@ -28,9 +29,10 @@ __all__ = [
 ]
 
 
-class Store(Protocol):
+class Store(WatchOperations, SourceOperations, Protocol):
     """What a store engine offers.  Operations that write run inside the caller's open
-    ``transaction()`` unless they say otherwise."""
+    ``transaction()`` unless they say otherwise.  Those of watches and sources are in
+    ``base_feeds.py``."""
 
     # -- lifecycle and whole-store operations -------------------------------------------------------
     def transaction(self) -> AbstractContextManager[Any]:
@@ -42,6 +44,11 @@ class Store(Protocol):
         ...
 
     def schema_version(self) -> int:
+        ...
+
+    def data_version(self) -> int:
+        """A number that moves whenever another handle, in any process, commits to the store: what a
+        cache of answers checks on every request, so it must cost next to nothing."""
         ...
 
     def check(self, *, quick: bool = False) -> CheckReport:
@@ -494,86 +501,4 @@ class Store(Protocol):
 
     def store_generation(self) -> tuple[int, str]:
         """Changes whenever an article is stored or the event tables change (any writer, any process)."""
-        ...
-
-    # -- watches and alerts -----------------------------------------------------------------------------
-    def insert_watch(self, watch: WatchRow) -> None:
-        ...
-
-    def delete_watch(self, watch_id: str) -> bool:
-        """Delete a watch with what it reported and its alerts; False when there was none."""
-        ...
-
-    def get_watch(self, watch_id: str) -> WatchRow | None:
-        ...
-
-    def list_watches(self) -> list[WatchRow]:
-        """Every watch, oldest first."""
-        ...
-
-    def set_watch_entity(self, watch_id: str, entity_id: str) -> None:
-        """The stored entity a watch's entity query turned out to name."""
-        ...
-
-    def article_mentioned(self, article_id: str) -> set[tuple[str, str]]:
-        """(entity id, surface form) of each resolved mention in an article."""
-        ...
-
-    def event_coverage(self, event_id: str) -> list[tuple[str, str]]:
-        """(language, outlet) of each member article; the outlet is '' where none is known."""
-        ...
-
-    def event_brief(self, event_id: str) -> dict[str, Any]:
-        """An existing event's id, title, first and last date and article count, as alerts show it."""
-        ...
-
-    def watch_reports(self, event_id: str) -> dict[str, Reported]:
-        """Per watch, what it reported about ``event_id`` and every event merged into it."""
-        ...
-
-    def save_watch_report(self, watch_id: str, event_id: str, seen: Reported) -> None:
-        ...
-
-    def insert_alert(
-        self, watch_id: str, event_id: str, kind: str, payload: dict[str, Any], webhook: bool
-    ) -> int:
-        """Put an alert in the outbox (its delivery pending when the watch has a ``webhook``); its id,
-        which grows with every alert."""
-        ...
-
-    def list_alerts(
-        self,
-        *,
-        watch_id: str | None = None,
-        after: int | None = None,
-        delivery: str | None = None,
-        limit: int = 50,
-        oldest_first: bool = False,
-    ) -> list[dict[str, Any]]:
-        """Alerts newest first (``oldest_first``: in firing order, after ``after``), optionally of one
-        watch or one delivery state."""
-        ...
-
-    def max_alert_seq(self) -> int:
-        ...
-
-    def delivery_counts(self, watch_id: str) -> dict[str, int]:
-        """A watch's alerts per delivery state."""
-        ...
-
-    def claim_due_alerts(self, now: float, lease_s: float, limit: int, after: int = 0) -> list[Due]:
-        """In a transaction of its own: pending deliveries after alert ``after`` whose time has come,
-        each leased until ``now + lease_s`` so that another deliverer leaves them alone meanwhile."""
-        ...
-
-    def record_delivery_attempt(
-        self, seq: int, *, delivered: bool, error: str | None, next_attempt: float | None
-    ) -> None:
-        """In a transaction of its own: one attempt's outcome: delivered, to be retried at
-        ``next_attempt``, or (``next_attempt`` None) failed."""
-        ...
-
-    def retry_failed_alerts(self, watch_id: str) -> int:
-        """In a transaction of its own: put a watch's failed deliveries back in the queue, due now;
-        how many."""
         ...

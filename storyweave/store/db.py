@@ -30,6 +30,11 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
+def data_version(conn: sqlite3.Connection) -> int:
+    """A number that moves whenever another connection, in any process, commits to the store."""
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
+
 def latest_version() -> int:
     migrations = _migrations()
     return migrations[-1][0] if migrations else 0

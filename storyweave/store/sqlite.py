@@ -1,9 +1,9 @@
 """``SQLiteStore``: the ``Store`` on one SQLite file in WAL mode.
 
-Each area module (``articles``, ``events``, ``entities``, ``search``, ``watches``) holds its statements as
-functions of a connection; this class owns the connection and offers each of them, bound to it,
-as the ``Store`` operation of the same name.  ``open_store`` returns it as a ``Store``, so mypy
-checks every binding against the interface's signature.
+Each area module (``articles``, ``events``, ``entities``, ``search``, ``watches``, ``sources``)
+holds its statements as functions of a connection; this class owns the connection and offers
+each of them, bound to it, as the ``Store`` operation of the same name.  ``open_store`` returns
+it as a ``Store``, so mypy checks every binding against the interface's signature.
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from . import articles as article_sql
 from . import entities as entity_sql
 from . import events as event_sql
 from . import search as search_sql
+from . import sources as source_sql
 from . import watches as watch_sql
 from .backup import backup_store, export_store, import_rows
 from .base import CheckReport
 from .check import check_store
-from .db import connect, schema_version, transaction
+from .db import connect, data_version, schema_version, transaction
 
 P = ParamSpec("P")
 R = TypeVar("R", covariant=True)
@@ -67,6 +68,9 @@ class SQLiteStore:
 
     def schema_version(self) -> int:
         return schema_version(self.conn)
+
+    def data_version(self) -> int:
+        return data_version(self.conn)
 
     def check(self, *, quick: bool = False) -> CheckReport:
         return check_store(self.conn, quick=quick)
@@ -209,3 +213,21 @@ class SQLiteStore:
     claim_due_alerts = on_connection(watch_sql.claim_due_alerts)
     record_delivery_attempt = on_connection(watch_sql.record_delivery_attempt)
     retry_failed_alerts = on_connection(watch_sql.retry_failed_alerts)
+
+    # -- followed sources ---------------------------------------------------------------------------------
+    add_source = on_connection(source_sql.add_source)
+    source_by_url = on_connection(source_sql.source_by_url)
+    get_source = on_connection(source_sql.get_source)
+    list_sources = on_connection(source_sql.list_sources)
+    source_added_since = on_connection(source_sql.source_added_since)
+    source_days = on_connection(source_sql.source_days)
+    remove_source = on_connection(source_sql.remove_source)
+    set_source_paused = on_connection(source_sql.set_source_paused)
+    due_sources = on_connection(source_sql.due_sources)
+    next_source_due_at = on_connection(source_sql.next_source_due_at)
+    handled_entry = on_connection(source_sql.handled_entry)
+    remember_source_entries = on_connection(source_sql.remember_source_entries)
+    forget_source_entries_before = on_connection(source_sql.forget_source_entries_before)
+    save_poll_success = on_connection(source_sql.save_poll_success)
+    save_poll_failure = on_connection(source_sql.save_poll_failure)
+    defer_source = on_connection(source_sql.defer_source)

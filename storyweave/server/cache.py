@@ -1,0 +1,172 @@
+"""Whole responses kept until the store changes: ETag and 304, gzip, one computation per page at a time.
+
+A page or API answer depends only on the request (path, query, host, the reader's languages) and on
+the store's content, so a GET answered once is answered again from memory, byte for byte, until any
+writer (this server, or ``storyweave ingest`` in another process) commits to the store.  The
+store's version (``StoreVersion``: SQLite's ``data_version``) is read on each request; it costs
+microseconds and reads no table.
+
+- **ETag** (weak, over the uncompressed body) and ``Cache-Control: no-cache``: a browser keeps the
+  page and asks again with ``If-None-Match``; an unchanged page is a 304 without a body.
+- **gzip** for text bodies from ``GZIP_MIN_BYTES``, compressed once per cached answer, when the
+  request accepts it (``Vary: Accept-Encoding``).
+- **One computation at a time per page**: while a request computes a page anew after a commit,
+  the other requests for it get the version before (stale by one computation) instead of each
+  computing it, so an ingest running beside the server does not multiply the work.  With no earlier
+  version they wait for the one being computed.
+
+Only complete answers are kept (status 200 with a Content-Length and no cookie being set);
+streams, exports, errors and the health and readiness probes pass through untouched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from starlette.concurrency import run_in_threadpool
+
+from .state import ASGIApp, Message, Receive, Scope, Send, StoreVersion
+
+GZIP_MIN_BYTES = 1024
+CACHE_CONTROL = b"no-cache"
+VARY = b"Accept, Accept-Encoding, Accept-Language, Cookie"
+# Answers that must be computed on each request: the live stream, probes, writes.
+UNCACHED_PATHS = ("/api/stream", "/api/health", "/api/ready", "/api/ingest", "/static/")
+_COMPRESSIBLE = (b"text/", b"application/json", b"application/xml", b"application/atom", b"application/rss",
+                 b"image/svg")
+_KEY_HEADERS = (b"host", b"accept", b"accept-language", b"cookie")
+
+
+@dataclass(frozen=True)
+class Entry:
+    version: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    gzipped: bytes | None
+    etag: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzipped or b"")
+
+
+class ResponseCache:
+    """ASGI middleware keeping whole GET answers per store version (see the module's notes)."""
+
+    def __init__(self, app: ASGIApp, version: StoreVersion, max_bytes: int) -> None:
+        self.app = app
+        self.version = version
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[tuple[bytes, ...], Entry] = OrderedDict()
+        self._held = 0
+        self._computing: dict[tuple[bytes, ...], asyncio.Future[Entry | None]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith(UNCACHED_PATHS):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        key = (scope["path"].encode(), scope.get("query_string", b""), *(headers.get(h, b"") for h in _KEY_HEADERS))
+        version = self.version.current()
+        if version is None:
+            await self.app(scope, receive, send)
+            return
+        entry = self._entries.get(key)
+        if entry is not None and (entry.version == version or key in self._computing):
+            self._entries.move_to_end(key)
+            await self._answer(entry, headers, send)
+            return
+        pending = self._computing.get(key)
+        if pending is not None:
+            computed = await asyncio.shield(pending)
+            if computed is not None:
+                await self._answer(computed, headers, send)
+                return
+            await self.app(scope, receive, send)
+            return
+        future: asyncio.Future[Entry | None] = asyncio.get_running_loop().create_future()
+        self._computing[key] = future
+        computed = None
+        try:
+            computed = await self._compute(scope, receive, send, version)
+        finally:
+            del self._computing[key]
+            future.set_result(computed)
+        if computed is not None:
+            self._keep(key, computed)
+            await self._answer(computed, headers, send)
+
+    async def _compute(self, scope: Scope, receive: Receive, send: Send, version: int) -> Entry | None:
+        """Run the application: a complete answer is returned (not sent); any other goes to the
+        client as it comes and None is returned."""
+        start: Message | None = None
+        parts: list[bytes] = []
+        passing = False
+
+        async def capture(message: Message) -> None:
+            nonlocal start, passing
+            if passing:
+                await send(message)
+            elif message["type"] == "http.response.start":
+                start = message
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                if message["status"] != 200 or b"content-length" not in names or b"set-cookie" in names:
+                    passing = True
+                    await send(message)
+            elif message["type"] == "http.response.body":
+                parts.append(message.get("body", b""))
+
+        await self.app(scope, receive, capture)
+        if passing or start is None:
+            return None
+        kept = [(n, v) for n, v in start.get("headers", []) if n.lower() not in (b"content-length", b"etag")]
+        # Hashing and compressing take milliseconds on a big page: not on the event loop.
+        return await run_in_threadpool(_entry, version, kept, b"".join(parts))
+
+    def _keep(self, key: tuple[bytes, ...], entry: Entry) -> None:
+        if entry.size > self.max_bytes // 8:  # one huge answer must not empty the cache
+            return
+        old = self._entries.pop(key, None)
+        self._held += entry.size - (old.size if old else 0)
+        self._entries[key] = entry
+        while self._held > self.max_bytes and self._entries:
+            self._held -= self._entries.popitem(last=False)[1].size
+
+    async def _answer(self, entry: Entry, request_headers: dict[bytes, bytes], send: Send) -> None:
+        common = [*entry.headers, (b"etag", entry.etag), (b"cache-control", CACHE_CONTROL), (b"vary", VARY)]
+        wanted = request_headers.get(b"if-none-match", b"")
+        if wanted and (wanted.strip() == b"*" or entry.etag in [t.strip() for t in wanted.split(b",")]):
+            await send({"type": "http.response.start", "status": 304,
+                        "headers": [(n, v) for n, v in common if n.lower() != b"content-type"]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        body = entry.body
+        if entry.gzipped is not None and _accepts_gzip(request_headers.get(b"accept-encoding", b"")):
+            body = entry.gzipped
+            common.append((b"content-encoding", b"gzip"))
+        common.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": 200, "headers": common})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _entry(version: int, headers: list[tuple[bytes, bytes]], body: bytes) -> Entry:
+    content_type = next((v for n, v in headers if n.lower() == b"content-type"), b"")
+    gzipped = None
+    if len(body) >= GZIP_MIN_BYTES and content_type.startswith(_COMPRESSIBLE):
+        # Level 5: nearly the size of level 9 at a fraction of its time, paid once per version.
+        gzipped = gzip.compress(body, compresslevel=5, mtime=0)
+    etag = b'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"'
+    return Entry(version, headers, body, gzipped, etag)
+
+
+def _accepts_gzip(value: bytes) -> bool:
+    for part in value.lower().split(b","):
+        coding, _, params = part.strip().partition(b";")
+        if coding.strip() in (b"gzip", b"*"):
+            quality = params.strip()
+            return not (quality.startswith(b"q=") and quality[2:].strip() in (b"0", b"0.0", b"0.00", b"0.000"))
+    return False

@@ -1,0 +1,123 @@
+"""The server's answers to repeat visits, through a real uvicorn server on 127.0.0.1: ETag and 304,
+gzip, answers that change as soon as the store does, and readiness once the models are warm."""
+
+from __future__ import annotations
+
+import gzip
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from test_api_support import LiveServer, running_server, seeded_store
+
+from storyweave import Tracker
+from storyweave.ingest import record_to_doc
+
+LATE = {"id": "cache-late-1", "title": "Harbour cranes repainted in Haiphong",
+        "text": "Port workers in Haiphong repainted the harbour cranes on Tuesday.", "lang": "en",
+        "publish_date": "2024-05-07"}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return seeded_store(tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(scope="module")
+def server(store: Path) -> Iterator[LiveServer]:
+    with running_server(store) as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def client(server: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url(""), timeout=120) as http:
+        yield http
+
+
+def wait_ready(client: httpx.Client, seconds: float = 300) -> httpx.Response:
+    deadline = time.monotonic() + seconds
+    while True:
+        response = client.get("/api/ready")
+        if response.status_code == 200 or time.monotonic() > deadline:
+            return response
+        assert response.status_code == 503
+        assert response.json()["error"]["code"] == "warming_up"
+        assert response.headers["retry-after"]
+        time.sleep(0.2)
+
+
+def test_ready_once_the_models_are_loaded(client: httpx.Client) -> None:
+    response = wait_ready(client)
+    assert response.status_code == 200, response.text
+    warmed = response.json()["warmed"]
+    assert response.json()["status"] == "ready"
+    assert {"search", "romaniser", "front page", "model usem3", "model e5"} <= set(warmed)
+    assert client.get("/api/ready").headers.get("etag") is None  # probes are never answered from memory
+
+
+@pytest.mark.parametrize("path", ["/", "/api/events", "/api/entities?type=person", "/entities"])
+def test_etag_and_not_modified(client: httpx.Client, path: str) -> None:
+    first = client.get(path)
+    assert first.status_code == 200
+    etag = first.headers["etag"]
+    assert etag.startswith('W/"') and first.headers["cache-control"] == "no-cache"
+    assert "accept-encoding" in first.headers["vary"].lower()
+    again = client.get(path, headers={"if-none-match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    assert again.headers["content-security-policy"]  # the security headers go on every answer
+    other = client.get(path, headers={"if-none-match": 'W/"something-else"'})
+    assert other.status_code == 200 and other.content == first.content
+
+
+def test_gzip_when_accepted_and_the_same_body(client: httpx.Client) -> None:
+    plain = client.get("/", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    with client.stream("GET", "/", headers={"accept-encoding": "gzip"}) as packed:
+        raw = b"".join(packed.iter_raw())
+        assert packed.headers["content-encoding"] == "gzip"
+        assert int(packed.headers["content-length"]) == len(raw) < len(plain.content)
+    assert gzip.decompress(raw) == plain.content
+    refused = client.get("/", headers={"accept-encoding": "gzip;q=0, identity"})
+    assert "content-encoding" not in refused.headers and refused.content == plain.content
+
+
+def test_answers_follow_the_reader_language(client: httpx.Client) -> None:
+    french = client.get("/", headers={"accept-language": "fr"})
+    english = client.get("/", headers={"accept-language": "en"})
+    assert 'lang="fr"' in french.text and 'lang="en"' in english.text
+    assert french.headers["etag"] != english.headers["etag"]
+
+
+def test_a_write_from_another_process_shows_at_once(client: httpx.Client, store: Path) -> None:
+    before = client.get("/api/articles", params={"limit": 500})
+    etag = before.headers["etag"]
+    assert LATE["id"] not in {a["id"] for a in before.json()["items"]}
+    # Another connection (as `storyweave ingest` in another process would) commits to the store.
+    with Tracker(db=store, enrich_stages=[], assign_events=False) as other:
+        other.ingest_docs([record_to_doc(LATE, "cache-test")])
+    after = client.get("/api/articles", params={"limit": 500}, headers={"if-none-match": etag})
+    assert after.status_code == 200 and after.headers["etag"] != etag
+    assert LATE["id"] in {a["id"] for a in after.json()["items"]}
+
+
+def test_a_write_through_the_api_shows_at_once(client: httpx.Client) -> None:
+    before = client.get("/api/health").json()["articles"]
+    listed = client.get("/api/articles", params={"limit": 500})
+    posted = {**LATE, "id": "cache-late-2", "title": "Harbour tugs renamed in Haiphong"}
+    assert client.post("/api/ingest", json=posted).json()["added"] == 1
+    after = client.get("/api/articles", params={"limit": 500}, headers={"if-none-match": listed.headers["etag"]})
+    assert after.status_code == 200 and "cache-late-2" in {a["id"] for a in after.json()["items"]}
+    assert client.get("/api/health").json()["articles"] == before + 1
+
+
+def test_streams_errors_and_cookies_are_not_kept(client: httpx.Client) -> None:
+    missing = client.get("/api/events/no-such-event")
+    assert missing.status_code == 404 and "etag" not in missing.headers
+    chosen = client.get("/", params={"lang": "de"})  # sets the language cookie
+    assert "set-cookie" in chosen.headers and "etag" not in chosen.headers
+    client.cookies.clear()
+    export = client.get("/feeds/events.atom")
+    assert export.status_code == 200 and "etag" not in export.headers
