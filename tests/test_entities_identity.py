@@ -93,6 +93,18 @@ def test_a_name_whose_words_say_organisation_is_one() -> None:
     assert [kind for _, _, kind in resolve_names(rows)] == ["organisation", "organisation", "person"]
 
 
+def test_initials_a_recogniser_read_as_a_person_still_resolve_to_the_knowledge_base() -> None:
+    resolver = MentionResolver(get_kb())
+    mentions = [
+        Mention("UN", 0, 2, "person", "en", None, 0.9),
+        Mention("Sofia", 10, 15, "person", "en", None, 0.9),
+    ]
+    resolved, _ = resolver.resolve(mentions, "en")
+    ids = {m.surface: m.entity_id for m in resolved}
+    assert ids["UN"] == "Q1065"  # capitals are no person's name
+    assert ids.get("Sofia") != get_kb().best(get_kb().lookup("sofia"))  # a given name that is also a city
+
+
 def test_initials_inside_a_name_match_letter_for_letter() -> None:
     nsw_police, pelosi_ar, pelosi = _ids([("NSW Police", "en"), ("نانسي بيلوسي", "ar"), ("Nancy Pelosi", "en")])
     assert pelosi_ar == pelosi != nsw_police

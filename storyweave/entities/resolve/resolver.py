@@ -105,9 +105,15 @@ class KBResolver:
         # Chinese and Japanese renderings keep too few consonants for a letters-only match.
         if match is None and type_hint != "person" and not is_cjk(text):
             match = self.fuzzy(name_form(text))
-        if match is not None and type_hint == "person" and match.type != "person":
+        if match is not None and type_hint == "person" and match.type != "person" and not _initials(text):
             return None  # "Sofia", "Vladimir": a person's name that is also a city stays a person
         return match
+
+
+def _initials(text: str) -> bool:
+    """Capitals only ("UN", "ONU", "WHO"): no person's name, whatever a recogniser read."""
+    letters = [c for c in text if c.isalpha()]
+    return 2 <= len(letters) <= 4 and all(c.isupper() for c in letters)
 
 
 _ORG_ENDINGS = tuple(ending for endings in ORG_SUFFIXES.values() for ending in endings)
