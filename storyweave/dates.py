@@ -322,7 +322,7 @@ def find_dates(article: Article) -> list[DateMention]:
             taken = {(f.start, f.end) for f, _ in found}
             found += [(f, i) for f, i in extra if (f.start, f.end) not in taken]
             found.sort(key=lambda item: item[0].start)
-    recalled = _recalled(found, in_background, years)
+            recalled = _recalled(found, in_background, years)  # the yearless dates just read may recall too
     seen: set[tuple[str, int]] = set()
     events: list[tuple[DateMention, int]] = []
     recalls: list[bool] = []

