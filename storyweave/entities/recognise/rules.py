@@ -384,6 +384,9 @@ class _RunScanner:
         hit = self.known(words) if len(words) > 1 else None
         if hit is not None and (hit[0].country or not titled) and hit[0].type != "person":
             return [(Span(span.start, hit[1], hit[0].type, _KNOWN_CONFIDENCE), None)]
+        if len(words) >= 2 and words[0].low in P.DIRECTIONS and (rest := self.known(words[1:])) is not None:
+            if rest[0].type == "place" and rest[1] == words[-1].end:  # "Kuzey Irak", "Northern Syria"
+                return [(span._replace(type="place", confidence=_KNOWN_CONFIDENCE), None)]
         if len(words) == 1 and words[0].low in GENERIC_INSTITUTION_NOUNS and self.known(words) is None:
             # "Gobierno", "Regierung", "Police" alone: the head of many names, the name of none.
             return []
@@ -417,7 +420,9 @@ class _RunScanner:
             # Above the gazetteer's confidence, or its lone place would win the overlap.
             return self.person(words, 0.85)
         parts = self.known_parts(words)
-        if parts or self.nouns_capitalised:
+        shouted = all(len(w.text) > 1 and w.text.isupper() for w in words)
+        if parts or self.nouns_capitalised or shouted:
+            # "SACUDIR LA TIERRA": a headline in capitals, with no cue that it is a name, is none.
             # German capitalises every noun: a run with no cue is "Hunderte Menschen", not a name.
             return parts
         return self.person(words, 0.55)
@@ -537,7 +542,26 @@ class _RunScanner:
             run = run[1:]
         while run and (tokens[run[-1]].low in P.PARTICLES or (len(run) > 1 and tokens[run[-1]].low in self.stop)):
             run = run[:-1]
+        if len(run) >= 3 and self._sentence_word_before_particle(run):
+            run = run[1:]
+            while run and tokens[run[0]].low in P.PARTICLES:
+                run = run[1:]
         return run
+
+    def _sentence_word_before_particle(self, run: list[int]) -> bool:
+        """A headline's verb or noun before "de" ("Huyó de Michoacán", "Drame de Festieux"): capitalised
+        only because it opens the sentence, and no given name, head word or known name."""
+        first = self.tokens[run[0]]
+        return (
+            first.initial
+            and not first.text.isupper()
+            and self.tokens[run[1]].low in P.PARTICLES
+            and first.text not in self.capitalised_mid_sentence
+            and first.low not in P.GIVEN_NAMES
+            and first.low not in P.PLACE_HEADS
+            and not _is_org_head(first, self.lang)
+            and self.known([first]) is None
+        )
 
     def _add(self, run: list[int], vi_head: int, followed_by_title: bool) -> None:
         tokens = self.tokens

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz
 
 from ...lang import de as german
-from ...lang.patterns import ORG_HEADS, ORG_SUFFIXES
+from ...lang.patterns import DIRECTIONS, ORG_HEADS, ORG_SUFFIXES, PLACE_HEADS, PLACE_TAILS
 from ...lang.text import arabic_clitic_variants
 from ...models import EntityType
 from ..kb.base import KnowledgeBase
@@ -134,17 +134,33 @@ def evident_type(surface: str) -> EntityType | None:
     return None
 
 
-def guess_type(form: NameForm) -> EntityType:
-    """The type of a name no knowledge base knows."""
+def guess_type(form: NameForm, is_place: Callable[[str], bool] | None = None) -> EntityType:
+    """The type of a name no knowledge base knows, read from its own words.
+
+    ``is_place`` says whether a text names a known place; with it a compass word before a place
+    ("Kuzey Irak", "Northern Syria") is read as a region."""
     if (
         evident_type(form.text)
         or any(t in ORG_WORDS for t in form.tokens)
         or (len(form.tokens) == 1 and form.text.isupper())
     ):
         return "organisation"
-    if 2 <= len(form.tokens) <= 5:
+    words = form.text.casefold().split()
+    if len(words) >= 2 and (
+        words[0] in PLACE_HEADS
+        or any(words[-1] in tails for tails in PLACE_TAILS.values())
+        or (words[0] in DIRECTIONS and is_place is not None and is_place(" ".join(form.text.split()[1:])))
+    ):
+        return "place"
+    if 2 <= len(form.tokens) <= 5 and _could_be_person(form):
         return "person"
     return "other"
+
+
+def _could_be_person(form: NameForm) -> bool:
+    """Whether a name of a few words can be a person's: not with digits or lone letters in it
+    ("PlayStation 5" and "Xbox Series X" are products)."""
+    return not any(any(c.isdigit() for c in w) or (len(w) == 1 and w.isalpha()) for w in form.text.split())
 
 
 @dataclass
