@@ -275,7 +275,7 @@ ORG_ADJECTIVES: dict[str, frozenset[str]] = {
     ),
     "es": words(
         """nacional internacional civil popular supremo suprema federal central constitucional mundial
-        europea europeo socialista comunista nacionales"""
+        europea europeo socialista comunista nacionales judicial legislativo ejecutivo electoral"""
     ),
     "tr": words("türk ulusal uluslararası milli"),
 }
@@ -315,6 +315,9 @@ PLACE_HEADS = words(
     """city ciudad cité ville stadt şehir provincia province estado state región region república republic
     san santa são saint st. nueva new puerto port lake lago mount monte isla island islas islands"""
 )
+
+# An article opening a capitalised name makes it a title (a work, a paper, a ship), not a person's.
+TITLE_ARTICLES = words("the")
 
 # Compass words that open a region named after a place ("Kuzey Irak", "Northern Syria", "Sud Liban"):
 # with a known place after them, the whole name is a place, never a person.

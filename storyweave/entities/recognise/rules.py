@@ -425,6 +425,8 @@ class _RunScanner:
             # "SACUDIR LA TIERRA": a headline in capitals, with no cue that it is a name, is none.
             # German capitalises every noun: a run with no cue is "Hunderte Menschen", not a name.
             return parts
+        if first.low in P.TITLE_ARTICLES:
+            return [(span, None)]  # "The Mandalorian", "The Guardian": a work or an outlet, no person
         return self.person(words, 0.55)
 
     def _type_vi(self, run: list[int], words: list[_Tok], span: Span) -> Found:
