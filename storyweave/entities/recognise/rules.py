@@ -386,7 +386,9 @@ class _RunScanner:
             return [(Span(span.start, hit[1], hit[0].type, _KNOWN_CONFIDENCE), None)]
         if len(words) >= 2 and words[0].low in P.DIRECTIONS and (rest := self.known(words[1:])) is not None:
             if rest[0].type == "place" and rest[1] == words[-1].end:  # "Kuzey Irak", "Northern Syria"
-                return [(span._replace(type="place", confidence=_KNOWN_CONFIDENCE), None)]
+                # Above the gazetteer's, whose lone "Irak" would win the overlap, and unlike a listed
+                # name's: the region itself is no entry of the knowledge base.
+                return [(span._replace(type="place", confidence=0.85), None)]
         if len(words) == 1 and words[0].low in GENERIC_INSTITUTION_NOUNS and self.known(words) is None:
             # "Gobierno", "Regierung", "Police" alone: the head of many names, the name of none.
             return []
