@@ -384,11 +384,10 @@ class _RunScanner:
         hit = self.known(words) if len(words) > 1 else None
         if hit is not None and (hit[0].country or not titled) and hit[0].type != "person":
             return [(Span(span.start, hit[1], hit[0].type, _KNOWN_CONFIDENCE), None)]
-        if len(words) >= 2 and words[0].low in P.DIRECTIONS and (rest := self.known(words[1:])) is not None:
-            if rest[0].type == "place" and rest[1] == words[-1].end:  # "Kuzey Irak", "Northern Syria"
-                # Above the gazetteer's, whose lone "Irak" would win the overlap, and unlike a listed
-                # name's: the region itself is no entry of the knowledge base.
-                return [(span._replace(type="place", confidence=0.85), None)]
+        if self._region_of_known_place(words):  # "Kuzey Irak", "Northern Syria"
+            # Above the gazetteer's, whose lone "Irak" would win the overlap, and unlike a listed
+            # name's: the region itself is no entry of the knowledge base.
+            return [(span._replace(type="place", confidence=0.85), None)]
         if len(words) == 1 and words[0].low in GENERIC_INSTITUTION_NOUNS and self.known(words) is None:
             # "Gobierno", "Regierung", "Police" alone: the head of many names, the name of none.
             return []
@@ -430,6 +429,12 @@ class _RunScanner:
         if first.low in P.TITLE_ARTICLES:
             return [(span, None)]  # "The Mandalorian", "The Guardian": a work or an outlet, no person
         return self.person(words, 0.55)
+
+    def _region_of_known_place(self, words: list[_Tok]) -> bool:
+        if len(words) < 2 or words[0].low not in P.DIRECTIONS:
+            return False
+        rest = self.known(words[1:])
+        return rest is not None and rest[0].type == "place" and rest[1] == words[-1].end
 
     def _type_vi(self, run: list[int], words: list[_Tok], span: Span) -> Found:
         tokens = self.tokens
