@@ -327,6 +327,7 @@ def test_resolve_with_a_store_answers_with_what_it_knows(tmp_path: Path) -> None
         ("es", "Huyó de Michoacán tras el ataque armado.", "Huyó de Michoacán", None),
         ("es", "SACUDIR LA TIERRA es el nuevo disco del grupo.", "SACUDIR LA TIERRA", None),
         ("es", "El Poder Judicial de Michoacán lo confirmó.", "Poder Judicial de Michoacán", "organisation"),
+        ("es", "La Promoción de la Salud informó. La salud es lo primero.", "Promoción de la Salud", "other"),
     ],
 )
 def test_recogniser_types_places_feasts_and_words(lang: str, text: str, surface: str, kind: str | None) -> None:
@@ -381,6 +382,13 @@ def test_washington_is_the_capital_in_every_script() -> None:
     ids = _ids([("Washington", "en"), ("واشنطن", "ar"), ("Вашингтон", "ru"), ("Washington", "es")])
     assert len(set(ids)) == 1 and ids[0] != "Q1223"  # the city of the government, not the state
     assert get_kb().entities[ids[0] or ""].type == "place"
+    # Named beside other countries' places, the capital still outranks the state of the same name.
+    from storyweave.entities import EntityRecognizer
+    from storyweave.settings import Settings
+
+    text = "EEUU y China firmaron en Washington; Brasil y Estados Unidos siguen en conversaciones."
+    mentions, _ = EntityRecognizer(Settings()).analyse(Article(id="x", title="", text=text, origin="t", lang="es"))
+    assert {m.entity_id for m in mentions if m.surface == "Washington"} == {ids[0]}
 
 
 def test_a_family_name_that_is_also_a_country_stays_the_person_s() -> None:
