@@ -432,3 +432,12 @@ def test_a_lone_institution_noun_is_no_entity_but_a_name_built_on_it_is() -> Non
     surfaces = {m.surface for m in mentions}
     assert "Gobierno" not in surfaces  # every country's government: one id for all would be wrong
     assert {"Gobierno de México", "Partido Popular"} <= surfaces
+
+
+def test_a_common_word_is_no_small_place_in_another_script() -> None:
+    # Turkish "merkezi" is "central": the Turkish name of Iran's Markazi province, and close in sound
+    # to its Cyrillic one, but in Turkish text a word.
+    [merkezi] = _ids([("Merkezi", "tr")])
+    assert merkezi is not None and not merkezi.startswith("sw:iso-")
+    # A large place still matches by sound across scripts.
+    assert _ids([("Мюнхен", "ru")]) == _ids([("Munich", "en")])

@@ -428,9 +428,12 @@ class _RunScanner:
             return parts
         if first.low in P.TITLE_ARTICLES:
             return [(span, None)]  # "The Mandalorian", "The Guardian": a work or an outlet, no person
-        if any(w.low in self.lowered_in_text for w in words if w.low not in P.PARTICLES):
+        if any(w.low in P.PARTICLES for w in words[1:-1]) or any(
+            w.low in self.lowered_in_text for w in words if w.low not in P.PARTICLES
+        ):
             # "Promoción de la Salud", "Haberi Kaydet": words the text also writes in lower case are
-            # common words, and a name made of them with no given name or title is no person's.
+            # common words, and a name made of them with no given name or title is no person's;
+            # nor is "Jefatura del Estado": a person's "de" follows a given name ("Juan de Dios").
             return [(span, None)]
         return self.person(words, 0.55)
 

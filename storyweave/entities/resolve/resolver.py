@@ -21,7 +21,7 @@ from ...lang import de as german
 from ...lang.patterns import DIRECTIONS, ORG_HEADS, ORG_SUFFIXES, PLACE_HEADS, PLACE_TAILS
 from ...lang.text import arabic_clitic_variants
 from ...models import EntityType
-from ..kb.base import KnowledgeBase
+from ..kb.base import FAMOUS_PRIORITY, KnowledgeBase
 from ..names import ORG_WORDS, NameForm, is_acronym_like, is_cjk, name_form, script_of, sw_id
 from .matching import contains_name, part_of_name, same_name, strong_match, surname_letter_for_letter
 
@@ -76,6 +76,8 @@ class KBResolver:
                 # match an alias exactly, which ``exact`` has already tried.
                 if alias_script == form.script or (alias.key, entity_id) in self.kb.contextual:
                     continue
+                if len(form.tokens) == 1 and self._spelled_otherwise(entity_id, form):
+                    break
                 if same_name(form, alias):
                     score = fuzz.ratio(form.roman_key, alias.roman_key)
                     if score > scored.get(entity_id, (0.0, ""))[0]:
@@ -93,6 +95,14 @@ class KBResolver:
         # as it does for the name written in their own script.
         chosen = self.kb.best(close) or best_id
         return KBMatch(chosen, self.kb.entities[chosen].type, False)
+
+    def _spelled_otherwise(self, entity_id: str, form: NameForm) -> bool:
+        """A small place whose own names in the form's script are other words: Turkish "Merkezi"
+        ("central") sounds like Iran's Markazi province in Cyrillic, but its Latin name is Markazi."""
+        entity = self.kb.entities[entity_id]
+        if entity.priority >= FAMOUS_PRIORITY:
+            return False
+        return any(script_of(name) == form.script for name in entity.names.values())
 
     def resolve(
         self,
