@@ -319,6 +319,10 @@ PLACE_HEADS = words(
 # An article opening a capitalised name makes it a title (a work, a paper, a ship), not a person's.
 TITLE_ARTICLES = words("the")
 
+# A particle fused with an article ("del Estado", "du Nord"): institutions and places have them,
+# family names rarely do ("Pérez de Cuéllar", "von der Leyen" are written after a given name).
+ARTICLE_PARTICLES = words("del della dello degli delle du des")
+
 # Compass words that open a region named after a place ("Kuzey Irak", "Northern Syria", "Sud Liban"):
 # with a known place after them, the whole name is a place, never a person.
 DIRECTIONS = words(

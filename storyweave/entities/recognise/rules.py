@@ -428,14 +428,23 @@ class _RunScanner:
             return parts
         if first.low in P.TITLE_ARTICLES:
             return [(span, None)]  # "The Mandalorian", "The Guardian": a work or an outlet, no person
-        if any(w.low in P.PARTICLES for w in words[1:-1]) or any(
+        if self._particle_with_article(words) or any(
             w.low in self.lowered_in_text for w in words if w.low not in P.PARTICLES
         ):
             # "Promoción de la Salud", "Haberi Kaydet": words the text also writes in lower case are
             # common words, and a name made of them with no given name or title is no person's;
-            # nor is "Jefatura del Estado": a person's "de" follows a given name ("Juan de Dios").
+            # nor is "Jefatura del Estado": a family name keeps a bare "de" ("Giorgian de Arrascaeta"),
+            # an institution "del" or "de la".
             return [(span, None)]
         return self.person(words, 0.55)
+
+    @staticmethod
+    def _particle_with_article(words: list[_Tok]) -> bool:
+        lows = [w.low for w in words]
+        return any(
+            low in P.ARTICLE_PARTICLES or (low in _DOUBLE_PARTICLE_FIRST and following in _ARTICLES)
+            for low, following in zip(lows[1:-1], lows[2:], strict=False)
+        )
 
     def _region_of_known_place(self, words: list[_Tok]) -> bool:
         if len(words) < 2 or words[0].low not in P.DIRECTIONS:
