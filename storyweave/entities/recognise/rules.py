@@ -16,6 +16,7 @@ Precision comes first: an unclear run is left to the gazetteer rather than guess
 from __future__ import annotations
 
 import functools
+import itertools
 from typing import NamedTuple
 
 import regex
@@ -443,7 +444,7 @@ class _RunScanner:
         lows = [w.low for w in words]
         return any(
             low in P.ARTICLE_PARTICLES or (low in _DOUBLE_PARTICLE_FIRST and following in _ARTICLES)
-            for low, following in zip(lows[1:-1], lows[2:], strict=False)
+            for low, following in itertools.pairwise(lows[1:])
         )
 
     def _region_of_known_place(self, words: list[_Tok]) -> bool:
