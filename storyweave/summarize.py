@@ -68,6 +68,7 @@ def lead(text: str, max_chars: int = 420) -> str:
 
 
 HEADLINE_CHARS = 140
+_TICKER_ITEM_MIN = 15
 # Where a clause ends inside a sentence, in the scripts news comes in.
 _CLAUSE_END = re.compile(r"[,;:،؛、，；：]\s|\s[–—-]\s")
 
@@ -82,6 +83,11 @@ def headline(text: str, max_chars: int = HEADLINE_CHARS) -> str:
     said is the news), else the opening clauses that fit, else the words that fit, with "…".
     """
     text = " ".join((text or "").split())
+    ticker_items = [item.strip() for item in text.split("+++") if item.strip()]
+    if len(ticker_items) > 1 and len(ticker_items[0]) >= _TICKER_ITEM_MIN:
+        # A live ticker's title lists its items ("Schäden durch Feuerwerk +++ Betrunkener sucht …"):
+        # the first is the headline, the others are other news.
+        text = ticker_items[0]
     if len(text) <= max_chars:
         return text
     first = split_sentences(text)[0] if split_sentences(text) else text

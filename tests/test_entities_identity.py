@@ -323,6 +323,11 @@ def test_resolve_with_a_store_answers_with_what_it_knows(tmp_path: Path) -> None
         ("es", "El Año Nuevo llegó a Madrid con fiestas.", "Año Nuevo", "other"),
         ("de", "Insgesamt kamen 200 Menschen zur Feier nach München.", "Insgesamt", None),
         ("de", "Die Feier in München war ruhig.", "München", "place"),
+        ("tr", "Bakan Kuzey Irak ziyaretini tamamladı.", "Kuzey Irak", "place"),
+        ("es", "Huyó de Michoacán tras el ataque armado.", "Huyó de Michoacán", None),
+        ("es", "SACUDIR LA TIERRA es el nuevo disco del grupo.", "SACUDIR LA TIERRA", None),
+        ("es", "El Poder Judicial de Michoacán lo confirmó.", "Poder Judicial de Michoacán", "organisation"),
+        ("es", "La Promoción de la Salud informó. La salud es lo primero.", "Promoción de la Salud", "other"),
     ],
 )
 def test_recogniser_types_places_feasts_and_words(lang: str, text: str, surface: str, kind: str | None) -> None:
@@ -348,6 +353,42 @@ def test_ubiquitous_context_and_bare_aliases_are_no_evidence(tmp_path: Path) -> 
         [melania, bare] = _store(tracker, "d", "en", [("Melania Trump", "person"), ("Trump", "person")])
         assert melania != donald
         assert bare == melania  # in her article, the bare name is hers
+
+
+def test_a_one_word_name_is_weighed_against_the_spelling_in_its_own_script(tmp_path: Path) -> None:
+    with Tracker(db=tmp_path / "s.db") as tracker:
+        [twitter, musk] = _store(tracker, "a", "en", [("Twitter", "organisation"), ("Elon Musk", "person")])
+        [twitter_ar, musk_ar] = _store(tracker, "b", "ar", [("تويتر", "organisation"), ("إيلون ماسك", "person")])
+        assert (twitter_ar, musk_ar) == (twitter, musk)
+        # Close in sound to تويتر, far in letters from Twitter, with the same context: not Twitter.
+        [tierra, _] = _store(tracker, "c", "es", [("Tierra", "other"), ("Elon Musk", "person")])
+        assert tierra != twitter
+
+
+def test_names_nobody_knows_are_typed_by_their_own_words() -> None:
+    rows = [
+        ("1", "PlayStation 5", "en"),
+        ("2", "Xbox Series X", "en"),
+        ("3", "Kuzey Irak", "tr"),
+        ("4", "Ciudad de Guadalupe Victoria", "es"),
+        ("5", "Salda Gölü", "tr"),
+        ("6", "Marta Quintero Vidal", "es"),
+    ]
+    kinds = {key: kind for key, _, kind in resolve_names(rows)}
+    assert kinds == {"1": "other", "2": "other", "3": "place", "4": "place", "5": "place", "6": "person"}
+
+
+def test_washington_is_the_capital_in_every_script() -> None:
+    ids = _ids([("Washington", "en"), ("واشنطن", "ar"), ("Вашингтон", "ru"), ("Washington", "es")])
+    assert len(set(ids)) == 1 and ids[0] != "Q1223"  # the city of the government, not the state
+    assert get_kb().entities[ids[0] or ""].type == "place"
+    # Named beside other countries' places, the capital still outranks the state of the same name.
+    from storyweave.entities import EntityRecognizer
+    from storyweave.settings import Settings
+
+    text = "EEUU y China firmaron en Washington; Brasil y Estados Unidos siguen en conversaciones."
+    mentions, _ = EntityRecognizer(Settings()).analyse(Article(id="x", title="", text=text, origin="t", lang="es"))
+    assert {m.entity_id for m in mentions if m.surface == "Washington"} == {ids[0]}
 
 
 def test_a_family_name_that_is_also_a_country_stays_the_person_s() -> None:
@@ -391,3 +432,12 @@ def test_a_lone_institution_noun_is_no_entity_but_a_name_built_on_it_is() -> Non
     surfaces = {m.surface for m in mentions}
     assert "Gobierno" not in surfaces  # every country's government: one id for all would be wrong
     assert {"Gobierno de México", "Partido Popular"} <= surfaces
+
+
+def test_a_common_word_is_no_small_place_in_another_script() -> None:
+    # Turkish "merkezi" is "central": the Turkish name of Iran's Markazi province, and close in sound
+    # to its Cyrillic one, but in Turkish text a word.
+    [merkezi] = _ids([("Merkezi", "tr")])
+    assert merkezi is not None and not merkezi.startswith("sw:iso-")
+    # A large place still matches by sound across scripts.
+    assert _ids([("Мюнхен", "ru")]) == _ids([("Munich", "en")])

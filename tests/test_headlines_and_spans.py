@@ -35,6 +35,13 @@ def test_headlines_keep_short_titles_and_cut_long_ones_at_a_clause_or_word() -> 
     assert headline("First sentence is short. " + no_punctuation) == "First sentence is short."
 
 
+def test_a_live_tickers_title_is_its_first_item() -> None:
+    ticker = "Schäden durch Feuerwerk +++ Betrunkener sucht Freundin in Altstätten +++ Mann wütet bei Familienfeier"
+    assert headline(ticker) == "Schäden durch Feuerwerk"
+    # Too short a first item is a label, not a headline: the title stays whole.
+    assert headline("Live +++ Regierung tritt zurück") == "Live +++ Regierung tritt zurück"
+
+
 def _day(text: str) -> int:
     return date.fromisoformat(text).toordinal()
 

@@ -49,7 +49,7 @@ AR_FIXED_ORGS = phrases(
 )
 
 # Heads of a place name ("مدينة حلب"): only these produce places, never a bare preposition.
-AR_PLACE_HEADS = words("مدينة محافظة ولاية إقليم جزيرة العاصمة عاصمة بلدة قرية منطقة مخيم")
+AR_PLACE_HEADS = words("مدينة محافظة ولاية إقليم جزيرة العاصمة عاصمة بلدة بلدية قرية منطقة مخيم")
 
 # Words that are never part of a name: prepositions, conjunctions, pronouns, common verbs and nouns
 # of news prose, weekdays and months.  Checked with and without a clitic (و ف ب ل ك) in front.

@@ -275,8 +275,9 @@ ORG_ADJECTIVES: dict[str, frozenset[str]] = {
     ),
     "es": words(
         """nacional internacional civil popular supremo suprema federal central constitucional mundial
-        europea europeo socialista comunista nacionales"""
+        europea europeo socialista comunista nacionales judicial legislativo ejecutivo electoral"""
     ),
+    "tr": words("türk ulusal uluslararası milli"),
 }
 
 # A common noun before a company's name, not part of it ("Der Autobauer Volkswagen", "Hãng Samsung").
@@ -315,12 +316,29 @@ PLACE_HEADS = words(
     san santa são saint st. nueva new puerto port lake lago mount monte isla island islas islands"""
 )
 
+# An article opening a capitalised name makes it a title (a work, a paper, a ship), not a person's.
+TITLE_ARTICLES = words("the")
+
+# A particle fused with an article ("del Estado", "du Nord"): institutions and places have them,
+# family names rarely do ("Pérez de Cuéllar", "von der Leyen" are written after a given name).
+ARTICLE_PARTICLES = words("del della dello degli delle du des")
+
+# Compass words that open a region named after a place ("Kuzey Irak", "Northern Syria", "Sud Liban"):
+# with a known place after them, the whole name is a place, never a person.
+DIRECTIONS = words(
+    """north northern south southern east eastern west western central
+    nord sud est ouest centre norte sur este oeste centro nördlich süd ost west mittel
+    kuzey güney doğu batı orta
+    شمال جنوب شرق غرب وسط شمالي جنوبي شرقي غربي"""
+)
+
 # Feasts and calendar days written with capitals: "other", never a person or an organisation.
 HOLIDAYS = phrases(
     """new year|new year's eve|new year's day|christmas|christmas eve|easter|ramadan|eid|eid al-fitr|
     eid al-adha|thanksgiving|halloween|nouvel an|réveillon|saint-sylvestre|noël|pâques|neujahr|silvester|
     weihnachten|ostern|año nuevo|nochevieja|navidad|nochebuena|semana santa|pascua|yılbaşı|noel|ramazan|
-    ramazan bayramı|kurban bayramı|новый год|рождество|пасха|рамадан"""
+    ramazan bayramı|kurban bayramı|новый год|рождество|пасха|рамадан|hanukkah|chanukah|hanoucca|hanouka|
+    chanukka|januká|janucá|hanuka|ханука"""
 )
 
 # Last words of a place name, per language ("Salda Gölü", "Hudson River", "Bodensee" is one word).

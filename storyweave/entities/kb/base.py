@@ -23,6 +23,9 @@ from ..names import NameForm, is_cjk
 log = logging.getLogger(__name__)
 
 COUNTRY_PRIORITY = 10**10  # a country beats any city of the same name ("Mexico", "Kuwait")
+# A place this large (people, or a state's or a country's rank) is talked about enough that every
+# spelling of its name is worth matching, and frequent because of the place, not as a word.
+FAMOUS_PRIORITY = 1_000_000
 KB_FILE = "data/kb.json.gz"
 # The confidence of a mention found or typed only because the knowledge base lists its name (the
 # gazetteer, the rules' known places): if the name then resolves to no entry, it was a word.

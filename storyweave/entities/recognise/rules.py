@@ -16,6 +16,7 @@ Precision comes first: an unclear run is left to the gazetteer rather than guess
 from __future__ import annotations
 
 import functools
+import itertools
 from typing import NamedTuple
 
 import regex
@@ -384,6 +385,10 @@ class _RunScanner:
         hit = self.known(words) if len(words) > 1 else None
         if hit is not None and (hit[0].country or not titled) and hit[0].type != "person":
             return [(Span(span.start, hit[1], hit[0].type, _KNOWN_CONFIDENCE), None)]
+        if self._region_of_known_place(words):  # "Kuzey Irak", "Northern Syria"
+            # Above the gazetteer's, whose lone "Irak" would win the overlap, and unlike a listed
+            # name's: the region itself is no entry of the knowledge base.
+            return [(span._replace(type="place", confidence=0.85), None)]
         if len(words) == 1 and words[0].low in GENERIC_INSTITUTION_NOUNS and self.known(words) is None:
             # "Gobierno", "Regierung", "Police" alone: the head of many names, the name of none.
             return []
@@ -417,10 +422,36 @@ class _RunScanner:
             # Above the gazetteer's confidence, or its lone place would win the overlap.
             return self.person(words, 0.85)
         parts = self.known_parts(words)
-        if parts or self.nouns_capitalised:
+        shouted = all(len(w.text) > 1 and w.text.isupper() for w in words)
+        if parts or self.nouns_capitalised or shouted:
+            # "SACUDIR LA TIERRA": a headline in capitals, with no cue that it is a name, is none.
             # German capitalises every noun: a run with no cue is "Hunderte Menschen", not a name.
             return parts
+        if first.low in P.TITLE_ARTICLES:
+            return [(span, None)]  # "The Mandalorian", "The Guardian": a work or an outlet, no person
+        if self._particle_with_article(words) or any(
+            w.low in self.lowered_in_text for w in words if w.low not in P.PARTICLES
+        ):
+            # "Promoción de la Salud", "Haberi Kaydet": words the text also writes in lower case are
+            # common words, and a name made of them with no given name or title is no person's;
+            # nor is "Jefatura del Estado": a family name keeps a bare "de" ("Giorgian de Arrascaeta"),
+            # an institution "del" or "de la".
+            return [(span, None)]
         return self.person(words, 0.55)
+
+    @staticmethod
+    def _particle_with_article(words: list[_Tok]) -> bool:
+        lows = [w.low for w in words]
+        return any(
+            low in P.ARTICLE_PARTICLES or (low in _DOUBLE_PARTICLE_FIRST and following in _ARTICLES)
+            for low, following in itertools.pairwise(lows[1:])
+        )
+
+    def _region_of_known_place(self, words: list[_Tok]) -> bool:
+        if len(words) < 2 or words[0].low not in P.DIRECTIONS:
+            return False
+        rest = self.known(words[1:])
+        return rest is not None and rest[0].type == "place" and rest[1] == words[-1].end
 
     def _type_vi(self, run: list[int], words: list[_Tok], span: Span) -> Found:
         tokens = self.tokens
@@ -537,7 +568,26 @@ class _RunScanner:
             run = run[1:]
         while run and (tokens[run[-1]].low in P.PARTICLES or (len(run) > 1 and tokens[run[-1]].low in self.stop)):
             run = run[:-1]
+        if len(run) >= 3 and self._sentence_word_before_particle(run):
+            run = run[1:]
+            while run and tokens[run[0]].low in P.PARTICLES:
+                run = run[1:]
         return run
+
+    def _sentence_word_before_particle(self, run: list[int]) -> bool:
+        """A headline's verb or noun before "de" ("Huyó de Michoacán", "Drame de Festieux"): capitalised
+        only because it opens the sentence, and no given name, head word or known name."""
+        first = self.tokens[run[0]]
+        return (
+            first.initial
+            and not first.text.isupper()
+            and self.tokens[run[1]].low in P.PARTICLES
+            and first.text not in self.capitalised_mid_sentence
+            and first.low not in P.GIVEN_NAMES
+            and first.low not in P.PLACE_HEADS
+            and not _is_org_head(first, self.lang)
+            and self.known([first]) is None
+        )
 
     def _add(self, run: list[int], vi_head: int, followed_by_title: bool) -> None:
         tokens = self.tokens

@@ -93,13 +93,17 @@ def resolve_batch(
         assignment[i] = target
     _link_cjk_names(forms, assignment, index)
 
+    def is_place(text: str) -> bool:
+        match = resolver.exact(text)
+        return match is not None and match.type == "place"
+
     results: list[Result] = []
     for (key, _, _), target in zip(rows, assignment, strict=True):
         if target < 0:
             results.append((key, None, None))
             continue
         group = index.groups[target]
-        group_type: EntityType = group.type or guess_type(group.canonical)
+        group_type: EntityType = group.type or guess_type(group.canonical, is_place)
         results.append((key, group_id(group), group_type))
     if on_progress is not None:
         on_progress(len(rows), len(rows))

@@ -74,7 +74,16 @@ def _same(f: NameForm, g: NameForm) -> bool:
 
 def _same_entity(forms: list[NameForm], stored: list[NameForm]) -> bool:
     forms, stored = _fullest(forms), _fullest(stored)
-    return any(_same(f, g) or contains_name(g, f) or contains_name(f, g) for f in forms for g in stored)
+    return any(_same(f, g) or contains_name(g, f) or contains_name(f, g) for f in forms for g in _comparable(f, stored))
+
+
+def _comparable(form: NameForm, stored: list[NameForm]) -> list[NameForm]:
+    """The stored names a one-word name is compared with: those in its own script when there are
+    any.  A spelling in the same script is the better witness: "Tierra" is not "Twitter", however
+    close it sounds to "تويتر"."""
+    if len(form.tokens) != 1:
+        return stored
+    return [g for g in stored if g.script == form.script] or stored
 
 
 def _family_name_of(part: NameForm, full: NameForm, position: int) -> bool:

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz
 
 from ...lang import de as german
-from ...lang.patterns import ORG_HEADS, ORG_SUFFIXES
+from ...lang.patterns import DIRECTIONS, ORG_HEADS, ORG_SUFFIXES, PLACE_HEADS, PLACE_TAILS
 from ...lang.text import arabic_clitic_variants
 from ...models import EntityType
-from ..kb.base import KnowledgeBase
+from ..kb.base import FAMOUS_PRIORITY, KnowledgeBase
 from ..names import ORG_WORDS, NameForm, is_acronym_like, is_cjk, name_form, script_of, sw_id
 from .matching import contains_name, part_of_name, same_name, strong_match, surname_letter_for_letter
 
@@ -76,6 +76,8 @@ class KBResolver:
                 # match an alias exactly, which ``exact`` has already tried.
                 if alias_script == form.script or (alias.key, entity_id) in self.kb.contextual:
                     continue
+                if len(form.tokens) == 1 and self._spelled_otherwise(entity_id, form):
+                    break
                 if same_name(form, alias):
                     score = fuzz.ratio(form.roman_key, alias.roman_key)
                     if score > scored.get(entity_id, (0.0, ""))[0]:
@@ -93,6 +95,14 @@ class KBResolver:
         # as it does for the name written in their own script.
         chosen = self.kb.best(close) or best_id
         return KBMatch(chosen, self.kb.entities[chosen].type, False)
+
+    def _spelled_otherwise(self, entity_id: str, form: NameForm) -> bool:
+        """A small place whose own names in the form's script are other words: Turkish "Merkezi"
+        ("central") sounds like Iran's Markazi province in Cyrillic, but its Latin name is Markazi."""
+        entity = self.kb.entities[entity_id]
+        if entity.priority >= FAMOUS_PRIORITY:
+            return False
+        return any(script_of(name) == form.script for name in entity.names.values())
 
     def resolve(
         self,
@@ -134,17 +144,33 @@ def evident_type(surface: str) -> EntityType | None:
     return None
 
 
-def guess_type(form: NameForm) -> EntityType:
-    """The type of a name no knowledge base knows."""
+def guess_type(form: NameForm, is_place: Callable[[str], bool] | None = None) -> EntityType:
+    """The type of a name no knowledge base knows, read from its own words.
+
+    ``is_place`` says whether a text names a known place; with it a compass word before a place
+    ("Kuzey Irak", "Northern Syria") is read as a region."""
     if (
         evident_type(form.text)
         or any(t in ORG_WORDS for t in form.tokens)
         or (len(form.tokens) == 1 and form.text.isupper())
     ):
         return "organisation"
-    if 2 <= len(form.tokens) <= 5:
+    words = form.text.casefold().split()
+    if len(words) >= 2 and (
+        words[0] in PLACE_HEADS
+        or any(words[-1] in tails for tails in PLACE_TAILS.values())
+        or (words[0] in DIRECTIONS and is_place is not None and is_place(" ".join(form.text.split()[1:])))
+    ):
+        return "place"
+    if 2 <= len(form.tokens) <= 5 and _could_be_person(form):
         return "person"
     return "other"
+
+
+def _could_be_person(form: NameForm) -> bool:
+    """Whether a name of a few words can be a person's: not with digits or lone letters in it
+    ("PlayStation 5" and "Xbox Series X" are products)."""
+    return not any(any(c.isdigit() for c in w) or (len(w) == 1 and w.isalpha()) for w in form.text.split())
 
 
 @dataclass

@@ -32,7 +32,7 @@ from rapidfuzz import fuzz
 
 from ....lang.lexicon import GENERIC_PLACE_WORDS
 from ...names import QUALIFIERS, NameForm, is_cjk, name_form, tokens
-from ..base import COUNTRY_PRIORITY, KBEntity
+from ..base import COUNTRY_PRIORITY, FAMOUS_PRIORITY, KBEntity
 from ..demonyms import DemonymIndex
 from .sources import BUILD_LANGUAGES, SUBDIVISION_SOURCE
 from .staging import PRIMARY, WEAK, KBBuilder, StagedAlias
@@ -270,8 +270,10 @@ def _reason(
         return "common word"
     if staged.rank == WEAK or staged.source == SUBDIVISION_SOURCE:
         reason = _common_word(key, staged.text, common, country)
-        # A transliteration of the entity's own name is frequent because the place is (نيويورك).
-        return None if reason and _resembles(kb.entities[entity_id], staged.form) else reason
+        # A transliteration of the entity's own name is frequent because the place is (نيويورك);
+        # not where the name itself is a word: Iran's Markazi province is "central", Turkish "merkezi".
+        famous = kb.entities[entity_id].priority >= FAMOUS_PRIORITY
+        return None if reason and famous and _resembles(kb.entities[entity_id], staged.form) else reason
     return None
 
 

@@ -222,12 +222,15 @@ def add_curated(kb: KBBuilder, by_code: dict[str, str]) -> None:
     for filename in ("data/institutions.tsv", "data/organisations.tsv", "data/regions.tsv"):
         for kind, *pairs in _rows(filename):
             names = dict(pair.split("=", 1) for pair in pairs if "=" in pair)
+            # A place in one country says so ("country=US"): same-name places are told apart by the
+            # countries a text names, and one without a country would lose to every one with it.
+            country = names.pop("country", None)
             entity_id = sw_id(name_form(names["en"].split("|")[0]))
             if entity_id is None:
                 continue
             if entity_id in kb.entities:  # one curated row is one entity, never two rows under one id
                 raise KBIntegrityError(f"{filename}: two rows give the id {entity_id} ({names['en']})")
-            entity = kb.add_entity(KBEntity(entity_id, kind, {}, CURATED_PRIORITY))  # type: ignore[arg-type]
+            entity = kb.add_entity(KBEntity(entity_id, kind, {}, CURATED_PRIORITY, country))  # type: ignore[arg-type]
             for lang, name in names.items():
                 for alias in name.split("|"):
                     entity.names.setdefault(lang, alias)
