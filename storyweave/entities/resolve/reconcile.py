@@ -72,9 +72,27 @@ def _same(f: NameForm, g: NameForm) -> bool:
     return fuzz.ratio(sound_key(f), sound_key(g)) >= SAME_SCRIPT_WORD_SIMILARITY
 
 
+def _token_found(form: NameForm, index: int, other: NameForm) -> bool:
+    return not form.skeletons[index] or any(form.variants[index] & v for v in other.variants)
+
+
+def _may_be_same(f: NameForm, g: NameForm) -> bool:
+    """What every way of matching ``f`` and ``g`` below needs, cheap enough to ask first: name
+    keys bring hundreds of stored names sharing one common token (a given name, "ministry").
+    A token match (``same_name``, ``contains_name``) pairs both end tokens of ``f`` with tokens
+    of ``g``; the other paths need the same whole-name reading or two short names."""
+    if _token_found(f, 0, g) and _token_found(f, -1, g):
+        return True
+    return (f.short and g.short) or f.skeleton_key == g.skeleton_key or bool(f.key_variants & g.key_variants)
+
+
 def _same_entity(forms: list[NameForm], stored: list[NameForm]) -> bool:
     forms, stored = _fullest(forms), _fullest(stored)
-    return any(_same(f, g) or contains_name(g, f) or contains_name(f, g) for f in forms for g in stored)
+    return any(
+        _may_be_same(f, g) and (_same(f, g) or contains_name(g, f) or contains_name(f, g))
+        for f in forms
+        for g in stored
+    )
 
 
 def _family_name_of(part: NameForm, full: NameForm, position: int) -> bool:
@@ -163,9 +181,12 @@ def match_stored(
         return None
     stored = {c: _forms(conn.entity_surfaces(c)) for c in candidates}
     same = [c for c in candidates if _same_entity(forms, stored[c])]
-    weak = {c for c in candidates if not _strong(forms, stored[c])}
+
+    def weak(pool: Iterable[str]) -> set[str]:  # only a candidate that can be picked needs the check
+        return {c for c in pool if not _strong(forms, stored[c])}
+
     if kind != "person" or any(len(f.tokens) > 1 for f in forms):
-        return _pick(conn, same, context, weak)
+        return _pick(conn, same, context, weak(same))
     # A bare family name: every stored full name ending with it competes (a "Müller" once linked to
     # Thomas Müller is still Gerd Müller's name too), else (Xi, Nguyen) the ones starting with it.
     # Letter for letter ("Trump" of "Donald Trump") it stands alone; by sound only it needs context.
@@ -173,8 +194,9 @@ def match_stored(
         owners = {c for c in candidates if any(_family_name_of(f, g, position) for f in forms for g in stored[c])}
         if owners:
             exact = {c for c in owners if any(_letter_for_letter(f, g, position) for f in forms for g in stored[c])}
-            return _pick(conn, sorted(owners | set(same)), context, weak - exact)
-    return _pick(conn, same, context, weak)
+            pool = sorted(owners | set(same))
+            return _pick(conn, pool, context, weak(pool) - exact)
+    return _pick(conn, same, context, weak(same))
 
 
 def _absorbable(conn: Store, new_id: str, full: list[NameForm], context: set[str]) -> list[str]:
