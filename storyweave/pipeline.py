@@ -274,9 +274,14 @@ def _failure(origin: str, exc: Exception) -> Reject:
 
 
 def _batches(docs: Iterable[RawDoc | Reject], size: int) -> Iterator[list[RawDoc | Reject]]:
+    """Batches of ``size`` inputs, the first ones smaller (1, 2, 4 …): the first article reaches
+    the store after one article's enrichment, not a whole batch's, and the writer starts early."""
     iterator = iter(docs)
-    while batch := list(itertools.islice(iterator, max(1, size))):
+    size = max(1, size)
+    step = 1
+    while batch := list(itertools.islice(iterator, step)):
         yield batch
+        step = min(2 * step, size)
 
 
 def _enriched(docs: Iterable[RawDoc | Reject], enricher: Enricher) -> Iterator[EnrichedArticle | Reject]:

@@ -91,16 +91,16 @@ def _fit(
     exclude: str | None,
     rarities: _Rarity,
 ) -> StorylineFit | None:
-    conn, model = assigner.conn, assigner.model
+    conn = assigner.conn
     recent = [e for e in conn.storyline_recent_events(storyline_id, _RECENT_EVENTS + 1) if e != exclude]
     recent = recent[:_RECENT_EVENTS]
     vectors: list[np.ndarray] = []
     weights: list[int] = []
     for event_id in recent:
-        vector = conn.get_centroids(event_id).get(model)
+        vector, count = assigner.fit_inputs(event_id)
         if vector is not None:
-            vectors.append(unit(vector))
-            weights.append(conn.event_row(event_id)["article_count"])
+            vectors.append(vector)
+            weights.append(count)
     if not vectors:
         return None
     mine = unit(centroid)

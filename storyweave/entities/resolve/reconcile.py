@@ -179,7 +179,8 @@ def match_stored(
     candidates = sorted(conn.entities_with_keys(keys, kind) - {entity_id})
     if not candidates:
         return None
-    stored = {c: _forms(conn.entity_surfaces(c)) for c in candidates}
+    surfaces_of = conn.entity_surface_counts(candidates)  # one read for all: often hundreds
+    stored = {c: _forms(s for s, _, _ in surfaces_of.get(c, ())) for c in candidates}
     same = [c for c in candidates if _same_entity(forms, stored[c])]
 
     def weak(pool: Iterable[str]) -> set[str]:  # only a candidate that can be picked needs the check
