@@ -9,6 +9,7 @@ per-article decisions; ``consolidate`` works on it directly, so neither imports 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date
 
@@ -31,6 +32,7 @@ class EventState:
         self.conn = conn
         self.settings = settings
         self._scorer = scorer
+        self._scorer_lock = threading.Lock()  # the writer may load it ahead, from another thread
         self.model: str = settings.event_index_model
         self.members = MemberCache(conn)
         self.index: CentroidIndex | None = None
@@ -38,9 +40,14 @@ class EventState:
 
     @property
     def scorer(self) -> PairScoring:
-        if self._scorer is None:
-            self._scorer = load_scorer()
-        return self._scorer
+        with self._scorer_lock:
+            if self._scorer is None:
+                self._scorer = load_scorer()
+            return self._scorer
+
+    def warm_up(self) -> None:
+        """Load what the first assignment needs (the pair scorer), so it need not wait for it."""
+        _ = self.scorer
 
     def ensure_index(self, vector: np.ndarray) -> CentroidIndex:
         if self.index is None:
