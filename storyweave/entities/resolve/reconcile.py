@@ -139,9 +139,14 @@ def _distinctive(conn: Store, context: set[str]) -> set[str]:
     if not context:
         return set()
     kb = get_kb().entities
+    # Countries first: they are named in a large share of the store, and counting their articles
+    # costs as much as they have.
+    context = {e for e in context if not (e in kb and kb[e].priority >= COUNTRY_PRIORITY)}
+    if not context:
+        return set()
     limit = max(DISTINCTIVE_MIN_ARTICLES, DISTINCTIVE_SHARE * conn.article_total())
     counts = conn.article_counts(context)
-    return {e for e in context if counts.get(e, 0) <= limit and not (e in kb and kb[e].priority >= COUNTRY_PRIORITY)}
+    return {e for e in context if counts.get(e, 0) <= limit}
 
 
 def _pick(conn: Store, pool: list[str], context: set[str], weak: set[str]) -> str | None:
