@@ -76,7 +76,7 @@ def _token_found(form: NameForm, index: int, other: NameForm) -> bool:
     return not form.skeletons[index] or any(form.variants[index] & v for v in other.variants)
 
 
-def _may_be_same(f: NameForm, g: NameForm) -> bool:
+def may_be_same(f: NameForm, g: NameForm) -> bool:
     """What every way of matching ``f`` and ``g`` below needs, cheap enough to ask first: name
     keys bring hundreds of stored names sharing one common token (a given name, "ministry").
     A token match (``same_name``, ``contains_name``) pairs both end tokens of ``f`` with tokens
@@ -89,7 +89,7 @@ def _may_be_same(f: NameForm, g: NameForm) -> bool:
 def _same_entity(forms: list[NameForm], stored: list[NameForm]) -> bool:
     forms, stored = _fullest(forms), _fullest(stored)
     return any(
-        _may_be_same(f, g) and (_same(f, g) or contains_name(g, f) or contains_name(f, g))
+        may_be_same(f, g) and (_same(f, g) or contains_name(g, f) or contains_name(f, g))
         for f in forms
         for g in stored
     )
