@@ -43,6 +43,9 @@ from _common import eval_file
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 Clock = tuple[float, float]  # (CPU seconds of this process, wall seconds)
+# Issue 17's targets on 2 cores, for the whole of semeval-dev (2,447 articles).
+TARGET_RATE = 25.0  # articles/s end to end
+TARGET_FIRST_S = 10.0  # seconds from the command to the first stored article
 START_UP = "start-up: "
 
 
@@ -323,6 +326,14 @@ def print_waits(found: dict[str, Any]) -> None:
         print(_row(role, str(count), f"{seconds:.1f}", f"{seconds / (wall * max(1, count)):.1%}"))
     print(f"  (busy share: CPU seconds over wall seconds per process; {os.cpu_count()} cores here; "
           "start-up includes the first stored article's own time)")
+    rate = found["articles"] / wall
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    print(f"  targets (2 cores, all 2,447 articles): >= {TARGET_RATE:.0f} articles/s: {rate:.1f}, "
+          f"{verdict(rate >= TARGET_RATE)}; first stored article <= {TARGET_FIRST_S:.0f} s: {first:.1f} s, "
+          f"{verdict(first <= TARGET_FIRST_S)}")
 
 
 def main() -> None:

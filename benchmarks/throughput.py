@@ -35,6 +35,9 @@ from _common import REPO, eval_file
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 _START = date(2024, 1, 1)
+# Issue 17's targets on 2 cores: articles/s from this many articles on, and peak PSS at 100k.
+TARGET_RATE, TARGET_RATE_FROM = 30.0, 10_000
+TARGET_PSS_MIB, TARGET_PSS_AT = 2048.0, 100_000
 
 
 def _thin(text: str, every: int, offset: int) -> str:
@@ -188,6 +191,12 @@ def main() -> None:
             elapsed, rss, pss = run_cluster(corpus, Path(tmp) / f"clusters-{size}.csv", args.memory_every)
             results.append((size, elapsed, rss))
             print(f"{size:>9} {elapsed:>9.1f} {size / elapsed:>11.1f} {rss:>13.0f} {pss:>13.0f}", flush=True)
+            if size >= TARGET_RATE_FROM:
+                met = "met" if size / elapsed >= TARGET_RATE else "NOT met"
+                print(f"  target >= {TARGET_RATE:.0f} articles/s at {TARGET_RATE_FROM:,}+: {met}", flush=True)
+            if size >= TARGET_PSS_AT:
+                met = "met" if pss <= TARGET_PSS_MIB else "NOT met"
+                print(f"  target peak PSS <= {TARGET_PSS_MIB:.0f} MiB at {TARGET_PSS_AT:,}: {met}", flush=True)
     if len(results) >= 2:
         xs = [math.log(n) for n, _, _ in results]
         ys = [math.log(t) for _, t, _ in results]

@@ -44,6 +44,8 @@ class ArticleEmbedder(Protocol):
 class EventAssigner(Protocol):
     def assign(self, enriched: EnrichedArticle) -> None: ...
 
+    def warm_up(self) -> None: ...
+
     def entities_reconciled(self, mapping: dict[str, str]) -> None: ...
 
 
@@ -152,6 +154,19 @@ class Writer:
         self.db = db
         self.assigner = assigner
         self.watcher = watcher
+        # While the first articles are enriched (seconds, when worker processes start), this process
+        # only waits: it loads what storing them needs meanwhile, off the path to the first article.
+        threading.Thread(target=self._warm_up, name="writer-warm-up", daemon=True).start()
+
+    def _warm_up(self) -> None:
+        try:
+            from .entities.kb.base import get_kb
+
+            get_kb()
+            if self.assigner is not None:
+                self.assigner.warm_up()
+        except Exception:  # the first article loads them again and reports what is wrong
+            return
 
     def store(self, enriched: EnrichedArticle) -> bool:
         """Store one article in its own transaction; False when it was already there."""
@@ -274,9 +289,14 @@ def _failure(origin: str, exc: Exception) -> Reject:
 
 
 def _batches(docs: Iterable[RawDoc | Reject], size: int) -> Iterator[list[RawDoc | Reject]]:
+    """Batches of ``size`` inputs, the first ones smaller (1, 2, 4 …): the first article reaches
+    the store after one article's enrichment, not a whole batch's, and the writer starts early."""
     iterator = iter(docs)
-    while batch := list(itertools.islice(iterator, max(1, size))):
+    size = max(1, size)
+    step = 1
+    while batch := list(itertools.islice(iterator, step)):
         yield batch
+        step = min(2 * step, size)
 
 
 def _enriched(docs: Iterable[RawDoc | Reject], enricher: Enricher) -> Iterator[EnrichedArticle | Reject]:
@@ -352,7 +372,7 @@ def _enriched_in_pool(
     worker_settings.set("embed_threads", max(1, settings.embed_threads // workers))
     # A bounded window of pending work keeps memory flat on endless inputs, and taking results in
     # submission order keeps the store deterministic.
-    window = workers * 2
+    window = workers * 4  # deep enough that no worker idles while the writer stores a batch
     with ProcessPoolExecutor(
         workers, mp_context=_worker_context(), initializer=_start_worker, initargs=(worker_settings, os.getpid())
     ) as pool:

@@ -133,6 +133,7 @@ class Assigner(EventState):
         for article_id, seq, signature in self.conn.recent_signatures(self.settings.duplicate_window):
             self.duplicates.add(article_id, seq, signature)
         self.members.clear()
+        self.forget_events()
         self._merged_entities = self.conn.merged_entity_ids()
         self._token = token
         self._built = True

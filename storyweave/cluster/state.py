@@ -9,6 +9,7 @@ per-article decisions; ``consolidate`` works on it directly, so neither imports 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date
 
@@ -23,21 +24,30 @@ from .index import CentroidIndex, EventSpan, day_number, happening_range, unit
 from .members import MemberCache
 from .scoring import PairScoring, load_scorer
 
+_FIT_INPUTS_KEPT = 4096  # events whose storyline-fit inputs stay in memory (about 2 kB each)
+
 
 class EventState:
     def __init__(self, conn: Store, settings: Settings, scorer: PairScoring | None = None) -> None:
         self.conn = conn
         self.settings = settings
         self._scorer = scorer
+        self._scorer_lock = threading.Lock()  # the writer may load it ahead, from another thread
         self.model: str = settings.event_index_model
         self.members = MemberCache(conn)
         self.index: CentroidIndex | None = None
+        self._fit_inputs: dict[str, tuple[np.ndarray | None, int]] = {}
 
     @property
     def scorer(self) -> PairScoring:
-        if self._scorer is None:
-            self._scorer = load_scorer()
-        return self._scorer
+        with self._scorer_lock:
+            if self._scorer is None:
+                self._scorer = load_scorer()
+            return self._scorer
+
+    def warm_up(self) -> None:
+        """Load what the first assignment needs (the pair scorer), so it need not wait for it."""
+        _ = self.scorer
 
     def ensure_index(self, vector: np.ndarray) -> CentroidIndex:
         if self.index is None:
@@ -93,8 +103,27 @@ class EventState:
             return candidate
         return current
 
+    def fit_inputs(self, event_id: str) -> tuple[np.ndarray | None, int]:
+        """An event's unit centroid (of the index model) and article count, as storyline fits read
+        them: each decision reads those of dozens of events, mostly the same from one article to
+        the next.  Kept until the event changes (``reindex``) or the store does (``forget_events``),
+        bounded to the most recently read."""
+        found = self._fit_inputs.get(event_id)
+        if found is None:
+            vector = self.conn.get_centroids(event_id).get(self.model)
+            count = self.conn.event_row(event_id)["article_count"] if vector is not None else 0
+            found = (unit(vector) if vector is not None else None, count)
+            if len(self._fit_inputs) >= _FIT_INPUTS_KEPT:
+                del self._fit_inputs[next(iter(self._fit_inputs))]
+            self._fit_inputs[event_id] = found
+        return found
+
+    def forget_events(self) -> None:
+        self._fit_inputs.clear()
+
     def reindex(self, event_id: str) -> None:
         """Mirror an event's stored centroid and span into the in-memory index."""
+        self._fit_inputs.pop(event_id, None)
         row = self.conn.event_row(event_id)
         centroid = self.conn.get_centroids(event_id).get(self.model)
         if centroid is not None:

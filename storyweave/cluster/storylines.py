@@ -63,37 +63,63 @@ class StorylineFit:
 _MIN_EVENTS_FOR_RARITY = 200
 
 
-def _rarity(assigner: EventState, entity_ids: set[str]) -> dict[str, float]:
-    """Inverse event frequency of each entity: log(events / events naming it)."""
-    total = max(_MIN_EVENTS_FOR_RARITY, assigner.conn.event_total())
-    counts = assigner.conn.entity_event_counts(entity_ids)
-    return {e: math.log((total + 1) / (counts.get(e, 0) + 1)) for e in entity_ids}
+class _Rarity:
+    """Inverse event frequency of entities: log(events / events naming it), each read once for
+    one decision (the candidate storylines of one event share most of their entities)."""
+
+    def __init__(self, assigner: EventState) -> None:
+        self.conn = assigner.conn
+        self.total: int | None = None
+        self.known: dict[str, float] = {}
+
+    def of(self, entity_ids: set[str]) -> dict[str, float]:
+        missing = entity_ids - self.known.keys()
+        if missing:
+            if self.total is None:
+                self.total = max(_MIN_EVENTS_FOR_RARITY, self.conn.event_total())
+            counts = self.conn.entity_event_counts(missing)
+            for e in missing:
+                self.known[e] = math.log((self.total + 1) / (counts.get(e, 0) + 1))
+        return {e: self.known[e] for e in entity_ids}
 
 
 def _fit(
-    assigner: EventState, storyline_id: str, entities: dict[str, str], centroid: np.ndarray, exclude: str | None
+    assigner: EventState,
+    storyline_id: str,
+    entities: dict[str, str],
+    centroid: np.ndarray,
+    exclude: str | None,
+    rarities: _Rarity,
 ) -> StorylineFit | None:
-    conn, model = assigner.conn, assigner.model
+    conn = assigner.conn
     recent = [e for e in conn.storyline_recent_events(storyline_id, _RECENT_EVENTS + 1) if e != exclude]
     recent = recent[:_RECENT_EVENTS]
     vectors: list[np.ndarray] = []
     weights: list[int] = []
-    theirs: dict[str, str] = {}
     for event_id in recent:
-        vector = conn.get_centroids(event_id).get(model)
+        vector, count = assigner.fit_inputs(event_id)
         if vector is not None:
-            vectors.append(unit(vector))
-            weights.append(conn.event_row(event_id)["article_count"])
-        for entity_id, kind in conn.event_entity_ids(event_id).items():
-            theirs.setdefault(entity_id, kind)
+            vectors.append(vector)
+            weights.append(count)
     if not vectors:
         return None
     mine = unit(centroid)
     cosines = np.array([float(v @ mine) for v in vectors])
     pooled = unit(np.average(np.stack(vectors), axis=0, weights=np.asarray(weights, dtype=np.float64)))
+    cosine, best = float(pooled @ mine), float(cosines.max())
+    settings = assigner.settings
+    if cosine < settings.storyline_min_cosine and best < settings.storyline_strong_cosine:
+        # Too far to link whatever the entities say: most candidates end here, unread.
+        return StorylineFit(storyline_id, cosine, best, 0.0, 0, 0.0)
+    theirs: dict[str, str] = {}
+    for event_id in recent:
+        for entity_id, kind in conn.event_entity_ids(event_id).items():
+            theirs.setdefault(entity_id, kind)
     shared = entities.keys() & theirs.keys()
-    rarity = _rarity(assigner, entities.keys() | theirs.keys())
-    common = assigner.settings.storyline_common_rarity
+    if not shared:  # nothing shared weighs nothing, however rare
+        return StorylineFit(storyline_id, cosine, best, 0.0, 0, 0.0)
+    rarity = rarities.of(entities.keys() | theirs.keys())
+    common = settings.storyline_common_rarity
     actors = len(
         [e for e in shared if (entities[e] in _ACTOR_TYPES or theirs[e] in _ACTOR_TYPES) and rarity[e] >= common]
     )
@@ -102,7 +128,7 @@ def _fit(
     # share must be a fair part of what either is about.
     smaller = min(sum(rarity[e] for e in entities), sum(rarity[e] for e in theirs))
     overlap = weight / smaller if smaller > 0 else 0.0
-    return StorylineFit(storyline_id, float(pooled @ mine), float(cosines.max()), weight, actors, overlap)
+    return StorylineFit(storyline_id, cosine, best, weight, actors, overlap)
 
 
 def continued_storyline(
@@ -130,7 +156,8 @@ def continued_storyline(
         storyline_id = str(assigner.conn.event_row(span.event_id)["storyline_id"])
         if storyline_id != own and storyline_id not in candidates:
             candidates.append(storyline_id)
-    fits = [_fit(assigner, s, entities, centroid, excluded_event) for s in candidates]
+    rarities = _Rarity(assigner)
+    fits = [_fit(assigner, s, entities, centroid, excluded_event, rarities) for s in candidates]
     linked = [f for f in fits if f is not None and f.links(assigner)]
     if not linked:
         return None

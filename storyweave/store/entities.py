@@ -86,9 +86,12 @@ def entities_with_keys(conn: sqlite3.Connection, keys: set[str], kind: str) -> s
     if not keys:
         return set()
     marks = ",".join("?" * len(keys))
+    # Keys first, the type checked per match: joined the other way round, planners walk every
+    # entity of the type, and the writer runs this for each name of each article.
     rows = conn.execute(
-        f"""SELECT DISTINCT k.entity_id FROM entity_name_keys k JOIN entities e ON e.id = k.entity_id
-            WHERE k.key IN ({marks}) AND e.type = ?""",
+        f"""SELECT DISTINCT k.entity_id FROM entity_name_keys k
+            WHERE k.key IN ({marks})
+              AND EXISTS (SELECT 1 FROM entities e WHERE e.id = k.entity_id AND e.type = ?)""",
         [*sorted(keys), kind],
     )
     return {r["entity_id"] for r in rows}

@@ -72,9 +72,27 @@ def _same(f: NameForm, g: NameForm) -> bool:
     return fuzz.ratio(sound_key(f), sound_key(g)) >= SAME_SCRIPT_WORD_SIMILARITY
 
 
+def _token_found(form: NameForm, index: int, other: NameForm) -> bool:
+    return not form.skeletons[index] or any(form.variants[index] & v for v in other.variants)
+
+
+def may_be_same(f: NameForm, g: NameForm) -> bool:
+    """What every way of matching ``f`` and ``g`` below needs, cheap enough to ask first: name
+    keys bring hundreds of stored names sharing one common token (a given name, "ministry").
+    A token match (``same_name``, ``contains_name``) pairs both end tokens of ``f`` with tokens
+    of ``g``; the other paths need the same whole-name reading or two short names."""
+    if _token_found(f, 0, g) and _token_found(f, -1, g):
+        return True
+    return (f.short and g.short) or f.skeleton_key == g.skeleton_key or bool(f.key_variants & g.key_variants)
+
+
 def _same_entity(forms: list[NameForm], stored: list[NameForm]) -> bool:
     forms, stored = _fullest(forms), _fullest(stored)
-    return any(_same(f, g) or contains_name(g, f) or contains_name(f, g) for f in forms for g in _comparable(f, stored))
+    return any(
+        may_be_same(f, g) and (_same(f, g) or contains_name(g, f) or contains_name(f, g))
+        for f in forms
+        for g in _comparable(f, stored)
+    )
 
 
 def _comparable(form: NameForm, stored: list[NameForm]) -> list[NameForm]:
@@ -130,9 +148,14 @@ def _distinctive(conn: Store, context: set[str]) -> set[str]:
     if not context:
         return set()
     kb = get_kb().entities
+    # Countries first: they are named in a large share of the store, and counting their articles
+    # costs as much as they have.
+    context = {e for e in context if not (e in kb and kb[e].priority >= COUNTRY_PRIORITY)}
+    if not context:
+        return set()
     limit = max(DISTINCTIVE_MIN_ARTICLES, DISTINCTIVE_SHARE * conn.article_total())
     counts = conn.article_counts(context)
-    return {e for e in context if counts.get(e, 0) <= limit and not (e in kb and kb[e].priority >= COUNTRY_PRIORITY)}
+    return {e for e in context if counts.get(e, 0) <= limit}
 
 
 def _pick(conn: Store, pool: list[str], context: set[str], weak: set[str]) -> str | None:
@@ -170,11 +193,15 @@ def match_stored(
     candidates = sorted(conn.entities_with_keys(keys, kind) - {entity_id})
     if not candidates:
         return None
-    stored = {c: _forms(conn.entity_surfaces(c)) for c in candidates}
+    surfaces_of = conn.entity_surface_counts(candidates)  # one read for all: often hundreds
+    stored = {c: _forms(s for s, _, _ in surfaces_of.get(c, ())) for c in candidates}
     same = [c for c in candidates if _same_entity(forms, stored[c])]
-    weak = {c for c in candidates if not _strong(forms, stored[c])}
+
+    def weak(pool: Iterable[str]) -> set[str]:  # only a candidate that can be picked needs the check
+        return {c for c in pool if not _strong(forms, stored[c])}
+
     if kind != "person" or any(len(f.tokens) > 1 for f in forms):
-        return _pick(conn, same, context, weak)
+        return _pick(conn, same, context, weak(same))
     # A bare family name: every stored full name ending with it competes (a "Müller" once linked to
     # Thomas Müller is still Gerd Müller's name too), else (Xi, Nguyen) the ones starting with it.
     # Letter for letter ("Trump" of "Donald Trump") it stands alone; by sound only it needs context.
@@ -182,8 +209,9 @@ def match_stored(
         owners = {c for c in candidates if any(_family_name_of(f, g, position) for f in forms for g in stored[c])}
         if owners:
             exact = {c for c in owners if any(_letter_for_letter(f, g, position) for f in forms for g in stored[c])}
-            return _pick(conn, sorted(owners | set(same)), context, weak - exact)
-    return _pick(conn, same, context, weak)
+            pool = sorted(owners | set(same))
+            return _pick(conn, pool, context, weak(pool) - exact)
+    return _pick(conn, same, context, weak(same))
 
 
 def _absorbable(conn: Store, new_id: str, full: list[NameForm], context: set[str]) -> list[str]:
