@@ -118,7 +118,7 @@ def record_reject(conn: Connection, reject: Reject) -> None:
     now = utc_now()
     conn.execute(
         """INSERT INTO rejects (origin, reason, first_seen, last_seen) VALUES (?, ?, ?, ?)
-           ON CONFLICT (origin, reason) DO UPDATE SET last_seen = excluded.last_seen, times = times + 1""",
+           ON CONFLICT (origin, reason) DO UPDATE SET last_seen = excluded.last_seen, times = rejects.times + 1""",
         (reject.origin, reject.reason, now, now),
     )
 

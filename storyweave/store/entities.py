@@ -41,7 +41,7 @@ def save_article_entities(
     counts = Counter((m.entity_id, m.surface, m.lang) for m in mentions if m.entity_id)
     conn.executemany(
         """INSERT INTO entity_aliases (entity_id, surface, lang, count) VALUES (?, ?, ?, ?)
-           ON CONFLICT (entity_id, surface, lang) DO UPDATE SET count = count + excluded.count""",
+           ON CONFLICT (entity_id, surface, lang) DO UPDATE SET count = entity_aliases.count + excluded.count""",
         [(entity_id, surface, lang, n) for (entity_id, surface, lang), n in counts.items()],
     )
     conn.executemany(
@@ -167,7 +167,7 @@ def merge_entities(conn: Connection, old: str, new: str, reason: str) -> None:
     conn.execute(
         """INSERT INTO entity_aliases (entity_id, surface, lang, count)
            SELECT ?, surface, lang, count FROM entity_aliases WHERE entity_id = ? AND true
-           ON CONFLICT (entity_id, surface, lang) DO UPDATE SET count = count + excluded.count""",
+           ON CONFLICT (entity_id, surface, lang) DO UPDATE SET count = entity_aliases.count + excluded.count""",
         (new, old),
     )
     conn.execute(
@@ -182,7 +182,8 @@ def merge_entities(conn: Connection, old: str, new: str, reason: str) -> None:
             """INSERT INTO event_entities (event_id, entity_id, type, articles)
                SELECT event_id, ?, type, articles FROM event_entities WHERE entity_id = ? AND true
                ON CONFLICT (event_id, entity_id) DO UPDATE
-               SET articles = CASE WHEN excluded.articles > articles THEN excluded.articles ELSE articles END""",
+               SET articles = CASE WHEN excluded.articles > event_entities.articles THEN excluded.articles
+                                   ELSE event_entities.articles END""",
             (new, old),
         )
         conn.execute("DELETE FROM event_entities WHERE entity_id = ?", (old,))

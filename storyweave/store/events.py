@@ -219,7 +219,7 @@ def add_event_entities(conn: Connection, event_id: str, entities: dict[str, str]
     """Count one more member article naming each of ``entities`` (id -> type)."""
     conn.executemany(
         """INSERT INTO event_entities (event_id, entity_id, type, articles) VALUES (?, ?, ?, 1)
-           ON CONFLICT (event_id, entity_id) DO UPDATE SET articles = articles + 1""",
+           ON CONFLICT (event_id, entity_id) DO UPDATE SET articles = event_entities.articles + 1""",
         [(event_id, entity_id, etype) for entity_id, etype in sorted(entities.items())],
     )
 
@@ -235,7 +235,7 @@ def move_event(conn: Connection, absorbed: str, into: str) -> None:
     conn.execute(
         """INSERT INTO event_entities (event_id, entity_id, type, articles)
            SELECT ?, entity_id, type, articles FROM event_entities WHERE event_id = ? AND true
-           ON CONFLICT (event_id, entity_id) DO UPDATE SET articles = articles + excluded.articles""",
+           ON CONFLICT (event_id, entity_id) DO UPDATE SET articles = event_entities.articles + excluded.articles""",
         (into, absorbed),
     )
     conn.execute("DELETE FROM event_entities WHERE event_id = ?", (absorbed,))

@@ -105,8 +105,8 @@ def forget_source_entries_before(conn: Connection, source_id: int, seen_before: 
 def _count_day(conn: Connection, source_id: int, day: str, failures: int, added: int) -> None:
     conn.execute(
         "INSERT INTO source_days (source_id, day, polls, failures, added) VALUES (?, ?, 1, ?, ?) "
-        "ON CONFLICT (source_id, day) DO UPDATE SET polls = polls + 1, failures = failures + excluded.failures, "
-        "added = added + excluded.added",
+        "ON CONFLICT (source_id, day) DO UPDATE SET polls = source_days.polls + 1, "
+        "failures = source_days.failures + excluded.failures, added = source_days.added + excluded.added",
         (source_id, day, failures, added),
     )
 
