@@ -47,6 +47,8 @@ def open_store(
 ) -> Store:
     """The store at ``location`` (a SQLite file, or a ``postgresql://`` URL), created and brought up to
     date unless ``readonly``; ``pool_size`` bounds a PostgreSQL store's connections."""
+    if isinstance(location, str) and "://" in location and not is_url(location):
+        raise StoreError(f"{describe(location)} is not a store: give a SQLite file or a postgresql:// URL")
     if is_url(location):
         try:
             from .postgres import PostgresStore

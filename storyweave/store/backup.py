@@ -59,12 +59,6 @@ def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
     return {row["name"] for row in conn.execute(f"PRAGMA table_info({quote(table)})")}
 
 
-def _primary_key(conn: sqlite3.Connection, table: str) -> str:
-    """The columns of ``table``'s primary key, in key order: the order exports list rows in on every engine."""
-    key = sorted((row["pk"], row["name"]) for row in conn.execute(f"PRAGMA table_info({quote(table)})") if row["pk"])
-    return ", ".join(quote(name) for _, name in key) or "rowid"
-
-
 def header_line(version: int, tables: list[str]) -> str:
     return json.dumps({"format": FORMAT, "schema_version": version, "tables": tables})
 
@@ -104,7 +98,7 @@ def export_lines(conn: sqlite3.Connection) -> Iterator[tuple[str | None, str]]:
         tables = _exported_tables(conn)
         yield None, header_line(schema_version(conn), tables)
         for table in tables:
-            for row in conn.execute(f"SELECT * FROM {quote(table)} ORDER BY {_primary_key(conn, table)}"):
+            for row in conn.execute(f"SELECT * FROM {quote(table)} ORDER BY rowid"):
                 yield table, row_line(table, row)
         for row in conn.execute(f"SELECT name, seq FROM {SEQUENCE_TABLE} ORDER BY name"):
             yield SEQUENCE_TABLE, sequence_line(row["name"], row["seq"])

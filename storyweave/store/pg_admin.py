@@ -1,10 +1,11 @@
 """The whole-store operations of ``PostgresStore``: check, export, import and backup.
 
 The export is the JSONL format of ``backup.py``, written from the catalog the same way: every
-table of the store's schema but ``storyweave_meta``, in creation order, rows in primary-key order,
-without derived columns (the generated ``search`` vector, ``article_vectors.rowid``); the
-``sqlite_sequence`` lines carry the identity sequences, so an export of a SQLite store imported
-here exports the same bytes again.  The import loads a file in one transaction with foreign keys
+table of the store's schema but ``storyweave_meta``, in creation order, without derived columns
+(the generated ``search`` vector, ``article_vectors.rowid``); the ``sqlite_sequence`` lines carry
+the identity sequences.  Rows come in primary-key order (PostgreSQL keeps no insertion order; for
+SQLite's tables keyed by ``seq`` the two agree), so an export of a SQLite store imported here
+exports the same lines again, only those of tables keyed otherwise in another order.  The import loads a file in one transaction with foreign keys
 deferred and runs every check before it commits.  The backup is ``pg_dump``'s custom format.
 """
 
