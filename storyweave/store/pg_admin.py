@@ -5,8 +5,9 @@ table of the store's schema but ``storyweave_meta``, in creation order, without 
 (the generated ``search`` vector, ``article_vectors.rowid``); the ``sqlite_sequence`` lines carry
 the identity sequences.  Rows come in primary-key order (PostgreSQL keeps no insertion order; for
 SQLite's tables keyed by ``seq`` the two agree), so an export of a SQLite store imported here
-exports the same lines again, only those of tables keyed otherwise in another order.  The import loads a file in one transaction with foreign keys
-deferred and runs every check before it commits.  The backup is ``pg_dump``'s custom format.
+exports the same lines again, only those of tables keyed otherwise in another order.  The import
+loads a file in one transaction with foreign keys deferred and runs every check before it commits.
+The backup is ``pg_dump``'s custom format.
 """
 
 from __future__ import annotations

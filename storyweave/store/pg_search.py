@@ -27,7 +27,7 @@ _VECTOR_PAGE = 2000
 _CJK_IN = ", ".join(f"'{lang}'" for lang in CJK_LANGS)
 # Title matches weigh three times body matches (weights of D, C, B, A).
 _WEIGHTS = "'{0.1, 0.2, 0.33, 1.0}'"
-_HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=24, MinWords=8, MaxFragments=1, FragmentDelimiter=…"
+_HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=24, MinWords=16"
 
 
 def _query(count: int) -> str:

@@ -213,7 +213,7 @@ def entity_article_hits(conn: Connection, entity_ids: Sequence[str], limit: int)
                    json_group_array(DISTINCT m.surface) AS surfaces
             FROM mentions m JOIN entities e ON e.id = m.entity_id
             WHERE m.entity_id IN ({marks})
-            GROUP BY m.article_id, m.entity_id
+            GROUP BY m.article_id, m.entity_id, e.id
             ORDER BY n DESC, m.article_id LIMIT ?""",
         (*ids, limit),
     )
