@@ -25,8 +25,10 @@ from storyweave.errors import StoreError
 from storyweave.models import Article
 from storyweave.store import describe, open_store
 from storyweave.store.db import latest_version as sqlite_latest_version
-from storyweave.store.pg_connection import latest_version as pg_latest_version
 from storyweave.store.pg_dialect import arguments, translate
+
+pytest.importorskip("psycopg", reason="psycopg is the postgresql extra: pip install storyweave[postgresql]")
+from storyweave.store.pg_connection import latest_version as pg_latest_version
 
 REPO = Path(__file__).resolve().parents[1]
 
