@@ -143,9 +143,9 @@ class PgConnection:
         return getattr(self._local, "conn", None) is not None
 
     def execute(self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = (), /) -> Result:
-        command = " ".join(sql.split()).upper()
+        command = " ".join(sql.split()).upper() if len(sql) < 40 else ""  # transaction statements are short
         if command in ("BEGIN", "BEGIN DEFERRED", "BEGIN IMMEDIATE", "BEGIN EXCLUSIVE"):
-            self._begin(write=command != "BEGIN" and command != "BEGIN DEFERRED")
+            self._begin(write=command not in ("BEGIN", "BEGIN DEFERRED"))
             return Result([], -1)
         if command in ("COMMIT", "END", "ROLLBACK"):
             self._finish(commit=command != "ROLLBACK")
