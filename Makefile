@@ -8,7 +8,7 @@ DEMO_DB ?= storyweave-demo.db
 INSTALLED := $(VENV)/.installed
 INSTALLED_TEST := $(VENV)/.installed-test
 
-.PHONY: demo test install install-test browser lint
+.PHONY: demo test install install-test browser postgresql lint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,13 +24,20 @@ $(INSTALLED_TEST): pyproject.toml | $(BIN)/python
 
 install: $(INSTALLED)
 
-install-test: $(INSTALLED_TEST) browser
+install-test: $(INSTALLED_TEST) browser postgresql
 
 # Debian's Chromium drives the web UI tests (Playwright with executablePath=/usr/bin/chromium).
 browser:
 	@command -v /usr/bin/chromium >/dev/null 2>&1 || { \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# Debian's PostgreSQL server programs (initdb, pg_ctl, pg_dump): tests/pgserver.py starts a throwaway
+# server from them for the PostgreSQL store's tests.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq postgresql >/dev/null; }
 
 ## Ingest the bundled example articles into $(DEMO_DB), show what was found, then serve it.
 demo: install

@@ -29,8 +29,10 @@ class Setting:
 
 SETTINGS_TABLE: tuple[Setting, ...] = (
     # store
-    Setting("db", "", "SQLite file of the store; empty means storyweave.db in the user data directory."),
+    Setting("db", "", "The store: a SQLite file, or a postgresql://user@host/database URL; empty means "
+            "storyweave.db in the user data directory."),
     Setting("busy_timeout_ms", 30000, "How long a writer waits for a lock before giving up."),
+    Setting("db_pool_size", 4, "Most connections one open PostgreSQL store keeps (ignored for SQLite)."),
     # ingest
     Setting("max_input_bytes", 10_000_000, "Largest file, stdin or HTTP body read; bigger inputs are rejected."),
     Setting("max_text_chars", 200_000, "Longest article text kept after extraction; longer text is rejected."),
@@ -300,5 +302,9 @@ class Settings:
         return settings
 
     @property
-    def db_path(self) -> Path:
-        return Path(self._values["db"]) if self._values["db"] else default_db_path()
+    def db_path(self) -> str | Path:
+        """The store's location: a SQLite file, or a database URL as given (``storyweave.store.open_store``)."""
+        value = self._values["db"]
+        if not value:
+            return default_db_path()
+        return value if "://" in value else Path(value)

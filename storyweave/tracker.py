@@ -47,7 +47,8 @@ class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries, SourceCo
         if db is not None:
             self.settings.set("db", str(db))
         self.db_path = self.settings.db_path
-        self.db: Store = open_store(self.db_path, busy_timeout_ms=self.settings.busy_timeout_ms)
+        self.db: Store = open_store(self.db_path, busy_timeout_ms=self.settings.busy_timeout_ms,
+                                    pool_size=self.settings.db_pool_size)
         # Data steps a schema migration left pending (0006: re-resolve entities under the new rules).
         rebuild.run_pending(self.db)
         self._enricher: pipeline.Enricher | None = None

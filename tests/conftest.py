@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
+import pgserver
 import pytest
+from pgserver import Databases
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
@@ -39,3 +42,14 @@ def eval_dir() -> Path:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "store.db"
+
+
+@pytest.fixture(scope="session")
+def pg_databases() -> Iterator[Databases]:
+    """A real PostgreSQL server for the session (tests/pgserver.py), handing out fresh databases."""
+    pytest.importorskip("psycopg", reason="psycopg is the postgresql extra: pip install storyweave[postgresql]")
+    reason = pgserver.unavailable()
+    if reason is not None:
+        pytest.skip(reason)
+    with pgserver.databases() as found:
+        yield found

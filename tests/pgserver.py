@@ -79,3 +79,43 @@ def postgres_server() -> Iterator[str]:
             _run([str(find_program("pg_ctl")), "-D", str(data), "-m", "fast", "-w", "stop"], owner)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+class Databases:
+    """Fresh, empty, migrated databases on one server: each a copy of a template migrated once."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        from storyweave.store import open_store
+
+        self.url = url
+        self._admin = psycopg.connect(url, autocommit=True)
+        self._count = 0
+        self._admin.execute("CREATE DATABASE storyweave_template")
+        open_store(self.url_of("storyweave_template")).close()
+
+    def url_of(self, name: str) -> str:
+        return self.url.rsplit("/", 1)[0] + "/" + name
+
+    def fresh(self, *, migrated: bool = True) -> str:
+        """The URL of a new database: a migrated store, or (``migrated=False``) an empty database."""
+        self._count += 1
+        name = f"storyweave_{self._count}"
+        template = "storyweave_template" if migrated else "template0"
+        self._admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+        return self.url_of(name)
+
+    def close(self) -> None:
+        self._admin.close()
+
+
+@contextmanager
+def databases() -> Iterator[Databases]:
+    """A server for a whole test session, handing out fresh databases."""
+    with postgres_server() as url:
+        found = Databases(url)
+        try:
+            yield found
+        finally:
+            found.close()

@@ -1,5 +1,5 @@
 """The PostgreSQL test server (``tests/pgserver.py``) starts a real server, serves queries in UTF-8,
-and leaves nothing behind: the ground the PostgreSQL store engine's contract tests will stand on."""
+and leaves nothing behind: the ground the PostgreSQL store engine's tests stand on."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,29 +20,33 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pgserver import Databases, find_program
 
 from storyweave.errors import StoreError
 from storyweave.models import Article, DateMention, Entity, Mention, Reject, Removal
 from storyweave.store import Store, open_store
 from storyweave.store.base import CheckReport, Reported, WatchRow
 
-ENGINES = ["sqlite"]
+ENGINES = ["sqlite", "postgresql"]
 OpenStore = Callable[[], Store]
 HYPOTHESIS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-def _factory(engine: str, folder: Path) -> OpenStore:
+def _factory(request: pytest.FixtureRequest, folder: Path) -> OpenStore:
     numbers = itertools.count()
-    if engine == "sqlite":
+    if request.param == "sqlite":
         return lambda: open_store(folder / f"contract-{next(numbers)}.db")
-    raise ValueError(engine)
+    if request.param == "postgresql":
+        databases: Databases = request.getfixturevalue("pg_databases")
+        return lambda: open_store(databases.fresh())
+    raise ValueError(request.param)
 
 
 @pytest.fixture(params=ENGINES)
 def open_engine(request: pytest.FixtureRequest) -> Iterator[OpenStore]:
     opened: list[Store] = []
     with tempfile.TemporaryDirectory(prefix="storyweave-contract-") as tmp:
-        factory = _factory(request.param, Path(tmp))
+        factory = _factory(request, Path(tmp))
 
         def fresh() -> Store:
             opened.append(factory())
@@ -50,6 +55,22 @@ def open_engine(request: pytest.FixtureRequest) -> Iterator[OpenStore]:
         yield fresh
         for store in opened:
             store.close()
+
+
+@pytest.fixture
+def open_backup(request: pytest.FixtureRequest) -> Callable[[Path], Store]:
+    """Opens what ``Store.backup`` wrote, as a store of the same engine."""
+    if request.node.callspec.params["open_engine"] == "sqlite":
+        return open_store
+    databases: Databases = request.getfixturevalue("pg_databases")
+
+    def restore(path: Path) -> Store:
+        url = databases.fresh(migrated=False)
+        subprocess.run([str(find_program("pg_restore")), "--no-owner", f"--dbname={url}", str(path)], check=True,
+                       capture_output=True)
+        return open_store(url)
+
+    return restore
 
 
 # -- strategies -----------------------------------------------------------------------------------------
@@ -566,14 +587,16 @@ def test_an_export_imported_into_a_new_store_exports_the_same(open_engine: OpenS
         target.import_export(io.StringIO(first.getvalue()))
 
 
-def test_a_backup_is_a_store_holding_the_same(open_engine: OpenStore, tmp_path: Path) -> None:
+def test_a_backup_is_a_store_holding_the_same(
+    open_engine: OpenStore, open_backup: Callable[[Path], Store], tmp_path: Path
+) -> None:
     store = open_engine()
     _filled(store)
     size = store.backup(tmp_path / "copy")
     assert size > 0
     with pytest.raises(StoreError, match="exists"):
         store.backup(tmp_path / "copy")
-    copy = open_store(tmp_path / "copy")
+    copy = open_backup(tmp_path / "copy")
     try:
         assert copy.get_article("a1") == store.get_article("a1")
         assert copy.list_watches() == store.list_watches() and copy.list_alerts() == store.list_alerts()

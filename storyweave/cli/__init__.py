@@ -34,7 +34,9 @@ app = typer.Typer(
 @app.callback()
 def _global_options(
     db: Annotated[
-        Path | None, typer.Option("--db", help="SQLite store to use (default: storyweave.db in the user data dir).")
+        str | None,
+        typer.Option("--db", help="Store to use: a SQLite file or a postgresql://user@host/database URL "
+                     "(default: storyweave.db in the user data dir)."),
     ] = None,
     config: Annotated[Path | None, typer.Option("--config", help="TOML settings file.")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details to stderr.")] = False,

@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from ..errors import InputError
-from .common import open_tracker, print_json, print_table, shown, state, stderr
+from ..store import describe
+from .common import open_tracker, print_json, print_table, shown, stderr
 
 _MARKS = {"ok": "[green]ok[/]", "warning": "[yellow]warning[/]", "error": "[red]ERROR[/]"}
 
@@ -85,7 +86,7 @@ def import_(
 ) -> None:
     """Read an export into a new, empty store (the --db option names it)."""
     with open_tracker() as tracker:
-        db_path = tracker.db_path
+        db_path = describe(tracker.db_path)
         if source == "-":
             counts = tracker.db.import_export(sys.stdin)
         else:
@@ -102,13 +103,14 @@ def import_(
 
 
 def backup(
-    target: Annotated[Path, typer.Argument(help="New SQLite file to write the copy to.")],
+    target: Annotated[Path, typer.Argument(help="New file to write the copy to (a SQLite store, or pg_dump's "
+                                                "custom format for a PostgreSQL store).")],
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace TARGET if it exists.")] = False,
 ) -> None:
-    """Copy the store to TARGET with SQLite's online backup API (safe while ingest or serve run)."""
+    """Copy the store to TARGET (safe while ingest or serve run): SQLite's online backup API, or pg_dump."""
     with open_tracker() as tracker:
         size = tracker.db.backup(target, overwrite=overwrite)
-    stderr.print(shown(f"backed up {state.db or tracker.db_path} to {target} ({size / 1e6:.1f} MB)"),
+    stderr.print(shown(f"backed up {describe(tracker.db_path)} to {target} ({size / 1e6:.1f} MB)"),
                  highlight=False)
 
 

@@ -31,7 +31,7 @@ MAX_CURSOR = 2**62
 
 @dataclass
 class _State:
-    db: Path | None = None
+    db: str | None = None
     config: Path | None = None
 
 

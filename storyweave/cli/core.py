@@ -14,6 +14,7 @@ from ..follow.follower import PollResult
 from ..follow.opml import read_opml
 from ..pipeline import IngestReport
 from ..settings import SETTINGS_TABLE
+from ..store import describe
 from .common import (
     MAX_CURSOR,
     date_option,
@@ -173,7 +174,7 @@ def demo(
     """Ingest the bundled example articles (or follow real feeds), show what storyweave found, then serve it."""
     subscriptions = _followable(follow) if follow is not None else None
     with open_tracker() as tracker:
-        stderr.print(shown(f"store: {tracker.db_path}"), highlight=False)
+        stderr.print(shown(f"store: {describe(tracker.db_path)}"), highlight=False)
         if subscriptions is not None:
             shown_ids = _follow_for_demo(tracker, subscriptions)
         else:

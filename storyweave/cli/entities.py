@@ -12,6 +12,7 @@ from ..entities.api import resolve_names
 from ..errors import InputError
 from ..safetext import escape_controls
 from ..settings import Settings
+from ..store import is_url
 from .common import open_output, open_tracker, print_json, print_table, shown, state, stderr
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
@@ -83,8 +84,8 @@ def resolve(
     def progress(done: int, total: int) -> None:
         stderr.print(f"  {done}/{total}", highlight=False)
 
-    db_path = Settings.load(state.config, db=str(state.db) if state.db else None).db_path
-    if db_path.is_file():
+    db_path = Settings.load(state.config, db=state.db).db_path
+    if is_url(db_path) or Path(db_path).is_file():
         with open_tracker() as tracker:
             results = resolve_names(rows, tracker.db, on_progress=progress)
     else:

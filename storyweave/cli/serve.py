@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 import typer
 
+from ..store import describe
 from ..tracker import Tracker
 from .common import open_tracker
 
@@ -52,7 +53,7 @@ def print_addresses(tracker: Tracker, host: str, port: int, article_ids: list[st
     """Say where the server listens and what to open, before it starts (its own log is quiet);
     ``article_ids`` (those just ingested) pick the event to show."""
     base = f"http://{browsable_host(host)}:{port}/"
-    typer.echo(f"storyweave: serving {tracker.db_path} on {base} (Ctrl-C to stop)", err=True)
+    typer.echo(f"storyweave: serving {describe(tracker.db_path)} on {base} (Ctrl-C to stop)", err=True)
     for what, address in pages_worth_opening(tracker, base, article_ids):
         typer.echo(f"  {what:<40} {address}", err=True)
 

@@ -15,6 +15,7 @@ from rich.text import Text
 
 from ..errors import InputError
 from ..follow.follower import PollResult
+from ..store import describe
 from ..tracker import Tracker
 from .common import open_tracker, print_json, print_table, shown, stderr
 from .progress import ingest_progress_bar
@@ -187,7 +188,7 @@ def follow(
     article in hand first).  With --once: each due source once."""
     with open_tracker() as tracker, stop_on_signals() as stop:
         if not once:
-            stderr.print(shown(f"following {len(tracker.sources())} sources into {tracker.db_path} "
+            stderr.print(shown(f"following {len(tracker.sources())} sources into {describe(tracker.db_path)} "
                                "(Ctrl-C to stop)"), highlight=False)
             tracker.follow(stop=stop, on_poll=print_poll, every_one=every_one)
             return

@@ -61,7 +61,7 @@ class StoreVersion:
     # recovered) makes the answer uncached for that request, never the loop wait.
     BUSY_TIMEOUT_MS = 100
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: str | Path) -> None:
         self.db_path = db_path
         self._db: Store | None = None
         self._lock = threading.Lock()
@@ -142,7 +142,8 @@ class ServerState:
 
     def private_store(self) -> Store:
         """A private store handle for a long-lived reader (the live stream)."""
-        return open_store(self.settings.db_path, busy_timeout_ms=self.settings.busy_timeout_ms)
+        return open_store(self.settings.db_path, busy_timeout_ms=self.settings.busy_timeout_ms,
+                          pool_size=self.settings.db_pool_size)
 
     def cached_summary(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         with self.summaries_lock:

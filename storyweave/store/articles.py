@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -11,13 +10,15 @@ from typing import Any
 import numpy as np
 
 from ..models import Article, DateMention, Reject, Removal
+from .connection import Connection
+from .values import Row
 
 
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def find_existing(conn: sqlite3.Connection, article: Article) -> str | None:
+def find_existing(conn: Connection, article: Article) -> str | None:
     """The id of a stored article that is the same input (same id, canonical URL or content)."""
     row = conn.execute(
         "SELECT id FROM articles WHERE id = ? OR content_hash = ? OR (canonical_url IS NOT NULL AND canonical_url = ?)",
@@ -26,7 +27,7 @@ def find_existing(conn: sqlite3.Connection, article: Article) -> str | None:
     return row["id"] if row else None
 
 
-def id_taken_by_other_content(conn: sqlite3.Connection, article: Article) -> str | None:
+def id_taken_by_other_content(conn: Connection, article: Article) -> str | None:
     """The origin of a stored article that has this id but other content and another URL.
 
     Ids are immutable: a second, different article under a used id (two files named alike in
@@ -42,22 +43,22 @@ def id_taken_by_other_content(conn: sqlite3.Connection, article: Article) -> str
     return str(row["origin"])
 
 
-def has_article_id(conn: sqlite3.Connection, article_id: str) -> bool:
+def has_article_id(conn: Connection, article_id: str) -> bool:
     return conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
 
-def article_origin(conn: sqlite3.Connection, article_id: str) -> str | None:
+def article_origin(conn: Connection, article_id: str) -> str | None:
     """Where the stored article ``article_id`` was read from, if it is stored."""
     row = conn.execute("SELECT origin FROM articles WHERE id = ?", (article_id,)).fetchone()
     return row["origin"] if row is not None else None
 
 
-def article_lang(conn: sqlite3.Connection, article_id: str) -> str | None:
+def article_lang(conn: Connection, article_id: str) -> str | None:
     row = conn.execute("SELECT lang FROM articles WHERE id = ?", (article_id,)).fetchone()
     return row["lang"] if row is not None else None
 
 
-def copy_of(conn: sqlite3.Connection, content_hash: str, canonical_url: str | None) -> str | None:
+def copy_of(conn: Connection, content_hash: str, canonical_url: str | None) -> str | None:
     """The id of a stored article with this content or canonical URL, whatever its id."""
     row = conn.execute(
         "SELECT id FROM articles WHERE content_hash = ? OR (canonical_url IS NOT NULL AND canonical_url = ?)",
@@ -66,7 +67,7 @@ def copy_of(conn: sqlite3.Connection, content_hash: str, canonical_url: str | No
     return row["id"] if row is not None else None
 
 
-def insert_article(conn: sqlite3.Connection, article: Article) -> None:
+def insert_article(conn: Connection, article: Article) -> None:
     conn.execute(
         """INSERT INTO articles (id, title, text, origin, url, canonical_url, source, lang, lang_confidence,
                                  lang_hint, publish_date, content_hash, metadata, ingested_at)
@@ -94,35 +95,35 @@ def insert_article(conn: sqlite3.Connection, article: Article) -> None:
     )
 
 
-def insert_dates(conn: sqlite3.Connection, article_id: str, dates: list[DateMention]) -> None:
+def insert_dates(conn: Connection, article_id: str, dates: list[DateMention]) -> None:
     conn.executemany(
         "INSERT INTO article_dates (article_id, position, date, expression, sentence, kind) VALUES (?, ?, ?, ?, ?, ?)",
         [(article_id, i, d.date, d.expression, d.sentence, d.kind) for i, d in enumerate(dates)],
     )
 
 
-def insert_vectors(conn: sqlite3.Connection, article_id: str, vectors: dict[str, Any]) -> None:
+def insert_vectors(conn: Connection, article_id: str, vectors: dict[str, Any]) -> None:
     conn.executemany(
         "INSERT INTO article_vectors (article_id, model, vector) VALUES (?, ?, ?)",
         [(article_id, model, np.asarray(v, dtype="<f4").tobytes()) for model, v in sorted(vectors.items())],
     )
 
 
-def load_vectors(conn: sqlite3.Connection, article_id: str) -> dict[str, np.ndarray]:
+def load_vectors(conn: Connection, article_id: str) -> dict[str, np.ndarray]:
     rows = conn.execute("SELECT model, vector FROM article_vectors WHERE article_id = ?", (article_id,))
     return {r["model"]: np.frombuffer(r["vector"], dtype="<f4") for r in rows}
 
 
-def record_reject(conn: sqlite3.Connection, reject: Reject) -> None:
+def record_reject(conn: Connection, reject: Reject) -> None:
     now = utc_now()
     conn.execute(
         """INSERT INTO rejects (origin, reason, first_seen, last_seen) VALUES (?, ?, ?, ?)
-           ON CONFLICT (origin, reason) DO UPDATE SET last_seen = excluded.last_seen, times = times + 1""",
+           ON CONFLICT (origin, reason) DO UPDATE SET last_seen = excluded.last_seen, times = rejects.times + 1""",
         (reject.origin, reject.reason, now, now),
     )
 
 
-def row_to_article(row: sqlite3.Row, removed: list[Removal] | None = None) -> Article:
+def row_to_article(row: Row, removed: list[Removal] | None = None) -> Article:
     return Article(
         id=row["id"],
         title=row["title"],
@@ -141,7 +142,7 @@ def row_to_article(row: sqlite3.Row, removed: list[Removal] | None = None) -> Ar
     )
 
 
-def get_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
+def get_article(conn: Connection, article_id: str) -> Article | None:
     row = conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
     if row is None:
         return None
@@ -152,7 +153,7 @@ def get_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
     return row_to_article(row, removed)
 
 
-def get_dates(conn: sqlite3.Connection, article_id: str) -> list[DateMention]:
+def get_dates(conn: Connection, article_id: str) -> list[DateMention]:
     rows = conn.execute(
         "SELECT date, expression, sentence, kind FROM article_dates WHERE article_id = ? ORDER BY position",
         (article_id,),
@@ -161,7 +162,7 @@ def get_dates(conn: sqlite3.Connection, article_id: str) -> list[DateMention]:
 
 
 def list_articles(
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     lang: str | None = None,
     source: str | None = None,
@@ -169,7 +170,7 @@ def list_articles(
     until: str | None = None,
     after_seq: int | None = None,
     limit: int = 50,
-) -> list[sqlite3.Row]:
+) -> list[Row]:
     """Articles in insertion order; ``after_seq`` is the cursor for stable pagination."""
     where: list[str] = ["1 = 1"]
     params: list[str | int] = []
@@ -196,17 +197,17 @@ def list_articles(
     return list(conn.execute(sql, params))
 
 
-def iter_metadata(conn: sqlite3.Connection) -> Iterator[tuple[Any, Any]]:
+def iter_metadata(conn: Connection) -> Iterator[tuple[Any, Any]]:
     """``(id, metadata)`` of every article as stored (JSON text, unless the store was tampered with)."""
     for row in conn.execute("SELECT id, metadata FROM articles ORDER BY seq"):
         yield row["id"], row["metadata"]
 
 
-def list_rejects(conn: sqlite3.Connection, limit: int = 100) -> list[sqlite3.Row]:
+def list_rejects(conn: Connection, limit: int = 100) -> list[Row]:
     return list(conn.execute("SELECT * FROM rejects ORDER BY seq DESC LIMIT ?", (limit,)))
 
 
-def count(conn: sqlite3.Connection, table: str) -> int:
+def count(conn: Connection, table: str) -> int:
     if table not in {"articles", "rejects", "removals", "article_dates", "article_vectors"}:
         raise ValueError(table)
     return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])

@@ -27,12 +27,13 @@ from ..errors import InputError, StoreError
 from ..safetext import escape_controls
 from .check import check_store
 from .db import connect, latest_version, schema_version
+from .values import CheckReport, Row
 
 FORMAT = "storyweave-export"
 # AUTOINCREMENT counters: exported so an imported store hands out the same next ids.
-_SEQUENCE = "sqlite_sequence"
+SEQUENCE_TABLE = "sqlite_sequence"
 # Rows every new store starts with; an import may overwrite them.
-_PRESET_TABLES = {"cluster_state"}
+PRESET_TABLES = {"cluster_state"}
 
 
 def _exported_tables(conn: sqlite3.Connection) -> list[str]:
@@ -50,21 +51,34 @@ def _exported_tables(conn: sqlite3.Connection) -> list[str]:
     return tables
 
 
-def _quote(identifier: str) -> str:
+def quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
-    return {row["name"] for row in conn.execute(f"PRAGMA table_info({_quote(table)})")}
+    return {row["name"] for row in conn.execute(f"PRAGMA table_info({quote(table)})")}
 
 
-def _encode(value: Any) -> Any:
+def header_line(version: int, tables: list[str]) -> str:
+    return json.dumps({"format": FORMAT, "schema_version": version, "tables": tables})
+
+
+def row_line(table: str, row: Row) -> str:
+    record = {key: encode_value(row[key]) for key in row.keys()}  # noqa: SIM118 - a Row iterates values
+    return json.dumps({"table": table, "row": record}, ensure_ascii=False)
+
+
+def sequence_line(table: str, seq: int) -> str:
+    return json.dumps({"table": SEQUENCE_TABLE, "row": {"name": table, "seq": seq}})
+
+
+def encode_value(value: Any) -> Any:
     if isinstance(value, bytes):
         return {"$b64": base64.b64encode(value).decode("ascii")}
     return value
 
 
-def _decode(value: Any, where: str) -> Any:
+def decode_value(value: Any, where: str) -> Any:
     if isinstance(value, dict):
         if set(value) != {"$b64"} or not isinstance(value["$b64"], str):
             raise InputError(f"{where}: a value is an object that is not base64 bytes")
@@ -82,13 +96,12 @@ def export_lines(conn: sqlite3.Connection) -> Iterator[tuple[str | None, str]]:
     conn.execute("BEGIN")  # one snapshot for the whole export, even while a writer goes on
     try:
         tables = _exported_tables(conn)
-        yield None, json.dumps({"format": FORMAT, "schema_version": schema_version(conn), "tables": tables})
+        yield None, header_line(schema_version(conn), tables)
         for table in tables:
-            for row in conn.execute(f"SELECT * FROM {_quote(table)} ORDER BY rowid"):
-                record = {key: _encode(row[key]) for key in row.keys()}  # noqa: SIM118 - a Row iterates values
-                yield table, json.dumps({"table": table, "row": record}, ensure_ascii=False)
-        for row in conn.execute(f"SELECT name, seq FROM {_SEQUENCE} ORDER BY name"):
-            yield _SEQUENCE, json.dumps({"table": _SEQUENCE, "row": {"name": row["name"], "seq": row["seq"]}})
+            for row in conn.execute(f"SELECT * FROM {quote(table)} ORDER BY rowid"):
+                yield table, row_line(table, row)
+        for row in conn.execute(f"SELECT name, seq FROM {SEQUENCE_TABLE} ORDER BY name"):
+            yield SEQUENCE_TABLE, sequence_line(row["name"], row["seq"])
     finally:
         conn.execute("COMMIT")
 
@@ -102,7 +115,8 @@ def export_store(conn: sqlite3.Connection, out: IO[str]) -> dict[str, int]:
     return counts
 
 
-def _read_header(source: IO[str]) -> None:
+def read_header(source: IO[str], latest: int) -> None:
+    """Read the header line of an export; refuse a file of another format or schema version."""
     try:
         header = json.loads(source.readline())
     except UnicodeDecodeError:  # text is decoded a block at a time: the bad byte may be a few lines on
@@ -111,16 +125,16 @@ def _read_header(source: IO[str]) -> None:
         raise InputError("not a storyweave export: the first line is not JSON") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise InputError("not a storyweave export: the header line is missing")
-    if header.get("schema_version") != latest_version():
+    if header.get("schema_version") != latest:
         raise InputError(
             f"the export has schema version {header.get('schema_version')}, this storyweave has "
-            f"{latest_version()}; import with the storyweave version that wrote it"
+            f"{latest}; import with the storyweave version that wrote it"
         )
 
 
 def _holds_data(conn: sqlite3.Connection) -> str | None:
     for table in _exported_tables(conn):
-        if table not in _PRESET_TABLES and conn.execute(f"SELECT 1 FROM {_quote(table)} LIMIT 1").fetchone():
+        if table not in PRESET_TABLES and conn.execute(f"SELECT 1 FROM {quote(table)} LIMIT 1").fetchone():
             return table
     return None
 
@@ -139,7 +153,7 @@ def import_rows(conn: sqlite3.Connection, source: IO[str], name: str) -> dict[st
     busy = _holds_data(conn)
     if busy is not None:
         raise StoreError(f"{name} already holds data (table {busy}); import into a new store file")
-    _read_header(source)
+    read_header(source, latest_version())
     conn.execute("PRAGMA foreign_keys = OFF")  # rows arrive table by table; checked at the end
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -147,7 +161,7 @@ def import_rows(conn: sqlite3.Connection, source: IO[str], name: str) -> dict[st
         problems = conn.execute("PRAGMA foreign_key_check").fetchall()
         if problems:
             raise InputError(f"the export is inconsistent: {len(problems)} rows point at missing rows")
-        _refuse_inconsistent(conn)
+        refuse_inconsistent(check_store(conn))
         conn.execute("COMMIT")
     except sqlite3.Error as exc:
         conn.execute("ROLLBACK")
@@ -169,9 +183,9 @@ def _load_rows(conn: sqlite3.Connection, source: IO[str]) -> dict[str, int]:
         for number, line in enumerate(source, start=2):
             if not line.strip():
                 continue
-            table, row = _parse_line(line, number, columns)
+            table, row = parse_line(line, number, columns)
             try:
-                if table == _SEQUENCE:
+                if table == SEQUENCE_TABLE:
                     _restore_sequence(conn, row, number)
                 else:
                     _insert(conn, table, row, number)
@@ -188,17 +202,17 @@ def _load_rows(conn: sqlite3.Connection, source: IO[str]) -> dict[str, int]:
 def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any], number: int) -> None:
     # Only the rows every new store starts with may be replaced; a row twice is a tampered file
     # (replacing it would also leave the full-text index describing the first copy).
-    verb = "INSERT OR REPLACE" if table in _PRESET_TABLES else "INSERT"
+    verb = "INSERT OR REPLACE" if table in PRESET_TABLES else "INSERT"
     names = list(row)
     conn.execute(
-        f"{verb} INTO {_quote(table)} ({', '.join(_quote(c) for c in names)}) VALUES ({', '.join('?' for _ in names)})",
-        [_decode(row[c], f"export line {number}") for c in names],
+        f"{verb} INTO {quote(table)} ({', '.join(quote(c) for c in names)}) VALUES ({', '.join('?' for _ in names)})",
+        [decode_value(row[c], f"export line {number}") for c in names],
     )
 
 
-def _refuse_inconsistent(conn: sqlite3.Connection) -> None:
-    """Run ``storyweave check`` on the loaded rows, still uncommitted; refuse the file on any error."""
-    errors = check_store(conn).errors
+def refuse_inconsistent(report: CheckReport) -> None:
+    """Refuse the file when ``storyweave check`` of the loaded rows, still uncommitted, found an error."""
+    errors = report.errors
     if errors:
         first = errors[0]
         example = f" (e.g. {first.examples[0]})" if first.examples else ""
@@ -207,7 +221,7 @@ def _refuse_inconsistent(conn: sqlite3.Connection) -> None:
                                          f"{more}; nothing was imported"))
 
 
-def _parse_line(line: str, number: int, columns: dict[str, set[str]]) -> tuple[str, dict[str, Any]]:
+def parse_line(line: str, number: int, columns: dict[str, set[str]]) -> tuple[str, dict[str, Any]]:
     try:
         record = json.loads(line)
         table, row = record["table"], record["row"]
@@ -215,7 +229,7 @@ def _parse_line(line: str, number: int, columns: dict[str, set[str]]) -> tuple[s
         raise InputError(f"export line {number} is not a table row") from None
     if not isinstance(table, str) or not isinstance(row, dict) or not row:
         raise InputError(f"export line {number} is not a table row")
-    known = columns.get(table) if table != _SEQUENCE else {"name", "seq"}
+    known = columns.get(table) if table != SEQUENCE_TABLE else {"name", "seq"}
     if known is None:
         raise InputError(f"export line {number} names unknown table {table[:80]!r}")
     unknown = [c for c in row if c not in known]
@@ -228,9 +242,9 @@ def _restore_sequence(conn: sqlite3.Connection, row: dict[str, Any], number: int
     name, seq = row.get("name"), row.get("seq")
     if not isinstance(name, str) or not isinstance(seq, int) or isinstance(seq, bool):
         raise InputError(f"export line {number}: a sequence needs a table name and an integer")
-    updated = conn.execute(f"UPDATE {_SEQUENCE} SET seq = max(seq, ?) WHERE name = ?", (seq, name)).rowcount
+    updated = conn.execute(f"UPDATE {SEQUENCE_TABLE} SET seq = max(seq, ?) WHERE name = ?", (seq, name)).rowcount
     if not updated:
-        conn.execute(f"INSERT INTO {_SEQUENCE} (name, seq) VALUES (?, ?)", (name, seq))
+        conn.execute(f"INSERT INTO {SEQUENCE_TABLE} (name, seq) VALUES (?, ?)", (name, seq))
 
 
 def backup_store(conn: sqlite3.Connection, target: str | Path, *, overwrite: bool = False) -> int:

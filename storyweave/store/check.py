@@ -24,6 +24,7 @@ import regex
 
 from .articles import iter_metadata
 from .base import CheckReport, Finding
+from .connection import Connection
 from .db import latest_version, schema_version
 from .search import CJK_LANGS, quote_term
 
@@ -42,13 +43,12 @@ def check_store(conn: sqlite3.Connection, *, quick: bool = False) -> CheckReport
     if own_transaction:
         conn.execute("BEGIN")  # one snapshot for every check
     try:
-        for run_check in _CHECKS:
-            report.findings.extend(_guarded(run_check(conn, quick), run_check.__name__.strip("_")))
+        report.findings.extend(run_checks(conn, _CHECKS, quick, sqlite3.DatabaseError))
     finally:
         if own_transaction:
             _end_read(conn)
     if not quick:
-        report.findings.extend(_guarded(_full_text_content(conn), "full_text"))
+        report.findings.extend(_guarded(_full_text_content(conn), "full_text", sqlite3.DatabaseError))
     return report
 
 
@@ -60,12 +60,33 @@ def _end_read(conn: sqlite3.Connection) -> None:
             conn.execute("ROLLBACK")
 
 
-def _guarded(findings: Iterator[Finding], name: str) -> list[Finding]:
+Check = Callable[[Any, bool], Iterator[Finding]]
+
+
+def run_checks(
+    conn: Connection, checks: tuple[Check, ...], quick: bool, driver_error: type[Exception]
+) -> list[Finding]:
+    """The findings of ``checks`` in order; one that cannot read the store (``driver_error``) becomes an
+    error finding of its own."""
+    findings: list[Finding] = []
+    for run_check in checks:
+        findings.extend(_guarded(run_check(conn, quick), run_check.__name__.strip("_"), driver_error))
+    return findings
+
+
+def schema_finding(version: int, latest: int) -> Finding:
+    if version != latest:
+        return Finding("schema", "error", f"schema version {version}, this storyweave expects {latest}; open it "
+                       "with a writer to migrate", 1)
+    return Finding("schema", "ok", f"schema version {version}")
+
+
+def _guarded(findings: Iterator[Finding], name: str, driver_error: type[Exception]) -> list[Finding]:
     """The findings of one check; a store too damaged to read becomes an error finding, not a crash."""
     collected: list[Finding] = []
     try:
         collected.extend(findings)
-    except sqlite3.DatabaseError as exc:
+    except driver_error as exc:
         collected.append(Finding(name, "error", f"the {name} check could not read the store: {exc}", 1))
     except (TypeError, ValueError, OverflowError) as exc:  # a value of the wrong type (a tampered store)
         collected.append(Finding(name, "error", f"the {name} check found a value it cannot read: {exc}", 1))
@@ -75,18 +96,18 @@ def _guarded(findings: Iterator[Finding], name: str) -> list[Finding]:
 # -- helpers ------------------------------------------------------------------------------------------
 
 
-def _table_exists(conn: sqlite3.Connection, name: str) -> bool:
+def _table_exists(conn: Connection, name: str) -> bool:
     found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
     return found is not None
 
 
-def _ids(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> tuple[int, tuple[str, ...]]:
+def _ids(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> tuple[int, tuple[str, ...]]:
     """How many rows ``sql`` (selecting one column) returns, and the first few as examples."""
     rows = conn.execute(sql, params).fetchall()
     return len(rows), tuple(str(r[0]) for r in rows[:_EXAMPLES])
 
 
-def _expect_none(check: str, what: str, conn: sqlite3.Connection, sql: str) -> Finding:
+def _expect_none(check: str, what: str, conn: Connection, sql: str) -> Finding:
     """An error finding when ``sql`` returns rows, else ok."""
     count, examples = _ids(conn, sql)
     if count:
@@ -109,13 +130,7 @@ def _integrity(conn: sqlite3.Connection, quick: bool) -> Iterator[Finding]:
     else:
         yield Finding("integrity", "error", f"PRAGMA {pragma} found {len(lines)} problems", len(lines),
                       tuple(lines[:_EXAMPLES]))
-    version = schema_version(conn)
-    if version != latest_version():
-        yield Finding("schema", "error",
-                      f"schema version {version}, this storyweave expects {latest_version()}; open it with "
-                      "a writer to migrate", 1)
-    else:
-        yield Finding("schema", "ok", f"schema version {version}")
+    yield schema_finding(schema_version(conn), latest_version())
 
 
 def _foreign_keys(conn: sqlite3.Connection, quick: bool) -> Iterator[Finding]:
@@ -249,7 +264,7 @@ def _full_text_sample(conn: sqlite3.Connection) -> Iterator[Finding]:
         yield Finding("full_text", "ok", f"a word of each of {sampled} sampled articles finds it")
 
 
-def _vectors(conn: sqlite3.Connection, quick: bool) -> Iterator[Finding]:
+def _vectors(conn: Connection, quick: bool) -> Iterator[Finding]:
     """Per model: every article has its vector once any has, and all vectors have one length."""
     articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     models = [r[0] for r in conn.execute("SELECT DISTINCT model FROM article_vectors ORDER BY model")]
@@ -284,7 +299,7 @@ def _vectors(conn: sqlite3.Connection, quick: bool) -> Iterator[Finding]:
                           "number of float32 values", sizes[0]["n"])
 
 
-def _events(conn: sqlite3.Connection, quick: bool) -> Iterator[Finding]:
+def _events(conn: Connection, quick: bool) -> Iterator[Finding]:
     if not _table_exists(conn, "events"):
         return
     events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
@@ -323,7 +338,7 @@ def _events(conn: sqlite3.Connection, quick: bool) -> Iterator[Finding]:
     yield from _storylines(conn)
 
 
-def _event_index(conn: sqlite3.Connection) -> Iterator[Finding]:
+def _event_index(conn: Connection) -> Iterator[Finding]:
     """Every event whose members have vectors of a model has a centroid of that model (the ANN index)."""
     models = [r[0] for r in conn.execute("SELECT DISTINCT model FROM article_vectors ORDER BY model")]
     for model in models:
@@ -346,7 +361,7 @@ def _event_index(conn: sqlite3.Connection) -> Iterator[Finding]:
                        "(SELECT 1 FROM events e WHERE e.id = c.event_id)")
 
 
-def _storylines(conn: sqlite3.Connection) -> Iterator[Finding]:
+def _storylines(conn: Connection) -> Iterator[Finding]:
     yield _expect_none("storylines", "events in a storyline that does not exist", conn,
                        "SELECT id FROM events e WHERE NOT EXISTS "
                        "(SELECT 1 FROM storylines s WHERE s.id = e.storyline_id)")
@@ -364,7 +379,7 @@ def _storylines(conn: sqlite3.Connection) -> Iterator[Finding]:
                           AND NOT EXISTS (SELECT 1 FROM storylines s WHERE s.id = m.new_id)""")
 
 
-def _entities(conn: sqlite3.Connection, quick: bool) -> Iterator[Finding]:
+def _entities(conn: Connection, quick: bool) -> Iterator[Finding]:
     if not _table_exists(conn, "entities"):
         return
     yield _expect_none("entities", "entities without mentions (orphans)", conn,
@@ -385,7 +400,7 @@ def _entities(conn: sqlite3.Connection, quick: bool) -> Iterator[Finding]:
                            "(SELECT 1 FROM entities e WHERE e.id = x.entity_id)")
 
 
-def _articles(conn: sqlite3.Connection, quick: bool) -> Iterator[Finding]:
+def _articles(conn: Connection, quick: bool) -> Iterator[Finding]:
     """Every article's extra fields are a JSON object a reader can decode (every read of it does)."""
     unreadable = [str(article_id) for article_id, text in iter_metadata(conn) if not _json_object(text)]
     if unreadable:
@@ -402,14 +417,8 @@ def _json_object(text: Any) -> bool:
         return False
 
 
-_CHECKS: tuple[Callable[[sqlite3.Connection, bool], Iterator[Finding]], ...] = (
-    _integrity,
-    _foreign_keys,
-    _articles,
-    _full_text,
-    _vectors,
-    _events,
-    _entities,
-)
+# The checks of the data model itself: the same tables and promises on every engine.
+SHARED_CHECKS: tuple[Check, ...] = (_articles, _vectors, _events, _entities)
+_CHECKS: tuple[Check, ...] = (_integrity, _foreign_keys, _articles, _full_text, _vectors, _events, _entities)
 
-__all__ = ["check_store"]
+__all__ = ["SHARED_CHECKS", "check_store", "run_checks", "schema_finding"]

@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import StoreError
+from .connection import Connection
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -107,12 +108,13 @@ def connect(path: str | Path, *, busy_timeout_ms: int = 30000, readonly: bool = 
 
 
 class transaction:
-    """``with transaction(conn):`` runs a BEGIN IMMEDIATE … COMMIT, rolling back on error."""
+    """``with transaction(conn):`` runs a BEGIN IMMEDIATE … COMMIT, rolling back on error (on PostgreSQL,
+    ``PgConnection`` gives the same statements the same meaning)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def __enter__(self) -> sqlite3.Connection:
+    def __enter__(self) -> Connection:
         self.conn.execute("BEGIN IMMEDIATE")
         return self.conn
 

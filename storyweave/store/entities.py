@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..models import Entity, Mention
 from .articles import utc_now
+from .connection import Connection
+from .values import Row
 
 
 def save_article_entities(
-    conn: sqlite3.Connection,
+    conn: Connection,
     article_id: str,
     mentions: list[Mention],
     entities: list[Entity],
@@ -40,7 +41,7 @@ def save_article_entities(
     counts = Counter((m.entity_id, m.surface, m.lang) for m in mentions if m.entity_id)
     conn.executemany(
         """INSERT INTO entity_aliases (entity_id, surface, lang, count) VALUES (?, ?, ?, ?)
-           ON CONFLICT (entity_id, surface, lang) DO UPDATE SET count = count + excluded.count""",
+           ON CONFLICT (entity_id, surface, lang) DO UPDATE SET count = entity_aliases.count + excluded.count""",
         [(entity_id, surface, lang, n) for (entity_id, surface, lang), n in counts.items()],
     )
     conn.executemany(
@@ -54,7 +55,7 @@ def save_article_entities(
     add_name_keys(conn, name_keys)
 
 
-def _merge_names(conn: sqlite3.Connection, entity_id: str, names: dict[str, str], now: str) -> None:
+def _merge_names(conn: Connection, entity_id: str, names: dict[str, str], now: str) -> None:
     row = conn.execute("SELECT names FROM entities WHERE id = ?", (entity_id,)).fetchone()
     stored = json.loads(row["names"])
     merged = {**names, **stored}  # the first display name per language stays
@@ -66,12 +67,12 @@ def _merge_names(conn: sqlite3.Connection, entity_id: str, names: dict[str, str]
 
 
 # -- reconciliation support (see storyweave.entities.resolve.reconcile) -------------------------------
-def add_name_keys(conn: sqlite3.Connection, rows: Iterable[tuple[str, str]]) -> None:
+def add_name_keys(conn: Connection, rows: Iterable[tuple[str, str]]) -> None:
     """Index (key, entity id) rows of the reconciliation index."""
     conn.executemany("INSERT OR IGNORE INTO entity_name_keys (key, entity_id) VALUES (?, ?)", sorted(set(rows)))
 
 
-def ensure_name_keys(conn: sqlite3.Connection, keys_of: Callable[[str], set[str]]) -> None:
+def ensure_name_keys(conn: Connection, keys_of: Callable[[str], set[str]]) -> None:
     """Index the people and organisations of a store written before the key index existed."""
     if conn.execute("SELECT 1 FROM entity_name_keys LIMIT 1").fetchone() is not None:
         return
@@ -82,7 +83,7 @@ def ensure_name_keys(conn: sqlite3.Connection, keys_of: Callable[[str], set[str]
     add_name_keys(conn, [(key, r["entity_id"]) for r in rows for key in keys_of(r["surface"])])
 
 
-def entities_with_keys(conn: sqlite3.Connection, keys: set[str], kind: str) -> set[str]:
+def entities_with_keys(conn: Connection, keys: set[str], kind: str) -> set[str]:
     if not keys:
         return set()
     marks = ",".join("?" * len(keys))
@@ -97,25 +98,25 @@ def entities_with_keys(conn: sqlite3.Connection, keys: set[str], kind: str) -> s
     return {r["entity_id"] for r in rows}
 
 
-def mention_types(conn: sqlite3.Connection, entity_id: str) -> Counter[str]:
+def mention_types(conn: Connection, entity_id: str) -> Counter[str]:
     """How often the entity's stored mentions were typed person, place, organisation or other."""
     rows = conn.execute("SELECT type, COUNT(*) AS n FROM mentions WHERE entity_id = ? GROUP BY type", (entity_id,))
     return Counter({r["type"]: int(r["n"]) for r in rows})
 
 
-def set_entity_type(conn: sqlite3.Connection, entity_id: str, kind: str) -> None:
+def set_entity_type(conn: Connection, entity_id: str, kind: str) -> None:
     conn.execute("UPDATE entities SET type = ? WHERE id = ? AND type != ?", (kind, entity_id, kind))
 
 
-def entity_surfaces(conn: sqlite3.Connection, entity_id: str) -> list[str]:
+def entity_surfaces(conn: Connection, entity_id: str) -> list[str]:
     return [r["surface"] for r in conn.execute("SELECT surface FROM entity_aliases WHERE entity_id = ?", (entity_id,))]
 
 
-def exists(conn: sqlite3.Connection, entity_id: str) -> bool:
+def exists(conn: Connection, entity_id: str) -> bool:
     return conn.execute("SELECT 1 FROM entities WHERE id = ?", (entity_id,)).fetchone() is not None
 
 
-def cooccurrences(conn: sqlite3.Connection, entity_id: str, others: set[str]) -> int:
+def cooccurrences(conn: Connection, entity_id: str, others: set[str]) -> int:
     """Stored articles that name ``entity_id`` together with any of ``others``."""
     marks = ",".join("?" * len(others))
     row = conn.execute(
@@ -126,11 +127,11 @@ def cooccurrences(conn: sqlite3.Connection, entity_id: str, others: set[str]) ->
     return int(row[0])
 
 
-def article_total(conn: sqlite3.Connection) -> int:
+def article_total(conn: Connection) -> int:
     return int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
 
-def article_counts(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, int]:
+def article_counts(conn: Connection, ids: Iterable[str]) -> dict[str, int]:
     """entity id -> stored articles that name it."""
     found = {}
     for entity_id in sorted(set(ids)):
@@ -139,7 +140,7 @@ def article_counts(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, in
     return found
 
 
-def redirect_targets(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
+def redirect_targets(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
     """old id -> current id for those of ``ids`` that were merged away."""
     found = {}
     for entity_id in ids:
@@ -149,11 +150,16 @@ def redirect_targets(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, 
     return found
 
 
-def current_id(conn: sqlite3.Connection, entity_id: str) -> str:
+def current_id(conn: Connection, entity_id: str) -> str:
     return redirect_targets(conn, [entity_id]).get(entity_id, entity_id)
 
 
-def merge_entities(conn: sqlite3.Connection, old: str, new: str, reason: str) -> None:
+_SAVE_REDIRECT = """INSERT INTO entity_redirects (old_id, new_id, reason, merged_at) VALUES (?, ?, ?, ?)
+    ON CONFLICT (old_id) DO UPDATE SET new_id = excluded.new_id, reason = excluded.reason,
+                                       merged_at = excluded.merged_at"""
+
+
+def merge_entities(conn: Connection, old: str, new: str, reason: str) -> None:
     """Fold the stored entity ``old`` into ``new``: mentions, surface forms, names, event counts;
     ``old`` keeps resolving through ``entity_redirects``."""
     now = utc_now()
@@ -164,7 +170,7 @@ def merge_entities(conn: sqlite3.Connection, old: str, new: str, reason: str) ->
     conn.execute(
         """INSERT INTO entity_aliases (entity_id, surface, lang, count)
            SELECT ?, surface, lang, count FROM entity_aliases WHERE entity_id = ? AND true
-           ON CONFLICT (entity_id, surface, lang) DO UPDATE SET count = count + excluded.count""",
+           ON CONFLICT (entity_id, surface, lang) DO UPDATE SET count = entity_aliases.count + excluded.count""",
         (new, old),
     )
     conn.execute(
@@ -178,7 +184,9 @@ def merge_entities(conn: sqlite3.Connection, old: str, new: str, reason: str) ->
         conn.execute(
             """INSERT INTO event_entities (event_id, entity_id, type, articles)
                SELECT event_id, ?, type, articles FROM event_entities WHERE entity_id = ? AND true
-               ON CONFLICT (event_id, entity_id) DO UPDATE SET articles = MAX(articles, excluded.articles)""",
+               ON CONFLICT (event_id, entity_id) DO UPDATE
+               SET articles = CASE WHEN excluded.articles > event_entities.articles THEN excluded.articles
+                                   ELSE event_entities.articles END""",
             (new, old),
         )
         conn.execute("DELETE FROM event_entities WHERE entity_id = ?", (old,))
@@ -186,12 +194,12 @@ def merge_entities(conn: sqlite3.Connection, old: str, new: str, reason: str) ->
     conn.execute("DELETE FROM entities WHERE id = ?", (old,))
     conn.execute("UPDATE entity_redirects SET new_id = ? WHERE new_id = ?", (new, old))
     conn.execute(
-        "INSERT OR REPLACE INTO entity_redirects (old_id, new_id, reason, merged_at) VALUES (?, ?, ?, ?)",
+        _SAVE_REDIRECT,
         (old, new, reason, now),
     )
 
 
-def load_article_entities(conn: sqlite3.Connection, article_id: str) -> tuple[list[Mention], list[Entity]]:
+def load_article_entities(conn: Connection, article_id: str) -> tuple[list[Mention], list[Entity]]:
     """An article's stored mentions and entities (what ``EntityRecognizer.analyse`` gave, reconciled)."""
     rows = article_mentions(conn, article_id)
     mentions = [
@@ -210,7 +218,7 @@ def load_article_entities(conn: sqlite3.Connection, article_id: str) -> tuple[li
     return mentions, list(entities.values())
 
 
-def entity_names(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
+def entity_names(conn: Connection, ids: list[str]) -> dict[str, str]:
     """Display names of ``ids``; ids merged away answer with the name of the entity they joined."""
     found = {}
     for entity_id in ids:
@@ -220,7 +228,7 @@ def entity_names(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
     return found
 
 
-def _entity_row(row: sqlite3.Row, surfaces: list[tuple[str, str, int]], lang: str | None) -> dict[str, Any]:
+def _entity_row(row: Row, surfaces: list[tuple[str, str, int]], lang: str | None) -> dict[str, Any]:
     names = display_names(json.loads(row["names"]), surfaces)
     return {
         "id": row["id"],
@@ -277,7 +285,7 @@ def display_name(names: dict[str, str], surfaces: list[tuple[str, str, int]], la
     return _fullest(latin) or _fullest(surfaces) or fallback
 
 
-def entity_surface_counts(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, list[tuple[str, str, int]]]:
+def entity_surface_counts(conn: Connection, ids: Iterable[str]) -> dict[str, list[tuple[str, str, int]]]:
     """entity id -> its (surface, lang, count) rows."""
     found: dict[str, list[tuple[str, str, int]]] = {}
     wanted = sorted(set(ids))
@@ -301,7 +309,7 @@ _ENTITY_STATS = """
 
 
 def list_entities(
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     limit: int = 50,
     type: str | None = None,
@@ -325,7 +333,7 @@ def list_entities(
     return [_entity_row(r, surfaces.get(r["id"], []), name_lang or lang) for r in rows]
 
 
-def get_entity(conn: sqlite3.Connection, entity_id: str, lang: str | None = None) -> dict[str, Any] | None:
+def get_entity(conn: Connection, entity_id: str, lang: str | None = None) -> dict[str, Any] | None:
     """One entity with its surface forms and articles; an id merged away answers with its successor."""
     entity_id = current_id(conn, entity_id)
     row = conn.execute(_ENTITY_STATS + " WHERE e.id = ? GROUP BY e.id", (entity_id,)).fetchone()
@@ -351,7 +359,7 @@ def get_entity(conn: sqlite3.Connection, entity_id: str, lang: str | None = None
     return found
 
 
-def article_mentions(conn: sqlite3.Connection, article_id: str) -> list[sqlite3.Row]:
+def article_mentions(conn: Connection, article_id: str) -> list[Row]:
     return conn.execute(
         """SELECT m.surface, m.start_pos, m.end_pos, m.type, m.lang, m.confidence, m.entity_id,
                   e.type AS entity_type, e.name, e.names
@@ -361,7 +369,7 @@ def article_mentions(conn: sqlite3.Connection, article_id: str) -> list[sqlite3.
     ).fetchall()
 
 
-def all_aliases(conn: sqlite3.Connection) -> list[tuple[str, str, str, str, int]]:
+def all_aliases(conn: Connection) -> list[tuple[str, str, str, str, int]]:
     """(surface, lang, entity_id, type, mentions) for every surface form in the store: resolve's
     extra knowledge."""
     return [
@@ -375,25 +383,25 @@ def all_aliases(conn: sqlite3.Connection) -> list[tuple[str, str, str, str, int]
 
 
 # -- re-resolving a whole store (migration 0006, see storyweave.entities.resolve.rebuild) ------------
-def step_pending(conn: sqlite3.Connection, name: str) -> bool:
+def step_pending(conn: Connection, name: str) -> bool:
     return conn.execute("SELECT 1 FROM pending_steps WHERE name = ?", (name,)).fetchone() is not None
 
 
-def has_mentions(conn: sqlite3.Connection) -> bool:
+def has_mentions(conn: Connection) -> bool:
     return conn.execute("SELECT 1 FROM mentions LIMIT 1").fetchone() is not None
 
 
-def finish_step(conn: sqlite3.Connection, name: str) -> None:
+def finish_step(conn: Connection, name: str) -> None:
     conn.execute("DELETE FROM pending_steps WHERE name = ?", (name,))
 
 
-def mention_ids(conn: sqlite3.Connection) -> dict[tuple[str, int, int], str]:
+def mention_ids(conn: Connection) -> dict[tuple[str, int, int], str]:
     """(article id, start, end) -> entity id of every resolved mention."""
     rows = conn.execute("SELECT article_id, start_pos, end_pos, entity_id FROM mentions WHERE entity_id IS NOT NULL")
     return {(r["article_id"], int(r["start_pos"]), int(r["end_pos"])): r["entity_id"] for r in rows}
 
 
-def stored_mentions(conn: sqlite3.Connection) -> Iterator[tuple[str, str, list[Mention]]]:
+def stored_mentions(conn: Connection) -> Iterator[tuple[str, str, list[Mention]]]:
     """(article id, article language, its mentions without ids), in ingest order."""
     articles = conn.execute(
         "SELECT id, lang FROM articles WHERE id IN (SELECT article_id FROM mentions) ORDER BY seq"
@@ -411,7 +419,7 @@ def stored_mentions(conn: sqlite3.Connection) -> Iterator[tuple[str, str, list[M
         yield article["id"], article["lang"] or "", mentions
 
 
-def clear_entities(conn: sqlite3.Connection) -> None:
+def clear_entities(conn: Connection) -> None:
     """Forget every entity, surface form and mention id (mentions stay, without ids); redirects stay."""
     conn.execute("UPDATE mentions SET entity_id = NULL WHERE entity_id IS NOT NULL")
     conn.execute("DELETE FROM entity_name_keys")
@@ -419,11 +427,11 @@ def clear_entities(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM entities")
 
 
-def delete_article_mentions(conn: sqlite3.Connection, article_id: str) -> None:
+def delete_article_mentions(conn: Connection, article_id: str) -> None:
     conn.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
 
 
-def redirect_moved(conn: sqlite3.Connection, moves: dict[str, str], reason: str) -> None:
+def redirect_moved(conn: Connection, moves: dict[str, str], reason: str) -> None:
     """Old id -> new id for ids that no longer exist; redirects that pointed at them follow, and an
     id that exists again is nobody's old id."""
     now = utc_now()
@@ -432,13 +440,13 @@ def redirect_moved(conn: sqlite3.Connection, moves: dict[str, str], reason: str)
             continue
         conn.execute("UPDATE entity_redirects SET new_id = ? WHERE new_id = ?", (new, old))
         conn.execute(
-            "INSERT OR REPLACE INTO entity_redirects (old_id, new_id, reason, merged_at) VALUES (?, ?, ?, ?)",
+            _SAVE_REDIRECT,
             (old, new, reason, now),
         )
     conn.execute("DELETE FROM entity_redirects WHERE old_id IN (SELECT id FROM entities)")
 
 
-def rebuild_event_entities(conn: sqlite3.Connection) -> None:
+def rebuild_event_entities(conn: Connection) -> None:
     """Recount which entities each event's articles name, after the mentions' ids changed."""
     if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'event_entities'").fetchone():
         return

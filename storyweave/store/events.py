@@ -15,16 +15,18 @@ import numpy as np
 
 from .articles import utc_now
 from .base import ClusterState
+from .connection import Connection
+from .values import Row
 
 # -- the assigner's state row -----------------------------------------------------------------------
 
 
-def get_state(conn: sqlite3.Connection) -> ClusterState:
+def get_state(conn: Connection) -> ClusterState:
     row = conn.execute("SELECT assigned, consolidated_at, token FROM cluster_state WHERE id = 1").fetchone()
     return ClusterState(row["assigned"], row["consolidated_at"], row["token"])
 
 
-def bump_state(conn: sqlite3.Connection, *, assigned: int | None = None, consolidated_at: int | None = None) -> str:
+def bump_state(conn: Connection, *, assigned: int | None = None, consolidated_at: int | None = None) -> str:
     """Record a change; the fresh random token lets every assigner see that the tables moved."""
     token = os.urandom(8).hex()
     conn.execute(
@@ -46,12 +48,12 @@ def from_blob(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype="<f4").astype(np.float32)
 
 
-def get_centroids(conn: sqlite3.Connection, event_id: str) -> dict[str, np.ndarray]:
+def get_centroids(conn: Connection, event_id: str) -> dict[str, np.ndarray]:
     rows = conn.execute("SELECT model, vector FROM event_vectors WHERE event_id = ?", (event_id,))
     return {r["model"]: from_blob(r["vector"]) for r in rows}
 
 
-def set_centroids(conn: sqlite3.Connection, event_id: str, centroids: dict[str, np.ndarray]) -> None:
+def set_centroids(conn: Connection, event_id: str, centroids: dict[str, np.ndarray]) -> None:
     conn.executemany(
         """INSERT INTO event_vectors (event_id, model, vector) VALUES (?, ?, ?)
            ON CONFLICT (event_id, model) DO UPDATE SET vector = excluded.vector""",
@@ -59,7 +61,7 @@ def set_centroids(conn: sqlite3.Connection, event_id: str, centroids: dict[str, 
     )
 
 
-def iter_event_index_rows(conn: sqlite3.Connection, model: str) -> Iterable[sqlite3.Row]:
+def iter_event_index_rows(conn: Connection, model: str) -> Iterable[Row]:
     """Everything the assigner's in-memory index needs, in creation order."""
     return conn.execute(
         f"""SELECT e.seq, e.id, e.first_date, e.last_date, e.first_seq, e.last_seq, e.storyline_id, v.vector,
@@ -79,14 +81,14 @@ _HAS_PUBLICATION_DATE = """EXISTS (
         SELECT 1 FROM article_dates d WHERE d.article_id = a.id AND d.kind = 'publication')))"""
 
 
-def merged_entity_count(conn: sqlite3.Connection) -> int:
+def merged_entity_count(conn: Connection) -> int:
     try:
         return int(conn.execute("SELECT count(*) FROM entity_redirects").fetchone()[0])
     except sqlite3.OperationalError:
         return 0
 
 
-def merged_entity_ids(conn: sqlite3.Connection) -> set[str]:
+def merged_entity_ids(conn: Connection) -> set[str]:
     """Entity ids merged into others (none on stores without entity redirects)."""
     try:
         return {r[0] for r in conn.execute("SELECT old_id FROM entity_redirects")}
@@ -94,32 +96,32 @@ def merged_entity_ids(conn: sqlite3.Connection) -> set[str]:
         return set()
 
 
-def event_has_publication_date(conn: sqlite3.Connection, event_id: str) -> bool:
+def event_has_publication_date(conn: Connection, event_id: str) -> bool:
     row = conn.execute(f"SELECT {_HAS_PUBLICATION_DATE} FROM events e WHERE e.id = ?", (event_id,)).fetchone()
     return bool(row and row[0])
 
 
-def touched_events(conn: sqlite3.Connection, since: int) -> list[tuple[int, str]]:
+def touched_events(conn: Connection, since: int) -> list[tuple[int, str]]:
     """``(seq, id)`` of the events changed after the state counter ``since``, oldest first."""
     rows = conn.execute("SELECT seq, id FROM events WHERE touched > ? ORDER BY seq", (since,))
     return [(r["seq"], r["id"]) for r in rows]
 
 
-def cluster_totals(conn: sqlite3.Connection) -> tuple[int, int]:
+def cluster_totals(conn: Connection) -> tuple[int, int]:
     """How many events and storylines the store holds, read in one statement."""
     row = conn.execute("SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM storylines)").fetchone()
     return int(row[0]), int(row[1])
 
 
-def article_seq(conn: sqlite3.Connection, article_id: str) -> int:
+def article_seq(conn: Connection, article_id: str) -> int:
     return int(conn.execute("SELECT seq FROM articles WHERE id = ?", (article_id,)).fetchone()[0])
 
 
-def get_event_row(conn: sqlite3.Connection, event_id: str) -> sqlite3.Row | None:
+def get_event_row(conn: Connection, event_id: str) -> Row | None:
     return conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
 
 
-def event_row(conn: sqlite3.Connection, event_id: str) -> sqlite3.Row:
+def event_row(conn: Connection, event_id: str) -> Row:
     """The row of an event the caller knows exists (an internal inconsistency raises KeyError)."""
     row = get_event_row(conn, event_id)
     if row is None:
@@ -127,25 +129,25 @@ def event_row(conn: sqlite3.Connection, event_id: str) -> sqlite3.Row:
     return row
 
 
-def title_and_opening(conn: sqlite3.Connection, article_id: str) -> tuple[str, str, str]:
+def title_and_opening(conn: Connection, article_id: str) -> tuple[str, str, str]:
     """An article's title, the first 400 characters of its text, and its language."""
     row = conn.execute("SELECT title, substr(text, 1, 400) AS lead, lang FROM articles WHERE id = ?", (article_id,))
     found = row.fetchone()
     return found["title"] or "", found["lead"] or "", found["lang"]
 
 
-def event_of_article(conn: sqlite3.Connection, article_id: str) -> sqlite3.Row | None:
+def event_of_article(conn: Connection, article_id: str) -> Row | None:
     return conn.execute(
         "SELECT event_id, duplicate_of, score FROM event_articles WHERE article_id = ?", (article_id,)
     ).fetchone()
 
 
-def insert_storyline(conn: sqlite3.Connection, storyline_id: str) -> None:
+def insert_storyline(conn: Connection, storyline_id: str) -> None:
     conn.execute("INSERT INTO storylines (id, updated_at) VALUES (?, ?)", (storyline_id, utc_now()))
 
 
 def insert_event(
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     event_id: str,
     article_id: str,
@@ -156,16 +158,16 @@ def insert_event(
     storyline_id: str,
     touched: int,
 ) -> int:
-    cur = conn.execute(
+    row = conn.execute(
         """INSERT INTO events (id, title, lang, first_date, last_date, first_seq, last_seq, article_count,
                                rep_article_id, last_article_id, storyline_id, touched, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)""",
+           VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?) RETURNING seq""",
         (event_id, title, lang, date, date, seq, seq, article_id, article_id, storyline_id, touched, utc_now()),
-    )
-    return int(cur.lastrowid or 0)
+    ).fetchone()
+    return int(row[0])
 
 
-def update_event(conn: sqlite3.Connection, event_id: str, **fields: Any) -> None:
+def update_event(conn: Connection, event_id: str, **fields: Any) -> None:
     fields["updated_at"] = utc_now()
     names = sorted(fields)
     conn.execute(
@@ -175,7 +177,7 @@ def update_event(conn: sqlite3.Connection, event_id: str, **fields: Any) -> None
 
 
 def add_member(
-    conn: sqlite3.Connection,
+    conn: Connection,
     article_id: str,
     event_id: str,
     score: float | None,
@@ -194,7 +196,7 @@ def add_member(
     )
 
 
-def member_days(conn: sqlite3.Connection, event_id: str) -> list[tuple[int, bool]]:
+def member_days(conn: Connection, event_id: str) -> list[tuple[int, bool]]:
     """Every member's first and last day of the happening, with whether it is a publication date."""
     rows = conn.execute(
         "SELECT first_day, last_day, day_firm FROM event_articles WHERE event_id = ? AND first_day IS NOT NULL",
@@ -203,7 +205,7 @@ def member_days(conn: sqlite3.Connection, event_id: str) -> list[tuple[int, bool
     return [(int(r[column]), bool(r["day_firm"])) for r in rows for column in ("first_day", "last_day")]
 
 
-def latest_members(conn: sqlite3.Connection, event_id: str, limit: int) -> list[str]:
+def latest_members(conn: Connection, event_id: str, limit: int) -> list[str]:
     """Ids of an event's latest ``limit`` members that are not copies of another member."""
     rows = conn.execute(
         "SELECT article_id FROM event_articles WHERE event_id = ? AND duplicate_of IS NULL"
@@ -213,27 +215,27 @@ def latest_members(conn: sqlite3.Connection, event_id: str, limit: int) -> list[
     return [r[0] for r in rows]
 
 
-def add_event_entities(conn: sqlite3.Connection, event_id: str, entities: dict[str, str]) -> None:
+def add_event_entities(conn: Connection, event_id: str, entities: dict[str, str]) -> None:
     """Count one more member article naming each of ``entities`` (id -> type)."""
     conn.executemany(
         """INSERT INTO event_entities (event_id, entity_id, type, articles) VALUES (?, ?, ?, 1)
-           ON CONFLICT (event_id, entity_id) DO UPDATE SET articles = articles + 1""",
+           ON CONFLICT (event_id, entity_id) DO UPDATE SET articles = event_entities.articles + 1""",
         [(event_id, entity_id, etype) for entity_id, etype in sorted(entities.items())],
     )
 
 
-def event_entity_ids(conn: sqlite3.Connection, event_id: str) -> dict[str, str]:
+def event_entity_ids(conn: Connection, event_id: str) -> dict[str, str]:
     rows = conn.execute("SELECT entity_id, type FROM event_entities WHERE event_id = ?", (event_id,))
     return {r["entity_id"]: r["type"] for r in rows}
 
 
-def move_event(conn: sqlite3.Connection, absorbed: str, into: str) -> None:
+def move_event(conn: Connection, absorbed: str, into: str) -> None:
     """Re-home every member and entity count of ``absorbed`` under ``into``, then drop it."""
     conn.execute("UPDATE event_articles SET event_id = ? WHERE event_id = ?", (into, absorbed))
     conn.execute(
         """INSERT INTO event_entities (event_id, entity_id, type, articles)
            SELECT ?, entity_id, type, articles FROM event_entities WHERE event_id = ? AND true
-           ON CONFLICT (event_id, entity_id) DO UPDATE SET articles = articles + excluded.articles""",
+           ON CONFLICT (event_id, entity_id) DO UPDATE SET articles = event_entities.articles + excluded.articles""",
         (into, absorbed),
     )
     conn.execute("DELETE FROM event_entities WHERE event_id = ?", (absorbed,))
@@ -242,16 +244,18 @@ def move_event(conn: sqlite3.Connection, absorbed: str, into: str) -> None:
     record_merge(conn, absorbed, into, "event")
 
 
-def record_merge(conn: sqlite3.Connection, old_id: str, new_id: str, kind: str) -> None:
+def record_merge(conn: Connection, old_id: str, new_id: str, kind: str) -> None:
     # Earlier merges into old_id now point to new_id too, so every old link resolves in one step.
     conn.execute("UPDATE event_merges SET new_id = ? WHERE new_id = ?", (new_id, old_id))
     conn.execute(
-        "INSERT OR REPLACE INTO event_merges (old_id, new_id, kind, merged_at) VALUES (?, ?, ?, ?)",
+        """INSERT INTO event_merges (old_id, new_id, kind, merged_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (old_id) DO UPDATE SET new_id = excluded.new_id, kind = excluded.kind,
+                                              merged_at = excluded.merged_at""",
         (old_id, new_id, kind, utc_now()),
     )
 
 
-def resolve_merged(conn: sqlite3.Connection, old_id: str) -> str | None:
+def resolve_merged(conn: Connection, old_id: str) -> str | None:
     row = conn.execute("SELECT new_id FROM event_merges WHERE old_id = ?", (old_id,)).fetchone()
     return row["new_id"] if row else None
 
@@ -259,12 +263,12 @@ def resolve_merged(conn: sqlite3.Connection, old_id: str) -> str | None:
 # -- storylines -------------------------------------------------------------------------------------
 
 
-def storyline_event_ids(conn: sqlite3.Connection, storyline_id: str) -> list[str]:
+def storyline_event_ids(conn: Connection, storyline_id: str) -> list[str]:
     rows = conn.execute("SELECT id FROM events WHERE storyline_id = ? ORDER BY seq", (storyline_id,))
     return [r["id"] for r in rows]
 
 
-def storyline_recent_events(conn: sqlite3.Connection, storyline_id: str, limit: int) -> list[str]:
+def storyline_recent_events(conn: Connection, storyline_id: str, limit: int) -> list[str]:
     """A storyline's most recently active events (by their latest member's ingest order)."""
     rows = conn.execute(
         "SELECT id FROM events WHERE storyline_id = ? ORDER BY last_seq DESC, seq DESC LIMIT ?", (storyline_id, limit)
@@ -272,11 +276,11 @@ def storyline_recent_events(conn: sqlite3.Connection, storyline_id: str, limit: 
     return [r["id"] for r in rows]
 
 
-def event_total(conn: sqlite3.Connection) -> int:
+def event_total(conn: Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM events").fetchone()[0])
 
 
-def entity_event_counts(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> dict[str, int]:
+def entity_event_counts(conn: Connection, entity_ids: Iterable[str]) -> dict[str, int]:
     """How many events name each entity."""
     ids = sorted(set(entity_ids))
     out: dict[str, int] = {}
@@ -290,13 +294,13 @@ def entity_event_counts(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> 
     return out
 
 
-def move_storyline(conn: sqlite3.Connection, absorbed: str, into: str) -> None:
+def move_storyline(conn: Connection, absorbed: str, into: str) -> None:
     conn.execute("UPDATE events SET storyline_id = ? WHERE storyline_id = ?", (into, absorbed))
     conn.execute("DELETE FROM storylines WHERE id = ?", (absorbed,))
     record_merge(conn, absorbed, into, "storyline")
 
 
-def refresh_storyline(conn: sqlite3.Connection, storyline_id: str) -> None:
+def refresh_storyline(conn: Connection, storyline_id: str) -> None:
     """Recompute a storyline's summary from its events; drop it when none is left.
 
     Its title is the title of its largest event (the earliest on a tie).
@@ -323,14 +327,15 @@ def refresh_storyline(conn: sqlite3.Connection, storyline_id: str) -> None:
 # -- near-duplicate signatures ---------------------------------------------------------------------
 
 
-def save_signature(conn: sqlite3.Connection, article_id: str, signature: np.ndarray) -> None:
+def save_signature(conn: Connection, article_id: str, signature: np.ndarray) -> None:
     conn.execute(
-        "INSERT OR REPLACE INTO article_minhash (article_id, signature) VALUES (?, ?)",
+        """INSERT INTO article_minhash (article_id, signature) VALUES (?, ?)
+           ON CONFLICT (article_id) DO UPDATE SET signature = excluded.signature""",
         (article_id, np.asarray(signature, dtype="<u4").tobytes()),
     )
 
 
-def recent_signatures(conn: sqlite3.Connection, limit: int) -> list[tuple[str, int, np.ndarray]]:
+def recent_signatures(conn: Connection, limit: int) -> list[tuple[str, int, np.ndarray]]:
     """(article id, ingest seq, signature) of the ``limit`` latest articles, oldest first."""
     rows = conn.execute(
         """SELECT m.article_id, a.seq, m.signature FROM article_minhash m JOIN articles a ON a.id = m.article_id
@@ -340,14 +345,14 @@ def recent_signatures(conn: sqlite3.Connection, limit: int) -> list[tuple[str, i
     return [(r["article_id"], r["seq"], np.frombuffer(r["signature"], dtype="<u4")) for r in reversed(rows)]
 
 
-def table_exists(conn: sqlite3.Connection, name: str) -> bool:
+def table_exists(conn: Connection, name: str) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
 
 
 # -- reading (the Tracker API) ----------------------------------------------------------------------
 
 
-def resolve_event_id(conn: sqlite3.Connection, event_id: str) -> str | None:
+def resolve_event_id(conn: Connection, event_id: str) -> str | None:
     """The current id of an event, following a merge; ``None`` when unknown."""
     if get_event_row(conn, event_id) is not None:
         return event_id
@@ -355,7 +360,7 @@ def resolve_event_id(conn: sqlite3.Connection, event_id: str) -> str | None:
     return merged if merged is not None and get_event_row(conn, merged) is not None else None
 
 
-def resolve_storyline_id(conn: sqlite3.Connection, storyline_id: str) -> str | None:
+def resolve_storyline_id(conn: Connection, storyline_id: str) -> str | None:
     found = conn.execute("SELECT id FROM storylines WHERE id = ?", (storyline_id,)).fetchone()
     if found is not None:
         return storyline_id
@@ -366,7 +371,7 @@ def resolve_storyline_id(conn: sqlite3.Connection, storyline_id: str) -> str | N
 
 
 def list_events(
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     limit: int,
     before_seq: int | None = None,
@@ -376,7 +381,7 @@ def list_events(
     entity: str | None = None,
     source: str | None = None,
     by_coverage: bool = False,
-) -> list[sqlite3.Row]:
+) -> list[Row]:
     """Events, newest first (or, ``by_coverage``, most articles first); ``before_seq`` is the
     cursor of the previous page's last row (newest first only)."""
     where: list[str] = ["1 = 1"]
@@ -412,7 +417,7 @@ def list_events(
     )
 
 
-def languages_and_sources(conn: sqlite3.Connection, event_ids: list[str]) -> dict[str, tuple[dict[str, int], int]]:
+def languages_and_sources(conn: Connection, event_ids: list[str]) -> dict[str, tuple[dict[str, int], int]]:
     """Per event: articles per language and the number of distinct outlets."""
     out: dict[str, tuple[dict[str, int], int]] = {e: ({}, 0) for e in event_ids}
     for chunk in _chunks(event_ids):
@@ -436,7 +441,7 @@ def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def event_members(conn: sqlite3.Connection, event_id: str) -> list[sqlite3.Row]:
+def event_members(conn: Connection, event_id: str) -> list[Row]:
     return list(
         conn.execute(
             """SELECT a.id, a.title, a.lang, a.source, a.url, a.publish_date, m.duplicate_of
@@ -447,7 +452,7 @@ def event_members(conn: sqlite3.Connection, event_id: str) -> list[sqlite3.Row]:
     )
 
 
-def event_entities(conn: sqlite3.Connection, event_id: str) -> list[sqlite3.Row]:
+def event_entities(conn: Connection, event_id: str) -> list[Row]:
     """An event's canonical entities, most widely named first, with display names."""
     return list(
         conn.execute(
@@ -459,7 +464,7 @@ def event_entities(conn: sqlite3.Connection, event_id: str) -> list[sqlite3.Row]
     )
 
 
-def event_dates(conn: sqlite3.Connection, event_id: str) -> list[sqlite3.Row]:
+def event_dates(conn: Connection, event_id: str) -> list[Row]:
     return list(
         conn.execute(
             """SELECT d.date, d.expression, d.article_id FROM article_dates d
@@ -470,11 +475,11 @@ def event_dates(conn: sqlite3.Connection, event_id: str) -> list[sqlite3.Row]:
     )
 
 
-def get_storyline_row(conn: sqlite3.Connection, storyline_id: str) -> sqlite3.Row | None:
+def get_storyline_row(conn: Connection, storyline_id: str) -> Row | None:
     return conn.execute("SELECT * FROM storylines WHERE id = ?", (storyline_id,)).fetchone()
 
 
-def storyline_events(conn: sqlite3.Connection, storyline_id: str) -> list[sqlite3.Row]:
+def storyline_events(conn: Connection, storyline_id: str) -> list[Row]:
     """A storyline's events in time order (undated ones by ingest order, after the dated)."""
     return list(
         conn.execute(
@@ -485,12 +490,12 @@ def storyline_events(conn: sqlite3.Connection, storyline_id: str) -> list[sqlite
     )
 
 
-def list_storylines(conn: sqlite3.Connection, *, limit: int, before_seq: int | None = None) -> list[sqlite3.Row]:
+def list_storylines(conn: Connection, *, limit: int, before_seq: int | None = None) -> list[Row]:
     where, params = ("seq < ?", [before_seq, limit]) if before_seq is not None else ("1 = 1", [limit])
     return list(conn.execute(f"SELECT * FROM storylines WHERE {where} ORDER BY seq DESC LIMIT ?", params))
 
 
-def article_assignment(conn: sqlite3.Connection, article_id: str) -> sqlite3.Row | None:
+def article_assignment(conn: Connection, article_id: str) -> Row | None:
     return conn.execute(
         """SELECT e.id AS event_id, e.title AS event_title, s.id AS storyline_id, s.title AS storyline_title
            FROM event_articles m JOIN events e ON e.id = m.event_id JOIN storylines s ON s.id = e.storyline_id
@@ -499,7 +504,7 @@ def article_assignment(conn: sqlite3.Connection, article_id: str) -> sqlite3.Row
     ).fetchone()
 
 
-def clustering_snapshot(conn: sqlite3.Connection) -> dict[str, Any]:
+def clustering_snapshot(conn: Connection) -> dict[str, Any]:
     """Every article's event and storyline, with event and storyline titles (for evaluations)."""
     event_of: dict[str, str] = {}
     storyline_of: dict[str, str] = {}
@@ -517,7 +522,7 @@ def clustering_snapshot(conn: sqlite3.Connection) -> dict[str, Any]:
 
 
 # -- what the web UI shows per event ------------------------------------------------------------------
-def event_entity_salience(conn: sqlite3.Connection, event_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+def event_entity_salience(conn: Connection, event_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Per event, its entities with how many member articles name them and how often in all, plus
     their stored names (``names`` as JSON): what ranks the entities worth showing first."""
     out: dict[str, list[dict[str, Any]]] = {e: [] for e in event_ids}
@@ -545,10 +550,10 @@ def event_entity_salience(conn: sqlite3.Connection, event_ids: list[str]) -> dic
     return out
 
 
-def event_outlet_rows(conn: sqlite3.Connection, event_ids: list[str]) -> list[sqlite3.Row]:
+def event_outlet_rows(conn: Connection, event_ids: list[str]) -> list[Row]:
     """(event_id, source, url, title_opening, text_opening) per member article; the openings (the
     first 120 characters of title and text, where a dateline would be) only where no source is stored."""
-    rows: list[sqlite3.Row] = []
+    rows: list[Row] = []
     for chunk in _chunks(event_ids):
         marks = ",".join("?" * len(chunk))
         rows += conn.execute(

@@ -8,10 +8,11 @@ All values travel as SQL parameters.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator, Sequence
 
 from .base import TextHit
+from .connection import Connection
+from .values import Row
 
 # Private-use characters mark matched terms in snippets: they never occur in news text, so the
 # web UI can split on them and render the marks itself, with everything else escaped.
@@ -31,7 +32,7 @@ def word_query(terms: Sequence[str]) -> str:
     return " OR ".join(quote_term(t) for t in terms if t)
 
 
-def text_matches(conn: sqlite3.Connection, terms: Sequence[str], limit: int) -> list[TextHit]:
+def text_matches(conn: Connection, terms: Sequence[str], limit: int) -> list[TextHit]:
     """Articles whose title or text holds any of ``terms`` (word tokens), best bm25 first."""
     query = word_query(terms)
     if not query:
@@ -53,7 +54,7 @@ def text_matches(conn: sqlite3.Connection, terms: Sequence[str], limit: int) -> 
     ]
 
 
-def substring_matches(conn: sqlite3.Connection, runs: Sequence[str], limit: int) -> list[TextHit]:
+def substring_matches(conn: Connection, runs: Sequence[str], limit: int) -> list[TextHit]:
     """Articles in unspaced scripts holding any of ``runs`` as a substring, most occurrences first.
 
     ``limit`` < 0 means no limit (as SQLite's LIMIT -1).
@@ -92,7 +93,7 @@ def substring_matches(conn: sqlite3.Connection, runs: Sequence[str], limit: int)
     return ranked if limit < 0 else ranked[:limit]
 
 
-def vector_rows(conn: sqlite3.Connection, model: str, after_rowid: int) -> Iterator[tuple[int, bytes]]:
+def vector_rows(conn: Connection, model: str, after_rowid: int) -> Iterator[tuple[int, bytes]]:
     """``(rowid, float32 blob)`` of one model's article vectors stored after ``after_rowid``; the
     article ids are looked up for the few rows a search keeps (``vector_article_ids``)."""
     rows = conn.execute(
@@ -103,7 +104,7 @@ def vector_rows(conn: sqlite3.Connection, model: str, after_rowid: int) -> Itera
         yield int(row[0]), bytes(row[1])
 
 
-def vector_state(conn: sqlite3.Connection, model: str) -> tuple[int, int]:
+def vector_state(conn: Connection, model: str) -> tuple[int, int]:
     """``(max rowid, count)`` of one model's vectors: tells a cache whether rows were added or deleted."""
     row = conn.execute(
         "SELECT coalesce(max(rowid), 0), count(*) FROM article_vectors WHERE model = ?", (model,)
@@ -111,7 +112,7 @@ def vector_state(conn: sqlite3.Connection, model: str) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def vector_article_ids(conn: sqlite3.Connection, model: str, rowids: Sequence[int]) -> dict[int, str]:
+def vector_article_ids(conn: Connection, model: str, rowids: Sequence[int]) -> dict[int, str]:
     """The article of each given ``article_vectors`` rowid of ``model``, by rowid (gone rows left out).
 
     The rowids travel as one JSON parameter: one query however many hits, with no limit on the
@@ -127,9 +128,9 @@ def vector_article_ids(conn: sqlite3.Connection, model: str, rowids: Sequence[in
     return {int(row[0]): str(row[1]) for row in rows}
 
 
-def article_rows(conn: sqlite3.Connection, article_ids: Sequence[str]) -> dict[str, sqlite3.Row]:
+def article_rows(conn: Connection, article_ids: Sequence[str]) -> dict[str, Row]:
     """Listing fields of the given articles, by id (unknown ids are left out)."""
-    found: dict[str, sqlite3.Row] = {}
+    found: dict[str, Row] = {}
     ids = list(dict.fromkeys(article_ids))
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -143,11 +144,11 @@ def article_rows(conn: sqlite3.Connection, article_ids: Sequence[str]) -> dict[s
     return found
 
 
-def max_article_seq(conn: sqlite3.Connection) -> int:
+def max_article_seq(conn: Connection) -> int:
     return int(conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0])
 
 
-def articles_after(conn: sqlite3.Connection, after_seq: int, limit: int = 200) -> list[sqlite3.Row]:
+def articles_after(conn: Connection, after_seq: int, limit: int = 200) -> list[Row]:
     """Articles stored after ``after_seq``, oldest first: what the live stream sends."""
     return list(
         conn.execute(
@@ -158,7 +159,7 @@ def articles_after(conn: sqlite3.Connection, after_seq: int, limit: int = 200) -
     )
 
 
-def event_ids_for(conn: sqlite3.Connection, article_ids: Sequence[str]) -> dict[str, str]:
+def event_ids_for(conn: Connection, article_ids: Sequence[str]) -> dict[str, str]:
     """The event of each given article that has one, by article id."""
     found: dict[str, str] = {}
     ids = list(dict.fromkeys(article_ids))
@@ -172,7 +173,7 @@ def event_ids_for(conn: sqlite3.Connection, article_ids: Sequence[str]) -> dict[
     return found
 
 
-def entities_with_alias(conn: sqlite3.Connection, surfaces: Sequence[str]) -> list[str]:
+def entities_with_alias(conn: Connection, surfaces: Sequence[str]) -> list[str]:
     """Ids of the entities written as any of ``surfaces`` in some article (exact surface match)."""
     wanted = list(dict.fromkeys(s for s in surfaces if s))
     found: list[str] = []
@@ -187,7 +188,7 @@ def entities_with_alias(conn: sqlite3.Connection, surfaces: Sequence[str]) -> li
     return found
 
 
-def known_entities(conn: sqlite3.Connection, entity_ids: Sequence[str]) -> list[str]:
+def known_entities(conn: Connection, entity_ids: Sequence[str]) -> list[str]:
     """The subset of ``entity_ids`` that the store has, in the given order."""
     ids = list(dict.fromkeys(entity_ids))
     if not ids:
@@ -197,7 +198,7 @@ def known_entities(conn: sqlite3.Connection, entity_ids: Sequence[str]) -> list[
     return [i for i in ids if i in present]
 
 
-def entity_article_hits(conn: sqlite3.Connection, entity_ids: Sequence[str], limit: int) -> list[dict[str, object]]:
+def entity_article_hits(conn: Connection, entity_ids: Sequence[str], limit: int) -> list[dict[str, object]]:
     """Articles mentioning any of the entities, most mentions first, with the surfaces they used.
 
     The entity's name comes in English when known: the query that found it is usually typed in Latin.
@@ -212,7 +213,7 @@ def entity_article_hits(conn: sqlite3.Connection, entity_ids: Sequence[str], lim
                    json_group_array(DISTINCT m.surface) AS surfaces
             FROM mentions m JOIN entities e ON e.id = m.entity_id
             WHERE m.entity_id IN ({marks})
-            GROUP BY m.article_id, m.entity_id
+            GROUP BY m.article_id, m.entity_id, e.id
             ORDER BY n DESC, m.article_id LIMIT ?""",
         (*ids, limit),
     )
@@ -223,7 +224,7 @@ def entity_article_hits(conn: sqlite3.Connection, entity_ids: Sequence[str], lim
     ]
 
 
-def entity_names_by_lang(conn: sqlite3.Connection, entity_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+def entity_names_by_lang(conn: Connection, entity_ids: Sequence[str]) -> dict[str, dict[str, str]]:
     """``{entity_id: {lang: name}}`` for the given entities (for chips in the reader's language)."""
     ids = list(dict.fromkeys(entity_ids))
     found: dict[str, dict[str, str]] = {}
@@ -239,7 +240,7 @@ def entity_names_by_lang(conn: sqlite3.Connection, entity_ids: Sequence[str]) ->
     return found
 
 
-def store_generation(conn: sqlite3.Connection) -> tuple[int, str]:
+def store_generation(conn: Connection) -> tuple[int, str]:
     """Changes whenever an article is stored or the event tables change (any writer, any process)."""
     seq = max_article_seq(conn)
     row = conn.execute("SELECT token FROM cluster_state WHERE id = 1").fetchone()

@@ -9,15 +9,15 @@ transactions: firings are written inside the transaction that stores the article
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 from .articles import utc_now
+from .connection import Connection
 from .db import transaction
-from .values import Due, Reported, WatchRow
+from .values import Due, Reported, Row, WatchRow
 
 
-def _watch(row: sqlite3.Row) -> WatchRow:
+def _watch(row: Row) -> WatchRow:
     return WatchRow(
         id=row["id"], name=row["name"], words=row["words"], entity_query=row["entity_query"],
         entity_id=row["entity_id"], entity_type=row["entity_type"], langs=tuple(json.loads(row["langs"])),
@@ -27,7 +27,7 @@ def _watch(row: sqlite3.Row) -> WatchRow:
 
 
 # -- watches ------------------------------------------------------------------------------------------
-def insert_watch(conn: sqlite3.Connection, watch: WatchRow) -> None:
+def insert_watch(conn: Connection, watch: WatchRow) -> None:
     conn.execute(
         """INSERT INTO watches (id, name, words, entity_query, entity_id, entity_type, langs, min_outlets,
                                 min_langs, webhook_url, secret, created_at)
@@ -38,25 +38,25 @@ def insert_watch(conn: sqlite3.Connection, watch: WatchRow) -> None:
     )
 
 
-def delete_watch(conn: sqlite3.Connection, watch_id: str) -> bool:
+def delete_watch(conn: Connection, watch_id: str) -> bool:
     return conn.execute("DELETE FROM watches WHERE id = ?", (watch_id,)).rowcount > 0
 
 
-def get_watch(conn: sqlite3.Connection, watch_id: str) -> WatchRow | None:
+def get_watch(conn: Connection, watch_id: str) -> WatchRow | None:
     row = conn.execute("SELECT * FROM watches WHERE id = ?", (watch_id,)).fetchone()
     return _watch(row) if row is not None else None
 
 
-def list_watches(conn: sqlite3.Connection) -> list[WatchRow]:
+def list_watches(conn: Connection) -> list[WatchRow]:
     return [_watch(r) for r in conn.execute("SELECT * FROM watches ORDER BY seq")]
 
 
 # -- what a stored article brings --------------------------------------------------------------------
-def set_watch_entity(conn: sqlite3.Connection, watch_id: str, entity_id: str) -> None:
+def set_watch_entity(conn: Connection, watch_id: str, entity_id: str) -> None:
     conn.execute("UPDATE watches SET entity_id = ? WHERE id = ?", (entity_id, watch_id))
 
 
-def article_mentioned(conn: sqlite3.Connection, article_id: str) -> set[tuple[str, str]]:
+def article_mentioned(conn: Connection, article_id: str) -> set[tuple[str, str]]:
     """(entity id, surface form) of each resolved mention in an article."""
     rows = conn.execute(
         "SELECT DISTINCT entity_id, surface FROM mentions WHERE article_id = ? AND entity_id IS NOT NULL", (article_id,)
@@ -64,7 +64,7 @@ def article_mentioned(conn: sqlite3.Connection, article_id: str) -> set[tuple[st
     return {(r[0], r[1]) for r in rows}
 
 
-def event_coverage(conn: sqlite3.Connection, event_id: str) -> list[tuple[str, str]]:
+def event_coverage(conn: Connection, event_id: str) -> list[tuple[str, str]]:
     """(language, outlet) of each member article; the outlet is '' where none is known."""
     rows = conn.execute(
         """SELECT a.lang, coalesce(a.source, '') AS source FROM event_articles m JOIN articles a ON a.id = m.article_id
@@ -74,7 +74,7 @@ def event_coverage(conn: sqlite3.Connection, event_id: str) -> list[tuple[str, s
     return [(r["lang"], r["source"]) for r in rows]
 
 
-def event_brief(conn: sqlite3.Connection, event_id: str) -> dict[str, Any]:
+def event_brief(conn: Connection, event_id: str) -> dict[str, Any]:
     row = conn.execute(
         "SELECT id, title, first_date, last_date, article_count FROM events WHERE id = ?", (event_id,)
     ).fetchone()
@@ -83,7 +83,7 @@ def event_brief(conn: sqlite3.Connection, event_id: str) -> dict[str, Any]:
 
 
 # -- what each watch reported --------------------------------------------------------------------------
-def watch_reports(conn: sqlite3.Connection, event_id: str) -> dict[str, Reported]:
+def watch_reports(conn: Connection, event_id: str) -> dict[str, Reported]:
     """Per watch, what it reported about ``event_id`` and every event merged into it."""
     rows = conn.execute(
         """SELECT watch_id, fired, langs, outlets FROM watch_events
@@ -99,7 +99,7 @@ def watch_reports(conn: sqlite3.Connection, event_id: str) -> dict[str, Reported
     return out
 
 
-def save_watch_report(conn: sqlite3.Connection, watch_id: str, event_id: str, seen: Reported) -> None:
+def save_watch_report(conn: Connection, watch_id: str, event_id: str, seen: Reported) -> None:
     conn.execute(
         """INSERT INTO watch_events (watch_id, event_id, fired, langs, outlets) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT (watch_id, event_id) DO UPDATE
@@ -110,18 +110,18 @@ def save_watch_report(conn: sqlite3.Connection, watch_id: str, event_id: str, se
 
 # -- the outbox ---------------------------------------------------------------------------------------------
 def insert_alert(
-    conn: sqlite3.Connection, watch_id: str, event_id: str, kind: str, payload: dict[str, Any], webhook: bool
+    conn: Connection, watch_id: str, event_id: str, kind: str, payload: dict[str, Any], webhook: bool
 ) -> int:
-    cur = conn.execute(
+    row = conn.execute(
         """INSERT INTO alerts (watch_id, event_id, kind, payload, created_at, delivery)
-           VALUES (?, ?, ?, ?, ?, ?)""",
+           VALUES (?, ?, ?, ?, ?, ?) RETURNING seq""",
         (watch_id, event_id, kind, json.dumps(payload, ensure_ascii=False, sort_keys=True), utc_now(),
          "pending" if webhook else "none"),
-    )
-    return int(cur.lastrowid or 0)
+    ).fetchone()
+    return int(row[0])
 
 
-def _alert(row: sqlite3.Row) -> dict[str, Any]:
+def _alert(row: Row) -> dict[str, Any]:
     return {
         "id": row["seq"], "watch_id": row["watch_id"], "event_id": row["event_id"], "kind": row["kind"],
         "created_at": row["created_at"], "delivery": row["delivery"], "attempts": row["attempts"],
@@ -130,7 +130,7 @@ def _alert(row: sqlite3.Row) -> dict[str, Any]:
 
 
 def list_alerts(
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     watch_id: str | None = None,
     after: int | None = None,
@@ -140,7 +140,7 @@ def list_alerts(
 ) -> list[dict[str, Any]]:
     """Alerts newest first (``oldest_first``: in firing order, after ``after``), optionally of one
     watch or one delivery state."""
-    clauses: list[str] = ["1"]
+    clauses: list[str] = ["1 = 1"]
     params: list[Any] = []
     if watch_id is not None:
         clauses.append("watch_id = ?")
@@ -158,16 +158,16 @@ def list_alerts(
     return [_alert(r) for r in rows]
 
 
-def max_alert_seq(conn: sqlite3.Connection) -> int:
+def max_alert_seq(conn: Connection) -> int:
     return int(conn.execute("SELECT coalesce(max(seq), 0) FROM alerts").fetchone()[0])
 
 
-def delivery_counts(conn: sqlite3.Connection, watch_id: str) -> dict[str, int]:
+def delivery_counts(conn: Connection, watch_id: str) -> dict[str, int]:
     rows = conn.execute("SELECT delivery, count(*) AS n FROM alerts WHERE watch_id = ? GROUP BY delivery", (watch_id,))
     return {r["delivery"]: r["n"] for r in rows}
 
 
-def claim_due_alerts(conn: sqlite3.Connection, now: float, lease_s: float, limit: int, after: int = 0) -> list[Due]:
+def claim_due_alerts(conn: Connection, now: float, lease_s: float, limit: int, after: int = 0) -> list[Due]:
     """Pending deliveries after alert ``after`` whose time has come, each leased until
     ``now + lease_s`` so that another deliverer (a second process) leaves them alone while this one
     tries; a deliverer that dies mid-attempt leaves the lease to run out, and the delivery is tried
@@ -190,7 +190,7 @@ def claim_due_alerts(conn: sqlite3.Connection, now: float, lease_s: float, limit
 
 
 def record_delivery_attempt(
-    conn: sqlite3.Connection, seq: int, *, delivered: bool, error: str | None, next_attempt: float | None
+    conn: Connection, seq: int, *, delivered: bool, error: str | None, next_attempt: float | None
 ) -> None:
     """One attempt's outcome: delivered, to be retried at ``next_attempt``, or (``next_attempt`` None) failed."""
     state = "delivered" if delivered else ("pending" if next_attempt is not None else "failed")
@@ -203,7 +203,7 @@ def record_delivery_attempt(
         )
 
 
-def retry_failed_alerts(conn: sqlite3.Connection, watch_id: str) -> int:
+def retry_failed_alerts(conn: Connection, watch_id: str) -> int:
     """Put a watch's failed deliveries back in the queue, due now; how many."""
     with transaction(conn):
         return conn.execute(
