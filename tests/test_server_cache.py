@@ -7,6 +7,7 @@ import asyncio
 import gzip
 import re
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -181,30 +182,68 @@ def test_new_pages_are_computed_a_few_at_a_time_and_streams_hold_no_slot(tmp_pat
                     "headers": [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})  # type: ignore[operator]
 
-    async def get(cache: ResponseCache, path: str) -> list[Message]:
-        sent: list[Message] = []
-
-        async def receive() -> Message:
-            return {"type": "http.request", "body": b""}
-
-        async def send(message: Message) -> None:
-            sent.append(message)
-
-        await cache({"type": "http", "method": "GET", "path": path, "query_string": b"", "headers": []}, receive, send)
-        return sent
-
     async def main() -> None:
         version = StoreVersion(store)
         two = ResponseCache(pages, version, max_bytes=1 << 20, computations=2)
-        answers = await asyncio.gather(*(get(two, f"/page/{n}") for n in range(8)))
+        answers = await asyncio.gather(*(_get(two, f"/page/{n}") for n in range(8)))
         assert peak == 2
         assert [a[-1]["body"] for a in answers] == [f"/page/{n}".encode() for n in range(8)]
         one = ResponseCache(pages, version, max_bytes=1 << 20, computations=1)
-        stream = asyncio.create_task(get(one, "/stream"))
+        stream = asyncio.create_task(_get(one, "/stream"))
         await streaming.wait()
-        page = await get(one, "/page/while-streaming")  # the stream has given its slot back
+        page = await _get(one, "/page/while-streaming")  # the stream has given its slot back
         assert page[-1]["body"] == b"/page/while-streaming" and not stream.done()
         assert (await stream)[-1]["body"] == b"end"
         version.close()
 
     asyncio.run(main())
+
+
+def test_with_every_slot_busy_an_out_of_date_page_is_answered_at_once_and_computed_behind(tmp_path: Path) -> None:
+    store = tmp_path / "behind.db"
+    Tracker(db=store, enrich_stages=[], assign_events=False).close()
+    computed: Counter[str] = Counter()
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    async def pages(scope: Scope, receive: object, send: object) -> None:
+        if scope["path"] == "/busy":
+            entered.set()
+            await release.wait()
+        computed[scope["path"]] += 1
+        body = f"{scope['path']} #{computed[scope['path']]}".encode()
+        await send({"type": "http.response.start", "status": 200,  # type: ignore[operator]
+                    "headers": [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})  # type: ignore[operator]
+
+    async def main() -> None:
+        version = StoreVersion(store)
+        cache = ResponseCache(pages, version, max_bytes=1 << 20, computations=1)
+        assert (await _get(cache, "/page"))[-1]["body"] == b"/page #1"
+        with Tracker(db=store, enrich_stages=[], assign_events=False) as other:  # a commit elsewhere
+            other.ingest_docs([record_to_doc(LATE, "cache-test")])
+        busy = asyncio.create_task(_get(cache, "/busy"))  # holds the only slot
+        await entered.wait()
+        # The version before, at once (a reader queued for the slot would wait here for ever).
+        assert (await asyncio.wait_for(_get(cache, "/page"), 10))[-1]["body"] == b"/page #1"
+        release.set()
+        await busy
+        while computed["/page"] < 2:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.01)
+        assert (await _get(cache, "/page"))[-1]["body"] == b"/page #2"  # computed behind the reader
+        version.close()
+
+    asyncio.run(main())
+
+
+async def _get(cache: ResponseCache, path: str) -> list[Message]:
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b""}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await cache({"type": "http", "method": "GET", "path": path, "query_string": b"", "headers": []}, receive, send)
+    return sent

@@ -13,7 +13,11 @@ microseconds and reads no table.
 - **One computation at a time per page**: while a request computes a page anew after a commit,
   the other requests for it get the version before (stale by one computation) instead of each
   computing it, so an ingest running beside the server does not multiply the work.  With no earlier
-  version they wait for the one being computed.
+  version they wait for the one being computed.  When every slot (below) is busy, the request that
+  finds its page out of date gets the version before too, and the page is computed behind it: under
+  a steady ingest every page is out of date after each commit, and readers would otherwise queue
+  behind the computation of every other page.  An idle server computes the page while the reader
+  waits, so a write shows on the next request.
 - **Few computations at once**: at most ``computations`` pages are computed at the same time (the
   rest queue, first come first served).  A computation is Python holding the GIL; thirty of them
   in the thread pool would each take thirty times as long, and would starve the event loop that
@@ -31,12 +35,15 @@ from __future__ import annotations
 import asyncio
 import gzip
 import hashlib
+import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
 
 from .state import ASGIApp, Message, Receive, Scope, Send, StoreVersion
+
+log = logging.getLogger(__name__)
 
 GZIP_MIN_BYTES = 1024
 CACHE_CONTROL = b"no-cache"
@@ -73,6 +80,7 @@ class ResponseCache:
         self._computing: dict[tuple[bytes, ...], asyncio.Future[Entry | None]] = {}
         self.computations = max(1, computations)
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+        self._refreshing: set[asyncio.Task[None]] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (scope["type"] != "http" or scope["method"] not in ("GET", "HEAD")
@@ -107,6 +115,15 @@ class ResponseCache:
             return
         future: asyncio.Future[Entry | None] = asyncio.get_running_loop().create_future()
         self._computing[key] = future
+        if entry is not None and self._semaphore().locked():
+            # Every slot is busy: waiting for one would make this reader pay for the queue, so
+            # they get the version before and the page is computed anew behind them.
+            task = asyncio.create_task(self._refresh(key, dict(scope), version, future))
+            self._refreshing.add(task)
+            task.add_done_callback(self._refreshing.discard)
+            self._entries.move_to_end(key)
+            await self._answer(entry, headers, send)
+            return
         computed = None
         try:
             computed = await self._compute(scope, receive, send, version)
@@ -116,6 +133,36 @@ class ResponseCache:
         if computed is not None:
             self._keep(key, computed)
             await self._answer(computed, headers, send)
+
+    async def _refresh(self, key: tuple[bytes, ...], scope: Scope, version: int,
+                       future: asyncio.Future[Entry | None]) -> None:
+        """Compute a page with no reader waiting for it; an answer that can no longer be kept (the
+        page now redirects, or fails) drops the version before, so the next reader gets it live."""
+        asked = False
+
+        async def receive() -> Message:
+            nonlocal asked
+            if not asked:
+                asked = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await asyncio.Event().wait()  # no client to disconnect: wait until cancelled
+            return {"type": "http.disconnect"}
+
+        async def nowhere(message: Message) -> None:
+            return None
+
+        computed = None
+        try:
+            computed = await self._compute(scope, receive, nowhere, version)
+        except Exception:  # the live request that follows shows the error; the log keeps why
+            log.exception("computing %s again failed", scope.get("path"))
+        finally:
+            del self._computing[key]
+            future.set_result(computed)
+        if computed is not None:
+            self._keep(key, computed)
+        elif key in self._entries:
+            self._held -= self._entries.pop(key).size
 
     def _semaphore(self) -> asyncio.Semaphore:
         """The slots of the running loop (a test may run the application in several loops in turn)."""
