@@ -17,7 +17,7 @@ from test_api_support import LiveServer, find_seed_event, running_server, seeded
 
 from storyweave import Tracker
 from storyweave.ingest import record_to_doc
-from storyweave.server.cache import ResponseCache
+from storyweave.server.cache import ResponseCache, Slots
 from storyweave.server.state import Message, Scope, StoreVersion
 
 LATE = {"id": "cache-late-1", "title": "Harbour cranes repainted in Haiphong",
@@ -247,3 +247,29 @@ async def _get(cache: ResponseCache, path: str) -> list[Message]:
 
     await cache({"type": "http", "method": "GET", "path": path, "query_string": b"", "headers": []}, receive, send)
     return sent
+
+
+def test_readers_get_a_slot_before_computations_behind_readers() -> None:
+    async def main() -> list[str]:
+        slots = Slots(1)
+        order: list[str] = []
+        await slots.acquire()
+
+        async def wait(name: str, behind: bool) -> None:
+            await slots.acquire(behind)
+            order.append(name)
+            slots.release()
+
+        tasks = [asyncio.create_task(wait("behind 1", True)), asyncio.create_task(wait("behind 2", True))]
+        await asyncio.sleep(0)
+        cancelled = asyncio.create_task(wait("gone", False))
+        tasks.append(asyncio.create_task(wait("reader", False)))
+        await asyncio.sleep(0)
+        cancelled.cancel()  # a reader who left: their turn passes on
+        assert slots.busy
+        slots.release()
+        await asyncio.gather(*tasks)
+        assert not slots.busy
+        return order
+
+    assert asyncio.run(main()) == ["reader", "behind 1", "behind 2"]

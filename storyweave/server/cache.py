@@ -36,7 +36,7 @@ import asyncio
 import gzip
 import hashlib
 import logging
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
@@ -79,7 +79,7 @@ class ResponseCache:
         self._held = 0
         self._computing: dict[tuple[bytes, ...], asyncio.Future[Entry | None]] = {}
         self.computations = max(1, computations)
-        self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+        self._slots: tuple[asyncio.AbstractEventLoop, Slots] | None = None
         self._refreshing: set[asyncio.Task[None]] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -115,7 +115,7 @@ class ResponseCache:
             return
         future: asyncio.Future[Entry | None] = asyncio.get_running_loop().create_future()
         self._computing[key] = future
-        if entry is not None and self._semaphore().locked():
+        if entry is not None and self._semaphore().busy:
             # Every slot is busy: waiting for one would make this reader pay for the queue, so
             # they get the version before and the page is computed anew behind them.
             task = asyncio.create_task(self._refresh(key, dict(scope), version, future))
@@ -153,7 +153,7 @@ class ResponseCache:
 
         computed = None
         try:
-            computed = await self._compute(scope, receive, nowhere, version)
+            computed = await self._compute(scope, receive, nowhere, version, behind=True)
         except Exception:  # the live request that follows shows the error; the log keeps why
             log.exception("computing %s again failed", scope.get("path"))
         finally:
@@ -164,16 +164,18 @@ class ResponseCache:
         elif key in self._entries:
             self._held -= self._entries.pop(key).size
 
-    def _semaphore(self) -> asyncio.Semaphore:
+    def _semaphore(self) -> Slots:
         """The slots of the running loop (a test may run the application in several loops in turn)."""
         loop = asyncio.get_running_loop()
         if self._slots is None or self._slots[0] is not loop:
-            self._slots = (loop, asyncio.Semaphore(self.computations))
+            self._slots = (loop, Slots(self.computations))
         return self._slots[1]
 
-    async def _compute(self, scope: Scope, receive: Receive, send: Send, version: int) -> Entry | None:
+    async def _compute(self, scope: Scope, receive: Receive, send: Send, version: int,
+                       behind: bool = False) -> Entry | None:
         """Run the application in one of the slots: a complete answer is returned (not sent); any
-        other goes to the client as it comes and None is returned.
+        other goes to the client as it comes and None is returned.  A computation ``behind`` a
+        reader (who has been answered) waits until no reader waits for a slot.
 
         The slot is given back when the answer starts, which is when a page has been computed: a
         stream (an export) keeps going without holding it."""
@@ -181,7 +183,7 @@ class ResponseCache:
         parts: list[bytes] = []
         passing = False
         slots = self._semaphore()
-        await slots.acquire()
+        await slots.acquire(behind)
         holding = True
 
         async def capture(message: Message) -> None:
@@ -235,6 +237,41 @@ class ResponseCache:
         common.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": 200, "headers": common})
         await send({"type": "http.response.body", "body": b"" if head else body})
+
+
+class Slots:
+    """A semaphore whose waiters for readers go before those computing behind a reader."""
+
+    def __init__(self, count: int) -> None:
+        self.free = count
+        self._waiting: tuple[deque[asyncio.Future[None]], deque[asyncio.Future[None]]] = (deque(), deque())
+
+    @property
+    def busy(self) -> bool:
+        return self.free == 0
+
+    async def acquire(self, behind: bool = False) -> None:
+        if self.free > 0 and not any(self._waiting):
+            self.free -= 1
+            return
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting[behind].append(turn)
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():  # handed the slot just as it was cancelled
+                self.release()
+            raise
+
+    def release(self) -> None:
+        """Hand the slot to the first waiter (readers' first), else free it."""
+        for queue in self._waiting:
+            while queue:
+                turn = queue.popleft()
+                if not turn.done():
+                    turn.set_result(None)
+                    return
+        self.free += 1
 
 
 def _entry(version: int, headers: list[tuple[bytes, bytes]], body: bytes) -> Entry:
