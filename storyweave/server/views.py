@@ -251,7 +251,9 @@ def _cards(state: ServerState, ids: list[str], languages: list[str]) -> dict[str
         top = sorted(entities, key=lambda e: (-salience(e)[0], -salience(e)[1], str(e["id"])))[:GIST_ENTITIES]
         cards[event_id] = {
             "outlets": len(outlets.get(event_id, ())),
-            "gist": [{**e, **entity_label(parse_names(e["names"]), e["name"], languages)} for e in top],
+            # Only what a chip shows: thousands of cards are kept, and names in every language are not small.
+            "gist": [{"id": e["id"], "type": e["type"], **entity_label(parse_names(e["names"]), e["name"], languages)}
+                     for e in top],
         }
     return cards
 
