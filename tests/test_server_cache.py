@@ -18,7 +18,7 @@ from test_api_support import LiveServer, find_seed_event, running_server, seeded
 from storyweave import Tracker
 from storyweave.ingest import record_to_doc
 from storyweave.server.cache import ResponseCache, Slots
-from storyweave.server.state import Message, Scope, StoreVersion
+from storyweave.server.state import Message, Receive, Scope, Send, StoreVersion
 
 LATE = {"id": "cache-late-1", "title": "Harbour cranes repainted in Haiphong",
         "text": "Port workers in Haiphong repainted the harbour cranes on Tuesday.", "lang": "en",
@@ -165,22 +165,19 @@ def test_new_pages_are_computed_a_few_at_a_time_and_streams_hold_no_slot(tmp_pat
     running, peak = 0, 0
     streaming = asyncio.Event()
 
-    async def pages(scope: Scope, receive: object, send: object) -> None:
+    async def pages(scope: Scope, receive: Receive, send: Send) -> None:
         nonlocal running, peak
         if scope["path"] == "/stream":  # no length: passed through as it comes
-            await send({"type": "http.response.start", "status": 200, "headers": []})  # type: ignore[operator]
+            await send({"type": "http.response.start", "status": 200, "headers": []})
             streaming.set()
             await asyncio.sleep(0.3)
-            await send({"type": "http.response.body", "body": b"end"})  # type: ignore[operator]
+            await send({"type": "http.response.body", "body": b"end"})
             return
         running += 1
         peak = max(peak, running)
         await asyncio.sleep(0.02)
         running -= 1
-        body = scope["path"].encode()
-        await send({"type": "http.response.start", "status": 200,  # type: ignore[operator]
-                    "headers": [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})  # type: ignore[operator]
+        await _send_text(send, scope["path"].encode())
 
     async def main() -> None:
         version = StoreVersion(store)
@@ -205,15 +202,12 @@ def test_with_every_slot_busy_an_out_of_date_page_is_answered_at_once_and_comput
     computed: Counter[str] = Counter()
     entered, release = asyncio.Event(), asyncio.Event()
 
-    async def pages(scope: Scope, receive: object, send: object) -> None:
+    async def pages(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["path"] == "/busy":
             entered.set()
             await release.wait()
         computed[scope["path"]] += 1
-        body = f"{scope['path']} #{computed[scope['path']]}".encode()
-        await send({"type": "http.response.start", "status": 200,  # type: ignore[operator]
-                    "headers": [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})  # type: ignore[operator]
+        await _send_text(send, f"{scope['path']} #{computed[scope['path']]}".encode())
 
     async def main() -> None:
         version = StoreVersion(store)
@@ -234,6 +228,13 @@ def test_with_every_slot_busy_an_out_of_date_page_is_answered_at_once_and_comput
         version.close()
 
     asyncio.run(main())
+
+
+async def _send_text(send: Send, body: bytes) -> None:
+    """A complete answer (with its length, so the cache may keep it)."""
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _get(cache: ResponseCache, path: str) -> list[Message]:
