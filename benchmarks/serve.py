@@ -13,8 +13,10 @@ no warm-up request: the first request of every page and every search counts.
 
 With ``--ingest on`` (or ``both``, the default), a copy of the store is served while
 ``storyweave ingest`` adds further replayed articles to it in another process; timing starts once
-that ingest has stored its first article.  Targets (issue 17): p99 at most 200 ms for pages and
-API lists, at most 400 ms for searches, no errors.
+that ingest has stored its first article (``--ingest-nice`` runs it at a lower priority, as a
+batch job beside an interactive server may be run).  The clients are raw HTTP/1.1 on asyncio
+streams in this one process: their CPU share is printed per scenario.  Targets (issue 17): p99 at
+most 200 ms for pages and API lists, at most 400 ms for searches, no errors.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 
@@ -123,34 +125,106 @@ def start_server(db: Path, port: int, log: Path) -> tuple[subprocess.Popen[bytes
 class Outcome:
     latencies: list[float] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
+    client_cpu_s: float = 0.0  # CPU this process spent as the clients
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection to the server, as a browser without a cache holds.
+
+    Written on asyncio streams rather than an HTTP library: the clients share the server's two
+    cores, and a library's per-request cost (milliseconds in httpx) would be measured as the
+    server's latency and take CPU from it."""
+
+    HEADERS = "Accept: text/html,application/json\r\nAccept-Encoding: gzip\r\n"
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        """Status, headers (lower-case names) and body of ``GET path``; connection errors raise OSError."""
+        if self.writer is None or self.reader is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        request = f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n{self.HEADERS}\r\n"
+        self.writer.write(request.encode("latin-1"))
+        try:
+            head = await self.reader.readuntil(b"\r\n\r\n")
+        except asyncio.IncompleteReadError as exc:
+            self.close()
+            raise ConnectionResetError(f"connection closed before the answer ({len(exc.partial)} bytes)") from None
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            if name:
+                headers[name.strip().lower()] = value.strip()
+        if "content-length" in headers:
+            body = await self.reader.readexactly(int(headers["content-length"]))
+        elif headers.get("transfer-encoding", "").lower() == "chunked":
+            body = await self._chunked()
+        else:  # delimited by the end of the connection
+            body = await self.reader.read()
+            headers["connection"] = "close"
+        if headers.get("connection", "").lower() == "close":
+            self.close()
+        return status, headers, body
+
+    async def _chunked(self) -> bytes:
+        assert self.reader is not None
+        parts = []
+        while size := int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16):
+            parts.append((await self.reader.readexactly(size + 2))[:-2])
+        while await self.reader.readuntil(b"\r\n") != b"\r\n":  # trailers, up to the empty line
+            pass
+        return b"".join(parts)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+async def fetch(connection: Connection, path: str, hops: int = 5) -> tuple[int, str]:
+    """Status and the path finally answered, following redirects as a browser does (an event
+    merged during a concurrent ingest answers 301)."""
+    for _ in range(hops):
+        status, headers, _ = await connection.get(path)
+        if status not in (301, 302, 303, 307, 308) or "location" not in headers:
+            return status, path
+        location = urlsplit(headers["location"])
+        path = location.path + (f"?{location.query}" if location.query else "")
+    return status, path
 
 
 async def hammer(base: str, paths: list[str], clients: int, seconds: float) -> Outcome:
     """``clients`` concurrent loops over ``paths`` for ``seconds``, as browsers without a cache."""
     outcome = Outcome()
+    address = urlsplit(base)
     deadline = time.monotonic() + seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    headers = {"accept": "text/html,application/json", "accept-encoding": "gzip"}
-    # Redirects are followed, as a browser does: an event merged during an ingest answers 301.
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60, headers=headers,
-                                 follow_redirects=True) as client:
+    cpu_before = time.process_time()
 
-        async def one_client(seed: int) -> None:
-            rng = random.Random(seed)
-            while time.monotonic() < deadline:
-                path = rng.choice(paths)
-                start = time.perf_counter()
-                try:
-                    response = await client.get(path)
-                    problem = None if response.status_code == 200 else f"HTTP {response.status_code} on {path}"
-                except httpx.HTTPError as exc:
-                    problem = f"{type(exc).__name__} on {path}: {exc}"
-                if problem is None:
-                    outcome.latencies.append(time.perf_counter() - start)
-                else:
-                    outcome.errors[problem[:200]] += 1
+    async def one_client(seed: int) -> None:
+        rng = random.Random(seed)
+        connection = Connection(address.hostname or "127.0.0.1", address.port or 80)
+        while time.monotonic() < deadline:
+            path = rng.choice(paths)
+            start = time.perf_counter()
+            try:
+                status, answered = await asyncio.wait_for(fetch(connection, path), timeout=60)
+                problem = None if status == 200 else f"HTTP {status} on {answered}"
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
+                connection.close()
+                problem = f"{type(exc).__name__} on {path}: {exc}"
+            if problem is None:
+                outcome.latencies.append(time.perf_counter() - start)
+            else:
+                outcome.errors[problem[:200]] += 1
+        connection.close()
 
-        await asyncio.gather(*(one_client(i) for i in range(clients)))
+    await asyncio.gather(*(one_client(i) for i in range(clients)))
+    outcome.client_cpu_s = time.process_time() - cpu_before
     return outcome
 
 
@@ -202,14 +276,16 @@ def run_pass(db: Path, args: argparse.Namespace, ingest_from: Path | None, workd
         label = "without ingest"
         if ingest_from is not None:
             before = httpx.get(f"{base}/api/health", timeout=60).json()["articles"]
-            ingest = subprocess.Popen(_storyweave(db, "ingest", str(ingest_from)), env=_env(),
+            nice = ["nice", "-n", str(args.ingest_nice)] if args.ingest_nice else []
+            ingest = subprocess.Popen([*nice, *_storyweave(db, "ingest", str(ingest_from))], env=_env(),
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             began = time.perf_counter()
             while httpx.get(f"{base}/api/health", timeout=60).json()["articles"] == before:
                 if ingest.poll() is not None or time.perf_counter() - began > 120:
                     raise SystemExit("the concurrent ingest stored nothing")
                 time.sleep(0.5)
-            label = f"with a concurrent ingest (first article stored after {time.perf_counter() - began:.0f} s)"
+            label = (f"with a concurrent ingest{f' at nice {args.ingest_nice}' if args.ingest_nice else ''} "
+                     f"(first article stored after {time.perf_counter() - began:.0f} s)")
         print(f"\n{label}: server ready {ready_s:.1f} s after start; {args.clients} clients, "
               f"{args.seconds:.0f} s per scenario; load average {load_average()}")
         errors: Counter[str] = Counter()
@@ -220,7 +296,7 @@ def run_pass(db: Path, args: argparse.Namespace, ingest_from: Path | None, workd
                 print(f"round {round_}: " + ("first requests included" if round_ == 1 else
                                              "every page and search asked before"))
                 print(f"{'scenario':<28} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'target':>7} "
-                      f"{'errors':>7}")
+                      f"{'errors':>7} {'client CPU':>10}")
             outcome = asyncio.run(hammer(base, paths, args.clients, args.seconds))
             p99 = percentile(outcome.latencies, 0.99) * 1000
             failed = sum(outcome.errors.values())
@@ -230,7 +306,7 @@ def run_pass(db: Path, args: argparse.Namespace, ingest_from: Path | None, workd
             print(f"{name:<28} {len(outcome.latencies) / args.seconds:7.1f} "
                   f"{percentile(outcome.latencies, 0.5) * 1000:8.1f} {p99:8.1f} "
                   f"{max(outcome.latencies, default=float('nan')) * 1000:8.1f} {target:7.0f} {failed:7d}"
-                  f"{'' if ok else '  MISSED'}", flush=True)
+                  f" {outcome.client_cpu_s / args.seconds:10.0%}{'' if ok else '  MISSED'}", flush=True)
         if ingest is not None:
             after = httpx.get(f"{base}/api/health", timeout=60).json()["articles"]
             print(f"ingest stored {after - before} articles meanwhile")
@@ -259,6 +335,8 @@ def main() -> None:
                         help="Run the scenarios this many times on the same server (round 2: pages seen before).")
     parser.add_argument("--ingest", choices=["off", "on", "both"], default="both",
                         help="Run the scenarios without, with, or without then with a concurrent ingest.")
+    parser.add_argument("--ingest-nice", type=int, default=0,
+                        help="Run the concurrent ingest at this nice level (a batch job beside an interactive server).")
     args = parser.parse_args()
     source = eval_file("articles.jsonl")
     db = args.db or CACHE / f"serve-bench-{args.articles}.db"

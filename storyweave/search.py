@@ -23,6 +23,7 @@ import mmap
 import os
 import tempfile
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
@@ -47,6 +48,11 @@ MAX_QUERY_TERMS = 32
 RELATIVE_FLOOR_MIN_ARTICLES = 50
 _CACHE_SIZE = 128
 _QUERY_VECTORS = 512  # queries whose vectors are kept: a repeated query never waits for the encoders
+# A query's names resolved to entities are kept this long, across commits: the resolver (knowledge
+# base, reconciliation with the stored names) is most of a search's cost, and an ingest beside the
+# server would otherwise have every search pay it again after each article.  An entity that is new
+# in the store is found by its written names at once (``entities_with_alias``), by others after this.
+RESOLVED_MAX_AGE_S = 300.0
 # Hits held by the whole cache: generic queries match more of the store as it grows, so a cap on
 # entries alone would let memory follow the store's size.
 _CACHE_HITS = 50_000
@@ -134,9 +140,11 @@ class VectorCache:
         """Rows the vector file holds room for."""
         return int(self._rows.shape[0])
 
-    def refresh(self, db: Store) -> None:
+    def refresh(self, db: Store, state: tuple[int, int] | None = None) -> None:
+        """Read the rows added since the last refresh; ``state`` is ``db.vector_state(model)`` when
+        the caller has just read it."""
         with self.lock:
-            max_rowid, count = db.vector_state(self.model)
+            max_rowid, count = state or db.vector_state(self.model)
             if max_rowid == self.last_rowid and count == self._count:
                 return
             if count < self._count or max_rowid < self.last_rowid:  # rows deleted: start over
@@ -253,6 +261,8 @@ class SearchEngine:
         self._vectors_lock = threading.Lock()
         self._cache: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._resolved: OrderedDict[tuple[str, ...], tuple[float, list[str]]] = OrderedDict()
+        self._resolved_lock = threading.Lock()
 
     # -- models ------------------------------------------------------------------------------------
     @property
@@ -310,8 +320,11 @@ class SearchEngine:
             hits.sort(key=lambda h: h.rank)
         return hits
 
-    def _semantic(self, db: Store, text: str, limit: int) -> list[tuple[str, float, dict[str, float]]]:
-        """``(article_id, similarity, per-model cosines)`` above the per-model floors, best first."""
+    def _semantic(
+        self, db: Store, text: str, limit: int, states: dict[str, tuple[int, int]] | None = None
+    ) -> list[tuple[str, float, dict[str, float]]]:
+        """``(article_id, similarity, per-model cosines)`` above the per-model floors, best first;
+        ``states`` holds the ``vector_state`` of the models the caller has read already."""
         floors = {"usem3": self.settings.search_min_similarity_usem3, "e5": self.settings.search_min_similarity_e5}
         try:
             query_vectors = self.embed_query(text)
@@ -321,7 +334,7 @@ class SearchEngine:
         per_article: dict[str, dict[str, float]] = {}
         for model, vector in query_vectors.items():
             cache = self.vector_cache(model)
-            cache.refresh(db)
+            cache.refresh(db, (states or {}).get(model))
             rowids, sims = cache.similarities(np.asarray(vector, dtype=np.float32))
             cut = floors.get(model, 0.5)
             if len(sims) >= RELATIVE_FLOOR_MIN_ARTICLES:
@@ -363,15 +376,30 @@ class SearchEngine:
         phrases = name_phrases(parsed.text)
         entity_ids = db.entities_with_alias([v for p in phrases for v in _case_variants(p)])
         if resolver is not None and phrases:
-            try:
-                resolved = [i for i in resolver(phrases) if i]
-            except Exception as exc:  # the resolver is an aid: text and meaning still answer without it
-                log.warning("entity resolver failed on %r: %s", parsed.text, exc)
-                resolved = []
+            resolved = self._resolve(parsed.text, phrases, resolver)
             entity_ids += [i for i in db.known_entities(resolved) if i not in entity_ids]
         if not entity_ids:
             return []
         return db.entity_article_hits(entity_ids, limit)
+
+    def _resolve(self, text: str, phrases: list[str], resolver: Resolver) -> list[str]:
+        """The entity ids the resolver finds for ``phrases``, kept ``RESOLVED_MAX_AGE_S``."""
+        key = tuple(phrases)
+        with self._resolved_lock:
+            held = self._resolved.get(key)
+            if held is not None and held[0] >= time.monotonic() - RESOLVED_MAX_AGE_S:
+                self._resolved.move_to_end(key)
+                return held[1]
+        try:
+            resolved = [i for i in resolver(phrases) if i]
+        except Exception as exc:  # the resolver is an aid: text and meaning still answer without it
+            log.warning("entity resolver failed on %r: %s", text, exc)
+            return []
+        with self._resolved_lock:
+            self._resolved[key] = (time.monotonic(), resolved)
+            while len(self._resolved) > _QUERY_VECTORS:
+                self._resolved.popitem(last=False)
+        return resolved
 
     # -- blending ----------------------------------------------------------------------------------
     def ranked(
@@ -388,13 +416,14 @@ class SearchEngine:
         if not parsed.words and not parsed.runs:
             return []
         limit = -1 if candidates is None else candidates
-        generation = (db.max_article_seq(), db.vector_state("usem3"))
+        states = {"usem3": db.vector_state("usem3")}
+        generation = (db.max_article_seq(), states["usem3"])
         key = (parsed.text, semantic, limit, generation)
         with self._cache_lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        result = self._blend(db, parsed, semantic, limit, resolver)
+        result = self._blend(db, parsed, semantic, limit, resolver, states)
         with self._cache_lock:
             # An older generation of the store is never asked for again: drop it now.
             for stale in [k for k in self._cache if k[-1] != generation]:
@@ -406,7 +435,8 @@ class SearchEngine:
         return result
 
     def _blend(
-        self, db: Store, parsed: ParsedQuery, semantic: bool, limit: int, resolver: Resolver | None
+        self, db: Store, parsed: ParsedQuery, semantic: bool, limit: int, resolver: Resolver | None,
+        states: dict[str, tuple[int, int]],
     ) -> list[dict[str, Any]]:
         found: dict[str, _Candidate] = {}
 
@@ -427,7 +457,7 @@ class SearchEngine:
             c.why.append({"kind": "entity", **{k: v for k, v in entity_hit.items() if k != "article_id"},
                           "detail": f"names {entity_hit['name']} as {', '.join(entity_hit['surfaces'][:3])}"})
         if semantic:
-            for rank, (article_id, similarity, cosines) in enumerate(self._semantic(db, parsed.text, limit)):
+            for rank, (article_id, similarity, cosines) in enumerate(self._semantic(db, parsed.text, limit, states)):
                 c = candidate(article_id)
                 c.ranks.setdefault("semantic", rank)
                 c.why.append({"kind": "semantic", "similarity": round(similarity, 4),

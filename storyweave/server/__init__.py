@@ -20,10 +20,20 @@ def serve(
     """Serve the store of ``tracker`` on ``host:port`` until interrupted (Ctrl-C); with ``follow``,
     poll the followed sources in a background thread meanwhile."""
     import uvicorn
+    from threadpoolctl import threadpool_limits
 
     app = create_app(tracker, host=host, follow=follow)
     # log_config=None: uvicorn logs through the standard logging set up by the caller (the CLI).
-    uvicorn.run(app, host=host, port=port, log_config=None, **uvicorn_options)
+    # No access log: a line per request costs more than answering a page from memory.
+    uvicorn_options.setdefault("access_log", False)
+    # h11 even where httptools is installed: httptools answers a request with a header it refuses
+    # in plain text itself, where every error must leave in the JSON error envelope.
+    uvicorn_options.setdefault("http", "h11")
+    threads = int(app.state.storyweave.settings.embed_threads)
+    # The matrix products of a search (one query against every article) gain nothing from more
+    # threads than the encoders use, and lose much when those threads wait for a busy core.
+    with threadpool_limits(limits=threads, user_api="blas"):
+        uvicorn.run(app, host=host, port=port, log_config=None, **uvicorn_options)
 
 
 __all__ = ["create_app", "serve"]

@@ -35,7 +35,7 @@ from .i18n import page_context
 from .naming import romanised
 from .state import ASGIApp, Message, Receive, Scope, Send, ServerState, error_body
 from .templates import STATIC_DIR, templates
-from .views import front_page_events, with_coverage
+from .views import front_page_events, warm_cards, with_coverage
 
 log = logging.getLogger(__name__)
 
@@ -192,12 +192,14 @@ class BodyLimit:
 # -- start-up ----------------------------------------------------------------------------------------
 WARM_UP_QUERY = "news"
 WARM_UP_NAME = "بوتين"
+WARM_CARDS = 20_000  # newest events whose cards are computed before ready (about 0.2 ms each)
 
 
 def warm_up(state: ServerState) -> None:
     """Pay what a first reader would: load both encoders and the name knowledge base, read the
     article vectors (one search does all three), load the romaniser that names entities in scripts
-    the reader may not read (8 s), and rank the front page.  Then report ready."""
+    the reader may not read (8 s), rank the front page and compute the newest events' cards (what
+    the event list and the entity pages show of each event).  Then report ready."""
     try:
         state.reader().search(WARM_UP_QUERY, limit=1)
         state.warmed.append("search")
@@ -206,6 +208,8 @@ def warm_up(state: ServerState) -> None:
         # The cards for a client that names no language (scripts, feed readers, first visits).
         with_coverage(state, front_page_events(state, int(state.settings.page_size)), [])
         state.warmed.append("front page")
+        warm_cards(state, WARM_CARDS)
+        state.warmed.append("event cards")
     except Exception:  # a broken model must not keep the server unready: searches fall back to words
         log.exception("warming up the server failed; it serves without")
     finally:
@@ -231,6 +235,8 @@ def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: s
         settings, writer = tracker_or_settings.settings, tracker_or_settings
     else:
         settings, writer = (tracker_or_settings or Settings.load()), None
+    if int(settings.serve_model_threads) > 0:  # before the models load (warm-up)
+        settings.set("embed_threads", int(settings.serve_model_threads), "setting serve_model_threads")
     state = ServerState(settings, host, writer)
 
     @asynccontextmanager
@@ -260,11 +266,13 @@ def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: s
     app.state.storyweave = state
     install_error_handlers(app)
 
-    # Innermost: only requests the guard let through are answered from the cache.
-    app.add_middleware(ResponseCache, version=state.version, max_bytes=int(settings.serve_cache_mb) << 20)
     app.add_middleware(guard.RequestGuard, bound=host, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(BodyLimit, max_bytes=int(settings.max_request_bytes))
     app.add_middleware(SecurityHeaders)
+    # Outermost, so a kept answer skips everything else.  It only ever keeps answers that went
+    # through the guard (200s, never its refusals), under a key holding the Host they were asked by.
+    app.add_middleware(ResponseCache, version=state.version, max_bytes=int(settings.serve_cache_mb) << 20,
+                       computations=int(settings.serve_computations))
 
     app.include_router(exports.router)  # first: /api/events/ID.csv must not be read as an event id
     app.include_router(api.router)

@@ -13,7 +13,18 @@ microseconds and reads no table.
 - **One computation at a time per page**: while a request computes a page anew after a commit,
   the other requests for it get the version before (stale by one computation) instead of each
   computing it, so an ingest running beside the server does not multiply the work.  With no earlier
-  version they wait for the one being computed.
+  version they wait for the one being computed.  When every slot (below) is busy, the request that
+  finds its page out of date gets the version before too, and the page is computed behind it: under
+  a steady ingest every page is out of date after each commit, and readers would otherwise queue
+  behind the computation of every other page.  An idle server computes the page while the reader
+  waits, so a write shows on the next request.
+- **Few computations at once**: at most ``computations`` pages are computed at the same time (the
+  rest queue, first come first served).  A computation is Python holding the GIL; thirty of them
+  in the thread pool would each take thirty times as long, and would starve the event loop that
+  answers every cached page.
+- **Before everything else**: the cache is the application's outermost layer, so an answer in
+  memory is sent without routing or other middleware; it was kept with the headers they added.
+  HEAD is answered from memory as GET without the body.
 
 Only complete answers are kept (status 200 with a Content-Length and no cookie being set);
 streams, exports, errors and the health and readiness probes pass through untouched.
@@ -24,12 +35,15 @@ from __future__ import annotations
 import asyncio
 import gzip
 import hashlib
-from collections import OrderedDict
+import logging
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
 
 from .state import ASGIApp, Message, Receive, Scope, Send, StoreVersion
+
+log = logging.getLogger(__name__)
 
 GZIP_MIN_BYTES = 1024
 CACHE_CONTROL = b"no-cache"
@@ -57,20 +71,28 @@ class Entry:
 class ResponseCache:
     """ASGI middleware keeping whole GET answers per store version (see the module's notes)."""
 
-    def __init__(self, app: ASGIApp, version: StoreVersion, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, version: StoreVersion, max_bytes: int, computations: int) -> None:
         self.app = app
         self.version = version
         self.max_bytes = max_bytes
         self._entries: OrderedDict[tuple[bytes, ...], Entry] = OrderedDict()
         self._held = 0
         self._computing: dict[tuple[bytes, ...], asyncio.Future[Entry | None]] = {}
+        self.computations = max(1, computations)
+        self._slots: tuple[asyncio.AbstractEventLoop, Slots] | None = None
+        self._refreshing: set[asyncio.Task[None]] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith(UNCACHED_PATHS):
+        if (scope["type"] != "http" or scope["method"] not in ("GET", "HEAD")
+                or scope["path"].startswith(UNCACHED_PATHS)):
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
+        if b"content-length" in headers or b"transfer-encoding" in headers:  # a GET with a body: the app decides
+            await self.app(scope, receive, send)
+            return
         key = (scope["path"].encode(), scope.get("query_string", b""), *(headers.get(h, b"") for h in _KEY_HEADERS))
+        head = scope["method"] == "HEAD"
         version = self.version.current()
         if version is None:
             await self.app(scope, receive, send)
@@ -78,7 +100,10 @@ class ResponseCache:
         entry = self._entries.get(key)
         if entry is not None and (entry.version == version or key in self._computing):
             self._entries.move_to_end(key)
-            await self._answer(entry, headers, send)
+            await self._answer(entry, headers, send, head)
+            return
+        if head:  # kept answers only: a HEAD computes nothing for later GETs
+            await self.app(scope, receive, send)
             return
         pending = self._computing.get(key)
         if pending is not None:
@@ -90,6 +115,15 @@ class ResponseCache:
             return
         future: asyncio.Future[Entry | None] = asyncio.get_running_loop().create_future()
         self._computing[key] = future
+        if entry is not None and self._semaphore().busy:
+            # Every slot is busy: waiting for one would make this reader pay for the queue, so
+            # they get the version before and the page is computed anew behind them.
+            task = asyncio.create_task(self._refresh(key, dict(scope), version, future))
+            self._refreshing.add(task)
+            task.add_done_callback(self._refreshing.discard)
+            self._entries.move_to_end(key)
+            await self._answer(entry, headers, send)
+            return
         computed = None
         try:
             computed = await self._compute(scope, receive, send, version)
@@ -100,15 +134,63 @@ class ResponseCache:
             self._keep(key, computed)
             await self._answer(computed, headers, send)
 
-    async def _compute(self, scope: Scope, receive: Receive, send: Send, version: int) -> Entry | None:
-        """Run the application: a complete answer is returned (not sent); any other goes to the
-        client as it comes and None is returned."""
+    async def _refresh(self, key: tuple[bytes, ...], scope: Scope, version: int,
+                       future: asyncio.Future[Entry | None]) -> None:
+        """Compute a page with no reader waiting for it; an answer that can no longer be kept (the
+        page now redirects, or fails) drops the version before, so the next reader gets it live."""
+        asked = False
+
+        async def receive() -> Message:
+            nonlocal asked
+            if not asked:
+                asked = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await asyncio.Event().wait()  # no client to disconnect: wait until cancelled
+            return {"type": "http.disconnect"}
+
+        async def nowhere(message: Message) -> None:
+            return None
+
+        computed = None
+        try:
+            computed = await self._compute(scope, receive, nowhere, version, behind=True)
+        except Exception:  # the live request that follows shows the error; the log keeps why
+            log.exception("computing %s again failed", scope.get("path"))
+        finally:
+            del self._computing[key]
+            future.set_result(computed)
+        if computed is not None:
+            self._keep(key, computed)
+        elif key in self._entries:
+            self._held -= self._entries.pop(key).size
+
+    def _semaphore(self) -> Slots:
+        """The slots of the running loop (a test may run the application in several loops in turn)."""
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._slots[0] is not loop:
+            self._slots = (loop, Slots(self.computations))
+        return self._slots[1]
+
+    async def _compute(self, scope: Scope, receive: Receive, send: Send, version: int,
+                       behind: bool = False) -> Entry | None:
+        """Run the application in one of the slots: a complete answer is returned (not sent); any
+        other goes to the client as it comes and None is returned.  A computation ``behind`` a
+        reader (who has been answered) waits until no reader waits for a slot.
+
+        The slot is given back when the answer starts, which is when a page has been computed: a
+        stream (an export) keeps going without holding it."""
         start: Message | None = None
         parts: list[bytes] = []
         passing = False
+        slots = self._semaphore()
+        await slots.acquire(behind)
+        holding = True
 
         async def capture(message: Message) -> None:
-            nonlocal start, passing
+            nonlocal start, passing, holding
+            if holding and message["type"] == "http.response.start":
+                slots.release()
+                holding = False
             if passing:
                 await send(message)
             elif message["type"] == "http.response.start":
@@ -120,7 +202,11 @@ class ResponseCache:
             elif message["type"] == "http.response.body":
                 parts.append(message.get("body", b""))
 
-        await self.app(scope, receive, capture)
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            if holding:
+                slots.release()
         if passing or start is None:
             return None
         kept = [(n, v) for n, v in start.get("headers", []) if n.lower() not in (b"content-length", b"etag")]
@@ -136,7 +222,7 @@ class ResponseCache:
         while self._held > self.max_bytes and self._entries:
             self._held -= self._entries.popitem(last=False)[1].size
 
-    async def _answer(self, entry: Entry, request_headers: dict[bytes, bytes], send: Send) -> None:
+    async def _answer(self, entry: Entry, request_headers: dict[bytes, bytes], send: Send, head: bool = False) -> None:
         common = [*entry.headers, (b"etag", entry.etag), (b"cache-control", CACHE_CONTROL), (b"vary", VARY)]
         wanted = request_headers.get(b"if-none-match", b"")
         if wanted and (wanted.strip() == b"*" or entry.etag in [t.strip() for t in wanted.split(b",")]):
@@ -150,7 +236,42 @@ class ResponseCache:
             common.append((b"content-encoding", b"gzip"))
         common.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": 200, "headers": common})
-        await send({"type": "http.response.body", "body": body})
+        await send({"type": "http.response.body", "body": b"" if head else body})
+
+
+class Slots:
+    """A semaphore whose waiters for readers go before those computing behind a reader."""
+
+    def __init__(self, count: int) -> None:
+        self.free = count
+        self._waiting: tuple[deque[asyncio.Future[None]], deque[asyncio.Future[None]]] = (deque(), deque())
+
+    @property
+    def busy(self) -> bool:
+        return self.free == 0
+
+    async def acquire(self, behind: bool = False) -> None:
+        if self.free > 0 and not any(self._waiting):
+            self.free -= 1
+            return
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting[behind].append(turn)
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():  # handed the slot just as it was cancelled
+                self.release()
+            raise
+
+    def release(self) -> None:
+        """Hand the slot to the first waiter (readers' first), else free it."""
+        for queue in self._waiting:
+            while queue:
+                turn = queue.popleft()
+                if not turn.done():
+                    turn.set_result(None)
+                    return
+        self.free += 1
 
 
 def _entry(version: int, headers: list[tuple[bytes, bytes]], body: bytes) -> Entry:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
@@ -43,6 +44,10 @@ _CODES = {
 }
 
 _SUMMARY_CACHE_SIZE = 256
+_CARDS = 50_000  # event cards kept: every event of a 100k-article store's recent months
+# How long an event card (its gist's entity names) may be reused while its event is unchanged: names
+# an entity gains from articles of other events, or an entity merge, show on the card by then.
+CARD_MAX_AGE_S = 300.0
 
 
 def is_loopback(host: str) -> bool:
@@ -84,6 +89,45 @@ class StoreVersion:
                 self._db = None
 
 
+class EventCards:
+    """What an event's card adds to the event's summary (outlets, the gist's entities), per event.
+
+    Kept while the event's coverage (articles, languages, outlets: the key) is the same and for
+    at most ``CARD_MAX_AGE_S``, not per store version: a commit then recomputes only the cards of
+    the events it changed, where an entity's page (hundreds of events) would otherwise be computed
+    anew after each article an ingest stores."""
+
+    def __init__(self, size: int = _CARDS, max_age_s: float = CARD_MAX_AGE_S) -> None:
+        self.size = size
+        self.max_age_s = max_age_s
+        self._cards: OrderedDict[tuple[Any, ...], tuple[float, dict[str, Any]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, keys: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], dict[str, Any]]:
+        """The fresh cards among ``keys``."""
+        oldest = time.monotonic() - self.max_age_s
+        found = {}
+        with self._lock:
+            for key in keys:
+                held = self._cards.get(key)
+                if held is not None and held[0] >= oldest:
+                    self._cards.move_to_end(key)
+                    found[key] = held[1]
+        return found
+
+    def put(self, cards: dict[tuple[Any, ...], dict[str, Any]]) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for key, card in cards.items():
+                self._cards[key] = (now, card)
+                self._cards.move_to_end(key)
+            while len(self._cards) > self.size:
+                self._cards.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._cards)
+
+
 class ServerState:
     """What every request shares: settings, per-thread readers, the writer, search and caches."""
 
@@ -100,6 +144,7 @@ class ServerState:
         self.search_engine = SearchEngine(settings, embedder=lambda: self.writer.enricher.embedder)
         self.summaries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self.summaries_lock = threading.Lock()
+        self.cards = EventCards()
         self._delivery: Tracker | None = None
         self._delivery_lock = threading.Lock()
         self.version = StoreVersion(settings.db_path)

@@ -209,34 +209,62 @@ def event_page(state: ServerState, event_id: str, languages: list[str]) -> dict[
     }
 
 
+def card_key(event: dict[str, Any], languages: list[str]) -> tuple[Any, ...]:
+    """What an event's card depends on: the event, its coverage, and the reader's first languages."""
+    langs = event.get("langs") or {}
+    coverage = tuple(sorted(langs.items())) if isinstance(langs, dict) else ()
+    return (str(event["id"]), event.get("articles"), _count(event.get("sources")), coverage, tuple(languages[:3]))
+
+
 def with_coverage(state: ServerState, events: list[dict[str, Any]], languages: list[str]) -> list[dict[str, Any]]:
     """Event cards with their coverage (articles, outlets, languages) and a gist in the reader's
-    language: the most salient entities, named for the reader, and the day of the happening."""
+    language: the most salient entities, named for the reader, and the day of the happening.
+
+    Cards are kept per event (``EventCards``), so pages that share events (the front page, the
+    event list, entity pages) compute each card once."""
     if not events:
         return []
-    db = state.reader().db
-    ids = [str(e["id"]) for e in events]
-    key = ("cards", db.store_generation(), tuple(languages[:3]), tuple(ids))
-
-    def compute() -> dict[str, dict[str, Any]]:
-        outlets: dict[str, set[str]] = defaultdict(set)
-        for row in db.event_outlet_rows(ids):
-            outlet = outlet_of(row["source"], row["url"], row["title_opening"], row["text_opening"])
-            if outlet:
-                outlets[row["event_id"]].add(outlet)
-        extra: dict[str, dict[str, Any]] = {}
-        for event_id, entities in db.event_entity_salience(ids).items():
-            top = sorted(entities, key=lambda e: (-salience(e)[0], -salience(e)[1], str(e["id"])))[:GIST_ENTITIES]
-            extra[event_id] = {
-                "outlets": len(outlets.get(event_id, ())),
-                "gist": [{**e, **entity_label(parse_names(e["names"]), e["name"], languages)} for e in top],
-            }
-        return extra
-
-    extra: dict[str, dict[str, Any]] = state.cached_summary(key, compute)
+    keys = {str(e["id"]): card_key(e, languages) for e in events}
+    cards = state.cards.get(list(keys.values()))
+    missing = [event_id for event_id, key in keys.items() if key not in cards]
+    if missing:
+        computed = _cards(state, missing, languages)
+        fresh = {keys[event_id]: card for event_id, card in computed.items()}
+        state.cards.put(fresh)
+        cards.update(fresh)
     # The day of the happening: the latest day of the event's own range, which leaves background
     # dates and outlying reports out (``cluster.index.happening_range``).
-    return [{**e, "happened": e.get("last_date") or e.get("first_date"), **extra.get(str(e["id"]), {})} for e in events]
+    return [{**e, "happened": e.get("last_date") or e.get("first_date"), **cards.get(keys[str(e["id"])], {})}
+            for e in events]
+
+
+def _cards(state: ServerState, ids: list[str], languages: list[str]) -> dict[str, dict[str, Any]]:
+    """Outlets and gist of each event of ``ids`` (an event without entities gets none)."""
+    db = state.reader().db
+    outlets: dict[str, set[str]] = defaultdict(set)
+    for row in db.event_outlet_rows(ids):
+        outlet = outlet_of(row["source"], row["url"], row["title_opening"], row["text_opening"])
+        if outlet:
+            outlets[row["event_id"]].add(outlet)
+    cards: dict[str, dict[str, Any]] = {}
+    for event_id, entities in db.event_entity_salience(ids).items():
+        top = sorted(entities, key=lambda e: (-salience(e)[0], -salience(e)[1], str(e["id"])))[:GIST_ENTITIES]
+        cards[event_id] = {
+            "outlets": len(outlets.get(event_id, ())),
+            # Only what a chip shows: thousands of cards are kept, and names in every language are not small.
+            "gist": [{"id": e["id"], "type": e["type"], **entity_label(parse_names(e["names"]), e["name"], languages)}
+                     for e in top],
+        }
+    return cards
+
+
+def warm_cards(state: ServerState, limit: int, batch: int = 500) -> int:
+    """Compute the cards of the newest ``limit`` events for a reader who names no language (what
+    scripts, feed readers and first visits get); how many were computed."""
+    events = state.reader().events(limit=limit)
+    for start in range(0, len(events), batch):
+        with_coverage(state, events[start : start + batch], [])
+    return len(events)
 
 
 def entity_page(state: ServerState, entity_id: str, languages: list[str]) -> dict[str, Any]:
