@@ -153,8 +153,10 @@ def writer_benchmark(args: argparse.Namespace, cache: list[EnrichedArticle], set
     print(f"\n1. the single writer alone (store + assign + storylines), fed {len(cache)} cached enriched articles "
           "replayed with new ids", flush=True)
     with ExitStack() as stack, tempfile.TemporaryDirectory(prefix="storyweave-scale-") as tmp:
+        engines = args.engines.split(",")
         runs = [("sqlite", size, str(Path(tmp) / f"writer-{size}.db")) for size in args.writer_sizes]
-        pg = None if args.skip_postgres else postgres_location(args.db, stack)
+        runs = runs if "sqlite" in engines else []
+        pg = postgres_location(args.db, stack) if "postgresql" in engines else None
         if pg:
             runs += [("postgresql", size, fresh_postgres_database(pg, size)) for size in args.writer_sizes]
         rates = []
@@ -164,7 +166,7 @@ def writer_benchmark(args: argparse.Namespace, cache: list[EnrichedArticle], set
             elapsed, added = run_writer(location, cache, size, settings)
             rates.append(added / elapsed)
             print(f"{engine:<11} {added:>9} {elapsed:>9.1f} {added / elapsed:>11.1f}  {before} → {load()}", flush=True)
-        if rates and min(rates) < args.target:
+        if rates and min(rates) < args.target and args.profile_size:
             profile_writer(Path(tmp) / "profile.db", cache, args.profile_size, settings)
 
 
@@ -262,12 +264,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--writer-sizes", default="10000", help="Comma-separated article counts for the writer.")
     parser.add_argument("--db", help="PostgreSQL URL to measure the writer on (else a temporary server).")
-    parser.add_argument("--skip-postgres", action="store_true", help="Measure the writer on SQLite only.")
+    parser.add_argument("--engines", default="sqlite,postgresql", help="Engines to measure the writer on.")
     parser.add_argument("--skip-writer", action="store_true", help="Only the Ray part.")
     parser.add_argument("--skip-ray", action="store_true", help="Only the writer part.")
     parser.add_argument("--ray-articles", type=int, default=10000, help="Articles enriched on Ray.")
     parser.add_argument("--target", type=float, default=200.0, help="Writer articles/s aimed at.")
-    parser.add_argument("--profile-size", type=int, default=2000, help="Articles in the profiled writer run.")
+    parser.add_argument("--profile-size", type=int, default=2000, help="Articles in the profiled writer run (0: none).")
     parser.add_argument("--sample", type=int, default=0, help="Only the first N semeval-dev articles (a check).")
     parser.add_argument("--cache", help="Pickle of the enriched articles (default: in the temporary folder).")
     args = parser.parse_args()
