@@ -91,9 +91,9 @@ def replay_enriched(cache: list[EnrichedArticle], size: int) -> dict[str, Enrich
     for n in range(size):
         replay, index = divmod(n, len(cache))
         base = cache[index]
-        record = replayed(
-            {"id": base.article.id, "text": base.article.text, "url": base.article.url}, replay, index, len(cache)
-        )
+        # An article without a URL gets its own: replays would all share the placeholder one.
+        url = base.article.url or f"https://replay.invalid/{base.article.id}"
+        record = replayed({"id": base.article.id, "text": base.article.text, "url": url}, replay, index, len(cache))
         article = replace(
             base.article,
             id=record["id"],
