@@ -1,7 +1,7 @@
 """How far storyweave goes past one machine: the single writer's ceiling, and enrichment on Ray.
 
-    python benchmarks/scale.py                                  # writer at 10k on SQLite (and
-                                                                # PostgreSQL), then 10k on Ray
+    python benchmarks/scale.py                                  # 10k on Ray, then the writer at
+                                                                # 10k on SQLite and PostgreSQL
     python benchmarks/scale.py --writer-sizes 10000,100000 --db postgresql://user@host/db
     python benchmarks/scale.py --skip-ray                       # the writer only
     python benchmarks/scale.py --skip-writer --ray-articles 2000
