@@ -29,6 +29,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import REPO, eval_file
@@ -45,6 +46,22 @@ def _thin(text: str, every: int, offset: int) -> str:
     return " ".join(w for i, w in enumerate(words) if (i + offset) % every != 0)
 
 
+def replayed(record: dict[str, Any], replay: int, index: int, count: int) -> dict[str, Any]:
+    """Replay ``replay`` of ``record``, the ``index``-th of ``count`` records: a new id, a date in
+    the replay's own week, and from the second replay on thinned text and another URL."""
+    record = dict(record)
+    day = _START + timedelta(days=7 * replay + (7 * index) // count)
+    record["id"] = f"{record['id']}-r{replay}"
+    record["publish_date"] = day.isoformat()
+    if replay:
+        record["text"] = _thin(record.get("text") or "", 4 + replay % 5, replay)
+        # In the query, not the fragment: stores drop fragments from canonical URLs, which
+        # made every replay a duplicate of its original.
+        url = record.get("url") or "https://replay.invalid/"
+        record["url"] = f"{url}{'&' if '?' in url else '?'}replay={replay}"
+    return record
+
+
 def build_corpus(source: Path, size: int, target: Path, first: int = 0) -> None:
     """``size`` replayed articles into ``target``, from the ``first``-th of the endless replay on
     (so a later slice never repeats the ids of an earlier one)."""
@@ -52,17 +69,7 @@ def build_corpus(source: Path, size: int, target: Path, first: int = 0) -> None:
     with target.open("w", encoding="utf-8") as out:
         for n in range(first, first + size):
             replay, index = divmod(n, len(records))
-            record = dict(records[index])
-            day = _START + timedelta(days=7 * replay + (7 * index) // len(records))
-            record["id"] = f"{record['id']}-r{replay}"
-            record["publish_date"] = day.isoformat()
-            if replay:
-                record["text"] = _thin(record.get("text") or "", 4 + replay % 5, replay)
-                # In the query, not the fragment: stores drop fragments from canonical URLs, which
-                # made every replay a duplicate of its original.
-                url = record.get("url") or "https://replay.invalid/"
-                record["url"] = f"{url}{'&' if '?' in url else '?'}replay={replay}"
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.write(json.dumps(replayed(records[index], replay, index, len(records)), ensure_ascii=False) + "\n")
 
 
 def _role(pid: int, parent_role: str | None) -> str:

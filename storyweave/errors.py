@@ -48,3 +48,7 @@ class NotFoundError(StoryweaveError):
     """An id (article, entity, event, storyline) is not in the store."""
 
     exit_code = 3
+
+
+class ExecutorError(StoryweaveError):
+    """Enrichment workers could not start or were lost (a Ray cluster unreachable or gone)."""

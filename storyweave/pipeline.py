@@ -1,36 +1,29 @@
 """Wire the stages together: no stage logic lives here.
 
 ``Enricher`` runs the pure, per-document stages (extract → clean → language → entities → dates →
-embed); it can run in any process.  ``Writer`` is the single stateful consumer: it stores each
+embed); it can run in any process, and an executor (``storyweave.executors``: in process, a local
+process pool, Ray actors) runs it.  ``Writer`` is the single stateful consumer: it stores each
 enriched article and assigns it to an event inside one transaction, so a crash loses at most the
 articles of the open transaction, which a re-run then adds exactly once.
 """
 
 from __future__ import annotations
 
-import itertools
-import multiprocessing
-import os
-import select
 import threading
-import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from . import clean as clean_stage
 from . import extract as extract_stage
+from .executors import Enrichment, Executor, create_executor
 from .ingest.records import metadata_problem
 from .language import LanguageDetector
 from .limits import checked_item
-from .memory import release_free_memory
 from .models import Article, DateMention, EnrichedArticle, Entity, Mention, RawDoc, Reject
 from .settings import Settings
 from .store import Store
-
-_ORPHAN_CHECK_S = 1.0
 
 
 class MentionFinder(Protocol):
@@ -197,20 +190,30 @@ class Writer:
             self.db.record_reject(reject)
 
 
+def executor_for(enricher: Enricher) -> Executor:
+    """The executor the enricher's settings name, running ``enrich_many`` on enrichers like this one."""
+    return create_executor(Enrichment(enricher.settings, type(enricher), enrich_many), enricher)
+
+
 def run(
     docs: Iterable[RawDoc | Reject],
     enricher: Enricher,
     writer: Writer,
     on_progress: Callable[[str], None] | None = None,
+    executor: Executor | None = None,
 ) -> IngestReport:
     """Push documents through the stages into the store, one durable article at a time.
 
-    Results are stored in input order whether enrichment runs here or in worker processes, so the
-    same input in the same order always gives the same store.
+    Enrichment runs on ``executor`` (by default a fresh one of the kind the settings name, closed
+    at the end).  Every executor yields results in input order, so the same input in the same
+    order always gives the same store.
     """
+    if executor is None:
+        with closing(executor_for(enricher)) as own:
+            return run(docs, enricher, writer, on_progress, own)
     report = IngestReport()
     checked = (checked_item(doc, enricher.settings) for doc in docs)
-    for outcome in _enriched(_not_yet_stored(checked, writer.db, report, on_progress), enricher):
+    for outcome in executor.enriched(_not_yet_stored(checked, writer.db, report, on_progress)):
         if isinstance(outcome, EnrichedArticle):
             taken_by = writer.db.id_taken_by_other_content(outcome.article)
             if taken_by is not None:
@@ -288,116 +291,9 @@ def _failure(origin: str, exc: Exception) -> Reject:
     return Reject(origin, f"could not process: {type(exc).__name__}: {_one_line(str(exc))}")
 
 
-def _batches(docs: Iterable[RawDoc | Reject], size: int) -> Iterator[list[RawDoc | Reject]]:
-    """Batches of ``size`` inputs, the first ones smaller (1, 2, 4 …): the first article reaches
-    the store after one article's enrichment, not a whole batch's, and the writer starts early."""
-    iterator = iter(docs)
-    size = max(1, size)
-    step = 1
-    while batch := list(itertools.islice(iterator, step)):
-        yield batch
-        step = min(2 * step, size)
-
-
-def _enriched(docs: Iterable[RawDoc | Reject], enricher: Enricher) -> Iterator[EnrichedArticle | Reject]:
-    """Enrich in this process for small inputs; past ``parallel_after`` inputs, in a process pool.
-
-    The first inputs are held back until it is clear which way to go, so that with a pool this
-    process never loads the models the workers load (hundreds of MB each).
-    """
-    settings = enricher.settings
-    workers = settings.workers or min(os.cpu_count() or 1, 8)
-    iterator = iter(docs)
-    held = list(itertools.islice(iterator, settings.parallel_after if workers > 1 else 0))
-    if workers <= 1 or len(held) < settings.parallel_after:
-        for batch in _batches(itertools.chain(held, iterator), settings.enrich_batch):
-            yield from enrich_many(enricher, batch)
-        return
-    yield from _enriched_in_pool(itertools.chain(held, iterator), settings, workers)
-
-
-_worker_enricher: Enricher | None = None
-
-
-def _start_worker(settings: Settings, owner: int) -> None:
-    global _worker_enricher
-    _worker_enricher = Enricher(settings)
-    threading.Thread(target=_exit_when_orphaned, args=(owner,), name="orphan-watch", daemon=True).start()
-
-
-def _exit_when_orphaned(owner: int) -> None:
-    """Exit as soon as ``owner``, the process running the pool, is gone.
-
-    A pool owner killed with SIGKILL cannot stop its pool: its workers would finish the batches in
-    hand, then block forever writing results nobody reads, holding their models' memory.  The
-    owner is watched itself, not this process's parent: workers forked by the fork server are the
-    server's children, and the server lives as long as any worker does.
-    """
-    try:
-        handle = os.pidfd_open(owner)  # Linux: readable once the owner has exited, zombie or not
-    except (AttributeError, OSError):
-        handle = None
-    if handle is not None:
-        select.select([handle], [], [])
-    else:
-        parent = os.getppid()
-        while os.getppid() == parent and _process_exists(owner):
-            time.sleep(_ORPHAN_CHECK_S)
-    os._exit(1)
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process: the pid was reused, so the owner is gone
-        return False
-    return True
-
-
-def _enrich_in_worker(batch: list[RawDoc | Reject]) -> list[EnrichedArticle | Reject]:
-    assert _worker_enricher is not None
-    outcomes = enrich_many(_worker_enricher, batch)
-    release_free_memory()
-    return outcomes
-
-
-def _enriched_in_pool(
-    docs: Iterable[RawDoc | Reject], settings: Settings, workers: int
-) -> Iterator[EnrichedArticle | Reject]:
-    # Workers share the cores: an encoder that also spread over every core in each of them would
-    # only make the processes wait on one another.
-    worker_settings = Settings(settings.as_dict())
-    worker_settings.set("embed_threads", max(1, settings.embed_threads // workers))
-    # A bounded window of pending work keeps memory flat on endless inputs, and taking results in
-    # submission order keeps the store deterministic.
-    window = workers * 4  # deep enough that no worker idles while the writer stores a batch
-    with ProcessPoolExecutor(
-        workers, mp_context=_worker_context(), initializer=_start_worker, initargs=(worker_settings, os.getpid())
-    ) as pool:
-        pending: deque[Future[list[EnrichedArticle | Reject]]] = deque()
-        for batch in _batches(docs, settings.enrich_batch):
-            pending.append(pool.submit(_enrich_in_worker, batch))
-            if len(pending) >= window:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
-
-
-def _worker_context() -> multiprocessing.context.BaseContext:
-    """Workers fork from a server that preloaded the read-mostly models once (``worker_preload``);
-    where there is no fork server (Windows), they are spawned and each loads its own."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["storyweave.worker_preload"])
-    return context
-
-
 def _one_line(text: str, limit: int = 300) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-__all__ = ["DateMention", "Enricher", "IngestReport", "Writer", "enrich_many", "enrich_one", "run"]
+__all__ = ["DateMention", "Enricher", "IngestReport", "Writer", "enrich_many", "enrich_one", "executor_for", "run"]

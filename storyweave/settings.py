@@ -25,6 +25,7 @@ class Setting:
     name: str
     default: Any
     help: str
+    choices: tuple[str, ...] = ()  # the only values allowed, when not empty
 
 
 SETTINGS_TABLE: tuple[Setting, ...] = (
@@ -112,6 +113,20 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("workers", 0, "Processes that enrich articles in parallel; 0 means one per CPU core, 1 means none."),
     Setting("parallel_after", 64, "Inputs below which enrichment stays in-process (workers cost start-up time)."),
     Setting("enrich_batch", 16, "Articles enriched together: encoders run once per batch, about twice as fast."),
+    Setting(
+        "executor", "pool",
+        "Where enrichment runs: inprocess, pool (local worker processes past parallel_after inputs) or ray.",
+        choices=("inprocess", "pool", "ray"),
+    ),
+    Setting(
+        "ray_address", "",
+        "Ray cluster for executor=ray (host:6379, or ray://host:10001); empty: RAY_ADDRESS, else a local instance.",
+    ),
+    Setting(
+        "ray_actors", 0,
+        "Enrichment actors on Ray, each loading the models once; 0: the cluster's CPUs over ray_actor_cpus.",
+    ),
+    Setting("ray_actor_cpus", 1, "CPUs each Ray enrichment actor reserves; its encoders use as many threads."),
     # events and storylines
     Setting("event_window_days", 4, "Candidate events lie within this many days of an article's publication date."),
     Setting("event_window_articles", 5000, "Undated articles: candidate events were active within this many articles."),
@@ -250,9 +265,12 @@ def _coerce(setting: Setting, raw: Any, where: str) -> Any:
             return [part.strip() for part in str(raw).split(",") if part.strip()]
         if want is int and isinstance(raw, float):
             raise ValueError(raw)
-        return want(raw)
+        value = want(raw)
     except (TypeError, ValueError):
         raise ConfigError(f"setting {setting.name!r} from {where}: {raw!r} is not a valid {want.__name__}") from None
+    if setting.choices and value not in setting.choices:
+        raise ConfigError(f"setting {setting.name!r} from {where}: {raw!r} is not one of {', '.join(setting.choices)}")
+    return value
 
 
 class Settings:

@@ -16,6 +16,7 @@ from .dates import date_filter
 from .entities.api import EntityQueries
 from .entities.resolve import rebuild
 from .errors import NotFoundError
+from .executors import Executor
 from .follow.api import SourceCommands
 from .follow.follower import Follower, PollResult
 from .ingest import count_inputs, iter_inputs
@@ -53,6 +54,7 @@ class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries, SourceCo
         rebuild.run_pending(self.db)
         self._enricher: pipeline.Enricher | None = None
         self._writer: pipeline.Writer | None = None
+        self._executor: Executor | None = None
         self._poll_deliverer: Tracker | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------
@@ -60,6 +62,9 @@ class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries, SourceCo
         if self._poll_deliverer is not None:
             self._poll_deliverer.close()
             self._poll_deliverer = None
+        if self._executor is not None:
+            self._executor.close()
+            self._executor = None
         self.close_search_engine()
         self.db.close()
 
@@ -74,6 +79,14 @@ class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries, SourceCo
         if self._enricher is None:
             self._enricher = pipeline.Enricher(self.settings)
         return self._enricher
+
+    @property
+    def executor(self) -> Executor:
+        """Where enrichment runs (the ``executor`` setting); kept while the tracker is open, so Ray
+        actors load their models once for every ingest and poll."""
+        if self._executor is None:
+            self._executor = pipeline.executor_for(self.enricher)
+        return self._executor
 
     @property
     def writer(self) -> pipeline.Writer:
@@ -95,7 +108,7 @@ class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries, SourceCo
         self, docs: Iterable[RawDoc | Reject], on_progress: Callable[[str], None] | None = None
     ) -> pipeline.IngestReport:
         """Ingest documents already in memory (the REST API posts these)."""
-        return pipeline.run(docs, self.enricher, self.writer, on_progress=on_progress)
+        return pipeline.run(docs, self.enricher, self.writer, on_progress=on_progress, executor=self.executor)
 
     def count_inputs(self, *targets: str | Path) -> int | None:
         """Roughly how many inputs ``ingest(*targets)`` will report progress for; ``None`` when a

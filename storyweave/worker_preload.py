@@ -1,4 +1,4 @@
-"""Imported once by the fork server that enrichment workers are forked from (see ``pipeline.py``).
+"""Imported once by the fork server that enrichment workers are forked from (see ``executors/pool.py``).
 
 Loading the language detector's models, the knowledge base and the recogniser models here, before
 any worker exists, lets every worker share their pages with the server instead of loading a private

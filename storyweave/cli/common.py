@@ -11,7 +11,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
@@ -36,6 +36,15 @@ class _State:
 
 
 state = _State()
+
+ExecutorOption = Annotated[
+    str | None,
+    typer.Option("--executor", help="Where enrichment runs: inprocess, pool (local processes; default) or ray."),
+]
+RayAddressOption = Annotated[
+    str | None,
+    typer.Option("--ray-address", help="Ray cluster for --executor ray (host:6379 or ray://host:10001)."),
+]
 
 
 def open_tracker(**overrides: Any) -> Tracker:

@@ -17,6 +17,8 @@ from ..settings import SETTINGS_TABLE
 from ..store import describe
 from .common import (
     MAX_CURSOR,
+    ExecutorOption,
+    RayAddressOption,
     date_option,
     open_tracker,
     print_json,
@@ -43,6 +45,8 @@ def ingest(
     targets: Annotated[list[str], typer.Argument(help="Files, directories, feed files, URLs, or - for stdin.")],
     as_json: JsonOption = False,
     strict: StrictOption = False,
+    executor: ExecutorOption = None,
+    ray_address: RayAddressOption = None,
 ) -> None:
     """Ingest articles from files, directories, JSON/JSONL, HTML pages, RSS/Atom feeds, URLs or stdin.
 
@@ -50,7 +54,9 @@ def ingest(
     kept in 'storyweave rejects'); 1 when inputs were rejected and none could be used, or, with
     --strict, when any input was rejected; 2 on a usage error or an unreadable argument.
     """
-    with open_tracker() as tracker, ingest_progress("ingesting", tracker.count_inputs(*targets)) as on_progress:
+    with open_tracker(executor=executor, ray_address=ray_address) as tracker, ingest_progress(
+        "ingesting", tracker.count_inputs(*targets)
+    ) as on_progress:
         report = tracker.ingest(*targets, on_progress=on_progress)
     if as_json:
         print_json(report.as_dict())

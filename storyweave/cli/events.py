@@ -16,6 +16,8 @@ from ..models import RawDoc, Reject
 from ..settings import Settings
 from .common import (
     MAX_CURSOR,
+    ExecutorOption,
+    RayAddressOption,
     date_option,
     open_output,
     open_tracker,
@@ -48,12 +50,14 @@ def cluster(
     keep_store: Annotated[
         Path | None, typer.Option("--store", help="Keep the store here instead of a temporary one.")
     ] = None,
+    executor: ExecutorOption = None,
+    ray_address: RayAddressOption = None,
 ) -> None:
     """Cluster articles into events and storylines as a stream in publication order, through the full
     pipeline, into a fresh store; write one row per input article."""
     from ..store.spool import OrderedSpool
 
-    settings = Settings.load(state.config)
+    settings = Settings.load(state.config, executor=executor, ray_address=ray_address)
     if keep_store is not None and keep_store.exists():
         raise InputError(f"store {keep_store} already exists; 'cluster' needs a fresh one")
     with tempfile.TemporaryDirectory(prefix="storyweave-cluster-") as tmp:

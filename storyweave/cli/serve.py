@@ -9,7 +9,7 @@ import typer
 
 from ..store import describe
 from ..tracker import Tracker
-from .common import open_tracker
+from .common import ExecutorOption, RayAddressOption, open_tracker
 
 
 def browsable_host(host: str) -> str:
@@ -69,6 +69,8 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--follow", help="Also poll the followed sources in the background, as "
                                                 "'storyweave follow' does.")
         ] = False,
+        executor: ExecutorOption = None,
+        ray_address: RayAddressOption = None,
     ) -> None:
         """Serve the web UI, the REST API (/api, docs at /docs), feeds and live updates."""
         from ..memory import limit_malloc_arenas
@@ -76,7 +78,7 @@ def register(app: typer.Typer) -> None:
         from ..server.state import is_loopback
 
         limit_malloc_arenas()  # before the server's thread pool starts
-        tracker = open_tracker()
+        tracker = open_tracker(executor=executor, ray_address=ray_address)
         if not is_loopback(host) and not tracker.settings.api_token:
             typer.echo(f"note: bound to {host} without api_token: POST /api/ingest is refused (read-only)", err=True)
         print_addresses(tracker, host, port)

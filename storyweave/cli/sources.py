@@ -17,7 +17,7 @@ from ..errors import InputError
 from ..follow.follower import PollResult
 from ..store import describe
 from ..tracker import Tracker
-from .common import open_tracker, print_json, print_table, shown, stderr
+from .common import ExecutorOption, RayAddressOption, open_tracker, print_json, print_table, shown, stderr
 from .progress import ingest_progress_bar
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
@@ -183,10 +183,12 @@ def follow(
     once: Annotated[bool, typer.Option("--once", help="Poll each due source once, then exit (for cron).")] = False,
     every_one: Annotated[bool, typer.Option("--all", help="Poll every active source now, due or not.")] = False,
     as_json: JsonOption = False,
+    executor: ExecutorOption = None,
+    ray_address: RayAddressOption = None,
 ) -> None:
     """Poll followed sources and store their new articles, until stopped (SIGTERM or Ctrl-C finish the
     article in hand first).  With --once: each due source once."""
-    with open_tracker() as tracker, stop_on_signals() as stop:
+    with open_tracker(executor=executor, ray_address=ray_address) as tracker, stop_on_signals() as stop:
         if not once:
             stderr.print(shown(f"following {len(tracker.sources())} sources into {describe(tracker.db_path)} "
                                "(Ctrl-C to stop)"), highlight=False)
