@@ -19,7 +19,7 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(INSTALLED_TEST): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test,kb,postgresql]'
+	$(BIN)/pip install --quiet -e '.[test,kb,postgresql,ray]'
 	touch $@ $(INSTALLED)
 
 install: $(INSTALLED)
