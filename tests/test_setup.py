@@ -44,7 +44,7 @@ def test_fresh_machine_creates_the_venv_and_installs(checkout: Path) -> None:
     assert steps.index("-m venv") < steps.index("pip install") < steps.index(" demo")
     test = _make(checkout, "-n", "test")
     assert test.returncode == 0, test.stderr
-    assert "pip install --quiet -e '.[test,kb,postgresql]'" in test.stdout and "pytest" in test.stdout
+    assert "pip install --quiet -e '.[test,kb,postgresql,ray]'" in test.stdout and "pytest" in test.stdout
 
 
 def test_second_run_does_not_reinstall(checkout: Path) -> None:
@@ -68,7 +68,7 @@ def test_second_run_does_not_reinstall(checkout: Path) -> None:
     _set_age(installed_test, 120)
     assert _make(checkout, "-q", ".venv/.installed").returncode == 1
     assert "pip install --quiet -e ." in _make(checkout, "-n", "demo").stdout
-    assert "pip install --quiet -e '.[test,kb,postgresql]'" in _make(checkout, "-n", "test").stdout
+    assert "pip install --quiet -e '.[test,kb,postgresql,ray]'" in _make(checkout, "-n", "test").stdout
 
 
 def test_license_is_an_spdx_string() -> None:

@@ -581,7 +581,7 @@ class _RunScanner:
         return (
             first.initial
             and not first.text.isupper()
-            and self.tokens[run[1]].low in P.PARTICLES
+            and (self.tokens[run[1]].low in _DOUBLE_PARTICLE_FIRST or self.tokens[run[1]].low in P.ARTICLE_PARTICLES)
             and first.text not in self.capitalised_mid_sentence
             and first.low not in P.GIVEN_NAMES
             and first.low not in P.PLACE_HEADS
