@@ -70,14 +70,14 @@ class KBResolver:
             return None
         scored: dict[str, tuple[float, str]] = {}  # entity -> (similarity, the alias key it matched)
         for entity_id, aliases in self.kb.skeleton_candidates(form).items():
+            if len(form.tokens) == 1 and self._spelled_otherwise(entity_id, form):
+                continue
             for alias in aliases:
                 alias_script = script_of(alias.key)
                 # Arabic spells long vowels, so بوتن is not بوتان (Bhutan): same-script names must
                 # match an alias exactly, which ``exact`` has already tried.
                 if alias_script == form.script or (alias.key, entity_id) in self.kb.contextual:
                     continue
-                if len(form.tokens) == 1 and self._spelled_otherwise(entity_id, form):
-                    break
                 if same_name(form, alias):
                     score = fuzz.ratio(form.roman_key, alias.roman_key)
                     if score > scored.get(entity_id, (0.0, ""))[0]:
