@@ -8,6 +8,8 @@ organisations, which no gazetteer lists.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from . import phrases, words
 
 # --- Latin and Cyrillic scripts -------------------------------------------------------------------
@@ -347,6 +349,17 @@ PLACE_TAILS: dict[str, frozenset[str]] = {
     "en": words("river lake island islands mountains mountain valley bay strait desert sea gulf peninsula"),
     "de": words("see fluss insel inseln gebirge tal bucht wüste meer"),
 }
+
+
+
+def reads_as_place(words: Sequence[str], lang: str | None = None) -> bool:
+    """Whether a name of several lower-cased words says it is a place by its own head or tail word
+    ("Ciudad de México", "Salda Gölü"): the tails of ``lang``, or of any language when it is unknown."""
+    if len(words) < 2:
+        return False
+    tails = PLACE_TAILS.get(lang, frozenset()) if lang else frozenset().union(*PLACE_TAILS.values())
+    return words[0] in PLACE_HEADS or words[-1] in tails
+
 
 # Vietnamese place words that precede a proper name: "thành phố Hồ Chí Minh", "tỉnh Quảng Nam".
 VI_PLACE_TRIGGERS = phrases("thành phố|tp.|tỉnh|huyện|quận|thủ đô|xã|tại|ở")

@@ -410,9 +410,7 @@ class _RunScanner:
             return [(span._replace(type="organisation", confidence=0.5), None)]
         if lang == "vi":
             return self._type_vi(run, words, span)
-        if first.low in P.PLACE_HEADS and len(words) >= 2:
-            return [(span._replace(type="place", confidence=0.6), None)]
-        if len(words) >= 2 and words[-1].low in P.PLACE_TAILS.get(lang, ()):
+        if P.reads_as_place([w.low for w in words], lang):
             return [(span._replace(type="place", confidence=0.6), None)]  # "Salda Gölü": a lake, not a person
         if len(words) == 1:
             return [(span, first)]  # decided at the end, when the whole text has been read

@@ -18,7 +18,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from ...lang import de as german
-from ...lang.patterns import DIRECTIONS, ORG_HEADS, ORG_SUFFIXES, PLACE_HEADS, PLACE_TAILS
+from ...lang.patterns import DIRECTIONS, ORG_HEADS, ORG_SUFFIXES, reads_as_place
 from ...lang.text import arabic_clitic_variants
 from ...models import EntityType
 from ..kb.base import FAMOUS_PRIORITY, KnowledgeBase
@@ -156,11 +156,8 @@ def guess_type(form: NameForm, is_place: Callable[[str], bool] | None = None) ->
     ):
         return "organisation"
     words = form.text.casefold().split()
-    if len(words) >= 2 and (
-        words[0] in PLACE_HEADS
-        or any(words[-1] in tails for tails in PLACE_TAILS.values())
-        or (words[0] in DIRECTIONS and is_place is not None and is_place(" ".join(form.text.split()[1:])))
-    ):
+    rest = " ".join(form.text.split()[1:])
+    if reads_as_place(words) or (rest and words[0] in DIRECTIONS and is_place is not None and is_place(rest)):
         return "place"
     if 2 <= len(form.tokens) <= 5 and _could_be_person(form):
         return "person"
