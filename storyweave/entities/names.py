@@ -32,7 +32,12 @@ from ..lang.text import fold, fold_token, strip_arabic_article
 
 _WORD = re.compile(r"[^\W\d_]+|\d+")
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_HYPHEN_ARTICLE = re.compile(r"\b(?:al|el|ad|ar|as|at|an|az|ash)[-‐‑](?=\w)", re.IGNORECASE)
+# The Arabic article as Latin and Cyrillic write it before a hyphen, assimilated or not: al-, ash-,
+# аль-, ас-, эш-.
+_HYPHEN_ARTICLE = re.compile(
+    r"\b(?:al|el|ad|ar|as|at|an|az|ash|аль|эль|ал|ад|ар|ас|ат|ан|аз|аш|эш|эд|эр|эс|эт|эн|эз)[-‐‑](?=\w)",
+    re.IGNORECASE,
+)
 
 # Multi-letter spellings first; each maps to one consonant class (or "" when it carries nothing).
 _CLASSES = {
@@ -134,13 +139,19 @@ _CYRILLIC_READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile("ch"), "dzh"),  # Korean ㅈ written ч: Чен (Jong)
     (re.compile("ch"), "tr"),  # Vietnamese tr written ч: Чонг (Trọng)
     (re.compile("ts"), "tes"),  # тс for a written t-vowel-s: Гейтс (Gates)
+    (re.compile("ich$"), "ic"),  # South Slavic -ić, -ič, which Latin news writes -ic: Борич (Boric), Вучич
     # Case endings with a consonant (instrumental, genitive, dative: Путиным, Вагнером, Газпрома is
     # vowel-only already): the name without them is the nominative.
     (re.compile("(?<=[a-z]{4})(?:ogo|ego|omu|emu|om|ym|im|em)$"), ""),
 )
 _ARABIC_READINGS: tuple[tuple[re.Pattern[str], str], ...] = ((re.compile("ts"), "tes"),)  # غيتس (Gates)
-# Arabic "Abd al-X" written as one Latin or Cyrillic word: Abdelmadjid, Abdul, Абдель.
-_ABD_ARTICLE = re.compile("^abd(?:e|u|ou|a)l(?=[a-z])")
+# Arabic "Abd al-X" written as one Latin or Cyrillic word (Abdelmadjid, Абдель), or with the article
+# fused to "Abd" and the name apart ("Abdel Fattah" for عبد الفتاح, whose article is dropped).
+_ABD_ARTICLE = re.compile("^abd(?:e|u|ou|a)l")
+# "Abdel", "Abdul" alone begin a compound given name (عبد + the next token): they are not qualifiers
+# like bin or abu, which tell apart two people otherwise named alike, so Arabic, which writes عبد as
+# a plain token, need not have a qualifier there too.
+ABD_TOKENS = frozenset({"abdel", "abdul", "абдель", "абдул"})
 _MAX_READINGS = 16
 
 

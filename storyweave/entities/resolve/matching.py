@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-from ..names import QUALIFIERS, NameForm, is_acronym_like
+from ..names import ABD_TOKENS, QUALIFIERS, NameForm, is_acronym_like
 
 SAME_SCRIPT_MIN_SIMILARITY = 60.0  # rapidfuzz ratio of romanised tokens that share a skeleton
 
 
 def _qualifiers(form: NameForm) -> list[str]:
-    return sorted(s for t, s in zip(form.tokens, form.skeletons, strict=True) if t in QUALIFIERS)
+    return sorted(
+        s for t, s in zip(form.tokens, form.skeletons, strict=True) if t in QUALIFIERS and t not in ABD_TOKENS
+    )
 
 
 def token_match(a: NameForm, i: int, b: NameForm, j: int) -> bool:
