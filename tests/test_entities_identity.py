@@ -454,3 +454,16 @@ def test_arabic_compound_names_and_slavic_endings_match_across_scripts() -> None
     # A qualifier still tells two people apart, and "Abdel" alone is no name of either.
     assert _all_different(_ids([("Abdel Fattah", "en"), ("Fattah", "en")]))
     assert _all_different(_ids([("Abu Bakr", "en"), ("Abdul Bakr", "en")]))
+
+
+def test_popes_and_monarchs_are_one_person_in_every_language_and_numbered() -> None:
+    pope = _ids([("Pope Francis", "en"), ("pape François", "fr"), ("papa Francisco", "es"),
+                 ("Папа Франциск", "ru"), ("البابا فرنسيس", "ar"), ("Papst Franziskus", "de")])
+    assert None not in pope and len(set(pope)) == 1
+    king = _ids([("King Charles III", "en"), ("el rey Carlos III", "es"), ("الملك تشارلز الثالث", "ar")])
+    assert len(set(king)) == 1
+    # The ordinal is part of who it is; a living monarch's name that another living monarch's
+    # translates to is no regnal name (Philippe of Belgium, Felipe of Spain).
+    assert _all_different(_ids([("Pope Francis", "en"), ("Pope Leo XIII", "en"), ("Pope Leo XIV", "en"),
+                                ("King Charles III", "en")]))
+    assert _all_different(_ids([("roi Philippe", "fr"), ("rey Felipe", "es")]))

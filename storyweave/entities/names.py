@@ -21,11 +21,15 @@ from functools import cached_property, lru_cache
 from anyascii import anyascii
 
 from ..lang.lexicon import (
+    ARABIC_ORDINALS,
     LEADING_ARTICLES,
     LEADING_TITLES,
     NAME_QUALIFIERS,
     ORG_MARKERS,
     PATRONYMIC_ENDINGS,
+    REGNAL_NAMES,
+    REGNAL_TITLES,
+    ROMAN_NUMERALS,
     org_type_words,
 )
 from ..lang.text import fold, fold_token, strip_arabic_article
@@ -286,12 +290,33 @@ def _drop_titles(toks: list[str]) -> list[str]:
     return kept
 
 
+_REGNAL_TITLE = {t: kind for kind, forms in REGNAL_TITLES.items() for form in forms for t in tokens(form)}
+_REGNAL_NAME = {" ".join(tokens(form)): key for key, forms in REGNAL_NAMES.items() for form in forms}
+_ORDINAL = {tokens(word)[0]: ROMAN_NUMERALS[i] for i, word in enumerate(ARABIC_ORDINALS)}
+_ORDINAL |= {roman: roman for roman in ROMAN_NUMERALS} | {str(i + 1): r for i, r in enumerate(ROMAN_NUMERALS)}
+
+
+def regnal_tokens(toks: list[str]) -> list[str] | None:
+    """A pope's or monarch's title and regnal name, the same in every language ("pope francis",
+    "king charles iii"), or ``None`` when ``toks`` is no such name."""
+    for i, token in enumerate(toks):
+        kind = _REGNAL_TITLE.get(token)
+        if kind is not None:
+            rest = toks[i + 1 :]
+            ordinals = [_ORDINAL[t] for t in rest if t in _ORDINAL]
+            name = _REGNAL_NAME.get(" ".join(t for t in rest if t not in _ORDINAL))
+            return [kind, *name.split(), *ordinals[:1]] if name else None
+        if token not in TITLES and token not in ARTICLES:
+            return None
+    return None
+
+
 @lru_cache(maxsize=20_000)  # bounded: one entry costs about 0.7 kB and workers run for days
 def name_form(text: str, drop_titles: bool = True) -> NameForm:
     """Prepare a name (cached: the same surfaces recur in every article)."""
     toks = tokens(text)
     if drop_titles:
-        toks = _drop_titles(toks)
+        toks = regnal_tokens(toks) or _drop_titles(toks)
     types = org_type_words()
     # A generic organisation word reads the same in every language ("groupe", "группа", "مجموعة").
     roman = tuple(types.get(t) or romanise(t) for t in toks)

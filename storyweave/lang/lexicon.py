@@ -231,6 +231,32 @@ NAME_QUALIFIERS = frozenset(
     ]
 )
 
+# Popes and monarchs are named by a title and a regnal name that every language translates rather
+# than transliterates (Pope Francis, pape François, البابا فرنسيس): no spelling rule can join them,
+# so the regnal names news uses are listed here, each language's forms side by side.  The title
+# stays part of the identity ("Francis" alone is anybody), and so does an ordinal (Leo XIII is not
+# Leo XIV).  Names two living monarchs share across languages are left out on purpose: Belgium's
+# Philippe is "Felipe" in Spanish, which is also Spain's king.
+REGNAL_TITLES = {
+    "pope": ("pope", "pape", "papa", "papst", "папа", "بابا"),
+    "king": ("king", "roi", "rey", "könig", "kral", "король", "ملك"),
+    "queen": ("queen", "reine", "reina", "königin", "kraliçe", "королева", "ملكة"),
+}
+REGNAL_NAMES = {
+    "francis": ("francis", "françois", "francisco", "franziskus", "francesco", "franciszek", "franciscus",
+                "fransuva", "франциск", "فرنسيس", "فرانسيس"),
+    "leo": ("leo", "león", "léon", "leone", "лев", "ليو", "ليون"),
+    "benedict": ("benedict", "benoît", "benedicto", "benedikt", "benedetto", "benedictus", "бенедикт", "بنديكت"),
+    "john paul": ("john paul", "jean paul", "juan pablo", "johannes paul", "giovanni paolo", "jan paweł",
+                  "иоанн павел", "يوحنا بولس"),
+    "charles": ("charles", "carlos", "karl", "carlo", "карл", "تشارلز"),
+    "elizabeth": ("elizabeth", "élisabeth", "elisabeth", "isabel", "elisabetta", "елизавета", "إليزابيث", "اليزابيث"),
+}
+# Ordinals as news writes them beside a regnal name (Roman numerals, digits, Arabic words), by number.
+ARABIC_ORDINALS = ("أول", "ثاني", "ثالث", "رابع", "خامس", "سادس", "سابع", "ثامن", "تاسع", "عاشر")
+ROMAN_NUMERALS = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv",
+                  "xvi", "xvii", "xviii", "xix", "xx", "xxi", "xxii", "xxiii")
+
 # Institution nouns that news capitalises but that name no one institution on their own ("el
 # Gobierno", "die Regierung", "the Police"): every country has one.  In a longer name they still
 # mark an organisation ("Gobierno de México").
