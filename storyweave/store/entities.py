@@ -83,19 +83,27 @@ def ensure_name_keys(conn: Connection, keys_of: Callable[[str], set[str]]) -> No
     add_name_keys(conn, [(key, r["entity_id"]) for r in rows for key in keys_of(r["surface"])])
 
 
-def entities_with_keys(conn: Connection, keys: set[str], kind: str) -> set[str]:
-    if not keys:
-        return set()
-    marks = ",".join("?" * len(keys))
-    # Keys first, the type checked per match: joined the other way round, planners walk every
-    # entity of the type, and the writer runs this for each name of each article.
-    rows = conn.execute(
-        f"""SELECT DISTINCT k.entity_id FROM entity_name_keys k
-            WHERE k.key IN ({marks})
-              AND EXISTS (SELECT 1 FROM entities e WHERE e.id = k.entity_id AND e.type = ?)""",
-        [*sorted(keys), kind],
-    )
-    return {r["entity_id"] for r in rows}
+def entity_ids_by_key(conn: Connection, keys: Iterable[str]) -> dict[str, set[str]]:
+    """name key -> the ids indexed under it (whatever their type, existing or merged away)."""
+    wanted = sorted(set(keys))
+    found: dict[str, set[str]] = {k: set() for k in wanted}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for r in conn.execute(f"SELECT key, entity_id FROM entity_name_keys WHERE key IN ({marks})", chunk):
+            found[r[0]].add(r[1])
+    return found
+
+
+def entity_types(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
+    """entity id -> its type, for those of ``ids`` that exist."""
+    wanted = sorted(set(ids))
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update((r[0], r[1]) for r in conn.execute(f"SELECT id, type FROM entities WHERE id IN ({marks})", chunk))
+    return found
 
 
 def mention_types(conn: Connection, entity_id: str) -> Counter[str]:
@@ -133,10 +141,17 @@ def article_total(conn: Connection) -> int:
 
 def article_counts(conn: Connection, ids: Iterable[str]) -> dict[str, int]:
     """entity id -> stored articles that name it."""
-    found = {}
-    for entity_id in sorted(set(ids)):
-        row = conn.execute("SELECT COUNT(DISTINCT article_id) FROM mentions WHERE entity_id = ?", (entity_id,))
-        found[entity_id] = int(row.fetchone()[0])
+    wanted = sorted(set(ids))
+    found = dict.fromkeys(wanted, 0)
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"""SELECT entity_id, COUNT(DISTINCT article_id) FROM mentions WHERE entity_id IN ({marks})
+                GROUP BY entity_id""",
+            chunk,
+        )
+        found.update((r[0], int(r[1])) for r in rows)
     return found
 
 
@@ -296,7 +311,7 @@ def entity_surface_counts(conn: Connection, ids: Iterable[str]) -> dict[str, lis
             f"SELECT entity_id, surface, lang, count FROM entity_aliases WHERE entity_id IN ({marks})", chunk
         )
         for r in rows:
-            found.setdefault(r["entity_id"], []).append((r["surface"], r["lang"] or "", int(r["count"])))
+            found.setdefault(r[0], []).append((r[1], r[2] or "", int(r[3])))
     return found
 
 
