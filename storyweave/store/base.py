@@ -355,11 +355,12 @@ class Store(WatchOperations, SourceOperations, Protocol):
         """entity id -> its type, for those of ``ids`` that exist."""
         ...
 
-    def mention_types(self, entity_id: str) -> Counter[str]:
-        """How often the entity's stored mentions were typed person, place, organisation or other."""
+    def mention_type_counts(self, ids: Iterable[str]) -> dict[str, Counter[str]]:
+        """entity id -> how often its stored mentions were typed person, place, organisation or other."""
         ...
 
-    def set_entity_type(self, entity_id: str, kind: str) -> None:
+    def set_entity_types(self, types: dict[str, str]) -> None:
+        """Give each entity id of ``types`` its type."""
         ...
 
     def entity_surfaces(self, entity_id: str) -> list[str]:

@@ -28,16 +28,24 @@ def save_article_entities(
     ``name_keys`` are the (key, entity id) rows of the reconciliation index.
     """
     now = utc_now()
+    stored = _stored_names(conn, [e.id for e in entities])
+    added, changed = [], {}
     for entity in entities:
-        row = conn.execute("SELECT names FROM entities WHERE id = ?", (entity.id,)).fetchone()
-        if row is None:
+        if entity.id not in stored:
             name = entity.names.get("en") or next(iter(entity.names.values()), entity.id)
-            conn.execute(
-                "INSERT INTO entities (id, type, name, names, first_seen, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (entity.id, entity.type, name, json.dumps(entity.names, ensure_ascii=False), now, now),
-            )
+            added.append((entity.id, entity.type, name, json.dumps(entity.names, ensure_ascii=False), now, now))
+            stored[entity.id] = dict(entity.names)
             continue
-        _merge_names(conn, entity.id, entity.names, now)
+        merged = {**entity.names, **stored[entity.id]}  # the first display name per language stays
+        if merged != stored[entity.id]:
+            stored[entity.id] = changed[entity.id] = merged
+    conn.executemany(
+        "INSERT INTO entities (id, type, name, names, first_seen, updated_at) VALUES (?, ?, ?, ?, ?, ?)", added
+    )
+    conn.executemany(
+        "UPDATE entities SET names = ?, updated_at = ? WHERE id = ?",
+        [(json.dumps(names, ensure_ascii=False), now, entity_id) for entity_id, names in changed.items()],
+    )
     counts = Counter((m.entity_id, m.surface, m.lang) for m in mentions if m.entity_id)
     conn.executemany(
         """INSERT INTO entity_aliases (entity_id, surface, lang, count) VALUES (?, ?, ?, ?)
@@ -53,6 +61,18 @@ def save_article_entities(
         ],
     )
     add_name_keys(conn, name_keys)
+
+
+def _stored_names(conn: Connection, ids: list[str]) -> dict[str, dict[str, str]]:
+    """entity id -> its stored display names (language -> name), for those of ``ids`` stored."""
+    wanted = sorted(set(ids))
+    found: dict[str, dict[str, str]] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for r in conn.execute(f"SELECT id, names FROM entities WHERE id IN ({marks})", chunk):
+            found[r[0]] = json.loads(r[1])
+    return found
 
 
 def _merge_names(conn: Connection, entity_id: str, names: dict[str, str], now: str) -> None:
@@ -106,14 +126,27 @@ def entity_types(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
     return found
 
 
-def mention_types(conn: Connection, entity_id: str) -> Counter[str]:
-    """How often the entity's stored mentions were typed person, place, organisation or other."""
-    rows = conn.execute("SELECT type, COUNT(*) AS n FROM mentions WHERE entity_id = ? GROUP BY type", (entity_id,))
-    return Counter({r["type"]: int(r["n"]) for r in rows})
+def mention_type_counts(conn: Connection, ids: Iterable[str]) -> dict[str, Counter[str]]:
+    """entity id -> how often its stored mentions were typed person, place, organisation or other."""
+    wanted = sorted(set(ids))
+    found: dict[str, Counter[str]] = {e: Counter() for e in wanted}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT entity_id, type, COUNT(*) FROM mentions WHERE entity_id IN ({marks}) GROUP BY entity_id, type",
+            chunk,
+        )
+        for r in rows:
+            found[r[0]][r[1]] = int(r[2])
+    return found
 
 
-def set_entity_type(conn: Connection, entity_id: str, kind: str) -> None:
-    conn.execute("UPDATE entities SET type = ? WHERE id = ? AND type != ?", (kind, entity_id, kind))
+def set_entity_types(conn: Connection, types: dict[str, str]) -> None:
+    conn.executemany(
+        "UPDATE entities SET type = ? WHERE id = ? AND type != ?",
+        [(kind, entity_id, kind) for entity_id, kind in sorted(types.items())],
+    )
 
 
 def entity_surfaces(conn: Connection, entity_id: str) -> list[str]:
@@ -157,11 +190,13 @@ def article_counts(conn: Connection, ids: Iterable[str]) -> dict[str, int]:
 
 def redirect_targets(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
     """old id -> current id for those of ``ids`` that were merged away."""
-    found = {}
-    for entity_id in ids:
-        row = conn.execute("SELECT new_id FROM entity_redirects WHERE old_id = ?", (entity_id,)).fetchone()
-        if row is not None:
-            found[entity_id] = row["new_id"]
+    wanted = sorted(set(ids))
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(f"SELECT old_id, new_id FROM entity_redirects WHERE old_id IN ({marks})", chunk)
+        found.update((r[0], r[1]) for r in rows)
     return found
 
 

@@ -349,10 +349,9 @@ def majority_type(counts: Counter[str]) -> str | None:
 
 def settle_types(conn: Store, ids: Iterable[str]) -> None:
     """Give each entity no knowledge base types the majority type of its stored mentions."""
-    for entity_id in sorted(set(ids)):
-        kind = majority_type(conn.mention_types(entity_id))
-        if kind is not None:
-            conn.set_entity_type(entity_id, kind)
+    counts = conn.mention_type_counts(ids)
+    settled = {entity_id: majority_type(found) for entity_id, found in counts.items()}
+    conn.set_entity_types({entity_id: kind for entity_id, kind in settled.items() if kind is not None})
 
 
 def apply_mapping(mapping: dict[str, str], mentions: list[Mention], entities: list[Entity]) -> None:
