@@ -71,7 +71,7 @@ def _same(f: NameForm, g: NameForm) -> bool:
 
 
 def _token_found(form: NameForm, index: int, other: NameForm) -> bool:
-    return not form.skeletons[index] or any(form.variants[index] & v for v in other.variants)
+    return not form.skeletons[index] or not form.variants[index].isdisjoint(other.every_variant)
 
 
 def may_be_same(f: NameForm, g: NameForm) -> bool:
