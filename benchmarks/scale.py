@@ -34,6 +34,7 @@ import json
 import os
 import pickle
 import pstats
+import signal
 import sys
 import tempfile
 import time
@@ -260,7 +261,15 @@ def cache_path(args: argparse.Namespace, source: Path, settings: Settings) -> Pa
     return Path(tempfile.gettempdir()) / "storyweave-scale" / f"enriched-{key.hexdigest()[:16]}.pkl"
 
 
+def _stop(signum: int, _frame: object) -> None:
+    """A kill (TERM, HUP) unwinds like Ctrl-C: the temporary PostgreSQL server and the Ray cluster
+    are stopped by their ``finally`` blocks instead of being left running (only KILL can skip them)."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, _stop)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--writer-sizes", default="10000", help="Comma-separated article counts for the writer.")
     parser.add_argument("--db", help="PostgreSQL URL to measure the writer on (else a temporary server).")

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import clean as clean_stage
 from . import extract as extract_stage
@@ -24,6 +24,9 @@ from .limits import checked_item
 from .models import Article, DateMention, EnrichedArticle, Entity, Mention, RawDoc, Reject
 from .settings import Settings
 from .store import Store
+
+if TYPE_CHECKING:
+    from .entities.resolve.stored import StoredNames
 
 
 class MentionFinder(Protocol):
@@ -147,6 +150,8 @@ class Writer:
         self.db = db
         self.assigner = assigner
         self.watcher = watcher
+        self._names: StoredNames | None = None  # what reconciliation read of the stored names
+        self._seen: str | None = None  # the store's change token as this writer's last commit left it
         # While the first articles are enriched (seconds, when worker processes start), this process
         # only waits: it loads what storing them needs meanwhile, off the path to the first article.
         threading.Thread(target=self._warm_up, name="writer-warm-up", daemon=True).start()
@@ -162,9 +167,25 @@ class Writer:
             return
 
     def store(self, enriched: EnrichedArticle) -> bool:
-        """Store one article in its own transaction; False when it was already there."""
-        with self.db.transaction():
-            return self._store_in_transaction(enriched)
+        """Store one article in its own transaction; False when it was already there.
+
+        What the writer keeps of the store between articles is trusted only while the store's
+        change token is the one its own last commit left: another writer's commit, or a rolled
+        back transaction of this one, empties it.
+        """
+        try:
+            with self.db.transaction():
+                token = self.db.get_state().token
+                if token != self._seen and self._names is not None:
+                    self._names.clear()
+                stored = self._store_in_transaction(enriched)
+                after = self.db.get_state().token if stored else token
+                # Other writers' caches must see this article's entities even when no assignment moved it.
+                self._seen = self.db.bump_state() if stored and after == token else after
+                return stored
+        except BaseException:
+            self._seen = None
+            raise
 
     def _store_in_transaction(self, enriched: EnrichedArticle) -> bool:
         article = enriched.article
@@ -175,8 +196,13 @@ class Writer:
         self.db.insert_vectors(article.id, enriched.vectors)
         if enriched.mentions or enriched.entities:
             from .entities.resolve.reconcile import store_article_entities
+            from .entities.resolve.stored import StoredNames
 
-            mapping = store_article_entities(self.db, article.id, enriched.mentions, enriched.entities)
+            if self._names is None:
+                self._names = StoredNames(self.db)
+            mapping = store_article_entities(
+                self.db, article.id, enriched.mentions, enriched.entities, self._names
+            )
             if mapping and self.assigner is not None:
                 self.assigner.entities_reconciled(mapping)
         if self.assigner is not None:

@@ -88,12 +88,14 @@ def _fit(
     storyline_id: str,
     entities: dict[str, str],
     centroid: np.ndarray,
+    latest: list[str],
     exclude: str | None,
     rarities: _Rarity,
 ) -> StorylineFit | None:
+    """How the event fits the storyline whose ``latest`` events (most recent first, one more than
+    ``_RECENT_EVENTS``, ``exclude`` among them maybe) it is compared with."""
     conn = assigner.conn
-    recent = [e for e in conn.storyline_recent_events(storyline_id, _RECENT_EVENTS + 1) if e != exclude]
-    recent = recent[:_RECENT_EVENTS]
+    recent = [e for e in latest if e != exclude][:_RECENT_EVENTS]
     vectors: list[np.ndarray] = []
     weights: list[int] = []
     for event_id in recent:
@@ -105,7 +107,10 @@ def _fit(
         return None
     mine = unit(centroid)
     cosines = np.array([float(v @ mine) for v in vectors])
-    pooled = unit(np.average(np.stack(vectors), axis=0, weights=np.asarray(weights, dtype=np.float64)))
+    # np.average's own arithmetic (float64 products summed over rows, over the weights' sum),
+    # without its checks: this runs for every candidate storyline of every new event.
+    scale = np.asarray(weights, dtype=np.float64)
+    pooled = unit(np.multiply(np.stack(vectors), scale[:, None], dtype=np.float64).sum(axis=0) / scale.sum())
     cosine, best = float(pooled @ mine), float(cosines.max())
     settings = assigner.settings
     if cosine < settings.storyline_min_cosine and best < settings.storyline_strong_cosine:
@@ -148,16 +153,20 @@ def continued_storyline(
         return None
     excluded_event = assigner.index.spans[exclude].event_id if exclude in assigner.index.spans else None
     own = assigner.conn.event_row(excluded_event)["storyline_id"] if excluded_event else None
-    candidates: list[str] = []
+    near = []
     for key, _ in neighbours:
         span = assigner.index.spans.get(key)
-        if key == exclude or span is None or not in_window(span):
-            continue
-        storyline_id = str(assigner.conn.event_row(span.event_id)["storyline_id"])
+        if key != exclude and span is not None and in_window(span):
+            near.append(span.event_id)
+    storyline_of = assigner.conn.storylines_of(near)
+    candidates: list[str] = []
+    for event_id in near:
+        storyline_id = str(storyline_of[event_id])
         if storyline_id != own and storyline_id not in candidates:
             candidates.append(storyline_id)
     rarities = _Rarity(assigner)
-    fits = [_fit(assigner, s, entities, centroid, excluded_event, rarities) for s in candidates]
+    latest = assigner.conn.recent_storyline_events(candidates, _RECENT_EVENTS + 1) if candidates else {}
+    fits = [_fit(assigner, s, entities, centroid, latest[s], excluded_event, rarities) for s in candidates]
     linked = [f for f in fits if f is not None and f.links(assigner)]
     if not linked:
         return None

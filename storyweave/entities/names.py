@@ -260,6 +260,11 @@ class NameForm:
         return tuple(skeleton_variants(r, script) | {s} for r, s in zip(self.roman, self.skeletons, strict=True))
 
     @cached_property
+    def every_variant(self) -> frozenset[str]:
+        """Every reading of every token in one set: is a token of another name one of them?"""
+        return frozenset().union(*self.variants)
+
+    @cached_property
     def key_variants(self) -> frozenset[str]:
         """``skeleton_key`` under every combination of token readings (bounded)."""
         keys = {""}

@@ -239,8 +239,13 @@ class Store(WatchOperations, SourceOperations, Protocol):
     def storyline_event_ids(self, storyline_id: str) -> list[str]:
         ...
 
-    def storyline_recent_events(self, storyline_id: str, limit: int) -> list[str]:
-        """A storyline's most recently active events (by their latest member's ingest order)."""
+    def recent_storyline_events(self, storyline_ids: Iterable[str], limit: int) -> dict[str, list[str]]:
+        """Each storyline's ``limit`` most recently active events (by their latest member's ingest
+        order), most recent first."""
+        ...
+
+    def storylines_of(self, event_ids: Iterable[str]) -> dict[str, str]:
+        """event id -> its storyline, for those of ``event_ids`` that exist."""
         ...
 
     def event_total(self) -> int:
@@ -342,14 +347,20 @@ class Store(WatchOperations, SourceOperations, Protocol):
         """Index the people and organisations of a store written before the key index existed."""
         ...
 
-    def entities_with_keys(self, keys: set[str], kind: str) -> set[str]:
+    def entity_ids_by_key(self, keys: Iterable[str]) -> dict[str, set[str]]:
+        """name key -> the ids indexed under it (whatever their type, existing or merged away)."""
         ...
 
-    def mention_types(self, entity_id: str) -> Counter[str]:
-        """How often the entity's stored mentions were typed person, place, organisation or other."""
+    def entity_types(self, ids: Iterable[str]) -> dict[str, str]:
+        """entity id -> its type, for those of ``ids`` that exist."""
         ...
 
-    def set_entity_type(self, entity_id: str, kind: str) -> None:
+    def mention_type_counts(self, ids: Iterable[str]) -> dict[str, Counter[str]]:
+        """entity id -> how often its stored mentions were typed person, place, organisation or other."""
+        ...
+
+    def set_entity_types(self, types: dict[str, str]) -> None:
+        """Give each entity id of ``types`` its type."""
         ...
 
     def entity_surfaces(self, entity_id: str) -> list[str]:

@@ -28,16 +28,24 @@ def save_article_entities(
     ``name_keys`` are the (key, entity id) rows of the reconciliation index.
     """
     now = utc_now()
+    stored = _stored_names(conn, [e.id for e in entities])
+    added, changed = [], {}
     for entity in entities:
-        row = conn.execute("SELECT names FROM entities WHERE id = ?", (entity.id,)).fetchone()
-        if row is None:
+        if entity.id not in stored:
             name = entity.names.get("en") or next(iter(entity.names.values()), entity.id)
-            conn.execute(
-                "INSERT INTO entities (id, type, name, names, first_seen, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (entity.id, entity.type, name, json.dumps(entity.names, ensure_ascii=False), now, now),
-            )
+            added.append((entity.id, entity.type, name, json.dumps(entity.names, ensure_ascii=False), now, now))
+            stored[entity.id] = dict(entity.names)
             continue
-        _merge_names(conn, entity.id, entity.names, now)
+        merged = {**entity.names, **stored[entity.id]}  # the first display name per language stays
+        if merged != stored[entity.id]:
+            stored[entity.id] = changed[entity.id] = merged
+    conn.executemany(
+        "INSERT INTO entities (id, type, name, names, first_seen, updated_at) VALUES (?, ?, ?, ?, ?, ?)", added
+    )
+    conn.executemany(
+        "UPDATE entities SET names = ?, updated_at = ? WHERE id = ?",
+        [(json.dumps(names, ensure_ascii=False), now, entity_id) for entity_id, names in changed.items()],
+    )
     counts = Counter((m.entity_id, m.surface, m.lang) for m in mentions if m.entity_id)
     conn.executemany(
         """INSERT INTO entity_aliases (entity_id, surface, lang, count) VALUES (?, ?, ?, ?)
@@ -53,6 +61,20 @@ def save_article_entities(
         ],
     )
     add_name_keys(conn, name_keys)
+
+
+def _rows_in(conn: Connection, query: str, ids: Iterable[str]) -> Iterator[Row]:
+    """The rows of ``query`` for ``ids``, which fill its ``{marks}`` a chunk at a time (one statement
+    for many keys, within every engine's limit on parameters)."""
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        yield from conn.execute(query.format(marks=",".join("?" * len(chunk))), chunk)
+
+
+def _stored_names(conn: Connection, ids: list[str]) -> dict[str, dict[str, str]]:
+    """entity id -> its stored display names (language -> name), for those of ``ids`` stored."""
+    return {r[0]: json.loads(r[1]) for r in _rows_in(conn, "SELECT id, names FROM entities WHERE id IN ({marks})", ids)}
 
 
 def _merge_names(conn: Connection, entity_id: str, names: dict[str, str], now: str) -> None:
@@ -83,29 +105,33 @@ def ensure_name_keys(conn: Connection, keys_of: Callable[[str], set[str]]) -> No
     add_name_keys(conn, [(key, r["entity_id"]) for r in rows for key in keys_of(r["surface"])])
 
 
-def entities_with_keys(conn: Connection, keys: set[str], kind: str) -> set[str]:
-    if not keys:
-        return set()
-    marks = ",".join("?" * len(keys))
-    # Keys first, the type checked per match: joined the other way round, planners walk every
-    # entity of the type, and the writer runs this for each name of each article.
-    rows = conn.execute(
-        f"""SELECT DISTINCT k.entity_id FROM entity_name_keys k
-            WHERE k.key IN ({marks})
-              AND EXISTS (SELECT 1 FROM entities e WHERE e.id = k.entity_id AND e.type = ?)""",
-        [*sorted(keys), kind],
+def entity_ids_by_key(conn: Connection, keys: Iterable[str]) -> dict[str, set[str]]:
+    """name key -> the ids indexed under it (whatever their type, existing or merged away)."""
+    found: dict[str, set[str]] = {k: set() for k in keys}
+    for r in _rows_in(conn, "SELECT key, entity_id FROM entity_name_keys WHERE key IN ({marks})", found):
+        found[r[0]].add(r[1])
+    return found
+
+
+def entity_types(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
+    """entity id -> its type, for those of ``ids`` that exist."""
+    return {r[0]: r[1] for r in _rows_in(conn, "SELECT id, type FROM entities WHERE id IN ({marks})", ids)}
+
+
+def mention_type_counts(conn: Connection, ids: Iterable[str]) -> dict[str, Counter[str]]:
+    """entity id -> how often its stored mentions were typed person, place, organisation or other."""
+    found: dict[str, Counter[str]] = {e: Counter() for e in ids}
+    query = "SELECT entity_id, type, COUNT(*) FROM mentions WHERE entity_id IN ({marks}) GROUP BY entity_id, type"
+    for r in _rows_in(conn, query, found):
+        found[r[0]][r[1]] = int(r[2])
+    return found
+
+
+def set_entity_types(conn: Connection, types: dict[str, str]) -> None:
+    conn.executemany(
+        "UPDATE entities SET type = ? WHERE id = ? AND type != ?",
+        [(kind, entity_id, kind) for entity_id, kind in sorted(types.items())],
     )
-    return {r["entity_id"] for r in rows}
-
-
-def mention_types(conn: Connection, entity_id: str) -> Counter[str]:
-    """How often the entity's stored mentions were typed person, place, organisation or other."""
-    rows = conn.execute("SELECT type, COUNT(*) AS n FROM mentions WHERE entity_id = ? GROUP BY type", (entity_id,))
-    return Counter({r["type"]: int(r["n"]) for r in rows})
-
-
-def set_entity_type(conn: Connection, entity_id: str, kind: str) -> None:
-    conn.execute("UPDATE entities SET type = ? WHERE id = ? AND type != ?", (kind, entity_id, kind))
 
 
 def entity_surfaces(conn: Connection, entity_id: str) -> list[str]:
@@ -133,21 +159,16 @@ def article_total(conn: Connection) -> int:
 
 def article_counts(conn: Connection, ids: Iterable[str]) -> dict[str, int]:
     """entity id -> stored articles that name it."""
-    found = {}
-    for entity_id in sorted(set(ids)):
-        row = conn.execute("SELECT COUNT(DISTINCT article_id) FROM mentions WHERE entity_id = ?", (entity_id,))
-        found[entity_id] = int(row.fetchone()[0])
+    found = dict.fromkeys(ids, 0)
+    query = "SELECT entity_id, COUNT(DISTINCT article_id) FROM mentions WHERE entity_id IN ({marks}) GROUP BY entity_id"
+    found.update((r[0], int(r[1])) for r in _rows_in(conn, query, found))
     return found
 
 
 def redirect_targets(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
     """old id -> current id for those of ``ids`` that were merged away."""
-    found = {}
-    for entity_id in ids:
-        row = conn.execute("SELECT new_id FROM entity_redirects WHERE old_id = ?", (entity_id,)).fetchone()
-        if row is not None:
-            found[entity_id] = row["new_id"]
-    return found
+    query = "SELECT old_id, new_id FROM entity_redirects WHERE old_id IN ({marks})"
+    return {r[0]: r[1] for r in _rows_in(conn, query, ids)}
 
 
 def current_id(conn: Connection, entity_id: str) -> str:
@@ -288,15 +309,9 @@ def display_name(names: dict[str, str], surfaces: list[tuple[str, str, int]], la
 def entity_surface_counts(conn: Connection, ids: Iterable[str]) -> dict[str, list[tuple[str, str, int]]]:
     """entity id -> its (surface, lang, count) rows."""
     found: dict[str, list[tuple[str, str, int]]] = {}
-    wanted = sorted(set(ids))
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        rows = conn.execute(
-            f"SELECT entity_id, surface, lang, count FROM entity_aliases WHERE entity_id IN ({marks})", chunk
-        )
-        for r in rows:
-            found.setdefault(r["entity_id"], []).append((r["surface"], r["lang"] or "", int(r["count"])))
+    query = "SELECT entity_id, surface, lang, count FROM entity_aliases WHERE entity_id IN ({marks})"
+    for r in _rows_in(conn, query, ids):
+        found.setdefault(r[0], []).append((r[1], r[2] or "", int(r[3])))
     return found
 
 

@@ -268,12 +268,35 @@ def storyline_event_ids(conn: Connection, storyline_id: str) -> list[str]:
     return [r["id"] for r in rows]
 
 
-def storyline_recent_events(conn: Connection, storyline_id: str, limit: int) -> list[str]:
-    """A storyline's most recently active events (by their latest member's ingest order)."""
-    rows = conn.execute(
-        "SELECT id FROM events WHERE storyline_id = ? ORDER BY last_seq DESC, seq DESC LIMIT ?", (storyline_id, limit)
-    )
-    return [r["id"] for r in rows]
+def recent_storyline_events(conn: Connection, storyline_ids: Iterable[str], limit: int) -> dict[str, list[str]]:
+    """Each storyline's ``limit`` most recently active events (by their latest member's ingest
+    order), read in one statement for all of them: a storyline decision weighs dozens."""
+    wanted = sorted(set(storyline_ids))
+    out: dict[str, list[str]] = {s: [] for s in wanted}
+    for chunk in _chunks(wanted):
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"""SELECT storyline_id, id FROM (
+                    SELECT storyline_id, id, last_seq, seq,
+                           row_number() OVER (PARTITION BY storyline_id ORDER BY last_seq DESC, seq DESC) AS n
+                    FROM events WHERE storyline_id IN ({marks})) AS ranked
+                WHERE n <= ? ORDER BY storyline_id, last_seq DESC, seq DESC""",
+            [*chunk, limit],
+        )
+        for r in rows:
+            out[r[0]].append(r[1])
+    return out
+
+
+def storylines_of(conn: Connection, event_ids: Iterable[str]) -> dict[str, str]:
+    """event id -> its storyline, for those of ``event_ids`` that exist."""
+    wanted = sorted(set(event_ids))
+    out: dict[str, str] = {}
+    for chunk in _chunks(wanted):
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(f"SELECT id, storyline_id FROM events WHERE id IN ({marks})", chunk)
+        out.update((r[0], r[1]) for r in rows)
+    return out
 
 
 def event_total(conn: Connection) -> int:

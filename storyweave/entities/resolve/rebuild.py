@@ -33,6 +33,7 @@ def run_pending(conn: Store) -> bool:
             # A new store has nothing to re-resolve: no need to load the knowledge base for it.
             moved = rebuild(conn) if conn.has_mentions() else 0
             conn.finish_step(STEP)
+            conn.bump_state()  # a running writer's view of the stored names is out of date
             log.info("re-resolved the stored entities: %d old ids redirect to new ones", moved)
     return True
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -30,6 +31,7 @@ from ...store import Store
 from ..kb.base import COUNTRY_PRIORITY, get_kb
 from ..names import NameForm, is_acronym_like, name_form, vowel_skeleton
 from .matching import contains_name, same_name, sound_key, strong_match, token_match
+from .stored import StoredNames, name_forms
 
 RECONCILED_TYPES = ("person", "organisation")
 
@@ -45,10 +47,6 @@ def name_keys(form: NameForm) -> set[str]:
 
 def surface_keys(surface: str) -> set[str]:
     return name_keys(name_form(surface))
-
-
-def _forms(surfaces: Iterable[str]) -> list[NameForm]:
-    return [f for f in (name_form(s) for s in sorted(set(surfaces))) if f.tokens]
 
 
 SAME_SCRIPT_WORD_SIMILARITY = 75.0  # two one-word spellings in one script: Kovid/Covid, not Tierra/Twitter
@@ -73,7 +71,7 @@ def _same(f: NameForm, g: NameForm) -> bool:
 
 
 def _token_found(form: NameForm, index: int, other: NameForm) -> bool:
-    return not form.skeletons[index] or any(form.variants[index] & v for v in other.variants)
+    return not form.skeletons[index] or not form.variants[index].isdisjoint(other.every_variant)
 
 
 def may_be_same(f: NameForm, g: NameForm) -> bool:
@@ -88,11 +86,13 @@ def may_be_same(f: NameForm, g: NameForm) -> bool:
 
 def _same_entity(forms: list[NameForm], stored: list[NameForm]) -> bool:
     forms, stored = _fullest(forms), _fullest(stored)
-    return any(
-        may_be_same(f, g) and (_same(f, g) or contains_name(g, f) or contains_name(f, g))
-        for f in forms
-        for g in _comparable(f, stored)
-    )
+    return any(_same_names(f.text, g.text) for f in forms for g in _comparable(f, stored))
+
+
+@lru_cache(maxsize=200_000)  # the same pairs of names come back with every article naming them
+def _same_names(mine: str, theirs: str) -> bool:
+    f, g = name_form(mine), name_form(theirs)
+    return may_be_same(f, g) and (_same(f, g) or contains_name(g, f) or contains_name(f, g))
 
 
 def _comparable(form: NameForm, stored: list[NameForm]) -> list[NameForm]:
@@ -142,7 +142,7 @@ DISTINCTIVE_SHARE = 0.02  # context must be rarer than this share of stored arti
 DISTINCTIVE_MIN_ARTICLES = 5  # ... or than this many, in a small store
 
 
-def _distinctive(conn: Store, context: set[str]) -> set[str]:
+def _distinctive(names: StoredNames, context: set[str]) -> set[str]:
     """The entities of ``context`` that say something: no country, nothing named in every other
     article.  Two names that both co-occur with the United States share no evidence at all."""
     if not context:
@@ -153,16 +153,16 @@ def _distinctive(conn: Store, context: set[str]) -> set[str]:
     context = {e for e in context if not (e in kb and kb[e].priority >= COUNTRY_PRIORITY)}
     if not context:
         return set()
-    limit = max(DISTINCTIVE_MIN_ARTICLES, DISTINCTIVE_SHARE * conn.article_total())
-    counts = conn.article_counts(context)
-    return {e for e in context if counts.get(e, 0) <= limit}
+    limit = max(DISTINCTIVE_MIN_ARTICLES, DISTINCTIVE_SHARE * names.article_total())
+    counts = names.article_counts(context)
+    return {e for e in context if counts[e] <= limit}
 
 
-def _pick(conn: Store, pool: list[str], context: set[str], weak: set[str]) -> str | None:
+def _pick(names: StoredNames, pool: list[str], context: set[str], weak: set[str]) -> str | None:
     """The one candidate of ``pool``; a ``weak`` one only when it shares stored articles with the
     entities named alongside, and several only when co-occurrence tells one apart."""
-    context = _distinctive(conn, context)
-    weights = {c: conn.cooccurrences(c, context) if context else 0 for c in pool}
+    context = _distinctive(names, context)
+    weights = {c: names.cooccurrences(c, context) if context else 0 for c in pool}
     pool = [c for c in pool if c not in weak or weights[c] > 0]
     if len(pool) == 1:
         return pool[0]
@@ -181,27 +181,28 @@ def match_stored(
     surfaces: Iterable[str],
     context: set[str],
     person: bool = True,
+    names: StoredNames | None = None,
 ) -> str | None:
     """The stored entity of type ``kind`` that ``entity_id`` (with these surface forms) is another
     name of, if one is.  A bare name may be the family (last) name of a stored full name; the first
     one too (Xi of Xi Jinping) only when the recogniser read it as a ``person``'s: "Google" is no
-    name of "Google Assistant"."""
-    forms = _forms(surfaces)
+    name of "Google Assistant".  ``names``: the writer's view of the stored names (else a fresh one)."""
+    names = names if names is not None else StoredNames(conn)
+    forms = name_forms(surfaces)
     if not forms or kind not in RECONCILED_TYPES:
         return None
     keys = set().union(*(name_keys(f) for f in forms))
-    candidates = sorted(conn.entities_with_keys(keys, kind) - {entity_id})
+    candidates = sorted(names.candidates(keys, kind) - {entity_id})
     if not candidates:
         return None
-    surfaces_of = conn.entity_surface_counts(candidates)  # one read for all: often hundreds
-    stored = {c: _forms(s for s, _, _ in surfaces_of.get(c, ())) for c in candidates}
+    stored = names.forms(candidates)
     same = [c for c in candidates if _same_entity(forms, stored[c])]
 
     def weak(pool: Iterable[str]) -> set[str]:  # only a candidate that can be picked needs the check
         return {c for c in pool if not _strong(forms, stored[c])}
 
     if kind != "person" or any(len(f.tokens) > 1 for f in forms):
-        return _pick(conn, same, context, weak(same))
+        return _pick(names, same, context, weak(same))
     # A bare family name: every stored full name ending with it competes (a "Müller" once linked to
     # Thomas Müller is still Gerd Müller's name too), else (Xi, Nguyen) the ones starting with it.
     # Letter for letter ("Trump" of "Donald Trump") it stands alone; by sound only it needs context.
@@ -210,32 +211,28 @@ def match_stored(
         if owners:
             exact = {c for c in owners if any(_letter_for_letter(f, g, position) for f in forms for g in stored[c])}
             pool = sorted(owners | set(same))
-            return _pick(conn, pool, context, weak(pool) - exact)
-    return _pick(conn, same, context, weak(same))
+            return _pick(names, pool, context, weak(pool) - exact)
+    return _pick(names, same, context, weak(same))
 
 
-def _absorbable(conn: Store, new_id: str, full: list[NameForm], context: set[str]) -> list[str]:
+def _absorbable(names: StoredNames, new_id: str, full: list[NameForm], context: set[str]) -> list[str]:
     """Stored surname-only people that the new full names own, and no other stored full name does;
     a surname matched by sound only ("Poutine" of "Vladimir Putin") also needs a shared context."""
     keys = {v for f in full for v in f.variants[-1] if len(v) >= 2}
     found = []
-    for candidate in sorted(conn.entities_with_keys(keys, "person") - {new_id}):
-        forms = _forms(conn.entity_surfaces(candidate))
+    for candidate in sorted(names.candidates(keys, "person") - {new_id}):
+        forms = names.forms([candidate])[candidate]
         if not forms or any(len(g.tokens) > 1 for g in forms):
             continue
         if not all(any(_family_name_of(g, f, -1) for f in full) for g in forms):
             continue
-        rivals = conn.entities_with_keys(set().union(*(name_keys(g) for g in forms)), "person")
-        claimed = any(
-            _family_name_of(g, r, -1)
-            for other in sorted(rivals - {candidate, new_id})
-            for r in _forms(conn.entity_surfaces(other))
-            for g in forms
-        )
+        rivals = sorted(names.candidates(set().union(*(name_keys(g) for g in forms)), "person") - {candidate, new_id})
+        rival_forms = names.forms(rivals)
+        claimed = any(_family_name_of(g, r, -1) for other in rivals for r in rival_forms[other] for g in forms)
         if claimed:
             continue
         exact = all(any(_letter_for_letter(g, f, -1) for f in full) for g in forms)
-        if exact or (context and conn.cooccurrences(candidate, context) > 0):
+        if exact or (context and names.cooccurrences(candidate, context) > 0):
             found.append(candidate)
     return found
 
@@ -246,7 +243,7 @@ class Plan:
     absorb: list[tuple[str, str]] = field(default_factory=list)  # (stored id, id that absorbs it)
 
 
-def plan_article(conn: Store, mentions: list[Mention], entities: list[Entity]) -> Plan:
+def plan_article(conn: Store, mentions: list[Mention], entities: list[Entity], names: StoredNames) -> Plan:
     plan = Plan()
     ids = sorted({e.id for e in entities} | {m.entity_id for m in mentions if m.entity_id})
     plan.mapping.update(conn.redirect_targets(ids))
@@ -263,24 +260,28 @@ def plan_article(conn: Store, mentions: list[Mention], entities: list[Entity]) -
     conn.ensure_name_keys(surface_keys)
     known = get_kb().entities
     # Fullest names first: a whole name that matches by itself becomes the context a bare one needs.
-    fullest_first = sorted(current, key=lambda i: (-max((len(f.tokens) for f in _forms(surfaces[i])), default=0), i))
+    fullest_first = sorted(
+        current, key=lambda i: (-max((len(f.tokens) for f in name_forms(surfaces[i])), default=0), i)
+    )
     for entity_id in fullest_first:
         kind = kinds.get(entity_id, "")
         if not entity_id.startswith("sw:") or entity_id in known:
             continue
-        forms = _forms(surfaces[entity_id])
-        stored = conn.entity_exists(entity_id)
+        forms = name_forms(surfaces[entity_id])
+        stored = names.exists(entity_id)
         # A stored one-word name that once lacked the context to join anything gets another chance
         # whenever it comes with context; a stored entity with a longer name (all its names, not
         # this article's: "Trump" here may be the stored Donald Trump) had its whole-name match.
-        if stored and not all(len(f.tokens) == 1 for f in _forms(conn.entity_surfaces(entity_id))):
+        if stored and not all(len(f.tokens) == 1 for f in names.forms([entity_id])[entity_id]):
             continue
         context = {plan.mapping.get(i, i) for i in ids} - {entity_id}
         if stored and not context:
             continue
         target = None
         for candidate_kind in kinds_to_try(kind, forms):
-            target = match_stored(conn, entity_id, candidate_kind, surfaces[entity_id], context, kind == "person")
+            target = match_stored(
+                conn, entity_id, candidate_kind, surfaces[entity_id], context, kind == "person", names
+            )
             if target is not None:
                 break
         if target is not None:
@@ -292,9 +293,9 @@ def plan_article(conn: Store, mentions: list[Mention], entities: list[Entity]) -
             continue
         if stored:
             continue
-        full = [f for f in _forms(surfaces[entity_id]) if len(f.tokens) > 1]
+        full = [f for f in name_forms(surfaces[entity_id]) if len(f.tokens) > 1]
         if kind == "person" and full:
-            plan.absorb += [(old, entity_id) for old in _absorbable(conn, entity_id, full, context)]
+            plan.absorb += [(old, entity_id) for old in _absorbable(names, entity_id, full, context)]
     plan.mapping = {k: v for k, v in plan.mapping.items() if k != v}
     return plan
 
@@ -303,14 +304,17 @@ KEYED_TYPES = ("person", "organisation")
 
 
 def store_article_entities(
-    conn: Store, article_id: str, mentions: list[Mention], entities: list[Entity]
+    conn: Store, article_id: str, mentions: list[Mention], entities: list[Entity], names: StoredNames | None = None
 ) -> dict[str, str]:
     """Reconcile the article's entities with the store, then store them (inside the caller's open
     transaction): a bare "Poutine" joins the stored "Vladimir Putin"; a late full name absorbs stored
     surname-only entities.  ``mentions`` and ``entities`` are rewritten *in place* to the stored ids,
     so the event assigner that reads them next sees the same ids as the store.  Returns the mapping
-    applied (this article's id -> stored id)."""
-    plan = plan_article(conn, mentions, entities)
+    applied (this article's id -> stored id).  ``names``: the writer's view of the stored names, told
+    of every change made here (else a fresh one, for this article alone)."""
+    names = names if names is not None else StoredNames(conn)
+    names.begin_article()
+    plan = plan_article(conn, mentions, entities, names)
     apply_mapping(plan.mapping, mentions, entities)
     kinds = {e.id: e.type for e in entities}
     keyed = [
@@ -320,9 +324,13 @@ def store_article_entities(
         for key in name_keys(name_form(m.surface))
     ]
     conn.save_article_entities(article_id, mentions, entities, keyed)
+    names.stored({e.id for e in entities} | {m.entity_id for m in mentions if m.entity_id}, keyed)
     for old, new in plan.absorb:
         conn.merge_entities(old, new, "full name")
-    settle_types(conn, [e.id for e in entities if e.id not in get_kb().entities])
+        names.merged(old, new)
+    untyped = [e.id for e in entities if e.id not in get_kb().entities]
+    settle_types(conn, untyped)
+    names.retyped(untyped)
     return plan.mapping
 
 
@@ -341,10 +349,9 @@ def majority_type(counts: Counter[str]) -> str | None:
 
 def settle_types(conn: Store, ids: Iterable[str]) -> None:
     """Give each entity no knowledge base types the majority type of its stored mentions."""
-    for entity_id in sorted(set(ids)):
-        kind = majority_type(conn.mention_types(entity_id))
-        if kind is not None:
-            conn.set_entity_type(entity_id, kind)
+    counts = conn.mention_type_counts(ids)
+    settled = {entity_id: majority_type(found) for entity_id, found in counts.items()}
+    conn.set_entity_types({entity_id: kind for entity_id, kind in settled.items() if kind is not None})
 
 
 def apply_mapping(mapping: dict[str, str], mentions: list[Mention], entities: list[Entity]) -> None:
