@@ -119,6 +119,11 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("workers", 0, "Processes that enrich articles in parallel; 0 means one per CPU core, 1 means none."),
     Setting("parallel_after", 64, "Inputs below which enrichment stays in-process (workers cost start-up time)."),
     Setting(
+        "ingest_nice", 10,
+        "Niceness the ingest, cluster and follow commands add to their own process (0-19), so that a server on "
+        "the same cores answers its readers first; on an idle machine it costs nothing.",
+    ),
+    Setting(
         "enrich_nice", 10,
         "Niceness added to enrichment worker processes (0-19): a server or the writer on the same cores goes first.",
     ),
