@@ -120,8 +120,8 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("parallel_after", 64, "Inputs below which enrichment stays in-process (workers cost start-up time)."),
     Setting(
         "ingest_nice", 10,
-        "Niceness the ingest, cluster and follow commands add to their own process (0-19), so that a server on "
-        "the same cores answers its readers first; on an idle machine it costs nothing.",
+        "Niceness (0-19) the ingest, cluster and follow commands run at, at least, so that a server on the same "
+        "cores answers its readers first; on an idle machine it costs nothing.",
     ),
     Setting(
         "enrich_nice", 10,

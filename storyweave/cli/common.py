@@ -54,11 +54,13 @@ def open_tracker(**overrides: Any) -> Tracker:
 
 
 def run_as_batch_job(settings: Settings) -> None:
-    """Lower this process's priority by ``ingest_nice`` before it starts any worker (they inherit it).
+    """Run this process at niceness ``ingest_nice`` at least, before it starts any worker (they
+    inherit it).  At least, not more: commands invoked again in one process (tests, scripts
+    calling the app) must not lower it further each time.
 
     Only commands do this, never the library: a server that ingests through its own tracker must
     keep answering at full priority."""
-    os.nice(max(0, min(19, int(settings.ingest_nice))))
+    os.nice(max(0, min(19, int(settings.ingest_nice)) - os.nice(0)))
 
 
 def open_output(path: Path) -> TextIO:

@@ -74,7 +74,7 @@ _MODELS: dict[tuple[str, int], Any] = {}
 _MODELS_LOCK = threading.Lock()
 # The OpenMP thread count storyweave itself put in OMP_NUM_THREADS.  Child processes inherit the
 # variable: a pool's worker must not mistake the count its parent chose for the user's.
-_OWN_OMP_THREADS = "STORYWEAVE_OMP_NUM_THREADS"
+_OWN_OMP_THREADS = "_STORYWEAVE_OMP_NUM_THREADS"
 
 
 def _set_omp_threads(threads: int) -> None:
