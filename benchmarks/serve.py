@@ -13,8 +13,10 @@ no warm-up request: the first request of every page and every search counts.
 
 With ``--ingest on`` (or ``both``, the default), a copy of the store is served while
 ``storyweave ingest`` adds further replayed articles to it in another process; timing starts once
-that ingest has stored its first article (``--ingest-nice`` runs it at a lower priority, as a
-batch job beside an interactive server may be run).  The clients are raw HTTP/1.1 on asyncio
+that ingest has stored its first article.  ``storyweave ingest`` lowers its own priority by the
+``ingest_nice`` setting (10; its workers ``enrich_nice`` further), so a server on the same cores
+answers first; ``STORYWEAVE_INGEST_NICE=0`` measures an ingest at normal priority, and
+``--ingest-nice`` runs it under ``nice`` on top.  The clients are raw HTTP/1.1 on asyncio
 streams in this one process: their CPU share is printed per scenario.  Targets (issue 17): p99 at
 most 200 ms for pages and API lists, at most 400 ms for searches, no errors.
 """

@@ -101,6 +101,12 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         "Languages whose mentions come from a statistical model (spaCy en/fr, natasha ru); others use rules.",
     ),
     Setting(
+        "ner_preload",
+        ["en", "ru"],
+        "NER models (of ner_models) loaded before enrichment workers start, shared by all; the others load in "
+        "each worker on first use (French takes 4 s, which the first stored article would wait for).",
+    ),
+    Setting(
         "ner_max_chars", 3000, "Characters of title + text a NER model reads; the rest goes to the rules (0 = all)."
     ),
     # pipeline
@@ -112,6 +118,15 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("assign_events", True, "Assign each stored article to an event and storyline as it is ingested."),
     Setting("workers", 0, "Processes that enrich articles in parallel; 0 means one per CPU core, 1 means none."),
     Setting("parallel_after", 64, "Inputs below which enrichment stays in-process (workers cost start-up time)."),
+    Setting(
+        "ingest_nice", 10,
+        "Niceness (0-19) the ingest, cluster and follow commands run at, at least, so that a server on the same "
+        "cores answers its readers first; on an idle machine it costs nothing.",
+    ),
+    Setting(
+        "enrich_nice", 10,
+        "Niceness added to enrichment worker processes (0-19): a server or the writer on the same cores goes first.",
+    ),
     Setting("enrich_batch", 16, "Articles enriched together: encoders run once per batch, about twice as fast."),
     Setting(
         "executor", "pool",

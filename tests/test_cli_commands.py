@@ -386,3 +386,33 @@ def test_demo_prints_the_address_and_pages_before_serving(store: Path, tmp_path:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def _niceness(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads niceness from /proc")
+def test_ingest_runs_at_the_lower_priority_ingest_nice_asks(tmp_path: Path) -> None:
+    """A batch ingest beside a server: the ingest lowers its own priority before reading any input."""
+    # In-process CLI tests ran ingests in this process, at the default ingest_nice (10) at least.
+    assert os.nice(0) < 15
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "storyweave", "--db", str(tmp_path / "s.db"), "ingest", "-"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "HF_HUB_OFFLINE": "1", "STORYWEAVE_INGEST_NICE": "15"},
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while _niceness(proc.pid) != 15:  # it waits for stdin meanwhile
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        record = {"id": "n1", "title": "Flooding in Valencia", "text": "Rain flooded Valencia on Tuesday."}
+        _, err = proc.communicate(json.dumps(record) + "\n", timeout=300)
+        assert proc.returncode == 0, err
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    with Tracker(db=tmp_path / "s.db") as tracker:
+        assert [a["id"] for a in tracker.articles()] == ["n1"]

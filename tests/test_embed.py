@@ -103,3 +103,37 @@ def test_only_configured_models_run_and_unknown_models_are_refused() -> None:
     assert set(no_title.embed(_unrelated()[0])) == {"e5"}
     with pytest.raises(ConfigError, match="unknown model"):
         Embedder(Settings({"embed_models": ["usem3", "bert"]}))
+
+
+_E5_THREADS = """
+import os, sys
+from storyweave.embed import Embedder
+from storyweave.settings import Settings
+Embedder(Settings({"embed_models": ["e5"], "embed_threads": int(sys.argv[1])})).encode_passages("e5", ["x"])
+print(os.environ["OMP_NUM_THREADS"])
+"""
+
+
+def _e5_omp_threads(threads: int, omp_env: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """OMP_NUM_THREADS as e5 loaded it in a fresh process whose OpenMP variables are ``omp_env``,
+    and that process's OpenMP variables afterwards."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if "OMP_NUM_THREADS" not in k} | omp_env
+    script = _E5_THREADS + "import json; print(json.dumps({k: v for k, v in os.environ.items() if 'OMP' in k}))"
+    done = subprocess.run([sys.executable, "-c", script, str(threads)], env=env, capture_output=True, text=True,
+                          check=True)
+    omp, after = done.stdout.splitlines()[-2:]
+    return omp, json.loads(after)
+
+
+def test_e5_threads_follow_the_setting_unless_the_user_set_them() -> None:
+    omp, inherited = _e5_omp_threads(2, {})
+    assert omp == "2"
+    # A pool worker inherits its parent's environment: the parent's own choice is not the user's.
+    omp, _ = _e5_omp_threads(1, inherited)
+    assert omp == "1"
+    omp, _ = _e5_omp_threads(1, {"OMP_NUM_THREADS": "3"})
+    assert omp == "3"

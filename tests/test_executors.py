@@ -142,3 +142,27 @@ def test_a_tracker_keeps_its_executor_for_every_ingest(tmp_path: Path) -> None:
         tracker.ingest_docs(docs[2:])
         assert tracker.executor is first
         assert sorted(a["id"] for a in tracker.articles()) == ["d0", "d1", "d2", "d3"]
+
+
+def no_enricher(settings: Settings) -> None:
+    return None
+
+
+def report_priority(enricher: None, docs: list[RawDoc | Reject]) -> list[RawDoc | Reject]:
+    """Each input back as a reject whose reason is the enriching process's id and niceness."""
+    return [Reject(doc.origin, f"{os.getpid()} {os.nice(0)}") for doc in docs]
+
+
+@pytest.mark.parametrize("nice", [0, 7])
+def test_pool_workers_run_at_the_niceness_the_setting_adds(nice: int) -> None:
+    from storyweave.executors.base import Enrichment
+    from storyweave.executors.pool import PoolExecutor
+
+    settings = Settings({"workers": 2, "parallel_after": 1, "enrich_batch": 2, "enrich_nice": nice})
+    docs = [Reject(f"doc {n}", "") for n in range(12)]
+    executor = PoolExecutor(Enrichment(settings, no_enricher, report_priority), None)
+    outcomes = list(executor.enriched(docs))
+    assert [o.origin for o in outcomes] == [d.origin for d in docs]  # every input, in order
+    seen = {tuple(map(int, o.reason.split())) for o in outcomes if isinstance(o, Reject)}
+    assert all(pid != os.getpid() for pid, _ in seen)  # enriched by workers, not here
+    assert {niceness for _, niceness in seen} == {os.nice(0) + nice}

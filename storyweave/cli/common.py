@@ -7,6 +7,7 @@ Everything printed that came from outside (titles, sources, ids, file names, rea
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from rich.text import Text
 from ..dates import date_filter
 from ..errors import InputError
 from ..safetext import BIDI_CONTROLS, escape_controls
+from ..settings import Settings
 from ..tracker import Tracker
 
 # soft_wrap: a one-line message stays one line, whatever the width, so scripts can grep it.
@@ -49,6 +51,16 @@ RayAddressOption = Annotated[
 
 def open_tracker(**overrides: Any) -> Tracker:
     return Tracker(db=state.db, config=state.config, **overrides)
+
+
+def run_as_batch_job(settings: Settings) -> None:
+    """Run this process at niceness ``ingest_nice`` at least, before it starts any worker (they
+    inherit it).  At least, not more: commands invoked again in one process (tests, scripts
+    calling the app) must not lower it further each time.
+
+    Only commands do this, never the library: a server that ingests through its own tracker must
+    keep answering at full priority."""
+    os.nice(max(0, min(19, int(settings.ingest_nice)) - os.nice(0)))
 
 
 def open_output(path: Path) -> TextIO:

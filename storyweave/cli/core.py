@@ -25,6 +25,7 @@ from .common import (
     print_more,
     print_reject,
     print_table,
+    run_as_batch_job,
     shown,
     stderr,
 )
@@ -54,10 +55,10 @@ def ingest(
     kept in 'storyweave rejects'); 1 when inputs were rejected and none could be used, or, with
     --strict, when any input was rejected; 2 on a usage error or an unreadable argument.
     """
-    with open_tracker(executor=executor, ray_address=ray_address) as tracker, ingest_progress(
-        "ingesting", tracker.count_inputs(*targets)
-    ) as on_progress:
-        report = tracker.ingest(*targets, on_progress=on_progress)
+    with open_tracker(executor=executor, ray_address=ray_address) as tracker:
+        run_as_batch_job(tracker.settings)
+        with ingest_progress("ingesting", tracker.count_inputs(*targets)) as on_progress:
+            report = tracker.ingest(*targets, on_progress=on_progress)
     if as_json:
         print_json(report.as_dict())
     else:

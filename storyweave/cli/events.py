@@ -25,6 +25,7 @@ from .common import (
     print_more,
     print_reject,
     print_table,
+    run_as_batch_job,
     shown,
     state,
     stderr,
@@ -60,6 +61,7 @@ def cluster(
     settings = Settings.load(state.config, executor=executor, ray_address=ray_address)
     if keep_store is not None and keep_store.exists():
         raise InputError(f"store {keep_store} already exists; 'cluster' needs a fresh one")
+    run_as_batch_job(settings)
     with tempfile.TemporaryDirectory(prefix="storyweave-cluster-") as tmp:
         with OrderedSpool(Path(tmp) / "input.db") as spool:
             ids, bad = _read_articles(articles, settings, spool)

