@@ -316,6 +316,17 @@ def regnal_tokens(toks: list[str]) -> list[str] | None:
     return None
 
 
+def regnal_name(form: NameForm) -> str | None:
+    """The regnal name of a pope's or monarch's name form ("francis" of "pope francis"), or, for a
+    one-token form, the regnal name it is a spelling of ("Franziskus", "Francisco": "francis")."""
+    if len(form.tokens) == 1:
+        return _REGNAL_NAME.get(form.tokens[0])
+    if form.tokens and form.tokens[0] in REGNAL_TITLES:
+        name = " ".join(t for t in form.tokens[1:] if t not in _ORDINAL)
+        return name if name in REGNAL_NAMES else None
+    return None
+
+
 @lru_cache(maxsize=20_000)  # bounded: one entry costs about 0.7 kB and workers run for days
 def name_form(text: str, drop_titles: bool = True) -> NameForm:
     """Prepare a name (cached: the same surfaces recur in every article)."""
