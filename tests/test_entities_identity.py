@@ -20,6 +20,7 @@ from storyweave.entities.names import name_form, skeleton, sw_id
 from storyweave.entities.resolve.matching import part_of_name
 from storyweave.entities.resolve.mentions import MentionResolver
 from storyweave.entities.resolve.reconcile import store_article_entities
+from storyweave.entities.resolve.resolver import guess_type
 from storyweave.models import Article, Mention
 from storyweave.store import articles as article_store
 from storyweave.store.db import latest_version, schema_version, transaction
@@ -471,3 +472,4 @@ def test_popes_and_monarchs_are_one_person_in_every_language_and_numbered() -> N
     # In one article, a bare regnal name after the full one is that pope, as a surname is that person.
     assert part_of_name(name_form("Papst Franziskus"), name_form("Franziskus"))
     assert not part_of_name(name_form("Pope John Paul II"), name_form("Paul"))
+    assert guess_type(name_form("Franziskus")) == "person"

@@ -22,7 +22,7 @@ from ...lang.patterns import DIRECTIONS, ORG_HEADS, ORG_SUFFIXES, reads_as_place
 from ...lang.text import arabic_clitic_variants
 from ...models import EntityType
 from ..kb.base import FAMOUS_PRIORITY, KnowledgeBase
-from ..names import ORG_WORDS, NameForm, is_acronym_like, is_cjk, name_form, script_of, sw_id
+from ..names import ORG_WORDS, NameForm, is_acronym_like, is_cjk, name_form, regnal_name, script_of, sw_id
 from .matching import contains_name, part_of_name, same_name, strong_match, surname_letter_for_letter
 
 _SUFFIX_APOSTROPHE = re.compile(r"['’]\w{1,5}$")
@@ -160,6 +160,8 @@ def guess_type(form: NameForm, is_place: Callable[[str], bool] | None = None) ->
     if reads_as_place(words) or (rest and words[0] in DIRECTIONS and is_place is not None and is_place(rest)):
         return "place"
     if 2 <= len(form.tokens) <= 5 and _could_be_person(form):
+        return "person"
+    if regnal_name(form) is not None:  # a pope's or monarch's name alone ("Franziskus") is a person's
         return "person"
     return "other"
 
