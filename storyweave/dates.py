@@ -197,6 +197,8 @@ _RELATIVE_DAYS: dict[str, int] = {
     **dict.fromkeys(["tomorrow", "demain", "yarın", "завтра", "غدا", "غداً", "ngày mai", "明天"], 1),
 }
 _RELATIVE = _whole_words(_RELATIVE_DAYS)
+# Relative-day words that are ordinary words in another language: French "hier" is German "here".
+_NOT_RELATIVE_IN = {"hier": frozenset({"de", "nl"})}
 _AGO = regex.compile(
     r"\b(?P<n>\d{1,2})\s+(?:days?\s+ago|jours?\s+plus\s+tôt)|il y a\s+(?P<n>\d{1,2})\s+jours?"
     r"|hace\s+(?P<n>\d{1,2})\s+días?"
@@ -289,9 +291,14 @@ def find_dates(article: Article) -> list[DateMention]:
     """
     published = parse_publication(article.publish_date)
     out: list[DateMention] = []
+    body = article_body(article)
     if published is not None:
         out.append(DateMention(published.isoformat(), "publish_date", "", kind="publication", happening=True))
-    body = article_body(article)
+    elif body:
+        # The text's own timestamp places its other dates, but it stays a date the text names: as a
+        # publication date it would let days rule out events whose members' days are estimates.
+        dateline = _dateline(body, article.lang)
+        published = date.fromisoformat(dateline.date) if dateline is not None else None
     if not body:
         return out
     # Same length, so offsets into the folded text are offsets into the body.
@@ -336,6 +343,34 @@ def find_dates(article: Article) -> list[DateMention]:
         recalls.append((item.start, item.end) in recalled)
     marked = _happening(events, published, recalls)
     return out + [replace(m, happening=True) if k in marked else m for k, (m, _) in enumerate(events)]
+
+
+_TIME_OF_DAY = regex.compile(r"\b[0-2]?\d[:.h][0-5]\d\b")
+_DATELINE_LINES = 8  # a page's timestamp sits above or just below the headline
+_DATELINE_MAX_CHARS = 60
+_DATELINE_OTHER_WORDS = 4
+
+
+def _dateline(body: str, lang: str) -> _Found | None:
+    """A page's own timestamp copied into the text ("01. Januar 2020, 14:55 Uhr", "Publié le 3 mars
+    2024 à 10h12"): a short line near the top holding a full date and a time of day, and little
+    else.  It stands in for the publication date the input did not give when the text's other
+    dates are read: otherwise they (next year's concert, a festival "on 6 January") date the happening."""
+    at = 0
+    for number, line in enumerate(body.split("\n")):
+        if number >= _DATELINE_LINES:
+            break
+        start, at = at, at + len(line) + 1
+        if len(line) > _DATELINE_MAX_CHARS or not _TIME_OF_DAY.search(line):
+            continue
+        text = line.translate(_ARABIC_DIGITS)
+        found = [f for f in _in_sentence(text, 0, len(text), None, lang, reference_only=True) if len(f.date) == 10]
+        if len(found) != 1:
+            continue
+        rest = _TIME_OF_DAY.sub(" ", text[: found[0].start] + text[found[0].end :])
+        if len(regex.findall(r"[^\W\d_]{2,}", rest)) <= _DATELINE_OTHER_WORDS:
+            return _Found(start + found[0].start, start + found[0].end, found[0].date)
+    return None
 
 
 def _recalled(
@@ -556,7 +591,7 @@ def _relative(text: str, start: int, end: int, published: date | None, lang: str
         return
     for m in _RELATIVE.finditer(text, start, end):
         offset = _RELATIVE_DAYS.get(m.group().lower(), _RELATIVE_DAYS.get(m.group()))
-        if offset is None:
+        if offset is None or lang in _NOT_RELATIVE_IN.get(m.group().lower(), ()):
             continue
         yield _Found(m.start(), m.end(), (published + timedelta(days=offset)).isoformat())
     for m in _AGO.finditer(text, start, end):

@@ -163,3 +163,25 @@ def test_arabic_seed_dates() -> None:
 def test_french_seed_ce_jeudi() -> None:
     [mention] = _events(FRENCH_SEED.read_text(encoding="utf-8"), "fr")
     assert (mention.date, mention.expression) == ("2024-03-28", "Ce jeudi")
+
+
+def test_a_page_timestamp_in_the_text_is_its_publication_date() -> None:
+    text = (
+        "Dirigent Andris Nelsons ist sein Debüt geglückt.\nvon dpa\n01. Januar 2020, 14:55 Uhr\n"
+        "Das Festkonzert steht schon in wenigen Tagen, am 6. Januar, an. Hier spielt er. "
+        "Im Jahr darauf, am 1. Jänner 2021, dirigiert Riccardo Muti."
+    )
+    found = find_dates(Article(id="a", url="", title="Neujahrskonzert", text=text, lang="de", origin=""))
+    # The timestamp dates the happening and places the other dates; it is no publication date (which
+    # would make days decide windows), the yearless date takes its year, next year's concert is no
+    # day of the happening, and German "hier" (here) is not French "hier" (yesterday).
+    assert [d.date for d in found if d.happening] == ["2020-01-01"]
+    assert not [d for d in found if d.kind == "publication"]
+    assert "2020-01-06" in [d.date for d in found]
+    assert "2021-01-01" not in [d.date for d in found if d.happening]
+    assert "2019-12-31" not in [d.date for d in found]
+    # A sentence naming a date and a time is no timestamp: "gestern" stays unplaced.
+    said = "Der Angriff begann am 22. März 2024 gegen 20:00 Uhr bei Moskau, sagte die Polizei gestern."
+    assert [d.date for d in find_dates(Article(id="b", url="", title="", text=said, lang="de", origin=""))] == [
+        "2024-03-22"
+    ]
