@@ -8,8 +8,11 @@ part of ``sqlite3.Connection`` both offer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
+
+# Ids bound to one statement's IN (…): well within every engine's limit on parameters.
+IDS_PER_STATEMENT = 500
 
 
 class Cursor(Protocol):
@@ -30,3 +33,16 @@ class Connection(Protocol):
     def execute(self, sql: str, parameters: Any = ..., /) -> Cursor: ...
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> Any: ...
+
+
+def chunks(items: Sequence[str], size: int = IDS_PER_STATEMENT) -> list[list[str]]:
+    """``items`` cut into runs short enough to bind to one statement."""
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def rows_in(conn: Connection, query: str, ids: Iterable[str]) -> Iterator[Any]:
+    """The rows of ``query`` for ``ids``, which fill its ``{marks}`` a chunk at a time (one statement
+    for many ids, sorted so the statements do not depend on a set's order)."""
+    for chunk in chunks(sorted(set(ids))):
+        yield from conn.execute(query.format(marks=",".join("?" * len(chunk))), chunk)
+

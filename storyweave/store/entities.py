@@ -9,7 +9,7 @@ from typing import Any
 
 from ..models import Entity, Mention
 from .articles import utc_now
-from .connection import Connection
+from .connection import Connection, rows_in
 from .values import Row
 
 
@@ -63,18 +63,9 @@ def save_article_entities(
     add_name_keys(conn, name_keys)
 
 
-def _rows_in(conn: Connection, query: str, ids: Iterable[str]) -> Iterator[Row]:
-    """The rows of ``query`` for ``ids``, which fill its ``{marks}`` a chunk at a time (one statement
-    for many keys, within every engine's limit on parameters)."""
-    wanted = sorted(set(ids))
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        yield from conn.execute(query.format(marks=",".join("?" * len(chunk))), chunk)
-
-
 def _stored_names(conn: Connection, ids: list[str]) -> dict[str, dict[str, str]]:
     """entity id -> its stored display names (language -> name), for those of ``ids`` stored."""
-    return {r[0]: json.loads(r[1]) for r in _rows_in(conn, "SELECT id, names FROM entities WHERE id IN ({marks})", ids)}
+    return {r[0]: json.loads(r[1]) for r in rows_in(conn, "SELECT id, names FROM entities WHERE id IN ({marks})", ids)}
 
 
 def _merge_names(conn: Connection, entity_id: str, names: dict[str, str], now: str) -> None:
@@ -108,21 +99,21 @@ def ensure_name_keys(conn: Connection, keys_of: Callable[[str], set[str]]) -> No
 def entity_ids_by_key(conn: Connection, keys: Iterable[str]) -> dict[str, set[str]]:
     """name key -> the ids indexed under it (whatever their type, existing or merged away)."""
     found: dict[str, set[str]] = {k: set() for k in keys}
-    for r in _rows_in(conn, "SELECT key, entity_id FROM entity_name_keys WHERE key IN ({marks})", found):
+    for r in rows_in(conn, "SELECT key, entity_id FROM entity_name_keys WHERE key IN ({marks})", found):
         found[r[0]].add(r[1])
     return found
 
 
 def entity_types(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
     """entity id -> its type, for those of ``ids`` that exist."""
-    return {r[0]: r[1] for r in _rows_in(conn, "SELECT id, type FROM entities WHERE id IN ({marks})", ids)}
+    return {r[0]: r[1] for r in rows_in(conn, "SELECT id, type FROM entities WHERE id IN ({marks})", ids)}
 
 
 def mention_type_counts(conn: Connection, ids: Iterable[str]) -> dict[str, Counter[str]]:
     """entity id -> how often its stored mentions were typed person, place, organisation or other."""
     found: dict[str, Counter[str]] = {e: Counter() for e in ids}
     query = "SELECT entity_id, type, COUNT(*) FROM mentions WHERE entity_id IN ({marks}) GROUP BY entity_id, type"
-    for r in _rows_in(conn, query, found):
+    for r in rows_in(conn, query, found):
         found[r[0]][r[1]] = int(r[2])
     return found
 
@@ -161,14 +152,14 @@ def article_counts(conn: Connection, ids: Iterable[str]) -> dict[str, int]:
     """entity id -> stored articles that name it."""
     found = dict.fromkeys(ids, 0)
     query = "SELECT entity_id, COUNT(DISTINCT article_id) FROM mentions WHERE entity_id IN ({marks}) GROUP BY entity_id"
-    found.update((r[0], int(r[1])) for r in _rows_in(conn, query, found))
+    found.update((r[0], int(r[1])) for r in rows_in(conn, query, found))
     return found
 
 
 def redirect_targets(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
     """old id -> current id for those of ``ids`` that were merged away."""
     query = "SELECT old_id, new_id FROM entity_redirects WHERE old_id IN ({marks})"
-    return {r[0]: r[1] for r in _rows_in(conn, query, ids)}
+    return {r[0]: r[1] for r in rows_in(conn, query, ids)}
 
 
 def current_id(conn: Connection, entity_id: str) -> str:
@@ -310,7 +301,7 @@ def entity_surface_counts(conn: Connection, ids: Iterable[str]) -> dict[str, lis
     """entity id -> its (surface, lang, count) rows."""
     found: dict[str, list[tuple[str, str, int]]] = {}
     query = "SELECT entity_id, surface, lang, count FROM entity_aliases WHERE entity_id IN ({marks})"
-    for r in _rows_in(conn, query, ids):
+    for r in rows_in(conn, query, ids):
         found.setdefault(r[0], []).append((r[1], r[2] or "", int(r[3])))
     return found
 

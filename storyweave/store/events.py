@@ -15,7 +15,7 @@ import numpy as np
 
 from .articles import utc_now
 from .base import ClusterState
-from .connection import Connection
+from .connection import Connection, chunks, rows_in
 from .values import Row
 
 # -- the assigner's state row -----------------------------------------------------------------------
@@ -273,7 +273,7 @@ def recent_storyline_events(conn: Connection, storyline_ids: Iterable[str], limi
     order), read in one statement for all of them: a storyline decision weighs dozens."""
     wanted = sorted(set(storyline_ids))
     out: dict[str, list[str]] = {s: [] for s in wanted}
-    for chunk in _chunks(wanted):
+    for chunk in chunks(wanted):
         marks = ",".join("?" * len(chunk))
         rows = conn.execute(
             f"""SELECT storyline_id, id FROM (
@@ -290,13 +290,7 @@ def recent_storyline_events(conn: Connection, storyline_ids: Iterable[str], limi
 
 def storylines_of(conn: Connection, event_ids: Iterable[str]) -> dict[str, str]:
     """event id -> its storyline, for those of ``event_ids`` that exist."""
-    wanted = sorted(set(event_ids))
-    out: dict[str, str] = {}
-    for chunk in _chunks(wanted):
-        marks = ",".join("?" * len(chunk))
-        rows = conn.execute(f"SELECT id, storyline_id FROM events WHERE id IN ({marks})", chunk)
-        out.update((r[0], r[1]) for r in rows)
-    return out
+    return {r[0]: r[1] for r in rows_in(conn, "SELECT id, storyline_id FROM events WHERE id IN ({marks})", event_ids)}
 
 
 def event_total(conn: Connection) -> int:
@@ -305,16 +299,8 @@ def event_total(conn: Connection) -> int:
 
 def entity_event_counts(conn: Connection, entity_ids: Iterable[str]) -> dict[str, int]:
     """How many events name each entity."""
-    ids = sorted(set(entity_ids))
-    out: dict[str, int] = {}
-    for chunk in _chunks(ids):
-        marks = ",".join("?" * len(chunk))
-        for r in conn.execute(
-            f"SELECT entity_id, count(*) AS n FROM event_entities WHERE entity_id IN ({marks}) GROUP BY entity_id",
-            chunk,
-        ):
-            out[r["entity_id"]] = r["n"]
-    return out
+    query = "SELECT entity_id, count(*) AS n FROM event_entities WHERE entity_id IN ({marks}) GROUP BY entity_id"
+    return {r["entity_id"]: r["n"] for r in rows_in(conn, query, entity_ids)}
 
 
 def move_storyline(conn: Connection, absorbed: str, into: str) -> None:
@@ -445,7 +431,7 @@ def list_events(
 def languages_and_sources(conn: Connection, event_ids: list[str]) -> dict[str, tuple[dict[str, int], int]]:
     """Per event: articles per language and the number of distinct outlets."""
     out: dict[str, tuple[dict[str, int], int]] = {e: ({}, 0) for e in event_ids}
-    for chunk in _chunks(event_ids):
+    for chunk in chunks(event_ids):
         marks = ",".join("?" * len(chunk))
         for r in conn.execute(
             f"""SELECT m.event_id, a.lang, count(*) AS n FROM event_articles m JOIN articles a ON a.id = m.article_id
@@ -460,10 +446,6 @@ def languages_and_sources(conn: Connection, event_ids: list[str]) -> dict[str, t
         ):
             out[r["event_id"]] = (out[r["event_id"]][0], r["n"])
     return out
-
-
-def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def event_members(conn: Connection, event_id: str) -> list[Row]:
@@ -551,7 +533,7 @@ def event_entity_salience(conn: Connection, event_ids: list[str]) -> dict[str, l
     """Per event, its entities with how many member articles name them and how often in all, plus
     their stored names (``names`` as JSON): what ranks the entities worth showing first."""
     out: dict[str, list[dict[str, Any]]] = {e: [] for e in event_ids}
-    for chunk in _chunks(event_ids):
+    for chunk in chunks(event_ids):
         marks = ",".join("?" * len(chunk))
         mentions: dict[tuple[str, str], int] = {
             (r["event_id"], r["entity_id"]): int(r["n"])
@@ -579,7 +561,7 @@ def event_outlet_rows(conn: Connection, event_ids: list[str]) -> list[Row]:
     """(event_id, source, url, title_opening, text_opening) per member article; the openings (the
     first 120 characters of title and text, where a dateline would be) only where no source is stored."""
     rows: list[Row] = []
-    for chunk in _chunks(event_ids):
+    for chunk in chunks(event_ids):
         marks = ",".join("?" * len(chunk))
         rows += conn.execute(
             f"""SELECT x.event_id, a.source, a.url,
