@@ -97,8 +97,9 @@ def part_of_name(full: NameForm, part: NameForm) -> bool:
         return False
     if is_acronym_like(part):  # "Xi" of "Xi Jinping" letter for letter, never "Li" of "Lee Hsien Loong"
         return part.roman[0] in (full.roman[0], full.roman[-1])
-    if regnal_name(full) is not None:  # "Franziskus" after "Papst Franziskus" (read "pope francis")
-        return regnal_name(full) == regnal_name(part)
+    regnal = regnal_name(full)
+    if regnal is not None:  # "Franziskus" after "Papst Franziskus" (read "pope francis")
+        return regnal == regnal_name(part)
     return token_match(part, 0, full, len(full.tokens) - 1) or token_match(part, 0, full, 0)
 
 
