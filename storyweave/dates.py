@@ -243,12 +243,13 @@ HOLIDAYS: dict[str, tuple[int, int]] = {
 }
 _HOLIDAY = _whole_words(HOLIDAYS)
 # Sentences that recall the background rather than report the happening: births, birthdays and
-# ages, anniversaries, "since ...".  One list for every language the date patterns read.
+# ages (a profile box's "Geburtsdatum 12. Dezember 1990" too), anniversaries, "since ...".  One list for every language the date patterns read.
 _BACKGROUND = regex.compile(
     r"(?<![\p{L}\p{M}])(?:born|née?|nacid[oa]|nació|geboren|doğdu|doğumlu|doğan|родил(?:ся|ась)|ولد|وُلد"
     r"|anniversary|anniversaire|aniversario|jahrestag|yıl ?dönümü|годовщин\w*|ذكرى|since|depuis|desde|seit"
     r"|birthday|geburtstag|cumpleaños|doğum günü|день рождения|عيد ميلاد|alt geworden|cumplió|a fêté ses"
-    r"|منذ عام)(?![\p{L}\p{M}])",
+    r"|geburtsdatum|date of birth|birth ?date|date de naissance|fecha de nacimiento|doğum tarihi|дата рождения"
+    r"|تاريخ الميلاد|تاريخ ميلاد|منذ عام)(?![\p{L}\p{M}])",
     regex.IGNORECASE,
 )
 LEAD_SENTENCES = 3  # the title and the first two sentences of the text: where news says what happened
