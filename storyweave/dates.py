@@ -243,7 +243,8 @@ HOLIDAYS: dict[str, tuple[int, int]] = {
 }
 _HOLIDAY = _whole_words(HOLIDAYS)
 # Sentences that recall the background rather than report the happening: births, birthdays and
-# ages (a profile box's "Geburtsdatum 12. Dezember 1990" too), anniversaries, "since ...".  One list for every language the date patterns read.
+# ages (a profile box's "Geburtsdatum 12. Dezember 1990" too), anniversaries, "since ...".  One
+# list for every language the date patterns read.
 _BACKGROUND = regex.compile(
     r"(?<![\p{L}\p{M}])(?:born|née?|nacid[oa]|nació|geboren|doğdu|doğumlu|doğan|родил(?:ся|ась)|ولد|وُلد"
     r"|anniversary|anniversaire|aniversario|jahrestag|yıl ?dönümü|годовщин\w*|ذكرى|since|depuis|desde|seit"

@@ -501,6 +501,47 @@ def test_subdivisions_and_short_country_names(recognizer: EntityRecognizer) -> N
     assert _ids_by_surface(recognizer, _article("ABD ve Rusya görüştü.", "tr")).get("ABD") == "Q30"
     english = _ids_by_surface(recognizer, _article("My view is that talks in Paris went well.", "en"))
     assert "Q30" not in english.values()  # "Mỹ" folds to "my": it holds in Vietnamese only
+    # An abbreviation's dots join its parts: "EE. UU." and "EE.UU." are the United States, not "EE" and "UU".
+    spanish = _ids_by_surface(recognizer, _article("Tropas de EE. UU. en Irak. El presidente de EE.UU. habló.", "es"))
+    assert set(spanish.values()) == {"Q30", spanish["Irak"]} and "UU" not in spanish
+    assert _ids_by_surface(recognizer, _article("The U.S. and the U.K. agreed.", "en")) == {"U.S": "Q30", "U.K": "Q145"}
+
+
+def _typed(recognizer: EntityRecognizer, text: str, lang: str) -> dict[str, str]:
+    mentions, _ = recognizer.analyse(_article(text, lang))
+    return {m.surface: m.type for m in mentions}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # A page's furniture and a date's abbreviated month name nothing.
+        (
+            "tr",
+            "Güncelleme: 03.01.2020 12:50 İstanbul'da yangın çıktı. Son Dakika Haberleri Haberi Kaydet",
+            {"İstanbul": "place"},
+        ),
+        (
+            "es",
+            "Brasilia, 1 Ene (Notimex).- El presidente brasileño decretó un reajuste.",
+            {"Brasilia": "place", "Notimex": "organisation"},
+        ),
+        # Generic institution nouns alone name no one institution: every country has a State and a Law.
+        ("es", "Juan Pérez dijo que el Estado debe cumplir la Ley, según el Ejecutivo.", {"Juan Pérez": "person"}),
+        # Turkish case endings on an organisation's head, and a hospital, are organisations, not people.
+        (
+            "tr",
+            "Bu karar İçişleri Bakanlığınca açıklandı. Yaralılar ise Denizli Devlet Hastanesi'ne kaldırıldı. Yaralılar taburcu oldu.",
+            {"İçişleri Bakanlığınca": "organisation", "Denizli Devlet Hastanesi": "organisation"},
+        ),
+        # An ocean is a place.
+        ("es", "Un frente frío se acerca por el Océano Pacífico.", {"Océano Pacífico": "place"}),
+    ],
+)
+def test_common_words_and_page_furniture_are_not_names(
+    recognizer: EntityRecognizer, lang: str, text: str, expected: dict[str, str]
+) -> None:
+    assert _typed(recognizer, text, lang) == expected
 
 
 # -- organisations ------------------------------------------------------------------------------------

@@ -258,14 +258,18 @@ ROMAN_NUMERALS = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "
                   "xvi", "xvii", "xviii", "xix", "xx", "xxi", "xxii", "xxiii")
 
 # Institution nouns that news capitalises but that name no one institution on their own ("el
-# Gobierno", "die Regierung", "the Police"): every country has one.  In a longer name they still
+# Gobierno", "die Regierung", "the Police", "el Estado", "la Ley"): every country has one.  In a longer name they still
 # mark an organisation ("Gobierno de México").
 GENERIC_INSTITUTION_NOUNS = frozenset(
     [
         "government", "gobierno", "gouvernement", "regierung", "hükümet", "governo", "governement",
         "правительство", "police", "policía", "policia", "polizei", "polis", "полиция", "army", "ejército",
         "armée", "armee", "ordu", "армия", "ministry", "ministerio", "ministère", "ministerium", "bakanlık",
-        "министерство", "opposition", "oposición", "muhalefet",
+        "министерство", "opposition", "oposición", "muhalefet", "state", "estado", "état", "etat", "staat",
+        "devlet", "государство", "executive", "ejecutivo", "exécutif", "nation", "nación", "constitution",
+        "constitución", "verfassung", "anayasa", "law", "ley", "loi", "gesetz", "security", "seguridad",
+        "sécurité", "sicherheit", "güvenlik", "municipality", "municipio", "ayuntamiento", "belediye",
+        "parliament", "parlamento", "parlement", "parlament", "meclis", "senate", "senado", "sénat", "senat",
     ]
 )
 

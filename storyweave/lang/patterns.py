@@ -54,7 +54,8 @@ STOP_WORDS: dict[str, frozenset[str]] = {
         ellos ellas yo nosotros usted ustedes se le les también ya aún muy más menos todo todos toda todas
         cada otro otra otros hoy ayer mañana lunes martes miércoles jueves viernes sábado domingo enero
         febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre
-        foto lea además sin embargo asimismo así entonces luego durante mientras aunque porque"""
+        ene abr ago sept dic foto lea además sin embargo asimismo así entonces luego durante mientras aunque
+        porque"""
     ),
     "pt": words(
         """o a os as um uma uns umas ao aos do da dos das de em no na nos nas com sem por pelo pela para
@@ -260,9 +261,19 @@ ORG_SUFFIXES: dict[str, tuple[str, ...]] = {
         "sendikası",
         "borsası",
         "valiliği",
+        "hastanesi",
+        "komutanlığı",
+        "savcılığı",
+        "belediyesi",
         "spor",  # football clubs: Trabzonspor, Sivasspor
     ),
 }
+# Turkish writes case endings onto an organisation's name ("İçişleri Bakanlığınca", "... Bakanlığına"):
+# a token is still the head when one of these follows a head ending in its possessive vowel.
+TR_ORG_CASE_ENDINGS = (
+    "nca", "nce", "na", "ne", "ndan", "nden", "nın", "nin", "nun", "nün",
+    "nda", "nde", "nı", "ni", "nu", "nü", "yla", "yle", "ndaki", "ndeki",
+)  # fmt: skip
 
 # German organisation head words that are names on their own ("die Grünen", "der Bundestag"); any
 # other bare head is a common noun there ("die Polizei", "die Regierung").
@@ -315,7 +326,8 @@ VI_ORG_HEADS = phrases(
 # First words of a place name ("Ciudad de México", "New York", "San Francisco").
 PLACE_HEADS = words(
     """city ciudad cité ville stadt şehir provincia province estado state región region república republic
-    san santa são saint st. nueva new puerto port lake lago mount monte isla island islas islands"""
+    san santa são saint st. nueva new puerto port lake lago mount monte isla island islas islands
+    océano ocean océan ozean golfo gulf golfe río rivière cordillera sierra"""
 )
 
 # An article opening a capitalised name makes it a title (a work, a paper, a ship), not a person's.
@@ -343,13 +355,21 @@ HOLIDAYS = phrases(
     chanukka|januká|janucá|hanuka|ханука"""
 )
 
+# A news page's own furniture ("Güncelleme: 03.01.2020", "Son Dakika Haberleri Haberi Kaydet",
+# "Actualizado"): a capitalised run made only of these words names nothing.
+PAGE_FURNITURE = words(
+    """güncelleme güncellenme güncellendi tarihi yayınlanma giriş son dakika haberleri haberi kaydet
+    paylaş abone yorum yorumlar okunma
+    actualizado actualización publicado aktualisiert aktualisierung veröffentlicht publié modifié mis
+    updated published"""
+)
+
 # Last words of a place name, per language ("Salda Gölü", "Hudson River", "Bodensee" is one word).
 PLACE_TAILS: dict[str, frozenset[str]] = {
     "tr": words("gölü dağı dağları adası adaları nehri ırmağı körfezi boğazı ovası vadisi çölü denizi"),
     "en": words("river lake island islands mountains mountain valley bay strait desert sea gulf peninsula"),
     "de": words("see fluss insel inseln gebirge tal bucht wüste meer"),
 }
-
 
 
 def reads_as_place(words: Sequence[str], lang: str | None = None) -> bool:

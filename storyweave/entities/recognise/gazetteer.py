@@ -17,6 +17,9 @@ from ..names import is_cjk
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _JOINERS = re.compile(r"^[\s\-‐‑'’]*$")  # what may separate the tokens of one name
+# An abbreviation's dot may too, after a short word in capitals: "EE. UU.", "U.S.", "U.K.".
+_ABBREVIATION_JOINER = re.compile(r"^\.\s?$")
+_ABBREVIATION_MAX = 3
 _ARABIC = re.compile("[\u0600-\u06ff]")
 
 
@@ -86,8 +89,8 @@ class Gazetteer:
         if not _capitalised(first.text) or first.folded in self.stop:
             return None
         for length in range(min(self.max_tokens, len(tokens) - i), 0, -1):
-            last = tokens[i + length - 1]
-            if length > 1 and not _JOINERS.match(text[tokens[i + length - 2].end : last.start]):
+            joints = zip(tokens[i : i + length - 1], tokens[i + 1 : i + length], strict=True)
+            if not all(self._joined(text, left, right) for left, right in joints):
                 continue
             rest = [t.folded for t in tokens[i + 1 : i + length]]
             for head in (first.folded, *first.variants):
@@ -95,6 +98,13 @@ class Gazetteer:
                 if ids:
                     return length, set(ids)
         return None
+
+    @staticmethod
+    def _joined(text: str, left: _Token, right: _Token) -> bool:
+        between = text[left.end : right.start]
+        if _JOINERS.match(between):
+            return True
+        return bool(_ABBREVIATION_JOINER.match(between) and left.text.isupper() and len(left.text) <= _ABBREVIATION_MAX)
 
     def _looks_like_given_name(self, text: str, tokens: list[_Token], i: int, ids: set[str]) -> bool:
         """ "Vladimir Poutine", "فلاديمير بوتن": a city's name followed by another name is a person's."""

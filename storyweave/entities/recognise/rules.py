@@ -150,7 +150,13 @@ def _vi_title_field(tokens: list[_Tok], k: int) -> int:
 
 def _is_org_head(tok: _Tok, lang: str) -> bool:
     suffixes = P.ORG_SUFFIXES.get(lang, ())
-    return tok.low in P.ORG_HEADS or bool(suffixes and tok.low.endswith(suffixes))
+    if tok.low in P.ORG_HEADS or bool(suffixes and tok.low.endswith(suffixes)):
+        return True
+    if lang != "tr":
+        return False
+    return any(
+        tok.low.endswith(ending) and tok.low[: -len(ending)].endswith(suffixes) for ending in P.TR_ORG_CASE_ENDINGS
+    )
 
 
 def _vi_head_size(tokens: list[_Tok], i: int) -> int:
@@ -380,6 +386,8 @@ class _RunScanner:
         words = [tokens[k] for k in run]
         titled = run[0] in self.titled
         span = Span(words[0].start, words[-1].end, "other", 0.45)
+        if all(w.low in P.PAGE_FURNITURE for w in words):
+            return []  # "Güncelleme", "Haberi Kaydet": the page's furniture
         if lang == "de" and len(words) > 1 and words[0].low.endswith(P.DE_ORG_DESCRIPTOR_SUFFIXES):
             return [(Span(words[1].start, span.end, "organisation", 0.75), None)]  # "Autobauer Volkswagen"
         hit = self.known(words) if len(words) > 1 else None
