@@ -526,12 +526,14 @@ def _typed(recognizer: EntityRecognizer, text: str, lang: str) -> dict[str, str]
             "Brasilia, 1 Ene (Notimex).- El presidente brasileño decretó un reajuste.",
             {"Brasilia": "place", "Notimex": "organisation"},
         ),
+        ("en", "Spring water flows in the villages near Damascus – S A N A", {"Damascus": "place"}),
         # Generic institution nouns alone name no one institution: every country has a State and a Law.
         ("es", "Juan Pérez dijo que el Estado debe cumplir la Ley, según el Ejecutivo.", {"Juan Pérez": "person"}),
         # Turkish case endings on an organisation's head, and a hospital, are organisations, not people.
         (
             "tr",
-            "Bu karar İçişleri Bakanlığınca açıklandı. Yaralılar ise Denizli Devlet Hastanesi'ne kaldırıldı. Yaralılar taburcu oldu.",
+            "Bu karar İçişleri Bakanlığınca açıklandı. Yaralılar ise Denizli Devlet Hastanesi'ne kaldırıldı. "
+            "Yaralılar taburcu oldu.",
             {"İçişleri Bakanlığınca": "organisation", "Denizli Devlet Hastanesi": "organisation"},
         ),
         # An ocean is a place.

@@ -386,8 +386,8 @@ class _RunScanner:
         words = [tokens[k] for k in run]
         titled = run[0] in self.titled
         span = Span(words[0].start, words[-1].end, "other", 0.45)
-        if all(w.low in P.PAGE_FURNITURE for w in words):
-            return []  # "Güncelleme", "Haberi Kaydet": the page's furniture
+        if all(w.low in P.PAGE_FURNITURE for w in words) or (len(words) > 1 and all(len(w.text) == 1 for w in words)):
+            return []  # "Güncelleme", "Haberi Kaydet": the page's furniture; "S A N A": a letter-spaced logo
         if lang == "de" and len(words) > 1 and words[0].low.endswith(P.DE_ORG_DESCRIPTOR_SUFFIXES):
             return [(Span(words[1].start, span.end, "organisation", 0.75), None)]  # "Autobauer Volkswagen"
         hit = self.known(words) if len(words) > 1 else None
