@@ -527,6 +527,7 @@ def _typed(recognizer: EntityRecognizer, text: str, lang: str) -> dict[str, str]
             {"Brasilia": "place", "Notimex": "organisation"},
         ),
         ("en", "Spring water flows in the villages near Damascus – S A N A", {"Damascus": "place"}),
+        ("tr", "Emekli aylığı 1.181 TL’den 1.258 TL’ye çıktı, dedi Ahmet Yılmaz.", {"Ahmet Yılmaz": "person"}),
         # Generic institution nouns alone name no one institution: every country has a State and a Law.
         ("es", "Juan Pérez dijo que el Estado debe cumplir la Ley, según el Ejecutivo.", {"Juan Pérez": "person"}),
         # Turkish case endings on an organisation's head, and a hospital, are organisations, not people.

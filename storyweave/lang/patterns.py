@@ -399,8 +399,12 @@ VI_SURNAMES = words(
     mai trịnh đoàn lâm tạ cao"""
 )
 
-# Upper-case words that are no organisation: currency codes and units news quotes.
-NOT_ACRONYMS = words("USD EUR GBP JPY CNY VND RUB TRY CHF GDP GMT UTC CEO")
+# Upper-case words that name nothing: currency codes and units news quotes, economic measures in
+# several languages (GDP is PIB, BIP, GSYH; VAT is IVA, TVA, KDV), screens and papers.
+NOT_ACRONYMS = words(
+    """USD EUR GBP JPY CNY VND RUB TRY TL YTL CHF GDP PIB BIP GSYH VAT IVA TVA KDV MWST GMT UTC CET MEZ CEO
+    TV ID PDF"""
+)
 
 # Common given names (German, English, Romance, Turkish, Slavic, Arabic in Latin letters): in German,
 # where every noun is capitalised, a run of capitals is a person only after a title or one of these.

@@ -414,7 +414,9 @@ class _RunScanner:
                 return [(span._replace(type="place", confidence=_KNOWN_CONFIDENCE), None)]
             return self.person(words, 0.85)
         first = words[0]
-        if len(words) == 1 and _ACRONYM.match(first.text) and first.text not in P.NOT_ACRONYMS:
+        if len(words) == 1 and first.text.upper() in P.NOT_ACRONYMS:
+            return []
+        if len(words) == 1 and _ACRONYM.match(first.text):
             return [(span._replace(type="organisation", confidence=0.5), None)]
         if lang == "vi":
             return self._type_vi(run, words, span)
