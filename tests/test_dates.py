@@ -134,7 +134,7 @@ def test_the_happening_is_the_lead_s_dates_never_background_dates() -> None:
     text = "Un hombre de 54 años murió el 3 de marzo de 2025 en Madrid."
     assert _happening(text, "es", None) == ["2025-03-03"]
     # A profile box's date of birth, in any of the forms news pages print, is background.
-    box = "Prince Damien: Kandidat im Steckbrief\n\nName Prince Damien Geburtsdatum 12. Dezember 1990 Geburtsort Johannesburg"
+    box = "Kandidat im Steckbrief\n\nName Prince Damien Geburtsdatum 12. Dezember 1990 Geburtsort Johannesburg"
     assert _happening(box, "de", None) == []
     assert _happening("Nom : Jean Dupont. Date de naissance : 3 mai 1970.", "fr", None) == []
     assert _happening("Doğum tarihi: 5 Mayıs 1981. Doğum yeri: İzmir.", "tr", None) == []

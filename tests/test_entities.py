@@ -341,6 +341,16 @@ def test_bare_surname_joins_the_stored_full_name(tmp_path: Path) -> None:
         assert [r[1] for r in tracker.resolve_names([("k", "Путин", "ru")])] == [full]
 
 
+def test_a_bare_first_name_needs_context_to_join_a_full_name(tmp_path: Path) -> None:
+    with Tracker(db=tmp_path / "s.db") as tracker:
+        _save(tracker, "a1", "en", [("Francis Kahata", "person"), ("Simba SC", "organisation")])
+        kahata = _stored_ids(tracker, "a1")[0]
+        _save(tracker, "a2", "en", [("Francis", "person"), ("Vatican", "place")])  # the Pope's article
+        assert _stored_ids(tracker, "a2")[0] != kahata
+        _save(tracker, "a3", "en", [("Francis", "person"), ("Simba SC", "organisation")])  # his club says so
+        assert _stored_ids(tracker, "a3")[0] == kahata
+
+
 def test_late_full_name_absorbs_surname_only_entities(tmp_path: Path) -> None:
     with Tracker(db=tmp_path / "s.db") as tracker:
         _save(tracker, "a1", "fr", [("Poutine", "person"), ("Moscou", "place")])

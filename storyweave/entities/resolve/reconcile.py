@@ -206,10 +206,15 @@ def match_stored(
     # A bare family name: every stored full name ending with it competes (a "Müller" once linked to
     # Thomas Müller is still Gerd Müller's name too), else (Xi, Nguyen) the ones starting with it.
     # Letter for letter ("Trump" of "Donald Trump") it stands alone; by sound only it needs context.
+    # A first name always needs context: a bare "Francis" is the Pope's as often as Francis Kahata's.
     for position in (-1, 0) if person else (-1,):
         owners = {c for c in candidates if any(_family_name_of(f, g, position) for f in forms for g in stored[c])}
         if owners:
-            exact = {c for c in owners if any(_letter_for_letter(f, g, position) for f in forms for g in stored[c])}
+            exact = {
+                c
+                for c in owners
+                if position == -1 and any(_letter_for_letter(f, g, position) for f in forms for g in stored[c])
+            }
             pool = sorted(owners | set(same))
             return _pick(names, pool, context, weak(pool) - exact)
     return _pick(names, same, context, weak(same))
