@@ -538,6 +538,8 @@ def _typed(recognizer: EntityRecognizer, text: str, lang: str) -> dict[str, str]
         ),
         ("en", "Spring water flows in the villages near Damascus – S A N A", {"Damascus": "place"}),
         ("tr", "Emekli aylığı 1.181 TL’den 1.258 TL’ye çıktı, dedi Ahmet Yılmaz.", {"Ahmet Yılmaz": "person"}),
+        # "Our President": the possessive title is no part of his name.
+        ("tr", "Toplantıda Cumhurbaşkanımız Recep Tayyip Erdoğan konuştu.", {"Recep Tayyip Erdoğan": "person"}),
         # Generic institution nouns alone name no one institution: every country has a State and a Law.
         ("es", "Juan Pérez dijo que el Estado debe cumplir la Ley, según el Ejecutivo.", {"Juan Pérez": "person"}),
         # Turkish case endings on an organisation's head, and a hospital, are organisations, not people.

@@ -185,7 +185,20 @@ PERSON_TITLE_SUFFIXES: dict[str, tuple[str, ...]] = {
         "botschafterin",
     ),
     "es": ("presidente", "presidenta", "ministro", "ministra"),
-    "tr": ("bakanı", "başkanı", "sözcüsü", "sekreteri", "lideri", "başbakanı", "valisi", "temsilcisi"),
+    # with the "our" of "Cumhurbaşkanımız Erdoğan" ("our President") too
+    "tr": (
+        "bakanı",
+        "başkanı",
+        "sözcüsü",
+        "sekreteri",
+        "lideri",
+        "başbakanı",
+        "valisi",
+        "temsilcisi",
+        "bakanımız",
+        "başkanımız",
+        "valimiz",
+    ),
 }
 
 # Words that make a capitalised run an organisation wherever they sit in it.
