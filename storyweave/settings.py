@@ -187,7 +187,7 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("duplicate_window", 20000, "How many latest articles are searched for the original of a copy."),
     Setting("storyline_window_days", 100, "Events this many days apart (or less) may belong to one storyline."),
     Setting("storyline_window_articles", 20000, "Undated events: storyline partners lie within this many articles."),
-    Setting("storyline_min_cosine", 0.65, "Lowest cosine between an event and its storyline's recent centroid."),
+    Setting("storyline_min_cosine", 0.7, "Lowest cosine between an event and its storyline's recent centroid."),
     Setting(
         "storyline_min_weight",
         12.0,
