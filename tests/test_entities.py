@@ -542,6 +542,7 @@ def _typed(recognizer: EntityRecognizer, text: str, lang: str) -> dict[str, str]
         ("tr", "Toplantıda Cumhurbaşkanımız Recep Tayyip Erdoğan konuştu.", {"Recep Tayyip Erdoğan": "person"}),
         # Generic institution nouns alone name no one institution: every country has a State and a Law.
         ("es", "Juan Pérez dijo que el Estado debe cumplir la Ley, según el Ejecutivo.", {"Juan Pérez": "person"}),
+        ("es", "Juan Pérez informó que Salud confirmó dos casos.", {"Juan Pérez": "person"}),
         # Turkish case endings on an organisation's head, and a hospital, are organisations, not people.
         (
             "tr",

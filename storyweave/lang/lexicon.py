@@ -270,6 +270,8 @@ GENERIC_INSTITUTION_NOUNS = frozenset(
         "constitución", "verfassung", "anayasa", "law", "ley", "loi", "gesetz", "security", "seguridad",
         "sécurité", "sicherheit", "güvenlik", "municipality", "municipio", "ayuntamiento", "belediye",
         "parliament", "parlamento", "parlement", "parlament", "meclis", "senate", "senado", "sénat", "senat",
+        "health", "salud", "sanidad", "santé", "gesundheit", "sağlık", "education", "educación", "hacienda",
+        "justice", "justicia",
     ]
 )
 
