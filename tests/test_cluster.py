@@ -21,7 +21,13 @@ from storyweave.cli.core import bundled_examples
 from storyweave.cluster import Assigner
 from storyweave.cluster.assigner import effective_day
 from storyweave.cluster.index import EventSpan, day_number
-from storyweave.cluster.scoring import CrossLingualAllowance, EventFit, member_scores, representative_scores
+from storyweave.cluster.scoring import (
+    CrossLingualAllowance,
+    EventFit,
+    PlaceConflict,
+    member_scores,
+    representative_scores,
+)
 from storyweave.ingest import iter_inputs
 from storyweave.models import Article, EnrichedArticle, RawDoc
 from storyweave.pairs.features import FEATURE_NAMES, ArticleProfile
@@ -459,6 +465,23 @@ def test_events_are_scored_by_their_best_member_and_merged_by_the_mean() -> None
     assert best_scores(scorer, article, [[arabic], [spanish], [near]], penalised) == pytest.approx([2.1, 3.0, 1.5])
     scorer.cosine = 0.9
     assert best_scores(scorer, article, [[spanish]], penalised) == pytest.approx([2.5])
+
+
+def test_reports_set_in_different_towns_pay_for_it() -> None:
+    essen, montreal, berlin, germany = "sw:gn2928810", "sw:gn6077243", "Q64", "Q183"
+    twice, once = ("place", 2), ("place", 1)
+    first_baby_essen = ArticleProfile(length=1, lang="de", entities={essen: twice, germany: once})
+    first_baby_montreal = ArticleProfile(length=2, lang="en", entities={montreal: twice})
+    names_essen_in_passing = ArticleProfile(length=3, lang="de", entities={berlin: twice, essen: once})
+    only_the_country = ArticleProfile(length=4, lang="de", entities={germany: twice})
+    scorer = _TableScorer({(1, 2): 1.8, (1, 3): 1.8, (1, 4): 1.8})
+    conflict = PlaceConflict(0.8)
+    groups = [[first_baby_montreal], [names_essen_in_passing], [only_the_country]]
+    # Only the two towns that never name each other conflict: a town named in passing by the other
+    # report, or a country, is no conflict; a place named once is no article's setting.
+    assert best_scores(scorer, first_baby_essen, groups, conflict) == pytest.approx([2.6, 1.8, 1.8])
+    assert best_scores(scorer, first_baby_essen, groups, PlaceConflict(0.0)) == pytest.approx([1.8, 1.8, 1.8])
+    assert conflict.main_localities(first_baby_essen) == {essen}  # Germany is a country, not a setting
 
 
 def test_an_article_must_fit_the_event_as_a_whole_not_one_member() -> None:

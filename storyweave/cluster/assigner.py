@@ -42,7 +42,7 @@ from .consolidate import consolidate
 from .dedup import NearDuplicates
 from .index import CentroidIndex, EventSpan, day_number
 from .members import article_entity_types
-from .scoring import CrossLingualAllowance, EventFit, PairScoring, member_scores
+from .scoring import EventFit, PairScoring, member_scores, score_adjustments
 from .state import EventState, event_dates, iso_day, span_of, title_fields
 
 log = logging.getLogger(__name__)
@@ -213,8 +213,7 @@ class Assigner(EventState):
             for key, cosine, span in self.candidates(neighbours, in_window, min_cosine=settings.event_min_cosine)
         ]
         groups = [self.comparison_members(event_id) for _, _, event_id in chosen]
-        allowance = CrossLingualAllowance.from_settings(self.settings)
-        scores = member_scores(self.scorer, mine, groups, allowance) if chosen else []
+        scores = member_scores(self.scorer, mine, groups, *score_adjustments(self.settings)) if chosen else []
         fit = EventFit.from_settings(self.settings)
         accepted = []
         for (key, cosine, event_id), against in zip(chosen, scores, strict=True):

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import storylines
 from .index import EventSpan
-from .scoring import CrossLingualAllowance, representative_scores
+from .scoring import representative_scores, score_adjustments
 from .state import EventState, event_dates, title_fields
 
 _SEARCH_DEPTH = 16
@@ -76,12 +76,12 @@ def _merge_partner(assigner: EventState, key: int) -> tuple[int, float] | None:
     if not chosen:
         return None
     groups = [assigner.representatives(assigner.index.spans[other].event_id) for other in chosen]
-    allowance = CrossLingualAllowance.from_settings(settings)
+    adjustments = score_adjustments(settings)
     # The mean decides; no representative pair may be far apart either, or two events each with
     # one odd member would merge on the strength of the others.
     passing = [
         (float(np.mean(s)), other)
-        for other, s in zip(chosen, representative_scores(assigner.scorer, mine, groups, allowance), strict=True)
+        for other, s in zip(chosen, representative_scores(assigner.scorer, mine, groups, *adjustments), strict=True)
         if float(np.mean(s)) <= settings.consolidate_threshold and float(np.max(s)) <= settings.event_fit_threshold
     ]
     if not passing:
