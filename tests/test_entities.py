@@ -538,6 +538,9 @@ def _typed(recognizer: EntityRecognizer, text: str, lang: str) -> dict[str, str]
         ),
         ("en", "Spring water flows in the villages near Damascus – S A N A", {"Damascus": "place"}),
         ("tr", "Emekli aylığı 1.181 TL’den 1.258 TL’ye çıktı, dedi Ahmet Yılmaz.", {"Ahmet Yılmaz": "person"}),
+        # A title alone is a role, no one's name.
+        ("en", "The Pope said on Sunday that Pope Francis would travel.", {"Francis": "person"}),
+        ("fr", "Le Président a parlé avec Emmanuel Macron.", {"Emmanuel Macron": "person"}),
         # "Our President": the possessive title is no part of his name.
         ("tr", "Toplantıda Cumhurbaşkanımız Recep Tayyip Erdoğan konuştu.", {"Recep Tayyip Erdoğan": "person"}),
         # Generic institution nouns alone name no one institution: every country has a State and a Law.

@@ -267,9 +267,11 @@ def finalise(body: str, spans: list[Span], lang: str) -> list[Mention]:
             start += 1
         while end > start and body[end - 1] in _EDGE_PUNCT:
             end -= 1
-        if end - start >= 2 and not body[start:end].isdigit():
+        # A title alone ("Pope", "Président") is a role, held by a different person in every country.
+        surface = body[start:end]
+        if end - start >= 2 and not surface.isdigit() and rules.lower(surface, lang) not in rules.P.PERSON_TITLES:
             # "Año Nuevo", "New Year": a feast, whatever the model or a capital suggested.
-            kind = "other" if rules.lower(body[start:end], lang) in rules.P.HOLIDAYS else span.type
+            kind = "other" if rules.lower(surface, lang) in rules.P.HOLIDAYS else span.type
             cleaned.append(Span(start, end, kind, span.confidence))
     cleaned.sort(key=lambda s: (-s.confidence, -(s.end - s.start), s.start))
     kept: list[Span] = []
