@@ -517,6 +517,23 @@ def test_subdivisions_and_short_country_names(recognizer: EntityRecognizer) -> N
     assert _ids_by_surface(recognizer, _article("The U.S. and the U.K. agreed.", "en")) == {"U.S": "Q30", "U.K": "Q145"}
 
 
+def test_a_regnal_title_stays_with_the_name_in_running_text(recognizer: EntityRecognizer) -> None:
+    # Recognisers cut titles off names, but "Francisco" alone is anybody: "papa Francisco" is one man
+    # in every language, and a bare "Francisco" after it in the same text is him too.
+    texts = [
+        ("es", "El papa Francisco pidió perdón. Francisco dijo que perdió la paciencia."),
+        ("de", "Papst Franziskus entschuldigte sich. Franziskus sagte das am Mittwoch."),
+        ("fr", "Le pape François s'est excusé mercredi."),
+        ("en", "Pope Francis apologised on Wednesday."),
+        ("ar", "اعتذر البابا فرنسيس عن تصرفه."),
+        ("it", "Papa Francesco si è scusato."),
+    ]
+    ids = [set(_ids_by_surface(recognizer, _article(text, lang)).values()) for lang, text in texts]
+    assert all(len(found) == 1 for found in ids) and len(set.union(*ids)) == 1
+    kahata = _ids_by_surface(recognizer, _article("Francis Kahata scored twice. Francis said it was easy.", "en"))
+    assert kahata["Francis"] == kahata["Francis Kahata"] not in set.union(*ids)
+
+
 def _typed(recognizer: EntityRecognizer, text: str, lang: str) -> dict[str, str]:
     mentions, _ = recognizer.analyse(_article(text, lang))
     return {m.surface: m.type for m in mentions}
@@ -539,7 +556,7 @@ def _typed(recognizer: EntityRecognizer, text: str, lang: str) -> dict[str, str]
         ("en", "Spring water flows in the villages near Damascus – S A N A", {"Damascus": "place"}),
         ("tr", "Emekli aylığı 1.181 TL’den 1.258 TL’ye çıktı, dedi Ahmet Yılmaz.", {"Ahmet Yılmaz": "person"}),
         # A title alone is a role, no one's name.
-        ("en", "The Pope said on Sunday that Pope Francis would travel.", {"Francis": "person"}),
+        ("en", "The Pope said on Sunday that Pope Francis would travel.", {"Pope Francis": "person"}),
         ("fr", "Le Président a parlé avec Emmanuel Macron.", {"Emmanuel Macron": "person"}),
         # "Our President": the possessive title is no part of his name.
         ("tr", "Toplantıda Cumhurbaşkanımız Recep Tayyip Erdoğan konuştu.", {"Recep Tayyip Erdoğan": "person"}),

@@ -316,6 +316,17 @@ def regnal_tokens(toks: list[str]) -> list[str] | None:
     return None
 
 
+def is_regnal_title(word: str) -> bool:
+    """"Papa", "Papst", "البابا", "King": a word that makes the regnal name after it a pope's or monarch's."""
+    toks = tokens(word)
+    return len(toks) == 1 and toks[0] in _REGNAL_TITLE
+
+
+def is_regnal_name(surface: str) -> bool:
+    """"Francisco", "Juan Pablo II", "Франциск": a regnal name, with or without its ordinal."""
+    return " ".join(t for t in tokens(surface) if t not in _ORDINAL) in _REGNAL_NAME
+
+
 def regnal_name(form: NameForm) -> str | None:
     """The regnal name of a pope's or monarch's name form ("francis" of "pope francis"), or, for a
     one-token form, the regnal name it is a spelling of ("Franziskus", "Francisco": "francis")."""

@@ -133,7 +133,7 @@ PERSON_TITLES = phrases(
     futbolista|delantero|entrenador|cantante|actor|actriz|escritor|escritora|periodista|empresario|empresaria|
     président|présidente|ministre|premier ministre|chancelier|chancelière|m.|mme|porte-parole|
     secrétaire général|roi|reine|maire|
-    präsident|präsidentin|kanzler|kanzlerin|bundeskanzler|bundeskanzlerin|herr|frau|
+    präsident|präsidentin|kanzler|kanzlerin|bundeskanzler|bundeskanzlerin|herr|frau|papst|könig|königin|
     senhor|senhora|signor|signora|premier|
     cumhurbaşkanı|başbakan|bakan|bay|bayan|sayın|milletvekili|başkan|lider|genel başkan|genel başkanı|
     genel sekreter|genel sekreteri|devlet başkanı|ekonomist|sanatçı|gazeteci|yazar|oyuncu|şarkıcı|

@@ -8,13 +8,14 @@ else the fuller name it shortens in the same article, else a deterministic ``sw:
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 from typing import Protocol
 
 from ...models import Article, Entity, EntityType, Mention, article_body
 from ...settings import Settings
 from ..kb.base import LISTED_CONFIDENCE, KnowledgeBase, get_kb
-from ..names import name_form
+from ..names import is_regnal_name, is_regnal_title, name_form
 from ..resolve.mentions import MentionResolver
 from .gazetteer import Gazetteer
 
@@ -51,7 +52,7 @@ class EntityRecognizer:
         lang = article.lang
         found = self.extractor.extract(article) if self.extractor is not None else []
         mentions = _family_names_are_people(_merge(found, self._gazetteer_mentions(body, lang)))
-        return self.mention_resolver.resolve(mentions, lang)
+        return self.mention_resolver.resolve(_regnal_titles_kept(body, mentions), lang)
 
     def _gazetteer_mentions(self, body: str, lang: str) -> list[Mention]:
         out = []
@@ -71,6 +72,24 @@ def _family_names_are_people(mentions: list[Mention]) -> list[Mention]:
     for mention, words in zip(mentions, tokens, strict=True):
         if mention.type != "person" and len(words) == 1 and words[0] in family:
             mention = replace(mention, type="person")
+        out.append(mention)
+    return out
+
+
+_WORD_BEFORE = re.compile(r"(\w+)[\s\u00a0]+$")
+_LOOK_BACK = 24  # characters: longer than any title word
+
+
+def _regnal_titles_kept(body: str, mentions: list[Mention]) -> list[Mention]:
+    """A pope's or monarch's title stays in the mention of the regnal name it precedes ("el papa
+    Francisco", "Papst Franziskus", "البابا فرنسيس"): the recognisers cut titles off names, but
+    "Francisco" alone is anybody, while "papa Francisco" is one man in every language."""
+    out = []
+    for mention in mentions:
+        before = _WORD_BEFORE.search(body, max(0, mention.start - _LOOK_BACK), mention.start)
+        if before is not None and is_regnal_title(before.group(1)) and is_regnal_name(mention.surface):
+            start = before.start(1)
+            mention = replace(mention, surface=body[start : mention.end], start=start, type="person")
         out.append(mention)
     return out
 

@@ -236,6 +236,17 @@ class GroupIndex:
             if contains_name(canonical, form):
                 return index
         if len(form.tokens) == 1 and part_of_allowed:
+            # "Francisco" after "papa Francisco": a regnal name is spelt per language, so no key of
+            # the titled name finds it.
+            regnal = regnal_name(form)
+            if regnal is not None:
+                titled = [
+                    i
+                    for i, group in enumerate(self.groups)
+                    if len(group.canonical.tokens) > 1 and regnal_name(group.canonical) == regnal
+                ]
+                if len(titled) == 1:
+                    return titled[0]
             part_of = surname_letter_for_letter if self.strict else part_of_name
             owners = [
                 i
