@@ -527,6 +527,7 @@ def test_a_regnal_title_stays_with_the_name_in_running_text(recognizer: EntityRe
         ("en", "Pope Francis apologised on Wednesday."),
         ("ar", "اعتذر البابا فرنسيس عن تصرفه."),
         ("it", "Papa Francesco si è scusato."),
+        ("ru", "Папа Римский Франциск извинился перед женщиной, которая схватила его за руку в Ватикане."),
     ]
     ids = [set(_ids_by_surface(recognizer, _article(text, lang)).values()) for lang, text in texts]
     assert all(len(found) == 1 for found in ids) and len(set.union(*ids)) == 1

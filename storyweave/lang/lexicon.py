@@ -238,7 +238,7 @@ NAME_QUALIFIERS = frozenset(
 # Leo XIV).  Names two living monarchs share across languages are left out on purpose: Belgium's
 # Philippe is "Felipe" in Spanish, which is also Spain's king.
 REGNAL_TITLES = {
-    "pope": ("pope", "pape", "papa", "papst", "папа", "بابا"),
+    "pope": ("pope", "pape", "papa", "papst", "папа", "римский", "بابا"),  # Russian says "Папа Римский"
     "king": ("king", "roi", "rey", "könig", "kral", "король", "ملك"),
     "queen": ("queen", "reine", "reina", "königin", "kraliçe", "королева", "ملكة"),
 }
