@@ -564,6 +564,9 @@ def _typed(recognizer: EntityRecognizer, text: str, lang: str) -> dict[str, str]
         # Generic institution nouns alone name no one institution: every country has a State and a Law.
         ("es", "Juan Pérez dijo que el Estado debe cumplir la Ley, según el Ejecutivo.", {"Juan Pérez": "person"}),
         ("es", "Juan Pérez informó que Salud confirmó dos casos.", {"Juan Pérez": "person"}),
+        # The same holds for what the language models find (French and English run through spaCy).
+        ("fr", "Selon l'État, le Président Emmanuel Macron a parlé au Sénat.", {"Emmanuel Macron": "person"}),
+        ("es", "Escuchar Nota\nEl alcalde Juan Pérez inauguró la obra.", {"Juan Pérez": "person"}),
         # Turkish case endings on an organisation's head, and a hospital, are organisations, not people.
         (
             "tr",

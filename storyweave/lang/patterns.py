@@ -374,7 +374,7 @@ PAGE_FURNITURE = words(
     """güncelleme güncellenme güncellendi tarihi yayınlanma giriş son dakika haberleri haberi kaydet
     paylaş abone yorum yorumlar okunma
     actualizado actualización publicado aktualisiert aktualisierung veröffentlicht publié modifié mis
-    updated published"""
+    updated published escuchar nota video vídeo videos vidéo fotos galería galerie canlı izle"""
 )
 
 # Last words of a place name, per language ("Salda Gölü", "Hudson River", "Bodensee" is one word).

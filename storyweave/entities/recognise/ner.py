@@ -21,6 +21,7 @@ from typing import Any
 import regex
 
 from ...errors import ConfigError
+from ...lang.lexicon import GENERIC_INSTITUTION_NOUNS
 from ...models import Article, EntityType, Mention, article_body
 from ...settings import Settings
 from ..kb.base import COUNTRY_PRIORITY, get_kb
@@ -258,6 +259,26 @@ def rule_spans(text: str, lang: str, known: KnownLookup | None = None) -> list[S
     return spans
 
 
+_LETTER_SPACED = regex.compile(r"^\p{L}(?: \p{L})+$")
+
+
+def _names_nothing(surface: str, lang: str) -> bool:
+    """Spans that any recogniser (a model's or the rules) may return and that name no one: a
+    number; a title alone ("Pope", "Président": a role, held by a different person in every
+    country); a lone institution noun ("el Estado", "the Senate": every country has one); the
+    page's furniture ("Güncelleme", "Haberi Kaydet", "Escuchar Nota"); a letter-spaced logo
+    ("S A N A")."""
+    low = rules.lower(surface, lang)
+    words = low.split()
+    return (
+        surface.isdigit()
+        or low in rules.P.PERSON_TITLES
+        or (len(words) == 1 and low in GENERIC_INSTITUTION_NOUNS)
+        or all(w in rules.P.PAGE_FURNITURE for w in words)
+        or bool(_LETTER_SPACED.match(surface))
+    )
+
+
 def finalise(body: str, spans: list[Span], lang: str) -> list[Mention]:
     """Trim punctuation from the edges, drop overlaps (the surer, then the longer span wins), sort."""
     cleaned: list[Span] = []
@@ -267,9 +288,8 @@ def finalise(body: str, spans: list[Span], lang: str) -> list[Mention]:
             start += 1
         while end > start and body[end - 1] in _EDGE_PUNCT:
             end -= 1
-        # A title alone ("Pope", "Président") is a role, held by a different person in every country.
         surface = body[start:end]
-        if end - start >= 2 and not surface.isdigit() and rules.lower(surface, lang) not in rules.P.PERSON_TITLES:
+        if end - start >= 2 and not _names_nothing(surface, lang):
             # "Año Nuevo", "New Year": a feast, whatever the model or a capital suggested.
             kind = "other" if rules.lower(surface, lang) in rules.P.HOLIDAYS else span.type
             cleaned.append(Span(start, end, kind, span.confidence))

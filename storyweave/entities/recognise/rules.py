@@ -22,7 +22,6 @@ from typing import NamedTuple
 import regex
 
 from ...lang import patterns as P
-from ...lang.lexicon import GENERIC_INSTITUTION_NOUNS
 from ..kb.base import LISTED_CONFIDENCE
 from .spans import Known, KnownLookup, Span
 
@@ -386,8 +385,6 @@ class _RunScanner:
         words = [tokens[k] for k in run]
         titled = run[0] in self.titled
         span = Span(words[0].start, words[-1].end, "other", 0.45)
-        if all(w.low in P.PAGE_FURNITURE for w in words) or (len(words) > 1 and all(len(w.text) == 1 for w in words)):
-            return []  # "Güncelleme", "Haberi Kaydet": the page's furniture; "S A N A": a letter-spaced logo
         if lang == "de" and len(words) > 1 and words[0].low.endswith(P.DE_ORG_DESCRIPTOR_SUFFIXES):
             return [(Span(words[1].start, span.end, "organisation", 0.75), None)]  # "Autobauer Volkswagen"
         hit = self.known(words) if len(words) > 1 else None
@@ -397,9 +394,6 @@ class _RunScanner:
             # Above the gazetteer's, whose lone "Irak" would win the overlap, and unlike a listed
             # name's: the region itself is no entry of the knowledge base.
             return [(span._replace(type="place", confidence=0.85), None)]
-        if len(words) == 1 and words[0].low in GENERIC_INSTITUTION_NOUNS and self.known(words) is None:
-            # "Gobierno", "Regierung", "Police" alone: the head of many names, the name of none.
-            return []
         if vi_head or self.is_org(words):
             return [(span._replace(type="organisation", confidence=0.8 if len(words) > 1 else 0.75), None)]
         if followed_by_title:
