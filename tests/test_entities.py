@@ -603,6 +603,13 @@ def test_arabic_article_written_apart_and_vowel_heavy_names() -> None:
     assert ids[3] not in ids[:3]
 
 
+def test_russian_case_endings_on_places_reach_the_knowledge_base(recognizer: EntityRecognizer) -> None:
+    text = "Лавров встретился в Москве с министром из Каира. Переговоры в Женеве, России и Японии продолжатся."
+    ids = _ids_by_surface(recognizer, _article(text, "ru"))
+    assert ids.get("Москве") == "Q649" and ids.get("Женеве") == "Q11917"
+    assert ids.get("России") == "Q159" and ids.get("Японии") == "Q17"
+
+
 def test_russian_case_endings_on_names() -> None:
     ids = _resolve([("Vladimir Putin", "en"), ("Владимиром Путиным", "ru"), ("Putin", "en")])
     assert len(set(ids)) == 1

@@ -183,6 +183,20 @@ PERSON_TITLE_SUFFIXES: dict[str, tuple[str, ...]] = {
         "torwart",
         "botschafter",
         "botschafterin",
+        # "Generalsekretär", "Amtskollegen", "Chefökonomin", "Generaldirektor", "Oppositionsführer"
+        "sekretär",
+        "sekretärin",
+        "kollege",
+        "kollegen",
+        "kollegin",
+        "ökonom",
+        "ökonomin",
+        "direktor",
+        "direktorin",
+        "führer",
+        "führerin",
+        "präfekt",
+        "präfektin",
     ),
     "es": ("presidente", "presidenta", "ministro", "ministra"),
     # with the "our" of "Cumhurbaşkanımız Erdoğan" ("our President") too
@@ -297,7 +311,8 @@ DE_ORG_NAMES = words("grünen bundestag bundesrat bundeswehr bundesliga landtag"
 ORG_ADJECTIVES: dict[str, frozenset[str]] = {
     "de": words(
         """deutsche deutschen deutscher europäische europäischen europäischer vereinte vereinten
-        internationale internationalen internationaler"""
+        internationale internationalen internationaler arabische arabischen arabischer afrikanische
+        afrikanischen afrikanischer"""
     ),
     "es": words(
         """nacional internacional civil popular supremo suprema federal central constitucional mundial

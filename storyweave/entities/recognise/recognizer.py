@@ -76,6 +76,8 @@ def _family_names_are_people(mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+_SURE_PERSON_CONFIDENCE = 0.7  # the rules' confidence in a name that opens with a known given name
+
 _WORD_BEFORE = re.compile(r"(\w+)[\s\u00a0]+$")
 _LOOK_BACK = 24  # characters: longer than any title word
 
@@ -101,6 +103,14 @@ def _merge(model: list[Mention], gazetteer: list[Mention]) -> list[Mention]:
     def overlaps(a: Mention, b: Mention) -> bool:
         return a.start < b.end and b.start < a.end
 
-    kept_gazetteer = [g for g in gazetteer if not any(overlaps(g, m) and m.confidence >= g.confidence for m in model)]
+    def outranks(m: Mention, g: Mention) -> bool:
+        # A person's name read on a given name or title holds the place names inside it ("Isabel
+        # Rodríguez" is no town called Rodríguez); a bare guess ("Görüşmeler Almanya") does not.
+        within = m.start <= g.start and g.end <= m.end and (m.end - m.start) > (g.end - g.start)
+        return m.confidence >= g.confidence or (
+            within and m.type == "person" and m.confidence >= _SURE_PERSON_CONFIDENCE
+        )
+
+    kept_gazetteer = [g for g in gazetteer if not any(overlaps(g, m) and outranks(m, g) for m in model)]
     kept_model = [m for m in model if not any(overlaps(m, g) for g in kept_gazetteer)]
     return sorted(kept_model + kept_gazetteer, key=lambda m: (m.start, m.end))

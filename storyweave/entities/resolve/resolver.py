@@ -18,6 +18,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from ...lang import de as german
+from ...lang import ru as russian
 from ...lang.patterns import DIRECTIONS, ORG_HEADS, ORG_SUFFIXES, reads_as_place
 from ...lang.text import arabic_clitic_variants
 from ...models import EntityType
@@ -48,6 +49,8 @@ class KBResolver:
             candidates.append(_SUFFIX_APOSTROPHE.sub("", text))
         if lang == "de" and (nominative := german.uninflected(text)):
             candidates.append(nominative)
+        if lang == "ru":  # "в Москве", "Японии": the lists hold the nominative
+            candidates.extend(russian.nominatives(text))
         for form in [f for c in candidates for f in (name_form(c, drop_titles=False), name_form(c))]:
             keys = [form.key]
             if form.tokens and form.script == "arabic":
