@@ -57,9 +57,14 @@ class EntityRecognizer:
     def _gazetteer_mentions(self, body: str, lang: str) -> list[Mention]:
         out = []
         for hit in self.gazetteer.scan(body, lang):
-            kinds = {self.kb.entities[e].type for e in hit.entity_ids}
-            kind: EntityType = "place" if "place" in kinds else next(iter(kinds))
-            out.append(Mention(body[hit.start : hit.end], hit.start, hit.end, kind, lang, confidence=LISTED_CONFIDENCE))
+            listed = [self.kb.entities[e] for e in hit.entity_ids]
+            kind: EntityType = "place" if any(e.type == "place" for e in listed) else listed[0].type
+            # A town of some size is surer than a model's word-level guess: the small English model
+            # reads "Agadir" as a person in one sentence and an organisation in the next.  A longer
+            # person's name around it still wins (``_merge``).
+            town = any(e.type == "place" and e.priority >= _TOWN_PRIORITY for e in listed)
+            confidence = _TOWN_CONFIDENCE if town else LISTED_CONFIDENCE
+            out.append(Mention(body[hit.start : hit.end], hit.start, hit.end, kind, lang, confidence=confidence))
         return out
 
 
@@ -76,6 +81,8 @@ def _family_names_are_people(mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+_TOWN_PRIORITY = 100_000  # inhabitants (a place's priority)
+_TOWN_CONFIDENCE = 0.95
 _SURE_PERSON_CONFIDENCE = 0.7  # the rules' confidence in a name that opens with a known given name
 
 _WORD_BEFORE = re.compile(r"(\w+)[\s\u00a0]+$")
@@ -104,12 +111,14 @@ def _merge(model: list[Mention], gazetteer: list[Mention]) -> list[Mention]:
         return a.start < b.end and b.start < a.end
 
     def outranks(m: Mention, g: Mention) -> bool:
-        # A person's name read on a given name or title holds the place names inside it ("Isabel
-        # Rodríguez" is no town called Rodríguez); a bare guess ("Görüşmeler Almanya") does not.
-        within = m.start <= g.start and g.end <= m.end and (m.end - m.start) > (g.end - g.start)
-        return m.confidence >= g.confidence or (
-            within and m.type == "person" and m.confidence >= _SURE_PERSON_CONFIDENCE
-        )
+        # A longer name holds the place names inside it ("Gobierno de México", "Kuzey Irak"), and so
+        # does a person's name read on a given name or title ("Isabel Rodríguez" is no town called
+        # Rodríguez); a bare guess ("Görüşmeler Almanya") does not.
+        if m.confidence >= g.confidence:
+            return True
+        if not (m.start <= g.start and g.end <= m.end and (m.end - m.start) > (g.end - g.start)):
+            return False
+        return m.confidence >= LISTED_CONFIDENCE or (m.type == "person" and m.confidence >= _SURE_PERSON_CONFIDENCE)
 
     kept_gazetteer = [g for g in gazetteer if not any(overlaps(g, m) and outranks(m, g) for m in model)]
     kept_model = [m for m in model if not any(overlaps(m, g) for g in kept_gazetteer)]
