@@ -544,6 +544,16 @@ def test_a_town_outranks_a_model_s_guess_of_the_same_word(recognizer: EntityReco
     assert _typed(recognizer, "El Gobierno de México anunció un plan.", "es") == {"Gobierno de México": "organisation"}
 
 
+def test_an_english_possessive_and_a_title_are_no_part_of_the_name(recognizer: EntityRecognizer) -> None:
+    text = "Chancellor Friedrich Merz's plan was criticised. Merz said it would pass. Prefect Hélène Marchal spoke."
+    mentions, _ = recognizer.analyse(_article(text, "en"))
+    ids = {m.surface: m.entity_id for m in mentions}
+    assert ids["Friedrich Merz"] == ids["Merz"] and "Friedrich Merz's" not in ids
+    french = _ids_by_surface(recognizer, _article("La préfète Hélène Marchal a parlé.", "fr"))
+    marchal = [m for m in mentions if "Marchal" in m.surface]
+    assert [(m.type, m.entity_id) for m in marchal] == [("person", french["Hélène Marchal"])]
+
+
 def _typed(recognizer: EntityRecognizer, text: str, lang: str) -> dict[str, str]:
     mentions, _ = recognizer.analyse(_article(text, lang))
     return {m.surface: m.type for m in mentions}

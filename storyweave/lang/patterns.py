@@ -126,7 +126,7 @@ PERSON_TITLES = phrases(
     """president|vice president|prime minister|minister|foreign minister|defence minister|defense minister|
     chancellor|secretary|secretary general|secretary-general|general secretary|mr|mr.|mrs|mrs.|ms|ms.|dr|dr.|
     prof|prof.|senator|sen.|governor|gov.|rep.|spokesman|spokeswoman|spokesperson|king|queen|prince|princess|
-    pope|ceo|chairman|chairwoman|mayor|judge|ambassador|leader|sheikh|emir|archbishop|coach|striker|
+    pope|prefect|préfet|préfète|prefecto|prefecta|ceo|chairman|chairwoman|mayor|judge|ambassador|leader|sheikh|emir|archbishop|coach|striker|
     presidente|presidenta|vicepresidente|ministro|ministra|canciller|señor|señora|sr.|sra.|doña|alcalde|
     alcaldesa|gobernador|gobernadora|portavoz|secretario|secretaria|diputado|diputada|senador|senadora|
     rey|reina|papa|juez|jueza|mandatario|mandataria|líder|expresidente|expresidenta|exministro|exministra|

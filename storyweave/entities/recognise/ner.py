@@ -262,6 +262,12 @@ def rule_spans(text: str, lang: str, known: KnownLookup | None = None) -> list[S
 _LETTER_SPACED = regex.compile(r"^\p{L}(?: \p{L})+$")
 
 
+def _titled(surface: str, lang: str) -> bool:
+    """A name of two words or more opened by a person's title ("Prefect Hélène Marchal")."""
+    words = surface.split()
+    return len(words) >= 2 and _is_title(words[0], lang)
+
+
 def _names_nothing(surface: str, lang: str) -> bool:
     """Spans that any recogniser (a model's or the rules) may return and that name no one: a
     number; a title alone ("Pope", "Président": a role, held by a different person in every
@@ -288,10 +294,14 @@ def finalise(body: str, spans: list[Span], lang: str) -> list[Mention]:
             start += 1
         while end > start and body[end - 1] in _EDGE_PUNCT:
             end -= 1
+        if lang == "en" and body[max(start, end - 2) : end] in ("'s", "’s"):  # "Friedrich Merz's"
+            end -= 2
         surface = body[start:end]
         if end - start >= 2 and not _names_nothing(surface, lang):
             # "Año Nuevo", "New Year": a feast, whatever the model or a capital suggested.
             kind = "other" if rules.lower(surface, lang) in rules.P.HOLIDAYS else span.type
+            if kind == "organisation" and _titled(surface, lang):
+                kind = "person"  # spaCy's "Prefect Hélène Marchal" as an organisation
             cleaned.append(Span(start, end, kind, span.confidence))
     cleaned.sort(key=lambda s: (-s.confidence, -(s.end - s.start), s.start))
     kept: list[Span] = []
