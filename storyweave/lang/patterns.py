@@ -212,6 +212,11 @@ PERSON_TITLE_SUFFIXES: dict[str, tuple[str, ...]] = {
         "bakanımız",
         "başkanımız",
         "valimiz",
+        "ekonomisti",  # "OECD Başekonomisti Claire Jordan"
+        "direktörü",
+        "müdürü",
+        "elçisi",
+        "komutanı",
     ),
 }
 
