@@ -57,14 +57,9 @@ class EntityRecognizer:
     def _gazetteer_mentions(self, body: str, lang: str) -> list[Mention]:
         out = []
         for hit in self.gazetteer.scan(body, lang):
-            listed = [self.kb.entities[e] for e in hit.entity_ids]
-            kind: EntityType = "place" if any(e.type == "place" for e in listed) else listed[0].type
-            # A town of some size is surer than a model's word-level guess: the small English model
-            # reads "Agadir" as a person in one sentence and an organisation in the next.  A longer
-            # person's name around it still wins (``_merge``).
-            town = any(e.type == "place" and e.priority >= _TOWN_PRIORITY for e in listed)
-            confidence = _TOWN_CONFIDENCE if town else LISTED_CONFIDENCE
-            out.append(Mention(body[hit.start : hit.end], hit.start, hit.end, kind, lang, confidence=confidence))
+            kinds = {self.kb.entities[e].type for e in hit.entity_ids}
+            kind: EntityType = "place" if "place" in kinds else next(iter(kinds))
+            out.append(Mention(body[hit.start : hit.end], hit.start, hit.end, kind, lang, confidence=LISTED_CONFIDENCE))
         return out
 
 
@@ -81,8 +76,6 @@ def _family_names_are_people(mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-_TOWN_PRIORITY = 100_000  # inhabitants (a place's priority)
-_TOWN_CONFIDENCE = 0.95
 _SURE_PERSON_CONFIDENCE = 0.7  # the rules' confidence in a name that opens with a known given name
 
 _WORD_BEFORE = re.compile(r"(\w+)[\s\u00a0]+$")
