@@ -104,14 +104,13 @@ def _merge(model: list[Mention], gazetteer: list[Mention]) -> list[Mention]:
         return a.start < b.end and b.start < a.end
 
     def outranks(m: Mention, g: Mention) -> bool:
-        # A longer name holds the place names inside it ("Gobierno de México", "Kuzey Irak"), and so
-        # does a person's name read on a given name or title ("Isabel Rodríguez" is no town called
-        # Rodríguez); a bare guess ("Görüşmeler Almanya") does not.
+        # A person's name read on a given name or title holds the place names inside it, though less
+        # sure than a listed name ("Isabel Rodríguez" is no town called Rodríguez); a bare guess
+        # ("Görüşmeler Almanya") does not.
         if m.confidence >= g.confidence:
             return True
-        if not (m.start <= g.start and g.end <= m.end and (m.end - m.start) > (g.end - g.start)):
-            return False
-        return m.confidence >= LISTED_CONFIDENCE or (m.type == "person" and m.confidence >= _SURE_PERSON_CONFIDENCE)
+        within = m.start <= g.start and g.end <= m.end and (m.end - m.start) > (g.end - g.start)
+        return within and m.type == "person" and m.confidence >= _SURE_PERSON_CONFIDENCE
 
     kept_gazetteer = [g for g in gazetteer if not any(overlaps(g, m) and outranks(m, g) for m in model)]
     kept_model = [m for m in model if not any(overlaps(m, g) for g in kept_gazetteer)]
