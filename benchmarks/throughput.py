@@ -121,11 +121,13 @@ def _tree_memory(pid: int) -> dict[str, tuple[int, int]]:
     return by_role
 
 
-def run_cluster(corpus: Path, output: Path, memory_every: float = 0.0) -> tuple[float, float, float]:
+def run_cluster(
+    corpus: Path, output: Path, memory_every: float = 0.0
+) -> tuple[float, float, float, dict[str, tuple[int, int]]]:
     """Wall seconds, peak RSS and peak PSS (MiB) of one ``storyweave cluster`` run, its worker
     processes included (sampled from /proc every half second; the main process's own peak RSS
-    where /proc is missing).  With ``memory_every``, PSS by role is printed that often, to see
-    which process any growth comes from."""
+    where /proc is missing), and the (RSS, PSS) bytes by role when the PSS total peaked.  With
+    ``memory_every``, PSS by role is printed that often, to see which process any growth comes from."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     started = time.perf_counter()
     proc = subprocess.Popen(
@@ -134,6 +136,7 @@ def run_cluster(corpus: Path, output: Path, memory_every: float = 0.0) -> tuple[
         stdout=subprocess.DEVNULL,
     )
     peak_rss = peak_pss = 0
+    at_peak: dict[str, tuple[int, int]] = {}
     next_report = memory_every
     while True:
         done, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -142,7 +145,9 @@ def run_cluster(corpus: Path, output: Path, memory_every: float = 0.0) -> tuple[
         if Path("/proc").is_dir():
             by_role = _tree_memory(proc.pid)
             rss, pss = sum(r for r, _ in by_role.values()), sum(p for _, p in by_role.values())
-            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            peak_rss = max(peak_rss, rss)
+            if pss > peak_pss:
+                peak_pss, at_peak = pss, by_role
             if memory_every and time.perf_counter() - started >= next_report:
                 next_report += memory_every
                 roles = "  ".join(f"{role} {p / 2**20:.0f}" for role, (_, p) in sorted(by_role.items()))
@@ -153,7 +158,11 @@ def run_cluster(corpus: Path, output: Path, memory_every: float = 0.0) -> tuple[
     if proc.returncode != 0:
         raise SystemExit(f"storyweave cluster failed with exit code {proc.returncode}")
     own = usage.ru_maxrss * 1024
-    return elapsed, max(peak_rss, own) / 2**20, max(peak_pss, own if not peak_pss else 0) / 2**20
+    return elapsed, max(peak_rss, own) / 2**20, max(peak_pss, own if not peak_pss else 0) / 2**20, at_peak
+
+
+def _load_average() -> str:
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
 def encoder_speed(source: Path, limit: int) -> dict[str, float]:
@@ -195,9 +204,13 @@ def main() -> None:
         for size in sizes:
             corpus = Path(tmp) / f"corpus-{size}.jsonl"
             build_corpus(source, size, corpus)
-            elapsed, rss, pss = run_cluster(corpus, Path(tmp) / f"clusters-{size}.csv", args.memory_every)
+            before = _load_average()
+            elapsed, rss, pss, at_peak = run_cluster(corpus, Path(tmp) / f"clusters-{size}.csv", args.memory_every)
             results.append((size, elapsed, rss))
             print(f"{size:>9} {elapsed:>9.1f} {size / elapsed:>11.1f} {rss:>13.0f} {pss:>13.0f}", flush=True)
+            roles = ", ".join(f"{role} {p / 2**20:.0f}" for role, (_, p) in sorted(at_peak.items()))
+            print(f"  PSS MiB by process at the peak: {roles}; load average {before} before, "
+                  f"{_load_average()} after", flush=True)
             if size >= TARGET_RATE_FROM:
                 met = "met" if size / elapsed >= TARGET_RATE else "NOT met"
                 print(f"  target >= {TARGET_RATE:.0f} articles/s at {TARGET_RATE_FROM:,}+: {met}", flush=True)

@@ -137,3 +137,47 @@ def test_e5_threads_follow_the_setting_unless_the_user_set_them() -> None:
     assert omp == "1"
     omp, _ = _e5_omp_threads(1, {"OMP_NUM_THREADS": "3"})
     assert omp == "3"
+
+
+_THREAD_USE = """
+import os, sys
+import usearch.index  # the event index: its OpenMP runtime is running before e5 loads
+from storyweave.embed import Embedder
+from storyweave.settings import Settings
+
+def ticks():
+    out = {}
+    for tid in os.listdir("/proc/self/task"):
+        fields = open(f"/proc/self/task/{tid}/stat").read().rsplit(")", 1)[1].split()
+        out[tid] = int(fields[11]) + int(fields[12])
+    return out
+
+settings = Settings()
+settings.set("embed_threads", int(sys.argv[1]))
+embedder = Embedder(settings)
+texts = ["The president visited the capital on Tuesday and met officials from several ministries"] * 64
+embedder.encode_passages("e5", texts[:2])
+before = ticks()
+for start in range(0, len(texts), 16):
+    embedder.encode_passages("e5", texts[start : start + 16])
+after = ticks()
+print(sum(1 for tid, n in after.items() if n - before.get(tid, 0) >= 5))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads from /proc")
+@pytest.mark.parametrize("threads", [1, 2])
+def test_e5_uses_the_threads_it_is_given_after_usearch_started_openmp(threads: int) -> None:
+    """``embed_threads`` holds even where another OpenMP runtime started first: a worker must not
+    spread its encoder over every core that the other workers use too."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.endswith("OMP_NUM_THREADS")}
+    done = subprocess.run(
+        [sys.executable, "-c", _THREAD_USE, str(threads)], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    busy = int(done.stdout.split()[-1])
+    assert busy == threads if (os.cpu_count() or 1) >= 2 else busy == 1
