@@ -91,9 +91,12 @@ class Enricher:
         return self.language.detect(clean_stage.clean(extracted))
 
     def annotate(self, article: Article) -> EnrichedArticle:
-        """The per-article stages: entities and dates."""
+        """The per-article stages: entities, dates, and the text digest event assignment reads
+        (computed here, in the workers, to spare the single writer)."""
+        from .cluster.digest import text_digest
+
         stages = set(self.settings.enrich_stages)
-        enriched = EnrichedArticle(article=article)
+        enriched = EnrichedArticle(article=article, digest=text_digest(article))
         if "entities" in stages:
             enriched.mentions, enriched.entities = self.entities.analyse(article)
         if "dates" in stages:
