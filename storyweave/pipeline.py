@@ -267,7 +267,8 @@ def run(
     with _Ahead(executor, checked, writer.db, size) as ahead:
         for batch in ahead.batches():
             outcomes = [item for item in batch if not isinstance(item, _Skipped)]
-            done = iter(writer.store_batch(outcomes) if outcomes else [])
+            with ahead.store_lock:
+                done = iter(writer.store_batch(outcomes) if outcomes else [])
             for item in batch:
                 if isinstance(item, _Skipped):
                     report.duplicates.append(str(item.doc.id))
@@ -301,11 +302,14 @@ class _Ahead:
     of outcomes without waiting, and waits for the next one only with no transaction open.
 
     The queue is bounded, so enrichment running ahead of the writer stops there instead of filling
-    memory; the thread stops reading inputs when the writer stops (an error, an interrupt).
+    memory; the thread stops reading inputs when the writer stops (an error, an interrupt).  The
+    thread's reads of the store wait for ``store_lock``, which the writer holds while it stores: one
+    connection is never used by both threads at once.
     """
 
     def __init__(self, executor: Executor, docs: Iterable[RawDoc | Reject], db: Store, size: int) -> None:
         self.size = size
+        self.store_lock = threading.Lock()
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=2 * size)
         self._stop = threading.Event()
         self._thread = threading.Thread(
@@ -333,7 +337,12 @@ class _Ahead:
         for doc in docs:
             if self._stop.is_set():
                 return
-            if isinstance(doc, RawDoc) and doc.id and db.has_article_id(doc.id):
+            if not isinstance(doc, RawDoc) or not doc.id:
+                yield doc
+                continue
+            with self.store_lock:
+                stored = db.has_article_id(doc.id)
+            if stored:
                 if not self._put(_Skipped(doc)):
                     return
                 continue

@@ -261,6 +261,10 @@ def plan_article(conn: Store, mentions: list[Mention], entities: list[Entity], n
         surfaces[plan.mapping.get(entity.id, entity.id)] |= set(entity.aliases)
     current = sorted({plan.mapping.get(i, i) for i in ids})
     conn.ensure_name_keys(surface_keys)
+    # What the loop below asks of each entity, read for all of them at once: one statement each,
+    # not one per entity (on PostgreSQL each is a round trip).  Nothing is written before the loop ends.
+    names.types(current)
+    names.forms(current)
     known = get_kb().entities
     # Fullest names first: a whole name that matches by itself becomes the context a bare one needs.
     fullest_first = sorted(
