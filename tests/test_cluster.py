@@ -518,10 +518,11 @@ def test_an_article_is_scored_against_the_representative_and_the_latest_members(
         rep, last = row.fetchone()
         assigner = tracker.writer.assigner
         assert isinstance(assigner, Assigner)
-        compared = assigner.comparison_members(event_id)
+        compared = assigner.comparison_members([event_id])[0]
         # The representative first (EventFit reads its score), then the latest member that is not
         # a syndicated copy (once).
         expected = [rep] if rep == last else [rep, last]
         assert [p.length for p in compared] == [assigner.members.get(i).length for i in expected]
-        assert tracker.db.latest_members(event_id, 10)[-1] in {MATCH_A, MATCH_B}
-        assert MATCH_A_COPY not in tracker.db.latest_members(event_id, 10)
+        _, latest = tracker.db.comparison_member_ids([event_id], 10)[event_id]
+        assert latest[-1] in {MATCH_A, MATCH_B}
+        assert MATCH_A_COPY not in latest

@@ -176,7 +176,7 @@ def test_the_writers_pipelined_statements_read_their_own_writes_and_fail_whole(p
             assert db.has_article_id("a1")
             db.insert_article(_article(2))
         before = reader.data_version()
-        with pytest.raises(Exception, match="(?i)duplicate|unique"), db.transaction():
+        with pytest.raises(Exception, match=r"(?i)duplicate|unique"), db.transaction():
             db.insert_article(_article(3))
             db.insert_article(_article(1))  # the same id again: refused by the server
         assert not reader.has_article_id("a3") and not db.has_article_id("a3")

@@ -211,7 +211,7 @@ class Assigner(EventState):
             (key, cosine, span.event_id)
             for key, cosine, span in self.candidates(neighbours, in_window, min_cosine=settings.event_min_cosine)
         ]
-        groups = [self.comparison_members(event_id) for _, _, event_id in chosen]
+        groups = self.comparison_members([event_id for _, _, event_id in chosen])
         allowance = CrossLingualAllowance.from_settings(self.settings)
         scores = member_scores(self.scorer, mine, groups, allowance) if chosen else []
         fit = EventFit.from_settings(self.settings)
