@@ -253,10 +253,10 @@ def run(
 
     Enrichment runs on ``executor`` (by default a fresh one of the kind the settings name, closed
     at the end), fed from a thread, while the writer stores what is ready: up to ``writer_batch``
-    articles per transaction, committed as soon as no further one is ready.  An article is counted
-    in the report and passed to ``on_progress`` only once its transaction committed.  Every
-    executor yields results in input order, so the same input in the same order always gives the
-    same store.
+    articles per transaction, committed as soon as no further one is ready (within a few ms).  An
+    article is counted in the report and passed to ``on_progress`` only once its transaction
+    committed.  Every executor yields results in input order, so the same input in the same order
+    always gives the same store.
     """
     if executor is None:
         with closing(executor_for(enricher)) as own:
@@ -295,11 +295,15 @@ class _Skipped:
 
 
 _END = object()
+# A batch ends when the next outcome is not there within this long.  Not 0: the feeding thread
+# reads the store between the writer's batches only (``store_lock``), so the writer gives it a
+# moment to catch up; enrichment that is really still working takes far longer than this.
+_GATHER_S = 0.005
 
 
 class _Ahead:
-    """Runs the executor in a thread, so that the writer can tell what is ready: it takes a batch
-    of outcomes without waiting, and waits for the next one only with no transaction open.
+    """Runs the executor in a thread, so that the writer can tell what is ready: it gathers a batch
+    of the outcomes that keep coming, and waits for them with no transaction open.
 
     The queue is bounded, so enrichment running ahead of the writer stops there instead of filling
     memory; the thread stops reading inputs when the writer stops (an error, an interrupt).  The
@@ -358,12 +362,13 @@ class _Ahead:
             self._put(_Failed(exc))
 
     def batches(self) -> Iterator[list[EnrichedArticle | Reject | _Skipped]]:
-        """Lists of what is ready, each started by waiting for one item, then completed without
-        waiting.  An enrichment failure is raised after the outcomes before it were handed over."""
+        """Lists of what is ready, each started by waiting for one item, then completed while
+        items keep coming (gaps under ``_GATHER_S``).  No transaction is open meanwhile.  An
+        enrichment failure is raised after the outcomes before it were handed over."""
         batch: list[EnrichedArticle | Reject | _Skipped] = []
         while True:
             try:
-                item = self._queue.get(block=not batch)
+                item = self._queue.get(timeout=_GATHER_S if batch else None)
             except queue.Empty:
                 item = None
             ready = item is None or item is _END or isinstance(item, _Failed) or len(batch) == self.size
