@@ -256,7 +256,8 @@ def run(
     articles per transaction, committed as soon as no further one is ready (within a few ms).  An
     article is counted in the report and passed to ``on_progress`` only once its transaction
     committed.  Every executor yields results in input order, so the same input in the same order
-    always gives the same store.
+    always gives the same store.  ``docs`` is read in that thread: an iterator over a resource
+    bound to its creating thread (a SQLite connection) must allow it.
     """
     if executor is None:
         with closing(executor_for(enricher)) as own:

@@ -84,7 +84,6 @@ def test_a_kill_while_a_batch_of_articles_is_open_loses_and_doubles_nothing(tmp_
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "STORYWEAVE_ENRICH_STAGES": "dates",
            "STORYWEAVE_EXECUTOR": "inprocess", "STORYWEAVE_WRITER_BATCH": "40"}
     command = [sys.executable, "-m", "storyweave", "--db", str(db), "ingest", str(corpus)]
-    counts: list[int] = []
     kills = 0
     for _ in range(3):
         before = count_articles(db)
@@ -94,7 +93,6 @@ def test_a_kill_while_a_batch_of_articles_is_open_loses_and_doubles_nothing(tmp_
         # Past start-up (migrations also hold the lock), then at the next moment a batch is open.
         while count_articles(db) <= before and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.005)
-        counts.append(count_articles(db))
         while not _write_lock_held(db) and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.001)
         if process.poll() is None:
@@ -103,8 +101,6 @@ def test_a_kill_while_a_batch_of_articles_is_open_loses_and_doubles_nothing(tmp_
         process.wait()
         assert store_invariants(db) == []
     assert kills >= 2, "the ingest finished before it could be killed; the test proves nothing"
-    # The committed count moves a batch at a time: the first article seen stored came with others.
-    assert any(count - before > 1 for before, count in zip([0, *counts], counts, strict=False)), counts
     finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr[-2000:]
     assert store_invariants(db, ids) == []
