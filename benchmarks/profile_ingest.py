@@ -262,8 +262,7 @@ def profile_waits(source: Path, limit: int, directory: Path) -> dict[str, Any]:
     with CpuSampler() as sampler:
         tracker = Tracker(db=directory / "waits.db")
         writer = tracker.writer
-        writer.store = timed("writer", writer.store)  # type: ignore[method-assign]
-        writer.reject = timed("writer", writer.reject)  # type: ignore[method-assign]
+        writer.store_batch = timed("writer", writer.store_batch)  # type: ignore[method-assign]
         try:
             report = pipeline.run(reading(_inputs(source, tracker.settings, limit)), tracker.enricher, writer)
         finally:

@@ -54,6 +54,7 @@ os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.g
 from storyweave import Settings, pipeline
 from storyweave.alerts.watcher import AlertWatcher
 from storyweave.cluster import Assigner
+from storyweave.cluster.digest import text_digest
 from storyweave.extract import canonical_url, content_hash, normalise_date
 from storyweave.ingest import iter_inputs
 from storyweave.models import EnrichedArticle, RawDoc, Reject
@@ -104,9 +105,11 @@ def replay_enriched(cache: list[EnrichedArticle], size: int) -> dict[str, Enrich
             publish_date=normalise_date(record["publish_date"]),
             content_hash=content_hash(base.article.title, record["text"], base.article.source),
         )
-        # The writer resolves mentions' entity ids in place: each replay gets its own.
+        # The writer resolves mentions' entity ids in place: each replay gets its own.  The text
+        # digest is the enrichment workers' work, of the replay's own text.
         out[article.id] = replace(
-            base, article=article, mentions=copy.deepcopy(base.mentions), entities=copy.deepcopy(base.entities)
+            base, article=article, mentions=copy.deepcopy(base.mentions), entities=copy.deepcopy(base.entities),
+            digest=text_digest(article),
         )
     return out
 

@@ -121,6 +121,20 @@ class DateMention:
     happening: bool = False
 
 
+@dataclass(frozen=True)
+class TextDigest:
+    """What event assignment reads of an article's title and text alone (``cluster.digest``).
+
+    The enrichment workers compute it so that the single writer does not; ``text_key`` names the
+    title and text it was computed from, and a digest of any other text is ignored.
+    """
+
+    text_key: str
+    signature: Any  # numpy uint32 MinHash values of the word shingles; None: too few words to compare
+    numbers: frozenset[str]
+    terms: Any  # pairs.terms.TermBag of the opening
+
+
 @dataclass
 class EnrichedArticle:
     """An article with everything the enrichment stages found; the unit the assigner consumes."""
@@ -130,6 +144,8 @@ class EnrichedArticle:
     entities: list[Entity] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
     vectors: dict[str, Any] = field(default_factory=dict)  # model name -> numpy float32 vector
+    # A plain default, not a factory: enriched articles pickled before the field existed load with None.
+    digest: TextDigest | None = None
 
 
 @dataclass

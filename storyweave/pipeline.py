@@ -9,6 +9,7 @@ articles of the open transaction, which a re-run then adds exactly once.
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
@@ -91,9 +92,12 @@ class Enricher:
         return self.language.detect(clean_stage.clean(extracted))
 
     def annotate(self, article: Article) -> EnrichedArticle:
-        """The per-article stages: entities and dates."""
+        """The per-article stages: entities, dates, and the text digest event assignment reads
+        (computed here, in the workers, to spare the single writer)."""
+        from .cluster.digest import text_digest
+
         stages = set(self.settings.enrich_stages)
-        enriched = EnrichedArticle(article=article)
+        enriched = EnrichedArticle(article=article, digest=text_digest(article))
         if "entities" in stages:
             enriched.mentions, enriched.entities = self.entities.analyse(article)
         if "dates" in stages:
@@ -167,9 +171,16 @@ class Writer:
             return
 
     def store(self, enriched: EnrichedArticle) -> bool:
-        """Store one article in its own transaction; False when it was already there.
+        """Store one article in its own transaction; False when it was already there."""
+        stored = self.store_batch([enriched])[0]
+        return stored is True
 
-        What the writer keeps of the store between articles is trusted only while the store's
+    def store_batch(self, outcomes: Sequence[EnrichedArticle | Reject]) -> list[bool | Reject]:
+        """Store several outcomes in one transaction, in order: per outcome True (stored), False
+        (already there) or the reject recorded (an input's own, or an id another article holds).
+        Nothing of the batch is durable, and nothing may be acknowledged, before this returns.
+
+        What the writer keeps of the store between transactions is trusted only while the store's
         change token is the one its own last commit left: another writer's commit, or a rolled
         back transaction of this one, empties it.
         """
@@ -178,14 +189,28 @@ class Writer:
                 token = self.db.get_state().token
                 if token != self._seen and self._names is not None:
                     self._names.clear()
-                stored = self._store_in_transaction(enriched)
+                done = [self._one_in_transaction(outcome) for outcome in outcomes]
+                stored = any(d is True for d in done)
                 after = self.db.get_state().token if stored else token
-                # Other writers' caches must see this article's entities even when no assignment moved it.
+                # Other writers' caches must see these articles' entities even when no assignment moved it.
                 self._seen = self.db.bump_state() if stored and after == token else after
-                return stored
+                return done
         except BaseException:
             self._seen = None
             raise
+
+    def _one_in_transaction(self, outcome: EnrichedArticle | Reject) -> bool | Reject:
+        if isinstance(outcome, EnrichedArticle):
+            taken_by = self.db.id_taken_by_other_content(outcome.article)
+            if taken_by is None:
+                return self._store_in_transaction(outcome)
+            outcome = Reject(
+                outcome.article.origin,
+                f"id {outcome.article.id!r} is already used by a different article (from {taken_by}); "
+                "give it another id",
+            )
+        self.db.record_reject(outcome)
+        return outcome
 
     def _store_in_transaction(self, enriched: EnrichedArticle) -> bool:
         article = enriched.article
@@ -211,10 +236,6 @@ class Writer:
             self.watcher.article_stored(enriched)
         return True
 
-    def reject(self, reject: Reject) -> None:
-        with self.db.transaction():
-            self.db.record_reject(reject)
-
 
 def executor_for(enricher: Enricher) -> Executor:
     """The executor the enricher's settings name, running ``enrich_many`` on enrichers like this one."""
@@ -228,52 +249,144 @@ def run(
     on_progress: Callable[[str], None] | None = None,
     executor: Executor | None = None,
 ) -> IngestReport:
-    """Push documents through the stages into the store, one durable article at a time.
+    """Push documents through the stages into the store.
 
     Enrichment runs on ``executor`` (by default a fresh one of the kind the settings name, closed
-    at the end).  Every executor yields results in input order, so the same input in the same
-    order always gives the same store.
+    at the end), fed from a thread, while the writer stores what is ready: up to ``writer_batch``
+    articles per transaction, committed as soon as no further one is ready (within a few ms).  An
+    article is counted in the report and passed to ``on_progress`` only once its transaction
+    committed.  Every executor yields results in input order, so the same input in the same order
+    always gives the same store.  ``docs`` is read in that thread: an iterator over a resource
+    bound to its creating thread (a SQLite connection) must allow it.
     """
     if executor is None:
         with closing(executor_for(enricher)) as own:
             return run(docs, enricher, writer, on_progress, own)
     report = IngestReport()
     checked = (checked_item(doc, enricher.settings) for doc in docs)
-    for outcome in executor.enriched(_not_yet_stored(checked, writer.db, report, on_progress)):
-        if isinstance(outcome, EnrichedArticle):
-            taken_by = writer.db.id_taken_by_other_content(outcome.article)
-            if taken_by is not None:
-                outcome = Reject(
-                    outcome.article.origin,
-                    f"id {outcome.article.id!r} is already used by a different article (from {taken_by}); "
-                    "give it another id",
-                )
-        if isinstance(outcome, Reject):
-            writer.reject(outcome)
-            report.rejected.append(outcome)
-        elif writer.store(outcome):
-            report.added.append(outcome.article.id)
-        else:
-            report.duplicates.append(outcome.article.id)
-        if on_progress:
-            on_progress(outcome.origin if isinstance(outcome, Reject) else outcome.article.origin)
+    size = max(1, int(enricher.settings.writer_batch))
+    with _Ahead(executor, checked, writer.db, size) as ahead:
+        for batch in ahead.batches():
+            outcomes = [item for item in batch if not isinstance(item, _Skipped)]
+            with ahead.store_lock:
+                done = iter(writer.store_batch(outcomes) if outcomes else [])
+            for item in batch:
+                if isinstance(item, _Skipped):
+                    report.duplicates.append(str(item.doc.id))
+                    origin = item.doc.origin
+                else:
+                    result = next(done)
+                    if isinstance(result, Reject):
+                        report.rejected.append(result)
+                        origin = result.origin
+                    else:
+                        assert isinstance(item, EnrichedArticle)
+                        (report.added if result else report.duplicates).append(item.article.id)
+                        origin = item.article.origin
+                if on_progress:  # a skipped input is done too: progress counts every input
+                    on_progress(origin)
     return report
 
 
-def _not_yet_stored(
-    docs: Iterable[RawDoc | Reject],
-    db: Store,
-    report: IngestReport,
-    on_progress: Callable[[str], None] | None = None,
-) -> Iterator[RawDoc | Reject]:
-    """Drop inputs whose id the store already holds before any costly stage: re-runs are cheap."""
-    for doc in docs:
-        if isinstance(doc, RawDoc) and doc.id and db.has_article_id(doc.id):
-            report.duplicates.append(doc.id)
-            if on_progress:  # a skipped input is done too: progress counts every input
-                on_progress(doc.origin)
-            continue
-        yield doc
+@dataclass(frozen=True)
+class _Skipped:
+    """An input whose id the store already holds: no stage ran for it."""
+
+    doc: RawDoc
+
+
+_END = object()
+# A batch ends when the next outcome is not there within this long.  Not 0: the feeding thread
+# reads the store between the writer's batches only (``store_lock``), so the writer gives it a
+# moment to catch up; enrichment that is really still working takes far longer than this.
+_GATHER_S = 0.005
+
+
+class _Ahead:
+    """Runs the executor in a thread, so that the writer can tell what is ready: it gathers a batch
+    of the outcomes that keep coming, and waits for them with no transaction open.
+
+    The queue is bounded, so enrichment running ahead of the writer stops there instead of filling
+    memory; the thread stops reading inputs when the writer stops (an error, an interrupt).  The
+    thread's reads of the store wait for ``store_lock``, which the writer holds while it stores: one
+    connection is never used by both threads at once.
+    """
+
+    def __init__(self, executor: Executor, docs: Iterable[RawDoc | Reject], db: Store, size: int) -> None:
+        self.size = size
+        self.store_lock = threading.Lock()
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=2 * size)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._feed, args=(executor, docs, db), name="enrichment-feed", daemon=True
+        )
+
+    def __enter__(self) -> _Ahead:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+
+    def _put(self, item: Any) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _inputs(self, docs: Iterable[RawDoc | Reject], db: Store) -> Iterator[RawDoc | Reject]:
+        """Drop inputs whose id the store already holds before any costly stage: re-runs are cheap."""
+        for doc in docs:
+            if self._stop.is_set():
+                return
+            if not isinstance(doc, RawDoc) or not doc.id:
+                yield doc
+                continue
+            with self.store_lock:
+                stored = db.has_article_id(doc.id)
+            if stored:
+                if not self._put(_Skipped(doc)):
+                    return
+                continue
+            yield doc
+
+    def _feed(self, executor: Executor, docs: Iterable[RawDoc | Reject], db: Store) -> None:
+        try:
+            for outcome in executor.enriched(self._inputs(docs, db)):
+                if not self._put(outcome):
+                    return
+            self._put(_END)
+        except BaseException as exc:  # the writer's thread raises it
+            self._put(_Failed(exc))
+
+    def batches(self) -> Iterator[list[EnrichedArticle | Reject | _Skipped]]:
+        """Lists of what is ready, each started by waiting for one item, then completed while
+        items keep coming (gaps under ``_GATHER_S``).  No transaction is open meanwhile.  An
+        enrichment failure is raised after the outcomes before it were handed over."""
+        batch: list[EnrichedArticle | Reject | _Skipped] = []
+        while True:
+            try:
+                item = self._queue.get(timeout=_GATHER_S if batch else None)
+            except queue.Empty:
+                item = None
+            ready = item is None or item is _END or isinstance(item, _Failed) or len(batch) == self.size
+            if ready and batch:
+                yield batch
+                batch = []
+            if item is _END:
+                return
+            if isinstance(item, _Failed):
+                raise item.error
+            if item is not None:
+                batch.append(item)
+
+
+@dataclass(frozen=True)
+class _Failed:
+    error: BaseException
 
 
 def enrich_one(enricher: Enricher, doc: RawDoc | Reject) -> EnrichedArticle | Reject:

@@ -115,6 +115,11 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         ["entities", "dates", "embed"],
         "Optional enrichment stages to run after clean and language: entities, dates, embed.",
     ),
+    Setting(
+        "writer_batch", 32,
+        "Most enriched articles the writer stores in one transaction; it commits sooner whenever no further "
+        "article is ready, so it never holds the write lock while enrichment works. 1: a commit per article.",
+    ),
     Setting("assign_events", True, "Assign each stored article to an event and storyline as it is ingested."),
     Setting("workers", 0, "Processes that enrich articles in parallel; 0 means one per CPU core, 1 means none."),
     Setting("parallel_after", 64, "Inputs below which enrichment stays in-process (workers cost start-up time)."),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from storyweave import NotFoundError, Settings, Tracker
 from storyweave.cli.core import bundled_examples
 from storyweave.cluster import Assigner
 from storyweave.cluster.assigner import effective_day
+from storyweave.cluster.digest import digest_of, text_digest, text_key
 from storyweave.cluster.index import EventSpan, day_number
 from storyweave.cluster.scoring import (
     CrossLingualAllowance,
@@ -160,6 +162,34 @@ def test_same_input_same_order_gives_same_clusters(enriched: dict[str, EnrichedA
     ):
         assert _assignments(first) == _assignments(second)
         assert _snapshot(first) == _snapshot(second)
+
+
+def test_the_workers_text_digest_decides_as_the_writer_computing_it(
+    enriched: dict[str, EnrichedArticle], tmp_path: Path
+) -> None:
+    """Enrichment carries each article's text digest (MinHash signature, numbers, word bag); the
+    writer computes it when it is missing, and ignores one of another text: the same events."""
+    items = [enriched[i] for i in STREAM]
+    for item in items:
+        assert item.digest is not None
+        fresh = text_digest(item.article)
+        assert item.digest.text_key == fresh.text_key and item.digest.numbers == fresh.numbers
+        assert np.array_equal(item.digest.terms.ids, fresh.terms.ids)
+        assert (item.digest.signature is None) == (fresh.signature is None)
+        if fresh.signature is not None:
+            assert np.array_equal(item.digest.signature, fresh.signature)
+    without = [replace(item, digest=None) for item in items]
+    # Each article carrying the digest of the next one's text, as after a rewrite of its text.
+    stale = [replace(item, digest=items[(n + 1) % len(items)].digest) for n, item in enumerate(items)]
+    assert all(digest_of(item).text_key == text_key(item.article) for item in stale)
+    with (
+        _store(tmp_path / "carried.db", items) as carried,
+        _store(tmp_path / "computed.db", without) as computed,
+        _store(tmp_path / "stale.db", stale) as ignored,
+    ):
+        assert _assignments(carried) == _assignments(computed) == _assignments(ignored)
+        assert _snapshot(carried) == _snapshot(computed) == _snapshot(ignored)
+        assert any(duplicate for _, _, duplicate in _assignments(carried).values())  # the copy was found
 
 
 def test_reingesting_the_same_input_changes_nothing(enriched: dict[str, EnrichedArticle], tmp_path: Path) -> None:
@@ -511,10 +541,11 @@ def test_an_article_is_scored_against_the_representative_and_the_latest_members(
         rep, last = row.fetchone()
         assigner = tracker.writer.assigner
         assert isinstance(assigner, Assigner)
-        compared = assigner.comparison_members(event_id)
+        compared = assigner.comparison_members([event_id])[0]
         # The representative first (EventFit reads its score), then the latest member that is not
         # a syndicated copy (once).
         expected = [rep] if rep == last else [rep, last]
         assert [p.length for p in compared] == [assigner.members.get(i).length for i in expected]
-        assert tracker.db.latest_members(event_id, 10)[-1] in {MATCH_A, MATCH_B}
-        assert MATCH_A_COPY not in tracker.db.latest_members(event_id, 10)
+        _, latest = tracker.db.comparison_member_ids([event_id], 10)[event_id]
+        assert latest[-1] in {MATCH_A, MATCH_B}
+        assert MATCH_A_COPY not in latest

@@ -69,9 +69,37 @@ def test_worker_processes_and_batches_store_what_one_by_one_stores(tmp_path: Pat
     one_by_one = _ingest(tmp_path / "one.db", workers=1, enrich_batch=1)
     batched = _ingest(tmp_path / "batched.db", workers=1, enrich_batch=4)
     pooled = _ingest(tmp_path / "pooled.db", workers=2, parallel_after=3, enrich_batch=3)
-    assert one_by_one == batched == pooled
+    committed_one_by_one = _ingest(tmp_path / "commits.db", workers=1, writer_batch=1)
+    assert one_by_one == batched == pooled == committed_one_by_one
     assert [row[0] for row in one_by_one[0]][:6] == ["doc-0", "doc-1", "doc-2", "doc-3", "doc-4", "doc-5"]
     assert len(one_by_one[1]) >= 23  # the date in each text was found
+
+
+def test_an_input_is_acknowledged_only_once_its_batch_committed(tmp_path: Path) -> None:
+    """The writer stores up to ``writer_batch`` ready articles per transaction; ``on_progress``
+    hears of each (article or reject) only when another connection can already read it."""
+    db = tmp_path / "ack.db"
+    settings = Settings({"enrich_stages": ["dates"], "assign_events": False, "writer_batch": 8,
+                         "executor": "inprocess"})
+    heard: list[tuple[str, bool, int]] = []
+
+    def progress(origin: str) -> None:
+        conn = sqlite3.connect(db)
+        try:
+            visible = bool(conn.execute("SELECT 1 FROM articles WHERE origin = ? UNION ALL "
+                                        "SELECT 1 FROM rejects WHERE origin = ?", (origin, origin)).fetchone())
+            committed = conn.execute("SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM rejects)")
+            heard.append((origin, visible, int(committed.fetchone()[0])))
+        finally:
+            conn.close()
+
+    with Tracker(db=db, settings=settings) as tracker:
+        report = tracker.ingest_docs(_docs(60), on_progress=progress)
+    assert len(report.added) == 60 and len(report.rejected) == 2
+    assert len(heard) == 62 and all(visible for _, visible, _ in heard), [h for h in heard if not h[1]]
+    commits = sorted({committed for _, _, committed in heard})
+    steps = [after - before for before, after in zip([0, *commits], commits, strict=False)]
+    assert max(steps) <= 8 and len(commits) < 62, steps  # several inputs per transaction, at most 8
 
 
 class _BreaksOnOneTitle(Embedder):

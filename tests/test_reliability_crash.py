@@ -16,12 +16,15 @@ every stage, or the eval corpus with ``--corpus``.
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-from test_reliability_support import CRASH_ENV, kill_and_restart, store_invariants, write_corpus
+from test_reliability_support import CRASH_ENV, count_articles, kill_and_restart, store_invariants, write_corpus
 
 ARTICLES = 600
 KILLS = 20
@@ -54,3 +57,53 @@ def test_twenty_kills_lose_and_double_nothing(tmp_path: Path) -> None:
                            capture_output=True, text=True, timeout=300)
     assert check.returncode == 0, check.stdout[-3000:] + check.stderr[-2000:]
     assert json.loads(check.stdout)["ok"] is True
+
+
+def _write_lock_held(db: Path) -> bool:
+    """Whether a writer holds the store's write lock (has a transaction open) right now."""
+    conn = sqlite3.connect(db, timeout=0, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        conn.close()
+
+
+def test_a_kill_while_a_batch_of_articles_is_open_loses_and_doubles_nothing(tmp_path: Path) -> None:
+    """The writer stores up to ``writer_batch`` ready articles per transaction: a SIGKILL while one
+    is open loses that whole batch from the store (none of it was acknowledged), and the restart
+    stores it again, once."""
+    corpus = tmp_path / "corpus.jsonl"
+    ids = write_corpus(corpus, 300)
+    db = tmp_path / "batch.db"
+    # Cheap enrichment in the writer's own process: articles are ready faster than they are
+    # stored, so every transaction holds a full batch.
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "STORYWEAVE_ENRICH_STAGES": "dates",
+           "STORYWEAVE_EXECUTOR": "inprocess", "STORYWEAVE_WRITER_BATCH": "40"}
+    command = [sys.executable, "-m", "storyweave", "--db", str(db), "ingest", str(corpus)]
+    kills = 0
+    for _ in range(3):
+        before = count_articles(db)
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)
+        deadline = time.monotonic() + 120
+        # Past start-up (migrations also hold the lock), then at the next moment a batch is open.
+        while count_articles(db) <= before and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        while not _write_lock_held(db) and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.001)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            kills += 1
+        process.wait()
+        assert store_invariants(db) == []
+    assert kills >= 2, "the ingest finished before it could be killed; the test proves nothing"
+    finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    assert store_invariants(db, ids) == []
+    with sqlite3.connect(db) as conn:
+        assert sorted(r[0] for r in conn.execute("SELECT id FROM articles")) == sorted(ids)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

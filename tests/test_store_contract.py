@@ -346,6 +346,22 @@ def test_events_moved_into_one_storyline_and_merged(open_engine: OpenStore) -> N
     assert store.check(quick=True).ok
 
 
+def test_the_members_an_article_is_compared_with_come_for_several_events_at_once(open_engine: OpenStore) -> None:
+    store = open_engine()
+    with store.transaction():
+        _event(store, "ev1", "a1", "sl1", 1, "2024-05-01")
+        _event(store, "ev2", "a2", "sl2", 2, "2024-05-02")
+        for n, (event_id, copy_of) in enumerate([("ev1", None), ("ev1", "a3"), ("ev1", None), ("ev2", None)], 3):
+            store.insert_article(Article(id=f"a{n}", title=f"t{n}", text="x", origin=f"a{n}", content_hash=f"a{n}",
+                                         lang="en"))
+            store.add_member(f"a{n}", event_id, 0.5, copy_of, n)
+    # The representative, then the latest members (not copies), latest first, at most ``limit``.
+    assert store.comparison_member_ids(["ev2", "ev1", "ev9", "ev1"], 2) == {
+        "ev1": ("a1", ["a5", "a3"]), "ev2": ("a2", ["a6", "a2"])}
+    assert store.comparison_member_ids(["ev1"], 10) == {"ev1": ("a1", ["a5", "a3", "a1"])}
+    assert store.comparison_member_ids([], 2) == {}
+
+
 # -- watches and alerts ---------------------------------------------------------------------------------
 
 _LANG = st.sampled_from(["en", "fr", "ar", "zh"])

@@ -164,6 +164,31 @@ def test_the_version_moves_when_another_handle_commits(pg_databases: Databases) 
         writer.close()
 
 
+def test_the_writers_pipelined_statements_read_their_own_writes_and_fail_whole(pg_databases: Databases) -> None:
+    """A write transaction sends its statements in pipeline mode: a read still sees the writes sent
+    before it, and a write that fails (unread) rolls the whole transaction back, at the latest when
+    it commits, leaving the store and the handle as they were."""
+    url = pg_databases.fresh()
+    db, reader = open_store(url), open_store(url)
+    try:
+        with db.transaction():
+            db.insert_article(_article(1))
+            assert db.has_article_id("a1")
+            db.insert_article(_article(2))
+        before = reader.data_version()
+        with pytest.raises(Exception, match=r"(?i)duplicate|unique"), db.transaction():
+            db.insert_article(_article(3))
+            db.insert_article(_article(1))  # the same id again: refused by the server
+        assert not reader.has_article_id("a3") and not db.has_article_id("a3")
+        assert reader.data_version() == before
+        with db.transaction():  # the handle goes on writing
+            db.insert_article(_article(3))
+        assert reader.has_article_id("a3") and reader.count("articles") == 3
+    finally:
+        db.close()
+        reader.close()
+
+
 # -- full text --------------------------------------------------------------------------------------------
 
 

@@ -40,6 +40,7 @@ from ..store import events as store
 from . import storylines
 from .consolidate import consolidate
 from .dedup import NearDuplicates
+from .digest import digest_of
 from .index import CentroidIndex, EventSpan, day_number
 from .members import article_entity_types
 from .scoring import EventFit, PairScoring, member_scores, score_adjustments
@@ -50,8 +51,6 @@ log = logging.getLogger(__name__)
 # Neighbours fetched per search: enough that the window filter and the storyline step (which
 # looks further back in time) still find their candidates among them.
 _SEARCH_DEPTH = 32
-_SHINGLE_WORDS = 4
-_MINHASH_PERMUTATIONS = 64
 
 
 def stable_id(prefix: str, seed: str) -> str:
@@ -112,9 +111,7 @@ class Assigner(EventState):
 
     # -- state ---------------------------------------------------------------------------------------
     def _new_duplicates(self) -> NearDuplicates:
-        return NearDuplicates(
-            self.settings.duplicate_jaccard, _MINHASH_PERMUTATIONS, _SHINGLE_WORDS, self.settings.duplicate_window
-        )
+        return NearDuplicates(self.settings.duplicate_jaccard, self.settings.duplicate_window)
 
     def refresh(self) -> None:
         """Rebuild the in-memory state from the store unless this assigner made its latest change."""
@@ -172,14 +169,16 @@ class Assigner(EventState):
         seq = self.conn.article_seq(article.id)
         day = effective_day(enriched)
         firm = publication_day(enriched) is not None
-        signature = self.duplicates.signature(article)
+        digest = digest_of(enriched)
+        self.members.digests.add(digest)
+        signature = digest.signature if self.duplicates.enabled else None
         copy_of = self.duplicates.find(signature) if signature is not None else None
         joined = False
         if copy_of is not None:
             joined = self._join_as_copy(enriched, copy_of[0], seq, day, order)
         if not joined:
             neighbours = self._neighbours(enriched)
-            best = self._best_candidate(profile(enriched), neighbours, day, seq, firm)
+            best = self._best_candidate(profile(enriched, digest), neighbours, day, seq, firm)
             if best is not None:
                 self._join(best.event_id, enriched, seq, day, order, score=best.score, duplicate_of=None)
             else:
@@ -212,7 +211,7 @@ class Assigner(EventState):
             (key, cosine, span.event_id)
             for key, cosine, span in self.candidates(neighbours, in_window, min_cosine=settings.event_min_cosine)
         ]
-        groups = [self.comparison_members(event_id) for _, _, event_id in chosen]
+        groups = self.comparison_members([event_id for _, _, event_id in chosen])
         scores = member_scores(self.scorer, mine, groups, *score_adjustments(self.settings)) if chosen else []
         fit = EventFit.from_settings(self.settings)
         accepted = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,61 +25,71 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 # restart or an upgrade of datasketch.
 _MINHASH_SEED = 1
 _MINHASH_SCHEME = "affine32"
+SHINGLE_WORDS = 4
+MINHASH_PERMUTATIONS = 64
 
 
-def shingles(article: Article, size: int) -> set[bytes]:
+def shingles(article: Article, size: int = SHINGLE_WORDS) -> set[bytes]:
     words = _WORD.findall(article_body(article).casefold())
     if len(words) < size:
         return {" ".join(words).encode("utf-8")} if words else set()
     return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
 
 
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """Generating the permutations is the costly part of building a MinHash: done once a process."""
+    from datasketch import MinHash
+
+    permutations: tuple[np.ndarray, np.ndarray] = MinHash(
+        num_perm=MINHASH_PERMUTATIONS, seed=_MINHASH_SEED, scheme=_MINHASH_SCHEME
+    ).permutations
+    return permutations
+
+
+def _minhash(signature: np.ndarray | None) -> MinHash:
+    # Imported here: datasketch pulls in scipy (about a second), which commands that never
+    # assign an article (help, queries, check, export) need not pay for.
+    from datasketch import MinHash
+
+    return MinHash(
+        num_perm=MINHASH_PERMUTATIONS,
+        seed=_MINHASH_SEED,
+        hashvalues=signature,
+        permutations=_permutations(),
+        scheme=_MINHASH_SCHEME,
+    )
+
+
+def signature(article: Article) -> np.ndarray | None:
+    """The MinHash hash values of ``article``'s word shingles; ``None`` when it has too few words
+    to compare.  A pure function of its title and text (the enrichment workers compute it)."""
+    grams = shingles(article)
+    if len(grams) < SHINGLE_WORDS:
+        return None
+    mh = _minhash(None)
+    mh.update_batch(sorted(grams))
+    return np.asarray(mh.hashvalues, dtype=np.uint32)
+
+
 class NearDuplicates:
     """``find(signature)`` returns the most similar recent article above the Jaccard threshold."""
 
-    def __init__(self, threshold: float, num_perm: int, shingle_size: int, window: int) -> None:
+    def __init__(self, threshold: float, window: int) -> None:
         self.threshold = threshold
         self.enabled = threshold <= 1.0  # a Jaccard above 1 can never be reached: copy detection is off
-        self.num_perm = num_perm
-        self.shingle_size = shingle_size
         self.window = window
-        # Imported here: datasketch pulls in scipy (about a second), which commands that never
-        # assign an article (help, queries, check, export) need not pay for.
-        from datasketch import MinHash, MinHashLSH
+        from datasketch import MinHashLSH
 
-        self._lsh = MinHashLSH(threshold=threshold if self.enabled else 0.9, num_perm=num_perm)
+        self._lsh = MinHashLSH(threshold=threshold if self.enabled else 0.9, num_perm=MINHASH_PERMUTATIONS)
         self._recent: deque[tuple[str, int]] = deque()
         self._signatures: dict[str, np.ndarray] = {}
         self._seq: dict[str, int] = {}
-        # Generating the permutations is the costly part of building a MinHash: do it once.
-        self._permutations = MinHash(num_perm=num_perm, seed=_MINHASH_SEED, scheme=_MINHASH_SCHEME).permutations
-
-    def signature(self, article: Article) -> np.ndarray | None:
-        """The MinHash hash values of ``article``; ``None`` when it has too few words to compare."""
-        if not self.enabled:
-            return None
-        grams = shingles(article, self.shingle_size)
-        if len(grams) < self.shingle_size:
-            return None
-        mh = self._minhash(None)
-        mh.update_batch(sorted(grams))
-        return np.asarray(mh.hashvalues, dtype=np.uint32)
-
-    def _minhash(self, signature: np.ndarray | None) -> MinHash:
-        from datasketch import MinHash
-
-        return MinHash(
-            num_perm=self.num_perm,
-            seed=_MINHASH_SEED,
-            hashvalues=signature,
-            permutations=self._permutations,
-            scheme=_MINHASH_SCHEME,
-        )
 
     def find(self, signature: np.ndarray) -> tuple[str, float] | None:
         """(article id, estimated Jaccard) of the closest copy, the earliest on a tie."""
         best: tuple[str, float] | None = None
-        for key in self._lsh.query(self._minhash(signature)):
+        for key in self._lsh.query(_minhash(signature)):
             other = self._signatures[key]
             jaccard = float(np.mean(other == signature))
             if jaccard < self.threshold:
@@ -90,7 +101,7 @@ class NearDuplicates:
     def add(self, article_id: str, seq: int, signature: np.ndarray) -> None:
         if article_id in self._signatures:
             return
-        self._lsh.insert(article_id, self._minhash(signature))
+        self._lsh.insert(article_id, _minhash(signature))
         self._signatures[article_id] = signature
         self._seq[article_id] = seq
         self._recent.append((article_id, seq))

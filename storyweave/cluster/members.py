@@ -14,6 +14,7 @@ from collections import OrderedDict
 from ..models import EnrichedArticle
 from ..pairs.features import ArticleProfile, profile
 from ..store import Store
+from .digest import RecentDigests
 
 
 def article_entity_types(enriched: EnrichedArticle) -> dict[str, str]:
@@ -32,6 +33,8 @@ class MemberCache:
         self.conn = conn
         self.size = size
         self._items: OrderedDict[str, ArticleProfile] = OrderedDict()
+        # Keyed by the text itself, never by article id: a stale entry is simply never found.
+        self.digests = RecentDigests(size)
 
     def clear(self) -> None:
         self._items.clear()
@@ -56,7 +59,7 @@ class MemberCache:
             vectors=self.conn.load_vectors(article_id),
         )
         enriched.mentions, enriched.entities = self.conn.load_article_entities(article_id)
-        found = self._items[article_id] = profile(enriched)
+        found = self._items[article_id] = profile(enriched, self.digests.of(article))
         if len(self._items) > self.size:
             self._items.popitem(last=False)
         return found

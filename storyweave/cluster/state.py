@@ -82,13 +82,16 @@ class EventState:
             ids.append(row["last_article_id"])
         return [self.members.get(i) for i in ids]
 
-    def comparison_members(self, event_id: str) -> list[ArticleProfile]:
-        """The members a new article is scored against: the representative first (``EventFit``
-        reads its score), then the latest ones (bounded, so a large event costs no more than a small
-        one)."""
-        rep = self.conn.event_row(event_id)["rep_article_id"]
-        latest = self.conn.latest_members(event_id, self.settings.event_compare_members)
-        return [self.members.get(i) for i in [rep, *(i for i in latest if i != rep)]]
+    def comparison_members(self, event_ids: list[str]) -> list[list[ArticleProfile]]:
+        """Per event, the members a new article is scored against: the representative first
+        (``EventFit`` reads its score), then the latest ones (bounded, so a large event costs no
+        more than a small one).  Read for all the candidate events in one statement."""
+        found = self.conn.comparison_member_ids(event_ids, self.settings.event_compare_members)
+        groups = []
+        for event_id in event_ids:
+            rep, latest = found[event_id]
+            groups.append([self.members.get(i) for i in [rep, *(i for i in latest if i != rep)]])
+        return groups
 
     def nearer_to_centroid(self, current: str, candidate: str, centroids: dict[str, np.ndarray]) -> str:
         centroid = centroids.get(self.model)

@@ -24,7 +24,7 @@ from datetime import date
 
 import numpy as np
 
-from ..models import EnrichedArticle
+from ..models import Article, EnrichedArticle, TextDigest
 from .terms import TermBag
 
 ENTITY_TYPES = ("person", "place", "organisation")
@@ -111,9 +111,20 @@ def _numbers(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def profile(enriched: EnrichedArticle) -> ArticleProfile:
-    """The profile of one enriched article."""
+def text_features(article: Article) -> tuple[frozenset[str], TermBag]:
+    """The numbers and the word bag of an article: the costly part of its profile, read from its
+    title and text alone (so the enrichment workers compute them: ``cluster.digest``)."""
+    return _numbers(f"{article.title}\n{article.text}"), TermBag.of(article.title or "", article.text or "")
+
+
+def profile(enriched: EnrichedArticle, digest: TextDigest | None = None) -> ArticleProfile:
+    """The profile of one enriched article; ``digest``: its text's digest, when the caller has one
+    of this very title and text."""
     article = enriched.article
+    if digest is None:
+        numbers, terms = text_features(article)
+    else:
+        numbers, terms = digest.numbers, digest.terms
     counts: Counter[str] = Counter(m.entity_id for m in enriched.mentions if m.entity_id)
     types: dict[str, str] = {e.id: e.type for e in enriched.entities}
     for mention in enriched.mentions:
@@ -128,8 +139,8 @@ def profile(enriched: EnrichedArticle) -> ArticleProfile:
         vectors={k: np.asarray(v, dtype=np.float32) for k, v in enriched.vectors.items()},
         entities=entities,
         event_dates=event_dates,
-        numbers=_numbers(f"{article.title}\n{article.text}"),
-        terms=TermBag.of(article.title or "", article.text or ""),
+        numbers=numbers,
+        terms=terms,
         publish_date=publish,
         lang=article.lang,
         length=len(article.text or "") + len(article.title or ""),

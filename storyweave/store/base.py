@@ -221,10 +221,6 @@ class Store(WatchOperations, SourceOperations, Protocol):
         """Every member's first and last day of the happening, with whether it is a publication date."""
         ...
 
-    def latest_members(self, event_id: str, limit: int) -> list[str]:
-        """Ids of an event's latest ``limit`` members that are not copies of another member."""
-        ...
-
     def add_event_entities(self, event_id: str, entities: dict[str, str]) -> None:
         """Count one more member article naming each of ``entities`` (id -> type)."""
         ...
@@ -242,6 +238,11 @@ class Store(WatchOperations, SourceOperations, Protocol):
     def recent_storyline_events(self, storyline_ids: Iterable[str], limit: int) -> dict[str, list[str]]:
         """Each storyline's ``limit`` most recently active events (by their latest member's ingest
         order), most recent first."""
+        ...
+
+    def comparison_member_ids(self, event_ids: Iterable[str], limit: int) -> dict[str, tuple[str, list[str]]]:
+        """event id -> (its representative, the ids of its latest ``limit`` members that are not copies
+        of another member, latest first), for several events at once."""
         ...
 
     def storylines_of(self, event_ids: Iterable[str]) -> dict[str, str]:

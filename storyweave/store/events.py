@@ -205,16 +205,6 @@ def member_days(conn: Connection, event_id: str) -> list[tuple[int, bool]]:
     return [(int(r[column]), bool(r["day_firm"])) for r in rows for column in ("first_day", "last_day")]
 
 
-def latest_members(conn: Connection, event_id: str, limit: int) -> list[str]:
-    """Ids of an event's latest ``limit`` members that are not copies of another member."""
-    rows = conn.execute(
-        "SELECT article_id FROM event_articles WHERE event_id = ? AND duplicate_of IS NULL"
-        " ORDER BY assigned DESC LIMIT ?",
-        (event_id, limit),
-    )
-    return [r[0] for r in rows]
-
-
 def add_event_entities(conn: Connection, event_id: str, entities: dict[str, str]) -> None:
     """Count one more member article naming each of ``entities`` (id -> type)."""
     conn.executemany(
@@ -285,6 +275,25 @@ def recent_storyline_events(conn: Connection, storyline_ids: Iterable[str], limi
         )
         for r in rows:
             out[r[0]].append(r[1])
+    return out
+
+
+def comparison_member_ids(conn: Connection, event_ids: Iterable[str], limit: int) -> dict[str, tuple[str, list[str]]]:
+    """event id -> (its representative, the ids of its latest ``limit`` members that are not copies
+    of another member, latest first), for several events at once."""
+    out: dict[str, tuple[str, list[str]]] = {}
+    query = (
+        "SELECT e.id, e.rep_article_id, m.article_id FROM events e LEFT JOIN ("
+        " SELECT event_id, article_id, row_number() OVER (PARTITION BY event_id ORDER BY assigned DESC) AS n"
+        " FROM event_articles WHERE event_id IN ({marks}) AND duplicate_of IS NULL) m"
+        " ON m.event_id = e.id AND m.n <= {limit} WHERE e.id IN ({marks}) ORDER BY e.id, m.n"
+    )
+    for chunk in chunks(sorted(set(event_ids))):
+        marks = ",".join("?" * len(chunk))
+        for r in conn.execute(query.format(marks=marks, limit=int(limit)), [*chunk, *chunk]):
+            _, latest = out.setdefault(r[0], (r[1], []))
+            if r[2] is not None:
+                latest.append(r[2])
     return out
 
 

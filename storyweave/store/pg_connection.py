@@ -95,20 +95,48 @@ def _row_maker(cursor: Any) -> RowMaker[PgRow]:
 
 
 class Result:
-    """A statement's rows, fetched whole, and how many rows it changed: what a SQLite cursor gives."""
+    """A statement's rows, fetched whole, and how many rows it changed: what a SQLite cursor gives.
+
+    In a write transaction's pipeline the statement is only sent: its rows are waited for when
+    first read, so a run of writes nobody reads costs one round trip, not one each.
+    """
 
     def __init__(self, rows: list[PgRow], rowcount: int) -> None:
         self._rows = rows
         self._next = 0
-        self.rowcount = rowcount
+        self._rowcount = rowcount
+        self._sent: tuple[psycopg.Cursor[PgRow], psycopg.Pipeline] | None = None
+
+    @classmethod
+    def sent(cls, cursor: psycopg.Cursor[PgRow], pipeline: psycopg.Pipeline) -> Result:
+        result = cls([], -1)
+        result._sent = (cursor, pipeline)
+        return result
+
+    def _arrived(self) -> None:
+        if self._sent is None:
+            return
+        cursor, pipeline = self._sent
+        self._sent = None
+        pipeline.sync()  # every statement sent before this one, then this one's rows
+        self._rows = cursor.fetchall() if cursor.description is not None else []
+        self._rowcount = cursor.rowcount
+        cursor.close()
+
+    @property
+    def rowcount(self) -> int:
+        self._arrived()
+        return self._rowcount
 
     def fetchone(self) -> PgRow | None:
+        self._arrived()
         if self._next >= len(self._rows):
             return None
         self._next += 1
         return self._rows[self._next - 1]
 
     def fetchall(self) -> list[PgRow]:
+        self._arrived()
         rest, self._next = self._rows[self._next :], len(self._rows)
         return rest
 
@@ -150,7 +178,8 @@ class PgConnection:
         if command in ("COMMIT", "END", "ROLLBACK"):
             self._finish(commit=command != "ROLLBACK")
             return Result([], -1)
-        return self._with_connection(lambda conn: _run(conn, sql, parameters))
+        query, names = translate(sql)
+        return self._statement(query, arguments(names, parameters))
 
     def executemany(self, sql: str, parameters: Iterable[Sequence[Any] | Mapping[str, Any]], /) -> None:
         query, names = translate(sql)
@@ -160,7 +189,15 @@ class PgConnection:
 
     def run_native(self, query: str, parameters: Sequence[Any] = ()) -> Result:
         """A statement in PostgreSQL's own spelling (``$n`` parameters), past the dialect layer."""
-        return self._with_connection(lambda conn: _fetch(conn, query, list(parameters)))
+        return self._statement(query, list(parameters))
+
+    def _statement(self, query: str, args: list[Any]) -> Result:
+        pipeline: psycopg.Pipeline | None = getattr(self._local, "pipeline", None)
+        if pipeline is None:
+            return self._with_connection(lambda conn: _fetch(conn, query, args))
+        cursor = self._local.conn.cursor(row_factory=_row_maker)
+        cursor.execute(query, args)
+        return Result.sent(cursor, pipeline)
 
     def _with_connection(self, work: Callable[[psycopg.Connection[Any]], Any]) -> Any:
         pinned: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
@@ -194,13 +231,27 @@ class PgConnection:
             raise
         self._local.conn = conn
         self._local.write = write
+        if write:
+            # The writer's statements go out in pipeline mode: a read waits for what was sent before
+            # it, a write waits for nothing (see ``Result``); an error surfaces at the next read or
+            # at the commit, and the transaction rolls back then, as it would have at the statement.
+            self._local.pipelining = conn.pipeline()
+            self._local.pipeline = self._local.pipelining.__enter__()
 
     def _finish(self, *, commit: bool) -> None:
         conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
         if conn is None:
             raise StoreError("no transaction is active")
         self._local.conn = None
+        pipelining = getattr(self._local, "pipelining", None)
+        self._local.pipelining = self._local.pipeline = None
         try:
+            if pipelining is not None:
+                try:
+                    pipelining.__exit__(None, None, None)  # sends the rest and waits for all of it
+                except psycopg.Error:
+                    if commit:
+                        raise  # a statement failed: the transaction rolls back below
             if commit and self._local.write:
                 conn.execute("UPDATE storyweave_meta SET data_version = data_version + 1")
             conn.execute("COMMIT" if commit else "ROLLBACK")
@@ -216,11 +267,6 @@ def _fetch(conn: psycopg.Connection[Any], query: str, args: list[Any]) -> Result
         cursor.execute(query, args)
         rows = cursor.fetchall() if cursor.description is not None else []
         return Result(rows, cursor.rowcount)
-
-
-def _run(conn: psycopg.Connection[Any], sql: str, parameters: Sequence[Any] | Mapping[str, Any]) -> Result:
-    query, names = translate(sql)
-    return _fetch(conn, query, arguments(names, parameters))
 
 
 def _run_many(conn: psycopg.Connection[Any], query: str, rows: list[list[Any]]) -> None:

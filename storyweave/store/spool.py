@@ -46,7 +46,8 @@ class OrderedSpool:
     """
 
     def __init__(self, path: Path) -> None:
-        self._conn = sqlite3.connect(path)
+        # The ingest reads it back from its enrichment-feed thread (``pipeline.run``), one thread at a time.
+        self._conn = sqlite3.connect(path, check_same_thread=False)
         # Scratch data: a crash loses nothing that the input file does not still hold.
         self._conn.execute("PRAGMA journal_mode = OFF")
         self._conn.execute("PRAGMA synchronous = OFF")

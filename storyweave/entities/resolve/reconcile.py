@@ -84,9 +84,11 @@ def may_be_same(f: NameForm, g: NameForm) -> bool:
     return (f.short and g.short) or f.skeleton_key == g.skeleton_key or bool(f.key_variants & g.key_variants)
 
 
-def _same_entity(forms: list[NameForm], stored: list[NameForm]) -> bool:
-    forms, stored = _fullest(forms), _fullest(stored)
-    return any(_same_names(f.text, g.text) for f in forms for g in _comparable(f, stored))
+def _same_entity(fullest: list[NameForm], stored: list[NameForm]) -> bool:
+    """``fullest``: ``_fullest`` of the new entity's names, taken once for all its candidates."""
+    stored = _fullest(stored)
+    # may_be_same first, outside the cache: most pairs fail it, and cheaper than a cache lookup.
+    return any(may_be_same(f, g) and _same_names(f.text, g.text) for f in fullest for g in _comparable(f, stored))
 
 
 @lru_cache(maxsize=200_000)  # the same pairs of names come back with every article naming them
@@ -196,7 +198,8 @@ def match_stored(
     if not candidates:
         return None
     stored = names.forms(candidates)
-    same = [c for c in candidates if _same_entity(forms, stored[c])]
+    fullest = _fullest(forms)
+    same = [c for c in candidates if _same_entity(fullest, stored[c])]
 
     def weak(pool: Iterable[str]) -> set[str]:  # only a candidate that can be picked needs the check
         return {c for c in pool if not _strong(forms, stored[c])}
@@ -263,6 +266,10 @@ def plan_article(conn: Store, mentions: list[Mention], entities: list[Entity], n
         surfaces[plan.mapping.get(entity.id, entity.id)] |= set(entity.aliases)
     current = sorted({plan.mapping.get(i, i) for i in ids})
     conn.ensure_name_keys(surface_keys)
+    # What the loop below asks of each entity, read for all of them at once: one statement each,
+    # not one per entity (on PostgreSQL each is a round trip).  Nothing is written before the loop ends.
+    names.types(current)
+    names.forms(current)
     known = get_kb().entities
     # Fullest names first: a whole name that matches by itself becomes the context a bare one needs.
     fullest_first = sorted(
