@@ -145,14 +145,23 @@ class PlaceConflict:
             if kind == "place" and count >= self.min_mentions and is_locality(e)
         }
 
-    def conflict(self, a: ArticleProfile, b: ArticleProfile) -> bool:
-        mine, theirs = self.main_localities(a), self.main_localities(b)
-        return bool(mine and theirs) and mine.isdisjoint(b.entities) and theirs.isdisjoint(a.entities)
-
     def granted(self, pairs: Sequence[tuple[ArticleProfile, ArticleProfile]], rows: np.ndarray) -> np.ndarray:
         if not self.penalty:
             return np.zeros(len(pairs))
-        return np.array([-self.penalty if self.conflict(a, b) else 0.0 for a, b in pairs])
+        # One article meets every member of every candidate event: its settings are read once.
+        settings: dict[int, set[str]] = {}
+
+        def main(article: ArticleProfile) -> set[str]:
+            found = settings.get(id(article))
+            if found is None:
+                found = settings[id(article)] = self.main_localities(article)
+            return found
+
+        def conflict(a: ArticleProfile, b: ArticleProfile) -> bool:
+            mine, theirs = main(a), main(b)
+            return bool(mine and theirs) and mine.isdisjoint(b.entities) and theirs.isdisjoint(a.entities)
+
+        return np.array([-self.penalty if conflict(a, b) else 0.0 for a, b in pairs])
 
 
 def representative_scores(

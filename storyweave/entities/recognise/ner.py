@@ -268,13 +268,12 @@ def _titled(surface: str, lang: str) -> bool:
     return len(words) >= 2 and _is_title(words[0], lang)
 
 
-def _names_nothing(surface: str, lang: str) -> bool:
+def _names_nothing(surface: str, low: str) -> bool:
     """Spans that any recogniser (a model's or the rules) may return and that name no one: a
     number; a title alone ("Pope", "Président": a role, held by a different person in every
     country); a lone institution noun ("el Estado", "the Senate": every country has one); the
     page's furniture ("Güncelleme", "Haberi Kaydet", "Escuchar Nota"); a letter-spaced logo
-    ("S A N A")."""
-    low = rules.lower(surface, lang)
+    ("S A N A").  ``low``: the surface lower-cased for its language."""
     words = low.split()
     return (
         surface.isdigit()
@@ -297,9 +296,10 @@ def finalise(body: str, spans: list[Span], lang: str) -> list[Mention]:
         if lang == "en" and body[max(start, end - 2) : end] in ("'s", "’s"):  # "Friedrich Merz's"
             end -= 2
         surface = body[start:end]
-        if end - start >= 2 and not _names_nothing(surface, lang):
+        low = rules.lower(surface, lang)
+        if end - start >= 2 and not _names_nothing(surface, low):
             # "Año Nuevo", "New Year": a feast, whatever the model or a capital suggested.
-            kind = "other" if rules.lower(surface, lang) in rules.P.HOLIDAYS else span.type
+            kind = "other" if low in rules.P.HOLIDAYS else span.type
             if kind == "organisation" and _titled(surface, lang):
                 kind = "person"  # spaCy's "Prefect Hélène Marchal" as an organisation
             cleaned.append(Span(start, end, kind, span.confidence))
