@@ -93,8 +93,9 @@ def _same_entity(fullest: list[NameForm], stored: list[NameForm]) -> bool:
 
 @lru_cache(maxsize=200_000)  # the same pairs of names come back with every article naming them
 def _same_names(mine: str, theirs: str) -> bool:
+    """Two names ``may_be_same`` already let through (the caller asks it) are one entity's."""
     f, g = name_form(mine), name_form(theirs)
-    return may_be_same(f, g) and (_same(f, g) or contains_name(g, f) or contains_name(f, g))
+    return _same(f, g) or contains_name(g, f) or contains_name(f, g)
 
 
 def _comparable(form: NameForm, stored: list[NameForm]) -> list[NameForm]:
@@ -213,11 +214,11 @@ def match_stored(
     for position in (-1, 0) if person else (-1,):
         owners = {c for c in candidates if any(_family_name_of(f, g, position) for f in forms for g in stored[c])}
         if owners:
-            exact = {
-                c
-                for c in owners
-                if position == -1 and any(_letter_for_letter(f, g, position) for f in forms for g in stored[c])
-            }
+            exact = (
+                {c for c in owners if any(_letter_for_letter(f, g, position) for f in forms for g in stored[c])}
+                if position == -1
+                else set()
+            )
             pool = sorted(owners | set(same))
             return _pick(names, pool, context, weak(pool) - exact)
     return _pick(names, same, context, weak(same))
