@@ -133,6 +133,8 @@ class TextDigest:
     signature: Any  # numpy uint32 MinHash values of the word shingles; None: too few words to compare
     numbers: frozenset[str]
     terms: Any  # pairs.terms.TermBag of the opening
+    # pairs.terms.title_grounding; None in a digest made before it existed, which is then made again.
+    title_grounding: float | None = None
 
 
 @dataclass

@@ -194,6 +194,13 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("consolidate_threshold", 2.2, "Merge two events whose representatives' mean pair score is at most this."),
     Setting("consolidate_min_cosine", 0.5, "Only events with centroid cosine at least this are compared for a merge."),
     Setting("duplicate_jaccard", 0.7, "Word-shingle Jaccard from which an article is a syndicated copy (>1: off)."),
+    Setting(
+        "wrapper_title_grounding",
+        0.25,
+        "An article telling less of its title than this share (its title's words found in its text), whose text "
+        "another page shares under another title, carries a site's wrapper (consent wall, paywall, disclaimer): "
+        "the two are no copies and no event on that text.",
+    ),
     Setting("duplicate_window", 20000, "How many latest articles are searched for the original of a copy."),
     Setting("storyline_window_days", 100, "Events this many days apart (or less) may belong to one storyline."),
     Setting("storyline_window_articles", 20000, "Undated events: storyline partners lie within this many articles."),

@@ -549,3 +549,42 @@ def test_an_article_is_scored_against_the_representative_and_the_latest_members(
         _, latest = tracker.db.comparison_member_ids([event_id], 10)[event_id]
         assert latest[-1] in {MATCH_A, MATCH_B}
         assert MATCH_A_COPY not in latest
+
+
+# A consent notice a German regional site printed in place of every report (written for this test).
+CONSENT_WALL = (
+    "OK\nWir setzen auf unserer Website Cookies und andere Technologien ein, um Ihnen den vollen "
+    "Funktionsumfang unseres Angebotes anzubieten. Zudem ermöglichen sie uns, die Nutzung unserer "
+    "Website zu analysieren und Inhalte sowie Anzeigen auf Ihre Interessen zuzuschneiden. Mit dem "
+    "Klick auf Zustimmen willigen Sie in die Verarbeitung Ihrer Daten durch uns und unsere Partner "
+    "ein. Ihre Einwilligung können Sie jederzeit in den Datenschutzeinstellungen widerrufen oder "
+    "anpassen. Weitere Informationen finden Sie in unserer Datenschutzerklärung und im Impressum."
+)
+WRAPPED_HEADLINES = {
+    "wrapped-crash": "Wagen kollidiert mit Lastwagen: Fünf Verletzte auf der Bundesstraße",
+    "wrapped-concert": "Trompete trifft Klavier: Jazzabend im Café am Marktplatz",
+    "wrapped-council": "Stadtrat beschließt neuen Haushalt für die Schulen",
+}
+
+
+def test_a_site_wrapper_shared_under_unrelated_headlines_is_no_copy_event_or_storyline(
+    enricher: Enricher, enriched: dict[str, EnrichedArticle], tmp_path: Path
+) -> None:
+    wrapped = []
+    for article_id, headline in WRAPPED_HEADLINES.items():
+        doc = RawDoc(id=article_id, origin=f"test:{article_id}", title=headline, text=CONSENT_WALL, source="kreisblatt")
+        article = enricher.prepare(doc)
+        assert isinstance(article, Article), article
+        wrapped.append(enricher.enrich(article))
+    assert all(w.digest is not None and (w.digest.title_grounding or 0) < 0.25 for w in wrapped)
+    with _store(tmp_path / "w.db", [*wrapped, enriched[MATCH_A], enriched[MATCH_A_COPY]]) as tracker:
+        got = _assignments(tracker)
+        ids = list(WRAPPED_HEADLINES)
+        assert all(got[i][2] is None for i in ids)  # nobody's copy
+        assert len({got[i][0] for i in ids}) == 3  # three events
+        assert len({got[i][1] for i in ids}) == 3  # three storylines
+        assert got[MATCH_A_COPY][2] == MATCH_A  # a real wire copy still collapses into its original
+    # With the wrapper rule off, the same text makes the three pages copies of the first.
+    with _store(tmp_path / "off.db", wrapped, wrapper_title_grounding=0.0) as tracker:
+        got = _assignments(tracker)
+        assert {got[i][2] for i in ids[1:]} == {ids[0]}

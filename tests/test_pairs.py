@@ -228,3 +228,13 @@ def test_profiles_can_describe_groups(scorer: PairScorer, enriched: dict[str, En
     seed = enriched["seed-fr"]
     group = ArticleProfile(vectors=dict(seed.vectors), lang="fr", length=len(seed.article.text))
     assert scorer.score(enriched["seed-ar"], group) < scorer.score(enriched["bakery-prize"], group)
+
+
+def test_title_grounding_is_the_share_of_headline_words_the_text_tells() -> None:
+    from storyweave.pairs.terms import title_grounding
+
+    text = "Burdur'daki Salda Gölü'nde iş makineleriyle taşınan kumlar eski yerine alınıyor."
+    assert title_grounding("Salda Gölü'nün kumları eski yerine alınıyor", text) > 0.8
+    assert title_grounding("Wagen kollidiert mit Lastwagen", "Wir setzen Cookies ein, um Ihnen …") == 0.0
+    assert title_grounding("", text) == 1.0  # nothing to look for
+    assert 0.0 < title_grounding("Salda: Gizemli göl", text) < 1.0

@@ -32,8 +32,9 @@ from typing import Any
 
 import numpy as np
 
-from ..models import EnrichedArticle
+from ..models import Article, EnrichedArticle
 from ..pairs.features import ArticleProfile, profile
+from ..pairs.terms import title_grounding
 from ..settings import Settings
 from ..store import Store
 from ..store import events as store
@@ -174,7 +175,7 @@ class Assigner(EventState):
         signature = digest.signature if self.duplicates.enabled else None
         copy_of = self.duplicates.find(signature) if signature is not None else None
         joined = False
-        if copy_of is not None:
+        if copy_of is not None and self._same_story(article, digest.title_grounding, copy_of[0]):
             joined = self._join_as_copy(enriched, copy_of[0], seq, day, order)
         if not joined:
             neighbours = self._neighbours(enriched)
@@ -182,7 +183,8 @@ class Assigner(EventState):
             if best is not None:
                 self._join(best.event_id, enriched, seq, day, order, score=best.score, duplicate_of=None)
             else:
-                self._found_event(enriched, neighbours, seq, day, firm, order)
+                told = (digest.title_grounding or 0.0) >= self.settings.wrapper_title_grounding
+                self._found_event(enriched, neighbours, seq, day, firm, order, told)
         if signature is not None:
             self.conn.save_signature(article.id, signature)
             self.duplicates.add(article.id, seq, signature)
@@ -222,6 +224,19 @@ class Assigner(EventState):
         if not accepted:
             return None
         return min(accepted, key=lambda c: (round(c.score, 6), -round(c.cosine, 6), c.key))
+
+    def _same_story(self, article: Article, grounding: float | None, original_id: str) -> bool:
+        """A copy tells its original's story: under the same title, or under titles that the
+        shared text tells both.  One text under unrelated titles is a site's wrapper (a consent
+        wall, a paywall, a disclaimer), and the pages carrying it are no copies of each other."""
+        original = self.conn.get_article(original_id)
+        if original is None or " ".join(article.title.casefold().split()) == " ".join(
+            original.title.casefold().split()
+        ):
+            return True
+        least = self.settings.wrapper_title_grounding
+        mine = title_grounding(article.title, article.text) if grounding is None else grounding
+        return min(mine, title_grounding(original.title, original.text)) >= least
 
     def _join_as_copy(self, enriched: EnrichedArticle, original: str, seq: int, day: int | None, order: int) -> bool:
         found = self.conn.event_of_article(original)
@@ -278,6 +293,7 @@ class Assigner(EventState):
         day: int | None,
         firm: bool,
         order: int,
+        text_told: bool,
     ) -> None:
         article = enriched.article
         event_id = stable_id("ev_", article.id)
@@ -291,6 +307,7 @@ class Assigner(EventState):
             neighbours,
             storylines.article_window(self, day, seq),
             exclude=None,
+            text_told=text_told,
         )
         if storyline_id is None:
             storyline_id = stable_id("sl_", event_id)

@@ -27,14 +27,18 @@ def text_key(article: Article) -> str:
 
 
 def text_digest(article: Article) -> TextDigest:
-    numbers, terms = text_features(article)
-    return TextDigest(text_key(article), signature(article), numbers, terms)
+    numbers, terms, grounding = text_features(article)
+    return TextDigest(text_key(article), signature(article), numbers, terms, grounding)
 
 
 def digest_of(enriched: EnrichedArticle) -> TextDigest:
     """The digest ``enriched`` carries when it is of its own title and text, else a fresh one."""
     carried = enriched.digest
-    if carried is not None and carried.text_key == text_key(enriched.article):
+    if (
+        carried is not None
+        and carried.title_grounding is not None
+        and carried.text_key == text_key(enriched.article)
+    ):
         return carried
     return text_digest(enriched.article)
 

@@ -26,6 +26,8 @@ from ..settings import Settings
 
 _ENTITY_OVERLAP = FEATURE_NAMES.index("entity_overlap")
 _COSINE = FEATURE_NAMES.index("cos_usem3")
+_LEXICAL = FEATURE_NAMES.index("cos_lexical")
+_TITLE = FEATURE_NAMES.index("cos_usem3_title")
 
 
 class PairScoring(Protocol):
@@ -164,6 +166,39 @@ class PlaceConflict:
         return np.array([-self.penalty if conflict(a, b) else 0.0 for a, b in pairs])
 
 
+@dataclass(frozen=True)
+class SharedWrapper:
+    """Two pages with one text under unrelated titles carry a site's wrapper, not two reports.
+
+    A consent wall, a paywall, a disclaimer or a sidebar printed in place of the report reads the
+    same under every headline of the site, so the scorer, reading texts, takes the pages for one
+    story: on semeval-dev a German site's cookie notice joined a traffic accident and a concert, an
+    Arabic financial disclaimer joined reports from Jordan, Kuwait, Gaza and Milan.  A report's text
+    tells its own headline (``pairs.terms.title_grounding``); a wrapper does not.  So when two
+    same-language pages share their text nearly word for word (a word-bag cosine of at least
+    ``same_text``) under titles that differ (a title cosine under ``same_title``) and one of them
+    tells less than ``grounding`` of its title, the text is no evidence and the pair is refused.
+    """
+
+    grounding: float = 0.0
+    same_text: float = 0.8
+    same_title: float = 0.5
+    refusal: float = 3.0  # the whole width of the SemEval scale: no threshold passes it
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SharedWrapper:
+        return cls(settings.wrapper_title_grounding)
+
+    def granted(self, pairs: Sequence[tuple[ArticleProfile, ArticleProfile]], rows: np.ndarray) -> np.ndarray:
+        if not self.grounding or not len(pairs):
+            return np.zeros(len(pairs))
+        lexical = np.nan_to_num(rows[:, _LEXICAL], nan=0.0)
+        title = np.nan_to_num(rows[:, _TITLE], nan=1.0)
+        ungrounded = np.array([min(a.title_grounding, b.title_grounding) < self.grounding for a, b in pairs])
+        wrapped = (lexical >= self.same_text) & (title < self.same_title) & ungrounded
+        return np.where(wrapped, -self.refusal, 0.0)
+
+
 def representative_scores(
     scorer: PairScoring,
     articles: Sequence[ArticleProfile],
@@ -186,7 +221,11 @@ def member_scores(
 
 def score_adjustments(settings: Settings) -> tuple[ScoreAdjustment, ...]:
     """What the settings take off (or add to) the scorer's pair scores, for assignment and merges alike."""
-    return CrossLingualAllowance.from_settings(settings), PlaceConflict.from_settings(settings)
+    return (
+        CrossLingualAllowance.from_settings(settings),
+        PlaceConflict.from_settings(settings),
+        SharedWrapper.from_settings(settings),
+    )
 
 
 @dataclass(frozen=True)

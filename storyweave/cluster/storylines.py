@@ -42,6 +42,7 @@ class StorylineFit:
     weight: float  # rarity-weighted shared entities
     actors: int  # shared people and organisations that are not common
     overlap: float  # the shared weight over the smaller side's whole weight
+    nearest: str = ""  # the recent event of the best cosine
 
     def links(self, assigner: EventState) -> bool:
         settings = assigner.settings
@@ -98,11 +99,13 @@ def _fit(
     recent = [e for e in latest if e != exclude][:_RECENT_EVENTS]
     vectors: list[np.ndarray] = []
     weights: list[int] = []
+    compared: list[str] = []
     for event_id in recent:
         vector, count = assigner.fit_inputs(event_id)
         if vector is not None:
             vectors.append(vector)
             weights.append(count)
+            compared.append(event_id)
     if not vectors:
         return None
     mine = unit(centroid)
@@ -112,17 +115,18 @@ def _fit(
     scale = np.asarray(weights, dtype=np.float64)
     pooled = unit(np.multiply(np.stack(vectors), scale[:, None], dtype=np.float64).sum(axis=0) / scale.sum())
     cosine, best = float(pooled @ mine), float(cosines.max())
+    nearest = compared[int(cosines.argmax())]
     settings = assigner.settings
     if cosine < settings.storyline_min_cosine and best < settings.storyline_strong_cosine:
         # Too far to link whatever the entities say: most candidates end here, unread.
-        return StorylineFit(storyline_id, cosine, best, 0.0, 0, 0.0)
+        return StorylineFit(storyline_id, cosine, best, 0.0, 0, 0.0, nearest)
     theirs: dict[str, str] = {}
     for event_id in recent:
         for entity_id, kind in conn.event_entity_ids(event_id).items():
             theirs.setdefault(entity_id, kind)
     shared = entities.keys() & theirs.keys()
     if not shared:  # nothing shared weighs nothing, however rare
-        return StorylineFit(storyline_id, cosine, best, 0.0, 0, 0.0)
+        return StorylineFit(storyline_id, cosine, best, 0.0, 0, 0.0, nearest)
     rarity = rarities.of(entities.keys() | theirs.keys())
     common = settings.storyline_common_rarity
     actors = len(
@@ -133,7 +137,7 @@ def _fit(
     # share must be a fair part of what either is about.
     smaller = min(sum(rarity[e] for e in entities), sum(rarity[e] for e in theirs))
     overlap = weight / smaller if smaller > 0 else 0.0
-    return StorylineFit(storyline_id, cosine, best, weight, actors, overlap)
+    return StorylineFit(storyline_id, cosine, best, weight, actors, overlap, nearest)
 
 
 def continued_storyline(
@@ -143,6 +147,7 @@ def continued_storyline(
     neighbours: list[tuple[int, float]],
     in_window: Callable[[EventSpan], bool],
     exclude: int | None,
+    text_told: bool = True,
 ) -> str | None:
     """The storyline the event (its entities and centroid) continues best, or ``None``.
 
@@ -167,10 +172,22 @@ def continued_storyline(
     rarities = _Rarity(assigner)
     latest = assigner.conn.recent_storyline_events(candidates, _RECENT_EVENTS + 1) if candidates else {}
     fits = [_fit(assigner, s, entities, centroid, latest[s], excluded_event, rarities) for s in candidates]
-    linked = [f for f in fits if f is not None and f.links(assigner)]
+    linked = [f for f in fits if f is not None and f.links(assigner) and not _wrapper_twins(assigner, f, text_told)]
     if not linked:
         return None
     return max(linked, key=lambda f: (*f.strength(), f.storyline_id)).storyline_id
+
+
+def _wrapper_twins(assigner: EventState, fit: StorylineFit, text_told: bool) -> bool:
+    """Is the storyline's nearest event the near-twin text of the event under a headline one of
+    the two texts does not tell?  That text is a site's wrapper (``scoring.SharedWrapper``), and
+    the twins share the site, not a story.  ``text_told``: the event's text tells its headline."""
+    if fit.best_cosine < assigner.settings.storyline_strong_cosine:
+        return False
+    if not text_told:
+        return True
+    least = assigner.settings.wrapper_title_grounding
+    return all(p.title_grounding < least for p in assigner.representatives(fit.nearest))
 
 
 # Unlike events, storylines let estimated days decide too: a storyline spans weeks, so an estimate

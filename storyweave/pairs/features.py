@@ -25,7 +25,7 @@ from datetime import date
 import numpy as np
 
 from ..models import Article, EnrichedArticle, TextDigest
-from .terms import TermBag
+from .terms import TermBag, title_grounding
 
 ENTITY_TYPES = ("person", "place", "organisation")
 
@@ -91,6 +91,8 @@ class ArticleProfile:
     publish_date: date | None = None
     lang: str = "und"
     length: int = 0
+    # terms.title_grounding: how much of its title the text tells; low on a site's wrapper.
+    title_grounding: float = 1.0
 
 
 def _day(value: str | None) -> date | None:
@@ -111,20 +113,22 @@ def _numbers(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def text_features(article: Article) -> tuple[frozenset[str], TermBag]:
-    """The numbers and the word bag of an article: the costly part of its profile, read from its
-    title and text alone (so the enrichment workers compute them: ``cluster.digest``)."""
-    return _numbers(f"{article.title}\n{article.text}"), TermBag.of(article.title or "", article.text or "")
+def text_features(article: Article) -> tuple[frozenset[str], TermBag, float]:
+    """The numbers, the word bag and the title's grounding of an article: the costly part of its
+    profile, read from its title and text alone (so the enrichment workers compute them:
+    ``cluster.digest``)."""
+    title, text = article.title or "", article.text or ""
+    return _numbers(f"{title}\n{text}"), TermBag.of(title, text), title_grounding(title, text)
 
 
 def profile(enriched: EnrichedArticle, digest: TextDigest | None = None) -> ArticleProfile:
     """The profile of one enriched article; ``digest``: its text's digest, when the caller has one
     of this very title and text."""
     article = enriched.article
-    if digest is None:
-        numbers, terms = text_features(article)
+    if digest is None or digest.title_grounding is None:
+        numbers, terms, grounding = text_features(article)
     else:
-        numbers, terms = digest.numbers, digest.terms
+        numbers, terms, grounding = digest.numbers, digest.terms, digest.title_grounding
     counts: Counter[str] = Counter(m.entity_id for m in enriched.mentions if m.entity_id)
     types: dict[str, str] = {e.id: e.type for e in enriched.entities}
     for mention in enriched.mentions:
@@ -144,6 +148,7 @@ def profile(enriched: EnrichedArticle, digest: TextDigest | None = None) -> Arti
         publish_date=publish,
         lang=article.lang,
         length=len(article.text or "") + len(article.title or ""),
+        title_grounding=grounding,
     )
 
 

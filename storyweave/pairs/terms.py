@@ -48,6 +48,24 @@ def words(text: str) -> list[str]:
     return found
 
 
+# Words compared by their first characters, so that inflected forms meet ("Gölü'nün", "Gölü").
+_STEM_CHARS = 5
+
+
+def title_grounding(title: str, text: str) -> float:
+    """The share of the title's words that its text uses too (by their first five letters).
+
+    A report's text tells what its headline announces, so most of the headline's words come back
+    in it.  A site's wrapper does not: a consent wall, a paywall or a disclaimer printed in place of
+    the report under every headline of the site.  1.0 when the title has no words to look for.
+    """
+    wanted = {word[:_STEM_CHARS] for word in words(title)}
+    if not wanted:
+        return 1.0
+    found = {word[:_STEM_CHARS] for word in words(text[:TERM_SPAN_CHARS])}
+    return len(wanted & found) / len(wanted)
+
+
 @dataclass(frozen=True)
 class TermBag:
     """Sorted unique word hashes (``uint32``) and their weights (``float32``, unit length)."""
