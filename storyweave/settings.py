@@ -176,7 +176,7 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     ),
     Setting(
         "event_cross_lingual_penalty",
-        0.4,
+        0.8,
         "Added to the score of a cross-lingual pair that shares less than that share of entities…",
     ),
     Setting(
