@@ -124,6 +124,11 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("workers", 0, "Processes that enrich articles in parallel; 0 means one per CPU core, 1 means none."),
     Setting("parallel_after", 64, "Inputs below which enrichment stays in-process (workers cost start-up time)."),
     Setting(
+        "worker_recycle_articles", 5000,
+        "Articles each enrichment worker process enriches before the pool is replaced by fresh workers forked "
+        "from the preloaded models: bounds what caches and model vocabularies grow to on long runs (0: never).",
+    ),
+    Setting(
         "ingest_nice", 10,
         "Niceness (0-19) the ingest, cluster and follow commands run at, at least, so that a server on the same "
         "cores answers its readers first; on an idle machine it costs nothing.",
