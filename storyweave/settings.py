@@ -104,7 +104,7 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         "ner_preload",
         ["en", "ru"],
         "NER models (of ner_models) loaded before enrichment workers start, shared by all; the others load in "
-        "each worker on first use (French takes 4 s, which the first stored article would wait for).",
+        "each worker on first use (French takes about 2.5 s, which the first stored article would wait for).",
     ),
     Setting(
         "ner_max_chars", 3000, "Characters of title + text a NER model reads; the rest goes to the rules (0 = all)."
