@@ -191,7 +191,9 @@ def encoder_speed(source: Path, limit: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000", help="Comma-separated corpus sizes.")
-    parser.add_argument("--encoder-sample", type=int, default=300, help="Articles timed for raw encoder speed.")
+    parser.add_argument(
+        "--encoder-sample", type=int, default=300, help="Articles timed for raw encoder speed (0: skip it)."
+    )
     parser.add_argument(
         "--memory-every", type=float, default=0.0, help="Print PSS by process role every this many seconds."
     )
@@ -223,7 +225,7 @@ def main() -> None:
         mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
         slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
         print(f"growth exponent (log time vs log n): {slope:.2f}  (1.00 = linear; includes ~model start-up)")
-    speeds = encoder_speed(source, args.encoder_sample)
+    speeds = encoder_speed(source, args.encoder_sample) if args.encoder_sample > 0 else {}
     for model, speed in speeds.items():
         print(f"raw encoder {model}: {speed:.1f} articles/s (batched, spans as the pipeline reads them)")
     if speeds and results:

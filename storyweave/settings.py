@@ -104,7 +104,7 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         "ner_preload",
         ["en", "ru"],
         "NER models (of ner_models) loaded before enrichment workers start, shared by all; the others load in "
-        "each worker on first use (French takes 4 s, which the first stored article would wait for).",
+        "each worker on first use (French takes about 2.5 s, which the first stored article would wait for).",
     ),
     Setting(
         "ner_max_chars", 3000, "Characters of title + text a NER model reads; the rest goes to the rules (0 = all)."
@@ -123,6 +123,11 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("assign_events", True, "Assign each stored article to an event and storyline as it is ingested."),
     Setting("workers", 0, "Processes that enrich articles in parallel; 0 means one per CPU core, 1 means none."),
     Setting("parallel_after", 64, "Inputs below which enrichment stays in-process (workers cost start-up time)."),
+    Setting(
+        "worker_recycle_articles", 5000,
+        "Articles each enrichment worker process enriches before the pool is replaced by fresh workers forked "
+        "from the preloaded models: bounds what caches and model vocabularies grow to on long runs (0: never).",
+    ),
     Setting(
         "ingest_nice", 10,
         "Niceness (0-19) the ingest, cluster and follow commands run at, at least, so that a server on the same "

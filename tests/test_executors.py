@@ -166,3 +166,48 @@ def test_pool_workers_run_at_the_niceness_the_setting_adds(nice: int) -> None:
     seen = {tuple(map(int, o.reason.split())) for o in outcomes if isinstance(o, Reject)}
     assert all(pid != os.getpid() for pid, _ in seen)  # enriched by workers, not here
     assert {niceness for _, niceness in seen} == {os.nice(0) + nice}
+
+
+def report_worker(enricher: None, docs: list[RawDoc | Reject]) -> list[RawDoc | Reject]:
+    """Each input back as a reject whose reason is the enriching process's id."""
+    return [Reject(doc.origin, str(os.getpid())) for doc in docs]
+
+
+def test_pool_workers_are_replaced_after_the_articles_the_setting_allows() -> None:
+    from storyweave.executors.base import Enrichment
+    from storyweave.executors.pool import PoolExecutor
+
+    settings = Settings({"workers": 2, "parallel_after": 1, "enrich_batch": 2, "worker_recycle_articles": 5})
+    docs = [Reject(f"doc {n}", "") for n in range(41)]
+    executor = PoolExecutor(Enrichment(settings, no_enricher, report_worker), None)
+    outcomes = list(executor.enriched(docs))
+    assert [o.origin for o in outcomes] == [d.origin for d in docs]  # every input once, in order
+    by_worker: dict[str, list[int]] = {}
+    for n, outcome in enumerate(outcomes):
+        assert isinstance(outcome, Reject)
+        by_worker.setdefault(outcome.reason, []).append(n)
+    # A pool of two takes whole batches until it holds ten inputs, and stops before the next starts:
+    # every worker's inputs lie within one pool's, and each pool had workers of its own.
+    pools: list[range] = []
+    start = taken = 0
+    for batch in batches(docs, 2):
+        taken += len(batch)
+        if taken - start >= 10 or taken == len(docs):
+            pools.append(range(start, taken))
+            start = taken
+    assert len(pools) == 4
+    pool_of = {}
+    for worker, ns in by_worker.items():
+        (pool_of[worker],) = [p for p, span in enumerate(pools) if ns[0] in span and ns[-1] in span]
+    assert set(pool_of.values()) == set(range(len(pools)))
+
+
+def test_pool_workers_are_kept_for_the_whole_run_at_zero() -> None:
+    from storyweave.executors.base import Enrichment
+    from storyweave.executors.pool import PoolExecutor
+
+    settings = Settings({"workers": 2, "parallel_after": 1, "enrich_batch": 2, "worker_recycle_articles": 0})
+    docs = [Reject(f"doc {n}", "") for n in range(40)]
+    outcomes = list(PoolExecutor(Enrichment(settings, no_enricher, report_worker), None).enriched(docs))
+    assert [o.origin for o in outcomes] == [d.origin for d in docs]
+    assert len({o.reason for o in outcomes if isinstance(o, Reject)}) <= 2

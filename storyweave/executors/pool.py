@@ -64,17 +64,35 @@ def worker_settings(settings: Settings, workers: int) -> Settings:
 def _enriched_in_pool(docs: Iterable[Input], enrichment: Enrichment, workers: int) -> Iterator[Outcome]:
     settings = enrichment.settings
     work = Enrichment(worker_settings(settings, workers), enrichment.make_enricher, enrichment.enrich_batch)
+    # Each pool's workers enrich about ``worker_recycle_articles`` inputs each, then the next pool's
+    # fresh ones take over: a worker's caches and spaCy's vocabulary only ever grow, and a fork of the
+    # preloaded server starts without them.  The pools do not overlap, so memory never holds both.
+    per_pool = int(settings.worker_recycle_articles) * workers
+    pending_batches = batches(docs, settings.enrich_batch)
+    while (first := next(pending_batches, None)) is not None:
+        yield from _one_pool(itertools.chain([first], pending_batches), work, workers, per_pool)
+
+
+def _one_pool(
+    pending_batches: Iterator[list[Input]], work: Enrichment, workers: int, articles: int
+) -> Iterator[Outcome]:
+    """Enrich batches in a pool of ``workers`` processes until they hold ``articles`` inputs (0: all);
+    the pool has stopped when this ends, and the rest of ``pending_batches`` is left unread."""
     # A bounded window of pending work keeps memory flat on endless inputs, and taking results in
     # submission order keeps the store deterministic.
     window = workers * 4  # deep enough that no worker idles while the writer stores a batch
+    submitted = 0
     with ProcessPoolExecutor(
         workers, mp_context=_worker_context(), initializer=_start_worker, initargs=(work, os.getpid())
     ) as pool:
         pending: deque[Future[list[Outcome]]] = deque()
-        for batch in batches(docs, settings.enrich_batch):
+        for batch in pending_batches:
             pending.append(pool.submit(_enrich_in_worker, batch))
+            submitted += len(batch)
             if len(pending) >= window:
                 yield from pending.popleft().result()
+            if articles and submitted >= articles:
+                break
         while pending:
             yield from pending.popleft().result()
 
