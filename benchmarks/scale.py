@@ -178,7 +178,8 @@ def run_writer_measured(location: str, spool: Path, size: int, settings: Setting
     and the process's peak RSS and PSS in MiB (sampled every half second)."""
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_writer_process, args=(location, spool, size, settings.as_dict(), send))
+    # A daemon: stopping the benchmark (Ctrl-C, TERM) stops the writer with it instead of waiting for it.
+    child = context.Process(target=_writer_process, args=(location, spool, size, settings.as_dict(), send), daemon=True)
     child.start()
     send.close()
     peak_rss = peak_pss = 0.0
