@@ -10,8 +10,11 @@
    ``Writer``, assigner and alert watcher), fed with articles enriched in advance.  semeval-dev is
    enriched once and cached in a temporary folder (``--cache``); the writer is then fed replays of
    it with new ids, dates a week apart per replay and thinned text (``throughput.replayed``), so no
-   replay is a copy of another.  On SQLite (a temporary file) and on PostgreSQL (``--db``, else a
-   temporary server started like the tests' one when the programs are here).  When the writer is
+   replay is a copy of another.  The replays are written to a spool file before any timing and read
+   back one at a time; each run is a process of its own, whose peak RSS and PSS (the writer's
+   memory: its caches, the event index, SQLite's page cache) are printed with its rate.  On SQLite
+   (a temporary file) and on PostgreSQL (``--db``, else a temporary server started like the tests'
+   one when the programs are here).  When the writer is
    below ``--target`` articles/s, a run of ``--profile-size`` articles under cProfile shows where
    its time goes.
 2. **Enrichment on Ray**: ``--ray-articles`` replayed articles enriched on a Ray cluster of two
@@ -31,6 +34,7 @@ import hashlib
 import importlib.util
 import io
 import json
+import multiprocessing
 import os
 import pickle
 import pstats
@@ -41,7 +45,9 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import replace
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any, BinaryIO
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import REPO, eval_file
@@ -74,22 +80,27 @@ def read_inputs(path: Path, settings: Settings) -> list[RawDoc | Reject]:
 
 
 class Replay:
-    """An executor that hands back articles enriched in advance: the writer alone is timed."""
+    """An executor that hands back articles enriched in advance, read one by one from a spool file
+    (``spool_replays``): the writer alone is timed, and its process holds one input at a time."""
 
-    def __init__(self, ready: dict[str, EnrichedArticle]) -> None:
-        self.ready = ready
+    def __init__(self, spool: BinaryIO) -> None:
+        self.spool = spool
 
     def enriched(self, docs: Iterable[RawDoc | Reject]) -> Iterator[EnrichedArticle | Reject]:
         for doc in docs:
-            yield doc if isinstance(doc, Reject) else self.ready.pop(str(doc.id))
+            if isinstance(doc, Reject):
+                yield doc
+                continue
+            enriched = pickle.load(self.spool)
+            assert enriched.article.id == doc.id, (enriched.article.id, doc.id)
+            yield enriched
 
     def close(self) -> None:
         """Nothing to stop."""
 
 
-def replay_enriched(cache: list[EnrichedArticle], size: int) -> dict[str, EnrichedArticle]:
+def replay_enriched(cache: list[EnrichedArticle], size: int) -> Iterator[EnrichedArticle]:
     """``size`` articles: replays of the cached ones, each with its own id, date, URL and text."""
-    out: dict[str, EnrichedArticle] = {}
     for n in range(size):
         replay, index = divmod(n, len(cache))
         base = cache[index]
@@ -107,31 +118,82 @@ def replay_enriched(cache: list[EnrichedArticle], size: int) -> dict[str, Enrich
         )
         # The writer resolves mentions' entity ids in place: each replay gets its own.  The text
         # digest is the enrichment workers' work, of the replay's own text.
-        out[article.id] = replace(
+        yield replace(
             base, article=article, mentions=copy.deepcopy(base.mentions), entities=copy.deepcopy(base.entities),
             digest=text_digest(article),
         )
-    return out
 
 
-def run_writer(location: str, cache: list[EnrichedArticle], size: int, settings: Settings,
+def spool_replays(cache: list[EnrichedArticle], size: int, spool: Path) -> None:
+    """Write ``size`` replays to ``spool`` (one pickle after another) and their ids to ``spool.ids``:
+    made before any timing, read back one at a time, so 100,000 inputs never sit in memory at once."""
+    with spool.open("wb") as out, spool.with_suffix(".ids").open("w", encoding="utf-8") as ids:
+        for enriched in replay_enriched(cache, size):
+            pickle.dump(enriched, out, protocol=pickle.HIGHEST_PROTOCOL)
+            ids.write(enriched.article.id + "\n")
+
+
+def replay_docs(spool: Path, size: int) -> Iterator[RawDoc | Reject]:
+    with spool.with_suffix(".ids").open(encoding="utf-8") as ids:
+        for _, line in zip(range(size), ids, strict=False):
+            article_id = line.rstrip("\n")
+            yield RawDoc(origin=f"replay:{article_id}", id=article_id)
+
+
+def run_writer(location: str, spool: Path, size: int, settings: Settings,
                profile: cProfile.Profile | None = None) -> tuple[float, int]:
-    """Seconds the writer took to store and assign ``size`` replayed articles, and how many it added."""
-    enriched = replay_enriched(cache, size)
-    docs: list[RawDoc | Reject] = [RawDoc(origin=f"replay:{i}", id=i) for i in enriched]
+    """Seconds the writer took to store and assign the first ``size`` spooled replays, and how many it added."""
     db = open_store(location, busy_timeout_ms=settings.busy_timeout_ms)
     try:
-        writer = pipeline.Writer(db, Assigner(db, settings), AlertWatcher(db))
-        started = time.perf_counter()
-        if profile is not None:
-            profile.enable()
-        report = pipeline.run(docs, pipeline.Enricher(settings), writer, executor=Replay(enriched))
-        if profile is not None:
-            profile.disable()
-        elapsed = time.perf_counter() - started
+        with spool.open("rb") as replays:
+            writer = pipeline.Writer(db, Assigner(db, settings), AlertWatcher(db), settings)
+            started = time.perf_counter()
+            if profile is not None:
+                profile.enable()
+            docs = replay_docs(spool, size)
+            report = pipeline.run(docs, pipeline.Enricher(settings), writer, executor=Replay(replays))
+            if profile is not None:
+                profile.disable()
+            elapsed = time.perf_counter() - started
     finally:
         db.close()
     return elapsed, len(report.added)
+
+
+def _writer_process(location: str, spool: Path, size: int, values: dict[str, Any], out: Connection) -> None:
+    out.send(run_writer(location, spool, size, Settings(values)))
+
+
+def memory_mib(pid: int) -> tuple[float, float]:
+    """Resident and proportional memory (RSS, PSS) of one process, in MiB (``/proc/<pid>/smaps_rollup``)."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, value = line.split(":", 1)
+        fields[name] = int(value.split()[0]) / 1024
+    return fields.get("Rss", 0.0), fields.get("Pss", 0.0)
+
+
+def run_writer_measured(location: str, spool: Path, size: int, settings: Settings) -> tuple[float, int, float, float]:
+    """``run_writer`` in a fresh process, so its memory is the writer's alone: seconds, articles added,
+    and the process's peak RSS and PSS in MiB (sampled every half second)."""
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    # A daemon: stopping the benchmark (Ctrl-C, TERM) stops the writer with it instead of waiting for it.
+    child = context.Process(target=_writer_process, args=(location, spool, size, settings.as_dict(), send), daemon=True)
+    child.start()
+    send.close()
+    peak_rss = peak_pss = 0.0
+    while not receive.poll(0.5):
+        if not child.is_alive():
+            raise SystemExit(f"the writer process failed (exit code {child.exitcode})")
+        try:
+            rss, pss = memory_mib(child.pid or 0)
+        except (OSError, ValueError):  # ending meanwhile
+            continue
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+    elapsed, added = receive.recv()
+    child.join()
+    return elapsed, added, peak_rss, peak_pss
 
 
 def postgres_location(given: str | None, stack: ExitStack) -> str | None:
@@ -157,6 +219,10 @@ def writer_benchmark(args: argparse.Namespace, cache: list[EnrichedArticle], set
     print(f"\n1. the single writer alone (store + assign + storylines), fed {len(cache)} cached enriched articles "
           "replayed with new ids", flush=True)
     with ExitStack() as stack, tempfile.TemporaryDirectory(prefix="storyweave-scale-") as tmp:
+        spool = Path(tmp) / "replays.pickle"
+        started = time.perf_counter()
+        spool_replays(cache, max([*args.writer_sizes, args.profile_size]), spool)
+        print(f"replays spooled to disk in {time.perf_counter() - started:.0f} s (not timed)", flush=True)
         engines = args.engines.split(",")
         runs = [("sqlite", size, str(Path(tmp) / f"writer-{size}.db")) for size in args.writer_sizes]
         runs = runs if "sqlite" in engines else []
@@ -164,14 +230,17 @@ def writer_benchmark(args: argparse.Namespace, cache: list[EnrichedArticle], set
         if pg:
             runs += [("postgresql", size, fresh_postgres_database(pg, size)) for size in args.writer_sizes]
         rates = []
-        print(f"{'engine':<11} {'articles':>9} {'seconds':>9} {'articles/s':>11}  load (before → after)", flush=True)
+        print("the writer runs in a process of its own: its peak memory is the writer's (PostgreSQL's server apart)")
+        print(f"{'engine':<11} {'articles':>9} {'seconds':>9} {'articles/s':>11} {'peak RSS':>9} {'peak PSS':>9}  "
+              "load (before → after)", flush=True)
         for engine, size, location in runs:
             before = load()
-            elapsed, added = run_writer(location, cache, size, settings)
+            elapsed, added, rss, pss = run_writer_measured(location, spool, size, settings)
             rates.append(added / elapsed)
-            print(f"{engine:<11} {added:>9} {elapsed:>9.1f} {added / elapsed:>11.1f}  {before} → {load()}", flush=True)
+            print(f"{engine:<11} {added:>9} {elapsed:>9.1f} {added / elapsed:>11.1f} {rss:>5.0f} MiB {pss:>5.0f} MiB  "
+                  f"{before} → {load()}", flush=True)
         if rates and min(rates) < args.target and args.profile_size:
-            profile_writer(Path(tmp) / "profile.db", cache, args.profile_size, settings)
+            profile_writer(Path(tmp) / "profile.db", spool, args.profile_size, settings)
 
 
 def fresh_postgres_database(url: str, size: int) -> str:
@@ -184,9 +253,9 @@ def fresh_postgres_database(url: str, size: int) -> str:
     return url.rsplit("/", 1)[0] + "/" + name
 
 
-def profile_writer(db: Path, cache: list[EnrichedArticle], size: int, settings: Settings) -> None:
+def profile_writer(db: Path, spool: Path, size: int, settings: Settings) -> None:
     profile = cProfile.Profile()
-    elapsed, added = run_writer(str(db), cache, size, settings, profile)
+    elapsed, added = run_writer(str(db), spool, size, settings, profile)
     print(f"\nwhere the writer's time goes (cProfile, {added} articles on SQLite, {elapsed:.1f} s under the "
           f"profiler; {load()}): top entries by own time", flush=True)
     out = io.StringIO()

@@ -150,10 +150,17 @@ class Writer:
     """The single writer: stores enriched articles, hands them to the event assigner, then to the
     watcher that fires alerts on the event they changed."""
 
-    def __init__(self, db: Store, assigner: EventAssigner | None, watcher: ArticleWatcher | None = None) -> None:
+    def __init__(
+        self,
+        db: Store,
+        assigner: EventAssigner | None,
+        watcher: ArticleWatcher | None = None,
+        settings: Settings | None = None,
+    ) -> None:
         self.db = db
         self.assigner = assigner
         self.watcher = watcher
+        self.settings = settings if settings is not None else Settings()
         self._names: StoredNames | None = None  # what reconciliation read of the stored names
         self._seen: str | None = None  # the store's change token as this writer's last commit left it
         # While the first articles are enriched (seconds, when worker processes start), this process
@@ -224,7 +231,8 @@ class Writer:
             from .entities.resolve.stored import StoredNames
 
             if self._names is None:
-                self._names = StoredNames(self.db)
+                settings = self.settings
+                self._names = StoredNames(self.db, settings.writer_names_kept, settings.writer_name_pairs_kept)
             mapping = store_article_entities(
                 self.db, article.id, enriched.mentions, enriched.entities, self._names
             )

@@ -120,6 +120,15 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         "Most enriched articles the writer stores in one transaction; it commits sooner whenever no further "
         "article is ready, so it never holds the write lock while enrichment works. 1: a commit per article.",
     ),
+    Setting(
+        "writer_names_kept", 30000,
+        "Stored entities (their names and types) and name keys the writer keeps in memory for reconciliation, "
+        "about 2 kB each; past it the oldest quarter is read again from the store when next needed.",
+    ),
+    Setting(
+        "writer_name_pairs_kept", 100000,
+        "Pairs of names whose same-name check the writer remembers (about 150 bytes each).",
+    ),
     Setting("assign_events", True, "Assign each stored article to an event and storyline as it is ingested."),
     Setting("workers", 0, "Processes that enrich articles in parallel; 0 means one per CPU core, 1 means none."),
     Setting("parallel_after", 64, "Inputs below which enrichment stays in-process (workers cost start-up time)."),

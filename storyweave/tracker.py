@@ -96,7 +96,7 @@ class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries, SourceCo
                 from .cluster import Assigner
 
                 assigner = Assigner(self.db, self.settings)
-            self._writer = pipeline.Writer(self.db, assigner, AlertWatcher(self.db))
+            self._writer = pipeline.Writer(self.db, assigner, AlertWatcher(self.db), self.settings)
         return self._writer
 
     # -- ingest ------------------------------------------------------------------------------------

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from storyweave import pipeline
+from storyweave import Settings, pipeline
 from storyweave.entities.names import name_form, sw_id
+from storyweave.entities.resolve.stored import Bounded
 from storyweave.models import Article, EnrichedArticle, Entity, Mention
 from storyweave.store import open_store
 
@@ -116,3 +117,32 @@ def test_a_failed_transaction_leaves_nothing_remembered(tmp_path: Path) -> None:
     finally:
         db.close()
     assert _stored_ids(tmp_path / "s.db") == expected
+
+
+@pytest.mark.parametrize("kept", [1, 3])
+def test_a_writer_with_tight_bounds_decides_as_one_reading_afresh(tmp_path: Path, kept: int) -> None:
+    """Bounds on what the writer keeps (``writer_names_kept``, ``writer_name_pairs_kept``) drop what
+    it read, never what it decides: names dropped are read again from the store."""
+    expected = _one_writer_reading_afresh(tmp_path / "fresh.db")
+    db = open_store(tmp_path / "s.db")
+    try:
+        settings = Settings({"writer_names_kept": kept, "writer_name_pairs_kept": kept})
+        writer = pipeline.Writer(db, None, None, settings)
+        for n, names in enumerate(ARTICLES):
+            assert writer.store(_enriched(n, names))
+    finally:
+        db.close()
+    assert _stored_ids(tmp_path / "s.db") == expected
+
+
+def test_bounded_drops_the_oldest_quarter_past_its_limit() -> None:
+    kept: Bounded[int, int] = Bounded(8)
+    for n in range(8):
+        kept.make_room(1)
+        kept[n] = n
+    assert list(kept) == list(range(8))
+    kept.make_room(1)  # full: the two oldest go
+    kept[8] = 8
+    assert list(kept) == list(range(2, 9))
+    kept.make_room(20)  # more coming than the limit holds: everything goes
+    assert not kept

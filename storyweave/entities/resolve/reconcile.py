@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -84,17 +83,27 @@ def may_be_same(f: NameForm, g: NameForm) -> bool:
     return (f.short and g.short) or f.skeleton_key == g.skeleton_key or bool(f.key_variants & g.key_variants)
 
 
-def _same_entity(fullest: list[NameForm], stored: list[NameForm]) -> bool:
+def _same_entity(names: StoredNames, fullest: list[NameForm], stored: list[NameForm]) -> bool:
     """``fullest``: ``_fullest`` of the new entity's names, taken once for all its candidates."""
     stored = _fullest(stored)
-    # may_be_same first, outside the cache: most pairs fail it, and cheaper than a cache lookup.
-    return any(may_be_same(f, g) and _same_names(f.text, g.text) for f in fullest for g in _comparable(f, stored))
+    known = names.same_pairs  # the same pairs of names come back with every article naming them
+    for f in fullest:
+        for g in _comparable(f, stored):
+            # may_be_same first, outside the memo: most pairs fail it, and it is cheaper than a lookup.
+            if not may_be_same(f, g):
+                continue
+            pair = (f.text, g.text)
+            same = known.get(pair)
+            if same is None:
+                known.make_room(1)
+                same = known[pair] = _same_names(f, g)
+            if same:
+                return True
+    return False
 
 
-@lru_cache(maxsize=200_000)  # the same pairs of names come back with every article naming them
-def _same_names(mine: str, theirs: str) -> bool:
+def _same_names(f: NameForm, g: NameForm) -> bool:
     """Two names ``may_be_same`` already let through (the caller asks it) are one entity's."""
-    f, g = name_form(mine), name_form(theirs)
     return _same(f, g) or contains_name(g, f) or contains_name(f, g)
 
 
@@ -200,7 +209,7 @@ def match_stored(
         return None
     stored = names.forms(candidates)
     fullest = _fullest(forms)
-    same = [c for c in candidates if _same_entity(fullest, stored[c])]
+    same = [c for c in candidates if _same_entity(names, fullest, stored[c])]
 
     def weak(pool: Iterable[str]) -> set[str]:  # only a candidate that can be picked needs the check
         return {c for c in pool if not _strong(forms, stored[c])}

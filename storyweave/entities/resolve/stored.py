@@ -9,18 +9,41 @@ What one article's decisions count (articles per entity, co-occurrences) changes
 article stored, so it is kept for one article only (``begin_article``).
 Without a writer (``entities`` commands, tests), a fresh ``StoredNames`` per call reads exactly
 what the store holds.
+
+Each of its tables is bounded (``writer_names_kept``, ``writer_name_pairs_kept``): past the bound
+the oldest quarter is dropped and read again when next asked, so a writer that runs for months holds
+a fixed amount of it, and decides exactly as one that keeps everything.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import islice
+from typing import TypeVar
 
+from ...settings import Settings
 from ...store import Store
 from ..names import NameForm, name_form
 
-# Past this many remembered entities or keys, everything is read again: a bound, not a tuning knob
-# (a year of news names a few hundred thousand entities; each entry costs about a kilobyte).
-_KEPT = 200_000
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Bounded(dict[K, V]):
+    """A dict of at most ``limit`` entries: ``make_room`` drops the oldest-inserted quarter.
+
+    Dropping a quarter at once, not one entry per insertion, keeps the cost of the bound off the
+    hot path; the oldest are what the writer read longest ago (the names of past weeks' news)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = max(1, limit)
+
+    def make_room(self, coming: int) -> None:
+        if len(self) + coming > self.limit:
+            drop = max(len(self) + coming - self.limit, len(self) // 4)
+            for key in list(islice(self, drop)):
+                del self[key]
 
 
 def name_forms(surfaces: Iterable[str]) -> list[NameForm]:
@@ -29,11 +52,18 @@ def name_forms(surfaces: Iterable[str]) -> list[NameForm]:
 
 
 class StoredNames:
-    def __init__(self, conn: Store) -> None:
+    def __init__(self, conn: Store, kept: int | None = None, pairs_kept: int | None = None) -> None:
+        defaults = Settings()
         self.conn = conn
-        self._ids_by_key: dict[str, frozenset[str]] = {}
-        self._types: dict[str, str | None] = {}
-        self._forms: dict[str, list[NameForm]] = {}
+        kept = defaults.writer_names_kept if kept is None else kept
+        self._ids_by_key: Bounded[str, frozenset[str]] = Bounded(kept)
+        self._types: Bounded[str, str | None] = Bounded(kept)
+        self._forms: Bounded[str, list[NameForm]] = Bounded(kept)
+        # Whether two names (their texts) are one entity's: a pure function of them, so never
+        # emptied with the rest; reconciliation reads and fills it (``reconcile._same_entity``).
+        self.same_pairs: Bounded[tuple[str, str], bool] = Bounded(
+            defaults.writer_name_pairs_kept if pairs_kept is None else pairs_kept
+        )
         self._article_counts: dict[str, int] = {}
         self._cooccurrences: dict[tuple[str, frozenset[str]], int] = {}
         self._article_total: int | None = None
@@ -78,9 +108,8 @@ class StoredNames:
         """The stored entities of type ``kind`` indexed under any of ``keys``."""
         missing = {k for k in keys if k not in self._ids_by_key}
         if missing:
-            if len(self._ids_by_key) > _KEPT:
-                self._ids_by_key.clear()
-                missing = set(keys)
+            self._ids_by_key.make_room(len(missing))
+            missing = {k for k in keys if k not in self._ids_by_key}  # making room may drop some of keys
             self._ids_by_key.update((k, frozenset(v)) for k, v in self.conn.entity_ids_by_key(missing).items())
         found: set[str] = set().union(*(self._ids_by_key[k] for k in keys)) if keys else set()
         types = self.types(found)
@@ -91,9 +120,8 @@ class StoredNames:
         wanted = set(ids)
         missing = {e for e in wanted if e not in self._types}  # not wanted - keys(): that walks every key
         if missing:
-            if len(self._types) > _KEPT:
-                self._types.clear()
-                missing = wanted
+            self._types.make_room(len(missing))
+            missing = {e for e in wanted if e not in self._types}
             stored = self.conn.entity_types(missing)
             self._types.update((e, stored.get(e)) for e in missing)
         return {e: self._types[e] for e in wanted}
@@ -106,9 +134,8 @@ class StoredNames:
         wanted = set(ids)
         missing = {e for e in wanted if e not in self._forms}
         if missing:
-            if len(self._forms) > _KEPT:
-                self._forms.clear()
-                missing = wanted
+            self._forms.make_room(len(missing))
+            missing = {e for e in wanted if e not in self._forms}
             surfaces = self.conn.entity_surface_counts(missing)
             for entity_id in missing:
                 self._forms[entity_id] = name_forms(s for s, _, _ in surfaces.get(entity_id, ()))
