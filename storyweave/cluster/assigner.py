@@ -174,8 +174,11 @@ class Assigner(EventState):
         self.members.digests.add(digest)
         signature = digest.signature if self.duplicates.enabled else None
         copy_of = self.duplicates.find(signature) if signature is not None else None
+        grounding = digest.title_grounding
+        if grounding is None:  # digest_of always sets it; a digest built by hand may not
+            grounding = title_grounding(article.title, article.text)
         joined = False
-        if copy_of is not None and self._same_story(article, digest.title_grounding, copy_of[0]):
+        if copy_of is not None and self._same_story(article, grounding, copy_of[0]):
             joined = self._join_as_copy(enriched, copy_of[0], seq, day, order)
         if not joined:
             neighbours = self._neighbours(enriched)
@@ -183,7 +186,7 @@ class Assigner(EventState):
             if best is not None:
                 self._join(best.event_id, enriched, seq, day, order, score=best.score, duplicate_of=None)
             else:
-                told = (digest.title_grounding or 0.0) >= self.settings.wrapper_title_grounding
+                told = grounding >= self.settings.wrapper_title_grounding
                 self._found_event(enriched, neighbours, seq, day, firm, order, told)
         if signature is not None:
             self.conn.save_signature(article.id, signature)
@@ -225,7 +228,7 @@ class Assigner(EventState):
             return None
         return min(accepted, key=lambda c: (round(c.score, 6), -round(c.cosine, 6), c.key))
 
-    def _same_story(self, article: Article, grounding: float | None, original_id: str) -> bool:
+    def _same_story(self, article: Article, grounding: float, original_id: str) -> bool:
         """A copy tells its original's story: under the same title, or under titles that the
         shared text tells both.  One text under unrelated titles is a site's wrapper (a consent
         wall, a paywall, a disclaimer), and the pages carrying it are no copies of each other."""
@@ -235,8 +238,7 @@ class Assigner(EventState):
         ):
             return True
         least = self.settings.wrapper_title_grounding
-        mine = title_grounding(article.title, article.text) if grounding is None else grounding
-        return min(mine, title_grounding(original.title, original.text)) >= least
+        return min(grounding, title_grounding(original.title, original.text)) >= least
 
     def _join_as_copy(self, enriched: EnrichedArticle, original: str, seq: int, day: int | None, order: int) -> bool:
         found = self.conn.event_of_article(original)
