@@ -174,19 +174,17 @@ class Assigner(EventState):
         self.members.digests.add(digest)
         signature = digest.signature if self.duplicates.enabled else None
         copy_of = self.duplicates.find(signature) if signature is not None else None
-        grounding = digest.title_grounding
-        if grounding is None:  # digest_of always sets it; a digest built by hand may not
-            grounding = title_grounding(article.title, article.text)
+        mine = profile(enriched, digest)
         joined = False
-        if copy_of is not None and self._same_story(article, grounding, copy_of[0]):
+        if copy_of is not None and self._same_story(article, mine.title_grounding, copy_of[0]):
             joined = self._join_as_copy(enriched, copy_of[0], seq, day, order)
         if not joined:
             neighbours = self._neighbours(enriched)
-            best = self._best_candidate(profile(enriched, digest), neighbours, day, seq, firm)
+            best = self._best_candidate(mine, neighbours, day, seq, firm)
             if best is not None:
                 self._join(best.event_id, enriched, seq, day, order, score=best.score, duplicate_of=None)
             else:
-                told = grounding >= self.settings.wrapper_title_grounding
+                told = mine.title_grounding >= self.settings.wrapper_title_grounding
                 self._found_event(enriched, neighbours, seq, day, firm, order, told)
         if signature is not None:
             self.conn.save_signature(article.id, signature)

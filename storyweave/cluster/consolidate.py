@@ -148,10 +148,7 @@ def _link_lone_event(assigner: EventState, key: int) -> dict[str, str] | None:
         assigner.index.search(centroid, _SEARCH_DEPTH * 2),
         storylines.event_window(assigner, span),
         exclude=key,
-        text_told=any(
-            p.title_grounding >= assigner.settings.wrapper_title_grounding
-            for p in assigner.representatives(span.event_id)
-        ),
+        text_told=assigner.text_told(span.event_id),
     )
     if target is None or target == own:
         return None

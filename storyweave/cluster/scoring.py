@@ -102,9 +102,6 @@ class CrossLingualAllowance:
         return self.amount * (crossing & evidenced) - self.unevidenced_penalty * (crossing & ~evidenced & ~close)
 
 
-NO_ALLOWANCE = CrossLingualAllowance()
-
-
 class ScoreAdjustment(Protocol):
     def granted(self, pairs: Sequence[tuple[ArticleProfile, ArticleProfile]], rows: np.ndarray) -> np.ndarray:
         """Per pair, the amount taken off its score (negative: added)."""

@@ -82,6 +82,13 @@ class EventState:
             ids.append(row["last_article_id"])
         return [self.members.get(i) for i in ids]
 
+    def text_told(self, event_id: str) -> bool:
+        """Does the event's text tell its headline (``pairs.terms.title_grounding`` of its
+        representative or latest member at least ``wrapper_title_grounding``)?  Not when the
+        text is a site's wrapper (``scoring.SharedWrapper``)."""
+        least = self.settings.wrapper_title_grounding
+        return any(p.title_grounding >= least for p in self.representatives(event_id))
+
     def comparison_members(self, event_ids: list[str]) -> list[list[ArticleProfile]]:
         """Per event, the members a new article is scored against: the representative first
         (``EventFit`` reads its score), then the latest ones (bounded, so a large event costs no

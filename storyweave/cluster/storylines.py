@@ -184,10 +184,7 @@ def _wrapper_twins(assigner: EventState, fit: StorylineFit, text_told: bool) -> 
     the twins share the site, not a story.  ``text_told``: the event's text tells its headline."""
     if fit.best_cosine < assigner.settings.storyline_strong_cosine:
         return False
-    if not text_told:
-        return True
-    least = assigner.settings.wrapper_title_grounding
-    return all(p.title_grounding < least for p in assigner.representatives(fit.nearest))
+    return not text_told or not assigner.text_told(fit.nearest)
 
 
 # Unlike events, storylines let estimated days decide too: a storyline spans weeks, so an estimate
