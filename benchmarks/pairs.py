@@ -62,7 +62,38 @@ def quality(args: argparse.Namespace, settings: Settings) -> None:
         index = np.array(members)
         cells = " ".join(f"{pearson(values[index], y[index]):30.4f}" for values in columns.values())
         print(f"{label:>10s} {len(index):5d} {cells}")
+    same_event_frontier(columns, y, settings.event_threshold)
     leave_one_language_out(data, name)
+
+
+FRONTIER_RECALLS = (0.70, 0.75, 0.80)
+
+
+def same_event_frontier(columns: dict[str, np.ndarray], y: np.ndarray, threshold: float) -> None:
+    """How precise a same-event decision on one pair can be, out of sample, at a given recall.
+
+    Clustering cannot be much more precise than its pair scores at the same recall: this table is
+    the ceiling the event figures of ``cluster_folds.py`` (issue 13: precision >= 0.92 at recall
+    >= 0.80) sit under.  Same event: ``overall`` <= 2.0; different: >= 3.0 (as ``cluster.py``)."""
+    same, different = y <= 2.0, y >= 3.0
+    counts = f"{int(same.sum())} same-event, {int(different.sum())} different pairs"
+    print(f"\nSame-event pair decisions, out of fold ({counts})")
+    heads = [f"P at R>={r:.2f}" for r in FRONTIER_RECALLS]
+    width = max(len(label) for label in columns)
+    print(f"{'scores':>{width}s} " + " ".join(f"{h:>12s}" for h in heads) + f" {'P/R at threshold':>22s}")
+    for label, values in columns.items():
+        order = np.argsort(values, kind="stable")  # lower is more alike for every column
+        found_same, found_different = np.cumsum(same[order]), np.cumsum(different[order])
+        cells = []
+        for recall in FRONTIER_RECALLS:
+            at = int(np.searchsorted(found_same, recall * same.sum()))
+            cells.append(f"{found_same[at] / (found_same[at] + found_different[at]):12.3f}")
+        at_threshold = ""
+        if label.startswith("scorer"):
+            chosen = values <= threshold
+            tp, fp = int((chosen & same).sum()), int((chosen & different).sum())
+            at_threshold = f"{tp / (tp + fp):.3f}/{tp / same.sum():.3f} at {threshold}"
+        print(f"{label:>{width}s} " + " ".join(cells) + f" {at_threshold:>22s}")
 
 
 def leave_one_language_out(data: TrainingData, name: str) -> None:
