@@ -43,7 +43,7 @@ class EventAssigner(Protocol):
 
     def warm_up(self) -> None: ...
 
-    def entities_reconciled(self, mapping: dict[str, str]) -> None: ...
+    def entities_reconciled(self, mapping: dict[str, str], retyped: frozenset[str] = frozenset()) -> None: ...
 
 
 class ArticleWatcher(Protocol):
@@ -233,11 +233,11 @@ class Writer:
             if self._names is None:
                 settings = self.settings
                 self._names = StoredNames(self.db, settings.writer_names_kept, settings.writer_name_pairs_kept)
-            mapping = store_article_entities(
+            stored = store_article_entities(
                 self.db, article.id, enriched.mentions, enriched.entities, self._names
             )
-            if mapping and self.assigner is not None:
-                self.assigner.entities_reconciled(mapping)
+            if (stored.mapping or stored.retyped) and self.assigner is not None:
+                self.assigner.entities_reconciled(stored.mapping, stored.retyped)
         if self.assigner is not None:
             self.assigner.assign(enriched)
         if self.watcher is not None:  # alerts become durable with the article that fired them

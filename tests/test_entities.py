@@ -318,7 +318,7 @@ def _save(tracker: Tracker, article_id: str, lang: str, names: list[tuple[str, s
     mentions, entities = MentionResolver(get_kb()).resolve(found, lang)
     analysed = [m.entity_id for m in mentions]
     with transaction(tracker.db.conn):
-        mapping = store_article_entities(tracker.db, article_id, mentions, entities)
+        mapping = store_article_entities(tracker.db, article_id, mentions, entities).mapping
     assert all(m.entity_id == mapping.get(a or "", a) for m, a in zip(mentions, analysed, strict=True))
     return mapping
 

@@ -137,13 +137,16 @@ class Assigner(EventState):
         self._built = True
         log.info("event index rebuilt: %d events, %d signatures", len(self.index or ()), len(self.duplicates))
 
-    def entities_reconciled(self, mapping: dict[str, str]) -> None:
+    def entities_reconciled(self, mapping: dict[str, str], retyped: frozenset[str] = frozenset()) -> None:
         """The writer reconciled an article's entity ids (``mapping``: its id -> stored id): cached
         member profiles naming a renamed id are read again, as are those naming ids that stored
-        entities were merged away from (each merge leaves a redirect row)."""
-        renamed = {old for old, new in mapping.items() if old != new}
-        if renamed:
-            self.members.forget_entities(renamed)
+        entities were merged away from (each merge leaves a redirect row) and those naming an entity
+        whose type the article's mentions changed (``retyped``): a profile read before would score
+        with the old type, and an assigner rebuilt from the store would not, so a restart would
+        change decisions."""
+        stale = {old for old, new in mapping.items() if old != new} | retyped
+        if stale:
+            self.members.forget_entities(stale)
         self._check_entity_merges()
 
     def _check_entity_merges(self) -> None:

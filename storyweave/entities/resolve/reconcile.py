@@ -325,20 +325,31 @@ def plan_article(conn: Store, mentions: list[Mention], entities: list[Entity], n
 KEYED_TYPES = ("person", "organisation")
 
 
+@dataclass(frozen=True)
+class StoredEntities:
+    """What storing an article's entities changed that others may hold: ``mapping`` (this article's
+    id -> stored id) and ``retyped`` (stored entities whose one type the new mentions changed)."""
+
+    mapping: dict[str, str]
+    retyped: frozenset[str]
+
+
 def store_article_entities(
     conn: Store, article_id: str, mentions: list[Mention], entities: list[Entity], names: StoredNames | None = None
-) -> dict[str, str]:
+) -> StoredEntities:
     """Reconcile the article's entities with the store, then store them (inside the caller's open
     transaction): a bare "Poutine" joins the stored "Vladimir Putin"; a late full name absorbs stored
     surname-only entities.  ``mentions`` and ``entities`` are rewritten *in place* to the stored ids,
     so the event assigner that reads them next sees the same ids as the store.  Returns the mapping
-    applied (this article's id -> stored id).  ``names``: the writer's view of the stored names, told
+    applied and the stored entities retyped.  ``names``: the writer's view of the stored names, told
     of every change made here (else a fresh one, for this article alone)."""
     names = names if names is not None else StoredNames(conn)
     names.begin_article()
     plan = plan_article(conn, mentions, entities, names)
     apply_mapping(plan.mapping, mentions, entities)
     kinds = {e.id: e.type for e in entities}
+    untyped = [e.id for e in entities if e.id not in get_kb().entities]
+    types_before = conn.entity_types(untyped)
     keyed = [
         (key, m.entity_id)
         for m in mentions
@@ -350,10 +361,11 @@ def store_article_entities(
     for old, new in plan.absorb:
         conn.merge_entities(old, new, "full name")
         names.merged(old, new)
-    untyped = [e.id for e in entities if e.id not in get_kb().entities]
     settle_types(conn, untyped)
     names.retyped(untyped)
-    return plan.mapping
+    types_after = conn.entity_types(list(types_before))
+    retyped = frozenset(e for e, kind in types_before.items() if types_after.get(e, kind) != kind)
+    return StoredEntities(plan.mapping, retyped)
 
 
 # Ties go to the type that says most: a name typed person and organisation equally often is a person.
