@@ -8,12 +8,15 @@ from pathlib import Path
 
 import pytest
 from decisions_support import decisions
+from hypothesis import given
+from hypothesis import strategies as st
 from test_cluster import MATCH_A, MATCH_A_COPY, MATCH_B, PUTIN_VISIT, STREAM
 from test_cluster import enriched as enriched  # a fixture
 from test_cluster import enricher as enricher  # a fixture
 
 from storyweave import Settings, Tracker
 from storyweave.cluster import Assigner
+from storyweave.cluster.index import EventSpan, Evicted
 from storyweave.models import EnrichedArticle
 
 # Every article founds its own event and nothing merges while streaming: many events, few articles.
@@ -112,3 +115,39 @@ def test_a_full_consolidation_compares_every_event_then_trims(
 def test_the_bound_is_a_setting_with_a_default() -> None:
     assert Settings.load(environ={}).event_index_kept == 20000
     assert Settings.load(environ={"STORYWEAVE_EVENT_INDEX_KEPT": "500"}).event_index_kept == 500
+
+
+_DAY = st.none() | st.integers(738_000, 738_040)
+
+
+@st.composite
+def spans(draw: st.DrawFn) -> EventSpan:
+    first = draw(_DAY)
+    last = None if first is None else first + draw(st.integers(0, 6))
+    first_seq = draw(st.integers(0, 300))
+    return EventSpan("ev", first, last, first_seq, first_seq + draw(st.integers(0, 50)), draw(st.booleans()))
+
+
+@given(evicted=st.lists(spans(), min_size=1, max_size=6), day=_DAY, seq=st.integers(0, 400), firm=st.booleans())
+def test_what_is_out_of_memory_is_read_back_whenever_an_article_window_may_reach_it(
+    evicted: list[EventSpan], day: int | None, seq: int, firm: bool
+) -> None:
+    days, articles = 4, 100
+    firm = firm and day is not None
+    summary = Evicted()
+    for span in evicted:
+        summary.add(span)
+    if any(span.within(day, seq, days, articles, firm=firm) for span in evicted):
+        assert summary.may_reach(day, day, days, seq - articles, firm=firm)
+
+
+@given(evicted=st.lists(spans(), min_size=1, max_size=6), event=spans())
+def test_what_is_out_of_memory_is_read_back_whenever_a_merge_window_may_reach_it(
+    evicted: list[EventSpan], event: EventSpan
+) -> None:
+    days, articles = 4, 100
+    summary = Evicted()
+    for span in evicted:
+        summary.add(span)
+    if any(event.near(span, days, articles) for span in evicted):
+        assert summary.may_reach(event.first_day, event.last_day, days, event.first_seq - articles, firm=event.firm)

@@ -171,7 +171,7 @@ class Assigner(EventState):
         if copy_of is not None and self._same_story(article, mine.title_grounding, copy_of[0]):
             joined = self._join_as_copy(enriched, copy_of[0], seq, day, order)
         if not joined:
-            self.recall(day, day, seq - self.settings.event_window_articles)
+            self.recall(day, day, seq - self.settings.event_window_articles, firm=firm)
             neighbours = self._neighbours(enriched)
             best = self._best_candidate(mine, neighbours, day, seq, firm)
             if best is not None:

@@ -67,7 +67,7 @@ def _merge_partner(assigner: EventState, key: int) -> tuple[int, float] | None:
         return None
     mine = assigner.representatives(span.event_id)
     days, articles = settings.event_window_days, settings.event_window_articles
-    assigner.recall(span.first_day, span.last_day, span.first_seq - articles)
+    assigner.recall(span.first_day, span.last_day, span.first_seq - articles, firm=span.firm)
     chosen = [
         other
         for other, _, other_span in assigner.candidates(

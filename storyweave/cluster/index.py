@@ -181,23 +181,35 @@ class CentroidIndex:
 @dataclass
 class Evicted:
     """Where in time the events out of memory lie, bounded loosely (earliest day, latest day, latest
-    ``last_seq`` over all of them): a window outside these needs nothing read back from the store."""
+    ``last_seq`` over all of them and over those without days): a window outside these needs
+    nothing read back from the store."""
 
     first_day: int | None = None
     last_day: int | None = None
     last_seq: int | None = None
+    undated_last_seq: int | None = None
 
     def add(self, span: EventSpan) -> None:
-        self.last_seq = span.last_seq if self.last_seq is None else max(self.last_seq, span.last_seq)
-        if span.first_day is not None and span.last_day is not None:
-            self.first_day = span.first_day if self.first_day is None else min(self.first_day, span.first_day)
-            self.last_day = span.last_day if self.last_day is None else max(self.last_day, span.last_day)
+        self.last_seq = _later(self.last_seq, span.last_seq)
+        if span.first_day is None or span.last_day is None:
+            self.undated_last_seq = _later(self.undated_last_seq, span.last_seq)
+            return
+        self.first_day = span.first_day if self.first_day is None else min(self.first_day, span.first_day)
+        self.last_day = span.last_day if self.last_day is None else max(self.last_day, span.last_day)
 
-    def may_reach(self, first_day: int | None, last_day: int | None, window_days: int, since_seq: int) -> bool:
+    def may_reach(
+        self, first_day: int | None, last_day: int | None, window_days: int, since_seq: int, *, firm: bool
+    ) -> bool:
         """May an evicted event lie within ``window_days`` of ``first_day``..``last_day``, or have been
-        changed by an article at or after ``since_seq``?"""
-        if self.last_seq is not None and self.last_seq >= since_seq:
+        changed by an article at or after ``since_seq``?  With ``firm`` days (publication dates),
+        ingest order matters only for events without days (``EventSpan.within``)."""
+        by_order = self.undated_last_seq if firm and first_day is not None else self.last_seq
+        if by_order is not None and by_order >= since_seq:
             return True
         if first_day is None or last_day is None or self.first_day is None or self.last_day is None:
             return False
         return self.last_day >= first_day - window_days and self.first_day <= last_day + window_days
+
+
+def _later(known: int | None, seq: int) -> int:
+    return seq if known is None else max(known, seq)

@@ -165,26 +165,35 @@ class EventState:
         self._evicted = Evicted()
         if self._boundary is not None:
             first, last, last_seq = self.conn.evicted_extent(self.model, self._boundary)
-            self._evicted = Evicted(day_number(first), day_number(last), last_seq)
+            # Which of them have no days is not asked: counting them all as undated only reads more.
+            self._evicted = Evicted(day_number(first), day_number(last), last_seq, last_seq)
 
     def _hold(self, row: Row) -> None:
         vector = from_blob(row["vector"])
         self.ensure_index(vector).put(row["seq"], vector, span_of(self.conn, row), row["touched"])
 
-    def recall(self, first_day: int | None, last_day: int | None, since_seq: int) -> None:
+    def recall(self, first_day: int | None, last_day: int | None, since_seq: int, *, firm: bool) -> None:
         """Read back into the index the events out of memory that an event window may reach: days
         within ``event_window_days`` of ``first_day``..``last_day``, or changed by an article at or
-        after ``since_seq`` (ingest order, undated articles' clock).  They stay until ``trim``."""
+        after ``since_seq`` (ingest order, the clock of undated text and of estimated days; with
+        ``firm`` days, only events without days go by it).  They stay until ``trim``."""
         index = self.index
         days = self.settings.event_window_days
-        if self._boundary is None or index is None or not self._evicted.may_reach(first_day, last_day, days, since_seq):
+        if self._boundary is None or index is None:
+            return
+        if not self._evicted.may_reach(first_day, last_day, days, since_seq, firm=firm):
             return
         first_date = last_date = None
         if first_day is not None and last_day is not None:
             first_date = iso_day(max(1, first_day - days))
             last_date = iso_day(min(date.max.toordinal(), last_day + days))
         rows = self.conn.evicted_index_rows(
-            self.model, self._boundary, since_seq=since_seq, first_date=first_date, last_date=last_date
+            self.model,
+            self._boundary,
+            since_seq=since_seq,
+            first_date=first_date,
+            last_date=last_date,
+            undated_by_order=firm and first_date is not None,
         )
         for row in rows:
             if row["seq"] not in index.spans:

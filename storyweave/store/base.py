@@ -162,10 +162,11 @@ class Store(WatchOperations, SourceOperations, Protocol):
         since_seq: int,
         first_date: str | None = None,
         last_date: str | None = None,
+        undated_by_order: bool = False,
     ) -> list[Row]:
         """The index's rows of the events below ``boundary`` that may lie in a window: last changed by
-        an article at or after ``since_seq``, or (with dates) with days overlapping
-        ``first_date``..``last_date``, in creation order."""
+        an article at or after ``since_seq`` (only those without dates when ``undated_by_order``), or
+        (with dates) with days overlapping ``first_date``..``last_date``, in creation order."""
         ...
 
     def newest_index_rows_below(self, model: str, boundary: tuple[int, int], count: int) -> list[Row]:

@@ -55,12 +55,13 @@ def evicted_index_rows(
     since_seq: int,
     first_date: str | None = None,
     last_date: str | None = None,
+    undated_by_order: bool = False,
 ) -> list[Row]:
     """The index's rows of the events below ``boundary`` that may lie in a window: last changed by
-    an article at or after ``since_seq``, or (with dates) with days overlapping
-    ``first_date``..``last_date``, in creation order."""
+    an article at or after ``since_seq`` (only those without dates when ``undated_by_order``), or
+    (with dates) with days overlapping ``first_date``..``last_date``, in creation order."""
     touched, seq = boundary
-    reach = "e.last_seq >= ?"
+    reach = "e.last_seq >= ?" + (" AND e.first_date IS NULL" if undated_by_order else "")
     params: list[object] = [model, touched, touched, seq, since_seq]
     if first_date is not None and last_date is not None:
         reach += " OR (e.last_date >= ? AND e.first_date <= ?)"
