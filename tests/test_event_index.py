@@ -102,10 +102,12 @@ def test_a_full_consolidation_compares_every_event_then_trims(
     enriched: dict[str, EnrichedArticle], tmp_path: Path
 ) -> None:
     stream = [enriched[i] for i in STREAM]
-    with _stored(tmp_path / "free.db", stream, **APART) as free:
+    for name in ("free.db", "bound.db"):
+        _stored(tmp_path / name, stream, **APART).close()
+    with _stored(tmp_path / "free.db", [], **APART) as free:
         expected = free.consolidate()["merged"]
     assert expected  # the match's reports merge
-    with _stored(tmp_path / "bound.db", stream, event_index_kept=1, **APART) as bound:
+    with _stored(tmp_path / "bound.db", [], event_index_kept=1, **APART) as bound:
         assert bound.consolidate()["merged"] == expected
         assert _event_of(bound, MATCH_A) == _event_of(bound, MATCH_B) == _event_of(bound, MATCH_A_COPY)
         assert len(_held(_assigner(bound))) == 1
