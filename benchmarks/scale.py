@@ -198,6 +198,7 @@ def run_writer_measured(
     send.close()
     peak_rss = peak_pss = 0.0
     next_report = memory_every
+    started = time.perf_counter()
     while not receive.poll(0.5):
         if not child.is_alive():
             raise SystemExit(f"the writer process failed (exit code {child.exitcode})")
@@ -207,8 +208,8 @@ def run_writer_measured(
             continue
         peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
         if memory_every and handed.value >= next_report:
-            print(f"  {handed.value:>9} articles handed to the writer: PSS {pss:.0f} MiB (peak so far {peak_pss:.0f})",
-                  flush=True)
+            print(f"  {handed.value:>9} articles handed to the writer after {time.perf_counter() - started:.0f} s: "
+                  f"PSS {pss:.0f} MiB (peak so far {peak_pss:.0f}); {load()}", flush=True)
             next_report += memory_every
     elapsed, added = receive.recv()
     child.join()
