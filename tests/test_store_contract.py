@@ -26,6 +26,7 @@ from storyweave.errors import StoreError
 from storyweave.models import Article, DateMention, Entity, Mention, Reject, Removal
 from storyweave.store import Store, open_store
 from storyweave.store.base import CheckReport, Reported, WatchRow
+from storyweave.store.events import from_blob
 
 ENGINES = ["sqlite", "postgresql"]
 OpenStore = Callable[[], Store]
@@ -344,6 +345,38 @@ def test_events_moved_into_one_storyline_and_merged(open_engine: OpenStore) -> N
     assert store.cluster_totals() == (1, 1)
     assert [r["id"] for r in store.list_events(limit=10)] == ["ev1"]
     assert store.check(quick=True).ok
+
+
+def test_the_event_index_reads_the_newest_events_and_reads_back_the_others(open_engine: OpenStore) -> None:
+    store = open_engine()
+    days = ["2024-05-01", "2024-05-03", None, "2024-06-20", "2024-06-21"]
+    with store.transaction():
+        for n, day in enumerate(days, 1):
+            _event(store, f"ev{n}", f"a{n}", f"sl{n}", n, day)
+            store.set_centroids(f"ev{n}", {"usem3": np.full(4, n, dtype=np.float32)})
+        _event(store, "ev6", "a6", "sl6", 6, "2024-06-22")  # no centroid of the index's model: never indexed
+        store.set_centroids("ev6", {"e5": np.ones(4, dtype=np.float32)})
+        store.update_event("ev1", touched=7)  # changed last
+    seq = {f"ev{n}": store.event_row(f"ev{n}")["seq"] for n in range(1, 7)}
+    assert store.index_boundary("usem3", 5) is None
+    boundary = store.index_boundary("usem3", 3)  # ev4, ev5, ev1 kept
+    assert boundary == (4, seq["ev4"])
+    kept = list(store.iter_event_index_rows("usem3", boundary))
+    assert [r["id"] for r in kept] == ["ev1", "ev4", "ev5"]
+    assert [r["id"] for r in store.iter_event_index_rows("usem3")] == ["ev1", "ev2", "ev3", "ev4", "ev5"]
+    assert (kept[0]["touched"], bool(kept[0]["firm"]), kept[0]["first_date"]) == (7, True, "2024-05-01")
+    np.testing.assert_array_equal(from_blob(kept[0]["vector"]), np.full(4, 1, dtype=np.float32))
+    # Below the boundary: ev2 (3 May) and ev3 (undated, the third article).
+    a3 = store.article_seq("a3")
+    near = store.evicted_index_rows(
+        "usem3", boundary, since_seq=a3 + 10, first_date="2024-05-02", last_date="2024-05-04"
+    )
+    assert [r["id"] for r in near] == ["ev2"]
+    assert [r["id"] for r in store.evicted_index_rows("usem3", boundary, since_seq=a3)] == ["ev3"]
+    assert [r["id"] for r in store.evicted_index_rows("usem3", boundary, since_seq=0)] == ["ev2", "ev3"]
+    assert [r["id"] for r in store.newest_index_rows_below("usem3", boundary, 1)] == ["ev3"]
+    assert [r["id"] for r in store.newest_index_rows_below("usem3", boundary, 5)] == ["ev3", "ev2"]
+    assert store.evicted_extent("usem3", boundary) == ("2024-05-03", "2024-05-03", a3)
 
 
 def test_the_members_an_article_is_compared_with_come_for_several_events_at_once(open_engine: OpenStore) -> None:

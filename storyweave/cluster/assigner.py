@@ -37,15 +37,14 @@ from ..pairs.features import ArticleProfile, profile
 from ..pairs.terms import title_grounding
 from ..settings import Settings
 from ..store import Store
-from ..store import events as store
 from . import storylines
 from .consolidate import consolidate
 from .dedup import NearDuplicates
 from .digest import digest_of
-from .index import CentroidIndex, EventSpan, day_number
+from .index import EventSpan, day_number
 from .members import article_entity_types
 from .scoring import EventFit, PairScoring, member_scores, score_adjustments
-from .state import EventState, event_dates, iso_day, span_of, title_fields
+from .state import EventState, event_dates, iso_day, title_fields
 
 log = logging.getLogger(__name__)
 
@@ -119,14 +118,7 @@ class Assigner(EventState):
         token = self.conn.get_state().token
         if token == self._token and self._built:
             return
-        self.index = None
-        for row in self.conn.iter_event_index_rows(self.model):
-            if row["vector"] is None:
-                continue
-            vector = store.from_blob(row["vector"])
-            if self.index is None:
-                self.index = CentroidIndex(len(vector))
-            self.index.put(row["seq"], vector, span_of(self.conn, row))
+        self.load_index()
         self.duplicates = self._new_duplicates()
         for article_id, seq, signature in self.conn.recent_signatures(self.settings.duplicate_window):
             self.duplicates.add(article_id, seq, signature)
@@ -182,6 +174,7 @@ class Assigner(EventState):
         if copy_of is not None and self._same_story(article, mine.title_grounding, copy_of[0]):
             joined = self._join_as_copy(enriched, copy_of[0], seq, day, order)
         if not joined:
+            self.recall(day, day, seq - self.settings.event_window_articles, firm=firm)
             neighbours = self._neighbours(enriched)
             best = self._best_candidate(mine, neighbours, day, seq, firm)
             if best is not None:
@@ -196,6 +189,7 @@ class Assigner(EventState):
         every = self.settings.consolidate_every
         if every > 0 and order % every == 0:
             self.consolidate()
+        self.trim()
 
     def _neighbours(self, enriched: EnrichedArticle) -> list[tuple[int, float]]:
         vector = enriched.vectors.get(self.model)
@@ -340,8 +334,11 @@ class Assigner(EventState):
         transaction.
         """
         self.refresh()
+        if full:
+            self.load_index(everything=True)
         result = consolidate(self, full=full)
         self._commit_state(consolidated_at=self.conn.get_state().assigned)
+        self.trim()
         return result
 
 

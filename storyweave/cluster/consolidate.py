@@ -26,6 +26,9 @@ def consolidate(assigner: EventState, *, full: bool) -> dict[str, Any]:
     conn = assigner.conn
     since = -1 if full else conn.get_state().consolidated_at
     touched = conn.touched_events(since)
+    for key, event_id in touched:
+        if assigner.index is None or key not in assigner.index.spans:  # out of memory: read it back
+            assigner.reindex(event_id)
     merged: list[dict[str, Any]] = []
     survivors: list[int] = []
     for key, _ in touched:
@@ -64,6 +67,7 @@ def _merge_partner(assigner: EventState, key: int) -> tuple[int, float] | None:
         return None
     mine = assigner.representatives(span.event_id)
     days, articles = settings.event_window_days, settings.event_window_articles
+    assigner.recall(span.first_day, span.last_day, span.first_seq - articles, firm=span.firm)
     chosen = [
         other
         for other, _, other_span in assigner.candidates(

@@ -8,6 +8,7 @@ which the graph was built: a store reopened after a crash then answers exactly a
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,7 +30,7 @@ def day_number(value: str | None) -> int | None:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class EventSpan:
     """Where an event sits in time: publication days (when known) and ingest order."""
 
@@ -120,30 +121,51 @@ def unit(vector: np.ndarray) -> np.ndarray:
 
 
 class CentroidIndex:
-    """Event centroids (unit vectors) plus the span of each event."""
+    """Event centroids (unit vectors) plus the span of each event, and when each was last changed
+    (``touched``), so the least recently changed can be evicted first."""
 
     def __init__(self, ndim: int) -> None:
         self.ndim = ndim
         self._index = Index(ndim=ndim, metric="cos", dtype="f32")
         self.spans: dict[int, EventSpan] = {}
+        self._touched: dict[int, int] = {}
+        # (touched, key), one pushed per change: entries whose touched is no longer the key's are
+        # skipped when met, and the heap is rebuilt when they outnumber the live ones.
+        self._order: list[tuple[int, int]] = []
 
     def __len__(self) -> int:
         return len(self.spans)
 
-    def put(self, key: int, vector: np.ndarray, span: EventSpan) -> None:
+    def put(self, key: int, vector: np.ndarray, span: EventSpan, touched: int) -> None:
         if key in self.spans and self._index.contains(key):
             self._index.remove(key)
         self._index.add(key, unit(vector), threads=1)
-        self.spans[key] = span
+        self.set_span(key, span, touched)
 
-    def set_span(self, key: int, span: EventSpan) -> None:
+    def set_span(self, key: int, span: EventSpan, touched: int) -> None:
         self.spans[key] = span
+        if self._touched.get(key) != touched:
+            self._touched[key] = touched
+            heapq.heappush(self._order, (touched, key))
+            if len(self._order) > 2 * len(self._touched) + 1024:
+                self._order = [(t, k) for k, t in self._touched.items()]
+                heapq.heapify(self._order)
 
     def remove(self, key: int) -> None:
         if key in self.spans:
             del self.spans[key]
+            del self._touched[key]
             if self._index.contains(key):
                 self._index.remove(key)
+
+    def oldest(self) -> tuple[int, int] | None:
+        """``(touched, key)`` of the least recently changed event held, or ``None`` when empty."""
+        while self._order:
+            touched, key = self._order[0]
+            if self._touched.get(key) == touched:
+                return touched, key
+            heapq.heappop(self._order)
+        return None
 
     def search(self, vector: np.ndarray, count: int) -> list[tuple[int, float]]:
         """Up to ``count`` (key, cosine) pairs, most similar first, ties by creation order."""
@@ -154,3 +176,40 @@ class CentroidIndex:
         found = [(int(k), 1.0 - float(d)) for k, d in zip(matches.keys, matches.distances, strict=True)]
         found = [(k, cos) for k, cos in found if k in self.spans]
         return sorted(found, key=lambda kc: (-round(kc[1], 6), kc[0]))
+
+
+@dataclass
+class Evicted:
+    """Where in time the events out of memory lie, bounded loosely (earliest day, latest day, latest
+    ``last_seq`` over all of them and over those without days): a window outside these needs
+    nothing read back from the store."""
+
+    first_day: int | None = None
+    last_day: int | None = None
+    last_seq: int | None = None
+    undated_last_seq: int | None = None
+
+    def add(self, span: EventSpan) -> None:
+        self.last_seq = _later(self.last_seq, span.last_seq)
+        if span.first_day is None or span.last_day is None:
+            self.undated_last_seq = _later(self.undated_last_seq, span.last_seq)
+            return
+        self.first_day = span.first_day if self.first_day is None else min(self.first_day, span.first_day)
+        self.last_day = span.last_day if self.last_day is None else max(self.last_day, span.last_day)
+
+    def may_reach(
+        self, first_day: int | None, last_day: int | None, window_days: int, since_seq: int, *, firm: bool
+    ) -> bool:
+        """May an evicted event lie within ``window_days`` of ``first_day``..``last_day``, or have been
+        changed by an article at or after ``since_seq``?  With ``firm`` days (publication dates),
+        ingest order matters only for events without days (``EventSpan.within``)."""
+        by_order = self.undated_last_seq if firm and first_day is not None else self.last_seq
+        if by_order is not None and by_order >= since_seq:
+            return True
+        if first_day is None or last_day is None or self.first_day is None or self.last_day is None:
+            return False
+        return self.last_day >= first_day - window_days and self.first_day <= last_day + window_days
+
+
+def _later(known: int | None, seq: int) -> int:
+    return seq if known is None else max(known, seq)

@@ -33,17 +33,28 @@ class MemberCache:
         self.conn = conn
         self.size = size
         self._items: OrderedDict[str, ArticleProfile] = OrderedDict()
+        # Entity id -> the cached profiles naming it: a merge drops the few naming the ids merged
+        # away without reading every profile (the writer asks after most articles).
+        self._naming: dict[str, set[str]] = {}
         # Keyed by the text itself, never by article id: a stale entry is simply never found.
         self.digests = RecentDigests(size)
 
     def clear(self) -> None:
         self._items.clear()
+        self._naming.clear()
 
     def forget_entities(self, entity_ids: set[str]) -> None:
         """Drop the profiles naming any of ``entity_ids`` (ids merged away): they are read again."""
-        stale = [k for k, p in self._items.items() if not entity_ids.isdisjoint(p.entities)]
+        stale = set().union(*(self._naming.get(e, ()) for e in entity_ids))
         for key in stale:
-            del self._items[key]
+            self._drop(key, self._items.pop(key))
+
+    def _drop(self, article_id: str, found: ArticleProfile) -> None:
+        for entity_id in found.entities:
+            naming = self._naming[entity_id]
+            naming.discard(article_id)
+            if not naming:
+                del self._naming[entity_id]
 
     def get(self, article_id: str) -> ArticleProfile:
         found = self._items.get(article_id)
@@ -60,6 +71,8 @@ class MemberCache:
         )
         enriched.mentions, enriched.entities = self.conn.load_article_entities(article_id)
         found = self._items[article_id] = profile(enriched, self.digests.of(article))
+        for entity_id in found.entities:
+            self._naming.setdefault(entity_id, set()).add(article_id)
         if len(self._items) > self.size:
-            self._items.popitem(last=False)
+            self._drop(*self._items.popitem(last=False))
         return found

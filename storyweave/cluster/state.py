@@ -3,7 +3,14 @@
 ``EventState`` holds the in-memory side of the store's events (the centroid index and a cache of
 member profiles) and the operations both online assignment and consolidation need: which members
 represent an event, which indexed events are candidates for a comparison, and how an event's
-stored row (title, dates, centroid, span) is kept in step.  ``Assigner`` extends it with the
+stored row (title, dates, centroid, span) is kept in step.
+
+The index holds the ``event_index_kept`` events most recently changed (joined, created, merged
+into); the rest stay in the store.  Before a decision reads the index, the events out of memory
+that the decision's event window may reach are read back (``recall``); after it, the index is
+trimmed back to the same events a rebuild from the store would hold (``trim``), so decisions do not
+depend on whether the writer restarted.  Storyline windows (``storyline_window_days``) read back
+nothing: a storyline is continued from the events the index holds.  ``Assigner`` extends it with the
 per-article decisions; ``consolidate`` works on it directly, so neither imports the other.
 """
 
@@ -19,8 +26,9 @@ from ..pairs.features import ArticleProfile
 from ..settings import Settings
 from ..store import Store
 from ..store.base import Row
+from ..store.events import from_blob
 from ..summarize import headline
-from .index import CentroidIndex, EventSpan, day_number, happening_range, unit
+from .index import CentroidIndex, EventSpan, Evicted, day_number, happening_range, unit
 from .members import MemberCache
 from .scoring import PairScoring, load_scorer
 
@@ -36,6 +44,11 @@ class EventState:
         self.model: str = settings.event_index_model
         self.members = MemberCache(conn)
         self.index: CentroidIndex | None = None
+        self.kept = max(1, int(settings.event_index_kept))
+        # (touched, seq) of the oldest event the index holds when others are out of memory: those
+        # are exactly the events below it (``None``: the index holds every event).
+        self._boundary: tuple[int, int] | None = None
+        self._evicted = Evicted()
         self._fit_inputs: dict[str, tuple[np.ndarray | None, int]] = {}
 
     @property
@@ -137,9 +150,81 @@ class EventState:
         row = self.conn.event_row(event_id)
         centroid = self.conn.get_centroids(event_id).get(self.model)
         if centroid is not None:
-            self.ensure_index(centroid).put(row["seq"], centroid, span_of(self.conn, row))
+            self.ensure_index(centroid).put(row["seq"], centroid, span_of(self.conn, row), row["touched"])
         elif self.index is not None and row["seq"] in self.index.spans:
-            self.index.set_span(row["seq"], span_of(self.conn, row))
+            self.index.set_span(row["seq"], span_of(self.conn, row), row["touched"])
+
+    # -- the index's bound ---------------------------------------------------------------------------
+    def load_index(self, *, everything: bool = False) -> None:
+        """Read the index from the store: the ``event_index_kept`` most recently changed events, or
+        every event (a full consolidation compares every event with all of its neighbours)."""
+        self.index = None
+        self._boundary = None if everything else self.conn.index_boundary(self.model, self.kept)
+        for row in self.conn.iter_event_index_rows(self.model, self._boundary):
+            self._hold(row)
+        self._evicted = Evicted()
+        if self._boundary is not None:
+            first, last, last_seq = self.conn.evicted_extent(self.model, self._boundary)
+            # Which of them have no days is not asked: counting them all as undated only reads more.
+            self._evicted = Evicted(day_number(first), day_number(last), last_seq, last_seq)
+
+    def _hold(self, row: Row) -> None:
+        vector = from_blob(row["vector"])
+        self.ensure_index(vector).put(row["seq"], vector, span_of(self.conn, row), row["touched"])
+
+    def recall(self, first_day: int | None, last_day: int | None, since_seq: int, *, firm: bool) -> None:
+        """Read back into the index the events out of memory that an event window may reach: days
+        within ``event_window_days`` of ``first_day``..``last_day``, or changed by an article at or
+        after ``since_seq`` (ingest order, the clock of undated text and of estimated days; with
+        ``firm`` days, only events without days go by it).  They stay until ``trim``."""
+        index = self.index
+        days = self.settings.event_window_days
+        if self._boundary is None or index is None:
+            return
+        if not self._evicted.may_reach(first_day, last_day, days, since_seq, firm=firm):
+            return
+        first_date = last_date = None
+        if first_day is not None and last_day is not None:
+            first_date = iso_day(max(1, first_day - days))
+            last_date = iso_day(min(date.max.toordinal(), last_day + days))
+        rows = self.conn.evicted_index_rows(
+            self.model,
+            self._boundary,
+            since_seq=since_seq,
+            first_date=first_date,
+            last_date=last_date,
+            undated_by_order=firm and first_date is not None,
+        )
+        for row in rows:
+            if row["seq"] not in index.spans:
+                self._hold(row)
+
+    def trim(self) -> None:
+        """Evict the least recently changed events past ``event_index_kept``, and those read back
+        and left unchanged; then fill up from the newest events out of memory when merges made
+        room.  The index then holds what a rebuild from the store would."""
+        index = self.index
+        if index is None:
+            return
+        out = self._boundary is not None  # some event is out of memory
+        while (oldest := index.oldest()) is not None and (
+            len(index) > self.kept or (self._boundary is not None and oldest < self._boundary)
+        ):
+            self._evicted.add(index.spans[oldest[1]])
+            index.remove(oldest[1])
+            out = True
+        if not out:
+            return
+        self._boundary = index.oldest()
+        if len(index) < self.kept and self._boundary is not None:
+            missing = self.kept - len(index)
+            rows = self.conn.newest_index_rows_below(self.model, self._boundary, missing)
+            for row in rows:
+                self._hold(row)
+            if len(rows) < missing:  # nothing is left out of memory
+                self._boundary, self._evicted = None, Evicted()
+            else:
+                self._boundary = index.oldest()
 
 
 

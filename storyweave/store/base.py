@@ -144,8 +144,38 @@ class Store(WatchOperations, SourceOperations, Protocol):
     def set_centroids(self, event_id: str, centroids: dict[str, np.ndarray]) -> None:
         ...
 
-    def iter_event_index_rows(self, model: str) -> Iterable[Row]:
-        """Everything the assigner's in-memory index needs, in creation order."""
+    def index_boundary(self, model: str, kept: int) -> tuple[int, int] | None:
+        """``(touched, seq)`` of the oldest of the ``kept`` newest events with a centroid of ``model``;
+        ``None`` when there are no more than ``kept`` of them (all are kept)."""
+        ...
+
+    def iter_event_index_rows(self, model: str, boundary: tuple[int, int] | None = None) -> Iterable[Row]:
+        """The index's rows (span, ``touched``, centroid, ``firm``) of the events with a centroid of
+        ``model`` at or above ``boundary`` (all when ``None``), in creation order."""
+        ...
+
+    def evicted_index_rows(
+        self,
+        model: str,
+        boundary: tuple[int, int],
+        *,
+        since_seq: int,
+        first_date: str | None = None,
+        last_date: str | None = None,
+        undated_by_order: bool = False,
+    ) -> list[Row]:
+        """The index's rows of the events below ``boundary`` that may lie in a window: last changed by
+        an article at or after ``since_seq`` (only those without dates when ``undated_by_order``), or
+        (with dates) with days overlapping ``first_date``..``last_date``, in creation order."""
+        ...
+
+    def newest_index_rows_below(self, model: str, boundary: tuple[int, int], count: int) -> list[Row]:
+        """The index's rows of the ``count`` newest events below ``boundary``, newest first."""
+        ...
+
+    def evicted_extent(self, model: str, boundary: tuple[int, int]) -> tuple[str | None, str | None, int | None]:
+        """The earliest first date, latest last date and latest ``last_seq`` of the events below
+        ``boundary``."""
         ...
 
     def merged_entity_count(self) -> int:

@@ -16,6 +16,7 @@ from typing import Concatenate, Generic, ParamSpec, Self, TypeVar, overload
 
 from . import articles as article_sql
 from . import entities as entity_sql
+from . import event_index as index_sql
 from . import events as event_sql
 from . import search as search_sql
 from . import sources as source_sql
@@ -72,7 +73,11 @@ class AreaOperations:
     bump_state = on_connection(event_sql.bump_state)
     get_centroids = on_connection(event_sql.get_centroids)
     set_centroids = on_connection(event_sql.set_centroids)
-    iter_event_index_rows = on_connection(event_sql.iter_event_index_rows)
+    index_boundary = on_connection(index_sql.index_boundary)
+    iter_event_index_rows = on_connection(index_sql.iter_event_index_rows)
+    evicted_index_rows = on_connection(index_sql.evicted_index_rows)
+    newest_index_rows_below = on_connection(index_sql.newest_index_rows_below)
+    evicted_extent = on_connection(index_sql.evicted_extent)
     merged_entity_count = on_connection(event_sql.merged_entity_count)
     merged_entity_ids = on_connection(event_sql.merged_entity_ids)
     event_has_publication_date = on_connection(event_sql.event_has_publication_date)

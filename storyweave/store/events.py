@@ -16,6 +16,7 @@ import numpy as np
 from .articles import utc_now
 from .base import ClusterState
 from .connection import Connection, chunks, rows_in
+from .event_index import HAS_PUBLICATION_DATE
 from .values import Row
 
 # -- the assigner's state row -----------------------------------------------------------------------
@@ -61,24 +62,7 @@ def set_centroids(conn: Connection, event_id: str, centroids: dict[str, np.ndarr
     )
 
 
-def iter_event_index_rows(conn: Connection, model: str) -> Iterable[Row]:
-    """Everything the assigner's in-memory index needs, in creation order."""
-    return conn.execute(
-        f"""SELECT e.seq, e.id, e.first_date, e.last_date, e.first_seq, e.last_seq, e.storyline_id, v.vector,
-                  {_HAS_PUBLICATION_DATE} AS firm
-           FROM events e LEFT JOIN event_vectors v ON v.event_id = e.id AND v.model = ?
-           ORDER BY e.seq""",
-        (model,),
-    )
-
-
 # -- events -----------------------------------------------------------------------------------------
-
-# Does a member of event ``e`` carry a publication date (not one estimated from its text)?
-_HAS_PUBLICATION_DATE = """EXISTS (
-    SELECT 1 FROM event_articles m JOIN articles a ON a.id = m.article_id
-    WHERE m.event_id = e.id AND (a.publish_date IS NOT NULL OR EXISTS (
-        SELECT 1 FROM article_dates d WHERE d.article_id = a.id AND d.kind = 'publication')))"""
 
 
 def merged_entity_count(conn: Connection) -> int:
@@ -97,7 +81,7 @@ def merged_entity_ids(conn: Connection) -> set[str]:
 
 
 def event_has_publication_date(conn: Connection, event_id: str) -> bool:
-    row = conn.execute(f"SELECT {_HAS_PUBLICATION_DATE} FROM events e WHERE e.id = ?", (event_id,)).fetchone()
+    row = conn.execute(f"SELECT {HAS_PUBLICATION_DATE} FROM events e WHERE e.id = ?", (event_id,)).fetchone()
     return bool(row and row[0])
 
 
@@ -429,7 +413,7 @@ def list_events(
     return list(
         conn.execute(
             f"""SELECT e.seq, e.id, e.title, e.lang, e.first_date, e.last_date, e.article_count, e.storyline_id,
-                       e.updated_at, {_HAS_PUBLICATION_DATE} AS firm
+                       e.updated_at, {HAS_PUBLICATION_DATE} AS firm
                 FROM events e WHERE {" AND ".join(where)}
                 ORDER BY {"e.article_count DESC, " if by_coverage else ""}e.seq DESC LIMIT ?""",
             params,
