@@ -360,7 +360,29 @@ VI_ORG_HEADS = phrases(
 PLACE_HEADS = words(
     """city ciudad cité ville stadt şehir provincia province estado state región region república republic
     san santa são saint st. nueva new puerto port lake lago mount monte isla island islas islands
-    océano ocean océan ozean golfo gulf golfe río rivière cordillera sierra"""
+    océano ocean océan ozean golfo gulf golfe río rivière cordillera sierra plaza piazza praça"""
+)
+
+# A saint's name opening a place's ("San Pedro", "Saint-Denis", "St. Louis"): hundreds of towns
+# share each one, and the knowledge base lists only the largest, so such a name is only that place
+# when the text names its country (``KnowledgeBase.usable``).
+SAINT_PREFIXES = words("san santa santo são sao saint sainte st ste sankt")
+
+# Last words of a facility or a square, which are places whoever they are named after: "St Peter's
+# Square", "Union Station", "Heathrow Airport"; German writes them onto the name ("Petersplatz").
+FACILITY_TAILS = words(
+    """square street avenue boulevard road bridge airport station stadium cathedral basilica church
+    chapel mosque temple palace castle park harbour harbor"""
+)
+FACILITY_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "de": ("platz", "straße", "strasse", "bahnhof", "flughafen", "brücke", "stadion", "kirche"),
+}
+
+# Last words of a broadcaster's or a party's name: "Catholic Sat", "Iguana TV", "Austria's
+# Conservatives".  A party named by its members in the plural is an organisation, not a person.
+ORG_TAILS = words(
+    """tv sat radio network conservatives liberals democrats republicans socialists communists
+    greens tories nationalists"""
 )
 
 # An article opening a capitalised name makes it a title (a work, a paper, a ship), not a person's.
@@ -385,7 +407,9 @@ HOLIDAYS = phrases(
     eid al-adha|thanksgiving|halloween|nouvel an|réveillon|saint-sylvestre|noël|pâques|neujahr|silvester|
     weihnachten|ostern|año nuevo|nochevieja|navidad|nochebuena|semana santa|pascua|yılbaşı|noel|ramazan|
     ramazan bayramı|kurban bayramı|новый год|рождество|пасха|рамадан|hanukkah|chanukah|hanoucca|hanouka|
-    chanukka|januká|janucá|hanuka|ханука"""
+    chanukka|januká|janucá|hanuka|ханука|nativity|epiphany|advent|lent|pentecost|good friday|
+    ash wednesday|all saints|passover|yom kippur|rosh hashanah|diwali|nevruz|nowruz|natividad|epifanía|
+    cuaresma|nativité|épiphanie|pfingsten"""
 )
 
 # A news page's own furniture ("Güncelleme: 03.01.2020", "Son Dakika Haberleri Haberi Kaydet",

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from ...lang.patterns import SAINT_PREFIXES
 from ...memory import release_free_memory
 from ...models import EntityType
 from ..names import NameForm, is_cjk
@@ -90,7 +91,16 @@ class KnowledgeBase:
         """Those of ``ids`` that alias ``key`` names here: a contextual alias only when the text also
         names the entity's country (Corona, California is a city; "Corona" alone is the virus)."""
         countries = countries or set()
-        return {e for e in ids if (key, e) not in self.contextual or self.entities[e].country in countries}
+        return {e for e in ids if not self.is_contextual(key, e) or self.entities[e].country in countries}
+
+    def is_contextual(self, key: str, entity_id: str) -> bool:
+        """Whether alias ``key`` names ``entity_id`` only in a text that names its country: a word or
+        a surname that some small place is also called, or a saint's name that hundreds of towns share
+        and of which the knowledge base lists only the largest ("San Pedro" is rarely San Pedro Sula)."""
+        if (key, entity_id) in self.contextual:
+            return True
+        entity = self.entities[entity_id]
+        return entity.type == "place" and entity.priority < FAMOUS_PRIORITY and key.split(" ", 1)[0] in SAINT_PREFIXES
 
     def skeleton_candidates(self, form: NameForm) -> dict[str, list[NameForm]]:
         return self.by_skeleton.get(form.skeleton_key, {})

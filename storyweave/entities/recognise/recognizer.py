@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 from typing import Protocol
 
+from ...lang.patterns import PARTICLES, reads_as_place
 from ...models import Article, Entity, EntityType, Mention, article_body
 from ...settings import Settings
 from ..kb.base import LISTED_CONFIDENCE, KnowledgeBase, get_kb
@@ -110,6 +111,12 @@ def _merge(model: list[Mention], gazetteer: list[Mention]) -> list[Mention]:
         if m.confidence >= g.confidence:
             return True
         within = m.start <= g.start and g.end <= m.end and (m.end - m.start) > (g.end - g.start)
+        if within and m.type == "place" and reads_as_place(m.surface.casefold().split()):
+            # A longer place name with its own head word is another place: "Nueva Palestina" is a
+            # village in Chiapas, "San Pedro de Lloc" a town in Peru, neither Palestine nor San Pedro;
+            # but a known place after "de" is the one the name belongs to ("San Pedro del Vaticano").
+            before = m.surface[: g.start - m.start].casefold().split()
+            return not (before and before[-1] in PARTICLES)
         return within and m.type == "person" and m.confidence >= _SURE_PERSON_CONFIDENCE
 
     kept_gazetteer = [g for g in gazetteer if not any(overlaps(g, m) and outranks(m, g) for m in model)]

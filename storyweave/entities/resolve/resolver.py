@@ -19,7 +19,15 @@ from rapidfuzz import fuzz
 
 from ...lang import de as german
 from ...lang import ru as russian
-from ...lang.patterns import DIRECTIONS, ORG_HEADS, ORG_SUFFIXES, reads_as_place
+from ...lang.patterns import (
+    DIRECTIONS,
+    FACILITY_SUFFIXES,
+    FACILITY_TAILS,
+    ORG_HEADS,
+    ORG_SUFFIXES,
+    ORG_TAILS,
+    reads_as_place,
+)
 from ...lang.text import arabic_clitic_variants
 from ...models import EntityType
 from ..kb.base import FAMOUS_PRIORITY, KnowledgeBase
@@ -79,7 +87,7 @@ class KBResolver:
                 alias_script = script_of(alias.key)
                 # Arabic spells long vowels, so بوتن is not بوتان (Bhutan): same-script names must
                 # match an alias exactly, which ``exact`` has already tried.
-                if alias_script == form.script or (alias.key, entity_id) in self.kb.contextual:
+                if alias_script == form.script or self.kb.is_contextual(alias.key, entity_id):
                     continue
                 if same_name(form, alias):
                     score = fuzz.ratio(form.roman_key, alias.roman_key)
@@ -130,16 +138,28 @@ def _initials(text: str) -> bool:
 
 
 _ORG_ENDINGS = tuple(ending for endings in ORG_SUFFIXES.values() for ending in endings)
+_FACILITY_ENDINGS = tuple(ending for endings in FACILITY_SUFFIXES.values() for ending in endings)
+_POSSESSIVE = re.compile(r"\w['’]s\s+\w")
 
 
 def evident_type(surface: str) -> EntityType | None:
-    """Organisation, when a name of several words says so itself whatever a recogniser read: a head
-    noun closing it ("Gwent Police", "Türkiye Futbol Federasyonu") or opening it ("Banco Santander")."""
+    """The type a name says itself, whatever a recogniser read.
+
+    An organisation by a head noun closing it ("Gwent Police", "Türkiye Futbol Federasyonu") or
+    opening it ("Banco Santander"), or by a broadcaster's or a party's last word ("Catholic Sat",
+    "Austria's Conservatives"); a place by a facility's last word ("St Peter's Square", "Union
+    Station", German "Petersplatz")."""
     words = surface.casefold().split()
-    if len(words) < 2:
+    if not words:
         return None
     first, last = words[0], words[-1]
-    if last in ORG_HEADS or first in ORG_HEADS:
+    if len(words) == 1:
+        return "place" if any(last.endswith(e) and len(last) > len(e) for e in _FACILITY_ENDINGS) else None
+    if last in ORG_HEADS:
+        return "organisation"
+    if last in FACILITY_TAILS or any(last.endswith(e) for e in _FACILITY_ENDINGS):
+        return "place"
+    if last in ORG_TAILS or first in ORG_HEADS:
         return "organisation"
     # A compound's head ("Dışişleri Bakanlığı", "Robert Koch Enstitüsü"); short endings only as whole words.
     if any(last == ending or (len(ending) >= 5 and last.endswith(ending)) for ending in _ORG_ENDINGS):
@@ -147,22 +167,30 @@ def evident_type(surface: str) -> EntityType | None:
     return None
 
 
+def unknown_name_type(surface: str, recognised: EntityType) -> EntityType:
+    """The type of a name no knowledge base knows: what its own words say, else the recogniser's,
+    but never a person for a possessive ("Austria's Conservatives", "Trump's Twitter")."""
+    evident = evident_type(surface)
+    if evident is not None:
+        return evident
+    return "other" if recognised == "person" and _POSSESSIVE.search(surface) else recognised
+
+
 def guess_type(form: NameForm, is_place: Callable[[str], bool] | None = None) -> EntityType:
     """The type of a name no knowledge base knows, read from its own words.
 
     ``is_place`` says whether a text names a known place; with it a compass word before a place
     ("Kuzey Irak", "Northern Syria") is read as a region."""
-    if (
-        evident_type(form.text)
-        or any(t in ORG_WORDS for t in form.tokens)
-        or (len(form.tokens) == 1 and form.text.isupper())
-    ):
+    evident = evident_type(form.text)
+    if evident is not None:
+        return evident
+    if any(t in ORG_WORDS for t in form.tokens) or (len(form.tokens) == 1 and form.text.isupper()):
         return "organisation"
     words = form.text.casefold().split()
     rest = " ".join(form.text.split()[1:])
     if reads_as_place(words) or (rest and words[0] in DIRECTIONS and is_place is not None and is_place(rest)):
         return "place"
-    if 2 <= len(form.tokens) <= 5 and _could_be_person(form):
+    if 2 <= len(form.tokens) <= 5 and _could_be_person(form) and not _POSSESSIVE.search(form.text):
         return "person"
     if regnal_name(form) is not None:  # a pope's or monarch's name alone ("Franziskus") is a person's
         return "person"
