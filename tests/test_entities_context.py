@@ -138,3 +138,47 @@ def test_a_feast_is_no_organisation(recognizer: EntityRecognizer) -> None:
     text = "The pope prayed before the Nativity scene on Christmas Eve, then greeted pilgrims in Rome."
     typed = {m.surface: m.type for m in _mentions(recognizer, text, "en")}
     assert typed.get("Nativity", "other") == "other", typed
+
+
+# -- an acronym the text defines -------------------------------------------------------------------------
+def test_an_acronym_defined_in_the_text_is_the_name_it_follows(recognizer: EntityRecognizer) -> None:
+    first = _mentions(
+        recognizer, "Le Centre national de recherche sur les dunes (CNRD) a publié une étude à Lyon.", "fr"
+    )
+    ids = {m.surface: m.entity_id for m in first}
+    assert ids["Centre national de recherche sur les dunes"] == ids["CNRD"], ids
+    # An article that writes only the acronym names the same entity.
+    later = {m.surface: m.entity_id for m in _mentions(recognizer, "Le CNRD a confirmé ses chiffres.", "fr")}
+    assert later.get("CNRD") == ids["CNRD"], later
+    # A translation the knowledge base lacks joins the acronym it lists.
+    turkish = _mentions(recognizer, "Hristiyan Demokrat Birlik (CDU) kurultayı Hannover'de toplandı.", "tr")
+    by_surface = {m.surface: m.entity_id for m in turkish}
+    assert by_surface["Hristiyan Demokrat Birlik"] == by_surface["CDU"] in get_kb().entities, by_surface
+
+
+def test_a_person_or_a_dateline_before_brackets_keeps_its_own_id(recognizer: EntityRecognizer) -> None:
+    text = "MADRID (AP) - Spain's parliament voted on Tuesday. Friedrich Merz (CDU) criticised the law in Berlin."
+    ids = {m.surface: m.entity_id for m in _mentions(recognizer, text, "en")}
+    assert ids.get("Friedrich Merz") and ids["Friedrich Merz"] != ids.get("CDU"), ids
+    assert ids.get("AP") != ids.get("MADRID"), ids
+
+
+@pytest.mark.parametrize(
+    ("full", "acronym", "fits"),
+    [
+        ("Organisation for Economic Co-operation and Development", "OECD", True),
+        ("Christian Democratic Union", "CDU", True),
+        ("Partido Popular", "PP", True),
+        ("Friedrich Merz", "CDU", False),
+        ("Madrid", "AP", False),
+    ],
+)
+def test_initials(full: str, acronym: str, fits: bool) -> None:
+    from storyweave.entities.resolve.acronyms import defined_acronyms
+
+    body = f"{full} ({acronym}) spoke."
+    mentions = [
+        Mention(full, 0, len(full), "person", "en"),
+        Mention(acronym, len(full) + 2, len(full) + 2 + len(acronym), "organisation", "en"),
+    ]
+    assert bool(defined_acronyms(mentions, ["person", "organisation"], body)) is fits

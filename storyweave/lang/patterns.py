@@ -298,6 +298,7 @@ ORG_SUFFIXES: dict[str, tuple[str, ...]] = {
         "savcılığı",
         "belediyesi",
         "spor",  # football clubs: Trabzonspor, Sivasspor
+        "birlik",  # "Hristiyan Demokrat Birlik"
     ),
 }
 # Turkish writes case endings onto an organisation's name ("İçişleri Bakanlığınca", "... Bakanlığına"):

@@ -53,7 +53,7 @@ class EntityRecognizer:
         lang = article.lang
         found = self.extractor.extract(article) if self.extractor is not None else []
         mentions = _family_names_are_people(_merge(found, self._gazetteer_mentions(body, lang)))
-        return self.mention_resolver.resolve(_regnal_titles_kept(body, mentions), lang)
+        return self.mention_resolver.resolve(_regnal_titles_kept(body, mentions), lang, body)
 
     def _gazetteer_mentions(self, body: str, lang: str) -> list[Mention]:
         out = []

@@ -12,6 +12,7 @@ from ...models import Entity, Mention
 from ..kb.base import COUNTRY_PRIORITY, LISTED_CONFIDENCE, KnowledgeBase
 from ..kb.demonyms import demonym_country
 from ..names import name_form
+from .acronyms import defined_acronyms, join_defined
 from .reconcile import majority_type
 from .resolver import GroupIndex, KBMatch, KBResolver, group_id, group_names, unknown_name_type
 
@@ -25,7 +26,10 @@ class MentionResolver:
         self.kb = kb
         self.resolver = KBResolver(kb)
 
-    def resolve(self, mentions: list[Mention], lang: str) -> tuple[list[Mention], list[Entity]]:
+    def resolve(
+        self, mentions: list[Mention], lang: str, body: str | None = None
+    ) -> tuple[list[Mention], list[Entity]]:
+        """``body``: the article's text the mentions index into, which may define acronyms."""
         ids: list[str | None] = [None] * len(mentions)
         kinds = [m.type for m in mentions]
         # Countries first: they disambiguate same-name cities (Moscow, Russia vs Moscow, Idaho).
@@ -65,6 +69,8 @@ class MentionResolver:
         for i, target in zip(pending, assignment, strict=True):
             if target >= 0:
                 ids[i] = group_id(index.groups[target])
+        if body is not None:
+            join_defined(ids, defined_acronyms(mentions, kinds, body), self.kb.entities)
         resolved = [
             Mention(m.surface, m.start, m.end, kinds[i], m.lang, ids[i], m.confidence)
             for i, m in enumerate(mentions)
