@@ -182,3 +182,13 @@ def test_initials(full: str, acronym: str, fits: bool) -> None:
         Mention(acronym, len(full) + 2, len(full) + 2 + len(acronym), "organisation", "en"),
     ]
     assert bool(defined_acronyms(mentions, ["person", "organisation"], body)) is fits
+
+
+def test_a_family_name_of_few_consonants_joins_its_full_name_letter_for_letter() -> None:
+    resolver = MentionResolver(get_kb())
+    text = "Feijóo recurrirá la ley. El líder Alberto Núñez Feijóo lo anunció. Feijoo habló con Fijo."
+    spans = [("Feijóo", "person"), ("Alberto Núñez Feijóo", "person"), ("Feijoo", "person"), ("Fijo", "person")]
+    resolved, _ = resolver.resolve(_as_read(text, *spans), "es")
+    ids = {m.surface: m.entity_id for m in resolved}
+    assert ids["Feijóo"] == ids["Alberto Núñez Feijóo"] == ids["Feijoo"], ids
+    assert ids["Fijo"] != ids["Feijóo"], ids  # the same consonants, other letters: no family name

@@ -16,6 +16,7 @@ from ...models import EntityType, Mention
 
 ACRONYM_LETTERS = (2, 8)  # an acronym in brackets has this many capitals, no more, no fewer
 _OPENING = ("(", " (", "\u00a0(")
+_CLOSING = (")", ",", ";")  # "Parti populaire (PP, droite)"
 _SMALL_WORDS = PARTICLES | {"and", "und", "et", "y", "e", "ve", "the", "for", "on", "pour", "para", "für"}
 
 
@@ -40,7 +41,7 @@ def defined_acronyms(mentions: Sequence[Mention], kinds: Sequence[EntityType], b
     pairs = []
     for i in range(len(mentions) - 1):
         full, short = mentions[i], mentions[i + 1]
-        if body[full.end : short.start] not in _OPENING or body[short.end : short.end + 1] != ")":
+        if body[full.end : short.start] not in _OPENING or body[short.end : short.end + 1] not in _CLOSING:
             continue
         if len(full.surface.split()) < 2 and len(full.surface) < 2 * len(short.surface):
             continue  # "Weltgesundheitsorganisation (WHO)" holds, a short word before brackets does not
