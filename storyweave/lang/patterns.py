@@ -372,9 +372,9 @@ SAINT_PREFIXES = words("san santa santo são sao saint sainte st ste sankt")
 # Last words of a facility or a square, which are places whoever they are named after: "St Peter's
 # Square", "Union Station", "Heathrow Airport"; German writes them onto the name ("Petersplatz").
 FACILITY_TAILS = words(
-    """square street avenue boulevard road bridge airport station stadium cathedral basilica church
-    chapel mosque temple palace castle park harbour harbor"""
-)
+    """square street avenue boulevard road bridge airport station stadium cathedral basilica chapel
+    mosque palace harbour harbor"""
+)  # not "church" (the Catholic Church is a body), nor words that are surnames too (Park, Temple, Castle)
 FACILITY_SUFFIXES: dict[str, tuple[str, ...]] = {
     "de": ("platz", "straße", "strasse", "bahnhof", "flughafen", "brücke", "stadion", "kirche"),
 }
