@@ -40,6 +40,22 @@ def test_a_saint_named_place_is_that_city_only_where_its_country_is_named(recogn
     assert found.get("San Pedro") == "HN" or found.get("San Pedro Sula") == "HN", found
 
 
+def test_a_saint_name_several_listed_places_share_needs_the_country() -> None:
+    resolver = MentionResolver(get_kb())
+    text = "Llovió en San José y en San Juan. Viajé a San Francisco y a San Salvador."
+    spans = [(name, "place") for name in ("San José", "San Juan", "San Francisco", "San Salvador")]
+    resolved, _ = resolver.resolve(_as_read(text, *spans), "es")
+    # Shared by places of several countries: none of them.  A saint's name one listed place owns: that one.
+    listed = {surface: country for surface, country in _countries(resolved).items() if country}
+    assert listed == {"San Francisco": "US", "San Salvador": "SV"}
+
+
+def test_a_place_designator_before_a_known_place_keeps_it(recognizer: EntityRecognizer) -> None:
+    text = "Deutschland trauert: Die Stadt Krefeld hat Hilfe angeboten. Auch die Region Hannover half."
+    found = _countries(_mentions(recognizer, text, "de"))
+    assert found.get("Krefeld") == "DE" and found.get("Hannover") == "DE", found
+
+
 def test_a_longer_place_name_is_another_place(recognizer: EntityRecognizer) -> None:
     text = (
         "Un incendio destruyó el mercado de la comunidad Nueva Palestina, en el municipio de Ocosingo. "
@@ -192,3 +208,21 @@ def test_a_family_name_of_few_consonants_joins_its_full_name_letter_for_letter()
     ids = {m.surface: m.entity_id for m in resolved}
     assert ids["Feijóo"] == ids["Alberto Núñez Feijóo"] == ids["Feijoo"], ids
     assert ids["Fijo"] != ids["Feijóo"], ids  # the same consonants, other letters: no family name
+
+
+def test_a_defined_acronym_takes_the_type_of_what_it_names(recognizer: EntityRecognizer) -> None:
+    resolver = MentionResolver(get_kb())
+    text = "La Unidad Médica de Alta Especialidad (UMAE) atendió a Andrés Manuel López Obrador (AMLO)."
+    spans = [
+        ("Unidad Médica de Alta Especialidad", "person"),  # as the Spanish rules read it
+        ("UMAE", "person"),
+        ("Andrés Manuel López Obrador", "person"),
+        ("AMLO", "organisation"),
+    ]
+    _, entities = resolver.resolve(_as_read(text, *spans), "es", text)
+    typed = {e.names["es"]: e.type for e in entities}
+    assert typed == {"Unidad Médica de Alta Especialidad": "organisation", "Andrés Manuel López Obrador": "person"}
+    # The text outweighs the knowledge base's reading of a bare acronym (UBA is also a town in Brazil).
+    text = "Das Umweltbundesamt (UBA) warnte vor Feinstaub."
+    ids = {m.surface: (m.entity_id, m.type) for m in _mentions(recognizer, text, "de")}
+    assert ids["UBA"] == ids["Umweltbundesamt"] and ids["UBA"][1] == "organisation", ids

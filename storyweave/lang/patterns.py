@@ -298,7 +298,6 @@ ORG_SUFFIXES: dict[str, tuple[str, ...]] = {
         "savcılığı",
         "belediyesi",
         "spor",  # football clubs: Trabzonspor, Sivasspor
-        "birlik",  # "Hristiyan Demokrat Birlik"
     ),
 }
 # Turkish writes case endings onto an organisation's name ("İçişleri Bakanlığınca", "... Bakanlığına"):
@@ -364,6 +363,13 @@ PLACE_HEADS = words(
     océano ocean océan ozean golfo gulf golfe río rivière cordillera sierra plaza piazza praça"""
 )
 
+# Head words that only say what kind of place follows ("Stadt Krefeld" is Krefeld, "Region Hannover"
+# its district): unlike "Nueva" or "San", they make no other place of the name after them.
+PLACE_DESIGNATORS = words(
+    """city ciudad cité ville stadt şehir provincia province estado state región region república
+    republic"""
+)
+
 # A saint's name opening a place's ("San Pedro", "Saint-Denis", "St. Louis"): hundreds of towns
 # share each one, and the knowledge base lists only the largest, so such a name is only that place
 # when the text names its country (``KnowledgeBase.usable``).
@@ -383,7 +389,7 @@ FACILITY_SUFFIXES: dict[str, tuple[str, ...]] = {
 # Conservatives".  A party named by its members in the plural is an organisation, not a person.
 ORG_TAILS = words(
     """tv sat radio network conservatives liberals democrats republicans socialists communists
-    greens tories nationalists"""
+    greens tories nationalists birlik"""
 )
 
 # An article opening a capitalised name makes it a title (a work, a paper, a ship), not a person's.

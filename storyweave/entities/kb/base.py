@@ -19,7 +19,7 @@ from pathlib import Path
 from ...lang.patterns import SAINT_PREFIXES
 from ...memory import release_free_memory
 from ...models import EntityType
-from ..names import NameForm, is_cjk
+from ..names import NameForm, is_cjk, name_form
 
 log = logging.getLogger(__name__)
 
@@ -91,16 +91,26 @@ class KnowledgeBase:
         """Those of ``ids`` that alias ``key`` names here: a contextual alias only when the text also
         names the entity's country (Corona, California is a city; "Corona" alone is the virus)."""
         countries = countries or set()
-        return {e for e in ids if not self.is_contextual(key, e) or self.entities[e].country in countries}
+        # A saint's name that several listed places share ("San José": the US, Costa Rica and the
+        # Philippines have one) is each of them only where its country is named.
+        shared = key.split(" ", 1)[0] in SAINT_PREFIXES and len(ids) > 1
+        return {
+            e
+            for e in ids
+            if self.entities[e].country in countries
+            or not (self.is_contextual(key, e) or (shared and self.entities[e].priority < FAMOUS_PRIORITY))
+        }
 
     def is_contextual(self, key: str, entity_id: str) -> bool:
         """Whether alias ``key`` names ``entity_id`` only in a text that names its country: a word or
-        a surname that some small place is also called, or a saint's name that hundreds of towns share
-        and of which the knowledge base lists only the largest ("San Pedro" is rarely San Pedro Sula)."""
+        a surname that some small place is also called, or a saint's name that is not the place's
+        own (San Pedro Sula's "San Pedro" is some other San Pedro, of which there are hundreds)."""
         if (key, entity_id) in self.contextual:
             return True
         entity = self.entities[entity_id]
-        return entity.type == "place" and entity.priority < FAMOUS_PRIORITY and key.split(" ", 1)[0] in SAINT_PREFIXES
+        if entity.type != "place" or entity.priority >= FAMOUS_PRIORITY or key.split(" ", 1)[0] not in SAINT_PREFIXES:
+            return False
+        return all(name_form(name).key != key for name in entity.names.values())
 
     def skeleton_candidates(self, form: NameForm) -> dict[str, list[NameForm]]:
         return self.by_skeleton.get(form.skeleton_key, {})

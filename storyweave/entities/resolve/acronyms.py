@@ -9,10 +9,12 @@ name's initials too.
 
 from __future__ import annotations
 
-from collections.abc import Container, Sequence
+from collections.abc import Mapping, Sequence
 
-from ...lang.patterns import PARTICLES
+from ...lang.patterns import GIVEN_NAMES, PARTICLES
 from ...models import EntityType, Mention
+from ..kb.base import KBEntity
+from .resolver import evident_type
 
 ACRONYM_LETTERS = (2, 8)  # an acronym in brackets has this many capitals, no more, no fewer
 _OPENING = ("(", " (", "\u00a0(")
@@ -53,17 +55,41 @@ def defined_acronyms(mentions: Sequence[Mention], kinds: Sequence[EntityType], b
     return pairs
 
 
-def join_defined(ids: list[str | None], pairs: Sequence[tuple[int, int]], known: Container[str]) -> None:
-    """Give each defined pair one id, in place: the knowledge base's when it knows either (both
-    known as different entities: left apart), else the acronym's, which articles that only write
-    the acronym share."""
+def defined_type(full: str, recognised: EntityType) -> EntityType:
+    """The type of a name and the acronym it defines: what the name's words say, else the
+    recogniser's, but an organisation for a "person" whose first word is no given name ("Unidad
+    Médica de Alta Especialidad (UMAE)"): a person is seldom introduced by initials, and when one
+    is, a given name opens the name ("Andrés Manuel López Obrador (AMLO)")."""
+    kind = evident_type(full) or recognised
+    if kind == "person" and full.split()[0].casefold() not in GIVEN_NAMES:
+        return "organisation"
+    return kind
+
+
+def join_defined(
+    ids: list[str | None],
+    kinds: list[EntityType],
+    pairs: Sequence[tuple[int, int]],
+    known: Mapping[str, KBEntity],
+    surfaces: Sequence[str],
+) -> None:
+    """Give each defined pair one id and one type, in place: the knowledge base's id when it lists
+    either as an entity of that type, else the acronym's, which articles that only write the
+    acronym share.  The text outweighs a listed acronym of another type ("Umweltbundesamt (UBA)" is
+    no town called Ubá); a listed name of another type, or both listed apart, are left alone."""
     for name, acronym in pairs:
         first, second = ids[name], ids[acronym]
-        if first is None or second is None or first == second:
+        if first is None or second is None or first == second or (first in known and second in known):
             continue
-        if first in known and second in known:
-            continue
-        target, other = (first, second) if first in known else (second, first)
+        kind = defined_type(surfaces[name], kinds[name])
+        if first in known:
+            if known[first].type != kind:
+                continue
+            target, other = first, second
+        elif second in known and known[second].type == kind:
+            target, other = second, first
+        else:
+            target, other = (first, second) if second in known else (second, first)
         for k, entity_id in enumerate(ids):
-            if entity_id == other:
-                ids[k] = target
+            if entity_id in (target, other):
+                ids[k], kinds[k] = target, kind

@@ -70,7 +70,8 @@ class MentionResolver:
             if target >= 0:
                 ids[i] = group_id(index.groups[target])
         if body is not None:
-            join_defined(ids, defined_acronyms(mentions, kinds, body), self.kb.entities)
+            pairs = defined_acronyms(mentions, kinds, body)
+            join_defined(ids, kinds, pairs, self.kb.entities, [m.surface for m in mentions])
         resolved = [
             Mention(m.surface, m.start, m.end, kinds[i], m.lang, ids[i], m.confidence)
             for i, m in enumerate(mentions)
