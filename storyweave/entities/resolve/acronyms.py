@@ -2,24 +2,30 @@
 
 That writing is the evidence, never the sound of the letters: CDU, COVID and Kyodo share a
 skeleton, and only an article (or a knowledge base) that pairs an expansion with its acronym may
-join them.  A person or a place before an acronym in brackets is usually something else ("Friedrich
-Merz (CDU)" is his party, "MADRID (AP)" a dateline), so for those the acronym must spell the
-name's initials too.
+join them.  Brackets after a name hold other things too ("Friedrich Merz (CDU)" is his party,
+"MADRID (AP)" a dateline, "Comité de Apelación de la Federación Española de Fútbol (RFEF)" the body
+the committee belongs to), so the acronym must spell the name's initials, or be one the knowledge
+base lists for an organisation whose name this one translates ("Hristiyan Demokrat Birlik (CDU)").
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from ...lang import words
 from ...lang.patterns import GIVEN_NAMES, PARTICLES
 from ...models import EntityType, Mention
 from ..kb.base import KBEntity
+from ..names import name_form
 from .resolver import evident_type
 
 ACRONYM_LETTERS = (2, 8)  # an acronym in brackets has this many capitals, no more, no fewer
 _OPENING = ("(", " (", "\u00a0(")
 _CLOSING = (")", ",", ";")  # "Parti populaire (PP, droite)"
-_SMALL_WORDS = PARTICLES | {"and", "und", "et", "y", "e", "ve", "the", "for", "on", "pour", "para", "für"}
+# Words an acronym leaves out: particles, conjunctions, articles and short prepositions.
+_SMALL_WORDS = PARTICLES | words(
+    """and und et y e ve the for on in pour para für les sur à au aux die das dem zur zum ile için"""
+)
 
 
 def _is_acronym(surface: str) -> bool:
@@ -27,9 +33,13 @@ def _is_acronym(surface: str) -> bool:
     return low <= len(surface) <= high and surface.isalpha() and surface.isupper()
 
 
-def _initials_fit(full: str, acronym: str) -> bool:
+def initials_fit(full: str, acronym: str) -> bool:
     """The acronym spells the initials of the name's words, its small words left out or kept, a
-    hyphenated word read as one or two ("Co-operation" in OECD, "Christlich-Demokratische" in CDU)."""
+    hyphenated word read as one or two ("Co-operation" in OECD, "Christlich-Demokratische" in CDU);
+    of a one-word compound, letters of it in order from the first ("Umweltbundesamt": UBA)."""
+    if len(full.split()) == 1:
+        rest = iter(full.casefold())
+        return full[:1].casefold() == acronym[:1].casefold() and all(c in rest for c in acronym.casefold())
     spellings = set()
     for text in (full, full.replace("-", " ")):
         words = [w for part in text.split() if (w := part.strip("'’.,"))]
@@ -38,7 +48,7 @@ def _initials_fit(full: str, acronym: str) -> bool:
     return acronym.upper() in {s.upper() for s in spellings}
 
 
-def defined_acronyms(mentions: Sequence[Mention], kinds: Sequence[EntityType], body: str) -> list[tuple[int, int]]:
+def defined_acronyms(mentions: Sequence[Mention], body: str) -> list[tuple[int, int]]:
     """(name, acronym) index pairs of the mentions the text writes as "Name (ACR)"."""
     pairs = []
     for i in range(len(mentions) - 1):
@@ -47,11 +57,8 @@ def defined_acronyms(mentions: Sequence[Mention], kinds: Sequence[EntityType], b
             continue
         if len(full.surface.split()) < 2 and len(full.surface) < 2 * len(short.surface):
             continue  # "Weltgesundheitsorganisation (WHO)" holds, a short word before brackets does not
-        if not _is_acronym(short.surface):
-            continue
-        if kinds[i] in ("person", "place") and not _initials_fit(full.surface, short.surface):
-            continue
-        pairs.append((i, i + 1))
+        if _is_acronym(short.surface):
+            pairs.append((i, i + 1))
     return pairs
 
 
@@ -66,12 +73,22 @@ def defined_type(full: str, recognised: EntityType) -> EntityType:
     return kind
 
 
+def _named_otherwise(entity: KBEntity, full: str, lang: str) -> bool:
+    """The knowledge base calls the entity something else in this language (an acronym there says
+    nothing): "Deutsche Stiftung Organtransplantation (DSO)" is not the WHO, whose German name is
+    Weltgesundheitsorganisation, however the Turkish DSÖ folds."""
+    own = entity.names.get(lang)
+    if not own or own.isupper():
+        return False
+    return name_form(own).key != name_form(full).key
+
+
 def join_defined(
     ids: list[str | None],
     kinds: list[EntityType],
     pairs: Sequence[tuple[int, int]],
     known: Mapping[str, KBEntity],
-    surfaces: Sequence[str],
+    mentions: Sequence[Mention],
 ) -> None:
     """Give each defined pair one id and one type, in place: the knowledge base's id when it lists
     either as an entity of that type, else the acronym's, which articles that only write the
@@ -81,12 +98,18 @@ def join_defined(
         first, second = ids[name], ids[acronym]
         if first is None or second is None or first == second or (first in known and second in known):
             continue
-        kind = defined_type(surfaces[name], kinds[name])
+        full, lang = mentions[name].surface, mentions[name].lang
+        kind = defined_type(full, kinds[name])
+        listed = known.get(second) if second in known and known[second].type == kind else None
+        if not initials_fit(full, mentions[acronym].surface) and not (listed and evident_type(full) == kind):
+            continue
         if first in known:
             if known[first].type != kind:
                 continue
             target, other = first, second
-        elif second in known and known[second].type == kind:
+        elif listed is not None:
+            if _named_otherwise(listed, full, lang):
+                continue
             target, other = second, first
         else:
             target, other = (first, second) if second in known else (second, first)

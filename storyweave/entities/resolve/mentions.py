@@ -7,6 +7,7 @@ on stored mentions, with no model loaded.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 from ...models import Entity, Mention
 from ..kb.base import COUNTRY_PRIORITY, LISTED_CONFIDENCE, KnowledgeBase
@@ -70,8 +71,8 @@ class MentionResolver:
             if target >= 0:
                 ids[i] = group_id(index.groups[target])
         if body is not None:
-            pairs = defined_acronyms(mentions, kinds, body)
-            join_defined(ids, kinds, pairs, self.kb.entities, [m.surface for m in mentions])
+            pairs = defined_acronyms(mentions, body)
+            join_defined(ids, kinds, pairs, self.kb.entities, [replace(m, lang=m.lang or lang) for m in mentions])
         resolved = [
             Mention(m.surface, m.start, m.end, kinds[i], m.lang, ids[i], m.confidence)
             for i, m in enumerate(mentions)
