@@ -247,3 +247,14 @@ def test_brackets_that_hold_something_else_join_nothing(recognizer: EntityRecogn
         resolved, _ = resolver.resolve(_as_read(text, *spans), lang, text)
         ids = {m.surface: m.entity_id for m in resolved}
         assert ids[spans[-2][0]] != ids[spans[-1][0]], ids
+
+
+def test_a_short_form_written_as_a_word_is_no_acronym(recognizer: EntityRecognizer) -> None:
+    text = "Who knows what comes next? Who else would go? The WHO and the UN met in Geneva."
+    english = _mentions(recognizer, text, "en")
+    assert [m.surface for m in english if m.entity_id in ("sw:967415e1ea90", "Q1065")] == ["WHO", "UN"], english
+    # A language's own short name of a country is written as it is, not in capitals.
+    vietnamese = {m.surface: m.entity_id for m in _mentions(recognizer, "Đức và Pháp ký thỏa thuận.", "vi")}
+    assert vietnamese.get("Đức") == "Q183", vietnamese
+    turkish = {m.surface: m.entity_id for m in _mentions(recognizer, "AB'nin kararı açıklandı.", "tr")}
+    assert turkish.get("AB") == "Q458", turkish

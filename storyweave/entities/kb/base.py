@@ -78,11 +78,17 @@ class KnowledgeBase:
             self.by_skeleton[form.skeleton_key].setdefault(entity_id, []).append(form)
 
     # -- reading -----------------------------------------------------------------------------------
-    def lookup(self, key: str, lang: str | None = None) -> set[str]:
-        """Entities with alias ``key``; with ``lang``, also that language's own short forms."""
+    def lookup(self, key: str, lang: str | None = None, written: str | None = None) -> set[str]:
+        """Entities with alias ``key``; with ``lang``, also that language's own short forms.
+
+        ``written``: the text as the article writes it.  A short form of four plain letters or fewer
+        is an acronym ("WHO", "UN", "IS"), so written otherwise it is a word ("Who knows", "Kim Jong
+        Un"); a short name with its own letters ("Mỹ", "Đức") is written as it is."""
         found = self.by_key.get(key, set())
         if lang:
             scoped = self.by_lang_key.get((lang, key))
+            if scoped and written is not None and _a_word(written, key):
+                scoped = set()
             if scoped:
                 return found | scoped
         return found
@@ -127,6 +133,14 @@ class KnowledgeBase:
             return (int(entity.country in countries), entity.priority, entity_id)
 
         return max(ids, key=rank)
+
+
+ACRONYM_MAX_LETTERS = 4  # a language's short form this short is an acronym, written in capitals
+
+
+def _a_word(written: str, key: str) -> bool:
+    """``written`` spells the short form ``key`` letter for letter, not in capitals: a word."""
+    return len(key) <= ACRONYM_MAX_LETTERS and not written.isupper() and written.casefold() == key
 
 
 def load(path: Path) -> KnowledgeBase:

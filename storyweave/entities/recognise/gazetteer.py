@@ -102,8 +102,9 @@ class Gazetteer:
             if not all(self._joined(text, left, right) for left, right in joints):
                 continue
             rest = [t.folded for t in tokens[i + 1 : i + length]]
+            written = text[first.start : tokens[i + length - 1].end]
             for head in (first.folded, *first.variants):
-                ids = self.kb.lookup(" ".join([head, *rest]), lang)
+                ids = self.kb.lookup(" ".join([head, *rest]), lang, written)
                 if ids:
                     return length, set(ids)
         return None

@@ -59,12 +59,13 @@ class KBResolver:
             candidates.append(nominative)
         if lang == "ru":  # "в Москве", "Японии": the lists hold the nominative
             candidates.extend(russian.nominatives(text))
-        for form in [f for c in candidates for f in (name_form(c, drop_titles=False), name_form(c))]:
+        for written, form in [(c, f) for c in candidates for f in (name_form(c, drop_titles=False), name_form(c))]:
             keys = [form.key]
             if form.tokens and form.script == "arabic":
                 keys += [" ".join((v, *form.tokens[1:])) for v in arabic_clitic_variants(form.tokens[0])]
             for key in keys:
-                best = self.kb.best(self.kb.usable(key, self.kb.lookup(key, lang), countries), countries)
+                ids = self.kb.lookup(key, lang, written)
+                best = self.kb.best(self.kb.usable(key, ids, countries), countries)
                 if best is not None:
                     return KBMatch(best, self.kb.entities[best].type, True)
         return None
