@@ -74,12 +74,12 @@ def test_a_known_place_after_de_is_the_one_a_longer_name_belongs_to(recognizer: 
     assert [m.surface for m in mentions if m.entity_id == "Q237"] == ["Vaticano"], mentions
 
 
-def _as_read(text: str, *spans: tuple[str, str]) -> list[Mention]:
+def _as_read(text: str, *spans: tuple[str, str], lang: str = "en") -> list[Mention]:
     """Mentions as a recogniser might type them: (surface, type), in the order they occur in ``text``."""
     mentions, start = [], 0
     for name, kind in spans:
         start = text.index(name, start)
-        mentions.append(Mention(name, start, start + len(name), kind, "en"))  # type: ignore[arg-type]
+        mentions.append(Mention(name, start, start + len(name), kind, lang))  # type: ignore[arg-type]
         start += len(name)
     return mentions
 
@@ -243,8 +243,14 @@ def test_brackets_that_hold_something_else_join_nothing(recognizer: EntityRecogn
             ],
             "de",
         ),
+        (
+            "Die Junge Union (CDU) und die Grüne Jugend schließen sich an.",
+            [("Junge Union", "organisation"), ("CDU", "organisation")],
+            "de",
+        ),
+        ("ROMA (AP) - Il papa ha parlato.", [("ROMA", "place"), ("AP", "organisation")], "it"),
     ]:
-        resolved, _ = resolver.resolve(_as_read(text, *spans), lang, text)
+        resolved, _ = resolver.resolve(_as_read(text, *spans, lang=lang), lang, text)
         ids = {m.surface: m.entity_id for m in resolved}
         assert ids[spans[-2][0]] != ids[spans[-1][0]], ids
 

@@ -73,13 +73,16 @@ def defined_type(full: str, recognised: EntityType) -> EntityType:
     return kind
 
 
-def _named_otherwise(entity: KBEntity, full: str, lang: str) -> bool:
-    """The knowledge base calls the entity something else in this language (an acronym there says
-    nothing): "Deutsche Stiftung Organtransplantation (DSO)" is not the WHO, whose German name is
-    Weltgesundheitsorganisation, however the Turkish DSÖ folds."""
+def _named_otherwise(entity: KBEntity, full: str, acronym: str, lang: str) -> bool:
+    """The knowledge base names the entity otherwise in this language, so ``full`` is some other
+    body: by another name ("Deutsche Stiftung Organtransplantation (DSO)" is not the WHO, German
+    Weltgesundheitsorganisation, however the Turkish DSÖ folds), or by this very acronym, whose
+    expansion in this language would spell it ("Junge Union (CDU)" is the party's youth)."""
     own = entity.names.get(lang)
-    if not own or own.isupper():
+    if not own:
         return False
+    if own.isupper():
+        return name_form(own).key == name_form(acronym).key
     return name_form(own).key != name_form(full).key
 
 
@@ -108,7 +111,7 @@ def join_defined(
                 continue
             target, other = first, second
         elif listed is not None:
-            if _named_otherwise(listed, full, lang):
+            if _named_otherwise(listed, full, mentions[acronym].surface, lang):
                 continue
             target, other = second, first
         else:
