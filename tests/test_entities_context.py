@@ -189,6 +189,7 @@ def test_a_person_or_a_dateline_before_brackets_keeps_its_own_id(recognizer: Ent
         ("Friedrich Merz", "CDU", False),
         ("Madrid", "AP", False),
         ("Umweltbundesamt", "UBA", True),
+        ("Organisation de coopération et de développement économiques", "OCDE", True),
         ("Centre national de recherche sur les dunes", "CNRD", True),
     ],
 )
@@ -264,3 +265,34 @@ def test_a_short_form_written_as_a_word_is_no_acronym(recognizer: EntityRecogniz
     assert vietnamese.get("Đức") == "Q183", vietnamese
     turkish = {m.surface: m.entity_id for m in _mentions(recognizer, "AB'nin kararı açıklandı.", "tr")}
     assert turkish.get("AB") == "Q458", turkish
+
+
+# -- names the recognisers used to miss --------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("وقال الأمين العام للمنظمة يوهانس كرامر إن الوضع صعب.", "يوهانس كرامر"),
+        ("وقالت كبيرة الاقتصاديين في الصندوق مارتا لوبيز إن النمو تباطأ.", "مارتا لوبيز"),
+        ("التقى وزيرا الخارجية المصري سامح شكري والأردني أيمن الصفدي.", "سامح شكري"),
+    ],
+)
+def test_an_arabic_title_may_name_the_body_it_serves(recognizer: EntityRecognizer, text: str, name: str) -> None:
+    people = [m.surface for m in _mentions(recognizer, text, "ar") if m.type == "person"]
+    assert name in people, people
+
+
+def test_a_city_after_an_arabic_verb_is_the_place(recognizer: EntityRecognizer) -> None:
+    for text in ("وأعلن أنه سيزور موسكو الأسبوع المقبل.", "وزار موسكو الأسبوع الماضي."):
+        found = {m.surface: m.entity_id for m in _mentions(recognizer, text, "ar")}
+        assert found.get("موسكو") == "Q649", found
+
+
+def test_german_rules_find_saint_named_towns_and_described_companies(recognizer: EntityRecognizer) -> None:
+    text = "In einem Werk in Saint-Priest bei Lyon brannte es. Das Werk des Herstellers Valtoria liegt am Fluss."
+    typed = {m.surface: m.type for m in _mentions(recognizer, text, "de")}
+    assert typed.get("Saint-Priest") == "place" and typed.get("Valtoria") == "organisation", typed
+
+
+def test_a_smaller_saint_named_town_needs_its_country(recognizer: EntityRecognizer) -> None:
+    found = _countries(_mentions(recognizer, "Un incendie a touché un entrepôt à Saint-Denis, près de Paris.", "fr"))
+    assert found.get("Saint-Denis") != "RE", found

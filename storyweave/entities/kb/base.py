@@ -27,6 +27,8 @@ COUNTRY_PRIORITY = 10**10  # a country beats any city of the same name ("Mexico"
 # A place this large (people, or a state's or a country's rank) is talked about enough that every
 # spelling of its name is worth matching, and frequent because of the place, not as a word.
 FAMOUS_PRIORITY = 1_000_000
+# A place named after a saint stands alone only when this populous (San Francisco, San Salvador).
+SAINT_CITY_PRIORITY = 500_000
 KB_FILE = "data/kb.json.gz"
 # The confidence of a mention found or typed only because the knowledge base lists its name (the
 # gazetteer, the rules' known places): if the name then resolves to no entry, it was a word.
@@ -109,14 +111,17 @@ class KnowledgeBase:
 
     def is_contextual(self, key: str, entity_id: str) -> bool:
         """Whether alias ``key`` names ``entity_id`` only in a text that names its country: a word or
-        a surname that some small place is also called, or a saint's name that is not the place's
-        own (San Pedro Sula's "San Pedro" is some other San Pedro, of which there are hundreds)."""
+        a surname that some small place is also called, or a saint's name, which hundreds of towns
+        share while the knowledge base lists only the largest: it stands alone only as a large
+        city's own name (San Francisco), never as a shortening (San Pedro Sula's "San Pedro") nor as
+        a smaller town's ("Saint-Denis" is Réunion's capital and a suburb of Paris)."""
         if (key, entity_id) in self.contextual:
             return True
         entity = self.entities[entity_id]
         if entity.type != "place" or entity.priority >= FAMOUS_PRIORITY or key.split(" ", 1)[0] not in SAINT_PREFIXES:
             return False
-        return all(name_form(name).key != key for name in entity.names.values())
+        own = any(name_form(name).key == key for name in entity.names.values())
+        return not own or entity.priority < SAINT_CITY_PRIORITY
 
     def skeleton_candidates(self, form: NameForm) -> dict[str, list[NameForm]]:
         return self.by_skeleton.get(form.skeleton_key, {})

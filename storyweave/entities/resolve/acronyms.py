@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from ...lang import words
 from ...lang.patterns import GIVEN_NAMES, PARTICLES
+from ...lang.text import fold
 from ...models import EntityType, Mention
 from ..kb.base import KBEntity
 from ..names import name_form
@@ -37,15 +38,16 @@ def initials_fit(full: str, acronym: str) -> bool:
     """The acronym spells the initials of the name's words, its small words left out or kept, a
     hyphenated word read as one or two ("Co-operation" in OECD, "Christlich-Demokratische" in CDU);
     of a one-word compound, letters of it in order from the first ("Umweltbundesamt": UBA)."""
+    letters = fold(acronym)
     if len(full.split()) == 1:
-        rest = iter(full.casefold())
-        return full[:1].casefold() == acronym[:1].casefold() and all(c in rest for c in acronym.casefold())
+        rest = iter(fold(full))
+        return fold(full[:1]) == letters[:1] and all(c in rest for c in letters)
     spellings = set()
     for text in (full, full.replace("-", " ")):
         words = [w for part in text.split() if (w := part.strip("'’.,"))]
         spellings.add("".join(w[0] for w in words))
         spellings.add("".join(w[0] for w in words if w.casefold() not in _SMALL_WORDS))
-    return acronym.upper() in {s.upper() for s in spellings}
+    return letters in {fold(s) for s in spellings}  # "économiques" gives the E of OCDE
 
 
 def defined_acronyms(mentions: Sequence[Mention], body: str) -> list[tuple[int, int]]:
@@ -73,16 +75,16 @@ def defined_type(full: str, recognised: EntityType) -> EntityType:
     return kind
 
 
-def _named_otherwise(entity: KBEntity, full: str, acronym: str, lang: str) -> bool:
+def _named_otherwise(entity: KBEntity, full: str, fits: bool, lang: str) -> bool:
     """The knowledge base names the entity otherwise in this language, so ``full`` is some other
     body: by another name ("Deutsche Stiftung Organtransplantation (DSO)" is not the WHO, German
-    Weltgesundheitsorganisation, however the Turkish DSÖ folds), or by this very acronym, whose
-    expansion in this language would spell it ("Junge Union (CDU)" is the party's youth)."""
+    Weltgesundheitsorganisation, however the Turkish DSÖ folds), or by an acronym, whose expansion
+    in this language would spell it (``fits``: "Junge Union (CDU)" is the party's youth)."""
     own = entity.names.get(lang)
     if not own:
         return False
     if own.isupper():
-        return name_form(own).key == name_form(acronym).key
+        return not fits
     return name_form(own).key != name_form(full).key
 
 
@@ -104,14 +106,15 @@ def join_defined(
         full, lang = mentions[name].surface, mentions[name].lang
         kind = defined_type(full, kinds[name])
         listed = known.get(second) if second in known and known[second].type == kind else None
-        if not initials_fit(full, mentions[acronym].surface) and not (listed and evident_type(full) == kind):
+        fits = initials_fit(full, mentions[acronym].surface)
+        if not fits and not (listed and evident_type(full) == kind):
             continue
         if first in known:
             if known[first].type != kind:
                 continue
             target, other = first, second
         elif listed is not None:
-            if _named_otherwise(listed, full, mentions[acronym].surface, lang):
+            if _named_otherwise(listed, full, fits, lang):
                 continue
             target, other = second, first
         else:
