@@ -70,8 +70,8 @@ class MentionResolver:
         for i, target in zip(pending, assignment, strict=True):
             if target >= 0:
                 ids[i] = group_id(index.groups[target])
-        if body is not None:
-            pairs = defined_acronyms(mentions, body)
+        pairs = defined_acronyms(mentions, body) if body is not None else []
+        if pairs:
             join_defined(ids, kinds, pairs, self.kb.entities, [replace(m, lang=m.lang or lang) for m in mentions])
         resolved = [
             Mention(m.surface, m.start, m.end, kinds[i], m.lang, ids[i], m.confidence)
