@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import regex
+
 from . import phrases, words
 
 # --- Latin and Cyrillic scripts -------------------------------------------------------------------
@@ -342,6 +344,13 @@ DE_ORG_DESCRIPTOR_SUFFIXES = (
     "händler",
     "riese",
 )
+
+
+def is_org_descriptor(low: str) -> bool:
+    """A German common noun naming what kind of company follows, in any case ("des Herstellers")."""
+    return low.endswith(DE_ORG_DESCRIPTOR_SUFFIXES) or low.removesuffix("s").endswith(DE_ORG_DESCRIPTOR_SUFFIXES)
+
+
 VI_ORG_DESCRIPTORS = phrases("hãng hàng không|hãng tin|hãng thông tấn|hãng|công ty công nghệ")
 
 # The last word of a football club named after its city ("Orlando City", "Manchester United").
@@ -374,6 +383,9 @@ PLACE_DESIGNATORS = words(
 # share each one, and the knowledge base lists only the largest, so such a name is only that place
 # when the text names its country (``KnowledgeBase.usable``).
 SAINT_PREFIXES = words("san santa santo são sao saint sainte st ste sankt")
+# Joined to another name by a hyphen ("Saint-Fons", "Sankt-Peter-Ording"), as French and German name
+# towns: a place wherever it is written, capitalised nouns or not.
+SAINT_NAMED = regex.compile(r"^(?:" + "|".join(sorted(SAINT_PREFIXES)) + r")-\p{Lu}", regex.IGNORECASE)
 
 # Last words of a facility or a square, which are places whoever they are named after: "St Peter's
 # Square", "Union Station", "Heathrow Airport"; German writes them onto the name ("Petersplatz").

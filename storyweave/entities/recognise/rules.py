@@ -47,9 +47,6 @@ _TR_STEM_MIN = 5
 _VI_STANDALONE_ORGS = frozenset({"quốc hội", "chính phủ"})
 _VI_SYLLABLE_MAX = 7  # longer capitalised words are brands or foreign names ("Vietcombank")
 _KNOWN_CONFIDENCE = LISTED_CONFIDENCE
-# A saint's name joined to another by a hyphen ("Saint-Fons", "Sainte-Savine", "Sankt-Peter-Ording"):
-# how French and German name towns, a place wherever it is written, capitalised nouns or not.
-_SAINT_NAMED = regex.compile(r"^(?:" + "|".join(sorted(P.SAINT_PREFIXES)) + r")-\p{Lu}", regex.IGNORECASE)
 _ACRONYM = regex.compile(r"^(?![IVXLCDM]+$)\p{Lu}{2,6}$")  # "NATO", not the Roman numeral "III"
 _PLACE_SPLIT_MIN = 3  # a place is cut off the end of a name run of at least this many tokens
 _GIVEN_NAME_RUN_MAX = 3  # a place opening a run this short of unknown names reads as a given name
@@ -390,7 +387,7 @@ class _RunScanner:
         words = [tokens[k] for k in run]
         titled = run[0] in self.titled
         span = Span(words[0].start, words[-1].end, "other", 0.45)
-        if lang == "de" and len(words) > 1 and _descriptor(words[0].low):
+        if lang == "de" and len(words) > 1 and P.is_org_descriptor(words[0].low):
             return [(Span(words[1].start, span.end, "organisation", 0.75), None)]  # "Autobauer Volkswagen"
         hit = self.known(words) if len(words) > 1 else None
         if hit is not None and (hit[0].country or not titled) and hit[0].type != "person":
@@ -623,18 +620,13 @@ class _RunScanner:
             hit = self.known([single])
             if hit is not None and hit[0].type in ("place", "organisation"):
                 spans.append(Span(span.start, hit[1], hit[0].type, _KNOWN_CONFIDENCE))
-            elif _SAINT_NAMED.match(single.text):
+            elif P.SAINT_NAMED.match(single.text):
                 spans.append(span._replace(type="place", confidence=0.6))
             elif self.nouns_capitalised or (single.initial and single.text not in self.capitalised_mid_sentence):
                 continue  # a lone capitalised sentence start is more often a common word than a name
             else:
                 spans.append(span)
         return spans
-
-
-def _descriptor(low: str) -> bool:
-    """A German common noun naming what kind of company follows, in any case ("des Herstellers")."""
-    return low.endswith(P.DE_ORG_DESCRIPTOR_SUFFIXES) or low.removesuffix("s").endswith(P.DE_ORG_DESCRIPTOR_SUFFIXES)
 
 
 def cased_spans(text: str, lang: str, known: KnownLookup | None = None) -> list[Span]:
