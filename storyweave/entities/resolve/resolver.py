@@ -70,7 +70,7 @@ class KBResolver:
                     return KBMatch(best, self.kb.entities[best].type, True)
         return None
 
-    def fuzzy(self, form: NameForm) -> KBMatch | None:
+    def fuzzy(self, form: NameForm, unsupported: set[str] | frozenset[str] = frozenset()) -> KBMatch | None:
         """A KB entity whose alias spells the same long name in another script, if exactly one does.
 
         Only across scripts ("Макрон"-like spellings of a listed name), only for names of at least
@@ -82,13 +82,15 @@ class KBResolver:
             return None
         scored: dict[str, tuple[float, str]] = {}  # entity -> (similarity, the alias key it matched)
         for entity_id, aliases in self.kb.skeleton_candidates(form).items():
-            if len(form.tokens) == 1 and self._spelled_otherwise(entity_id, form):
+            if entity_id in unsupported or (len(form.tokens) == 1 and self._spelled_otherwise(entity_id, form)):
                 continue
             for alias in aliases:
                 alias_script = script_of(alias.key)
                 # Arabic spells long vowels, so بوتن is not بوتان (Bhutan): same-script names must
                 # match an alias exactly, which ``exact`` has already tried.
-                if alias_script == form.script or self.kb.is_contextual(alias.key, entity_id):
+                if alias_script == form.script or any(
+                    self.kb.is_contextual(key, entity_id) for key in (alias.key, form.key)
+                ):  # as the name is written here, too: "San Pedro" is a saint's name in any script
                     continue
                 if same_name(form, alias):
                     score = fuzz.ratio(form.roman_key, alias.roman_key)
@@ -124,9 +126,12 @@ class KBResolver:
         lang: str | None = None,
     ) -> KBMatch | None:
         match = self.exact(text, countries, lang)
-        # Chinese and Japanese renderings keep too few consonants for a letters-only match.
+        # Chinese and Japanese renderings keep too few consonants for a letters-only match.  Entries
+        # that list the name but that the context did not support ("San Pedro" with no country
+        # named) are not found again through their spellings in other scripts.
         if match is None and type_hint != "person" and not is_cjk(text):
-            match = self.fuzzy(name_form(text))
+            form = name_form(text)
+            match = self.fuzzy(form, unsupported=self.kb.lookup(form.key, lang, text))
         if match is not None and type_hint == "person" and match.type != "person" and not _initials(text):
             return None  # "Sofia", "Vladimir": a person's name that is also a city stays a person
         return match
