@@ -265,7 +265,9 @@ def test_a_short_form_written_as_a_word_is_no_acronym(recognizer: EntityRecogniz
     text = "Who knows what comes next? Who else would go? The WHO and the UN met in Geneva."
     english = _mentions(recognizer, text, "en")
     assert [m.surface for m in english if m.entity_id in ("sw:967415e1ea90", "Q1065")] == ["WHO", "UN"], english
-    # A language's own short name of a country is written as it is, not in capitals.
+    # A company's own short name is written as it is ("Uber"), and so is a language's own short
+    # name of a country.
+    assert get_kb().lookup("uber", "en", "Uber"), "Uber"
     vietnamese = {m.surface: m.entity_id for m in _mentions(recognizer, "Đức và Pháp ký thỏa thuận.", "vi")}
     assert vietnamese.get("Đức") == "Q183", vietnamese
     turkish = {m.surface: m.entity_id for m in _mentions(recognizer, "AB'nin kararı açıklandı.", "tr")}

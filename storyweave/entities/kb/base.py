@@ -85,12 +85,13 @@ class KnowledgeBase:
 
         ``written``: the text as the article writes it.  A short form of four plain letters or fewer
         is an acronym ("WHO", "UN", "IS"), so written otherwise it is a word ("Who knows", "Kim Jong
-        Un"); a short name with its own letters ("Mỹ", "Đức") is written as it is."""
+        Un") unless it is the entity's own name ("Uber"); a short name with letters of its own ("Mỹ",
+        "Đức") is written as it is."""
         found = self.by_key.get(key, set())
         if lang:
             scoped = self.by_lang_key.get((lang, key))
             if scoped and written is not None and _a_word(written, key):
-                scoped = set()
+                scoped = {e for e in scoped if written in self.entities[e].names.values()}  # "Uber"
             if scoped:
                 return found | scoped
         return found
