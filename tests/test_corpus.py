@@ -303,7 +303,6 @@ def test_follow_up_events_share_a_storyline(store: Snapshot) -> None:
 
 
 # -- 4. entities -----------------------------------------------------------------------------------------
-@open_target("the Arabic recogniser misses some names (كلير جوردان, روساتوم); German 'Saint-Fons', 'Rhodalis'")
 def test_every_gold_surface_is_a_resolved_mention(store: Snapshot) -> None:
     missing = [
         f"{identity}: {surface!r} in {article}"

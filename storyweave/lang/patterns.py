@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import regex
+
 from . import phrases, words
 
 # --- Latin and Cyrillic scripts -------------------------------------------------------------------
@@ -342,6 +344,13 @@ DE_ORG_DESCRIPTOR_SUFFIXES = (
     "händler",
     "riese",
 )
+
+
+def is_org_descriptor(low: str) -> bool:
+    """A German common noun naming what kind of company follows, in any case ("des Herstellers")."""
+    return low.endswith(DE_ORG_DESCRIPTOR_SUFFIXES) or low.removesuffix("s").endswith(DE_ORG_DESCRIPTOR_SUFFIXES)
+
+
 VI_ORG_DESCRIPTORS = phrases("hãng hàng không|hãng tin|hãng thông tấn|hãng|công ty công nghệ")
 
 # The last word of a football club named after its city ("Orlando City", "Manchester United").
@@ -360,7 +369,39 @@ VI_ORG_HEADS = phrases(
 PLACE_HEADS = words(
     """city ciudad cité ville stadt şehir provincia province estado state región region república republic
     san santa são saint st. nueva new puerto port lake lago mount monte isla island islas islands
-    océano ocean océan ozean golfo gulf golfe río rivière cordillera sierra"""
+    océano ocean océan ozean golfo gulf golfe río rivière cordillera sierra plaza piazza praça"""
+)
+
+# Head words that only say what kind of place follows ("Stadt Krefeld" is Krefeld, "Region Hannover"
+# its district): unlike "Nueva" or "San", they make no other place of the name after them.
+PLACE_DESIGNATORS = words(
+    """city ciudad cité ville stadt şehir provincia province estado state región region república
+    republic"""
+)
+
+# A saint's name opening a place's ("San Pedro", "Saint-Denis", "St. Louis"): hundreds of towns
+# share each one, and the knowledge base lists only the largest, so such a name is only that place
+# when the text names its country (``KnowledgeBase.usable``).
+SAINT_PREFIXES = words("san santa santo são sao saint sainte st ste sankt")
+# Joined to another name by a hyphen ("Saint-Fons", "Sankt-Peter-Ording"), as French and German name
+# towns: a place wherever it is written, capitalised nouns or not.
+SAINT_NAMED = regex.compile(r"^(?:" + "|".join(sorted(SAINT_PREFIXES)) + r")-\p{Lu}", regex.IGNORECASE)
+
+# Last words of a facility or a square, which are places whoever they are named after: "St Peter's
+# Square", "Union Station", "Heathrow Airport"; German writes them onto the name ("Petersplatz").
+FACILITY_TAILS = words(
+    """square street avenue boulevard road bridge airport station stadium cathedral basilica chapel
+    mosque palace harbour harbor"""
+)  # not "church" (the Catholic Church is a body), nor words that are surnames too (Park, Temple, Castle)
+FACILITY_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "de": ("platz", "straße", "strasse", "bahnhof", "flughafen", "brücke", "stadion", "kirche"),
+}
+
+# Last words of a broadcaster's or a party's name: "Catholic Sat", "Iguana TV", "Austria's
+# Conservatives".  A party named by its members in the plural is an organisation, not a person.
+ORG_TAILS = words(
+    """tv sat radio network conservatives liberals democrats republicans socialists communists
+    greens tories nationalists birlik"""
 )
 
 # An article opening a capitalised name makes it a title (a work, a paper, a ship), not a person's.
@@ -385,7 +426,9 @@ HOLIDAYS = phrases(
     eid al-adha|thanksgiving|halloween|nouvel an|réveillon|saint-sylvestre|noël|pâques|neujahr|silvester|
     weihnachten|ostern|año nuevo|nochevieja|navidad|nochebuena|semana santa|pascua|yılbaşı|noel|ramazan|
     ramazan bayramı|kurban bayramı|новый год|рождество|пасха|рамадан|hanukkah|chanukah|hanoucca|hanouka|
-    chanukka|januká|janucá|hanuka|ханука"""
+    chanukka|januká|janucá|hanuka|ханука|nativity|epiphany|advent|lent|pentecost|good friday|
+    ash wednesday|all saints|passover|yom kippur|rosh hashanah|diwali|nevruz|nowruz|natividad|epifanía|
+    cuaresma|nativité|épiphanie|pfingsten"""
 )
 
 # A news page's own furniture ("Güncelleme: 03.01.2020", "Son Dakika Haberleri Haberi Kaydet",

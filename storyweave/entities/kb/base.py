@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from ...lang.patterns import SAINT_PREFIXES
 from ...memory import release_free_memory
 from ...models import EntityType
-from ..names import NameForm, is_cjk
+from ..names import NameForm, is_cjk, name_form
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,8 @@ COUNTRY_PRIORITY = 10**10  # a country beats any city of the same name ("Mexico"
 # A place this large (people, or a state's or a country's rank) is talked about enough that every
 # spelling of its name is worth matching, and frequent because of the place, not as a word.
 FAMOUS_PRIORITY = 1_000_000
+# A place named after a saint stands alone only when this populous (San Francisco, San Salvador).
+SAINT_CITY_PRIORITY = 500_000
 KB_FILE = "data/kb.json.gz"
 # The confidence of a mention found or typed only because the knowledge base lists its name (the
 # gazetteer, the rules' known places): if the name then resolves to no entry, it was a word.
@@ -77,11 +80,18 @@ class KnowledgeBase:
             self.by_skeleton[form.skeleton_key].setdefault(entity_id, []).append(form)
 
     # -- reading -----------------------------------------------------------------------------------
-    def lookup(self, key: str, lang: str | None = None) -> set[str]:
-        """Entities with alias ``key``; with ``lang``, also that language's own short forms."""
+    def lookup(self, key: str, lang: str | None = None, written: str | None = None) -> set[str]:
+        """Entities with alias ``key``; with ``lang``, also that language's own short forms.
+
+        ``written``: the text as the article writes it.  A short form of four plain letters or fewer
+        is an acronym ("WHO", "UN", "IS"), so written otherwise it is a word ("Who knows", "Kim Jong
+        Un") unless it is the entity's own name ("Uber"); a short name with letters of its own ("Mỹ",
+        "Đức") is written as it is."""
         found = self.by_key.get(key, set())
         if lang:
             scoped = self.by_lang_key.get((lang, key))
+            if scoped and written is not None and _a_word(written, key):
+                scoped = {e for e in scoped if written in self.entities[e].names.values()}  # "Uber"
             if scoped:
                 return found | scoped
         return found
@@ -90,7 +100,29 @@ class KnowledgeBase:
         """Those of ``ids`` that alias ``key`` names here: a contextual alias only when the text also
         names the entity's country (Corona, California is a city; "Corona" alone is the virus)."""
         countries = countries or set()
-        return {e for e in ids if (key, e) not in self.contextual or self.entities[e].country in countries}
+        # A saint's name that several listed places share ("San José": the US, Costa Rica and the
+        # Philippines have one) is each of them only where its country is named.
+        shared = key.split(" ", 1)[0] in SAINT_PREFIXES and len(ids) > 1
+        return {
+            e
+            for e in ids
+            if self.entities[e].country in countries
+            or not (self.is_contextual(key, e) or (shared and self.entities[e].priority < FAMOUS_PRIORITY))
+        }
+
+    def is_contextual(self, key: str, entity_id: str) -> bool:
+        """Whether alias ``key`` names ``entity_id`` only in a text that names its country: a word or
+        a surname that some small place is also called, or a saint's name, which hundreds of towns
+        share while the knowledge base lists only the largest: it stands alone only as a large
+        city's own name (San Francisco), never as a shortening (San Pedro Sula's "San Pedro") nor as
+        a smaller town's ("Saint-Denis" is Réunion's capital and a suburb of Paris)."""
+        if (key, entity_id) in self.contextual:
+            return True
+        entity = self.entities[entity_id]
+        if entity.type != "place" or entity.priority >= FAMOUS_PRIORITY or key.split(" ", 1)[0] not in SAINT_PREFIXES:
+            return False
+        own = any(name_form(name).key == key for name in entity.names.values())
+        return not own or entity.priority < SAINT_CITY_PRIORITY
 
     def skeleton_candidates(self, form: NameForm) -> dict[str, list[NameForm]]:
         return self.by_skeleton.get(form.skeleton_key, {})
@@ -107,6 +139,14 @@ class KnowledgeBase:
             return (int(entity.country in countries), entity.priority, entity_id)
 
         return max(ids, key=rank)
+
+
+ACRONYM_MAX_LETTERS = 4  # a language's short form this short is an acronym, written in capitals
+
+
+def _a_word(written: str, key: str) -> bool:
+    """``written`` spells the short form ``key`` letter for letter, not in capitals: a word."""
+    return len(key) <= ACRONYM_MAX_LETTERS and not written.isupper() and written.casefold() == key
 
 
 def load(path: Path) -> KnowledgeBase:

@@ -242,8 +242,9 @@ class _Scanner:
                 chained = chained or linked
                 name.append(j)
             elif self.has_article(word):
-                # للقيام، بالوكالة: the article behind a preposition ends the name, it is no name part
-                if word.startswith("ال") and (name or (titled and self._lone_article_name(j))):
+                # للقيام، بالوكالة: the article behind a preposition ends the name, it is no name part;
+                # an ال family name follows an Arab name, not two foreign words (ماتياس كورمان الحكومات)
+                if word.startswith("ال") and ((name and unknown < 2) or (titled and self._lone_article_name(j))):
                     name.append(j)
                 break
             elif word in p.given and unknown == 0:
@@ -297,6 +298,13 @@ class _Scanner:
                 complement and self.has_article(word) and word not in p.given and not self.is_stop(j)
             ):
                 j += 1
+                continue
+            # The body the title serves: "الأمين العام للمنظمة", "كبيرة الاقتصاديين في المنظمة".
+            if word.startswith("لل") and len(word) >= 5:
+                j, complement = j + 1, True
+                continue
+            if word == "في" and j + 1 < len(toks) and self.has_article(toks[j + 1].norm):
+                j, complement = j + 2, True
                 continue
             break
         return j

@@ -11,6 +11,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from ...lang.ar import AR_STOP_WORDS
 from ...lang.lexicon import runtime_stopwords
 from ...lang.text import arabic_clitic_variants, fold, fold_token
 from ..kb.base import KnowledgeBase
@@ -70,6 +71,9 @@ class Gazetteer:
         self.kb = kb
         self.max_tokens = min(max_tokens, kb.max_tokens)
         self.stop = runtime_stopwords()
+        # Words after which a city is the place, not a given name: the stop words, and the Arabic
+        # verbs and nouns that open a clause ("سيزور موسكو الأسبوع المقبل": will visit Moscow).
+        self.before_place = self.stop | {fold(w) for w in AR_STOP_WORDS}
 
     def scan(self, text: str, lang: str | None = None) -> list[GazetteerHit]:
         """Knowledge-base names in ``text``; ``lang`` adds that language's own short forms ("Mỹ")."""
@@ -102,8 +106,9 @@ class Gazetteer:
             if not all(self._joined(text, left, right) for left, right in joints):
                 continue
             rest = [t.folded for t in tokens[i + 1 : i + length]]
+            written = text[first.start : tokens[i + length - 1].end]
             for head in (first.folded, *first.variants):
-                ids = self.kb.lookup(" ".join([head, *rest]), lang)
+                ids = self.kb.lookup(" ".join([head, *rest]), lang, written)
                 if ids:
                     return length, set(ids)
         return None
@@ -126,7 +131,8 @@ class Gazetteer:
         if nxt.text[0].upper() != nxt.text[0].lower():  # a cased script: the capital says it
             return nxt.text[0].isupper() and not self.kb.lookup(nxt.folded)
         previous = tokens[i - 1].folded if i > 0 else ""
-        return previous not in self.stop and not self.kb.lookup(nxt.folded)
+        opens = any(w in self.before_place for w in (previous, *arabic_clitic_variants(previous)))  # "وزار"
+        return not opens and not self.kb.lookup(nxt.folded)
 
     def _scan_cjk(self, token: _Token) -> list[GazetteerHit]:
         run, hits, j = token.folded, [], 0

@@ -127,7 +127,7 @@ def _kb_lookup() -> KnownLookup:
 
     @functools.lru_cache(maxsize=1 << 16)
     def known(surface: str, lang: str) -> Known | None:
-        entities = [kb.entities[e] for e in kb.lookup(name_form(surface, drop_titles=False).key, lang)]
+        entities = [kb.entities[e] for e in kb.lookup(name_form(surface, drop_titles=False).key, lang, surface)]
         if not entities:
             return None
         places = [e for e in entities if e.type == "place"]

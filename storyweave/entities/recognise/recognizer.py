@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 from typing import Protocol
 
+from ...lang.patterns import PARTICLES, PLACE_DESIGNATORS, reads_as_place
 from ...models import Article, Entity, EntityType, Mention, article_body
 from ...settings import Settings
 from ..kb.base import LISTED_CONFIDENCE, KnowledgeBase, get_kb
@@ -52,7 +53,7 @@ class EntityRecognizer:
         lang = article.lang
         found = self.extractor.extract(article) if self.extractor is not None else []
         mentions = _family_names_are_people(_merge(found, self._gazetteer_mentions(body, lang)))
-        return self.mention_resolver.resolve(_regnal_titles_kept(body, mentions), lang)
+        return self.mention_resolver.resolve(_regnal_titles_kept(body, mentions), lang, body)
 
     def _gazetteer_mentions(self, body: str, lang: str) -> list[Mention]:
         out = []
@@ -96,6 +97,19 @@ def _regnal_titles_kept(body: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+def _names_another_place(longer: str, before_known: str) -> bool:
+    """A longer place name with its own head word is another place than the known one inside it:
+    "Nueva Palestina" is a village in Chiapas, "San Pedro de Lloc" a town in Peru.  Not when its head
+    only says what kind of place follows ("Stadt Krefeld"), when the known place follows "de" (the
+    one the name belongs to: "San Pedro del Vaticano"), nor in a line of capitals, where a rule's
+    run glues on other words ("NEW YORK'TA YAKLAŞIK")."""
+    words = longer.casefold().split()
+    if longer.isupper() or not reads_as_place(words) or words[0] in PLACE_DESIGNATORS:
+        return False
+    before = before_known.casefold().split()
+    return not (before and before[-1] in PARTICLES)
+
+
 def _merge(model: list[Mention], gazetteer: list[Mention]) -> list[Mention]:
     """Overlapping spans keep the more confident mention: a model's over a gazetteer's, a gazetteer's
     over a low-confidence rule guess ("Görüşmeler Almanya" as a person)."""
@@ -110,6 +124,8 @@ def _merge(model: list[Mention], gazetteer: list[Mention]) -> list[Mention]:
         if m.confidence >= g.confidence:
             return True
         within = m.start <= g.start and g.end <= m.end and (m.end - m.start) > (g.end - g.start)
+        if within and m.type == "place" and _names_another_place(m.surface, m.surface[: g.start - m.start]):
+            return True
         return within and m.type == "person" and m.confidence >= _SURE_PERSON_CONFIDENCE
 
     kept_gazetteer = [g for g in gazetteer if not any(overlaps(g, m) and outranks(m, g) for m in model)]

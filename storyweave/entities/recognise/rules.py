@@ -387,7 +387,7 @@ class _RunScanner:
         words = [tokens[k] for k in run]
         titled = run[0] in self.titled
         span = Span(words[0].start, words[-1].end, "other", 0.45)
-        if lang == "de" and len(words) > 1 and words[0].low.endswith(P.DE_ORG_DESCRIPTOR_SUFFIXES):
+        if lang == "de" and len(words) > 1 and P.is_org_descriptor(words[0].low):
             return [(Span(words[1].start, span.end, "organisation", 0.75), None)]  # "Autobauer Volkswagen"
         hit = self.known(words) if len(words) > 1 else None
         if hit is not None and (hit[0].country or not titled) and hit[0].type != "person":
@@ -620,6 +620,8 @@ class _RunScanner:
             hit = self.known([single])
             if hit is not None and hit[0].type in ("place", "organisation"):
                 spans.append(Span(span.start, hit[1], hit[0].type, _KNOWN_CONFIDENCE))
+            elif P.SAINT_NAMED.match(single.text):
+                spans.append(span._replace(type="place", confidence=0.6))
             elif self.nouns_capitalised or (single.initial and single.text not in self.capitalised_mid_sentence):
                 continue  # a lone capitalised sentence start is more often a common word than a name
             else:

@@ -91,12 +91,14 @@ def contains_name(longer: NameForm, shorter: NameForm) -> bool:
 
 def part_of_name(full: NameForm, part: NameForm) -> bool:
     """A one-token mention that is the family (last) or given (first) name of ``full``."""
-    if len(part.tokens) != 1 or len(full.tokens) < 2 or len(part.skeleton_key) < 2:
-        return False
-    if part.tokens[0] in QUALIFIERS:
+    if len(part.tokens) != 1 or len(full.tokens) < 2 or part.tokens[0] in QUALIFIERS:
         return False
     if is_acronym_like(part):  # "Xi" of "Xi Jinping" letter for letter, never "Li" of "Lee Hsien Loong"
         return part.roman[0] in (full.roman[0], full.roman[-1])
+    if surname_letter_for_letter(full, part):  # however few its consonants: "Feijóo" (F-J)
+        return True
+    if len(part.skeleton_key) < 2:
+        return False
     regnal = regnal_name(full)
     if regnal is not None:  # "Franziskus" after "Papst Franziskus" (read "pope francis")
         return regnal == regnal_name(part)

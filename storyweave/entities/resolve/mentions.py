@@ -7,13 +7,15 @@ on stored mentions, with no model loaded.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import replace
 
-from ...models import Entity, EntityType, Mention
-from ..kb.base import LISTED_CONFIDENCE, KnowledgeBase
+from ...models import Entity, Mention
+from ..kb.base import COUNTRY_PRIORITY, LISTED_CONFIDENCE, KnowledgeBase
 from ..kb.demonyms import demonym_country
 from ..names import name_form
+from .acronyms import defined_acronyms, join_defined
 from .reconcile import majority_type
-from .resolver import GroupIndex, KBResolver, evident_type, group_id, group_names
+from .resolver import GroupIndex, KBMatch, KBResolver, group_id, group_names, unknown_name_type
 
 
 class MentionResolver:
@@ -25,42 +27,74 @@ class MentionResolver:
         self.kb = kb
         self.resolver = KBResolver(kb)
 
-    def resolve(self, mentions: list[Mention], lang: str) -> tuple[list[Mention], list[Entity]]:
+    def resolve(
+        self, mentions: list[Mention], lang: str, body: str | None = None
+    ) -> tuple[list[Mention], list[Entity]]:
+        """``body``: the article's text the mentions index into, which may define acronyms."""
         ids: list[str | None] = [None] * len(mentions)
-        countries: set[str] = set()
+        kinds = [m.type for m in mentions]
         # Countries first: they disambiguate same-name cities (Moscow, Russia vs Moscow, Idaho).
-        for mention in mentions:
-            match = self.resolver.exact(mention.surface, lang=mention.lang or lang)
-            if match and self.kb.entities[match.entity_id].priority >= 10**10:
-                countries.add(self.kb.entities[match.entity_id].country or "")
+        # "Russian", "الروسية": a nationality adjective gives context, never the place itself.
+        named_by: dict[str, set[str]] = defaultdict(set)  # country code -> the surfaces naming it
+        demonyms: set[int] = set()
+        for i, mention in enumerate(mentions):
+            mention_lang = mention.lang or lang
+            country = demonym_country(self.kb, mention.surface, mention_lang) if mention.type != "person" else None
+            if country is not None:
+                demonyms.add(i)
+            elif (match := self.resolver.exact(mention.surface, lang=mention_lang)) is not None:
+                country = match.entity_id if self.kb.entities[match.entity_id].priority >= COUNTRY_PRIORITY else None
+            if country is not None:
+                named_by[self.kb.entities[country].country or ""].add(mention.surface)
+        countries = set(named_by)
+        owned = {t for m in mentions if m.type == "person" for t in _full_name_tokens(m.surface)}
         pending: list[int] = []
         for i, mention in enumerate(mentions):
-            if mention.type != "person":
-                # "Russian", "الروسية": a nationality adjective gives context, never the place itself.
-                country = demonym_country(self.kb, mention.surface, mention.lang or lang)
-                if country is not None:
-                    countries.add(self.kb.entities[country].country or "")
-                    continue
+            if i in demonyms:
+                continue
             match = self.resolver.resolve(mention.surface, mention.type, countries, mention.lang or lang)
+            if match is None and mention.type == "person":
+                match = self._bare_place(mention, named_by, owned, mention.lang or lang)
+                if match is not None:
+                    kinds[i] = match.type
             if match is not None:
                 ids[i] = match.entity_id
             elif not _listed_place(mention):
                 pending.append(i)
-        # Names the knowledge base lacks: link short forms to the full names of the same article.
+        # Names the knowledge base lacks: link short forms to the full names of the same article,
+        # typed first by their own words ("Austria's Conservatives" owns no surname "Conservatives").
+        for i in pending:
+            kinds[i] = unknown_name_type(mentions[i].surface, mentions[i].type)
         index = GroupIndex()
-        assignment = group_names(
-            [name_form(mentions[i].surface) for i in pending], index, [mentions[i].type for i in pending]
-        )
+        assignment = group_names([name_form(mentions[i].surface) for i in pending], index, [kinds[i] for i in pending])
         for i, target in zip(pending, assignment, strict=True):
             if target >= 0:
                 ids[i] = group_id(index.groups[target])
-        unknown = set(pending)
+        pairs = defined_acronyms(mentions, body) if body is not None else []
+        if pairs:
+            join_defined(ids, kinds, pairs, self.kb.entities, [replace(m, lang=m.lang or lang) for m in mentions])
         resolved = [
-            Mention(m.surface, m.start, m.end, _type_of(m, i in unknown), m.lang, ids[i], m.confidence)
+            Mention(m.surface, m.start, m.end, kinds[i], m.lang, ids[i], m.confidence)
             for i, m in enumerate(mentions)
             if ids[i] is not None
         ]
         return resolved, self.entities(resolved, lang)
+
+    def _bare_place(
+        self, mention: Mention, named_by: dict[str, set[str]], owned: set[str], lang: str
+    ) -> KBMatch | None:
+        """A one-word name read as a person's, which no full name of the article owns, is the place
+        of that name when other words of the article name the place's country: "Agadir" in a
+        headline about Morocco is the city, "Sofia" next to "Sofia Müller" stays a person, and a
+        country does not vouch for itself ("Jordan" alone)."""
+        tokens = name_form(mention.surface).tokens
+        if len(tokens) != 1 or tokens[0] in owned:
+            return None
+        supported = {country for country, surfaces in named_by.items() if surfaces - {mention.surface}}
+        match = self.resolver.exact(mention.surface, supported, lang)
+        if match is None or match.type != "place" or self.kb.entities[match.entity_id].country not in supported:
+            return None
+        return match
 
     def entities(self, mentions: list[Mention], lang: str) -> list[Entity]:
         by_id: dict[str, list[Mention]] = defaultdict(list)
@@ -81,13 +115,13 @@ class MentionResolver:
         return entities
 
 
-def _type_of(mention: Mention, unknown: bool) -> EntityType:
-    """A name no knowledge base knows keeps the recogniser's type unless its own words say otherwise."""
-    return (evident_type(mention.surface) or mention.type) if unknown else mention.type
-
-
 def _listed_place(mention: Mention) -> bool:
     """A place only because the knowledge base lists its name: when that entry does not hold here
     (it needs context the text lacks: "Corona" without California), the span is a word, not an
     unknown name."""
     return mention.type == "place" and mention.confidence == LISTED_CONFIDENCE
+
+
+def _full_name_tokens(surface: str) -> tuple[str, ...]:
+    tokens = name_form(surface).tokens
+    return tokens if len(tokens) > 1 else ()

@@ -118,10 +118,10 @@ def _comparable(form: NameForm, stored: list[NameForm]) -> list[NameForm]:
 
 def _family_name_of(part: NameForm, full: NameForm, position: int) -> bool:
     """``part`` (one token) is token ``position`` (0 or -1) of the multi-token ``full``."""
-    if len(part.tokens) != 1 or len(full.tokens) < 2 or len(part.skeleton_key) < 2:
+    if len(part.tokens) != 1 or len(full.tokens) < 2:
         return False
     index = position % len(full.tokens)
-    if is_acronym_like(part):
+    if is_acronym_like(part) or len(part.skeleton_key) < 2:  # few letters to tell: only all of them ("Feijóo")
         return part.roman[0] == full.roman[index]
     if not token_match(part, 0, full, index):
         return False

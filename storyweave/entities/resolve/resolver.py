@@ -19,7 +19,15 @@ from rapidfuzz import fuzz
 
 from ...lang import de as german
 from ...lang import ru as russian
-from ...lang.patterns import DIRECTIONS, ORG_HEADS, ORG_SUFFIXES, reads_as_place
+from ...lang.patterns import (
+    DIRECTIONS,
+    FACILITY_SUFFIXES,
+    FACILITY_TAILS,
+    ORG_HEADS,
+    ORG_SUFFIXES,
+    ORG_TAILS,
+    reads_as_place,
+)
 from ...lang.text import arabic_clitic_variants
 from ...models import EntityType
 from ..kb.base import FAMOUS_PRIORITY, KnowledgeBase
@@ -51,17 +59,18 @@ class KBResolver:
             candidates.append(nominative)
         if lang == "ru":  # "в Москве", "Японии": the lists hold the nominative
             candidates.extend(russian.nominatives(text))
-        for form in [f for c in candidates for f in (name_form(c, drop_titles=False), name_form(c))]:
+        for written, form in [(c, f) for c in candidates for f in (name_form(c, drop_titles=False), name_form(c))]:
             keys = [form.key]
             if form.tokens and form.script == "arabic":
                 keys += [" ".join((v, *form.tokens[1:])) for v in arabic_clitic_variants(form.tokens[0])]
             for key in keys:
-                best = self.kb.best(self.kb.usable(key, self.kb.lookup(key, lang), countries), countries)
+                ids = self.kb.lookup(key, lang, written)
+                best = self.kb.best(self.kb.usable(key, ids, countries), countries)
                 if best is not None:
                     return KBMatch(best, self.kb.entities[best].type, True)
         return None
 
-    def fuzzy(self, form: NameForm) -> KBMatch | None:
+    def fuzzy(self, form: NameForm, unsupported: set[str] | frozenset[str] = frozenset()) -> KBMatch | None:
         """A KB entity whose alias spells the same long name in another script, if exactly one does.
 
         Only across scripts ("Макрон"-like spellings of a listed name), only for names of at least
@@ -73,13 +82,15 @@ class KBResolver:
             return None
         scored: dict[str, tuple[float, str]] = {}  # entity -> (similarity, the alias key it matched)
         for entity_id, aliases in self.kb.skeleton_candidates(form).items():
-            if len(form.tokens) == 1 and self._spelled_otherwise(entity_id, form):
+            if entity_id in unsupported or (len(form.tokens) == 1 and self._spelled_otherwise(entity_id, form)):
                 continue
             for alias in aliases:
                 alias_script = script_of(alias.key)
                 # Arabic spells long vowels, so بوتن is not بوتان (Bhutan): same-script names must
                 # match an alias exactly, which ``exact`` has already tried.
-                if alias_script == form.script or (alias.key, entity_id) in self.kb.contextual:
+                if alias_script == form.script or any(
+                    self.kb.is_contextual(key, entity_id) for key in (alias.key, form.key)
+                ):  # as the name is written here, too: "San Pedro" is a saint's name in any script
                     continue
                 if same_name(form, alias):
                     score = fuzz.ratio(form.roman_key, alias.roman_key)
@@ -115,9 +126,12 @@ class KBResolver:
         lang: str | None = None,
     ) -> KBMatch | None:
         match = self.exact(text, countries, lang)
-        # Chinese and Japanese renderings keep too few consonants for a letters-only match.
+        # Chinese and Japanese renderings keep too few consonants for a letters-only match.  Entries
+        # that list the name but that the context did not support ("San Pedro" with no country
+        # named) are not found again through their spellings in other scripts.
         if match is None and type_hint != "person" and not is_cjk(text):
-            match = self.fuzzy(name_form(text))
+            form = name_form(text)
+            match = self.fuzzy(form, unsupported=self.kb.lookup(form.key, lang, text))
         if match is not None and type_hint == "person" and match.type != "person" and not _initials(text):
             return None  # "Sofia", "Vladimir": a person's name that is also a city stays a person
         return match
@@ -130,16 +144,28 @@ def _initials(text: str) -> bool:
 
 
 _ORG_ENDINGS = tuple(ending for endings in ORG_SUFFIXES.values() for ending in endings)
+_FACILITY_ENDINGS = tuple(ending for endings in FACILITY_SUFFIXES.values() for ending in endings)
+_POSSESSIVE = re.compile(r"\w['’]s\s+\w")
 
 
 def evident_type(surface: str) -> EntityType | None:
-    """Organisation, when a name of several words says so itself whatever a recogniser read: a head
-    noun closing it ("Gwent Police", "Türkiye Futbol Federasyonu") or opening it ("Banco Santander")."""
+    """The type a name says itself, whatever a recogniser read.
+
+    An organisation by a head noun closing it ("Gwent Police", "Türkiye Futbol Federasyonu") or
+    opening it ("Banco Santander"), or by a broadcaster's or a party's last word ("Catholic Sat",
+    "Austria's Conservatives"); a place by a facility's last word ("St Peter's Square", "Union
+    Station", German "Petersplatz")."""
     words = surface.casefold().split()
-    if len(words) < 2:
+    if not words:
         return None
     first, last = words[0], words[-1]
-    if last in ORG_HEADS or first in ORG_HEADS:
+    if len(words) == 1:
+        return "place" if any(last.endswith(e) and len(last) > len(e) for e in _FACILITY_ENDINGS) else None
+    if last in ORG_HEADS:
+        return "organisation"
+    if last in FACILITY_TAILS or any(last.endswith(e) for e in _FACILITY_ENDINGS):
+        return "place"
+    if last in ORG_TAILS or first in ORG_HEADS:
         return "organisation"
     # A compound's head ("Dışişleri Bakanlığı", "Robert Koch Enstitüsü"); short endings only as whole words.
     if any(last == ending or (len(ending) >= 5 and last.endswith(ending)) for ending in _ORG_ENDINGS):
@@ -147,22 +173,30 @@ def evident_type(surface: str) -> EntityType | None:
     return None
 
 
+def unknown_name_type(surface: str, recognised: EntityType) -> EntityType:
+    """The type of a name no knowledge base knows: what its own words say, else the recogniser's,
+    but never a person for a possessive ("Austria's Conservatives", "Trump's Twitter")."""
+    evident = evident_type(surface)
+    if evident is not None:
+        return evident
+    return "other" if recognised == "person" and _POSSESSIVE.search(surface) else recognised
+
+
 def guess_type(form: NameForm, is_place: Callable[[str], bool] | None = None) -> EntityType:
     """The type of a name no knowledge base knows, read from its own words.
 
     ``is_place`` says whether a text names a known place; with it a compass word before a place
     ("Kuzey Irak", "Northern Syria") is read as a region."""
-    if (
-        evident_type(form.text)
-        or any(t in ORG_WORDS for t in form.tokens)
-        or (len(form.tokens) == 1 and form.text.isupper())
-    ):
+    evident = evident_type(form.text)
+    if evident is not None:
+        return evident
+    if any(t in ORG_WORDS for t in form.tokens) or (len(form.tokens) == 1 and form.text.isupper()):
         return "organisation"
     words = form.text.casefold().split()
     rest = " ".join(form.text.split()[1:])
     if reads_as_place(words) or (rest and words[0] in DIRECTIONS and is_place is not None and is_place(rest)):
         return "place"
-    if 2 <= len(form.tokens) <= 5 and _could_be_person(form):
+    if 2 <= len(form.tokens) <= 5 and _could_be_person(form) and not _POSSESSIVE.search(form.text):
         return "person"
     if regnal_name(form) is not None:  # a pope's or monarch's name alone ("Franziskus") is a person's
         return "person"
