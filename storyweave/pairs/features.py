@@ -64,12 +64,9 @@ FEATURE_NAMES: tuple[str, ...] = (
 # The publication gap and same_language are constant in monolingual, undated SemEval training data,
 # so no weight can be learned for them: the committed models use the other features.  Pairs in one
 # language are scored by a model that also reads the word-bag cosine; every other pair by one that
-# does not.  Nor do they read e5's title cosine: refitted without it, the scorer's grouped-CV
-# Pearson (0.823 against 0.822), its same-event precision at recall 0.70-0.80 and every
-# left-out language's Pearson stay within noise, while e5 took about 21 of an article's 56 ms of
-# enrichment CPU.  e5 stays available (setting ``embed_models``) for search.
+# does not.
 SAME_LANGUAGE_FEATURES: tuple[str, ...] = tuple(
-    name for name in FEATURE_NAMES if name not in ("pub_gap_days", "pub_gap_known", "same_language", "cos_e5")
+    name for name in FEATURE_NAMES if name not in ("pub_gap_days", "pub_gap_known", "same_language")
 )
 ANY_LANGUAGE_FEATURES: tuple[str, ...] = tuple(name for name in SAME_LANGUAGE_FEATURES if name != "cos_lexical")
 
