@@ -361,10 +361,9 @@ def store_article_entities(
     for old, new in plan.absorb:
         conn.merge_entities(old, new, "full name")
         names.merged(old, new)
-    settle_types(conn, untyped)
+    settled = settle_types(conn, untyped)
     names.retyped(untyped)
-    types_after = conn.entity_types(list(types_before))
-    retyped = frozenset(e for e, kind in types_before.items() if types_after.get(e, kind) != kind)
+    retyped = frozenset(e for e, kind in types_before.items() if settled.get(e, kind) != kind)
     return StoredEntities(plan.mapping, retyped)
 
 
@@ -381,11 +380,14 @@ def majority_type(counts: Counter[str]) -> str | None:
     return max(specific, key=lambda k: (specific[k], -_TYPE_ORDER.index(k) if k in _TYPE_ORDER else -len(_TYPE_ORDER)))
 
 
-def settle_types(conn: Store, ids: Iterable[str]) -> None:
-    """Give each entity no knowledge base types the majority type of its stored mentions."""
+def settle_types(conn: Store, ids: Iterable[str]) -> dict[str, str]:
+    """Give each entity no knowledge base types the majority type of its stored mentions; returns
+    the types set (an entity without stored mentions keeps its own)."""
     counts = conn.mention_type_counts(ids)
-    settled = {entity_id: majority_type(found) for entity_id, found in counts.items()}
-    conn.set_entity_types({entity_id: kind for entity_id, kind in settled.items() if kind is not None})
+    majorities = {entity_id: majority_type(found) for entity_id, found in counts.items()}
+    settled = {entity_id: kind for entity_id, kind in majorities.items() if kind is not None}
+    conn.set_entity_types(settled)
+    return settled
 
 
 def apply_mapping(mapping: dict[str, str], mentions: list[Mention], entities: list[Entity]) -> None:
