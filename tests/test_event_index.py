@@ -17,6 +17,7 @@ from test_cluster import enricher as enricher  # a fixture
 from storyweave import Settings, Tracker
 from storyweave.cluster import Assigner
 from storyweave.cluster.index import EventSpan, Evicted
+from storyweave.cluster.state import RecallWatch
 from storyweave.models import EnrichedArticle
 
 # Every article founds its own event and nothing merges while streaming: many events, few articles.
@@ -153,3 +154,29 @@ def test_what_is_out_of_memory_is_read_back_whenever_a_merge_window_may_reach_it
         summary.add(span)
     if any(event.near(span, days, articles) for span in evicted):
         assert summary.may_reach(event.first_day, event.last_day, days, event.first_seq - articles, firm=event.firm)
+
+
+def test_a_bound_too_small_for_the_event_windows_is_told_once(
+    enriched: dict[str, EnrichedArticle], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Windows of a year hold every article of the stream: with one event held, every decision reads
+    # the others back from the store.
+    with _stored(tmp_path / "small.db", [], event_index_kept=1, event_window_days=400, **APART) as tracker:
+        assigner = _assigner(tracker)
+        assigner.recall_watch = RecallWatch(1, decisions=3)
+        with caplog.at_level("WARNING", logger="storyweave.cluster.state"):
+            for article_id in STREAM:
+                tracker.writer.store(copy.deepcopy(enriched[article_id]))
+    told = [r.getMessage() for r in caplog.records if "event_index_kept" in r.getMessage()]
+    assert len(told) == 1, told
+    assert told[0].startswith("event_index_kept = 1 is too small for the event windows: 3 of the last 3 decisions")
+
+
+def test_a_bound_the_windows_fit_in_is_never_told() -> None:
+    watch = RecallWatch(20000, decisions=10)
+    for read_back in [0] * 30 + [2, 0, 0, 1, 0]:  # a late article now and then reads a few back
+        watch.record(read_back)
+    assert not watch.warned
+    for _ in range(10):
+        watch.record(1)
+    assert watch.warned

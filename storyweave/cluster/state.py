@@ -16,7 +16,9 @@ per-article decisions; ``consolidate`` works on it directly, so neither imports 
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections import deque
 from collections.abc import Callable
 from datetime import date
 
@@ -34,6 +36,37 @@ from .scoring import PairScoring, load_scorer
 
 _FIT_INPUTS_KEPT = 4096  # events whose storyline-fit inputs stay in memory (about 2 kB each)
 
+log = logging.getLogger(__name__)
+
+
+class RecallWatch:
+    """Tells, once, when the index's bound is too small for the event windows.
+
+    A well-sized bound reads events back rarely (a late article, a backfill).  When most decisions
+    read events back, the windows reach more events than the index keeps: every article then pays
+    store reads for the same events, and the writer slows many times over while its memory stays
+    flat, so nothing else would show it.
+    """
+
+    def __init__(self, kept: int, decisions: int = 1000, share: float = 0.5) -> None:
+        self.kept = kept
+        self.recent: deque[bool] = deque(maxlen=decisions)
+        self.share = share
+        self.warned = False
+
+    def record(self, read_back: int) -> None:
+        self.recent.append(read_back > 0)
+        if self.warned or len(self.recent) < (self.recent.maxlen or 0):
+            return
+        reading = sum(self.recent)
+        if reading >= self.share * len(self.recent):
+            self.warned = True
+            log.warning(
+                "event_index_kept = %d is too small for the event windows: %d of the last %d decisions read "
+                "events back from the store, which slows the writer; raise event_index_kept (about 3 kB an event)",
+                self.kept, reading, len(self.recent),
+            )
+
 
 class EventState:
     def __init__(self, conn: Store, settings: Settings, scorer: PairScoring | None = None) -> None:
@@ -49,6 +82,7 @@ class EventState:
         # are exactly the events below it (``None``: the index holds every event).
         self._boundary: tuple[int, int] | None = None
         self._evicted = Evicted()
+        self.recall_watch = RecallWatch(self.kept)
         self._fit_inputs: dict[str, tuple[np.ndarray | None, int]] = {}
 
     @property
@@ -182,6 +216,7 @@ class EventState:
         if self._boundary is None or index is None:
             return
         if not self._evicted.may_reach(first_day, last_day, days, since_seq, firm=firm):
+            self.recall_watch.record(0)
             return
         first_date = last_date = None
         if first_day is not None and last_day is not None:
@@ -195,9 +230,12 @@ class EventState:
             last_date=last_date,
             undated_by_order=firm and first_date is not None,
         )
+        read_back = 0
         for row in rows:
             if row["seq"] not in index.spans:
                 self._hold(row)
+                read_back += 1
+        self.recall_watch.record(read_back)
 
     def trim(self) -> None:
         """Evict the least recently changed events past ``event_index_kept``, and those read back
