@@ -395,6 +395,25 @@ def test_the_members_an_article_is_compared_with_come_for_several_events_at_once
     assert store.comparison_member_ids([], 2) == {}
 
 
+def test_an_events_title_in_a_language_is_its_longest_report_in_it(open_engine: OpenStore) -> None:
+    store = open_engine()
+    with store.transaction():
+        _event(store, "ev1", "a1", "sl1", 1, "2024-05-01")
+        _event(store, "ev2", "a2", "sl2", 2, "2024-05-02")
+        reports = [("ev1", "fr", "court", "x", None), ("ev1", "fr", "long", "x" * 40, None),
+                   ("ev1", "fr", "copie", "x" * 90, "a4"), ("ev1", "ar", "عربي", "x" * 5, None),
+                   ("ev2", "de", "deutsch", "x", None)]
+        for n, (event_id, lang, title, text, copy_of) in enumerate(reports, 3):
+            store.insert_article(Article(id=f"a{n}", title=title, text=text, origin=f"a{n}", content_hash=f"a{n}",
+                                         lang=lang))
+            store.add_member(f"a{n}", event_id, 0.5, copy_of, n)
+    # A copy is no report of its own, however long.
+    assert store.event_titles_in(["ev1", "ev2", "ev9"], "fr") == {"ev1": "long"}
+    assert store.event_titles_in(["ev1", "ev2"], "ar") == {"ev1": "عربي"}
+    assert store.event_titles_in(["ev1"], "de") == {}
+    assert store.event_titles_in([], "fr") == {}
+
+
 # -- watches and alerts ---------------------------------------------------------------------------------
 
 _LANG = st.sampled_from(["en", "fr", "ar", "zh"])

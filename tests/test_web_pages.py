@@ -85,6 +85,32 @@ def test_event_page_lists_each_date_once(server: LiveServer, seed: dict[str, Any
     assert days and len(days) == len(set(days)) == len({d["date"][:10] for d in seed["dates"]})
 
 
+def _card_title(html: str, event_id: str) -> tuple[str, str]:
+    """(lang, text) of an event card's title link."""
+    card = html.partition(f'data-event="{event_id}"')[2].partition("</li>")[0]
+    found = re.search(r'<a class="event-title"[^>]*\blang="([^"]+)"[^>]*>(.*?)</a>', card, re.S)
+    assert found, f"no card for {event_id}"
+    return found.group(1), " ".join(found.group(2).split())
+
+
+def test_event_cards_read_in_the_readers_language_when_a_report_is(server: LiveServer,
+                                                                    seed: dict[str, Any]) -> None:
+    reports = {a["lang"]: httpx.get(server.url(f"/api/articles/{a['id']}"), timeout=30).json()
+               for a in seed["articles"]}
+    assert {"ar", "fr"} <= set(reports)
+    for lang in ("fr", "ar"):
+        shown_lang, title = _card_title(_get(server, f"/?lang={lang}").text, seed["id"])
+        assert shown_lang == lang
+        # The event's own title when it is in the reader's language, else that report's title.
+        expected = seed["title"] if seed["lang"] == lang else reports[lang]["title"]
+        assert title.rstrip("…").split()[:4] == expected.split()[:4], (lang, title)
+    assert seed["lang"] != "fr"
+    # No report in German: the card keeps the event's own title, in its own language.
+    assert _card_title(_get(server, "/?lang=de").text, seed["id"])[0] == seed["lang"]
+    # The event list shares the cards.
+    assert _card_title(_get(server, "/events?lang=fr").text, seed["id"])[0] == "fr"
+
+
 # -- 13: outlets from the URL or the dateline --------------------------------------------------------------
 def test_seed_outlet_comes_from_its_dateline(server: LiveServer, seed: dict[str, Any]) -> None:
     french = next(a for a in seed["articles"] if a["lang"] == "fr")

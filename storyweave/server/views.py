@@ -228,7 +228,7 @@ def with_coverage(state: ServerState, events: list[dict[str, Any]], languages: l
     cards = state.cards.get(list(keys.values()))
     missing = [event_id for event_id, key in keys.items() if key not in cards]
     if missing:
-        computed = _cards(state, missing, languages)
+        computed = _cards(state, [e for e in events if str(e["id"]) in set(missing)], languages)
         fresh = {keys[event_id]: card for event_id, card in computed.items()}
         state.cards.put(fresh)
         cards.update(fresh)
@@ -238,24 +238,45 @@ def with_coverage(state: ServerState, events: list[dict[str, Any]], languages: l
             for e in events]
 
 
-def _cards(state: ServerState, ids: list[str], languages: list[str]) -> dict[str, dict[str, Any]]:
-    """Outlets and gist of each event of ``ids`` (an event without entities gets none)."""
+def _cards(state: ServerState, events: list[dict[str, Any]], languages: list[str]) -> dict[str, dict[str, Any]]:
+    """Outlets, gist and headline of each of ``events`` (an event without entities gets no gist)."""
     db = state.reader().db
+    ids = [str(e["id"]) for e in events]
     outlets: dict[str, set[str]] = defaultdict(set)
     for row in db.event_outlet_rows(ids):
         outlet = outlet_of(row["source"], row["url"], row["title_opening"], row["text_opening"])
         if outlet:
             outlets[row["event_id"]].add(outlet)
-    cards: dict[str, dict[str, Any]] = {}
+    cards: dict[str, dict[str, Any]] = {event_id: {} for event_id in ids}
+    for event_id, title in _reader_titles(state, events, languages).items():
+        cards[event_id] = {"title": title[0], "lang": title[1]}
     for event_id, entities in db.event_entity_salience(ids).items():
         top = sorted(entities, key=lambda e: (-salience(e)[0], -salience(e)[1], str(e["id"])))[:GIST_ENTITIES]
-        cards[event_id] = {
+        cards[event_id] |= {
             "outlets": len(outlets.get(event_id, ())),
             # Only what a chip shows: thousands of cards are kept, and names in every language are not small.
             "gist": [{"id": e["id"], "type": e["type"], **entity_label(parse_names(e["names"]), e["name"], languages)}
                      for e in top],
         }
     return cards
+
+
+def _reader_titles(
+    state: ServerState, events: list[dict[str, Any]], languages: list[str]
+) -> dict[str, tuple[str, str]]:
+    """(headline, language) for the events whose stored title is in no language the reader reads
+    before one of their reports: the title of their longest report in the first such language, as
+    the event page's headline (``headline_for``), so a card reads in the reader's language too."""
+    db = state.reader().db
+    found: dict[str, tuple[str, str]] = {}
+    pending = list(events)
+    for lang in languages[:3]:
+        covered = {str(e["id"]) for e in pending if lang in (e.get("langs") or {})}
+        wanted = [str(e["id"]) for e in pending if str(e["id"]) in covered and e.get("lang") != lang]
+        for event_id, title in db.event_titles_in(wanted, lang).items() if wanted else ():
+            found[event_id] = (headline(title) or title, lang)
+        pending = [e for e in pending if str(e["id"]) not in covered]
+    return found
 
 
 def warm_cards(state: ServerState, limit: int, batch: int = 500) -> int:

@@ -363,6 +363,10 @@ class Store(WatchOperations, SourceOperations, Protocol):
         """
         ...
 
+    def event_titles_in(self, event_ids: list[str], lang: str) -> dict[str, str]:
+        """Per event with a report in ``lang`` (copies aside), the title of its longest such report."""
+        ...
+
     # -- entities ---------------------------------------------------------------------------------------
     def save_article_entities(
         self,

@@ -119,6 +119,7 @@ class AreaOperations:
     article_assignment = on_connection(event_sql.article_assignment)
     event_entity_salience = on_connection(event_sql.event_entity_salience)
     event_outlet_rows = on_connection(event_sql.event_outlet_rows)
+    event_titles_in = on_connection(event_sql.event_titles_in)
 
     # -- entities ---------------------------------------------------------------------------------------
     save_article_entities = on_connection(entity_sql.save_article_entities)

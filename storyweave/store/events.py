@@ -564,3 +564,22 @@ def event_outlet_rows(conn: Connection, event_ids: list[str]) -> list[Row]:
             chunk,
         ).fetchall()
     return rows
+
+
+def event_titles_in(conn: Connection, event_ids: list[str], lang: str) -> dict[str, str]:
+    """Per event of ``event_ids`` with a report in ``lang`` (copies aside), the title of its longest
+    such report: the one a reader of ``lang`` is shown (``summarize.pick_headline``'s choice)."""
+    out: dict[str, str] = {}
+    for chunk in chunks(event_ids):
+        marks = ",".join("?" * len(chunk))
+        for r in conn.execute(
+            f"""SELECT event_id, title FROM (
+                    SELECT x.event_id, a.title, row_number() OVER (
+                        PARTITION BY x.event_id ORDER BY length(a.text) DESC, a.id DESC) AS n
+                    FROM event_articles x JOIN articles a ON a.id = x.article_id
+                    WHERE x.event_id IN ({marks}) AND a.lang = ? AND x.duplicate_of IS NULL
+                ) AS ranked WHERE n = 1""",
+            [*chunk, lang],
+        ):
+            out[r["event_id"]] = r["title"]
+    return out
