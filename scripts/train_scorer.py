@@ -29,11 +29,13 @@ from storyweave.pairs.scorer import DOC_FREQ_PATH, MODEL_PATH
 from storyweave.pairs.training import (
     AnchorMaker,
     anchor_maker,
+    cosine_line,
     cross_lingual_shift,
     cross_validated,
     entity_doc_freq,
     fit_scorer,
     grouped_folds,
+    pair_languages,
     pearson,
 )
 from storyweave.settings import Settings
@@ -131,7 +133,8 @@ def main() -> None:
     any_language, same_language = fit_scorer(rows, y, kind, **params)
     print(f"cross-lingual cosine map (offset, scale) from random pairs: {data.shifts}")
     trained_on = {"pairs": len(data.pairs), "cv_pearson": round(results[chosen], 4), "candidate": chosen}
-    scorer = PairScorer(any_language, {}, 0, same_language, data.shifts)
+    line = cosine_line(data.rows, data.y)
+    scorer = PairScorer(any_language, {}, 0, same_language, data.shifts, pair_languages(data.pairs), line)
     MODEL_PATH.write_text(
         json.dumps({**scorer.to_json(), "trained_on": trained_on}, separators=(",", ":")) + "\n", encoding="utf-8"
     )

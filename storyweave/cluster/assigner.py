@@ -212,7 +212,8 @@ class Assigner(EventState):
             for key, cosine, span in self.candidates(neighbours, in_window, min_cosine=settings.event_min_cosine)
         ]
         groups = self.comparison_members([event_id for _, _, event_id in chosen])
-        scores = member_scores(self.scorer, mine, groups, *score_adjustments(self.settings)) if chosen else []
+        adjustments = score_adjustments(self.settings, self.scorer)
+        scores = member_scores(self.scorer, mine, groups, *adjustments) if chosen else []
         fit = EventFit.from_settings(self.settings)
         accepted = []
         for (key, cosine, event_id), against in zip(chosen, scores, strict=True):

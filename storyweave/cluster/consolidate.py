@@ -80,7 +80,7 @@ def _merge_partner(assigner: EventState, key: int) -> tuple[int, float] | None:
     if not chosen:
         return None
     groups = [assigner.representatives(assigner.index.spans[other].event_id) for other in chosen]
-    adjustments = score_adjustments(settings)
+    adjustments = score_adjustments(settings, assigner.scorer)
     # The mean decides; no representative pair may be far apart either, or two events each with
     # one odd member would merge on the strength of the others.
     passing = [

