@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ _START = date(2024, 1, 1)
 # Issue 17's targets on 2 cores: articles/s from this many articles on, and peak PSS at 100k.
 TARGET_RATE, TARGET_RATE_FROM = 30.0, 10_000
 TARGET_PSS_MIB, TARGET_PSS_AT = 2048.0, 100_000
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 def _thin(text: str, every: int, offset: int) -> str:
@@ -88,15 +90,17 @@ def _role(pid: int, parent_role: str | None) -> str:
     return "workers"
 
 
-def _tree_memory(pid: int) -> dict[str, tuple[int, int]]:
+def _tree_memory(pid: int, cpu: dict[int, tuple[str, float]]) -> dict[str, tuple[int, int]]:
     """Resident and proportional bytes (RSS, PSS) of ``pid`` and all its descendants, from /proc,
-    summed by role (``main``, ``fork server``, ``workers``, ``other``).
+    summed by role (``main``, ``fork server``, ``workers``, ``other``).  Each process's CPU seconds
+    so far go into ``cpu`` (by pid, with its role), so a worker that has exited keeps its last count.
 
     RSS counts a page shared by several processes (the code of numpy, onnxruntime, spaCy and the
     interpreter, mapped by the main process and every worker) once per process; PSS divides each
     shared page among the processes that map it, so the PSS sum is the memory the job occupies.
     """
     children: dict[int, list[int]] = {}
+    seconds: dict[int, float] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -105,12 +109,15 @@ def _tree_memory(pid: int) -> dict[str, tuple[int, int]]:
         except OSError:  # the process ended meanwhile
             continue
         children.setdefault(int(stat[1]), []).append(int(entry.name))
+        seconds[int(entry.name)] = (int(stat[11]) + int(stat[12])) / _TICKS  # utime + stime
     by_role: dict[str, tuple[int, int]] = {}
     stack: list[tuple[int, str | None]] = [(pid, None)]
     while stack:
         current, parent_role = stack.pop()
         role = _role(current, parent_role)
         stack += [(child, role) for child in children.get(current, [])]
+        if current in seconds:
+            cpu[current] = (role, seconds[current])
         try:
             rollup = Path(f"/proc/{current}/smaps_rollup").read_text().splitlines()
         except OSError:
@@ -121,13 +128,24 @@ def _tree_memory(pid: int) -> dict[str, tuple[int, int]]:
     return by_role
 
 
-def run_cluster(
-    corpus: Path, output: Path, memory_every: float = 0.0
-) -> tuple[float, float, float, dict[str, tuple[int, int]]]:
-    """Wall seconds, peak RSS and peak PSS (MiB) of one ``storyweave cluster`` run, its worker
-    processes included (sampled from /proc every half second; the main process's own peak RSS
-    where /proc is missing), and the (RSS, PSS) bytes by role when the PSS total peaked.  With
-    ``memory_every``, PSS by role is printed that often, to see which process any growth comes from."""
+@dataclass
+class ClusterRun:
+    """One ``storyweave cluster`` run: wall seconds, peak RSS and PSS (MiB) of its process tree,
+    (RSS, PSS) bytes by role when the PSS total peaked, and CPU seconds by role."""
+
+    elapsed: float
+    peak_rss: float
+    peak_pss: float
+    at_peak: dict[str, tuple[int, int]]
+    cpu: dict[str, float]
+
+
+def run_cluster(corpus: Path, output: Path, memory_every: float = 0.0) -> ClusterRun:
+    """Run ``storyweave cluster`` on ``corpus``, its process tree sampled from /proc every half second
+    (the main process's own peak RSS where /proc is missing).  With ``memory_every``, PSS by role
+    is printed that often, to see which process any growth comes from.  CPU seconds by role are
+    each process's last sample, the main process's its own usage at exit: a worker's final half
+    second may be missed."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     started = time.perf_counter()
     proc = subprocess.Popen(
@@ -137,13 +155,14 @@ def run_cluster(
     )
     peak_rss = peak_pss = 0
     at_peak: dict[str, tuple[int, int]] = {}
+    cpu: dict[int, tuple[str, float]] = {}
     next_report = memory_every
     while True:
         done, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if done:
             break
         if Path("/proc").is_dir():
-            by_role = _tree_memory(proc.pid)
+            by_role = _tree_memory(proc.pid, cpu)
             rss, pss = sum(r for r, _ in by_role.values()), sum(p for _, p in by_role.values())
             peak_rss = max(peak_rss, rss)
             if pss > peak_pss:
@@ -158,7 +177,14 @@ def run_cluster(
     if proc.returncode != 0:
         raise SystemExit(f"storyweave cluster failed with exit code {proc.returncode}")
     own = usage.ru_maxrss * 1024
-    return elapsed, max(peak_rss, own) / 2**20, max(peak_pss, own if not peak_pss else 0) / 2**20, at_peak
+    by_role: dict[str, float] = {}
+    for pid, (role, seconds) in cpu.items():
+        if pid != proc.pid:
+            by_role[role] = by_role.get(role, 0.0) + seconds
+    by_role["main"] = usage.ru_utime + usage.ru_stime
+    return ClusterRun(
+        elapsed, max(peak_rss, own) / 2**20, max(peak_pss, own if not peak_pss else 0) / 2**20, at_peak, by_role
+    )
 
 
 def _load_average() -> str:
@@ -207,12 +233,17 @@ def main() -> None:
             corpus = Path(tmp) / f"corpus-{size}.jsonl"
             build_corpus(source, size, corpus)
             before = _load_average()
-            elapsed, rss, pss, at_peak = run_cluster(corpus, Path(tmp) / f"clusters-{size}.csv", args.memory_every)
+            run = run_cluster(corpus, Path(tmp) / f"clusters-{size}.csv", args.memory_every)
+            elapsed, rss, pss, at_peak = run.elapsed, run.peak_rss, run.peak_pss, run.at_peak
             results.append((size, elapsed, rss))
             print(f"{size:>9} {elapsed:>9.1f} {size / elapsed:>11.1f} {rss:>13.0f} {pss:>13.0f}", flush=True)
             roles = ", ".join(f"{role} {p / 2**20:.0f}" for role, (_, p) in sorted(at_peak.items()))
             print(f"  PSS MiB by process at the peak: {roles}; load average {before} before, "
                   f"{_load_average()} after", flush=True)
+            cpu = ", ".join(f"{role} {seconds:.1f}" for role, seconds in sorted(run.cpu.items()))
+            total = sum(run.cpu.values())
+            print(f"  CPU s by process: {cpu}; {1000 * total / size:.1f} ms per article, "
+                  f"{total / (elapsed * (os.cpu_count() or 1)):.0%} of {os.cpu_count()} cores", flush=True)
             if size >= TARGET_RATE_FROM:
                 met = "met" if size / elapsed >= TARGET_RATE else "NOT met"
                 print(f"  target >= {TARGET_RATE:.0f} articles/s at {TARGET_RATE_FROM:,}+: {met}", flush=True)
