@@ -146,8 +146,7 @@ def profile_stages(source: Path, limit: int, directory: Path) -> tuple[StageCloc
     clock.patch(reconcile, "store_article_entities", "writer: entities (store + reconcile)")
     if writer.assigner is not None:
         clock.patch(writer.assigner, "assign", "writer: event assignment")
-    clock.patch(writer, "store", "writer: transaction, commit")
-    clock.patch(writer, "reject", "writer: transaction, commit")
+    clock.patch(writer, "store_batch", "writer: transaction, commit")
     started = _now()
     clock.enter("pipeline glue", first_call_is_start_up=False)
     try:
