@@ -333,11 +333,12 @@ COMPETITION_HEADS = words(
 )
 
 # Words that make a name a facility, whoever it is named after: "St. Anna Hospital", "Hospital
-# Universitario La Paz", "Estadio Azteca"; the word alone names none ("el director del Hospital").
+# Universitario La Paz", "Estadio Azteca", "Cerereso de Cieneguillas" (Mexico's prisons go by
+# acronyms: Cereso, Cefereso); the word alone names none ("el director del Hospital").
 FACILITY_WORDS = words(
     """hospital hôpital clínica clinique klinik klinikum krankenhaus clinic estadio stade stadion
     aeropuerto aéroport cárcel prisión penitenciaría reclusorio museo musée salonu stadyumu stadı
-    havalimanı cezaevi müzesi"""
+    havalimanı havaalanı cezaevi müzesi cereso cerereso cefereso"""
 )
 
 # Turkish nationality words (adjective and noun alike), which no place name's ending derives:

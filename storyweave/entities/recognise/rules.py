@@ -23,9 +23,9 @@ import regex
 
 from ...lang import patterns as P
 from ...lang.common import common_words
-from ...lang.lexicon import ROMAN_NUMERALS
 from ..kb.base import LISTED_CONFIDENCE
 from .spans import Known, KnownLookup, Span
+from .words import ROMAN_NUMERALS_UPPER, is_common_noun_after, is_head_alone, is_nationality, tr_case_ending
 
 _TOKEN = regex.compile(r"[\p{L}\p{M}]+(?:['’\-][\p{L}\p{M}]+)*")
 _SENTENCE_BREAK = regex.compile(r"[.!?\n:;«»\"“”„|–—•()\[\]]")
@@ -157,24 +157,7 @@ def _is_org_head(tok: _Tok, lang: str) -> bool:
         return True
     if suffixes and tok.low.endswith(suffixes) and tok.low not in P.ORG_COMPOUND_ONLY_SUFFIXES:
         return True
-    return _tr_case_ending(tok, lang) > 0
-
-
-def _tr_case_ending(tok: _Tok, lang: str) -> int:
-    """Letters of the case ending Turkish writes onto an organisation's head ("İçişleri Bakanlığınca",
-    "... Bakanlığına"), 0 if none: the name is the head without it."""
-    if lang != "tr":
-        return 0
-    suffixes = P.ORG_SUFFIXES["tr"]
-    for ending in _TR_ORG_CASE_ENDINGS_LONGEST_FIRST:
-        stem = tok.low[: -len(ending)]
-        if tok.low.endswith(ending) and (stem.endswith(suffixes) or stem in P.ORG_HEADS):
-            return len(ending)
-    return 0
-
-
-_TR_ORG_CASE_ENDINGS_LONGEST_FIRST = sorted(P.TR_ORG_CASE_ENDINGS, key=len, reverse=True)
-_ROMAN_NUMERALS_UPPER = frozenset(n.upper() for n in ROMAN_NUMERALS if len(n) > 1)
+    return tr_case_ending(tok.low, lang) > 0
 
 
 def _vi_head_size(tokens: list[_Tok], i: int) -> int:
@@ -422,12 +405,14 @@ class _RunScanner:
             # name's: the region itself is no entry of the knowledge base.
             return [(span._replace(type="place", confidence=0.85), None)]
         if vi_head or self.is_org(words):
-            end = span.end - _tr_case_ending(words[-1], lang)  # "İçişleri Bakanlığınca" is the ministry
+            end = span.end - tr_case_ending(words[-1].low, lang)  # "İçişleri Bakanlığınca" is the ministry
             return [(Span(span.start, end, "organisation", 0.8 if len(words) > 1 else 0.75), None)]
         if len(words) > 1 and (words[0].low in P.COMPETITION_HEADS or words[-1].low in P.COMPETITION_HEADS):
             return [(span._replace(confidence=0.8), None)]  # "Süper Lig", "Copa del Rey": an event's name
         if len(words) > 1 and any(w.low in P.FACILITY_WORDS for w in words):
-            return [(span._replace(type="place", confidence=0.75), None)]  # "St. Anna Hospital Herne"
+            # "St. Anna Hospital Herne": the facility, not the given name nor the town in it; above the
+            # gazetteer's confidence, or its lone town would win the overlap.
+            return [(span._replace(type="place", confidence=0.85), None)]
         if followed_by_title:
             # "Russlands Präsident", "Rusya Devlet Başkanı": a place before a title, the rest is the title's
             for size in (2, 1):
@@ -478,43 +463,22 @@ class _RunScanner:
         return self.person(words, 0.55)
 
     def _no_name_alone(self, tok: _Tok) -> bool:
-        """A word that is part of a name but none by itself: an organisation's, competition's or
-        facility's head word ("el Instituto", "Bakanlığı", "la Copa", "del Hospital"), a Turkish
-        nationality word ("Türk", "Suriyeli"), or letters glued to digits ("Youm7" is a site's name,
-        "Youm" nothing); unless the knowledge base knows the word as a name."""
+        """A word that is part of a name but none by itself (a head word, a nationality word), or
+        letters glued to digits ("Youm7" is a site's name, "Youm" nothing); unless the knowledge
+        base knows the word as a name."""
         if self.text[tok.end : tok.end + 1].isdigit():
             return True
-        low = tok.low[: len(tok.low) - _tr_case_ending(tok, self.lang)]
-        if low in P.HEADS_NAMING_ALONE:
-            return False
-        head = (
-            low in P.ORG_HEADS
-            or low in P.ORG_SUFFIXES.get(self.lang, ())
-            or low in P.COMPETITION_HEADS
-            or low in P.FACILITY_WORDS
-        )
-        return (head or self._nationality(tok)) and self.known([tok]) is None
-
-    def _nationality(self, tok: _Tok) -> bool:
-        if self.lang != "tr":
-            return False
-        if tok.low in P.TR_NATIONALITIES:
-            return True
-        if not tok.low.endswith(P.TR_PLACE_ADJECTIVE_ENDINGS) or len(tok.text) < 6:
-            return False
-        place = self.known_lookup(tok.text[:-2], self.lang) if self.known_lookup is not None else None
-        return place is not None and place.type == "place"
+        alone = is_head_alone(tok.low, self.lang) or is_nationality(tok.text, tok.low, self.lang, self.known_lookup)
+        return alone and self.known([tok]) is None
 
     def _common_after_article(self, tok: _Tok) -> bool:
-        """A common word of the language with a definite article right before it ("la Tierra", "la
-        Provincia", "the Internet"): a noun of the sentence, where names with an article are rare
-        words ("el Ebro", "el Inegi")."""
-        articles = P.DEFINITE_ARTICLES.get(self.lang)
         n = self.index[tok.start]
-        if not articles or n == 0 or tok.low not in common_words(self.lang) or tok.low in P.HEADS_NAMING_ALONE:
-            return False
-        before = self.tokens[n - 1]
-        return before.low in articles and _adjacent(self.text, before, tok)
+        before = self.tokens[n - 1] if n else None
+        return (
+            before is not None
+            and _adjacent(self.text, before, tok)
+            and is_common_noun_after(tok.low, before.low, self.lang)
+        )
 
     @staticmethod
     def _particle_with_article(words: list[_Tok]) -> bool:
@@ -641,7 +605,7 @@ class _RunScanner:
             tokens[run[0]].low in self.stop
             or tokens[run[0]].low in P.PARTICLES
             or (tokens[run[0]].initial and tokens[run[0]].low in self.lowered_in_text)
-            or (len(run) > 1 and tokens[run[0]].text in _ROMAN_NUMERALS_UPPER)  # "II República"
+            or (len(run) > 1 and tokens[run[0]].text in ROMAN_NUMERALS_UPPER)  # "II República"
             or (self.lang == "tr" and tokens[run[0]].initial and tokens[run[0]].low.endswith(P.TR_INFLECTED_ENDINGS))
         ):
             run = run[1:]
