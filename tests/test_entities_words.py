@@ -102,3 +102,13 @@ def test_common_word_lists_hold_words_and_leave_names_off() -> None:
     # Rare words that are names, and given or family names that are also words, are left off.
     assert not {"ebro", "inegi", "guerra", "rosa"} & spanish
     assert common_words("xx") == frozenset()
+
+
+def test_turkish_possessive_and_short_genitive_fold_too(recognizer: EntityRecognizer) -> None:
+    text = "Bu konuda Sağlık Bakanlığımız açıklama yaptı. Sonra Sağlık Bakanlığın sözcüsü konuştu."
+    assert _typed(recognizer, text, "tr") == {"Sağlık Bakanlığı": "organisation"}
+
+
+def test_a_dateline_in_capitals_is_a_place(recognizer: EntityRecognizer) -> None:
+    text = "ROMA (AP) — El gobierno italiano reportó más muertes."
+    assert _typed(recognizer, text, "es") == {"ROMA": "place", "AP": "organisation"}

@@ -308,9 +308,11 @@ ORG_SUFFIXES: dict[str, tuple[str, ...]] = {
 ORG_COMPOUND_ONLY_SUFFIXES = words("spor")
 # Turkish writes case endings onto an organisation's name ("İçişleri Bakanlığınca", "... Bakanlığına"):
 # a token is still the head when one of these follows a head ending in its possessive vowel.
+# So do the possessive "our" ("Sağlık Bakanlığımız") and the short genitive ("Bakanlığın").
 TR_ORG_CASE_ENDINGS = (
     "nca", "nce", "na", "ne", "ndan", "nden", "nın", "nin", "nun", "nün",
     "nda", "nde", "nı", "ni", "nu", "nü", "yla", "yle", "ndaki", "ndeki",
+    "mız", "miz", "muz", "müz", "n",
 )  # fmt: skip
 
 # German organisation head words that are names on their own ("die Grünen", "der Bundestag"); any

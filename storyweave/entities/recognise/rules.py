@@ -429,6 +429,8 @@ class _RunScanner:
             return []
         if len(words) == 1 and _ACRONYM.match(first.text) and first.low not in self.written_unshouted:
             # Not a word the text also writes in small letters ("ROMA" beside "Roma'da"): one shouted.
+            if first.initial and self.text.startswith(" (", first.end):
+                return [(span._replace(type="place", confidence=0.6), None)]  # a dateline: "ROMA (AP) —"
             return [(span._replace(type="organisation", confidence=0.5), None)]
         if lang == "vi":
             return self._type_vi(run, words, span)
