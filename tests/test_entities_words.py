@@ -68,6 +68,12 @@ def _typed(recognizer: EntityRecognizer, text: str, lang: str) -> dict[str, str]
         ("es", "La Provincia y la Embajada respondieron; el caudal del Ebro creció.", {"Ebro": "other"}),
         # Words of the language, with no given name or title, are no person's name.
         ("es", "Según Comercio Interior, los precios subieron.", {"Comercio Interior": "other"}),
+        # A school named after its state is the school; the state after it is no family name.
+        (
+            "es",
+            "Estudió en la Escuela Normal Superior de Quenzalpa. La historia de Quenzalpa del siglo XIX.",
+            {"Escuela Normal Superior de Quenzalpa": "organisation", "Quenzalpa": "other"},
+        ),
         # Letters glued to digits are part of a name ("Youm7"), and a common abbreviation names nothing.
         ("ar", "(MENAFN- Youm7) أعلنت السلطات الايطالية", {"MENAFN": "organisation"}),
         ("tr", "Salgın nedeniyle AVM'ler kapandı.", {}),

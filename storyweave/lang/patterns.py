@@ -231,6 +231,7 @@ ORG_HEADS = words(
     airways systems television radio tribune gazette journal herald börse
     ministerio partido banco universidad consejo empresa agencia unión asociación comité comisión corte
     tribunal ejército organización fundación instituto federación congreso senado policía gobierno centro
+    colegio escuela academia école lycée académie schule akademie
     secretaría cámara fiscalía sa asamblea generalitat guardia fondo junta audiencia sindicato
     real atlético deportivo inter sporting athletic racing club
     ministère parti banque université conseil commission entreprise agence société armée assemblée
@@ -297,6 +298,9 @@ ORG_SUFFIXES: dict[str, tuple[str, ...]] = {
         "borsası",
         "valiliği",
         "hastanesi",
+        "okulu",
+        "lisesi",
+        "akademisi",
         "komutanlığı",
         "savcılığı",
         "belediyesi",

@@ -465,11 +465,11 @@ class _RunScanner:
         return self.person(words, 0.55)
 
     def _no_name_alone(self, tok: _Tok) -> bool:
-        """A word that is part of a name but none by itself (a head word, a nationality word), or
-        letters glued to digits ("Youm7" is a site's name, "Youm" nothing); unless the knowledge
-        base knows the word as a name."""
-        if self.text[tok.end : tok.end + 1].isdigit():
-            return True
+        """A word that is part of a name but none by itself (a head word, a nationality word), a
+        Roman numeral, or letters glued to digits ("Youm7" is a site's name, "Youm" nothing); unless
+        the knowledge base knows the word as a name."""
+        if self.text[tok.end : tok.end + 1].isdigit() or tok.text in ROMAN_NUMERALS_UPPER:
+            return True  # "siglo XIX": a numeral
         alone = is_head_alone(tok.low, self.lang) or is_nationality(tok.text, tok.low, self.lang, self.known_lookup)
         return alone and self.known([tok]) is None
 
