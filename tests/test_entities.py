@@ -589,7 +589,7 @@ def _typed(recognizer: EntityRecognizer, text: str, lang: str) -> dict[str, str]
             "tr",
             "Bu karar İçişleri Bakanlığınca açıklandı. Yaralılar ise Denizli Devlet Hastanesi'ne kaldırıldı. "
             "Yaralılar taburcu oldu.",
-            {"İçişleri Bakanlığınca": "organisation", "Denizli Devlet Hastanesi": "organisation"},
+            {"İçişleri Bakanlığı": "organisation", "Denizli Devlet Hastanesi": "organisation"},
         ),
         # An ocean is a place.
         ("es", "Un frente frío se acerca por el Océano Pacífico.", {"Océano Pacífico": "place"}),

@@ -279,6 +279,41 @@ GENERIC_INSTITUTION_NOUNS = frozenset(
         "parliament", "parlamento", "parlement", "parlament", "meclis", "senate", "senado", "sénat", "senat",
         "health", "salud", "sanidad", "santé", "gesundheit", "sağlık", "education", "educación", "hacienda",
         "justice", "justicia",
+        # courts, presidencies, chancelleries, prosecutors: "the Court", "la Presidencia", "la Fiscalía"
+        "court", "corte", "cour", "tribunal", "gericht", "mahkeme", "house", "presidency", "presidencia",
+        "présidence", "chancellery", "cancillería", "chancellerie", "fiscalía", "savcılık",
+        # the fields ministries are named after, written alone for the ministry ("Defense said",
+        # "ministerios como Interior", "Aile, Çalışma ve Sosyal Hizmetler Bakanlığı")
+        "defense", "defence", "defensa", "défense", "verteidigung", "savunma", "interior", "intérieur",
+        "industry", "industria", "industrie", "sanayi", "commerce", "comercio", "handel", "ticaret",
+        "economy", "economía", "économie", "wirtschaft", "ekonomi", "finance", "finanzas", "finances",
+        "finanzen", "maliye", "agriculture", "agricultura", "landwirtschaft", "tarım", "labour", "labor",
+        "trabajo", "travail", "arbeit", "çalışma", "environment", "ambiente", "environnement", "umwelt",
+        "çevre", "transport", "transporte", "transports", "verkehr", "ulaştırma", "energy", "energía",
+        "énergie", "energie", "enerji", "culture", "cultura", "kultur", "kültür", "tourism", "turismo",
+        "tourisme", "turizm", "family", "familia", "famille", "familie", "aile", "youth", "juventud",
+        "gençlik", "sport", "sports", "deporte", "deportes", "spor",
+        # a company's or a club's own board: every one has one
+        "yönetim kurulu", "board of directors", "consejo de administración", "conseil d'administration",
+        "junta directiva", "vorstand", "aufsichtsrat",
+    ]
+)
+
+# Common nouns and adjectives that news writes with a capital but that name no one thing on their
+# own: the Earth, the Internet, God; religions' and parties' adjectives and their followers ("Jewish
+# groups", "Republican strategist"); a republic (every country's "presidente de la República").
+# Lower-case as ``recognise.rules.lower`` writes them.
+CAPITALISED_COMMON_WORDS = frozenset(
+    [
+        "earth", "tierra", "terre", "erde", "dünya", "internet", "web", "god", "dios", "dieu", "gott",
+        "allah", "tanrı", "república", "république", "republic", "republik", "cumhuriyeti",
+        "jewish", "jews", "jew", "christian", "christians", "muslim", "muslims", "catholic", "catholics",
+        "protestant", "protestants", "islamic", "judío", "judíos", "judía", "cristiano", "cristianos",
+        "católico", "católicos", "musulmán", "musulmanes", "juif", "juifs", "juive", "chrétien", "chrétiens",
+        "musulman", "musulmans", "catholique", "catholiques", "jüdisch", "jüdische", "juden", "christen",
+        "muslime", "yahudi", "yahudiler", "hristiyan", "hristiyanlar", "müslüman", "müslümanlar",
+        "democratic", "republican", "democrat", "demócrata", "republicano",
+        "republicana", "démocrate", "républicain",
     ]
 )
 

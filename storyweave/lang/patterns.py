@@ -76,6 +76,7 @@ STOP_WORDS: dict[str, frozenset[str]] = {
     ),
     "tr": words(
         """bu şu o bir ve ile veya ya da de ki için gibi kadar göre sonra önce ancak fakat ama çünkü eğer
+        bize size bana sana onlar
         her hiç çok daha en bazı tüm bütün ben sen biz siz onlar bunu şunu onu bunun onun bunlar bunlarla
         buna şuna ona bunda şunda onda bundan şundan ondan böyle şöyle öyle bunlara onlara
         bugün dün yarın geçen gelecek ayrıca ise yani hem ne nasıl neden nerede kim hangi diğer yeni son ilk
@@ -229,7 +230,8 @@ ORG_HEADS = words(
     federation league parliament congress senate police department office airlines fc club times news
     airways systems television radio tribune gazette journal herald börse
     ministerio partido banco universidad consejo empresa agencia unión asociación comité comisión corte
-    tribunal ejército organización fundación instituto federación congreso senado policía gobierno
+    tribunal ejército organización fundación instituto federación congreso senado policía gobierno centro
+    colegio escuela academia école lycée académie schule akademie
     secretaría cámara fiscalía sa asamblea generalitat guardia fondo junta audiencia sindicato
     real atlético deportivo inter sporting athletic racing club
     ministère parti banque université conseil commission entreprise agence société armée assemblée
@@ -296,22 +298,69 @@ ORG_SUFFIXES: dict[str, tuple[str, ...]] = {
         "borsası",
         "valiliği",
         "hastanesi",
+        "okulu",
+        "lisesi",
+        "akademisi",
         "komutanlığı",
         "savcılığı",
         "belediyesi",
         "spor",  # football clubs: Trabzonspor, Sivasspor
     ),
 }
+# Of those endings, the ones that make an organisation only when written onto a name: "Spor" alone
+# is "sport" ("Gençlik ve Spor Bakanı", the minister of youth and sports).
+ORG_COMPOUND_ONLY_SUFFIXES = words("spor")
 # Turkish writes case endings onto an organisation's name ("İçişleri Bakanlığınca", "... Bakanlığına"):
 # a token is still the head when one of these follows a head ending in its possessive vowel.
+# So do the possessive "our" ("Sağlık Bakanlığımız") and the short genitive ("Bakanlığın").
 TR_ORG_CASE_ENDINGS = (
     "nca", "nce", "na", "ne", "ndan", "nden", "nın", "nin", "nun", "nün",
     "nda", "nde", "nı", "ni", "nu", "nü", "yla", "yle", "ndaki", "ndeki",
+    "mız", "miz", "muz", "müz", "n",
 )  # fmt: skip
 
 # German organisation head words that are names on their own ("die Grünen", "der Bundestag"); any
 # other bare head is a common noun there ("die Polizei", "die Regierung").
 DE_ORG_NAMES = words("grünen bundestag bundesrat bundeswehr bundesliga landtag")
+# Head words that name one organisation on their own in any language: the German ones, the Kremlin,
+# the Duma, Catalonia's Generalitat, and the clubs sports pages call by their first word ("el Real",
+# "l'Inter").  Every other head alone is a common noun: "el Instituto", "Bakanlığı", "the Council".
+HEADS_NAMING_ALONE = DE_ORG_NAMES | words(
+    "кремль дума госдума generalitat real atlético inter sporting athletic racing telekom"
+)
+
+# Words that open or close the name of a competition, a festival or a day ("Copa del Rey", "Süper
+# Lig", "Türkiye Kupası", "Liga MX", "Gençlik ve Spor Bayramı", "Dünya Kadınlar Günü"): the name is
+# an event ("other"), not a person's or a company's, and the word alone names none ("la Liga
+# española" is any country's).
+COMPETITION_HEADS = words(
+    """liga ligas lig copa copas coupe cup pokal kupası kupa şampiyonası campeonato championnat torneo
+    tournoi mundial bayramı günü"""
+)
+
+# Words that make a name a facility, whoever it is named after: "St. Anna Hospital", "Hospital
+# Universitario La Paz", "Estadio Azteca", "Cerereso de Cieneguillas" (Mexico's prisons go by
+# acronyms: Cereso, Cefereso); the word alone names none ("el director del Hospital").
+FACILITY_WORDS = words(
+    """hospital hôpital clínica clinique klinik klinikum krankenhaus clinic estadio stade stadion
+    aeropuerto aéroport cárcel prisión penitenciaría reclusorio museo musée salonu stadyumu stadı
+    havalimanı havaalanı cezaevi müzesi cereso cerereso cefereso"""
+)
+
+# Turkish nationality words (adjective and noun alike), which no place name's ending derives:
+# "Türk", "Alman", "İspanyol".  Those that do ("Amerikalı", "Suriyeli") are found by their ending.
+TR_NATIONALITIES = words(
+    """türk alman fransız ingiliz rus arap kürt yunan ermeni japon çinli ispanyol italyan hollandalı
+    acem fars leh macar bulgar romen sırp hırvat boşnak arnavut gürcü azeri özbek kazak kırgız türkmen"""
+)
+TR_PLACE_ADJECTIVE_ENDINGS = ("lı", "li", "lu", "lü")  # "Suriyeli": of Suriye (Syria)
+
+# A Turkish word that opens a sentence with a possessive and a case ending is a noun of the
+# sentence, never a name's first word: "Yaralılarımıza Allah acil şifalar versin" ("to our wounded").
+TR_INFLECTED_ENDINGS = (
+    "ımıza", "imize", "umuza", "ümüze", "ımızı", "imizi", "umuzu", "ümüzü", "ımızın", "imizin",
+    "larına", "lerine", "larını", "lerini", "larının", "lerinin", "larımız", "lerimiz",
+)  # fmt: skip
 
 # Words that make a run an organisation when they start it (German) or appear in it (Spanish):
 # "Deutsche Bahn", "Vereinte Nationen", "Guardia Civil", "Partido Popular".
@@ -407,6 +456,17 @@ ORG_TAILS = words(
 # An article opening a capitalised name makes it a title (a work, a paper, a ship), not a person's.
 TITLE_ARTICLES = words("the")
 
+# Definite articles before a lone capitalised word make it a common noun written with a capital
+# ("la Tierra", "la Presidencia", "el Instituto", "the Internet"): people are never named with one,
+# and the places and bodies that are ("la Rioja", "the Kremlin") are in the knowledge base.
+DEFINITE_ARTICLES: dict[str, frozenset[str]] = {
+    "es": words("el la los las del al"),
+    "fr": words("le la les du des au aux"),
+    "it": words("il lo la gli le del della dello dei degli delle al alla"),
+    "pt": words("o a os as do da dos das no na ao"),
+    "en": words("the"),
+}
+
 # A particle fused with an article ("del Estado", "du Nord"): institutions and places have them,
 # family names rarely do ("Pérez de Cuéllar", "von der Leyen" are written after a given name).
 ARTICLE_PARTICLES = words("del della dello degli delle du des")
@@ -437,7 +497,8 @@ PAGE_FURNITURE = words(
     """güncelleme güncellenme güncellendi tarihi yayınlanma giriş son dakika haberleri haberi kaydet
     paylaş abone yorum yorumlar okunma
     actualizado actualización publicado aktualisiert aktualisierung veröffentlicht publié modifié mis
-    updated published escuchar nota video vídeo videos vidéo fotos galería galerie canlı izle"""
+    updated published escuchar nota video vídeo videos vidéo fotos galería galerie canlı izle
+    mirá"""
 )
 
 # Last words of a place name, per language ("Salda Gölü", "Hudson River", "Bodensee" is one word).
@@ -479,7 +540,7 @@ VI_SURNAMES = words(
 # several languages (GDP is PIB, BIP, GSYH; VAT is IVA, TVA, KDV), screens and papers.
 NOT_ACRONYMS = words(
     """USD EUR GBP JPY CNY VND RUB TRY TL YTL CHF GDP PIB BIP GSYH VAT IVA TVA KDV MWST GMT UTC CET MEZ CEO
-    TV ID PDF"""
+    TV ID PDF OK AVM"""
 )
 
 # Common given names (German, English, Romance, Turkish, Slavic, Arabic in Latin letters): in German,

@@ -21,7 +21,7 @@ from typing import Any
 import regex
 
 from ...errors import ConfigError
-from ...lang.lexicon import GENERIC_INSTITUTION_NOUNS
+from ...lang.lexicon import CAPITALISED_COMMON_WORDS, GENERIC_INSTITUTION_NOUNS
 from ...models import Article, EntityType, Mention, article_body
 from ...settings import Settings
 from ..kb.base import COUNTRY_PRIORITY, get_kb
@@ -32,7 +32,9 @@ from .spans import Known, KnownLookup, Span
 
 log = logging.getLogger(__name__)
 
-# spaCy and natasha labels → our types; anything absent is dropped (dates, numbers, money…).
+# spaCy and natasha labels → our types; anything absent is dropped (dates, numbers, money…), and so
+# are nationalities and religious or political groups (NORP: "Jewish", "Democratic", "British"),
+# adjectives and plurals that name no one thing.
 _LABELS: dict[str, EntityType] = {
     "PER": "person",
     "PERSON": "person",
@@ -41,7 +43,6 @@ _LABELS: dict[str, EntityType] = {
     "FAC": "place",
     "ORG": "organisation",
     "MISC": "other",
-    "NORP": "other",
     "EVENT": "other",
 }
 _MODEL_CONFIDENCE = 0.9
@@ -176,6 +177,8 @@ def _load_spacy(lang: str) -> ModelRunner:
         spans = []
         for ent in doc.ents:
             kind = _LABELS.get(ent.label_)
+            if ent.label_ == "NORP" and ent.text.rsplit(None, 1)[-1].lower() in rules.P.ORG_TAILS:
+                kind = "organisation"  # "the Greens", "the Democrats": a party named by its members
             if kind is None:
                 continue
             confidence = _MISC_CONFIDENCE if kind == "other" else _MODEL_CONFIDENCE
@@ -273,14 +276,18 @@ def _titled(surface: str, lang: str) -> bool:
 def _names_nothing(surface: str, low: str) -> bool:
     """Spans that any recogniser (a model's or the rules) may return and that name no one: a
     number; a title alone ("Pope", "Président": a role, held by a different person in every
-    country); a lone institution noun ("el Estado", "the Senate": every country has one); the
-    page's furniture ("Güncelleme", "Haberi Kaydet", "Escuchar Nota"); a letter-spaced logo
-    ("S A N A").  ``low``: the surface lower-cased for its language."""
+    country); a lone institution noun ("el Estado", "the Senate", "Yönetim Kurulu": every country
+    or company has one), or a competition's or facility's head word ("la Copa", "del Hospital");
+    a common noun or adjective written with a capital ("la Tierra", "Jewish"); the page's furniture
+    ("Güncelleme", "Haberi Kaydet", "Escuchar Nota"); a letter-spaced logo ("S A N A").  ``low``:
+    the surface lower-cased for its language."""
     words = low.split()
     return (
         surface.isdigit()
         or low in rules.P.PERSON_TITLES
-        or (len(words) == 1 and low in GENERIC_INSTITUTION_NOUNS)
+        or low in GENERIC_INSTITUTION_NOUNS
+        or low in CAPITALISED_COMMON_WORDS
+        or (len(words) == 1 and (low in rules.P.COMPETITION_HEADS or low in rules.P.FACILITY_WORDS))
         or all(w in rules.P.PAGE_FURNITURE for w in words)
         or bool(_LETTER_SPACED.match(surface))
     )

@@ -22,8 +22,10 @@ from typing import NamedTuple
 import regex
 
 from ...lang import patterns as P
+from ...lang.common import common_words
 from ..kb.base import LISTED_CONFIDENCE
 from .spans import Known, KnownLookup, Span
+from .words import ROMAN_NUMERALS_UPPER, is_common_noun_after, is_head_alone, is_nationality, tr_case_ending
 
 _TOKEN = regex.compile(r"[\p{L}\p{M}]+(?:['’\-][\p{L}\p{M}]+)*")
 _SENTENCE_BREAK = regex.compile(r"[.!?\n:;«»\"“”„|–—•()\[\]]")
@@ -151,13 +153,11 @@ def _vi_title_field(tokens: list[_Tok], k: int) -> int:
 
 def _is_org_head(tok: _Tok, lang: str) -> bool:
     suffixes = P.ORG_SUFFIXES.get(lang, ())
-    if tok.low in P.ORG_HEADS or bool(suffixes and tok.low.endswith(suffixes)):
+    if tok.low in P.ORG_HEADS:
         return True
-    if lang != "tr":
-        return False
-    return any(
-        tok.low.endswith(ending) and tok.low[: -len(ending)].endswith(suffixes) for ending in P.TR_ORG_CASE_ENDINGS
-    )
+    if suffixes and tok.low.endswith(suffixes) and tok.low not in P.ORG_COMPOUND_ONLY_SUFFIXES:
+        return True
+    return tr_case_ending(tok.low, lang) > 0
 
 
 def _vi_head_size(tokens: list[_Tok], i: int) -> int:
@@ -187,6 +187,8 @@ class _RunScanner:
         self.stop = P.STOP_WORDS.get(lang, _ALL_STOP_WORDS)
         self.lowered_in_text = {t.low for t in self.tokens if not t.cap}
         self.capitalised_mid_sentence = {t.text for t in self.tokens if t.cap and not t.initial}
+        self.written_unshouted = {t.low for t in self.tokens if not t.text.isupper()}
+        self.index = {t.start: n for n, t in enumerate(self.tokens)}
         self.nouns_capitalised = lang in _NOUNS_CAPITALISED
         self.is_title, self.titled = _mark_titles(text, self.tokens, lang)
         self.found: Found = []
@@ -347,8 +349,12 @@ class _RunScanner:
         )
 
     def person(self, words: list[_Tok], confidence: float) -> Found:
-        """A person's span, with a known place glued onto its end cut off ("Erdoğan Ankara'da")."""
+        """A person's span, with a known place glued onto its end cut off ("Erdoğan Ankara'da").
+        None for a name cut to an initial ("şüpheli Osman K."): news writes suspects and victims
+        so that they cannot be told apart, and every "Osman K." is someone else."""
         last = words[-1]
+        if len(words) > 1 and len(last.text) == 1:
+            return []
         if len(words) >= _PLACE_SPLIT_MIN or (len(words) == 2 and last.suffixed and self.lang == "tr"):
             hit = self.known([last])
             if hit is not None and hit[0].type == "place" and last.low not in P.GIVEN_NAMES:
@@ -392,12 +398,21 @@ class _RunScanner:
         hit = self.known(words) if len(words) > 1 else None
         if hit is not None and (hit[0].country or not titled) and hit[0].type != "person":
             return [(Span(span.start, hit[1], hit[0].type, _KNOWN_CONFIDENCE), None)]
+        if len(words) == 1 and self._no_name_alone(words[0]):
+            return []
         if self._region_of_known_place(words):  # "Kuzey Irak", "Northern Syria"
             # Above the gazetteer's, whose lone "Irak" would win the overlap, and unlike a listed
             # name's: the region itself is no entry of the knowledge base.
             return [(span._replace(type="place", confidence=0.85), None)]
         if vi_head or self.is_org(words):
-            return [(span._replace(type="organisation", confidence=0.8 if len(words) > 1 else 0.75), None)]
+            end = span.end - tr_case_ending(words[-1].low, lang)  # "İçişleri Bakanlığınca" is the ministry
+            return [(Span(span.start, end, "organisation", 0.8 if len(words) > 1 else 0.75), None)]
+        if len(words) > 1 and (words[0].low in P.COMPETITION_HEADS or words[-1].low in P.COMPETITION_HEADS):
+            return [(span._replace(confidence=0.8), None)]  # "Süper Lig", "Copa del Rey": an event's name
+        if len(words) > 1 and any(w.low in P.FACILITY_WORDS for w in words):
+            # "St. Anna Hospital Herne": the facility, not the given name nor the town in it; above the
+            # gazetteer's confidence, or its lone town would win the overlap.
+            return [(span._replace(type="place", confidence=0.85), None)]
         if followed_by_title:
             # "Russlands Präsident", "Rusya Devlet Başkanı": a place before a title, the rest is the title's
             for size in (2, 1):
@@ -412,7 +427,10 @@ class _RunScanner:
         first = words[0]
         if len(words) == 1 and first.text.upper() in P.NOT_ACRONYMS:
             return []
-        if len(words) == 1 and _ACRONYM.match(first.text):
+        if len(words) == 1 and _ACRONYM.match(first.text) and first.low not in self.written_unshouted:
+            # Not a word the text also writes in small letters ("ROMA" beside "Roma'da"): one shouted.
+            if first.initial and self.text.startswith(" (", first.end):
+                return [(span._replace(type="place", confidence=0.6), None)]  # a dateline: "ROMA (AP) —"
             return [(span._replace(type="organisation", confidence=0.5), None)]
         if lang == "vi":
             return self._type_vi(run, words, span)
@@ -433,15 +451,36 @@ class _RunScanner:
             return parts
         if first.low in P.TITLE_ARTICLES:
             return [(span, None)]  # "The Mandalorian", "The Guardian": a work or an outlet, no person
-        if self._particle_with_article(words) or any(
-            w.low in self.lowered_in_text for w in words if w.low not in P.PARTICLES
+        common = common_words(lang)
+        if (
+            self._particle_with_article(words)
+            or any(w.low in self.lowered_in_text for w in words if w.low not in P.PARTICLES)
+            or (common and all(w.low in common or w.low in P.PARTICLES for w in words))
         ):
-            # "Promoción de la Salud", "Haberi Kaydet": words the text also writes in lower case are
-            # common words, and a name made of them with no given name or title is no person's;
-            # nor is "Jefatura del Estado": a family name keeps a bare "de" ("Giorgian de Arrascaeta"),
-            # an institution "del" or "de la".
+            # "Promoción de la Salud", "Haberi Kaydet", "Comercio Interior": words the text also
+            # writes in lower case, or the language's common words, and a name made of them with no
+            # given name or title is no person's; nor is "Jefatura del Estado": a family name keeps a
+            # bare "de" ("Giorgian de Arrascaeta"), an institution "del" or "de la".
             return [(span, None)]
         return self.person(words, 0.55)
+
+    def _no_name_alone(self, tok: _Tok) -> bool:
+        """A word that is part of a name but none by itself (a head word, a nationality word), a
+        Roman numeral, or letters glued to digits ("Youm7" is a site's name, "Youm" nothing); unless
+        the knowledge base knows the word as a name."""
+        if self.text[tok.end : tok.end + 1].isdigit() or tok.text in ROMAN_NUMERALS_UPPER:
+            return True  # "siglo XIX": a numeral
+        alone = is_head_alone(tok.low, self.lang) or is_nationality(tok.text, tok.low, self.lang, self.known_lookup)
+        return alone and self.known([tok]) is None
+
+    def _common_after_article(self, tok: _Tok) -> bool:
+        n = self.index[tok.start]
+        before = self.tokens[n - 1] if n else None
+        return (
+            before is not None
+            and _adjacent(self.text, before, tok)
+            and is_common_noun_after(tok.low, before.low, self.lang)
+        )
 
     @staticmethod
     def _particle_with_article(words: list[_Tok]) -> bool:
@@ -568,6 +607,8 @@ class _RunScanner:
             tokens[run[0]].low in self.stop
             or tokens[run[0]].low in P.PARTICLES
             or (tokens[run[0]].initial and tokens[run[0]].low in self.lowered_in_text)
+            or (len(run) > 1 and tokens[run[0]].text in ROMAN_NUMERALS_UPPER)  # "II República"
+            or (self.lang == "tr" and tokens[run[0]].initial and tokens[run[0]].low.endswith(P.TR_INFLECTED_ENDINGS))
         ):
             run = run[1:]
         while run and (tokens[run[-1]].low in P.PARTICLES or (len(run) > 1 and tokens[run[-1]].low in self.stop)):
@@ -622,6 +663,8 @@ class _RunScanner:
                 spans.append(Span(span.start, hit[1], hit[0].type, _KNOWN_CONFIDENCE))
             elif P.SAINT_NAMED.match(single.text):
                 spans.append(span._replace(type="place", confidence=0.6))
+            elif hit is None and self._common_after_article(single):
+                continue
             elif self.nouns_capitalised or (single.initial and single.text not in self.capitalised_mid_sentence):
                 continue  # a lone capitalised sentence start is more often a common word than a name
             else:
