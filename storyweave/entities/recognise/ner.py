@@ -26,7 +26,7 @@ from ...models import Article, EntityType, Mention, article_body
 from ...settings import Settings
 from ..kb.base import COUNTRY_PRIORITY, get_kb
 from ..names import name_form
-from . import cjk, rules
+from . import cjk, rules, tokens
 from .arabic import arabic_spans
 from .spans import Known, KnownLookup, Span
 
@@ -234,7 +234,7 @@ def _repair_model_spans(text: str, spans: list[Span], lang: str) -> list[Span]:
             before = _WORD_BEFORE.search(text, max(0, start - 40), start)
             if (
                 before
-                and rules.lower(before.group(1), lang) not in stop
+                and tokens.lower(before.group(1), lang) not in stop
                 and not _is_title(before.group(1), lang)
                 and not any(a <= before.start(1) < b for a, b in covered)
             ):
@@ -244,7 +244,7 @@ def _repair_model_spans(text: str, spans: list[Span], lang: str) -> list[Span]:
 
 
 def _is_title(word: str, lang: str) -> bool:
-    low = rules.lower(word, lang)
+    low = tokens.lower(word, lang)
     return low in rules.P.PERSON_TITLES or low.endswith(rules.P.PERSON_TITLE_SUFFIXES.get(lang, ()))
 
 
@@ -305,7 +305,7 @@ def finalise(body: str, spans: list[Span], lang: str) -> list[Mention]:
         if lang == "en" and body[max(start, end - 2) : end] in ("'s", "’s"):  # "Friedrich Merz's"
             end -= 2
         surface = body[start:end]
-        low = rules.lower(surface, lang)
+        low = tokens.lower(surface, lang)
         if end - start >= 2 and not _names_nothing(surface, low):
             # "Año Nuevo", "New Year": a feast, whatever the model or a capital suggested.
             kind = "other" if low in rules.P.HOLIDAYS else span.type

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-from typing import NamedTuple
 
 import regex
 
@@ -25,14 +24,9 @@ from ...lang import patterns as P
 from ...lang.common import common_words
 from ..kb.base import LISTED_CONFIDENCE
 from .spans import Known, KnownLookup, Span
+from .tokens import Tok, adjacent, is_org_head, lower, mark_titles, tokenize, vi_descriptor_size, vi_head_size
 from .words import ROMAN_NUMERALS_UPPER, is_common_noun_after, is_head_alone, is_nationality, tr_case_ending
 
-_TOKEN = regex.compile(r"[\p{L}\p{M}]+(?:['’\-][\p{L}\p{M}]+)*")
-_SENTENCE_BREAK = regex.compile(r"[.!?\n:;«»\"“”„|–—•()\[\]]")
-_APOSTROPHE = regex.compile(r"['’]")
-# A title's first word: most tokens open none, and need not be joined with the next three to see it.
-_TITLE_FIRST_WORDS = frozenset(title.split(" ")[0] for title in P.PERSON_TITLES)
-_ARTICLE_PARTICLE = regex.compile(r"^(?:al|el|ul|an|ad|as|ash|ar|at|az)-\p{Lu}")
 _ALL_STOP_WORDS = frozenset().union(*P.STOP_WORDS.values())
 _DETERMINERS_DE = frozenset(
     ["der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "einem", "einen", "eines"]
@@ -54,126 +48,9 @@ _PLACE_SPLIT_MIN = 3  # a place is cut off the end of a name run of at least thi
 _GIVEN_NAME_RUN_MAX = 3  # a place opening a run this short of unknown names reads as a given name
 
 
-def lower(token: str, lang: str) -> str:
-    """Lower-case with Turkish dotted and dotless i handled (İ→i, I→ı)."""
-    if lang in ("tr", "az"):
-        token = token.replace("İ", "i").replace("I", "ı")
-    return token.lower()
-
-
-class _Tok(NamedTuple):
-    start: int
-    end: int
-    text: str
-    low: str
-    cap: bool
-    initial: bool  # first token of a sentence, line or quotation
-    suffixed: bool  # an apostrophe suffix was cut off ("Ankara'da")
-
-
 # spans found, each with the token when it is a lone untyped word to decide on at the end
-Found = list[tuple[Span, _Tok | None]]
+Found = list[tuple[Span, Tok | None]]
 
-
-def _trim_apostrophes(text: str, start: int, end: int) -> tuple[int, int]:
-    """Cut "l'Ukraine" to "Ukraine" and "Erdoğan'ın" / "Putin's" to the name."""
-    word = text[start:end]
-    if "'" not in word and "’" not in word:  # most words: no split to make (the tokens' hottest path)
-        return start, end
-    parts = _APOSTROPHE.split(word)
-    if parts[0] and parts[0].islower() and parts[1][:1].isupper():
-        start += len(parts[0]) + 1
-        word = text[start:end]
-        parts = parts[1:]
-    if len(parts) > 1 and parts[-1].islower():
-        end = start + len(parts[0])
-    return start, end
-
-
-def _tokens(text: str, lang: str) -> list[_Tok]:
-    out: list[_Tok] = []
-    previous_end = 0
-    for match in _TOKEN.finditer(text):
-        start, end = _trim_apostrophes(text, match.start(), match.end())
-        word = text[start:end]
-        gap = text[previous_end:start]
-        initial = not out or bool(_SENTENCE_BREAK.search(gap))
-        cap = word[:1].isupper() or bool(_ARTICLE_PARTICLE.match(word))
-        out.append(_Tok(start, end, word, lower(word, lang), cap, initial, end < match.end()))
-        previous_end = match.end()
-    return out
-
-
-def _adjacent(text: str, left: _Tok, right: _Tok) -> bool:
-    gap = text[left.end : right.start]
-    return len(gap) <= 2 and gap.strip() == "" and "\n" not in gap
-
-
-def _title_length(tokens: list[_Tok], i: int, lang: str) -> int:
-    """How many tokens from ``i`` form a person title ("prime minister", "Tổng Bí thư"), 0 if none."""
-    if tokens[i].low in _TITLE_FIRST_WORDS:
-        for size in (4, 3, 2, 1):
-            words = tokens[i : i + size]
-            if len(words) == size and " ".join(w.low for w in words) in P.PERSON_TITLES:
-                return size
-    if tokens[i].low.endswith(P.PERSON_TITLE_SUFFIXES.get(lang, ())):
-        return 1
-    return 0
-
-
-def _mark_titles(text: str, tokens: list[_Tok], lang: str) -> tuple[list[bool], set[int]]:
-    """Which tokens belong to a title, and which token indices directly follow one."""
-    is_title = [False] * len(tokens)
-    titled: set[int] = set()
-    i = 0
-    while i < len(tokens):
-        size = _title_length(tokens, i, lang)
-        if not size:
-            i += 1
-            continue
-        if lang == "vi":
-            size += _vi_title_field(tokens, i + size)
-        for k in range(i, i + size):
-            is_title[k] = True
-        if i + size < len(tokens) and _adjacent(text, tokens[i + size - 1], tokens[i + size]):
-            titled.add(i + size)
-        i += size
-    return is_title, titled
-
-
-def _vi_title_field(tokens: list[_Tok], k: int) -> int:
-    """Syllables after a Vietnamese title that name its field, capitalised but no name: "Bộ trưởng
-    Ngoại giao Bùi Thanh Sơn" (a capital, a lower-case syllable, then the name's capital)."""
-    if k + 2 < len(tokens) and tokens[k].cap and not tokens[k + 1].cap and tokens[k + 2].cap:
-        field = tokens[k + 1].low not in P.STOP_WORDS["vi"] and tokens[k].low not in P.VI_SURNAMES
-        if field and not _vi_head_size(tokens, k):  # "Chủ tịch Quốc hội Vương Đình Huệ": an institution
-            return 2
-    return 0
-
-
-def _is_org_head(tok: _Tok, lang: str) -> bool:
-    suffixes = P.ORG_SUFFIXES.get(lang, ())
-    if tok.low in P.ORG_HEADS:
-        return True
-    if suffixes and tok.low.endswith(suffixes) and tok.low not in P.ORG_COMPOUND_ONLY_SUFFIXES:
-        return True
-    return tr_case_ending(tok.low, lang) > 0
-
-
-def _vi_head_size(tokens: list[_Tok], i: int) -> int:
-    """Syllables of a Vietnamese organisation head word at ``i`` ("Bộ", "Ngân hàng"), 0 if none."""
-    for size in (3, 2, 1):
-        if i + size <= len(tokens) and " ".join(t.low for t in tokens[i : i + size]) in P.VI_ORG_HEADS:
-            return size
-    return 0
-
-
-def _vi_descriptor_size(tokens: list[_Tok], i: int) -> int:
-    """Syllables of a descriptor before a company's name ("Hãng hàng không"), 0 if none."""
-    for size in (3, 2, 1):
-        if i + size <= len(tokens) and " ".join(t.low for t in tokens[i : i + size]) in P.VI_ORG_DESCRIPTORS:
-            return size
-    return 0
 
 
 class _RunScanner:
@@ -183,14 +60,14 @@ class _RunScanner:
         self.text = text
         self.lang = lang
         self.known_lookup = known
-        self.tokens = _tokens(text, lang)
+        self.tokens = tokenize(text, lang)
         self.stop = P.STOP_WORDS.get(lang, _ALL_STOP_WORDS)
         self.lowered_in_text = {t.low for t in self.tokens if not t.cap}
         self.capitalised_mid_sentence = {t.text for t in self.tokens if t.cap and not t.initial}
         self.written_unshouted = {t.low for t in self.tokens if not t.text.isupper()}
         self.index = {t.start: n for n, t in enumerate(self.tokens)}
         self.nouns_capitalised = lang in _NOUNS_CAPITALISED
-        self.is_title, self.titled = _mark_titles(text, self.tokens, lang)
+        self.is_title, self.titled = mark_titles(text, self.tokens, lang)
         self.found: Found = []
         self.person_last_words: set[str] = set()
 
@@ -207,16 +84,16 @@ class _RunScanner:
                 continue
             if size == 2 and not (parts[0].low in _DOUBLE_PARTICLE_FIRST and parts[1].low in _ARTICLES):
                 continue  # "de la", "von der"; not "y el"
-            if not all(_adjacent(self.text, a, b) for a, b in zip(tokens[j - 1 : k], tokens[j : k + 1], strict=True)):
+            if not all(adjacent(self.text, a, b) for a, b in zip(tokens[j - 1 : k], tokens[j : k + 1], strict=True)):
                 continue
             if self.lang in _NOUNS_CAPITALISED and parts[0].low in P.DE_ARTICLE_PARTICLES:
                 continue  # "Angaben der Polizei"; "von der Leyen" passes as "von" comes first
             return size
         return 0
 
-    def _ends_run(self, tok: _Tok) -> bool:
+    def _ends_run(self, tok: Tok) -> bool:
         # Turkish writes a case suffix after the whole name, and an organisation's head word last.
-        return self.lang in _APOSTROPHE_SUFFIX_ENDS_NAME and (tok.suffixed or _is_org_head(tok, self.lang))
+        return self.lang in _APOSTROPHE_SUFFIX_ENDS_NAME and (tok.suffixed or is_org_head(tok, self.lang))
 
     def collect_run(self, i: int, vi_head: int) -> list[int]:
         """Token indices of the capitalised run starting at i (particles joining two capitals included)."""
@@ -225,7 +102,7 @@ class _RunScanner:
         j = i + 1
         if vi_head:
             return self._collect_vi_org(i, vi_head)
-        while j < len(tokens) and not self._ends_run(tokens[j - 1]) and _adjacent(text, tokens[j - 1], tokens[j]):
+        while j < len(tokens) and not self._ends_run(tokens[j - 1]) and adjacent(text, tokens[j - 1], tokens[j]):
             nxt = tokens[j]
             if nxt.cap and not self.is_title[j]:
                 run.append(j)
@@ -246,9 +123,9 @@ class _RunScanner:
         j = i + head
         standalone = " ".join(t.low for t in tokens[i : i + head]) in _VI_STANDALONE_ORGS
         named = standalone
-        while j < len(tokens) and _adjacent(text, tokens[j - 1], tokens[j]) and not self.is_title[j]:
+        while j < len(tokens) and adjacent(text, tokens[j - 1], tokens[j]) and not self.is_title[j]:
             nxt, prev = tokens[j], tokens[j - 1]
-            after = tokens[j + 1] if j + 1 < len(tokens) and _adjacent(text, nxt, tokens[j + 1]) else None
+            after = tokens[j + 1] if j + 1 < len(tokens) and adjacent(text, nxt, tokens[j + 1]) else None
             if nxt.cap:
                 if named and nxt.low in P.VI_SURNAMES and after is not None and after.cap:
                     break  # "Quốc hội Vương Đình Huệ": the chairman's name follows the institution
@@ -270,7 +147,7 @@ class _RunScanner:
         return run
 
     # -- knowledge-base checks ---------------------------------------------------------------------
-    def known(self, words: list[_Tok]) -> tuple[Known, int] | None:
+    def known(self, words: list[Tok]) -> tuple[Known, int] | None:
         """What the knowledge base calls these words, and where the name ends (a German genitive
         "Russlands" or a Turkish case ending without apostrophe is tried without it)."""
         if self.known_lookup is None or not words:
@@ -292,7 +169,7 @@ class _RunScanner:
                         return found, end - len(ending)
         return None
 
-    def known_parts(self, words: list[_Tok]) -> Found:
+    def known_parts(self, words: list[Tok]) -> Found:
         """Known places and organisations inside a run none of whose cues apply, longest first."""
         out: Found = []
         k = 0
@@ -307,13 +184,13 @@ class _RunScanner:
                 k += 1
         return out
 
-    def is_country(self, words: list[_Tok]) -> bool:
+    def is_country(self, words: list[Tok]) -> bool:
         if self.lang == "vi" and " ".join(w.low for w in words) in P.VI_COUNTRIES:
             return True
         hit = self.known(words)
         return hit is not None and hit[0].type == "place" and hit[0].country and hit[1] == words[-1].end
 
-    def place_as_given_name(self, words: list[_Tok], before: _Tok | None) -> bool:
+    def place_as_given_name(self, words: list[Tok], before: Tok | None) -> bool:
         """A known place opening a short run of otherwise unknown capitalised words is a given name
         ("Sofia Müller", "Paris Hilton", "Georgia Meloni"), not a place glued to a name. A function
         word before it ("in Sofia …") makes the place reading likely: left to the other rules."""
@@ -326,7 +203,7 @@ class _RunScanner:
             return False
         return all(self._surname_like(w) for w in words[1:])
 
-    def place_as_family_name(self, words: list[_Tok]) -> bool:
+    def place_as_family_name(self, words: list[Tok]) -> bool:
         """A known place closing a two-word run after an unknown capitalised word is a family name
         ("Claire Jordan", "Chad Georgia"), not a place with a stray word before it.  Not where
         every noun is capitalised: German "Nachbarland Jordanien" is a noun and a place."""
@@ -335,7 +212,7 @@ class _RunScanner:
         hit = self.known(words[-1:])
         return hit is not None and hit[0].type == "place" and self._surname_like(words[0])
 
-    def _surname_like(self, tok: _Tok) -> bool:
+    def _surname_like(self, tok: Tok) -> bool:
         return (
             tok.cap
             and len(tok.text) >= 2
@@ -344,11 +221,11 @@ class _RunScanner:
             and tok.low not in P.PARTICLES
             and tok.low not in P.PLACE_HEADS
             and tok.low not in self.lowered_in_text
-            and not _is_org_head(tok, self.lang)
+            and not is_org_head(tok, self.lang)
             and self.known([tok]) is None
         )
 
-    def person(self, words: list[_Tok], confidence: float) -> Found:
+    def person(self, words: list[Tok], confidence: float) -> Found:
         """A person's span, with a known place glued onto its end cut off ("Erdoğan Ankara'da").
         None for a name cut to an initial ("şüpheli Osman K."): news writes suspects and victims
         so that they cannot be told apart, and every "Osman K." is someone else."""
@@ -368,9 +245,9 @@ class _RunScanner:
         return [(Span(words[0].start, last.end, "person", confidence), None)]
 
     # -- typing ------------------------------------------------------------------------------------
-    def is_org(self, words: list[_Tok]) -> bool:
+    def is_org(self, words: list[Tok]) -> bool:
         lang = self.lang
-        if any(_is_org_head(w, lang) for w in words):
+        if any(is_org_head(w, lang) for w in words):
             # German capitalises nouns: a bare "Polizei" or "Regierung" is no name, "Bundesregierung" is.
             low = words[0].low
             bare = low in P.ORG_HEADS or low in P.ORG_SUFFIXES.get(lang, ())
@@ -464,7 +341,7 @@ class _RunScanner:
             return [(span, None)]
         return self.person(words, 0.55)
 
-    def _no_name_alone(self, tok: _Tok) -> bool:
+    def _no_name_alone(self, tok: Tok) -> bool:
         """A word that is part of a name but none by itself (a head word, a nationality word), a
         Roman numeral, or letters glued to digits ("Youm7" is a site's name, "Youm" nothing); unless
         the knowledge base knows the word as a name."""
@@ -473,30 +350,30 @@ class _RunScanner:
         alone = is_head_alone(tok.low, self.lang) or is_nationality(tok.text, tok.low, self.lang, self.known_lookup)
         return alone and self.known([tok]) is None
 
-    def _common_after_article(self, tok: _Tok) -> bool:
+    def _common_after_article(self, tok: Tok) -> bool:
         n = self.index[tok.start]
         before = self.tokens[n - 1] if n else None
         return (
             before is not None
-            and _adjacent(self.text, before, tok)
+            and adjacent(self.text, before, tok)
             and is_common_noun_after(tok.low, before.low, self.lang)
         )
 
     @staticmethod
-    def _particle_with_article(words: list[_Tok]) -> bool:
+    def _particle_with_article(words: list[Tok]) -> bool:
         lows = [w.low for w in words]
         return any(
             low in P.ARTICLE_PARTICLES or (low in _DOUBLE_PARTICLE_FIRST and following in _ARTICLES)
             for low, following in itertools.pairwise(lows[1:])
         )
 
-    def _region_of_known_place(self, words: list[_Tok]) -> bool:
+    def _region_of_known_place(self, words: list[Tok]) -> bool:
         if len(words) < 2 or words[0].low not in P.DIRECTIONS:
             return False
         rest = self.known(words[1:])
         return rest is not None and rest[0].type == "place" and rest[1] == words[-1].end
 
-    def _type_vi(self, run: list[int], words: list[_Tok], span: Span) -> Found:
+    def _type_vi(self, run: list[int], words: list[Tok], span: Span) -> Found:
         tokens = self.tokens
         before = " ".join(t.low for t in tokens[max(0, run[0] - 2) : run[0]])
         if any(before.endswith(trigger) for trigger in P.VI_PLACE_TRIGGERS):
@@ -566,10 +443,10 @@ class _RunScanner:
             if lang == "vi" and (after := self._vi_described_org(i)):
                 i = after
                 continue
-            vi_head = _vi_head_size(tokens, i) if lang == "vi" else 0
+            vi_head = vi_head_size(tokens, i) if lang == "vi" else 0
             run = self.collect_run(i, vi_head)
             i = run[-1] + 1
-            followed_by_title = i < len(tokens) and self.is_title[i] and _adjacent(self.text, tokens[i - 1], tokens[i])
+            followed_by_title = i < len(tokens) and self.is_title[i] and adjacent(self.text, tokens[i - 1], tokens[i])
             titled = run[0] in self.titled
             if not vi_head:
                 run = self.split_country(run, titled)
@@ -590,9 +467,9 @@ class _RunScanner:
         """ "Hãng hàng không Vietnam Airlines": the company is what follows the descriptor; the index
         after it, 0 when no descriptor and name start at ``i``."""
         tokens = self.tokens
-        size = _vi_descriptor_size(tokens, i)
+        size = vi_descriptor_size(tokens, i)
         k = i + size
-        if not size or k >= len(tokens) or not tokens[k].cap or not _adjacent(self.text, tokens[k - 1], tokens[k]):
+        if not size or k >= len(tokens) or not tokens[k].cap or not adjacent(self.text, tokens[k - 1], tokens[k]):
             return 0
         run = self.collect_run(k, 0)
         words = [tokens[n] for n in run]
@@ -630,7 +507,7 @@ class _RunScanner:
             and first.text not in self.capitalised_mid_sentence
             and first.low not in P.GIVEN_NAMES
             and first.low not in P.PLACE_HEADS
-            and not _is_org_head(first, self.lang)
+            and not is_org_head(first, self.lang)
             and self.known([first]) is None
         )
 
@@ -644,7 +521,7 @@ class _RunScanner:
                     conj.low in P.ORG_CONJUNCTIONS
                     and self.found[-1][0].type != "organisation"  # "Türk Hava Yolları ve …": two names
                     and before.end == self.found[-1][0].end
-                    and _adjacent(self.text, before, conj)
+                    and adjacent(self.text, before, conj)
                 ):
                     span = Span(self.found.pop()[0].start, span.end, span.type, span.confidence)
             self.found.append((span, single))
