@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
+from ...lang.lexicon import org_type_words
 from ..names import ABD_TOKENS, QUALIFIERS, NameForm, is_acronym_like, regnal_name
 
 SAME_SCRIPT_MIN_SIMILARITY = 60.0  # rapidfuzz ratio of romanised tokens that share a skeleton
@@ -120,6 +121,8 @@ def strong_match(a: NameForm, b: NameForm) -> bool:
         return True
     if not same_name(a, b):
         return False
+    if _flipped(a, b):
+        return False
     if a.script == b.script == "arabic":
         return True  # ``same_name`` already held them to ``_arabic_spellings``
     multi = len(a.tokens) >= 2 and len(b.tokens) >= 2
@@ -128,6 +131,16 @@ def strong_match(a: NameForm, b: NameForm) -> bool:
     # Few consonants, but the vowels and glides agree too: Toyota = Тойота = تويوتا, Putin = بوتين.
     sound = sound_key(a)
     return len(sound) >= STRONG_SOUND and sound == sound_key(b)
+
+
+def _flipped(a: NameForm, b: NameForm) -> bool:
+    """Two people's names that match only with their tokens flipped ("Faysyl Ahmed" read as "محمد
+    صلاح" backwards): two short skeletons crossing over agree by chance too often to stand without
+    context.  An organisation's type word goes where its language puts it ("groupe Mozart")."""
+    if len(a.tokens) != 2 or len(b.tokens) != 2 or (token_match(a, 0, b, 0) and token_match(a, 1, b, 1)):
+        return False
+    types = org_type_words()
+    return not any(t in types for t in (*a.tokens, *b.tokens))
 
 
 def sound_key(form: NameForm) -> str:
