@@ -90,3 +90,26 @@ def test_names_that_match_only_flipped_need_context(tmp_path: Path) -> None:
         # F-S-L M-T backwards is M-T S-L: nothing else says it is him.
         [faysal] = store_names(tracker, "b", "en", [("Faysyl Ahmed", "person")])
         assert faysal != salah
+
+
+def test_a_full_name_of_another_type_joins_by_its_own_scripts_spelling(tmp_path: Path) -> None:
+    with Tracker(db=tmp_path / "s.db") as tracker:
+        [person] = store_names(tracker, "a", "en", [("Fayez al-Serraj", "person")])
+        [read_as_org] = store_names(tracker, "b", "fr", [("Fayez el-Sarraj", "organisation")])
+        assert read_as_org == person
+
+
+def test_arabic_writes_a_foreign_g_two_ways(tmp_path: Path) -> None:
+    with Tracker(db=tmp_path / "s.db") as tracker:
+        [latin] = store_names(tracker, "a", "de", [("Sergej Lawrow", "person")])
+        [egyptian] = store_names(tracker, "b", "ar", [("سيرجي لافروف", "person")])
+        [levantine] = store_names(tracker, "c", "ar", [("سيرغي لافروف", "person")])
+        assert latin == egyptian == levantine
+
+
+def test_one_word_is_not_a_whole_name_of_another_script_by_consonants_alone(tmp_path: Path) -> None:
+    with Tracker(db=tmp_path / "s.db") as tracker:
+        [lavrov] = store_names(tracker, "a", "ar", [("سيرغي لافروف", "person")])
+        # S-R-G L-R spread over one Turkish word (a village): nothing else says so.
+        [village] = store_names(tracker, "b", "tr", [("Sarıhacılar", "person")])
+        assert village != lavrov

@@ -121,7 +121,7 @@ def strong_match(a: NameForm, b: NameForm) -> bool:
         return True
     if not same_name(a, b):
         return False
-    if _flipped(a, b):
+    if _flipped(a, b) or _regrouped(a, b):
         return False
     if a.script == b.script == "arabic":
         return True  # ``same_name`` already held them to ``_arabic_spellings``
@@ -143,6 +143,13 @@ def _flipped(a: NameForm, b: NameForm) -> bool:
     return not any(t in types for t in (*a.tokens, *b.tokens))
 
 
+def _regrouped(a: NameForm, b: NameForm) -> bool:
+    """One word in one script, several in another ("Sarıhacılar", "سيرغي لافروف"): the consonants
+    of one word spread over a whole name agree by chance, unless a script writes no spaces (习近平)."""
+    one_word = min(len(a.tokens), len(b.tokens)) == 1 and len(a.tokens) != len(b.tokens)
+    return one_word and a.script != b.script and "cjk" not in (a.script, b.script)
+
+
 def sound_key(form: NameForm) -> str:
     """Consonant and vowel classes of the whole name; a Latin final silent e is dropped (Google, Гугл)."""
     key = form.vowel_key
@@ -162,16 +169,17 @@ def surname_letter_for_letter(full: NameForm, part: NameForm) -> bool:
     return part.roman[0] == full.roman[-1]
 
 
-_ARABIC_VOWEL_LETTERS = str.maketrans("", "", "اويىءه")
+# Foreign g is ج in Egypt and غ in the Levant (سيرجي, سيرغي: Sergei): one letter for this comparison.
+_ARABIC_LETTERS = str.maketrans("غ", "ج", "اويىءه")
 
 
 def _consonant_letters(form: NameForm) -> str:
-    return "".join(form.tokens).translate(_ARABIC_VOWEL_LETTERS)
+    return "".join(form.tokens).translate(_ARABIC_LETTERS)
 
 
 def _arabic_spellings(a: NameForm, b: NameForm) -> bool:
     """Two spellings of one name in Arabic script: the same consonant letters, one long vowel more
-    or less (ترامب, ترمب; بوتين, بوتن).  Another consonant is another name (سانا, صنعاء; الكويت,
-    كوفيد), and so are two more vowels (سلمان, سليماني)."""
+    or less (ترامب, ترمب; بوتين, بوتن), foreign g either way (سيرجي, سيرغي).  Another consonant is
+    another name (سانا, صنعاء; الكويت, كوفيد), and so are two more vowels (سلمان, سليماني)."""
     joined_a, joined_b = "".join(a.tokens), "".join(b.tokens)
     return _consonant_letters(a) == _consonant_letters(b) and abs(len(joined_a) - len(joined_b)) <= 1

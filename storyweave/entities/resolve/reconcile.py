@@ -167,9 +167,12 @@ def _letter_for_letter(part: NameForm, full: NameForm, position: int) -> bool:
 
 
 def _spelled_alike(forms: list[NameForm], stored: list[NameForm]) -> bool:
-    """One of ``forms`` is one of ``stored``, or its family name, letter for letter once romanised."""
+    """One of ``forms`` is one of ``stored``, or its family name, letter for letter once romanised,
+    or a full name strongly matching one of the same script ("Fayez el-Sarraj", "Fayez al-Serraj")."""
     return any(
-        f.roman_key == g.roman_key or (len(f.tokens) == 1 and _letter_for_letter(f, g, -1))
+        f.roman_key == g.roman_key
+        or (len(f.tokens) == 1 and _letter_for_letter(f, g, -1))
+        or (f.script == g.script and len(f.tokens) > 1 and strong_match(f, g))
         for f in forms
         for g in stored
     )
@@ -243,7 +246,7 @@ def match_stored(
     stored = names.forms(candidates)
     if recognised in RECONCILED_TYPES and recognised != kind:
         # A person's name read like an organisation's ("Jaime Mata", "الأمم المتحدة": M, MT) is
-        # some person: across types only the same letters are evidence ("Trump" of Trump Organization).
+        # some person: across types only the same spelling is evidence ("Trump" of Trump Organization).
         candidates = [c for c in candidates if _spelled_alike(forms, stored[c])]
     if not candidates:
         return None
