@@ -6,12 +6,17 @@ knows gets the id of its own normalised name (``names.sw_id``): "بوتين" in 
 reconciles them, and only on evidence:
 
 * a whole name that matches a stored one strongly (``matching.strong_match``: the same letters
-  once romanised, enough consonants, or the same sound) joins it;
+  once romanised, enough consonants, or the same sound) joins it; a person only when it is also a
+  spelling of every full name the person has in its script (``_agrees``), so transliterations do
+  not chain (A~B, B~C, C~D never make A and D one);
+* across person and organisation (recognisers disagree) only the same spelling joins: "Jaime Mata"
+  sounds like "الأمم المتحدة" and is no organisation;
 * a weaker match (a one-word name with few consonants, a surname matched by sound) joins only
   when the article names distinctive entities the stored one was named with (``_distinctive``: no
   country, nothing in 2% of the articles); acronyms and short names never match by sound;
-* a bare family name joins the one stored full name it belongs to; when several share it, the one
-  named alongside this article's entities wins, and a tie leaves it alone;
+* a bare family name joins the one stored full name it belongs to, read in its own script when
+  the person has a full name there; when several share it, the one named alongside this article's
+  entities wins, and a tie leaves it alone;
 * a new full name absorbs the stored surname-only entities it owns, and a stored one-word entity
   joins a stored one when context finally says so; the old id redirects (``entity_redirects``).
 
