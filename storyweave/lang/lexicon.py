@@ -175,6 +175,8 @@ NAME_QUALIFIERS = frozenset(
         "bint",
         "abu",
         "abou",
+        "aboul",
+        "abul",
         "abdel",
         "abdul",
         "south",

@@ -18,9 +18,13 @@ SAME_SCRIPT_MIN_SIMILARITY = 60.0  # rapidfuzz ratio of romanised tokens that sh
 
 
 def _qualifiers(form: NameForm) -> list[str]:
+    """The qualifier tokens' shortest readings: "Aboul" (with the fused article) reads "abu" like أبو."""
     return sorted(
-        s for t, s in zip(form.tokens, form.skeletons, strict=True) if t in QUALIFIERS and t not in ABD_TOKENS
+        min(v, key=lambda k: (len(k), k))
+        for t, v in zip(form.tokens, form.variants, strict=True)
+        if t in QUALIFIERS and t not in ABD_TOKENS
     )
+
 
 
 def token_match(a: NameForm, i: int, b: NameForm, j: int) -> bool:
