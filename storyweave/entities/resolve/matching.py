@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-from ...lang.lexicon import org_type_words
 from ..names import ABD_TOKENS, QUALIFIERS, NameForm, is_acronym_like, regnal_name
 
 SAME_SCRIPT_MIN_SIMILARITY = 60.0  # rapidfuzz ratio of romanised tokens that share a skeleton
@@ -125,7 +124,7 @@ def strong_match(a: NameForm, b: NameForm) -> bool:
         return True
     if not same_name(a, b):
         return False
-    if _flipped(a, b) or _regrouped(a, b):
+    if _regrouped(a, b):
         return False
     if a.script == b.script == "arabic":
         return True  # ``same_name`` already held them to ``_arabic_spellings``
@@ -137,14 +136,11 @@ def strong_match(a: NameForm, b: NameForm) -> bool:
     return len(sound) >= STRONG_SOUND and sound == sound_key(b)
 
 
-def _flipped(a: NameForm, b: NameForm) -> bool:
-    """Two people's names that match only with their tokens flipped ("Faysyl Ahmed" read as "محمد
-    صلاح" backwards): two short skeletons crossing over agree by chance too often to stand without
-    context.  An organisation's type word goes where its language puts it ("groupe Mozart")."""
-    if len(a.tokens) != 2 or len(b.tokens) != 2 or (token_match(a, 0, b, 0) and token_match(a, 1, b, 1)):
-        return False
-    types = org_type_words()
-    return not any(t in types for t in (*a.tokens, *b.tokens))
+def flipped(a: NameForm, b: NameForm) -> bool:
+    """Two-token names whose tokens match only crossed over.  For people ("Faysyl Ahmed" read as
+    "محمد صلاح" backwards) two short skeletons crossing agree by chance too often to stand without
+    context; organisations flip by grammar ("أرامكو السعودية", "groupe Mozart")."""
+    return len(a.tokens) == len(b.tokens) == 2 and not (token_match(a, 0, b, 0) and token_match(a, 1, b, 1))
 
 
 def _regrouped(a: NameForm, b: NameForm) -> bool:

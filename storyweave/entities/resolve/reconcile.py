@@ -34,7 +34,7 @@ from ...models import Entity, Mention
 from ...store import Store
 from ..kb.base import COUNTRY_PRIORITY, get_kb
 from ..names import NameForm, is_acronym_like, name_form, vowel_skeleton
-from .matching import contains_name, same_name, sound_key, strong_match, token_match
+from .matching import contains_name, flipped, same_name, sound_key, strong_match, token_match
 from .stored import StoredNames, name_forms
 
 RECONCILED_TYPES = ("person", "organisation")
@@ -163,8 +163,10 @@ def kinds_to_try(kind: str, forms: list[NameForm]) -> list[str]:
     return own + [k for k in RECONCILED_TYPES if k != kind]
 
 
-def _strong(forms: list[NameForm], stored: list[NameForm]) -> bool:
-    return any(strong_match(f, g) for f in _fullest(forms) for g in _fullest(stored))
+def _strong(forms: list[NameForm], stored: list[NameForm], person: bool) -> bool:
+    return any(
+        strong_match(f, g) and not (person and flipped(f, g)) for f in _fullest(forms) for g in _fullest(stored)
+    )
 
 
 def _letter_for_letter(part: NameForm, full: NameForm, position: int) -> bool:
@@ -259,7 +261,7 @@ def match_stored(
     same = [c for c in candidates if _same_entity(names, fullest, stored[c], whole=kind == "person")]
 
     def weak(pool: Iterable[str]) -> set[str]:  # only a candidate that can be picked needs the check
-        return {c for c in pool if not _strong(forms, stored[c])}
+        return {c for c in pool if not _strong(forms, stored[c], kind == "person")}
 
     if kind != "person" or any(len(f.tokens) > 1 for f in forms):
         return _pick(names, same, context, weak(same))
