@@ -15,6 +15,7 @@ from pathlib import Path
 
 from entities_support import store_names
 
+from storyweave.entities.api import resolve_names
 from storyweave.entities.kb.base import get_kb
 from storyweave.entities.resolve.mentions import MentionResolver
 from storyweave.models import Mention
@@ -113,3 +114,8 @@ def test_one_word_is_not_a_whole_name_of_another_script_by_consonants_alone(tmp_
         # S-R-G L-R spread over one Turkish word (a village): nothing else says so.
         [village] = store_names(tracker, "b", "tr", [("Sarıhacılar", "person")])
         assert village != lavrov
+
+
+def test_an_organisations_name_flips_by_grammar() -> None:
+    rows = [("1", "Saudi Aramco", "en"), ("2", "أرامكو السعودية", "ar")]  # Arabic puts the adjective last
+    assert len({entity_id for _, entity_id, _ in resolve_names(rows)}) == 1
