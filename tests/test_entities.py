@@ -410,6 +410,9 @@ def test_the_russian_federation_is_still_russia(recognizer: EntityRecognizer) ->
         (("Xi Jinping", "en"), ("Си Цзиньпин", "ru")),
         (("Recep Tayyip Erdoğan", "tr"), ("Реджеп Тайип Эрдоган", "ru")),
         (("Abdelmadjid Tebboune", "fr"), ("عبد المجيد تبون", "ar")),
+        (("Badr Abdelatty", "en"), ("بدر عبد العاطي", "ar")),  # Abd al-X fused, its article dropped
+        (("Ahmed Aboul Gheit", "en"), ("أحمد أبو الغيط", "ar")),  # and Abu al-X
+        (("Ahmed Aboul Gheit", "en"), ("Ахмедом Абуль Гейтом", "ru")),
         (("Bill Gates", "en"), ("Билл Гейтс", "ru")),
     ],
 )

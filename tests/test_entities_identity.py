@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from entities_support import store_names
 from typer.testing import CliRunner
 
 from storyweave.cli import app
@@ -19,11 +20,9 @@ from storyweave.entities.kb.build.staging import PRIMARY, WEAK, KBBuilder
 from storyweave.entities.names import name_form, skeleton, sw_id
 from storyweave.entities.resolve.matching import part_of_name
 from storyweave.entities.resolve.mentions import MentionResolver
-from storyweave.entities.resolve.reconcile import store_article_entities
 from storyweave.entities.resolve.resolver import guess_type
 from storyweave.models import Article, Mention
-from storyweave.store import articles as article_store
-from storyweave.store.db import latest_version, schema_version, transaction
+from storyweave.store.db import latest_version, schema_version
 from storyweave.tracker import Tracker
 
 OLD_RELEASE = Path(__file__).parent / "fixtures" / "entities" / "old_release.db"
@@ -207,30 +206,12 @@ def test_a_language_bound_name_stays_bound_when_a_weaker_list_gives_it_everywher
 
 
 # -- one type per entity; reconciliation on evidence ---------------------------------------------------
-def _store(tracker: Tracker, article_id: str, lang: str, names: list[tuple[str, str]]) -> list[str | None]:
-    """Store an article naming ``names`` ((surface, recogniser type)) the way the writer does."""
-    text = " . ".join(n for n, _ in names)
-    with transaction(tracker.db.conn):
-        article_store.insert_article(
-            tracker.db.conn,
-            Article(id=article_id, title="t", text=text, origin="test", lang=lang, content_hash=article_id),
-        )
-    mentions, start = [], len("t\n\n")
-    for surface, kind in names:
-        mentions.append(Mention(surface, start, start + len(surface), kind, lang, confidence=0.9))  # type: ignore[arg-type]
-        start += len(surface) + 3
-    resolved, entities = MentionResolver(get_kb()).resolve(mentions, lang)
-    with transaction(tracker.db.conn):
-        store_article_entities(tracker.db, article_id, resolved, entities)
-    by_surface = {m.surface: m.entity_id for m in resolved}
-    return [by_surface.get(s) for s, _ in names]
-
-
 def test_trump_is_one_person(tmp_path: Path) -> None:
     with Tracker(db=tmp_path / "s.db") as tracker:
-        [full] = _store(tracker, "a", "en", [("Donald Trump", "person")])
-        [bare, org] = _store(tracker, "b", "en", [("Trump", "organisation"), ("Trump Organization", "organisation")])
-        [again] = _store(tracker, "c", "en", [("Trump", "person")])
+        [full] = store_names(tracker, "a", "en", [("Donald Trump", "person")])
+        names = [("Trump", "organisation"), ("Trump Organization", "organisation")]
+        [bare, org] = store_names(tracker, "b", "en", names)
+        [again] = store_names(tracker, "c", "en", [("Trump", "person")])
         assert bare == full == again and org != full
         assert tracker.entity(full or "")["type"] == "person"
         assert tracker.entity(org or "")["type"] == "organisation"
@@ -240,16 +221,16 @@ def test_a_one_token_cross_script_name_needs_context(tmp_path: Path) -> None:
     # Huawei is in no knowledge base: only the store's evidence can join هواوي to it.
     huawei = [("Huawei", "organisation"), ("Elon Musk", "person")]
     with Tracker(db=tmp_path / "alone.db") as tracker:
-        [first, _] = _store(tracker, "a", "en", huawei)
-        [alone] = _store(tracker, "b", "ar", [("هواوي", "organisation")])
+        [first, _] = store_names(tracker, "a", "en", huawei)
+        [alone] = store_names(tracker, "b", "ar", [("هواوي", "organisation")])
         assert alone != first  # few consonants, matched by sound, nothing alongside: no merge
     with Tracker(db=tmp_path / "context.db") as tracker:
-        [first, musk] = _store(tracker, "a", "en", huawei)
-        [second, musk_ar] = _store(tracker, "b", "ar", [("هواوي", "organisation"), ("إيلون ماسك", "person")])
+        [first, musk] = store_names(tracker, "a", "en", huawei)
+        [second, musk_ar] = store_names(tracker, "b", "ar", [("هواوي", "organisation"), ("إيلون ماسك", "person")])
         assert musk_ar == musk  # a whole two-token name matches by itself ...
         assert second == first  # ... and is the context the one-token name needed
-        [twitter] = _store(tracker, "c", "en", [("Twitter", "organisation")])
-        [haftar] = _store(tracker, "d", "ar", [("حفتر", "person")])
+        [twitter] = store_names(tracker, "c", "en", [("Twitter", "organisation")])
+        [haftar] = store_names(tracker, "d", "ar", [("حفتر", "person")])
         assert haftar != twitter  # the same consonants, but not the same sound
 
 
@@ -271,7 +252,7 @@ def _mention_ids(tracker: Tracker, surface: str) -> set[str]:
     return {r[0] for r in rows}
 
 
-def test_migration_re_resolves_an_old_release_store(tmp_path: Path) -> None:
+def test_migration_re_resolves_an_old_releasestore_names(tmp_path: Path) -> None:
     db = _migrated(tmp_path)
     with Tracker(db=db) as tracker:
         assert schema_version(tracker.db.conn) == latest_version()
@@ -348,22 +329,22 @@ def test_recogniser_types_places_feasts_and_words(lang: str, text: str, surface:
 
 def test_ubiquitous_context_and_bare_aliases_are_no_evidence(tmp_path: Path) -> None:
     with Tracker(db=tmp_path / "s.db") as tracker:
-        [twitter, _] = _store(tracker, "a", "en", [("Twitter", "organisation"), ("United States", "place")])
-        [tierra, _] = _store(tracker, "b", "es", [("Tierra", "organisation"), ("Estados Unidos", "place")])
+        [twitter, _] = store_names(tracker, "a", "en", [("Twitter", "organisation"), ("United States", "place")])
+        [tierra, _] = store_names(tracker, "b", "es", [("Tierra", "organisation"), ("Estados Unidos", "place")])
         assert tierra != twitter  # one look-alike word, and only a country in common
-        [donald] = _store(tracker, "c", "en", [("Donald Trump", "person")])
-        [melania, bare] = _store(tracker, "d", "en", [("Melania Trump", "person"), ("Trump", "person")])
+        [donald] = store_names(tracker, "c", "en", [("Donald Trump", "person")])
+        [melania, bare] = store_names(tracker, "d", "en", [("Melania Trump", "person"), ("Trump", "person")])
         assert melania != donald
         assert bare == melania  # in her article, the bare name is hers
 
 
 def test_a_one_word_name_is_weighed_against_the_spelling_in_its_own_script(tmp_path: Path) -> None:
     with Tracker(db=tmp_path / "s.db") as tracker:
-        [twitter, musk] = _store(tracker, "a", "en", [("Twitter", "organisation"), ("Elon Musk", "person")])
-        [twitter_ar, musk_ar] = _store(tracker, "b", "ar", [("تويتر", "organisation"), ("إيلون ماسك", "person")])
+        [twitter, musk] = store_names(tracker, "a", "en", [("Twitter", "organisation"), ("Elon Musk", "person")])
+        [twitter_ar, musk_ar] = store_names(tracker, "b", "ar", [("تويتر", "organisation"), ("إيلون ماسك", "person")])
         assert (twitter_ar, musk_ar) == (twitter, musk)
         # Close in sound to تويتر, far in letters from Twitter, with the same context: not Twitter.
-        [tierra, _] = _store(tracker, "c", "es", [("Tierra", "other"), ("Elon Musk", "person")])
+        [tierra, _] = store_names(tracker, "c", "es", [("Tierra", "other"), ("Elon Musk", "person")])
         assert tierra != twitter
 
 
@@ -414,11 +395,11 @@ def test_a_family_name_that_is_also_a_country_stays_the_person_s() -> None:
 
 def test_a_full_name_is_never_absorbed_through_its_bare_surname(tmp_path: Path) -> None:
     with Tracker(db=tmp_path / "s.db") as tracker:
-        [bare, _] = _store(tracker, "a", "en", [("Trump", "person"), ("White House", "organisation")])
-        [donald, _] = _store(tracker, "b", "en", [("Donald Trump", "person"), ("White House", "organisation")])
+        [bare, _] = store_names(tracker, "a", "en", [("Trump", "person"), ("White House", "organisation")])
+        [donald, _] = store_names(tracker, "b", "en", [("Donald Trump", "person"), ("White House", "organisation")])
         assert tracker.entity(bare or "")["id"] == donald  # the full name absorbed the bare one
-        [team, _] = _store(tracker, "c", "en", [("Team Trump", "person"), ("White House", "organisation")])
-        [again, _] = _store(tracker, "d", "en", [("Trump", "person"), ("White House", "organisation")])
+        [team, _] = store_names(tracker, "c", "en", [("Team Trump", "person"), ("White House", "organisation")])
+        [again, _] = store_names(tracker, "d", "en", [("Trump", "person"), ("White House", "organisation")])
         assert team != donald and again == donald
         assert tracker.entity(donald or "")["id"] == donald  # Donald Trump was not merged into Team Trump
 

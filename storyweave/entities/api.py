@@ -53,7 +53,10 @@ def _reconcile_with_store(
         if entity_id in mapping or not entity_id.startswith("sw:") or db.entity_exists(entity_id):
             continue
         for kind in kinds_to_try(kinds[entity_id], [name_form(n) for n in sorted(names[entity_id])]):
-            target = match_stored(db, entity_id, kind, names[entity_id], set(), kinds[entity_id] != "organisation")
+            recognised = kinds[entity_id]
+            target = match_stored(
+                db, entity_id, kind, names[entity_id], set(), recognised != "organisation", recognised=recognised
+            )
             if target is not None:
                 mapping[entity_id] = target
                 kinds[target] = kind
@@ -74,7 +77,9 @@ def stored_entity_named(db: Store, guess_id: str, kind: str | None, name: str) -
     if db.entity_exists(current):
         return current
     for candidate_kind in kinds_to_try(kind or "", [name_form(name)]):
-        target = match_stored(db, guess_id, candidate_kind, {name}, set(), kind != "organisation")
+        target = match_stored(
+            db, guess_id, candidate_kind, {name}, set(), kind != "organisation", recognised=kind or ""
+        )
         if target is not None:
             return target
     return None

@@ -152,6 +152,9 @@ _ARABIC_READINGS: tuple[tuple[re.Pattern[str], str], ...] = ((re.compile("ts"), 
 # Arabic "Abd al-X" written as one Latin or Cyrillic word (Abdelmadjid, Абдель), or with the article
 # fused to "Abd" and the name apart ("Abdel Fattah" for عبد الفتاح, whose article is dropped).
 _ABD_ARTICLE = re.compile("^abd(?:e|u|ou|a)l")
+# "Abu al-X" written with the article fused to "Abu" ("Aboul Gheit" for أبو الغيط, whose article is
+# dropped): the token is "abu".
+_ABU_ARTICLE = re.compile("^ab(?:o|ou|u)l$")
 # "Abdel", "Abdul" alone begin a compound given name (عبد + the next token): they are not qualifiers
 # like bin or abu, which tell apart two people otherwise named alike, so Arabic, which writes عبد as
 # a plain token, need not have a qualifier there too.
@@ -163,7 +166,7 @@ def _readings(roman: str, script: str) -> set[str]:
     rules = {"latin": _LATIN_READINGS, "cyrillic": _CYRILLIC_READINGS, "arabic": _ARABIC_READINGS}.get(script, ())
     found = {roman}
     if script in ("latin", "cyrillic"):
-        found.add(_ABD_ARTICLE.sub("abd", roman))
+        found.add(_ABU_ARTICLE.sub("abu", _ABD_ARTICLE.sub("abd", roman)))
     for pattern, replacement in rules:
         for reading in list(found):
             if len(found) >= _MAX_READINGS:
@@ -183,6 +186,9 @@ def skeleton_variants(roman: str, script: str) -> frozenset[str]:
     for reading in _readings(roman, script):
         key = skeleton(reading)
         out.add(key)
+        if reading.startswith("abd") and len(reading) > 3 and reading != roman:
+            # Read as the two words Arabic writes ("Abdelatty", عبد العاطي: P-T then T, not P-T).
+            out.add(skeleton("abd") + skeleton(reading[3:]))
         if key.endswith("NG") and len(key) > 2:
             out.add(key[:-1])
     return frozenset(out)

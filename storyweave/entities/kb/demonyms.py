@@ -20,7 +20,9 @@ _MIN_STEM = 4
 _MIN_ARABIC_STEM = 3  # no short vowels: روسيا → روس + ي / ية
 _LATIN_SUFFIXES = (
     "n ian ians ean eans an ans ien iens ienne iennes ese eses ais aise aises ois oise oises ish isch ische "
-    "ischen ischer isches i is e es er ers ic ics ique iques ano anos ana anas ense eno ena ino ina o a isk iske"
+    "ischen ischer isches i is e es er ers ic ics ique iques ano anos ana anas ense eno ena ino ina o a isk iske "
+    # Spanish "español", Turkish "İspanyol"; Turkish "-lı/-li/-lu/-lü" ("Amerikalı", "Suriyeli"), plural "-lar/-ler".
+    "ol ola oles olas li lu lilar liler lular luler"
 )
 _CYRILLIC_SUFFIXES = (
     "ский ская ское ские ского ской ском скую ских ским ийский ийская ийское ийские ийского ийской ийском "

@@ -17,9 +17,13 @@ SAME_SCRIPT_MIN_SIMILARITY = 60.0  # rapidfuzz ratio of romanised tokens that sh
 
 
 def _qualifiers(form: NameForm) -> list[str]:
+    """The qualifier tokens' shortest readings: "Aboul" (with the fused article) reads "abu" like أبو."""
     return sorted(
-        s for t, s in zip(form.tokens, form.skeletons, strict=True) if t in QUALIFIERS and t not in ABD_TOKENS
+        min(v, key=lambda k: (len(k), k))
+        for t, v in zip(form.tokens, form.variants, strict=True)
+        if t in QUALIFIERS and t not in ABD_TOKENS
     )
+
 
 
 def token_match(a: NameForm, i: int, b: NameForm, j: int) -> bool:
@@ -120,6 +124,8 @@ def strong_match(a: NameForm, b: NameForm) -> bool:
         return True
     if not same_name(a, b):
         return False
+    if _regrouped(a, b):
+        return False
     if a.script == b.script == "arabic":
         return True  # ``same_name`` already held them to ``_arabic_spellings``
     multi = len(a.tokens) >= 2 and len(b.tokens) >= 2
@@ -128,6 +134,20 @@ def strong_match(a: NameForm, b: NameForm) -> bool:
     # Few consonants, but the vowels and glides agree too: Toyota = Тойота = تويوتا, Putin = بوتين.
     sound = sound_key(a)
     return len(sound) >= STRONG_SOUND and sound == sound_key(b)
+
+
+def flipped(a: NameForm, b: NameForm) -> bool:
+    """Two-token names whose tokens match only crossed over.  For people ("Faysyl Ahmed" read as
+    "محمد صلاح" backwards) two short skeletons crossing agree by chance too often to stand without
+    context; organisations flip by grammar ("أرامكو السعودية", "groupe Mozart")."""
+    return len(a.tokens) == len(b.tokens) == 2 and not (token_match(a, 0, b, 0) and token_match(a, 1, b, 1))
+
+
+def _regrouped(a: NameForm, b: NameForm) -> bool:
+    """One word in one script, several in another ("Sarıhacılar", "سيرغي لافروف"): the consonants
+    of one word spread over a whole name agree by chance, unless a script writes no spaces (习近平)."""
+    one_word = min(len(a.tokens), len(b.tokens)) == 1 and len(a.tokens) != len(b.tokens)
+    return one_word and a.script != b.script and "cjk" not in (a.script, b.script)
 
 
 def sound_key(form: NameForm) -> str:
@@ -149,16 +169,17 @@ def surname_letter_for_letter(full: NameForm, part: NameForm) -> bool:
     return part.roman[0] == full.roman[-1]
 
 
-_ARABIC_VOWEL_LETTERS = str.maketrans("", "", "اويىءه")
+# Foreign g is ج in Egypt and غ in the Levant (سيرجي, سيرغي: Sergei): one letter for this comparison.
+_ARABIC_LETTERS = str.maketrans("غ", "ج", "اويىءه")
 
 
 def _consonant_letters(form: NameForm) -> str:
-    return "".join(form.tokens).translate(_ARABIC_VOWEL_LETTERS)
+    return "".join(form.tokens).translate(_ARABIC_LETTERS)
 
 
 def _arabic_spellings(a: NameForm, b: NameForm) -> bool:
     """Two spellings of one name in Arabic script: the same consonant letters, one long vowel more
-    or less (ترامب, ترمب; بوتين, بوتن).  Another consonant is another name (سانا, صنعاء; الكويت,
-    كوفيد), and so are two more vowels (سلمان, سليماني)."""
+    or less (ترامب, ترمب; بوتين, بوتن), foreign g either way (سيرجي, سيرغي).  Another consonant is
+    another name (سانا, صنعاء; الكويت, كوفيد), and so are two more vowels (سلمان, سليماني)."""
     joined_a, joined_b = "".join(a.tokens), "".join(b.tokens)
     return _consonant_letters(a) == _consonant_letters(b) and abs(len(joined_a) - len(joined_b)) <= 1

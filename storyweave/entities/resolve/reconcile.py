@@ -6,12 +6,17 @@ knows gets the id of its own normalised name (``names.sw_id``): "بوتين" in 
 reconciles them, and only on evidence:
 
 * a whole name that matches a stored one strongly (``matching.strong_match``: the same letters
-  once romanised, enough consonants, or the same sound) joins it;
+  once romanised, enough consonants, or the same sound) joins it; a person only when it is also a
+  spelling of every full name the person has in its script (``_agrees``), so transliterations do
+  not chain (A~B, B~C, C~D never make A and D one);
+* across person and organisation (recognisers disagree) only the same spelling joins: "Jaime Mata"
+  sounds like "الأمم المتحدة" and is no organisation;
 * a weaker match (a one-word name with few consonants, a surname matched by sound) joins only
   when the article names distinctive entities the stored one was named with (``_distinctive``: no
   country, nothing in 2% of the articles); acronyms and short names never match by sound;
-* a bare family name joins the one stored full name it belongs to; when several share it, the one
-  named alongside this article's entities wins, and a tie leaves it alone;
+* a bare family name joins the one stored full name it belongs to, read in its own script when
+  the person has a full name there; when several share it, the one named alongside this article's
+  entities wins, and a tie leaves it alone;
 * a new full name absorbs the stored surname-only entities it owns, and a stored one-word entity
   joins a stored one when context finally says so; the old id redirects (``entity_redirects``).
 
@@ -29,7 +34,7 @@ from ...models import Entity, Mention
 from ...store import Store
 from ..kb.base import COUNTRY_PRIORITY, get_kb
 from ..names import NameForm, is_acronym_like, name_form, vowel_skeleton
-from .matching import contains_name, same_name, sound_key, strong_match, token_match
+from .matching import contains_name, flipped, same_name, sound_key, strong_match, token_match
 from .stored import StoredNames, name_forms
 
 RECONCILED_TYPES = ("person", "organisation")
@@ -83,23 +88,39 @@ def may_be_same(f: NameForm, g: NameForm) -> bool:
     return (f.short and g.short) or f.skeleton_key == g.skeleton_key or bool(f.key_variants & g.key_variants)
 
 
-def _same_entity(names: StoredNames, fullest: list[NameForm], stored: list[NameForm]) -> bool:
-    """``fullest``: ``_fullest`` of the new entity's names, taken once for all its candidates."""
+def _same_entity(names: StoredNames, fullest: list[NameForm], stored: list[NameForm], whole: bool = False) -> bool:
+    """``fullest``: ``_fullest`` of the new entity's names, taken once for all its candidates.
+    ``whole``: each new full name must also be every stored full name of its script (``_agrees``)."""
     stored = _fullest(stored)
+    if whole and not all(_agrees(names, f, stored) for f in fullest):
+        return False
+    return any(_memo_same(names, f, g) for f in fullest for g in _comparable(f, stored))
+
+
+def _memo_same(names: StoredNames, f: NameForm, g: NameForm) -> bool:
+    # may_be_same first, outside the memo: most pairs fail it, and it is cheaper than a lookup.
+    if not may_be_same(f, g):
+        return False
     known = names.same_pairs  # the same pairs of names come back with every article naming them
-    for f in fullest:
-        for g in _comparable(f, stored):
-            # may_be_same first, outside the memo: most pairs fail it, and it is cheaper than a lookup.
-            if not may_be_same(f, g):
-                continue
-            pair = (f.text, g.text)
-            same = known.get(pair)
-            if same is None:
-                known.make_room(1)
-                same = known[pair] = _same_names(f, g)
-            if same:
-                return True
-    return False
+    pair = (f.text, g.text)
+    same = known.get(pair)
+    if same is None:
+        known.make_room(1)
+        same = known[pair] = _same_names(f, g)
+    return same
+
+
+def _agrees(names: StoredNames, f: NameForm, stored: list[NameForm]) -> bool:
+    """A full name joins a person only as another spelling of *all* its full names in its script.
+
+    Matching any one of them lets transliterations chain: "Faysyl Ahmed" reads like the flipped
+    "محمد صلاح", "أحمد صلاح" like "Faysyl Ahmed", and four people become one although the first and
+    the last never match.  The names of one script are the entity's own spellings of it, so a new
+    name of that script must be one of them; a name whose script the entity lacks has only the
+    match itself to go on."""
+    if len(f.tokens) < 2:
+        return True
+    return all(_memo_same(names, f, g) for g in stored if g.script == f.script and len(g.tokens) > 1)
 
 
 def _same_names(f: NameForm, g: NameForm) -> bool:
@@ -142,12 +163,34 @@ def kinds_to_try(kind: str, forms: list[NameForm]) -> list[str]:
     return own + [k for k in RECONCILED_TYPES if k != kind]
 
 
-def _strong(forms: list[NameForm], stored: list[NameForm]) -> bool:
-    return any(strong_match(f, g) for f in _fullest(forms) for g in _fullest(stored))
+def _strong(forms: list[NameForm], stored: list[NameForm], person: bool) -> bool:
+    return any(
+        strong_match(f, g) and not (person and flipped(f, g)) for f in _fullest(forms) for g in _fullest(stored)
+    )
 
 
 def _letter_for_letter(part: NameForm, full: NameForm, position: int) -> bool:
     return len(full.tokens) > 1 and part.roman[0] == full.roman[position % len(full.roman)]
+
+
+def _spelled_alike(forms: list[NameForm], stored: list[NameForm]) -> bool:
+    """One of ``forms`` is one of ``stored``, or its family name, letter for letter once romanised,
+    or a full name strongly matching one of the same script ("Fayez el-Sarraj", "Fayez al-Serraj")."""
+    return any(
+        f.roman_key == g.roman_key
+        or (len(f.tokens) == 1 and _letter_for_letter(f, g, -1))
+        or (f.script == g.script and len(f.tokens) > 1 and strong_match(f, g))
+        for f in forms
+        for g in stored
+    )
+
+
+def _own_script(part: NameForm, stored: list[NameForm]) -> list[NameForm]:
+    """The stored names a bare name may be the family or given name of: those of its own script when
+    the entity has a full name there.  "Amerikalı" sounds like the end of "أنجيلا ميركل", but the
+    Latin "Angela Merkel" beside it says the Latin spelling of that name is "Merkel"."""
+    own = [g for g in stored if g.script == part.script]
+    return own if any(len(g.tokens) > 1 for g in own) else stored
 
 
 DISTINCTIVE_SHARE = 0.02  # context must be rarer than this share of stored articles ...
@@ -194,25 +237,31 @@ def match_stored(
     context: set[str],
     person: bool = True,
     names: StoredNames | None = None,
+    recognised: str = "",
 ) -> str | None:
     """The stored entity of type ``kind`` that ``entity_id`` (with these surface forms) is another
     name of, if one is.  A bare name may be the family (last) name of a stored full name; the first
     one too (Xi of Xi Jinping) only when the recogniser read it as a ``person``'s: "Google" is no
-    name of "Google Assistant".  ``names``: the writer's view of the stored names (else a fresh one)."""
+    name of "Google Assistant".  ``names``: the writer's view of the stored names (else a fresh one).
+    ``recognised``: the type the recognisers gave the name, when ``kind`` is another one to try."""
     names = names if names is not None else StoredNames(conn)
     forms = name_forms(surfaces)
     if not forms or kind not in RECONCILED_TYPES:
         return None
     keys = set().union(*(name_keys(f) for f in forms))
     candidates = sorted(names.candidates(keys, kind) - {entity_id})
+    stored = names.forms(candidates)
+    if recognised in RECONCILED_TYPES and recognised != kind:
+        # A person's name read like an organisation's ("Jaime Mata", "الأمم المتحدة": M, MT) is
+        # some person: across types only the same spelling is evidence ("Trump" of Trump Organization).
+        candidates = [c for c in candidates if _spelled_alike(forms, stored[c])]
     if not candidates:
         return None
-    stored = names.forms(candidates)
     fullest = _fullest(forms)
-    same = [c for c in candidates if _same_entity(names, fullest, stored[c])]
+    same = [c for c in candidates if _same_entity(names, fullest, stored[c], whole=kind == "person")]
 
     def weak(pool: Iterable[str]) -> set[str]:  # only a candidate that can be picked needs the check
-        return {c for c in pool if not _strong(forms, stored[c])}
+        return {c for c in pool if not _strong(forms, stored[c], kind == "person")}
 
     if kind != "person" or any(len(f.tokens) > 1 for f in forms):
         return _pick(names, same, context, weak(same))
@@ -221,7 +270,11 @@ def match_stored(
     # Letter for letter ("Trump" of "Donald Trump") it stands alone; by sound only it needs context.
     # A first name always needs context: a bare "Francis" is the Pope's as often as Francis Kahata's.
     for position in (-1, 0) if person else (-1,):
-        owners = {c for c in candidates if any(_family_name_of(f, g, position) for f in forms for g in stored[c])}
+        owners = {
+            c
+            for c in candidates
+            if any(_family_name_of(f, g, position) for f in forms for g in _own_script(f, stored[c]))
+        }
         if owners:
             exact = (
                 {c for c in owners if any(_letter_for_letter(f, g, position) for f in forms for g in stored[c])}
@@ -302,7 +355,7 @@ def plan_article(conn: Store, mentions: list[Mention], entities: list[Entity], n
         target = None
         for candidate_kind in kinds_to_try(kind, forms):
             target = match_stored(
-                conn, entity_id, candidate_kind, surfaces[entity_id], context, kind == "person", names
+                conn, entity_id, candidate_kind, surfaces[entity_id], context, kind == "person", names, kind
             )
             if target is not None:
                 break

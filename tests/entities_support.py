@@ -1,0 +1,31 @@
+"""Storing an article's names the way the single writer does, for the entity identity tests."""
+
+from __future__ import annotations
+
+from storyweave.entities.kb.base import get_kb
+from storyweave.entities.resolve.mentions import MentionResolver
+from storyweave.entities.resolve.reconcile import store_article_entities
+from storyweave.models import Article, Mention
+from storyweave.store import articles as article_store
+from storyweave.store.db import transaction
+from storyweave.tracker import Tracker
+
+
+def store_names(tracker: Tracker, article_id: str, lang: str, names: list[tuple[str, str]]) -> list[str | None]:
+    """Store an article naming ``names`` ((surface, recogniser type)) the way the writer does; the
+    stored id of each name (``None``: no mention, as for a nationality adjective)."""
+    text = " . ".join(n for n, _ in names)
+    with transaction(tracker.db.conn):
+        article_store.insert_article(
+            tracker.db.conn,
+            Article(id=article_id, title="t", text=text, origin="test", lang=lang, content_hash=article_id),
+        )
+    mentions, start = [], len("t\n\n")
+    for surface, kind in names:
+        mentions.append(Mention(surface, start, start + len(surface), kind, lang, confidence=0.9))  # type: ignore[arg-type]
+        start += len(surface) + 3
+    resolved, entities = MentionResolver(get_kb()).resolve(mentions, lang)
+    with transaction(tracker.db.conn):
+        store_article_entities(tracker.db, article_id, resolved, entities)
+    by_surface = {m.surface: m.entity_id for m in resolved}
+    return [by_surface.get(s) for s, _ in names]
