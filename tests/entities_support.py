@@ -1,8 +1,10 @@
-"""Storing an article's names the way the single writer does, for the entity identity tests."""
+"""Helpers of the entity tests: the types a recogniser gives a text's names, and storing an article's
+names the way the single writer does."""
 
 from __future__ import annotations
 
 from storyweave.entities.kb.base import get_kb
+from storyweave.entities.recognise.recognizer import EntityRecognizer
 from storyweave.entities.resolve.mentions import MentionResolver
 from storyweave.entities.resolve.reconcile import store_article_entities
 from storyweave.models import Article, Mention
@@ -29,3 +31,9 @@ def store_names(tracker: Tracker, article_id: str, lang: str, names: list[tuple[
         store_article_entities(tracker.db, article_id, resolved, entities)
     by_surface = {m.surface: m.entity_id for m in resolved}
     return [by_surface.get(s) for s, _ in names]
+
+
+def typed_names(recognizer: EntityRecognizer, text: str, lang: str) -> dict[str, str]:
+    """surface -> type of each name ``recognizer`` finds in ``text``."""
+    mentions, _ = recognizer.analyse(Article(id="a1", title="", text=text, origin="test", lang=lang))
+    return {m.surface: m.type for m in mentions}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ARABIC_SEED, FRENCH_SEED
+from entities_support import typed_names
 from typer.testing import CliRunner
 
 from storyweave.cli import app
@@ -539,10 +540,11 @@ def test_a_regnal_title_stays_with_the_name_in_running_text(recognizer: EntityRe
 
 
 def test_a_longer_name_holds_the_town_inside_it(recognizer: EntityRecognizer) -> None:
-    assert _typed(recognizer, "El Gobierno de México anunció un plan.", "es") == {"Gobierno de México": "organisation"}
+    found = typed_names(recognizer, "El Gobierno de México anunció un plan.", "es")
+    assert found == {"Gobierno de México": "organisation"}
     # A person's name read on a given name holds it too: "Isabel Rodríguez" is no town called Rodríguez.
     text = "La ministra de Vivienda, Isabel Rodríguez, defendió la norma."
-    assert _typed(recognizer, text, "es").get("Isabel Rodríguez") == "person"
+    assert typed_names(recognizer, text, "es").get("Isabel Rodríguez") == "person"
 
 
 def test_an_english_possessive_and_a_title_are_no_part_of_the_name(recognizer: EntityRecognizer) -> None:
@@ -554,10 +556,6 @@ def test_an_english_possessive_and_a_title_are_no_part_of_the_name(recognizer: E
     marchal = [m for m in mentions if "Marchal" in m.surface]
     assert [(m.type, m.entity_id) for m in marchal] == [("person", french["Hélène Marchal"])]
 
-
-def _typed(recognizer: EntityRecognizer, text: str, lang: str) -> dict[str, str]:
-    mentions, _ = recognizer.analyse(_article(text, lang))
-    return {m.surface: m.type for m in mentions}
 
 
 @pytest.mark.parametrize(
@@ -601,7 +599,7 @@ def _typed(recognizer: EntityRecognizer, text: str, lang: str) -> dict[str, str]
 def test_common_words_and_page_furniture_are_not_names(
     recognizer: EntityRecognizer, lang: str, text: str, expected: dict[str, str]
 ) -> None:
-    assert _typed(recognizer, text, lang) == expected
+    assert typed_names(recognizer, text, lang) == expected
 
 
 # -- organisations ------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ organisations when the recogniser takes a capitalised word of the sentence for a
 from __future__ import annotations
 
 import pytest
+from entities_support import typed_names
 
 from storyweave.entities.recognise.recognizer import EntityRecognizer
 from storyweave.lang.common import LANGUAGES, common_words
@@ -15,10 +16,6 @@ from storyweave.settings import Settings
 def recognizer() -> EntityRecognizer:
     return EntityRecognizer(Settings())
 
-
-def _typed(recognizer: EntityRecognizer, text: str, lang: str) -> dict[str, str]:
-    mentions, _ = recognizer.analyse(Article(id="w1", title="", text=text, origin="test", lang=lang))
-    return {m.surface: m.type for m in mentions}
 
 
 @pytest.mark.parametrize(
@@ -83,7 +80,7 @@ def _typed(recognizer: EntityRecognizer, text: str, lang: str) -> dict[str, str]
     ],
 )
 def test_words_are_no_entities(recognizer: EntityRecognizer, lang: str, text: str, expected: dict[str, str]) -> None:
-    assert _typed(recognizer, text, lang) == expected
+    assert typed_names(recognizer, text, lang) == expected
 
 
 def test_turkish_case_endings_fold_to_the_institution(recognizer: EntityRecognizer) -> None:
@@ -95,8 +92,8 @@ def test_turkish_case_endings_fold_to_the_institution(recognizer: EntityRecogniz
 
 def test_a_word_written_small_elsewhere_is_shouted_not_an_acronym(recognizer: EntityRecognizer) -> None:
     text = "Juan Pérez dijo que el VIRUS llegó. El virus se extiende."
-    assert _typed(recognizer, text, "es") == {"Juan Pérez": "person"}
-    assert _typed(recognizer, "Juan Pérez habló con la OTAN.", "es")["OTAN"] == "organisation"
+    assert typed_names(recognizer, text, "es") == {"Juan Pérez": "person"}
+    assert typed_names(recognizer, "Juan Pérez habló con la OTAN.", "es")["OTAN"] == "organisation"
 
 
 def test_common_word_lists_hold_words_and_leave_names_off() -> None:
@@ -112,9 +109,9 @@ def test_common_word_lists_hold_words_and_leave_names_off() -> None:
 
 def test_turkish_possessive_and_short_genitive_fold_too(recognizer: EntityRecognizer) -> None:
     text = "Bu konuda Sağlık Bakanlığımız açıklama yaptı. Sonra Sağlık Bakanlığın sözcüsü konuştu."
-    assert _typed(recognizer, text, "tr") == {"Sağlık Bakanlığı": "organisation"}
+    assert typed_names(recognizer, text, "tr") == {"Sağlık Bakanlığı": "organisation"}
 
 
 def test_a_dateline_in_capitals_is_a_place(recognizer: EntityRecognizer) -> None:
     text = "ROMA (AP) — El gobierno italiano reportó más muertes."
-    assert _typed(recognizer, text, "es") == {"ROMA": "place", "AP": "organisation"}
+    assert typed_names(recognizer, text, "es") == {"ROMA": "place", "AP": "organisation"}
