@@ -305,7 +305,7 @@ GENERIC_INSTITUTION_NOUNS = frozenset(
 # Common nouns and adjectives that news writes with a capital but that name no one thing on their
 # own: the Earth, the Internet, God; religions' and parties' adjectives and their followers ("Jewish
 # groups", "Republican strategist"); a republic (every country's "presidente de la República").
-# Lower-case as ``recognise.rules.lower`` writes them.
+# Lower-case as ``recognise.tokens.lower`` writes them.
 CAPITALISED_COMMON_WORDS = frozenset(
     [
         "earth", "tierra", "terre", "erde", "dünya", "internet", "web", "god", "dios", "dieu", "gott",

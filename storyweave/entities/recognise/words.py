@@ -1,6 +1,6 @@
 """Words that belong to names but are none on their own, and endings written onto a name.
 
-Used by the capitalised-run recogniser (``rules.py``) on lower-cased tokens (``rules.lower``).
+Used by the capitalised-run recogniser (``rules.py``) on lower-cased tokens (``tokens.lower``).
 """
 
 from __future__ import annotations
