@@ -131,7 +131,8 @@ class Outcome:
 
 
 class Connection:
-    """One keep-alive HTTP/1.1 connection to the server, as a browser without a cache holds.
+    """One keep-alive HTTP/1.1 connection to the server, as a browser without a cache holds; it
+    keeps the cookies the server sets, as a browser does (the reader's language, chosen once).
 
     Written on asyncio streams rather than an HTTP library: the clients share the server's two
     cores, and a library's per-request cost (milliseconds in httpx) would be measured as the
@@ -143,12 +144,15 @@ class Connection:
         self.host, self.port = host, port
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.cookies: dict[str, str] = {}
 
     async def get(self, path: str) -> tuple[int, dict[str, str], bytes]:
         """Status, headers (lower-case names) and body of ``GET path``; connection errors raise OSError."""
         if self.writer is None or self.reader is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        request = f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n{self.HEADERS}\r\n"
+        cookies = "; ".join(f"{k}={v}" for k, v in sorted(self.cookies.items()))
+        cookie = f"Cookie: {cookies}\r\n" if cookies else ""
+        request = f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n{self.HEADERS}{cookie}\r\n"
         self.writer.write(request.encode("latin-1"))
         try:
             head = await self.reader.readuntil(b"\r\n\r\n")
@@ -162,6 +166,9 @@ class Connection:
             name, _, value = line.partition(":")
             if name:
                 headers[name.strip().lower()] = value.strip()
+            if name.strip().lower() == "set-cookie":
+                cookie_name, _, cookie_value = value.strip().split(";", 1)[0].partition("=")
+                self.cookies[cookie_name.strip()] = cookie_value.strip()
         if "content-length" in headers:
             body = await self.reader.readexactly(int(headers["content-length"]))
         elif headers.get("transfer-encoding", "").lower() == "chunked":
@@ -249,6 +256,9 @@ def scenarios(base: str) -> dict[str, tuple[list[str], float]]:
     page, search = PAGE_TARGET_MS, SEARCH_TARGET_MS
     return {
         "front page /": (["/"], page),
+        # A reader who chose a language (the menu's ?lang=, then its cookie): cards take a report's
+        # title in it (views._reader_titles), and links keep ?lang= on every page.
+        "front page, events in French": (["/?lang=fr", "/events?lang=fr"], page),
         "event page /events/ID": ([f"/events/{i}" for i in event_ids], page),
         "entity page /entities/ID": ([f"/entities/{quote(i, safe='')}" for i in entity_ids], page),
         "events page /events": (["/events"], page),
