@@ -226,9 +226,9 @@ def with_coverage(state: ServerState, events: list[dict[str, Any]], languages: l
         return []
     keys = {str(e["id"]): card_key(e, languages) for e in events}
     cards = state.cards.get(list(keys.values()))
-    missing = [event_id for event_id, key in keys.items() if key not in cards]
+    missing = list({str(e["id"]): e for e in events if keys[str(e["id"])] not in cards}.values())
     if missing:
-        computed = _cards(state, [e for e in events if str(e["id"]) in set(missing)], languages)
+        computed = _cards(state, missing, languages)
         fresh = {keys[event_id]: card for event_id, card in computed.items()}
         state.cards.put(fresh)
         cards.update(fresh)
@@ -271,11 +271,11 @@ def _reader_titles(
     found: dict[str, tuple[str, str]] = {}
     pending = list(events)
     for lang in languages[:3]:
-        covered = {str(e["id"]) for e in pending if lang in (e.get("langs") or {})}
-        wanted = [str(e["id"]) for e in pending if str(e["id"]) in covered and e.get("lang") != lang]
+        covered = [e for e in pending if lang in (e.get("langs") or {})]
+        wanted = [str(e["id"]) for e in covered if e.get("lang") != lang]
         for event_id, title in db.event_titles_in(wanted, lang).items() if wanted else ():
             found[event_id] = (headline(title) or title, lang)
-        pending = [e for e in pending if str(e["id"]) not in covered]
+        pending = [e for e in pending if lang not in (e.get("langs") or {})]
     return found
 
 

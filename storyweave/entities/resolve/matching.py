@@ -25,7 +25,6 @@ def _qualifiers(form: NameForm) -> list[str]:
     )
 
 
-
 def token_match(a: NameForm, i: int, b: NameForm, j: int) -> bool:
     sa, sb = a.skeletons[i], b.skeletons[j]
     if not sa and not sb:  # all vowels and glides ("Phu" / "فو", "Yi"): the other tokens decide
