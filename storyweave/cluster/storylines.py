@@ -88,13 +88,13 @@ def _fit(
     assigner: EventState,
     storyline_id: str,
     entities: dict[str, str],
-    centroid: np.ndarray,
+    mine: np.ndarray,
     latest: list[str],
     exclude: str | None,
     rarities: _Rarity,
 ) -> StorylineFit | None:
-    """How the event fits the storyline whose ``latest`` events (most recent first, one more than
-    ``_RECENT_EVENTS``, ``exclude`` among them maybe) it is compared with."""
+    """How the event (``mine``: its unit centroid) fits the storyline whose ``latest`` events (most
+    recent first, one more than ``_RECENT_EVENTS``, ``exclude`` among them maybe) it is compared with."""
     conn = assigner.conn
     recent = [e for e in latest if e != exclude][:_RECENT_EVENTS]
     vectors: list[np.ndarray] = []
@@ -108,12 +108,12 @@ def _fit(
             compared.append(event_id)
     if not vectors:
         return None
-    mine = unit(centroid)
-    cosines = np.array([float(v @ mine) for v in vectors])
+    stacked = np.stack(vectors)
+    cosines = stacked @ mine
     # np.average's own arithmetic (float64 products summed over rows, over the weights' sum),
     # without its checks: this runs for every candidate storyline of every new event.
     scale = np.asarray(weights, dtype=np.float64)
-    pooled = unit(np.multiply(np.stack(vectors), scale[:, None], dtype=np.float64).sum(axis=0) / scale.sum())
+    pooled = unit(np.multiply(stacked, scale[:, None], dtype=np.float64).sum(axis=0) / scale.sum())
     cosine, best = float(pooled @ mine), float(cosines.max())
     nearest = compared[int(cosines.argmax())]
     settings = assigner.settings
@@ -171,7 +171,8 @@ def continued_storyline(
             candidates.append(storyline_id)
     rarities = _Rarity(assigner)
     latest = assigner.conn.recent_storyline_events(candidates, _RECENT_EVENTS + 1) if candidates else {}
-    fits = [_fit(assigner, s, entities, centroid, latest[s], excluded_event, rarities) for s in candidates]
+    mine = unit(centroid)
+    fits = [_fit(assigner, s, entities, mine, latest[s], excluded_event, rarities) for s in candidates]
     linked = [f for f in fits if f is not None and f.links(assigner) and not _wrapper_twins(assigner, f, text_told)]
     if not linked:
         return None

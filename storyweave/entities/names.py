@@ -226,7 +226,8 @@ class NameForm:
         """Folded tokens joined: the exact-alias key."""
         return " ".join(self.tokens)
 
-    @property
+    # Cached: reconciliation asks these of the same forms hundreds of times per article.
+    @cached_property
     def roman_key(self) -> str:
         return " ".join(self.roman)
 
@@ -235,10 +236,15 @@ class NameForm:
         """Skeletons concatenated, so token boundaries (Xi Jinping / 习近平) do not matter."""
         return "".join(self.skeletons)
 
-    @property
+    @cached_property
     def short(self) -> bool:
         """Too few consonants for the skeleton to identify the name (Huawei, Yahoo, Ohio)."""
         return len(self.skeleton_key) < 2
+
+    @cached_property
+    def acronym_like(self) -> bool:
+        """See ``is_acronym_like``."""
+        return _acronym_like(self)
 
     @cached_property
     def acronym_tokens(self) -> frozenset[str]:
@@ -372,6 +378,11 @@ ACRONYM_MAX_LETTERS = 6  # an all-capital single token up to this long is an acr
 
 
 def is_acronym_like(form: NameForm) -> bool:
+    """An acronym or a one-token name of at most four letters (``_acronym_like``), asked once per form."""
+    return form.acronym_like
+
+
+def _acronym_like(form: NameForm) -> bool:
     """An acronym or a one-token name of at most four letters: its letters identify it, its sound
     does not (CDU, COVID, OECD and Kyodo share a skeleton; AB, AP and PP share a vowel pattern).
     Such a name matches another only letter for letter (``NATO`` = ``НАТО`` romanised), or through

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -93,6 +94,15 @@ class ArticleProfile:
     length: int = 0
     # terms.title_grounding: how much of its title the text tells; low on a site's wrapper.
     title_grounding: float = 1.0
+    # Each vector's norm, taken when first needed: a member profile is scored against every
+    # article that comes near its event.
+    norms: dict[str, np.floating[Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    def norm(self, name: str) -> np.floating[Any]:
+        found = self.norms.get(name)
+        if found is None:
+            found = self.norms[name] = np.linalg.norm(self.vectors[name])
+        return found
 
 
 def _day(value: str | None) -> date | None:
@@ -153,14 +163,23 @@ def profile(enriched: EnrichedArticle, digest: TextDigest | None = None) -> Arti
 
 
 IdfFunction = Callable[[str], float]
+_IDF_KEPT = 100_000  # remembered idf values per function (about 10 MB at most)
 
 
 def make_idf(doc_freq: Mapping[str, int], n_docs: int) -> IdfFunction:
     """Smoothed inverse document frequency; an id never seen counts as seen once (rare = telling)."""
     n = max(n_docs, 1)
 
+    # Remembered per id: the features ask for each entity of both sides of every pair, four times.
+    known: dict[str, float] = {}
+
     def idf(entity_id: str) -> float:
-        return math.log((n + 1) / (doc_freq.get(entity_id, 1) + 0.5))
+        found = known.get(entity_id)
+        if found is None:
+            if len(known) >= _IDF_KEPT:
+                known.clear()
+            found = known[entity_id] = math.log((n + 1) / (doc_freq.get(entity_id, 1) + 0.5))
+        return found
 
     return idf
 
@@ -183,7 +202,7 @@ def _cosine(a: ArticleProfile, b: ArticleProfile, name: str, shift: tuple[float,
     va, vb = a.vectors.get(first), b.vectors.get(second)
     if va is None or vb is None:
         return math.nan
-    denom = float(np.linalg.norm(va) * np.linalg.norm(vb))
+    denom = float(a.norm(first) * b.norm(second))
     if denom <= 0:
         return math.nan
     cos = float(va @ vb) / denom

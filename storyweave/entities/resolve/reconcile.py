@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -40,17 +41,18 @@ from .stored import StoredNames, name_forms
 RECONCILED_TYPES = ("person", "organisation")
 
 
-def name_keys(form: NameForm) -> set[str]:
+@lru_cache(maxsize=20_000)  # the same names come back in article after article; as name_form's cache
+def name_keys(form: NameForm) -> frozenset[str]:
     """Index keys of one surface form: every reading of every token, and of the whole name."""
     keys = {v for options in form.variants for v in options if len(v) >= 2}
     keys |= {k for k in form.key_variants if len(k) >= 4}
     if form.short and form.vowel_key:
         keys.add("v:" + form.vowel_key)
-    return keys
+    return frozenset(keys)
 
 
 def surface_keys(surface: str) -> set[str]:
-    return name_keys(name_form(surface))
+    return set(name_keys(name_form(surface)))
 
 
 SAME_SCRIPT_WORD_SIMILARITY = 75.0  # two one-word spellings in one script: Kovid/Covid, not Tierra/Twitter
@@ -179,7 +181,9 @@ def _spelled_alike(forms: list[NameForm], stored: list[NameForm]) -> bool:
     return any(
         f.roman_key == g.roman_key
         or (len(f.tokens) == 1 and _letter_for_letter(f, g, -1))
-        or (f.script == g.script and len(f.tokens) > 1 and strong_match(f, g))
+        # may_be_same first: it holds for every strong match, and it turns away most of the
+        # hundreds of candidates a common token brings, for a fraction of strong_match's cost.
+        or (f.script == g.script and len(f.tokens) > 1 and may_be_same(f, g) and strong_match(f, g))
         for f in forms
         for g in stored
     )

@@ -112,19 +112,23 @@ class StoredNames:
             missing = {k for k in keys if k not in self._ids_by_key}  # making room may drop some of keys
             self._ids_by_key.update((k, frozenset(v)) for k, v in self.conn.entity_ids_by_key(missing).items())
         found: set[str] = set().union(*(self._ids_by_key[k] for k in keys)) if keys else set()
-        types = self.types(found)
+        self._read_types(found)
+        types = self._types
         return {e for e in found if types[e] == kind}
 
     def types(self, ids: Iterable[str]) -> dict[str, str | None]:
         """entity id -> its type, ``None`` for ids that are no entity (merged away, never stored)."""
         wanted = set(ids)
+        self._read_types(wanted)
+        return {e: self._types[e] for e in wanted}
+
+    def _read_types(self, wanted: set[str]) -> None:
         missing = {e for e in wanted if e not in self._types}  # not wanted - keys(): that walks every key
         if missing:
             self._types.make_room(len(missing))
             missing = {e for e in wanted if e not in self._types}
             stored = self.conn.entity_types(missing)
             self._types.update((e, stored.get(e)) for e in missing)
-        return {e: self._types[e] for e in wanted}
 
     def exists(self, entity_id: str) -> bool:
         return self.types([entity_id])[entity_id] is not None
