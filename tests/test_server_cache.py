@@ -118,14 +118,61 @@ def test_a_write_through_the_api_shows_at_once(client: httpx.Client) -> None:
     assert client.get("/api/health").json()["articles"] == before + 1
 
 
-def test_streams_errors_and_cookies_are_not_kept(client: httpx.Client) -> None:
+def test_streams_and_errors_are_not_kept(client: httpx.Client) -> None:
     missing = client.get("/api/events/no-such-event")
     assert missing.status_code == 404 and "etag" not in missing.headers
-    chosen = client.get("/", params={"lang": "de"})  # sets the language cookie
-    assert "set-cookie" in chosen.headers and "etag" not in chosen.headers
-    client.cookies.clear()
     export = client.get("/feeds/events.atom")
     assert export.status_code == 200 and "etag" not in export.headers
+
+
+def test_a_language_choice_is_kept_with_its_cookie_for_clients_that_never_send_it_back(
+    server: LiveServer,
+) -> None:
+    # A script or a feed reader keeps no cookies: each ?lang= request sets the cookie again, and
+    # must still be answered from memory, cookie included.
+    with httpx.Client(base_url=server.url(""), timeout=120) as script:
+        first = script.get("/", params={"lang": "de"})
+        script.cookies.clear()
+        again = script.get("/", params={"lang": "de"})
+        script.cookies.clear()
+    for answer in (first, again):
+        assert answer.status_code == 200 and answer.headers["etag"]
+        assert answer.headers["set-cookie"].startswith("lang=de;")
+    assert again.headers["etag"] == first.headers["etag"] and again.content == first.content
+    # A browser that sent the cookie back gets the page without setting it again.
+    with httpx.Client(base_url=server.url(""), timeout=120, cookies={"lang": "de"}) as browser:
+        remembered = browser.get("/", params={"lang": "de"})
+    assert remembered.status_code == 200 and "set-cookie" not in remembered.headers
+    assert remembered.headers["etag"] == first.headers["etag"]
+
+
+def test_an_answer_setting_any_other_cookie_is_never_kept(tmp_path: Path) -> None:
+    store = tmp_path / "cookies.db"
+    Tracker(db=store, enrich_stages=[], assign_events=False).close()  # a real store, for its version
+    computed = Counter[str]()
+
+    async def pages(scope: Scope, receive: Receive, send: Send) -> None:
+        computed[scope["path"]] += 1
+        body = scope["path"].encode()
+        cookie = b"session=abc; Path=/" if scope["path"] == "/session" else b"lang=fr; Path=/"
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode()),
+                                (b"set-cookie", cookie)]})
+        await send({"type": "http.response.body", "body": body})
+
+    async def main() -> None:
+        version = StoreVersion(store)
+        cache = ResponseCache(pages, version, max_bytes=1 << 20, computations=2)
+        for _ in range(3):
+            for path in ("/session", "/language"):
+                answer = await _get(cache, path)
+                assert (b"set-cookie", b"session=abc; Path=/" if path == "/session" else b"lang=fr; Path=/") in (
+                    answer[0]["headers"]
+                )
+        version.close()
+
+    asyncio.run(main())
+    assert computed == {"/session": 3, "/language": 1}
 
 
 def test_head_is_answered_as_the_kept_get(client: httpx.Client) -> None:

@@ -26,8 +26,11 @@ microseconds and reads no table.
   memory is sent without routing or other middleware; it was kept with the headers they added.
   HEAD is answered from memory as GET without the body.
 
-Only complete answers are kept (status 200 with a Content-Length and no cookie being set);
-streams, exports, errors and the health and readiness probes pass through untouched.
+Only complete answers are kept (status 200 with a Content-Length, setting no cookie but the
+reader's language choice); streams, exports, errors and the health and readiness probes pass
+through untouched.  The language cookie is kept with the answer: a ``?lang=`` answer sets it for
+whoever sends the same request (the key holds the query and the cookie sent), and a client that
+never sends it back (a script, a feed reader) would otherwise have every such page computed anew.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
 
+from .i18n import COOKIE
 from .state import ASGIApp, Message, Receive, Scope, Send, StoreVersion
 
 log = logging.getLogger(__name__)
@@ -53,6 +57,7 @@ UNCACHED_PATHS = ("/api/stream", "/api/health", "/api/ready", "/api/ingest", "/s
 _COMPRESSIBLE = (b"text/", b"application/json", b"application/xml", b"application/atom", b"application/rss",
                  b"image/svg")
 _KEY_HEADERS = (b"host", b"accept", b"accept-language", b"cookie")
+LANGUAGE_COOKIE_PREFIX = COOKIE.encode() + b"="
 
 
 @dataclass(frozen=True)
@@ -196,7 +201,7 @@ class ResponseCache:
             elif message["type"] == "http.response.start":
                 start = message
                 names = {name.lower() for name, _ in message.get("headers", [])}
-                if message["status"] != 200 or b"content-length" not in names or b"set-cookie" in names:
+                if message["status"] != 200 or b"content-length" not in names or _sets_other_cookies(message):
                     passing = True
                     await send(message)
             elif message["type"] == "http.response.body":
@@ -237,6 +242,15 @@ class ResponseCache:
         common.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": 200, "headers": common})
         await send({"type": "http.response.body", "body": b"" if head else body})
+
+
+def _sets_other_cookies(start: Message) -> bool:
+    """Does the answer set a cookie other than the reader's language choice (which depends on the
+    request alone, so may be answered again to the same request)?"""
+    return any(
+        name.lower() == b"set-cookie" and not value.startswith(LANGUAGE_COOKIE_PREFIX)
+        for name, value in start.get("headers", [])
+    )
 
 
 class Slots:
