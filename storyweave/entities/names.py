@@ -194,6 +194,68 @@ def skeleton_variants(roman: str, script: str) -> frozenset[str]:
     return frozenset(out)
 
 
+# -- Letters the skeleton drops, which a name written twice in related scripts keeps ---------------
+# The skeleton drops h (silent in Latin, х or г in Russian) and Arabic ʿ (no Latin letter): so Latin
+# "Ahmet" (a-h-m-t) reads like عماد (ʿ-m-d), "Mehmet" like احمد.  But Arabic ح and ه are consonants
+# that Latin always writes h ("Ahmed", "Hussein", "Doha") and ʿ is one it writes as a vowel or not at
+# all, never h: when the Arabic token has one of them, the h's of both must line up.
+_ARABIC_H = frozenset("حه")
+_ARABIC_GUTTURALS = _ARABIC_H | {"ع"}
+_H_DIGRAPH = re.compile("(?<=[sdtkgcpz])h")  # sh, th, dh, kh, gh, ch, ph, zh: "Ishaq" is إسحاق (s + h)
+_FINAL_H = re.compile("(?<=[aeiou])h$")  # "Haniyeh", "Sarah": a final h may be a Latin vowel sign
+
+
+def _h_skeleton(word: str) -> str:
+    classes = "".join("H" if part == "h" else _CLASSES.get(part, "") for part in _SPELLING.findall(word))
+    return _REPEAT.sub(r"\1", classes)
+
+
+def _arabic_h_keys(token: str) -> frozenset[str]:
+    """Consonant classes of an Arabic token with ح and ه kept as H, letter by letter (س then ه is
+    not "sh"); a final ه may be the tā' marbūṭa that folding made of ة, so it is optional."""
+    parts = ["H" if c in _ARABIC_H else skeleton(romanise(c)) for c in token]
+    keys = {_REPEAT.sub(r"\1", "".join(parts))}
+    if token.endswith("ه"):
+        keys.add(_REPEAT.sub(r"\1", "".join(parts[:-1])))
+    return frozenset(keys)
+
+
+def _written_h_keys(roman: str, script: str) -> frozenset[str]:
+    """The same for a Latin or Cyrillic token, under its readings: a digraph's h may be a letter of
+    its own (Ishaq), Russian х may be Arabic ح or خ, a final h after a vowel may be silent."""
+    out: set[str] = set()
+    for reading in _readings(roman, script):
+        words = {reading, _FINAL_H.sub("", reading)}
+        if script == "cyrillic":
+            words |= {w.replace("kh", "h") for w in words}
+        for word in list(words):
+            for match in _H_DIGRAPH.finditer(word):
+                if len(words) < _MAX_READINGS:
+                    words.add(word[: match.start()] + "|" + word[match.start() :])  # "is|haq"
+        out |= {_h_skeleton(w) for w in words}
+    return frozenset(out)
+
+
+def gutturals_agree(arabic_token: str, other_roman: str, other_script: str) -> bool:
+    """Whether an Arabic token and a Latin or Cyrillic one agree on h: always, unless the Arabic one
+    has ح, ه or ع, when the h's must line up (Mehmet is محمد, not احمد; Ahmet is not عماد)."""
+    if not _ARABIC_GUTTURALS & set(arabic_token):
+        return True
+    return not _arabic_h_keys(arabic_token).isdisjoint(_written_h_keys(other_roman, other_script))
+
+
+# Within one script f, v and ph are one consonant that no spelling drops (Vischer is not Scheuer),
+# while w may be a vowel (Marwan, Marouane) or that consonant (Lawrow, Lavrov).
+_LABIAL = re.compile("ph|[fv]")
+
+
+def labial_keys(roman: str) -> frozenset[str]:
+    """Skeletons of a token with f, v and ph (and w, or w dropped) kept as one class (a digit, which
+    ``skeleton`` keeps as it is)."""
+    marked = _LABIAL.sub("0", roman)
+    return frozenset({skeleton(marked.replace("w", "0")), skeleton(marked.replace("w", ""))})
+
+
 def is_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
 

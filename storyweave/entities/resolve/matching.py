@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-from ..names import ABD_TOKENS, QUALIFIERS, NameForm, is_acronym_like, regnal_name
+from ..names import ABD_TOKENS, QUALIFIERS, NameForm, gutturals_agree, is_acronym_like, labial_keys, regnal_name
 
 SAME_SCRIPT_MIN_SIMILARITY = 60.0  # rapidfuzz ratio of romanised tokens that share a skeleton
 
@@ -36,8 +36,19 @@ def token_match(a: NameForm, i: int, b: NameForm, j: int) -> bool:
     if (a.tokens[i] in a.acronym_tokens or b.tokens[j] in b.acronym_tokens) and a.roman[i] != b.roman[j]:
         return False  # NSW (of "NSW Police") is no spelling of نانسي: initials match letter for letter
     if a.script == b.script and a.script in ("latin", "cyrillic") and a.tokens[i] != b.tokens[j]:
+        if labial_keys(a.roman[i]).isdisjoint(labial_keys(b.roman[j])):
+            return False  # Vischer is not Scheuer: one script writes the same f or v every time
         return fuzz.ratio(a.roman[i], b.roman[j]) >= SAME_SCRIPT_MIN_SIMILARITY
+    if a.roman[i] == b.roman[j]:
+        return True  # one reading: an organisation's type word ("مجموعة", "groupe") reads as its canonical
+    if a.script == "arabic" and b.script in _H_SCRIPTS:
+        return gutturals_agree(a.tokens[i], b.roman[j], b.script)
+    if b.script == "arabic" and a.script in _H_SCRIPTS:
+        return gutturals_agree(b.tokens[j], a.roman[i], a.script)
     return True
+
+
+_H_SCRIPTS = ("latin", "cyrillic")  # scripts that write Arabic ح and ه as a letter of their own
 
 
 def _length_ok(a: NameForm, b: NameForm) -> bool:
