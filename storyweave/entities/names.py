@@ -249,11 +249,14 @@ def gutturals_agree(arabic_token: str, other_roman: str, other_script: str) -> b
 _LABIAL = re.compile("ph|[fv]")
 
 
-def labial_keys(roman: str) -> frozenset[str]:
-    """Skeletons of a token with f, v and ph (and w, or w dropped) kept as one class (a digit, which
-    ``skeleton`` keeps as it is)."""
-    marked = _LABIAL.sub("0", roman)
-    return frozenset({skeleton(marked.replace("w", "0")), skeleton(marked.replace("w", ""))})
+def labial_keys(roman: str, script: str) -> frozenset[str]:
+    """Skeletons of a token under its script's readings (a Russian case ending off: Бадром, Бадра)
+    with f, v and ph (and w, or w dropped) kept as one class (a digit, which ``skeleton`` keeps)."""
+    keys = set()
+    for reading in _readings(roman, script):
+        marked = _LABIAL.sub("0", reading)
+        keys |= {skeleton(marked.replace("w", "0")), skeleton(marked.replace("w", ""))}
+    return frozenset(keys)
 
 
 def is_cjk(text: str) -> bool:

@@ -36,7 +36,7 @@ def token_match(a: NameForm, i: int, b: NameForm, j: int) -> bool:
     if (a.tokens[i] in a.acronym_tokens or b.tokens[j] in b.acronym_tokens) and a.roman[i] != b.roman[j]:
         return False  # NSW (of "NSW Police") is no spelling of نانسي: initials match letter for letter
     if a.script == b.script and a.script in ("latin", "cyrillic") and a.tokens[i] != b.tokens[j]:
-        if labial_keys(a.roman[i]).isdisjoint(labial_keys(b.roman[j])):
+        if labial_keys(a.roman[i], a.script).isdisjoint(labial_keys(b.roman[j], b.script)):
             return False  # Vischer is not Scheuer: one script writes the same f or v every time
         return fuzz.ratio(a.roman[i], b.roman[j]) >= SAME_SCRIPT_MIN_SIMILARITY
     if a.roman[i] == b.roman[j]:
