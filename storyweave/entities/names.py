@@ -201,6 +201,7 @@ def skeleton_variants(roman: str, script: str) -> frozenset[str]:
 # all, never h: when the Arabic token has one of them, the h's of both must line up.
 _ARABIC_H = frozenset("حه")
 _ARABIC_GUTTURALS = _ARABIC_H | {"ع"}
+_ARABIC_H_SPLIT = re.compile("([حه])")
 _H_DIGRAPH = re.compile("(?<=[sdtkgcpz])h")  # sh, th, dh, kh, gh, ch, ph, zh: "Ishaq" is إسحاق (s + h)
 _FINAL_H = re.compile("(?<=[aeiou])h$")  # "Haniyeh", "Sarah": a final h may be a Latin vowel sign
 
@@ -211,23 +212,22 @@ def _h_skeleton(word: str) -> str:
 
 
 def _arabic_h_keys(token: str) -> frozenset[str]:
-    """Consonant classes of an Arabic token with ح and ه kept as H, letter by letter (س then ه is
-    not "sh"); a final ه may be the tā' marbūṭa that folding made of ة, so it is optional."""
-    parts = ["H" if c in _ARABIC_H else skeleton(romanise(c)) for c in token]
+    """Consonant classes of an Arabic token with ح and ه kept as H, the letters between them read as
+    the skeleton reads them (تش is "ch"; س then ه is no "sh"); a final ه may be the tā' marbūṭa that
+    folding made of ة, so it is optional."""
+    parts = ["H" if part in _ARABIC_H else skeleton(romanise(part)) for part in _ARABIC_H_SPLIT.split(token)]
     keys = {_REPEAT.sub(r"\1", "".join(parts))}
     if token.endswith("ه"):
-        keys.add(_REPEAT.sub(r"\1", "".join(parts[:-1])))
+        keys.add(_REPEAT.sub(r"\1", "".join(parts[:-2])))  # split() leaves an empty part after it
     return frozenset(keys)
 
 
-def _written_h_keys(roman: str, script: str) -> frozenset[str]:
-    """The same for a Latin or Cyrillic token, under its readings: a digraph's h may be a letter of
-    its own (Ishaq), Russian х may be Arabic ح or خ, a final h after a vowel may be silent."""
+def _written_h_keys(roman: str) -> frozenset[str]:
+    """The same for a Latin token, under its readings: a digraph's h may be a letter of its own
+    (Ishaq), a final h after a vowel may be silent (Haniyeh)."""
     out: set[str] = set()
-    for reading in _readings(roman, script):
+    for reading in _readings(roman, "latin"):
         words = {reading, _FINAL_H.sub("", reading)}
-        if script == "cyrillic":
-            words |= {w.replace("kh", "h") for w in words}
         for word in list(words):
             for match in _H_DIGRAPH.finditer(word):
                 if len(words) < _MAX_READINGS:
@@ -236,12 +236,16 @@ def _written_h_keys(roman: str, script: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def gutturals_agree(arabic_token: str, other_roman: str, other_script: str) -> bool:
-    """Whether an Arabic token and a Latin or Cyrillic one agree on h: always, unless the Arabic one
-    has ح, ه or ع, when the h's must line up (Mehmet is محمد, not احمد; Ahmet is not عماد)."""
-    if not _ARABIC_GUTTURALS & set(arabic_token):
+def gutturals_agree(arabic_token: str, latin_roman: str) -> bool:
+    """Whether an Arabic token and a Latin one agree on h: when both write one (Latin h; Arabic ح,
+    ه or ع), the h's must line up (Mehmet is محمد, not احمد; Ahmet is not عماد).  A Latin name
+    without h says nothing: exonyms drop it (Cairo, القاهرة)."""
+    if not _ARABIC_GUTTURALS & set(arabic_token) or "h" not in latin_roman:
         return True
-    return not _arabic_h_keys(arabic_token).isdisjoint(_written_h_keys(other_roman, other_script))
+    latin = _written_h_keys(latin_roman)
+    if not any("H" in key for key in latin):
+        return True  # only digraphs: Shanghai's sh and gh
+    return not _arabic_h_keys(arabic_token).isdisjoint(latin)
 
 
 # Within one script f, v and ph are one consonant that no spelling drops (Vischer is not Scheuer),

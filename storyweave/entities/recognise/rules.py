@@ -31,6 +31,7 @@ from .words import (
     is_head_alone,
     is_nationality,
     is_shouted_word,
+    town_after_particle,
     tr_case_ending,
 )
 
@@ -369,7 +370,7 @@ class _RunScanner:
             # given name or title is no person's; nor is "Jefatura del Estado": a family name keeps a
             # bare "de" ("Giorgian de Arrascaeta"), an institution "del" or "de la".
             return [(span, None)]
-        at = next((k for k in range(2, len(words)) if self._place_after_particle(words, k)), 0)
+        at = next((k for k in range(2, len(words)) if town_after_particle(words[k - 1].low, words[k].text)), 0)
         if at and not any(w.low in P.GIVEN_NAMES for w in words[: at - 1]):
             # "Rhodalis de Saint-Fons": a name and the town it is in, not a family name with "de".
             head = words[: at - 1]
@@ -377,11 +378,6 @@ class _RunScanner:
             place = Span(words[at].start, words[-1].end, "place", 0.6)
             return [(before, head[0] if len(head) == 1 else None), (place, None)]
         return self.person(words, 0.55)
-
-    @staticmethod
-    def _place_after_particle(words: list[Tok], k: int) -> bool:
-        """Word ``k`` names a town by a saint's name joined with a hyphen, after a particle."""
-        return words[k - 1].low in P.PARTICLES and bool(P.SAINT_NAMED.match(words[k].text))
 
     def _no_name_alone(self, tok: Tok) -> bool:
         """A word that is part of a name but none by itself (a head word, a nationality word), a

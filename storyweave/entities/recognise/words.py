@@ -75,3 +75,9 @@ def is_shouted_word(low: str, lang: str) -> bool:
         return False
     listed = common_words(lang)
     return low in (listed if listed else common_in_any_language())
+
+
+def town_after_particle(before: str, word: str) -> bool:
+    """``word`` names a town by a saint's name joined with a hyphen ("Saint-Fons") after the particle
+    ``before`` (lower-cased: "de")."""
+    return before in P.PARTICLES and bool(P.SAINT_NAMED.match(word))

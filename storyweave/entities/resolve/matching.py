@@ -41,14 +41,11 @@ def token_match(a: NameForm, i: int, b: NameForm, j: int) -> bool:
         return fuzz.ratio(a.roman[i], b.roman[j]) >= SAME_SCRIPT_MIN_SIMILARITY
     if a.roman[i] == b.roman[j]:
         return True  # one reading: an organisation's type word ("مجموعة", "groupe") reads as its canonical
-    if a.script == "arabic" and b.script in _H_SCRIPTS:
-        return gutturals_agree(a.tokens[i], b.roman[j], b.script)
-    if b.script == "arabic" and a.script in _H_SCRIPTS:
-        return gutturals_agree(b.tokens[j], a.roman[i], a.script)
+    if a.script == "arabic" and b.script == "latin":
+        return gutturals_agree(a.tokens[i], b.roman[j])
+    if b.script == "arabic" and a.script == "latin":
+        return gutturals_agree(b.tokens[j], a.roman[i])
     return True
-
-
-_H_SCRIPTS = ("latin", "cyrillic")  # scripts that write Arabic ح and ه as a letter of their own
 
 
 def _length_ok(a: NameForm, b: NameForm) -> bool:
