@@ -101,13 +101,16 @@ def romanise(token: str) -> str:
     return re.sub(r"[^a-z0-9]", "", anyascii(token).lower())
 
 
-def skeleton(romanised: str) -> str:
-    """Consonant classes of a romanised token, vowels and w/y/h dropped, repeats collapsed."""
+def skeleton(romanised: str, h: str = "") -> str:
+    """Consonant classes of a romanised token, vowels and w/y/h dropped (``h``: the class a lone h
+    keeps instead), repeats collapsed."""
     # German/Polish "Selenskyj", "Sergej": the final j is a glide, not a consonant.
     word = _FINAL_GLIDE.sub("", _SOFT_C.sub("s", romanised)) if len(romanised) > 3 else romanised
     if word.startswith("x"):
         word = "s" + word[1:]  # pinyin Xi, Xiamen: an s-sound in every script that writes it
-    classes = "".join(_CLASSES.get(part, part if part.isdigit() else "") for part in _SPELLING.findall(word))
+    classes = "".join(
+        h if part == "h" else _CLASSES.get(part, part if part.isdigit() else "") for part in _SPELLING.findall(word)
+    )
     return _REPEAT.sub(r"\1", classes)
 
 
@@ -206,11 +209,6 @@ _H_DIGRAPH = re.compile("(?<=[sdtkgcpz])h")  # sh, th, dh, kh, gh, ch, ph, zh: "
 _FINAL_H = re.compile("(?<=[aeiou])h$")  # "Haniyeh", "Sarah": a final h may be a Latin vowel sign
 
 
-def _h_skeleton(word: str) -> str:
-    classes = "".join("H" if part == "h" else _CLASSES.get(part, "") for part in _SPELLING.findall(word))
-    return _REPEAT.sub(r"\1", classes)
-
-
 def _arabic_h_keys(token: str) -> frozenset[str]:
     """Consonant classes of an Arabic token with ح and ه kept as H, the letters between them read as
     the skeleton reads them (تش is "ch"; س then ه is no "sh"); a final ه may be the tā' marbūṭa that
@@ -232,20 +230,23 @@ def _written_h_keys(roman: str) -> frozenset[str]:
             for match in _H_DIGRAPH.finditer(word):
                 if len(words) < _MAX_READINGS:
                     words.add(word[: match.start()] + "|" + word[match.start() :])  # "is|haq"
-        out |= {_h_skeleton(w) for w in words}
+        out |= {skeleton(w, h="H") for w in words}
     return frozenset(out)
 
 
 def gutturals_agree(arabic_token: str, latin_roman: str) -> bool:
-    """Whether an Arabic token and a Latin one agree on h: when both write one (Latin h; Arabic ح,
-    ه or ع), the h's must line up (Mehmet is محمد, not احمد; Ahmet is not عماد).  A Latin name
-    without h says nothing: exonyms drop it (Cairo, القاهرة)."""
-    if not _ARABIC_GUTTURALS & set(arabic_token) or "h" not in latin_roman:
+    """Whether an Arabic token and a Latin one agree on h and ʿ: when the Arabic one has ح, ه or ع,
+    the h's must line up (Mehmet is محمد, not احمد; Ahmet is not عماد; Matt is not محمد), and a
+    word opening with ع opens with a vowel in Latin (Imad, Omar, Issa; not Matthew).  Exonyms that
+    drop the h (Cairo, القاهرة) are the knowledge base's to list."""
+    if not _ARABIC_GUTTURALS & set(arabic_token):
         return True
-    latin = _written_h_keys(latin_roman)
-    if not any("H" in key for key in latin):
-        return True  # only digraphs: Shanghai's sh and gh
-    return not _arabic_h_keys(arabic_token).isdisjoint(latin)
+    if arabic_token.startswith("ع") and latin_roman[:1] not in _LATIN_VOWELS:
+        return False
+    return not _arabic_h_keys(arabic_token).isdisjoint(_written_h_keys(latin_roman))
+
+
+_LATIN_VOWELS = frozenset("aeiou")
 
 
 # Within one script f, v and ph are one consonant that no spelling drops (Vischer is not Scheuer),
