@@ -59,9 +59,11 @@ def test_an_institutions_name_runs_over_its_connectors(recognizer: EntityRecogni
         recognizer, "La Organización para la Cooperación y el Desarrollo Económicos publicó su informe.", "es"
     )
     assert found == {"Organización para la Cooperación y el Desarrollo Económicos": "organisation"}
-    # Two names joined by a conjunction stay two.
+    # Two names joined by a conjunction stay two, and a name that ends at its head word is complete.
     found = typed_names(recognizer, "Ayer Valencia y Murcia votaron.", "es")
     assert found == {"Valencia": "place", "Murcia": "place"}
+    found = typed_names(recognizer, "Olaf Scholz traf die Deutsche Bank und die Grünen Gewerkschaft.", "de")
+    assert found.get("Deutsche Bank") == "organisation"
 
 
 def test_a_name_before_de_saint_town_is_no_family_name(recognizer: EntityRecognizer) -> None:

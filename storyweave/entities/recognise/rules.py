@@ -119,22 +119,29 @@ class _RunScanner:
             elif size := self._particles_then_capital(j):
                 run.extend(range(j, j + size + 1))  # "Ciudad de México", "Asamblea General de la ONU"
                 j += size + 1
-            elif (size := self._connector_then_capital(j)) and any(is_org_head(tokens[n], self.lang) for n in run):
+            elif (size := self._connector_then_capital(j)) and self._head_goes_on(run, tokens[j].low):
                 run.extend(range(j, j + size + 1))  # "Organización para la Cooperación y el Desarrollo"
                 j += size + 1
             else:
                 break
         return run
 
+    def _head_goes_on(self, run: list[int], connector: str) -> bool:
+        """An institution's head word in the run that the connector continues: a preposition right
+        after it ("Organización para"), a conjunction only inside its complement ("Cooperación y el
+        Desarrollo"); a name that ends at its head is complete ("Deutsche Bank" und die SPD)."""
+        heads = run[:-1] if connector in P.ORG_CONJUNCTIONS else run
+        return any(is_org_head(self.tokens[n], self.lang) for n in heads)
+
     def _connector_then_capital(self, j: int) -> int:
         """How many tokens from ``j`` (a connector, then maybe an article) join an institution's name
-        to the capital after them (0: none)."""
+        to the capital after them (0: none; nor for an acronym, a name of its own)."""
         tokens = self.tokens
         if tokens[j].low not in P.ORG_CONNECTORS:
             return 0
         size = 2 if j + 1 < len(tokens) and tokens[j + 1].low in _CONNECTOR_ARTICLES else 1
         k = j + size
-        if k >= len(tokens) or not tokens[k].cap or self.is_title[k]:
+        if k >= len(tokens) or not tokens[k].cap or self.is_title[k] or tokens[k].text.isupper():
             return 0
         if not all(adjacent(self.text, a, b) for a, b in zip(tokens[j - 1 : k], tokens[j : k + 1], strict=True)):
             return 0
