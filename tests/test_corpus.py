@@ -316,8 +316,8 @@ def test_every_gold_surface_is_a_resolved_mention(store: Snapshot) -> None:
 
 
 @open_target(
-    "acronyms and translated names (OECD, PP, Volkspartei, Лига арабских государств) and spans cut or "
-    "grown by recognisers (Saint-Fons, Rhodalis, Rosatom, Türkiye) stay apart"
+    "Saint-Fons in Arabic (the recogniser keeps سان of سان فون, and nothing but a listing would join a "
+    "French name written as it sounds) and Türkiye inside its ministry's name (Türkiye Dışişleri Bakanlığı)"
 )
 def test_each_identity_has_one_entity_id(store: Snapshot) -> None:
     split = []
@@ -339,7 +339,7 @@ def test_confusable_names_keep_different_ids(store: Snapshot) -> None:
     assert not merged, "confusable names merged into one entity:\n" + "\n".join(merged)
 
 
-@open_target("recogniser types of unknown names in es/de/tr")
+@open_target("Rhodalis typed a place by the French model's vote; Türkiye inside its ministry's name")
 def test_identities_have_the_gold_type(store: Snapshot) -> None:
     wrong = []
     for identity, gold in IDENTITIES.items():

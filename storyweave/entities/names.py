@@ -101,13 +101,16 @@ def romanise(token: str) -> str:
     return re.sub(r"[^a-z0-9]", "", anyascii(token).lower())
 
 
-def skeleton(romanised: str) -> str:
-    """Consonant classes of a romanised token, vowels and w/y/h dropped, repeats collapsed."""
+def skeleton(romanised: str, h: str = "") -> str:
+    """Consonant classes of a romanised token, vowels and w/y/h dropped (``h``: the class a lone h
+    keeps instead), repeats collapsed."""
     # German/Polish "Selenskyj", "Sergej": the final j is a glide, not a consonant.
     word = _FINAL_GLIDE.sub("", _SOFT_C.sub("s", romanised)) if len(romanised) > 3 else romanised
     if word.startswith("x"):
         word = "s" + word[1:]  # pinyin Xi, Xiamen: an s-sound in every script that writes it
-    classes = "".join(_CLASSES.get(part, part if part.isdigit() else "") for part in _SPELLING.findall(word))
+    classes = "".join(
+        h if part == "h" else _CLASSES.get(part, part if part.isdigit() else "") for part in _SPELLING.findall(word)
+    )
     return _REPEAT.sub(r"\1", classes)
 
 
@@ -192,6 +195,73 @@ def skeleton_variants(roman: str, script: str) -> frozenset[str]:
         if key.endswith("NG") and len(key) > 2:
             out.add(key[:-1])
     return frozenset(out)
+
+
+# -- Letters the skeleton drops, which a name written twice in related scripts keeps ---------------
+# The skeleton drops h (silent in Latin, х or г in Russian) and Arabic ʿ (no Latin letter): so Latin
+# "Ahmet" (a-h-m-t) reads like عماد (ʿ-m-d), "Mehmet" like احمد.  But Arabic ح and ه are consonants
+# that Latin always writes h ("Ahmed", "Hussein", "Doha") and ʿ is one it writes as a vowel or not at
+# all, never h: when the Arabic token has one of them, the h's of both must line up.
+_ARABIC_H = frozenset("حه")
+_ARABIC_GUTTURALS = _ARABIC_H | {"ع"}
+_ARABIC_H_SPLIT = re.compile("([حه])")
+_H_DIGRAPH = re.compile("(?<=[sdtkgcpz])h")  # sh, th, dh, kh, gh, ch, ph, zh: "Ishaq" is إسحاق (s + h)
+_FINAL_H = re.compile("(?<=[aeiou])h$")  # "Haniyeh", "Sarah": a final h may be a Latin vowel sign
+
+
+def _arabic_h_keys(token: str) -> frozenset[str]:
+    """Consonant classes of an Arabic token with ح and ه kept as H, the letters between them read as
+    the skeleton reads them (تش is "ch"; س then ه is no "sh"); a final ه may be the tā' marbūṭa that
+    folding made of ة, so it is optional."""
+    parts = ["H" if part in _ARABIC_H else skeleton(romanise(part)) for part in _ARABIC_H_SPLIT.split(token)]
+    keys = {_REPEAT.sub(r"\1", "".join(parts))}
+    if token.endswith("ه"):
+        keys.add(_REPEAT.sub(r"\1", "".join(parts[:-2])))  # split() leaves an empty part after it
+    return frozenset(keys)
+
+
+def _written_h_keys(roman: str) -> frozenset[str]:
+    """The same for a Latin token, under its readings: a digraph's h may be a letter of its own
+    (Ishaq), a final h after a vowel may be silent (Haniyeh)."""
+    out: set[str] = set()
+    for reading in _readings(roman, "latin"):
+        words = {reading, _FINAL_H.sub("", reading)}
+        for word in list(words):
+            for match in _H_DIGRAPH.finditer(word):
+                if len(words) < _MAX_READINGS:
+                    words.add(word[: match.start()] + "|" + word[match.start() :])  # "is|haq"
+        out |= {skeleton(w, h="H") for w in words}
+    return frozenset(out)
+
+
+def gutturals_agree(arabic_token: str, latin_roman: str) -> bool:
+    """Whether an Arabic token and a Latin one agree on h and ʿ: when the Arabic one has ح, ه or ع,
+    the h's must line up (Mehmet is محمد, not احمد; Ahmet is not عماد; Matt is not محمد), and a
+    word opening with ع opens with a vowel in Latin (Imad, Omar, Issa; not Matthew).  Exonyms that
+    drop the h (Cairo, القاهرة) are the knowledge base's to list."""
+    if not _ARABIC_GUTTURALS & set(arabic_token):
+        return True
+    if arabic_token.startswith("ع") and latin_roman[:1] not in _LATIN_VOWELS:
+        return False
+    return not _arabic_h_keys(arabic_token).isdisjoint(_written_h_keys(latin_roman))
+
+
+_LATIN_VOWELS = frozenset("aeiou")
+
+
+# Within one script f, v and ph are one consonant that no spelling drops (Vischer is not Scheuer),
+# while w may be a vowel (Marwan, Marouane) or that consonant (Lawrow, Lavrov).
+_LABIAL = re.compile("ph|[fv]")
+
+
+def labial_keys(roman: str, script: str) -> frozenset[str]:
+    """Skeletons of a token under its script's readings (a Russian case ending off: Бадром, Бадра)
+    with f, v and ph (and w, or w dropped) kept as one class (a digit, which ``skeleton`` keeps)."""
+    keys = set()
+    for reading in _readings(roman, script):
+        marked = _LABIAL.sub("0", reading)
+        keys |= {skeleton(marked.replace("w", "0")), skeleton(marked.replace("w", ""))}
+    return frozenset(keys)
 
 
 def is_cjk(text: str) -> bool:

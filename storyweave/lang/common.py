@@ -23,3 +23,10 @@ def common_words(lang: str) -> frozenset[str]:
         return frozenset()
     text = resources.files(__package__).joinpath("data", f"common_{lang}.txt").read_text(encoding="utf-8")
     return frozenset(text.split())
+
+
+@cache
+def common_in_any_language() -> frozenset[str]:
+    """Every listed language's common words: for a word shared across languages ("virus") in a text
+    whose language has no list of its own."""
+    return frozenset().union(*(common_words(lang) for lang in LANGUAGES))

@@ -135,6 +135,7 @@ LEADING_TITLES = frozenset(
         "las",
         "cumhurbaskani",
         "basbakan",
+        "vali",  # Turkish governor: "Vali Yerlikaya" is Ali Yerlikaya, not a person named Vali
         "bay",
         "bayan",
         "sayin",

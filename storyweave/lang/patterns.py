@@ -529,6 +529,10 @@ VI_COUNTRIES = phrases(
 
 # Conjunctions allowed inside an organisation's name: "Adalet ve Kalkınma Partisi".
 ORG_CONJUNCTIONS = words("and und et e y ve và i и")
+# Words that join an institution's name after its head word, where a person's name never has them
+# ("Organización para la Cooperación y el Desarrollo Económicos", "Organisation for Economic
+# Co-operation and Development"), an article after them allowed.
+ORG_CONNECTORS = ORG_CONJUNCTIONS | words("para por pour per ile")
 
 # Common Vietnamese family names: a run starting with one is a person.
 VI_SURNAMES = words(

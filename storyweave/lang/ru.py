@@ -30,15 +30,25 @@ _CYRILLIC_WORD = regex.compile(r"^\p{Cyrillic}{3,}$")
 
 
 def nominatives(text: str) -> list[str]:
-    """Readings of ``text`` with its last word put back in the nominative, most likely first; none
-    for a word too short to tell or not in Cyrillic."""
+    """Readings of ``text`` with its last word, or else its first, put back in the nominative, most
+    likely first; none for a word too short to tell or not in Cyrillic."""
     words = text.split()
-    if not words or not _CYRILLIC_WORD.match(words[-1]):
+    if not words:
         return []
-    last, head = words[-1], words[:-1]
+    out = [" ".join([*words[:-1], word]) for word in _word_nominatives(words[-1])]
+    if len(words) > 1:
+        # A noun heading a genitive ("Лиги арабских государств", "Министерства иностранных дел")
+        # declines alone: the words after it stay as they are.
+        out += [" ".join([word, *words[1:]]) for word in _word_nominatives(words[0])]
+    return list(dict.fromkeys(o for o in out if o != text))
+
+
+def _word_nominatives(word: str) -> list[str]:
+    if not _CYRILLIC_WORD.match(word):
+        return []
     out: list[str] = []
     for ending, bases in _ENDINGS:
-        if last.lower().endswith(ending) and len(last) - len(ending) >= 3:
-            stem = last[: len(last) - len(ending)]
-            out.extend(" ".join([*head, stem + base]) for base in bases)
-    return list(dict.fromkeys(o for o in out if o != text))
+        if word.lower().endswith(ending) and len(word) - len(ending) >= 3:
+            stem = word[: len(word) - len(ending)]
+            out.extend(stem + base for base in bases)
+    return out

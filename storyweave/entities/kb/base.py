@@ -65,12 +65,15 @@ class KnowledgeBase:
         # (alias key, entity id) pairs that only hold in context: a small place whose name is also a
         # common word or a person's name ("Corona", "Rodriguez", "Baker"), see ``usable``.
         self.contextual: set[tuple[str, str]] = set()
+        # Language-bound short forms by key alone, whatever their language (see ``abroad``).
+        self.bound: dict[str, set[str]] = defaultdict(set)
 
     def index(self, entity_id: str, form: NameForm, *, cjk: bool, lang: str = "", contextual: bool = False) -> None:
         if contextual:
             self.contextual.add((form.key, entity_id))
         if lang:
             self.by_lang_key[(lang, form.key)].add(entity_id)
+            self.bound[form.key].add(entity_id)
             return  # language-bound short forms stay out of the skeleton index: too short to match loosely
         self.by_key[form.key].add(entity_id)
         self.max_tokens = max(self.max_tokens, len(form.tokens))
@@ -95,6 +98,19 @@ class KnowledgeBase:
             if scoped:
                 return found | scoped
         return found
+
+    def abroad(self, key: str, written: str, countries: set[str]) -> set[str]:
+        """Organisations of one country whose short form, listed for that country's language,
+        ``written`` spells in capitals in another language's text that names the country: "PP" in a
+        French or English report on Spain is Spain's Partido Popular, as "PP" in Spanish is anywhere.
+        Not places: Turkish "BAE" (the Emirates) in English is BAE Systems as often."""
+        if not countries or not written.isupper():
+            return set()
+        return {
+            e
+            for e in self.bound.get(key, ())
+            if self.entities[e].type == "organisation" and self.entities[e].country in countries
+        }
 
     def usable(self, key: str, ids: set[str], countries: set[str] | None = None) -> set[str]:
         """Those of ``ids`` that alias ``key`` names here: a contextual alias only when the text also

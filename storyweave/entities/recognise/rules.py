@@ -25,7 +25,15 @@ from ...lang.common import common_words
 from ..kb.base import LISTED_CONFIDENCE
 from .spans import Known, KnownLookup, Span
 from .tokens import Tok, adjacent, is_org_head, lower, mark_titles, tokenize, vi_descriptor_size, vi_head_size
-from .words import ROMAN_NUMERALS_UPPER, is_common_noun_after, is_head_alone, is_nationality, tr_case_ending
+from .words import (
+    ROMAN_NUMERALS_UPPER,
+    is_common_noun_after,
+    is_head_alone,
+    is_nationality,
+    is_shouted_word,
+    town_after_particle,
+    tr_case_ending,
+)
 
 _ALL_STOP_WORDS = frozenset().union(*P.STOP_WORDS.values())
 _DETERMINERS_DE = frozenset(
@@ -33,6 +41,7 @@ _DETERMINERS_DE = frozenset(
 )
 _DOUBLE_PARTICLE_FIRST = frozenset({"de", "von", "van", "di", "da"})
 _ARTICLES = frozenset({"la", "las", "los", "le", "der", "den", "l"})
+_CONNECTOR_ARTICLES = _ARTICLES | {"el", "les", "die", "das", "the"}
 _NOUNS_CAPITALISED = frozenset({"de", "lb"})
 _APOSTROPHE_SUFFIX_ENDS_NAME = frozenset({"tr", "az"})
 # Turkish case endings written without the apostrophe they should have ("Ankarada"): tried only to
@@ -110,9 +119,33 @@ class _RunScanner:
             elif size := self._particles_then_capital(j):
                 run.extend(range(j, j + size + 1))  # "Ciudad de México", "Asamblea General de la ONU"
                 j += size + 1
+            elif (size := self._connector_then_capital(j)) and self._head_goes_on(run, tokens[j].low):
+                run.extend(range(j, j + size + 1))  # "Organización para la Cooperación y el Desarrollo"
+                j += size + 1
             else:
                 break
         return run
+
+    def _head_goes_on(self, run: list[int], connector: str) -> bool:
+        """An institution's head word in the run that the connector continues: a preposition right
+        after it ("Organización para"), a conjunction only inside its complement ("Cooperación y el
+        Desarrollo"); a name that ends at its head is complete ("Deutsche Bank" und die SPD)."""
+        heads = run[:-1] if connector in P.ORG_CONJUNCTIONS else run
+        return any(is_org_head(self.tokens[n], self.lang) for n in heads)
+
+    def _connector_then_capital(self, j: int) -> int:
+        """How many tokens from ``j`` (a connector, then maybe an article) join an institution's name
+        to the capital after them (0: none; nor for an acronym, a name of its own)."""
+        tokens = self.tokens
+        if tokens[j].low not in P.ORG_CONNECTORS:
+            return 0
+        size = 2 if j + 1 < len(tokens) and tokens[j + 1].low in _CONNECTOR_ARTICLES else 1
+        k = j + size
+        if k >= len(tokens) or not tokens[k].cap or self.is_title[k] or tokens[k].text.isupper():
+            return 0
+        if not all(adjacent(self.text, a, b) for a, b in zip(tokens[j - 1 : k], tokens[j : k + 1], strict=True)):
+            return 0
+        return size
 
     def _collect_vi_org(self, i: int, head: int) -> list[int]:
         """A Vietnamese organisation capitalises each word's first syllable only ("Bộ Ngoại giao Việt
@@ -304,7 +337,12 @@ class _RunScanner:
         first = words[0]
         if len(words) == 1 and first.text.upper() in P.NOT_ACRONYMS:
             return []
-        if len(words) == 1 and _ACRONYM.match(first.text) and first.low not in self.written_unshouted:
+        if (
+            len(words) == 1
+            and _ACRONYM.match(first.text)
+            and first.low not in self.written_unshouted
+            and not (is_shouted_word(first.low, lang) and self.known([first]) is None)
+        ):
             # Not a word the text also writes in small letters ("ROMA" beside "Roma'da"): one shouted.
             if first.initial and self.text.startswith(" (", first.end):
                 return [(span._replace(type="place", confidence=0.6), None)]  # a dateline: "ROMA (AP) —"
@@ -339,6 +377,13 @@ class _RunScanner:
             # given name or title is no person's; nor is "Jefatura del Estado": a family name keeps a
             # bare "de" ("Giorgian de Arrascaeta"), an institution "del" or "de la".
             return [(span, None)]
+        at = next((k for k in range(2, len(words)) if town_after_particle(words[k - 1].low, words[k].text)), 0)
+        if at and not any(w.low in P.GIVEN_NAMES for w in words[: at - 1]):
+            # "Rhodalis de Saint-Fons": a name and the town it is in, not a family name with "de".
+            head = words[: at - 1]
+            before = Span(head[0].start, head[-1].end, "other", 0.45)
+            place = Span(words[at].start, words[-1].end, "place", 0.6)
+            return [(before, head[0] if len(head) == 1 else None), (place, None)]
         return self.person(words, 0.55)
 
     def _no_name_alone(self, tok: Tok) -> bool:
@@ -482,7 +527,7 @@ class _RunScanner:
         tokens = self.tokens
         while run and (
             tokens[run[0]].low in self.stop
-            or tokens[run[0]].low in P.PARTICLES
+            or (tokens[run[0]].low in P.PARTICLES and not self._opens_known_name(run))
             or (tokens[run[0]].initial and tokens[run[0]].low in self.lowered_in_text)
             or (len(run) > 1 and tokens[run[0]].text in ROMAN_NUMERALS_UPPER)  # "II República"
             or (self.lang == "tr" and tokens[run[0]].initial and tokens[run[0]].low.endswith(P.TR_INFLECTED_ENDINGS))
@@ -495,6 +540,12 @@ class _RunScanner:
             while run and tokens[run[0]].low in P.PARTICLES:
                 run = run[1:]
         return run
+
+    def _opens_known_name(self, run: list[int]) -> bool:
+        """The run's first words are a name the knowledge base lists with its particle ("Al Jazeera
+        English", "El País"): the particle stays, or "Jazeera English" is left to read as a person."""
+        words = [self.tokens[k] for k in run[:4]]
+        return any(self.known(words[:size]) is not None for size in range(2, len(words) + 1))
 
     def _sentence_word_before_particle(self, run: list[int]) -> bool:
         """A headline's verb or noun before "de" ("Huyó de Michoacán", "Drame de Festieux"): capitalised

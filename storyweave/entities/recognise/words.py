@@ -6,7 +6,7 @@ Used by the capitalised-run recogniser (``rules.py``) on lower-cased tokens (``t
 from __future__ import annotations
 
 from ...lang import patterns as P
-from ...lang.common import common_words
+from ...lang.common import common_in_any_language, common_words
 from ...lang.lexicon import ROMAN_NUMERALS
 from .spans import KnownLookup
 
@@ -62,3 +62,22 @@ def is_common_noun_after(low: str, before: str, lang: str) -> bool:
     if not articles or before not in articles or low in P.HEADS_NAMING_ALONE:
         return False
     return low in common_words(lang)
+
+
+SHOUTED_WORD_LETTERS = 5  # a word in capitals this long that the language uses is no acronym
+
+
+def is_shouted_word(low: str, lang: str) -> bool:
+    """A common word written in capitals ("VIRUS:" opening a wire's headline, "BREAKING"): no
+    acronym, so no organisation.  Its language's list decides, else any language's (German has
+    none, and "virus" is the same word there); shorter words may be acronyms ("WHO", "NASA")."""
+    if len(low) < SHOUTED_WORD_LETTERS:
+        return False
+    listed = common_words(lang)
+    return low in (listed if listed else common_in_any_language())
+
+
+def town_after_particle(before: str, word: str) -> bool:
+    """``word`` names a town by a saint's name joined with a hyphen ("Saint-Fons") after the particle
+    ``before`` (lower-cased: "de")."""
+    return before in P.PARTICLES and bool(P.SAINT_NAMED.match(word))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-from ..names import ABD_TOKENS, QUALIFIERS, NameForm, is_acronym_like, regnal_name
+from ..names import ABD_TOKENS, QUALIFIERS, NameForm, gutturals_agree, is_acronym_like, labial_keys, regnal_name
 
 SAME_SCRIPT_MIN_SIMILARITY = 60.0  # rapidfuzz ratio of romanised tokens that share a skeleton
 
@@ -36,7 +36,15 @@ def token_match(a: NameForm, i: int, b: NameForm, j: int) -> bool:
     if (a.tokens[i] in a.acronym_tokens or b.tokens[j] in b.acronym_tokens) and a.roman[i] != b.roman[j]:
         return False  # NSW (of "NSW Police") is no spelling of نانسي: initials match letter for letter
     if a.script == b.script and a.script in ("latin", "cyrillic") and a.tokens[i] != b.tokens[j]:
+        if labial_keys(a.roman[i], a.script).isdisjoint(labial_keys(b.roman[j], b.script)):
+            return False  # Vischer is not Scheuer: one script writes the same f or v every time
         return fuzz.ratio(a.roman[i], b.roman[j]) >= SAME_SCRIPT_MIN_SIMILARITY
+    if a.roman[i] == b.roman[j]:
+        return True  # one reading: an organisation's type word ("مجموعة", "groupe") reads as its canonical
+    if a.script == "arabic" and b.script == "latin":
+        return gutturals_agree(a.tokens[i], b.roman[j])
+    if b.script == "arabic" and a.script == "latin":
+        return gutturals_agree(b.tokens[j], a.roman[i])
     return True
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import replace
 
+import regex
+
+from ...lang.lexicon import org_type_words
 from ...models import Entity, Mention
 from ..kb.base import COUNTRY_PRIORITY, LISTED_CONFIDENCE, KnowledgeBase
 from ..kb.demonyms import demonym_country
@@ -53,8 +56,10 @@ class MentionResolver:
             if i in demonyms:
                 continue
             match = self.resolver.resolve(mention.surface, mention.type, countries, mention.lang or lang)
+            if match is None and mention.type != "person":
+                match = self._known_core(mention.surface, countries, mention.lang or lang)
             if match is None and mention.type == "person":
-                match = self._bare_place(mention, named_by, owned, mention.lang or lang)
+                match = self._bare_place(mention, named_by, owned, mention.lang or lang, body or "")
                 if match is not None:
                     kinds[i] = match.type
             if match is not None:
@@ -81,20 +86,56 @@ class MentionResolver:
         return resolved, self.entities(resolved, lang)
 
     def _bare_place(
-        self, mention: Mention, named_by: dict[str, set[str]], owned: set[str], lang: str
+        self, mention: Mention, named_by: dict[str, set[str]], owned: set[str], lang: str, body: str
     ) -> KBMatch | None:
         """A one-word name read as a person's, which no full name of the article owns, is the place
         of that name when other words of the article name the place's country: "Agadir" in a
         headline about Morocco is the city, "Sofia" next to "Sofia Müller" stays a person, and a
-        country does not vouch for itself ("Jordan" alone)."""
+        country does not vouch for itself ("Jordan" alone).  A nationality adjective the recognisers
+        dropped ("the Moroccan city") names the country too."""
         tokens = name_form(mention.surface).tokens
         if len(tokens) != 1 or tokens[0] in owned:
             return None
         supported = {country for country, surfaces in named_by.items() if surfaces - {mention.surface}}
         match = self.resolver.exact(mention.surface, supported, lang)
-        if match is None or match.type != "place" or self.kb.entities[match.entity_id].country not in supported:
+        if match is None or match.type != "place":
+            return None
+        country = self.kb.entities[match.entity_id].country
+        if country not in supported and country not in self._adjective_countries(body, lang):
             return None
         return match
+
+    def _adjective_countries(self, body: str, lang: str) -> set[str]:
+        """Countries the text's capitalised nationality adjectives name ("Moroccan")."""
+        found = set()
+        for word in set(_CAPITALISED.findall(body)):
+            country = demonym_country(self.kb, word, lang)
+            if country is not None:
+                found.add(self.kb.entities[country].country or "")
+        return found
+
+    def _known_core(self, surface: str, countries: set[str], lang: str) -> KBMatch | None:
+        """A listed organisation or place inside a span a recogniser grew by words that say what it
+        is: a generic head before it and a nationality adjective after it ("شركة روساتوم الروسية", the
+        Russian company Rosatom), or its own acronym after it ("Volkspartei PP", when both name one
+        entry).  Any other word left over makes another name ("Rosatom Energy")."""
+        words = surface.split()
+        types = org_type_words()
+        core = list(words)
+        while len(core) > 1 and (first := name_form(core[0]).tokens) and first[0] in types:
+            core = core[1:]
+        while len(core) > 1 and demonym_country(self.kb, core[-1], lang) is not None:
+            core = core[:-1]
+        if len(core) < len(words):
+            match = self.resolver.resolve(" ".join(core), "organisation", countries, lang)
+            if match is not None and match.type == "organisation":
+                return match
+        if len(words) > 1 and words[-1].isupper() and words[-1].isalpha():
+            acronym = self.resolver.exact(words[-1], countries, lang)
+            named = self.resolver.exact(" ".join(words[:-1]), countries, lang)
+            if acronym is not None and named is not None and acronym.entity_id == named.entity_id:
+                return acronym
+        return None
 
     def entities(self, mentions: list[Mention], lang: str) -> list[Entity]:
         by_id: dict[str, list[Mention]] = defaultdict(list)
@@ -113,6 +154,9 @@ class MentionResolver:
                 kind = next((m.type for m in group if m.type == chosen), group[0].type)
             entities.append(Entity(entity_id, kind, names, {m.surface for m in group}))
         return entities
+
+
+_CAPITALISED = regex.compile(r"\b\p{Lu}\p{Ll}{3,}")
 
 
 def _listed_place(mention: Mention) -> bool:

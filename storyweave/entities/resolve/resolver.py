@@ -68,6 +68,10 @@ class KBResolver:
                 best = self.kb.best(self.kb.usable(key, ids, countries), countries)
                 if best is not None:
                     return KBMatch(best, self.kb.entities[best].type, True)
+        abroad = self.kb.abroad(name_form(text, drop_titles=False).key, text, countries or set())
+        if len(abroad) == 1:
+            [found] = abroad
+            return KBMatch(found, self.kb.entities[found].type, True)
         return None
 
     def fuzzy(self, form: NameForm, unsupported: set[str] | frozenset[str] = frozenset()) -> KBMatch | None:

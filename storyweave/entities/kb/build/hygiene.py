@@ -30,11 +30,13 @@ from functools import cache
 
 from rapidfuzz import fuzz
 
+from ....lang.common import common_in_any_language
 from ....lang.lexicon import GENERIC_PLACE_WORDS
 from ...names import QUALIFIERS, NameForm, is_cjk, name_form, tokens
 from ..base import COUNTRY_PRIORITY, FAMOUS_PRIORITY, KBEntity
 from ..demonyms import DemonymIndex
-from .sources import BUILD_LANGUAGES, SUBDIVISION_SOURCE
+from .persons import personal_names
+from .sources import BUILD_LANGUAGES, HONOURED_SOURCE, SUBDIVISION_SOURCES
 from .staging import PRIMARY, WEAK, KBBuilder, StagedAlias
 
 log = logging.getLogger(__name__)
@@ -100,18 +102,6 @@ def _official_languages(country: str) -> frozenset[str]:
     from babel.languages import get_official_languages
 
     return frozenset(get_official_languages(country, de_facto=True))
-
-
-def personal_names(candidates: list[str]) -> set[str]:
-    """Those of ``candidates`` (one word each) that rigour knows as a given or family name."""
-    from rigour.names import analyze_names
-    from rigour.names.tag import NameTypeTag
-
-    found = set()
-    for name in analyze_names(NameTypeTag.PER, candidates, consolidate=False):
-        if any(str(span.symbol.category).endswith("NAME") for span in name.spans):
-            found.add(name.original)
-    return found
 
 
 def prune(kb: KBBuilder, languages: list[str] | None = None) -> None:
@@ -181,13 +171,20 @@ def mark_contextual(kb: KBBuilder, common: CommonWords) -> None:
             # of 900,000 is what the name means; Rodriguez (134,000) is a surname first.
             if (key, entity_id) in own and small_for_a_word and (key in common.frequent or text in persons):
                 ambiguous.add(entity_id)
-            elif key in common.frequent and small_for_a_word:  # an alternate that is a word: that alias alone
-                kb.staged[key][entity_id].contextual = True
+            elif key in common.frequent and small_for_a_word and not _everyday_name(kb.staged[key][entity_id]):
+                kb.staged[key][entity_id].contextual = True  # an alternate that is a word: that alias alone
     for pairs in one_word.values():
         for key, entity_id in pairs:
             if entity_id in ambiguous:
                 kb.staged[key][entity_id].contextual = True
     log.info("knowledge base hygiene: %d small places need context", len(ambiguous))
+
+
+def _everyday_name(staged: StagedAlias) -> bool:
+    """A state's everyday name ("Michoacán", "Coahuila") is frequent because the state is: its
+    subdivision priority is a flat rank, not its population, so only a word of a language
+    ("Ciego", blind) makes it need context."""
+    return staged.source == HONOURED_SOURCE and staged.form.key not in common_in_any_language()
 
 
 def _countries_losing_a_city_name(kb: KBBuilder, entries: dict[str, StagedAlias]) -> list[str]:
@@ -248,7 +245,7 @@ def _reason(
     others = [o for o in owners if o != entity_id and not _keeps_shared_name(kb, entity_id, o, staged)]
     if others:
         return f"another entity's own name: {others[0]}"
-    if staged.source == SUBDIVISION_SOURCE and all(
+    if staged.source in SUBDIVISION_SOURCES and all(
         t in GENERIC_PLACE_WORDS or t in QUALIFIERS for t in staged.form.tokens
     ):
         return "generic place word"
@@ -268,7 +265,7 @@ def _reason(
         # A word of every language that is unlike any of the place's own names: a joke or a
         # vandalised alternate ("Google" for Topeka), not a spelling of the name.
         return "common word"
-    if staged.rank == WEAK or staged.source == SUBDIVISION_SOURCE:
+    if staged.rank == WEAK or staged.source in SUBDIVISION_SOURCES:
         reason = _common_word(key, staged.text, common, country)
         # A transliteration of the entity's own name is frequent because the place is (نيويورك);
         # not where the name itself is a word: Iran's Markazi province is "central", Turkish "merkezi".

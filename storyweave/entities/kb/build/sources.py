@@ -17,6 +17,7 @@ from ....models import EntityType
 from ...names import name_form, sw_id
 from ..base import COUNTRY_PRIORITY, KBEntity
 from .checks import KBIntegrityError
+from .persons import personal_names
 from .staging import STRONG, WEAK, KBBuilder
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,8 @@ STATE_PRIORITY = COUNTRY_PRIORITY + 1
 SUBDIVISION_PRIORITY = 100_000  # below any city of the same name and country (Moskva, Tôkyô)
 CURATED_PRIORITY = 10**7
 SUBDIVISION_SOURCE = "iso 3166-2"
+HONOURED_SOURCE = "iso 3166-2 without the honoured person"  # "Michoacán" of "Michoacán de Ocampo"
+SUBDIVISION_SOURCES = (SUBDIVISION_SOURCE, HONOURED_SOURCE)
 BUILD_LANGUAGES = [
     "ar",
     "de",
@@ -202,6 +205,8 @@ def add_subdivisions(kb: KBBuilder, by_code: dict[str, str], languages: list[str
         # also common words or personal names elsewhere; the hygiene pass judges them.
         for alias in {english, *local}:
             kb.add_alias(entity_id, alias, rank=STRONG, source=SUBDIVISION_SOURCE)
+        for alias in honoured_short_name(local[0]):
+            kb.add_alias(entity_id, alias, rank=STRONG, source=HONOURED_SOURCE)
         for lang, catalogue in translations.items():
             name = catalogue.gettext(sub.name)
             # An untranslated entry echoes the ISO name; "Вашингтон (округ Колумбия)" names the
@@ -211,9 +216,28 @@ def add_subdivisions(kb: KBBuilder, by_code: dict[str, str], languages: list[str
                 kb.add_alias(entity_id, name, rank=STRONG, source=SUBDIVISION_SOURCE)
 
 
+_HONOURING = ("de", "del")
+
+
+def honoured_short_name(name: str) -> list[str]:
+    """The name a subdivision goes by when its official one honours a person after it: "Michoacán"
+    of "Michoacán de Ocampo", "Coahuila" of "Coahuila de Zaragoza"; not "Santiago" of "Santiago de
+    Cuba" (Cuba is no person) nor "Tristan" (a given name itself).  The hygiene pass still judges it
+    (a common word, another place's own name)."""
+    words = name.split()
+    if len(words) < 3 or words[1] not in _HONOURING or len(words[0]) < 4:
+        return []
+    first, honoured = words[0], " ".join(words[2:])
+    found = personal_names([first, honoured])
+    return [first] if honoured in found and first not in found else []
+
+
 def _rows(filename: str) -> list[list[str]]:
     text = resources.files("storyweave.entities.kb").joinpath(filename).read_text(encoding="utf-8")
     return [row for row in csv.reader(text.splitlines(), delimiter="\t") if row and not row[0].startswith("#")]
+
+
+CONTEXTUAL_MARK = "~"  # a curated alias so marked holds only where the text names the entity's country
 
 
 def add_curated(kb: KBBuilder, by_code: dict[str, str]) -> None:
@@ -233,9 +257,14 @@ def add_curated(kb: KBBuilder, by_code: dict[str, str]) -> None:
             entity = kb.add_entity(KBEntity(entity_id, kind, {}, CURATED_PRIORITY, country))  # type: ignore[arg-type]
             for lang, name in names.items():
                 for alias in name.split("|"):
-                    entity.names.setdefault(lang, alias)
+                    # "~People's Party": a name that bodies of other countries share (Austria's,
+                    # Denmark's), so it is this one only where the text names its country.
+                    contextual = alias.startswith(CONTEXTUAL_MARK)
+                    alias = alias.removeprefix(CONTEXTUAL_MARK)
+                    if not contextual:
+                        entity.names.setdefault(lang, alias)
                     bound = lang if kb.needs_language(alias) else ""
-                    kb.add_alias(entity_id, alias, lang=bound, source=filename)
+                    kb.add_alias(entity_id, alias, lang=bound, source=filename, contextual=contextual)
     for lang, code, *aliases in _rows("data/short_names.tsv"):
         qid = by_code.get(code.lower())
         if qid is None:

@@ -52,8 +52,18 @@ class KBBuilder:
         found.priority = max(found.priority, entity.priority)
         return found
 
-    def add_alias(self, entity_id: str, alias: str, *, rank: int = PRIMARY, lang: str = "", source: str = "") -> None:
-        """Stage one alias; weak ones first pass the cheap filters meant for noisy alternate-name lists."""
+    def add_alias(
+        self,
+        entity_id: str,
+        alias: str,
+        *,
+        rank: int = PRIMARY,
+        lang: str = "",
+        source: str = "",
+        contextual: bool = False,
+    ) -> None:
+        """Stage one alias; weak ones first pass the cheap filters meant for noisy alternate-name lists.
+        ``contextual``: the alias holds only in a text that names the entity's country."""
         alias = alias.split("(")[0].split("[")[0].strip()
         if not alias or len(alias) > 80:
             return
@@ -80,7 +90,8 @@ class KBBuilder:
         # Vietnamese "Đức" to Vietnamese, and a weak list giving it without a language says nothing
         # about French, where "duc" is a duke.
         elif found is None or rank > found.rank or (found.lang and not lang and rank >= found.rank):
-            entries[entity_id] = StagedAlias(alias, form, max(rank, found.rank if found else rank), lang, source)
+            rank = max(rank, found.rank if found else rank)
+            entries[entity_id] = StagedAlias(alias, form, rank, lang, source, contextual)
 
     def needs_language(self, alias: str) -> bool:
         """A one-word alias too short or too common to hold in every language ("UN" is French "un",
