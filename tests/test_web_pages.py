@@ -19,6 +19,7 @@ from test_api_support import LiveServer, find_putin, find_seed_event, running_se
 from storyweave.server.i18n import LOCALE_DIR, translations, ui_languages
 from storyweave.server.naming import entity_label, is_latin
 from storyweave.server.views import CHIPS_SHOWN, distinct_dates
+from storyweave.summarize import headline
 
 TEMPLATES = LOCALE_DIR.parent / "templates"
 HTML = {"accept": "text/html"}
@@ -95,20 +96,23 @@ def _card_title(html: str, event_id: str) -> tuple[str, str]:
 
 def test_event_cards_read_in_the_readers_language_when_a_report_is(server: LiveServer,
                                                                     seed: dict[str, Any]) -> None:
-    reports = {a["lang"]: httpx.get(server.url(f"/api/articles/{a['id']}"), timeout=30).json()
-               for a in seed["articles"]}
-    assert {"ar", "fr"} <= set(reports)
+    reports = [httpx.get(server.url(f"/api/articles/{a['id']}"), timeout=30).json()
+               for a in seed["articles"] if not a.get("duplicate_of")]
+    assert {"ar", "fr"} <= {r["lang"] for r in reports}
     for lang in ("fr", "ar"):
         shown_lang, title = _card_title(_get(server, f"/?lang={lang}").text, seed["id"])
         assert shown_lang == lang
-        # The event's own title when it is in the reader's language, else that report's title.
-        expected = seed["title"] if seed["lang"] == lang else reports[lang]["title"]
+        # The event's own title when it is in the reader's language, else the headline of its
+        # longest report in that language (which of the two seeds represents the event depends on
+        # the last bits of their vectors; both ways must read right).
+        longest = max((r for r in reports if r["lang"] == lang), key=lambda r: (len(r["text"]), r["id"]))
+        expected = seed["title"] if seed["lang"] == lang else headline(longest["title"])
         assert title.rstrip("…").split()[:4] == expected.split()[:4], (lang, title)
-    assert seed["lang"] != "fr"
     # No report in German: the card keeps the event's own title, in its own language.
     assert _card_title(_get(server, "/?lang=de").text, seed["id"])[0] == seed["lang"]
-    # The event list shares the cards.
-    assert _card_title(_get(server, "/events?lang=fr").text, seed["id"])[0] == "fr"
+    # The event list shares the cards: in the language of a report that is not the event's title's.
+    other = "ar" if seed["lang"] == "fr" else "fr"
+    assert _card_title(_get(server, f"/events?lang={other}").text, seed["id"])[0] == other
 
 
 # -- 13: outlets from the URL or the dateline --------------------------------------------------------------
