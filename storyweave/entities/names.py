@@ -209,6 +209,7 @@ _H_DIGRAPH = re.compile("(?<=[sdtkgcpz])h")  # sh, th, dh, kh, gh, ch, ph, zh: "
 _FINAL_H = re.compile("(?<=[aeiou])h$")  # "Haniyeh", "Sarah": a final h may be a Latin vowel sign
 
 
+@lru_cache(maxsize=20_000)  # pure; asked for the same tokens in every reconciliation
 def _arabic_h_keys(token: str) -> frozenset[str]:
     """Consonant classes of an Arabic token with ح and ه kept as H, the letters between them read as
     the skeleton reads them (تش is "ch"; س then ه is no "sh"); a final ه may be the tā' marbūṭa that
@@ -220,6 +221,7 @@ def _arabic_h_keys(token: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+@lru_cache(maxsize=20_000)  # pure; asked for the same tokens in every reconciliation
 def _written_h_keys(roman: str) -> frozenset[str]:
     """The same for a Latin token, under its readings: a digraph's h may be a letter of its own
     (Ishaq), a final h after a vowel may be silent (Haniyeh)."""
@@ -254,6 +256,7 @@ _LATIN_VOWELS = frozenset("aeiou")
 _LABIAL = re.compile("ph|[fv]")
 
 
+@lru_cache(maxsize=20_000)  # pure; asked for the same tokens in every reconciliation
 def labial_keys(roman: str, script: str) -> frozenset[str]:
     """Skeletons of a token under its script's readings (a Russian case ending off: Бадром, Бадра)
     with f, v and ph (and w, or w dropped) kept as one class (a digit, which ``skeleton`` keeps)."""
