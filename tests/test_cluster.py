@@ -456,6 +456,7 @@ class _TableScorer:
         row[FEATURE_NAMES.index("cos_usem3")] = self.cosine
         union = a.entities.keys() | b.entities.keys()
         row[FEATURE_NAMES.index("entity_overlap")] = len(a.entities.keys() & b.entities.keys()) / max(len(union), 1)
+        row[FEATURE_NAMES.index("entity_min_count")] = np.log1p(min(len(a.entities), len(b.entities)))
         return row
 
     def score(self, a: ArticleProfile, b: ArticleProfile) -> float:
@@ -495,8 +496,17 @@ def test_events_are_scored_by_their_best_member_and_merged_by_the_mean() -> None
     # (usem3 cosine at least strong_cosine: a translation): the same-language pair never does.
     penalised = CrossLingualAllowance(0.4, min_entity_overlap=0.25, unevidenced_penalty=0.5, strong_cosine=0.85)
     assert best_scores(scorer, article, [[arabic], [spanish], [near]], penalised) == pytest.approx([2.1, 3.0, 1.5])
+    # The cosine alone excuses a pair only when it keeps some name: a translation does, while two
+    # reports of one kind of happening in different places (both naming some, sharing none) do not.
     scorer.cosine = 0.9
-    assert best_scores(scorer, article, [[spanish]], penalised) == pytest.approx([2.5])
+    translated = ArticleProfile(
+        length=6, lang="es", entities={"Q7747": putin, "Q3": football, "Q4": football, "Q5": football}
+    )
+    unnamed = ArticleProfile(length=7, lang="es")
+    scorer.table.update({(1, 6): 2.5, (1, 7): 2.5})
+    assert best_scores(scorer, article, [[translated], [unnamed], [spanish]], penalised) == pytest.approx(
+        [2.5, 2.5, 3.0]
+    )
 
 
 def test_reports_set_in_different_towns_pay_for_it() -> None:

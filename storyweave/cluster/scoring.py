@@ -26,6 +26,7 @@ from ..settings import Settings
 
 _ENTITY_OVERLAP = FEATURE_NAMES.index("entity_overlap")
 _COSINE = FEATURE_NAMES.index("cos_usem3")
+_ENTITY_MIN_COUNT = FEATURE_NAMES.index("entity_min_count")
 _LEXICAL = FEATURE_NAMES.index("cos_lexical")
 _TITLE = FEATURE_NAMES.index("cos_usem3_title")
 
@@ -101,8 +102,12 @@ class CrossLingualAllowance:
         crossing = np.array([cross_lingual(a, m) for a, m in pairs], dtype=bool)
         evidenced = rows[:, _ENTITY_OVERLAP] >= self.min_entity_overlap
         # A translation or near-translation needs no other evidence: its names may not all have
-        # resolved across scripts, but its text says the same thing.
-        close = np.nan_to_num(rows[:, _COSINE], nan=0.0) >= self.strong_cosine
+        # resolved across scripts, but its text says the same thing.  Yet it keeps some of them: two
+        # texts that both name people or places and share none are reports of one kind of
+        # happening somewhere else (a shed fire in Buenos Aires, an evacuation in Brussels: usem3
+        # cosine 0.87), however alike they read.
+        named_apart = (rows[:, _ENTITY_MIN_COUNT] > 0) & (rows[:, _ENTITY_OVERLAP] <= 0)
+        close = (np.nan_to_num(rows[:, _COSINE], nan=0.0) >= self.strong_cosine) & ~named_apart
         return self.amount * (crossing & evidenced) - self.unevidenced_penalty * (crossing & ~evidenced & ~close)
 
 
