@@ -15,7 +15,6 @@ Precision comes first: an unclear run is left to the gazetteer rather than guess
 
 from __future__ import annotations
 
-import functools
 import itertools
 
 import regex
@@ -23,8 +22,9 @@ import regex
 from ...lang import patterns as P
 from ...lang.common import common_words
 from ..kb.base import LISTED_CONFIDENCE
+from .known import KnownNames
 from .spans import Known, KnownLookup, Span
-from .tokens import Tok, adjacent, is_org_head, lower, mark_titles, tokenize, vi_descriptor_size, vi_head_size
+from .tokens import Tok, adjacent, is_org_head, mark_titles, tokenize, vi_descriptor_size, vi_head_size
 from .words import (
     ROMAN_NUMERALS_UPPER,
     is_common_noun_after,
@@ -44,11 +44,6 @@ _ARTICLES = frozenset({"la", "las", "los", "le", "der", "den", "l"})
 _CONNECTOR_ARTICLES = _ARTICLES | {"el", "les", "die", "das", "the"}
 _NOUNS_CAPITALISED = frozenset({"de", "lb"})
 _APOSTROPHE_SUFFIX_ENDS_NAME = frozenset({"tr", "az"})
-# Turkish case endings written without the apostrophe they should have ("Ankarada"): tried only to
-# find a known place, never to cut a name.
-# Short endings are left out: "Maliye" is not "Mali" + "ye".
-_TR_CASE_ENDINGS = ("ndan", "nden", "dan", "den", "tan", "ten", "nın", "nin")
-_TR_STEM_MIN = 5
 _VI_STANDALONE_ORGS = frozenset({"quốc hội", "chính phủ"})
 _VI_SYLLABLE_MAX = 7  # longer capitalised words are brands or foreign names ("Vietcombank")
 _KNOWN_CONFIDENCE = LISTED_CONFIDENCE
@@ -61,7 +56,6 @@ _GIVEN_NAME_RUN_MAX = 3  # a place opening a run this short of unknown names rea
 Found = list[tuple[Span, Tok | None]]
 
 
-
 class _RunScanner:
     """Capitalised runs of one text, and the spans they make."""
 
@@ -69,6 +63,7 @@ class _RunScanner:
         self.text = text
         self.lang = lang
         self.known_lookup = known
+        self.names = KnownNames(text, lang, known)
         self.tokens = tokenize(text, lang)
         self.stop = P.STOP_WORDS.get(lang, _ALL_STOP_WORDS)
         self.lowered_in_text = {t.low for t in self.tokens if not t.cap}
@@ -179,49 +174,15 @@ class _RunScanner:
             run.pop()
         return run
 
-    # -- knowledge-base checks ---------------------------------------------------------------------
+    # -- knowledge-base checks (``known.py``) --------------------------------------------------------
     def known(self, words: list[Tok]) -> tuple[Known, int] | None:
-        """What the knowledge base calls these words, and where the name ends (a German genitive
-        "Russlands" or a Turkish case ending without apostrophe is tried without it)."""
-        if self.known_lookup is None or not words:
-            return None
-        start, end = words[0].start, words[-1].end
-        surface = self.text[start:end]
-        found = self.known_lookup(surface, self.lang)
-        if found is not None:
-            return found, end
-        if self.lang == "de" and surface.endswith("s") and len(surface) >= 5:
-            found = self.known_lookup(surface[:-1], self.lang)
-            if found is not None and found.type == "place":
-                return found, end
-        if self.lang == "tr" and len(words) == 1 and not words[0].suffixed:
-            for ending in _TR_CASE_ENDINGS:
-                if surface.endswith(ending) and len(surface) - len(ending) >= _TR_STEM_MIN:
-                    found = self.known_lookup(surface[: -len(ending)], self.lang)
-                    if found is not None and found.type == "place":
-                        return found, end - len(ending)
-        return None
+        return self.names.known(words)
 
     def known_parts(self, words: list[Tok]) -> Found:
-        """Known places and organisations inside a run none of whose cues apply, longest first."""
-        out: Found = []
-        k = 0
-        while k < len(words):
-            for size in range(min(4, len(words) - k), 0, -1):
-                hit = self.known(words[k : k + size])
-                if hit is not None and hit[0].type in ("place", "organisation"):
-                    out.append((Span(words[k].start, hit[1], hit[0].type, _KNOWN_CONFIDENCE), None))
-                    k += size
-                    break
-            else:
-                k += 1
-        return out
+        return [(span, None) for span in self.names.parts(words)]
 
     def is_country(self, words: list[Tok]) -> bool:
-        if self.lang == "vi" and " ".join(w.low for w in words) in P.VI_COUNTRIES:
-            return True
-        hit = self.known(words)
-        return hit is not None and hit[0].type == "place" and hit[0].country and hit[1] == words[-1].end
+        return self.names.is_country(words)
 
     def place_as_given_name(self, words: list[Tok], before: Tok | None) -> bool:
         """A known place opening a short run of otherwise unknown capitalised words is a given name
@@ -452,8 +413,7 @@ class _RunScanner:
         if not titled or len(run) < 3:
             return run
         first = tokens[run[0]]
-        stems = _country_stems(lang)
-        if any(first.low[:k] in stems for k in range(4, len(first.low) + 1)):
+        if self.names.opens_with_country(first):
             self.found.append((Span(first.start, first.end, "place", 0.7), None))
             return run[1:]
         return run
@@ -607,15 +567,3 @@ def cased_spans(text: str, lang: str, known: KnownLookup | None = None) -> list[
     if not scanner.tokens:
         return []
     return scanner.scan()
-
-
-@functools.cache
-def _country_stems(lang: str) -> frozenset[str]:
-    """One-word CLDR country names of ``lang`` without their last letter, which inflection changes."""
-    try:
-        from babel import Locale, UnknownLocaleError
-
-        names = Locale(lang).territories.values()
-    except (ImportError, ValueError, UnknownLocaleError):
-        return frozenset()
-    return frozenset(lower(n, lang)[:-1] for n in names if " " not in n and len(n) >= 5)
