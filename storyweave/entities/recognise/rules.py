@@ -74,6 +74,7 @@ class _RunScanner:
         self.is_title, self.titled = mark_titles(text, self.tokens, lang)
         self.found: Found = []
         self.person_last_words: set[str] = set()
+        self.team_words: set[str] = set()  # "Lakers" of "Los Angeles Lakers": the team when alone too
 
     # -- collecting runs ---------------------------------------------------------------------------
     def _particles_then_capital(self, j: int) -> int:
@@ -256,8 +257,25 @@ class _RunScanner:
             return True
         if len(words) >= 2 and words[-1].low in P.CLUB_TAILS and self.known(words[:-1]) is not None:
             return True
+        if self.named_for_its_place(words):
+            return True
         after = self.text[words[-1].end : words[-1].end + 12].lstrip(" ,")
         return after.startswith(P.LEGAL_FORMS)
+
+    def named_for_its_place(self, words: list[Tok]) -> bool:
+        """A known place, then one capitalised plural that is no place, event or common word of the
+        text: a team or a paper named for its city ("Los Angeles Lakers", "Phoenix Suns", "Los
+        Angeles Times"), not "Colorado Springs" or "Tokyo Olympics"."""
+        last = words[-1]
+        if len(words) < 2 or len(last.text) < 4 or last.text.isupper() or not last.low.endswith("s"):
+            return False
+        lows = [w.low for w in words]
+        if last.low.endswith("ss") or last.low in self.stop or last.low in self.lowered_in_text:
+            return False
+        if P.reads_as_place(lows, self.lang) or last.low in P.EVENT_PLURALS or last.low in P.COMPETITION_HEADS:
+            return False
+        hit = self.known(words[:-1])
+        return hit is not None and hit[0].type == "place" and hit[1] == words[-2].end and self.known([last]) is None
 
     def type_run(self, run: list[int], vi_head: int, followed_by_title: bool) -> Found:
         tokens, lang = self.tokens, self.lang
@@ -276,6 +294,8 @@ class _RunScanner:
             # name's: the region itself is no entry of the knowledge base.
             return [(span._replace(type="place", confidence=0.85), None)]
         if vi_head or self.is_org(words):
+            if self.named_for_its_place(words):
+                self.team_words.add(words[-1].text)
             end = span.end - tr_case_ending(words[-1].low, lang)  # "İçişleri Bakanlığınca" is the ministry
             return [(Span(span.start, end, "organisation", 0.8 if len(words) > 1 else 0.75), None)]
         if len(words) > 1 and (words[0].low in P.COMPETITION_HEADS or words[-1].low in P.COMPETITION_HEADS):
@@ -545,6 +565,9 @@ class _RunScanner:
                 continue
             if single.text in self.person_last_words:
                 spans.append(Span(span.start, span.end, "person", 0.7))
+                continue
+            if single.text in self.team_words:
+                spans.append(Span(span.start, span.end, "organisation", 0.7))
                 continue
             hit = self.known([single])
             if hit is not None and hit[0].type in ("place", "organisation"):
