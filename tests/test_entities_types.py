@@ -65,12 +65,23 @@ def test_a_team_named_for_its_city_is_an_organisation_and_so_is_its_short_name(
 ) -> None:
     text = (
         "Yesterday the club warmed up. The Lakers are 17-0 this season, said Frank Vogel.\n"
-        "Los Angeles Lakers (@Lakers) January 1, 2020. Then the Phoenix Suns came."
+        "Los Angeles Lakers (@Lakers) January 1, 2020. Then came Phoenix Suns fans: the Suns lost."
     )
     found = typed_names(rules_only, text, lang)
     assert found.get("Los Angeles Lakers") == "organisation", found
     assert found.get("Lakers") == "organisation", found
     assert found.get("Phoenix Suns") == "organisation", found
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_family_name_in_s_after_a_given_name_that_is_a_place_stays_a_person(
+    rules_only: EntityRecognizer, lang: str
+) -> None:
+    # Paola is a town in Malta, and Spanish family names end in s: no team without "the Rojas".
+    text = "Según dijo Paola Rojas, la cifra sube. También habló Victoria Salas en Madrid."
+    found = typed_names(rules_only, text, lang)
+    assert found.get("Paola Rojas") == "person", found
+    assert found.get("Victoria Salas") == "person", found
 
 
 def test_a_place_or_a_happening_in_the_plural_after_a_place_is_no_team(rules_only: EntityRecognizer) -> None:

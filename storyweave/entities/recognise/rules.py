@@ -50,6 +50,7 @@ _KNOWN_CONFIDENCE = LISTED_CONFIDENCE
 _ACRONYM = regex.compile(r"^(?![IVXLCDM]+$)\p{Lu}{2,6}$")  # "NATO", not the Roman numeral "III"
 _PLACE_SPLIT_MIN = 3  # a place is cut off the end of a name run of at least this many tokens
 _GIVEN_NAME_RUN_MAX = 3  # a place opening a run this short of unknown names reads as a given name
+_PLURAL_ARTICLES = frozenset({"the", "los", "las", "les", "die"})  # "the Lakers": a group, not a surname
 
 
 # spans found, each with the token when it is a lone untyped word to decide on at the end
@@ -75,6 +76,9 @@ class _RunScanner:
         self.found: Found = []
         self.person_last_words: set[str] = set()
         self.team_words: set[str] = set()  # "Lakers" of "Los Angeles Lakers": the team when alone too
+        self.after_plural_article = {
+            b.text for a, b in itertools.pairwise(self.tokens) if a.low in _PLURAL_ARTICLES and adjacent(text, a, b)
+        }
 
     # -- collecting runs ---------------------------------------------------------------------------
     def _particles_then_capital(self, j: int) -> int:
@@ -263,11 +267,14 @@ class _RunScanner:
         return after.startswith(P.LEGAL_FORMS)
 
     def named_for_its_place(self, words: list[Tok]) -> bool:
-        """A known place, then one capitalised plural that is no place, event or common word of the
-        text: a team or a paper named for its city ("Los Angeles Lakers", "Phoenix Suns", "Los
-        Angeles Times"), not "Colorado Springs" or "Tokyo Olympics"."""
+        """A known place, then one capitalised plural that the text also writes after a plural
+        article ("the Lakers", "los Lakers") and that is no place, event or common word of the text:
+        a team named for its city ("Los Angeles Lakers"), not "Colorado Springs", "Tokyo Olympics"
+        or a person whose given name is a place and whose family name ends in s ("Paola Rojas")."""
         last = words[-1]
         if len(words) < 2 or len(last.text) < 4 or last.text.isupper() or not last.low.endswith("s"):
+            return False
+        if last.text not in self.after_plural_article:
             return False
         lows = [w.low for w in words]
         if last.low.endswith("ss") or last.low in self.stop or last.low in self.lowered_in_text:
