@@ -20,6 +20,16 @@ from typing import NamedTuple
 import regex
 
 from .errors import InputError
+from .lang.calendar import (
+    DAY_RECALLED,
+    HOLIDAYS,
+    MONTHS,
+    NOT_RELATIVE_IN,
+    RELATIVE_DAYS,
+    SINCE,
+    WEEKDAY_NEEDS_MARKER,
+    WEEKDAYS,
+)
 from .models import Article, DateMention, article_body
 
 log = logging.getLogger(__name__)
@@ -49,81 +59,10 @@ def date_filter(value: str | None) -> str | None:
         raise InputError(f"{value!r} is not a date{why}; write it as YYYY-MM-DD, e.g. 2024-03-28") from None
 
 
-def _lookup(table: dict[int, str]) -> dict[str, int]:
-    return {name: month for month, names in table.items() for name in names.split("|")}
-
-
-MONTHS: dict[str, int] = _lookup(
-    {
-        1: "january|jan|janvier|janv|enero|januar|jänner|ocak|"
-        "января|январь|يناير|جانفي|كانون الثاني|gennaio|janeiro|januari",
-        2: "february|feb|février|fevrier|févr|febrero|februar|şubat|"
-        "subat|февраля|февраль|فبراير|فيفري|شباط|febbraio|fevereiro|februari",
-        3: "march|mar|mars|marzo|märz|maerz|mart|марта|март|مارس|آذار|março|maart",
-        4: "april|apr|avril|abril|nisan|апреля|апрель|أبريل|ابريل|إبريل|أفريل|نيسان|aprile",
-        5: "may|mai|mayo|mayıs|mayis|мая|май|مايو|ماي|أيار|maggio|maio|mei",
-        6: "june|jun|juin|junio|juni|haziran|июня|июнь|يونيو|يونيه|جوان|حزيران|giugno|junho",
-        7: "july|jul|juillet|julio|juli|temmuz|июля|июль|يوليو|يوليه|جويلية|تموز|luglio|julho",
-        8: "august|aug|août|aout|agosto|ağustos|agustos|августа|август|أغسطس|اغسطس|أوت|آب|augustus",
-        9: "september|sep|sept|septembre|septiembre|setiembre|eylül|"
-        "eylul|сентября|сентябрь|سبتمبر|أيلول|settembre|setembro",
-        10: "october|oct|octobre|octubre|oktober|ekim|октября|октябрь|أكتوبر|اكتوبر|تشرين الأول|ottobre|outubro",
-        11: "november|nov|novembre|noviembre|kasım|kasim|ноября|ноябрь|نوفمبر|تشرين الثاني|novembro",
-        12: "december|dec|décembre|decembre|déc|diciembre|dezember|"
-        "aralık|aralik|декабря|декабрь|ديسمبر|كانون الأول|dicembre|dezembro",
-    }
-)
 _MONTH_ALT = "|".join(sorted((regex.escape(m) for m in MONTHS), key=len, reverse=True))
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 
-# Monday = 0, as date.weekday() counts.
-WEEKDAYS: dict[str, int] = _lookup(
-    {
-        0: "monday|lundi|lunes|montag|pazartesi|понедельник|الاثنين|الإثنين|thứ hai",
-        1: "tuesday|mardi|martes|dienstag|salı|вторник|الثلاثاء|thứ ba",
-        2: "wednesday|mercredi|miércoles|miercoles|mittwoch|çarşamba|среду|среда|الأربعاء|الاربعاء|thứ tư",
-        3: "thursday|jeudi|jueves|donnerstag|perşembe|четверг|الخميس|thứ năm",
-        4: "friday|vendredi|viernes|freitag|cuma|пятницу|пятница|الجمعة|thứ sáu",
-        5: "saturday|samedi|sábado|sabado|samstag|cumartesi|субботу|суббота|السبت|thứ bảy",
-        6: "sunday|dimanche|domingo|sonntag|pazar|воскресенье|الأحد|الاحد|chủ nhật",
-    }
-)
 _WEEKDAY_ALT = "|".join(sorted((regex.escape(w) for w in WEEKDAYS), key=len, reverse=True))
-# Words that only read as a weekday behind a marker (Pazar = market, Cuma = Friday prayer, الأحد = the one).
-_WEEKDAY_NEEDS_MARKER = frozenset(
-    {
-        "pazar",
-        "cuma",
-        "pazartesi",
-        "salı",
-        "çarşamba",
-        "perşembe",
-        "cumartesi",
-        "الأحد",
-        "الاحد",
-        "الجمعة",
-        "السبت",
-        "الاثنين",
-        "الإثنين",
-        "thứ hai",
-        "thứ ba",
-        "thứ tư",
-        "thứ năm",
-        "thứ sáu",
-        "thứ bảy",
-        "среду",
-        "среда",
-        "пятницу",
-        "пятница",
-        "субботу",
-        "суббота",
-        "понедельник",
-        "вторник",
-        "четверг",
-        "воскресенье",
-    }
-)
-
 _LAST = (
     r"dernier|dernière|passé|last|past|pasado|pasada|letzten|vergangenen|geçen|прошлый|прошлую|прошлое|الماضي|الماضية"
 )
@@ -165,40 +104,15 @@ _WEEKDAY = regex.compile(
 )
 _ZH_WEEKDAY = regex.compile(r"(?P<rel>[上下本这]?)(?:星期|礼拜|周)(?P<day>[一二三四五六日天])")
 _ZH_DAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+
+
 def _whole_words(phrases: Iterable[str]) -> regex.Pattern[str]:
     """Any of ``phrases`` (longest first), case-insensitive, not inside a longer word."""
     alternatives = "|".join(sorted((regex.escape(p) for p in phrases), key=len, reverse=True))
     return regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?:{alternatives})(?![\p{{L}}\p{{M}}])", regex.IGNORECASE)
 
 
-_RELATIVE_DAYS: dict[str, int] = {
-    **dict.fromkeys(
-        [
-            "day before yesterday",
-            "avant-hier",
-            "anteayer",
-            "antier",
-            "vorgestern",
-            "evvelsi gün",
-            "позавчера",
-            "أول أمس",
-            "أول من أمس",
-            "hôm kia",
-            "前天",
-        ],
-        -2,
-    ),
-    **dict.fromkeys(
-        ["yesterday", "hier", "ayer", "gestern", "dün", "вчера", "أمس", "الأمس", "hôm qua", "昨天", "昨日"], -1
-    ),
-    **dict.fromkeys(
-        ["today", "aujourd'hui", "aujourd’hui", "hoy", "heute", "bugün", "сегодня", "hôm nay", "今天", "今日"], 0
-    ),
-    **dict.fromkeys(["tomorrow", "demain", "yarın", "завтра", "غدا", "غداً", "ngày mai", "明天"], 1),
-}
-_RELATIVE = _whole_words(_RELATIVE_DAYS)
-# Relative-day words that are ordinary words in another language: French "hier" is German "here".
-_NOT_RELATIVE_IN = {"hier": frozenset({"de", "nl"})}
+_RELATIVE = _whole_words(RELATIVE_DAYS)
 _AGO = regex.compile(
     r"\b(?P<n>\d{1,2})\s+(?:days?\s+ago|jours?\s+plus\s+tôt)|il y a\s+(?P<n>\d{1,2})\s+jours?"
     r"|hace\s+(?P<n>\d{1,2})\s+días?"
@@ -206,53 +120,11 @@ _AGO = regex.compile(
     r"|منذ\s+(?P<n>\d{1,2})\s+(?:أيام|يوما|يومًا)|(?P<n>\d{1,2})\s*天前",
     regex.IGNORECASE,
 )
-# Fixed-date holidays news names instead of a date ("on New Year's Eve", "am Silvesterabend").
-HOLIDAYS: dict[str, tuple[int, int]] = {
-    **dict.fromkeys(
-        [
-            "new year's eve",
-            "new year’s eve",
-            "new years eve",
-            "silvesterabend",
-            "silvesternacht",
-            "silvester",
-            "saint-sylvestre",
-            "nochevieja",
-            "yılbaşı gecesi",
-            "ليلة رأس السنة",
-            "канун нового года",
-        ],
-        (12, 31),
-    ),
-    **dict.fromkeys(
-        [
-            "new year's day",
-            "new year’s day",
-            "neujahrstag",
-            "jour de l'an",
-            "jour de l’an",
-            "día de año nuevo",
-            "año nuevo",
-            "yılbaşı",
-            "رأس السنة الميلادية",
-        ],
-        (1, 1),
-    ),
-    **dict.fromkeys(["christmas eve", "heiligabend", "nochebuena", "réveillon de noël"], (12, 24)),
-    **dict.fromkeys(["christmas day", "weihnachtstag", "jour de noël", "día de navidad"], (12, 25)),
-}
 _HOLIDAY = _whole_words(HOLIDAYS)
-# Sentences that recall the background rather than report the happening: births, birthdays and
-# ages (a profile box's "Geburtsdatum 12. Dezember 1990" too), anniversaries, "since ...".  One
-# list for every language the date patterns read.
-_BACKGROUND = regex.compile(
-    r"(?<![\p{L}\p{M}])(?:born|née?|nacid[oa]|nació|geboren|doğdu|doğumlu|doğan|родил(?:ся|ась)|ولد|وُلد"
-    r"|anniversary|anniversaire|aniversario|jahrestag|yıl ?dönümü|годовщин\w*|ذكرى|since|depuis|desde|seit"
-    r"|birthday|geburtstag|cumpleaños|doğum günü|день рождения|عيد ميلاد|alt geworden|cumplió|a fêté ses"
-    r"|geburtsdatum|date of birth|birth ?date|date de naissance|fecha de nacimiento|doğum tarihi|дата рождения"
-    r"|تاريخ الميلاد|تاريخ ميلاد|منذ عام)(?![\p{L}\p{M}])",
-    regex.IGNORECASE,
-)
+# Sentences that recall the background rather than report the happening (``lang.calendar``).
+_BACKGROUND = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?:{DAY_RECALLED}|{SINCE})(?![\p{{L}}\p{{M}}])", regex.IGNORECASE)
+# The cues that recall one day (a birth, an anniversary), unlike "since", which recalls a stretch.
+_RECALLS_A_DAY = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?:{DAY_RECALLED})(?![\p{{L}}\p{{M}}])", regex.IGNORECASE)
 LEAD_SENTENCES = 3  # the title and the first two sentences of the text: where news says what happened
 _NEAR_PUBLICATION_DAYS = 7  # a date this close before publication (or a day after) is the happening's
 _YEAR_NUMBER = regex.compile(r"(?<!\d)(?:1[6-9]|20)\d\d(?!\d)")
@@ -315,12 +187,16 @@ def find_dates(article: Article) -> list[DateMention]:
             background[index] = bool(_BACKGROUND.search(text[start:end]))
         return background[index]
 
+    def recalls_a_day(index: int) -> bool:
+        start, end = sentences[index]
+        return bool(_RECALLS_A_DAY.search(text, start, end))
+
     def years(index: int) -> set[int]:
         start, end = sentences[index]
         return {int(y) for y in _YEAR_NUMBER.findall(text, start, end)}
 
     found = _collect(text, sentences, published, article.lang, reference_only=False)
-    recalled = _recalled(found, in_background, years)
+    recalled = _recalled(found, in_background, years, recalls_a_day)
     if published is None:
         reference = max(
             (date.fromisoformat(f.date) for f, i in found if len(f.date) == 10 and (f.start, f.end) not in recalled),
@@ -328,10 +204,12 @@ def find_dates(article: Article) -> list[DateMention]:
         )
         if reference is not None:
             extra = _collect(text, sentences, reference, article.lang, reference_only=True)
+            extra = _turn_of_the_year(text, reference, extra)
             taken = {(f.start, f.end) for f, _ in found}
             found += [(f, i) for f, i in extra if (f.start, f.end) not in taken]
             found.sort(key=lambda item: item[0].start)
-            recalled = _recalled(found, in_background, years)  # the yearless dates just read may recall too
+            # the yearless dates just read may recall too
+            recalled = _recalled(found, in_background, years, recalls_a_day)
     seen: set[tuple[str, int]] = set()
     events: list[tuple[DateMention, int]] = []
     recalls: list[bool] = []
@@ -376,13 +254,18 @@ def _dateline(body: str, lang: str) -> _Found | None:
 
 
 def _recalled(
-    found: list[tuple[_Found, int]], in_background: Callable[[int], bool], years: Callable[[int], set[int]]
+    found: list[tuple[_Found, int]],
+    in_background: Callable[[int], bool],
+    years: Callable[[int], set[int]],
+    recalls_a_day: Callable[[int], bool],
 ) -> set[tuple[int, int]]:
     """The (start, end) of the dates that recall the background: those of a background sentence,
-    except the latest of one that also names an older year (``years``: those sentence ``index``
-    names).  "Cuba began on 1 January 2020 the celebrations of the 61st anniversary of the
-    revolution, which took power on the same date in 1959": the anniversary is 1959's, the
-    celebration 2020's."""
+    except the latest of one that recalls a day (``recalls_a_day``: a birth, an anniversary) and
+    also names an older year (``years``: those sentence ``index`` names).  "Cuba began on 1 January
+    2020 the celebrations of the 61st anniversary of the revolution, which took power on the same
+    date in 1959": the anniversary is 1959's, the celebration 2020's.  "Since" recalls a stretch
+    of the past, every date in it: "he came back in December 2018 and since then fought three
+    times, winning on 16 June 2019" says nothing of this week."""
     by_sentence: dict[int, list[_Found]] = defaultdict(list)
     for item, index in found:
         if in_background(index):
@@ -390,9 +273,31 @@ def _recalled(
     recalled = set()
     for index, items in by_sentence.items():
         latest = max((i.date for i in items if len(i.date) == 10), default="")
-        spared = latest if latest and any(y < int(latest[:4]) for y in years(index)) else None
+        older = latest and any(y < int(latest[:4]) for y in years(index))
+        spared = latest if older and recalls_a_day(index) else None
         recalled |= {(i.start, i.end) for i in items if i.date != spared}
     return recalled
+
+
+_YEAR_TURN = ((1, 1), (12, 31))  # New Year's Day and Eve: the feasts that open a year
+
+
+def _turn_of_the_year(text: str, reference: date, found: list[tuple[_Found, int]]) -> list[tuple[_Found, int]]:
+    """An undated text's New Year ("celebrating the New Year", Silvester) is the one that opens the
+    year after its latest date when the text names that year ("welcoming 2020 with friends"): its
+    latest date is then the past it recalls (a boxer's last fight in June 2019), and the New Year
+    nearest that date, the one before it, a year too early."""
+    following = reference.year + 1
+    if str(following) not in _YEAR_NUMBER.findall(text):
+        return found
+    out = []
+    for item, index in found:
+        feast = HOLIDAYS.get(text[item.start : item.end].lower())
+        if feast in _YEAR_TURN:
+            month, day = feast
+            item = item._replace(date=date(following if month == 1 else following - 1, month, day).isoformat())
+        out.append((item, index))
+    return out
 
 
 def _collect(
@@ -544,7 +449,7 @@ def _weekdays(text: str, start: int, end: int, published: date | None, lang: str
             continue  # "thứ năm" is "fifth"; the weekday is written "thứ Năm"
         relations = ("this", "lastpre", "nextpre", "marker", "tail", "lastpost", "nextpost", "prevweek", "nextweek")
         has_marker = any(m.group(g) for g in relations)
-        if low in _WEEKDAY_NEEDS_MARKER and not has_marker:
+        if low in WEEKDAY_NEEDS_MARKER and not has_marker:
             continue
         if low in ("pazar", "cuma") and not m.group("tail") and not m.group("lastpre"):
             continue
@@ -592,8 +497,8 @@ def _relative(text: str, start: int, end: int, published: date | None, lang: str
     if published is None:
         return
     for m in _RELATIVE.finditer(text, start, end):
-        offset = _RELATIVE_DAYS.get(m.group().lower(), _RELATIVE_DAYS.get(m.group()))
-        if offset is None or lang in _NOT_RELATIVE_IN.get(m.group().lower(), ()):
+        offset = RELATIVE_DAYS.get(m.group().lower(), RELATIVE_DAYS.get(m.group()))
+        if offset is None or lang in NOT_RELATIVE_IN.get(m.group().lower(), ()):
             continue
         yield _Found(m.start(), m.end(), (published + timedelta(days=offset)).isoformat())
     for m in _AGO.finditer(text, start, end):

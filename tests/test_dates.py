@@ -143,6 +143,28 @@ def test_the_happening_is_the_lead_s_dates_never_background_dates() -> None:
     assert _happening(text, "fr", None) == ["2022-02-02"]
 
 
+def test_an_undated_career_recap_does_not_date_the_happening() -> None:
+    # An undated report of a boxer stabbed at a New Year party, which recalls his last fights: the
+    # fights are the past, the New Year is the one opening the year the text names.
+    text = (
+        "El ex boxeador fue herido esta madrugada en una cabaña. Está fuera de peligro. "
+        "Estaba allí con amigos para festejar el inicio del 2021 y celebraba el Año Nuevo. "
+        "Volvió al ring en 2019. Luego, el 5 de julio de 2020 venció por puntos en Rosario."
+    )
+    assert _happening(text, "es", None) == ["2021-01-01"]
+    # "Since" recalls a stretch of the past: no date in it is this week's news, not even the latest.
+    since = (
+        "Un hombre fue detenido en Córdoba. La policía lo buscaba. "
+        "Volvió al boxeo en diciembre de 2019 y desde entonces ganó dos combates, el último el 5 de julio de 2020."
+    )
+    assert _happening(since, "es", None) == []
+    # Without the following year named, the New Year nearest the text's latest date is still read.
+    assert _dates("Celebraba el Año Nuevo. El 5 de julio de 2020 venció en Rosario.", "es", None) == [
+        "2020-01-01",
+        "2020-07-05",
+    ]
+
+
 def test_holidays_are_dates() -> None:
     assert _dates("Pope Francis slapped a woman's hand on New Year's Eve.", "en") == ["2023-12-31"]
     assert _dates("El papa recibió el Año Nuevo con un gesto brusco.", "es") == ["2024-01-01"]

@@ -113,6 +113,14 @@ def test_arabic_prepositions_and_bare_first_names_are_never_places(extractor: Me
     assert not surfaces & {"في", "أمام", "إلى", "محمد", "أحمد", "علي", "خالد"}
 
 
+def test_an_arabic_place_opened_by_a_saints_name_keeps_its_second_word(extractor: MentionExtractor) -> None:
+    # "بلدة سان فون" is the town of Saint-Fons: "سان" (Saint) alone names no place.
+    text = "اندلع حريق في مصنع في بلدة سان فون جنوب مدينة ليون. وتظاهر السكان في بلدة سان دوني قرب باريس."
+    places = [m.surface for m in _extract(extractor, "ar", text) if m.type == "place"]
+    assert "سان فون" in places and "سان دوني" in places, places
+    assert "سان" not in places, places
+
+
 def test_arabic_name_stops_before_a_preposition_or_clitic_word(extractor: MentionExtractor) -> None:
     text = "زيارة الرئيس الروسي فلاديمير بوتين لفيتنام. ودعا الرئيس بوتين للقيام بزيارة إلى فيتنام."
     surfaces = [m.surface for m in _extract(extractor, "ar", text) if m.type == "person"]

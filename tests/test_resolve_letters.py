@@ -6,6 +6,9 @@
   agree; "Ahmed Hassan" still is "أحمد حسن";
 * within one script f, v and ph are letters no spelling drops: "Andreas Vischer" is not "Andreas
   Scheuer", while German w for Russian v still joins ("Sergej Lawrow");
+* within Latin script, a token whose consonants agree only under another language's reading (j read
+  as the Spanish h) and whose vowels differ is another name: "Arun Singh" is not "Arjan Singh",
+  while "Benyamin Netanyahou" is still "Benjamin Netanyahu".
 """
 
 from __future__ import annotations
@@ -67,3 +70,15 @@ def test_a_turkish_governors_title_is_no_given_name(tmp_path: Path) -> None:
         [ali] = store_names(tracker, "a", "tr", [("Ali Yerlikaya", "person")])
         [vali] = store_names(tracker, "b", "tr", [("Vali Yerlikaya", "person"), ("Ali Yerlikaya", "person")])[:1]
         assert vali == ali
+
+
+def test_latin_given_names_with_other_vowels_are_other_people(tmp_path: Path) -> None:
+    with Tracker(db=tmp_path / "s.db") as tracker:
+        [arun] = store_names(tracker, "a", "en", [("Arun Singh", "person")])
+        [arjan] = store_names(tracker, "b", "en", [("Arjan Singh", "person")])
+        assert arjan != arun
+        [benjamin] = store_names(tracker, "c", "en", [("Benjamin Netanyahu", "person")])
+        [benyamin] = store_names(tracker, "d", "fr", [("Benyamin Netanyahou", "person")])
+        assert benyamin == benjamin  # y for j, the same vowels: one man
+    assert not same_name(name_form("Arun"), name_form("Arjan"))
+    assert same_name(name_form("Mohammed Salah"), name_form("Muhammad Salah"))  # one skeleton: spellings

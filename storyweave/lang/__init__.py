@@ -2,7 +2,7 @@
 
 ``lexicon`` holds the lists that span languages (titles, qualifiers, organisation words, stop
 words), ``patterns`` the recogniser's lists keyed by language, ``ar`` and ``fa`` the Arabic-script
-ones, ``text`` the script-level folding every list is matched after.
+ones, ``calendar`` the date words, ``text`` the script-level folding every list is matched after.
 """
 
 from __future__ import annotations

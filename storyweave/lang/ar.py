@@ -52,6 +52,10 @@ AR_FIXED_ORGS = phrases(
 # Heads of a place name ("مدينة حلب"): only these produce places, never a bare preposition.
 AR_PLACE_HEADS = words("مدينة محافظة ولاية إقليم جزيرة العاصمة عاصمة بلدة بلدية قرية منطقة مخيم")
 
+# A saint's name opening a foreign place's, as Arabic writes it ("بلدة سان فون", Saint-Fons): the
+# place is the prefix and the word after it, never the prefix alone.
+AR_SAINT_PREFIXES = words("سان سانت سانتا سانتو ساو")
+
 # Words that are never part of a name: prepositions, conjunctions, pronouns, common verbs and nouns
 # of news prose, weekdays, months and the words for a year or a month (عام 2019).  Checked with and
 # without a clitic (و ف ب ل ك) in front.

@@ -333,6 +333,10 @@ HEADS_NAMING_ALONE = DE_ORG_NAMES | words(
 # Lig", "Türkiye Kupası", "Liga MX", "Gençlik ve Spor Bayramı", "Dünya Kadınlar Günü"): the name is
 # an event ("other"), not a person's or a company's, and the word alone names none ("la Liga
 # española" is any country's).
+# Plural names of happenings written after a place ("Tokyo Olympics", "Paris Peace Talks"): an event,
+# not a team named for the place.
+EVENT_PLURALS = words("olympics games championships awards talks elections protests riots")
+
 COMPETITION_HEADS = words(
     """liga ligas lig copa copas coupe cup pokal kupası kupa şampiyonası campeonato championnat torneo
     tournoi mundial bayramı günü"""
@@ -504,7 +508,10 @@ PAGE_FURNITURE = words(
 # Last words of a place name, per language ("Salda Gölü", "Hudson River", "Bodensee" is one word).
 PLACE_TAILS: dict[str, frozenset[str]] = {
     "tr": words("gölü dağı dağları adası adaları nehri ırmağı körfezi boğazı ovası vadisi çölü denizi"),
-    "en": words("river lake island islands mountains mountain valley bay strait desert sea gulf peninsula"),
+    "en": words(
+        """river lake island islands mountains mountain valley bay strait desert sea gulf peninsula falls
+        springs heights hills keys plains rapids woods"""
+    ),
     "de": words("see fluss insel inseln gebirge tal bucht wüste meer"),
 }
 

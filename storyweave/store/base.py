@@ -12,7 +12,6 @@ writers queue instead of failing half-way); reads outside one see committed data
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -390,8 +389,8 @@ class Store(WatchOperations, SourceOperations, Protocol):
         """entity id -> its type, for those of ``ids`` that exist."""
         ...
 
-    def mention_type_counts(self, ids: Iterable[str]) -> dict[str, Counter[str]]:
-        """entity id -> how often its stored mentions were typed person, place, organisation or other."""
+    def mention_type_votes(self, ids: Iterable[str]) -> dict[str, dict[str, tuple[int, int, int]]]:
+        """entity id -> type -> (languages, articles, mentions) of its stored mentions typed so."""
         ...
 
     def set_entity_types(self, types: dict[str, str]) -> None:

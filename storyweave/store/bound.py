@@ -126,7 +126,7 @@ class AreaOperations:
     ensure_name_keys = on_connection(entity_sql.ensure_name_keys)
     entity_ids_by_key = on_connection(entity_sql.entity_ids_by_key)
     entity_types = on_connection(entity_sql.entity_types)
-    mention_type_counts = on_connection(entity_sql.mention_type_counts)
+    mention_type_votes = on_connection(entity_sql.mention_type_votes)
     set_entity_types = on_connection(entity_sql.set_entity_types)
     entity_surfaces = on_connection(entity_sql.entity_surfaces)
     entity_exists = on_connection(entity_sql.exists)

@@ -109,12 +109,15 @@ def entity_types(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
     return {r[0]: r[1] for r in rows_in(conn, "SELECT id, type FROM entities WHERE id IN ({marks})", ids)}
 
 
-def mention_type_counts(conn: Connection, ids: Iterable[str]) -> dict[str, Counter[str]]:
-    """entity id -> how often its stored mentions were typed person, place, organisation or other."""
-    found: dict[str, Counter[str]] = {e: Counter() for e in ids}
-    query = "SELECT entity_id, type, COUNT(*) FROM mentions WHERE entity_id IN ({marks}) GROUP BY entity_id, type"
+def mention_type_votes(conn: Connection, ids: Iterable[str]) -> dict[str, dict[str, tuple[int, int, int]]]:
+    """entity id -> type -> (languages, articles, mentions) of its stored mentions typed so."""
+    found: dict[str, dict[str, tuple[int, int, int]]] = {e: {} for e in ids}
+    query = (
+        "SELECT entity_id, type, COUNT(DISTINCT lang), COUNT(DISTINCT article_id), COUNT(*) FROM mentions"
+        " WHERE entity_id IN ({marks}) GROUP BY entity_id, type"
+    )
     for r in rows_in(conn, query, found):
-        found[r[0]][r[1]] = int(r[2])
+        found[r[0]][r[1]] = (int(r[2]), int(r[3]), int(r[4]))
     return found
 
 

@@ -88,6 +88,7 @@ class Profile:
     countries: frozenset[str]  # one-word country names, tagged as places wherever they occur
     nationality_stems: frozenset[str]
     article: bool  # the language has the article ال and the clitics و ف ب ل ك
+    saint_prefixes: frozenset[str] = frozenset()  # "سان" of "سان فون": a place's first word only
 
     @functools.cached_property
     def max_phrase(self) -> int:
@@ -134,6 +135,7 @@ def _profile(lang: str) -> Profile:
         countries=frozenset(n for n in _country_names("ar") if " " not in n),
         nationality_stems=frozenset(_stem(w) for w in territories if len(_stem(w)) >= 3) | A.AR_EXTRA_NATIONALITY_STEMS,
         article=True,
+        saint_prefixes=_norm_set(A.AR_SAINT_PREFIXES),
     )
 
 
@@ -413,6 +415,9 @@ def _place(s: _Scanner, i: int) -> tuple[Span, int] | None:
     place = toks[j]
     if s.is_stop(j) or place.norm in p.modifiers or len(place.norm) < 3 or place.norm.endswith("ة"):
         return None
+    k = j + 1
+    if place.norm in p.saint_prefixes and k < len(toks) and s.adjacent(j, k) and s.name_token_ok(k, 1):
+        return Span(place.start, toks[k].end, "place", 0.75), k
     return Span(place.start, place.end, "place", 0.75), j
 
 

@@ -15,7 +15,6 @@ Precision comes first: an unclear run is left to the gazetteer rather than guess
 
 from __future__ import annotations
 
-import functools
 import itertools
 
 import regex
@@ -23,8 +22,9 @@ import regex
 from ...lang import patterns as P
 from ...lang.common import common_words
 from ..kb.base import LISTED_CONFIDENCE
+from .known import KnownNames
 from .spans import Known, KnownLookup, Span
-from .tokens import Tok, adjacent, is_org_head, lower, mark_titles, tokenize, vi_descriptor_size, vi_head_size
+from .tokens import Tok, adjacent, is_org_head, mark_titles, tokenize, vi_descriptor_size, vi_head_size
 from .words import (
     ROMAN_NUMERALS_UPPER,
     is_common_noun_after,
@@ -44,22 +44,17 @@ _ARTICLES = frozenset({"la", "las", "los", "le", "der", "den", "l"})
 _CONNECTOR_ARTICLES = _ARTICLES | {"el", "les", "die", "das", "the"}
 _NOUNS_CAPITALISED = frozenset({"de", "lb"})
 _APOSTROPHE_SUFFIX_ENDS_NAME = frozenset({"tr", "az"})
-# Turkish case endings written without the apostrophe they should have ("Ankarada"): tried only to
-# find a known place, never to cut a name.
-# Short endings are left out: "Maliye" is not "Mali" + "ye".
-_TR_CASE_ENDINGS = ("ndan", "nden", "dan", "den", "tan", "ten", "nın", "nin")
-_TR_STEM_MIN = 5
 _VI_STANDALONE_ORGS = frozenset({"quốc hội", "chính phủ"})
 _VI_SYLLABLE_MAX = 7  # longer capitalised words are brands or foreign names ("Vietcombank")
 _KNOWN_CONFIDENCE = LISTED_CONFIDENCE
 _ACRONYM = regex.compile(r"^(?![IVXLCDM]+$)\p{Lu}{2,6}$")  # "NATO", not the Roman numeral "III"
 _PLACE_SPLIT_MIN = 3  # a place is cut off the end of a name run of at least this many tokens
 _GIVEN_NAME_RUN_MAX = 3  # a place opening a run this short of unknown names reads as a given name
+_PLURAL_ARTICLES = frozenset({"the", "los", "las", "les", "die"})  # "the Lakers": a group, not a surname
 
 
 # spans found, each with the token when it is a lone untyped word to decide on at the end
 Found = list[tuple[Span, Tok | None]]
-
 
 
 class _RunScanner:
@@ -69,6 +64,7 @@ class _RunScanner:
         self.text = text
         self.lang = lang
         self.known_lookup = known
+        self.names = KnownNames(text, lang, known)
         self.tokens = tokenize(text, lang)
         self.stop = P.STOP_WORDS.get(lang, _ALL_STOP_WORDS)
         self.lowered_in_text = {t.low for t in self.tokens if not t.cap}
@@ -79,6 +75,10 @@ class _RunScanner:
         self.is_title, self.titled = mark_titles(text, self.tokens, lang)
         self.found: Found = []
         self.person_last_words: set[str] = set()
+        self.team_words: set[str] = set()  # "Lakers" of "Los Angeles Lakers": the team when alone too
+        self.after_plural_article = {
+            b.text for a, b in itertools.pairwise(self.tokens) if a.low in _PLURAL_ARTICLES and adjacent(text, a, b)
+        }
 
     # -- collecting runs ---------------------------------------------------------------------------
     def _particles_then_capital(self, j: int) -> int:
@@ -179,49 +179,15 @@ class _RunScanner:
             run.pop()
         return run
 
-    # -- knowledge-base checks ---------------------------------------------------------------------
+    # -- knowledge-base checks (``known.py``) --------------------------------------------------------
     def known(self, words: list[Tok]) -> tuple[Known, int] | None:
-        """What the knowledge base calls these words, and where the name ends (a German genitive
-        "Russlands" or a Turkish case ending without apostrophe is tried without it)."""
-        if self.known_lookup is None or not words:
-            return None
-        start, end = words[0].start, words[-1].end
-        surface = self.text[start:end]
-        found = self.known_lookup(surface, self.lang)
-        if found is not None:
-            return found, end
-        if self.lang == "de" and surface.endswith("s") and len(surface) >= 5:
-            found = self.known_lookup(surface[:-1], self.lang)
-            if found is not None and found.type == "place":
-                return found, end
-        if self.lang == "tr" and len(words) == 1 and not words[0].suffixed:
-            for ending in _TR_CASE_ENDINGS:
-                if surface.endswith(ending) and len(surface) - len(ending) >= _TR_STEM_MIN:
-                    found = self.known_lookup(surface[: -len(ending)], self.lang)
-                    if found is not None and found.type == "place":
-                        return found, end - len(ending)
-        return None
+        return self.names.known(words)
 
     def known_parts(self, words: list[Tok]) -> Found:
-        """Known places and organisations inside a run none of whose cues apply, longest first."""
-        out: Found = []
-        k = 0
-        while k < len(words):
-            for size in range(min(4, len(words) - k), 0, -1):
-                hit = self.known(words[k : k + size])
-                if hit is not None and hit[0].type in ("place", "organisation"):
-                    out.append((Span(words[k].start, hit[1], hit[0].type, _KNOWN_CONFIDENCE), None))
-                    k += size
-                    break
-            else:
-                k += 1
-        return out
+        return [(span, None) for span in self.names.parts(words)]
 
     def is_country(self, words: list[Tok]) -> bool:
-        if self.lang == "vi" and " ".join(w.low for w in words) in P.VI_COUNTRIES:
-            return True
-        hit = self.known(words)
-        return hit is not None and hit[0].type == "place" and hit[0].country and hit[1] == words[-1].end
+        return self.names.is_country(words)
 
     def place_as_given_name(self, words: list[Tok], before: Tok | None) -> bool:
         """A known place opening a short run of otherwise unknown capitalised words is a given name
@@ -295,8 +261,28 @@ class _RunScanner:
             return True
         if len(words) >= 2 and words[-1].low in P.CLUB_TAILS and self.known(words[:-1]) is not None:
             return True
+        if self.named_for_its_place(words):
+            return True
         after = self.text[words[-1].end : words[-1].end + 12].lstrip(" ,")
         return after.startswith(P.LEGAL_FORMS)
+
+    def named_for_its_place(self, words: list[Tok]) -> bool:
+        """A known place, then one capitalised plural that the text also writes after a plural
+        article ("the Lakers", "los Lakers") and that is no place, event or common word of the text:
+        a team named for its city ("Los Angeles Lakers"), not "Colorado Springs", "Tokyo Olympics"
+        or a person whose given name is a place and whose family name ends in s ("Paola Rojas")."""
+        last = words[-1]
+        if len(words) < 2 or len(last.text) < 4 or last.text.isupper() or not last.low.endswith("s"):
+            return False
+        if last.text not in self.after_plural_article:
+            return False
+        lows = [w.low for w in words]
+        if last.low.endswith("ss") or last.low in self.stop or last.low in self.lowered_in_text:
+            return False
+        if P.reads_as_place(lows, self.lang) or last.low in P.EVENT_PLURALS or last.low in P.COMPETITION_HEADS:
+            return False
+        hit = self.known(words[:-1])
+        return hit is not None and hit[0].type == "place" and hit[1] == words[-2].end and self.known([last]) is None
 
     def type_run(self, run: list[int], vi_head: int, followed_by_title: bool) -> Found:
         tokens, lang = self.tokens, self.lang
@@ -315,6 +301,8 @@ class _RunScanner:
             # name's: the region itself is no entry of the knowledge base.
             return [(span._replace(type="place", confidence=0.85), None)]
         if vi_head or self.is_org(words):
+            if self.named_for_its_place(words):
+                self.team_words.add(words[-1].text)
             end = span.end - tr_case_ending(words[-1].low, lang)  # "İçişleri Bakanlığınca" is the ministry
             return [(Span(span.start, end, "organisation", 0.8 if len(words) > 1 else 0.75), None)]
         if len(words) > 1 and (words[0].low in P.COMPETITION_HEADS or words[-1].low in P.COMPETITION_HEADS):
@@ -452,8 +440,7 @@ class _RunScanner:
         if not titled or len(run) < 3:
             return run
         first = tokens[run[0]]
-        stems = _country_stems(lang)
-        if any(first.low[:k] in stems for k in range(4, len(first.low) + 1)):
+        if self.names.opens_with_country(first):
             self.found.append((Span(first.start, first.end, "place", 0.7), None))
             return run[1:]
         return run
@@ -586,6 +573,9 @@ class _RunScanner:
             if single.text in self.person_last_words:
                 spans.append(Span(span.start, span.end, "person", 0.7))
                 continue
+            if single.text in self.team_words:
+                spans.append(Span(span.start, span.end, "organisation", 0.7))
+                continue
             hit = self.known([single])
             if hit is not None and hit[0].type in ("place", "organisation"):
                 spans.append(Span(span.start, hit[1], hit[0].type, _KNOWN_CONFIDENCE))
@@ -607,15 +597,3 @@ def cased_spans(text: str, lang: str, known: KnownLookup | None = None) -> list[
     if not scanner.tokens:
         return []
     return scanner.scan()
-
-
-@functools.cache
-def _country_stems(lang: str) -> frozenset[str]:
-    """One-word CLDR country names of ``lang`` without their last letter, which inflection changes."""
-    try:
-        from babel import Locale, UnknownLocaleError
-
-        names = Locale(lang).territories.values()
-    except (ImportError, ValueError, UnknownLocaleError):
-        return frozenset()
-    return frozenset(lower(n, lang)[:-1] for n in names if " " not in n and len(n) >= 5)

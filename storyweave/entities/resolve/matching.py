@@ -9,11 +9,19 @@ comparable.  Different knowledge-base ids never merge; callers check that before
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz
 
 from ..names import ABD_TOKENS, QUALIFIERS, NameForm, gutturals_agree, is_acronym_like, labial_keys, regnal_name
 
 SAME_SCRIPT_MIN_SIMILARITY = 60.0  # rapidfuzz ratio of romanised tokens that share a skeleton
+# Vowel letters of a Latin token, y counted where it is a vowel (Zelensky, not Yevgeny's opening glide).
+_LATIN_VOWEL = re.compile("[aeiou]|y(?![aeiou])")
+
+
+def _latin_vowels(roman: str) -> str:
+    return "".join("i" if m.group() == "y" else m.group() for m in _LATIN_VOWEL.finditer(roman))
 
 
 def _qualifiers(form: NameForm) -> list[str]:
@@ -38,6 +46,10 @@ def token_match(a: NameForm, i: int, b: NameForm, j: int) -> bool:
     if a.script == b.script and a.script in ("latin", "cyrillic") and a.tokens[i] != b.tokens[j]:
         if labial_keys(a.roman[i], a.script).isdisjoint(labial_keys(b.roman[j], b.script)):
             return False  # Vischer is not Scheuer: one script writes the same f or v every time
+        if a.script == "latin" and sa != sb and _latin_vowels(a.roman[i]) != _latin_vowels(b.roman[j]):
+            # Consonants that agree only under another language's reading (j read as h) and other
+            # vowels besides: two names, not two spellings (Arun is not Arjan; Benjamin is Benyamin).
+            return False
         return fuzz.ratio(a.roman[i], b.roman[j]) >= SAME_SCRIPT_MIN_SIMILARITY
     if a.roman[i] == b.roman[j]:
         return True  # one reading: an organisation's type word ("مجموعة", "groupe") reads as its canonical

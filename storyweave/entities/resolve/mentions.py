@@ -150,7 +150,7 @@ class MentionResolver:
                 kind = known.type
             else:
                 names = {lang: max((m.surface for m in group), key=lambda s: (len(name_form(s).tokens), len(s)))}
-                chosen = majority_type(Counter(m.type for m in group))
+                chosen = majority_type({t: (1, 1, n) for t, n in Counter(m.type for m in group).items()})
                 kind = next((m.type for m in group if m.type == chosen), group[0].type)
             entities.append(Entity(entity_id, kind, names, {m.surface for m in group}))
         return entities

@@ -24,8 +24,8 @@ The decisions depend only on the store's content, so a given ingest order always
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -428,20 +428,30 @@ def store_article_entities(
 _TYPE_ORDER = ("person", "organisation", "place", "other")
 
 
-def majority_type(counts: Counter[str]) -> str | None:
-    """The type most of an entity's mentions have (one type per entity: Trump is one person)."""
-    if not counts:
+def majority_type(votes: Mapping[str, tuple[int, int, int]]) -> str | None:
+    """The type an entity's mentions give it (one type per entity: Trump is one person), from each
+    type's (languages, articles, mentions).
+
+    A recogniser that misreads a name misreads it in every article of its language alike (the
+    French model's "Rhodalis" is a place each time), so other languages' recognisers are the
+    independent evidence: the type read in the most languages wins, then in the most articles.
+    "other" is what a recogniser says when it cannot tell, so any specific type outvotes it, unless
+    that type rests on one article's reading while several articles could not type the name (a
+    chimpanzee called Limbo is no place because one English sentence read it so)."""
+    if not votes:
         return None
-    # "other" is what a recogniser says when it cannot tell: any specific type outvotes it.
-    specific = Counter({k: n for k, n in counts.items() if k != "other"}) or counts
-    return max(specific, key=lambda k: (specific[k], -_TYPE_ORDER.index(k) if k in _TYPE_ORDER else -len(_TYPE_ORDER)))
+    specific = {k: v for k, v in votes.items() if k != "other"}
+    if specific and sum(v[1] for v in specific.values()) == 1 and votes.get("other", (0, 0, 0))[1] >= 2:
+        specific = {}
+    ranked = specific or dict(votes)
+    return max(ranked, key=lambda k: (ranked[k], -_TYPE_ORDER.index(k) if k in _TYPE_ORDER else -len(_TYPE_ORDER)))
 
 
 def settle_types(conn: Store, ids: Iterable[str]) -> dict[str, str]:
     """Give each entity no knowledge base types the majority type of its stored mentions; returns
     the types set (an entity without stored mentions keeps its own)."""
-    counts = conn.mention_type_counts(ids)
-    majorities = {entity_id: majority_type(found) for entity_id, found in counts.items()}
+    votes = conn.mention_type_votes(ids)
+    majorities = {entity_id: majority_type(found) for entity_id, found in votes.items()}
     settled = {entity_id: kind for entity_id, kind in majorities.items() if kind is not None}
     conn.set_entity_types(settled)
     return settled
