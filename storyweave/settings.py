@@ -238,7 +238,7 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     ),
     Setting(
         "storyline_min_overlap",
-        0.3,
+        0.4,
         "…and that shared weight must be at least this share of the smaller side's (event or storyline) whole weight.",
     ),
     Setting(

@@ -142,7 +142,9 @@ def _fit(
     )
     weight = sum(rarity[e] for e in shared)
     # Two police reports from one district share its police station and little else: what they
-    # share must be a fair part of what either is about.
+    # share must be a fair part of what either is about.  Two stories about one subject (a footballer
+    # and his clubs, OPEC and the Brent price) share that subject's names, about a third of what
+    # either names; a continuation shares its circumstances too (``storyline_min_overlap``).
     smaller = min(sum(rarity[e] for e in entities), sum(rarity[e] for e in theirs))
     overlap = weight / smaller if smaller > 0 else 0.0
     return StorylineFit(storyline_id, cosine, best, weight, actors, overlap, nearest)
