@@ -238,7 +238,7 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     ),
     Setting(
         "storyline_min_overlap",
-        0.3,
+        0.4,
         "…and that shared weight must be at least this share of the smaller side's (event or storyline) whole weight.",
     ),
     Setting(
@@ -246,7 +246,11 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         2.5,
         "A shared person or organisation counts as a distinctive actor only above this rarity (log inverse frequency).",
     ),
-    Setting("storyline_strong_cosine", 0.8, "Cosine to a storyline's recent event that links without entities."),
+    Setting(
+        "storyline_strong_cosine",
+        0.8,
+        "Cosine to a storyline's recent event that links without shared entities (unless both sides name some).",
+    ),
     # serve and search
     Setting(
         "api_token", "", "Bearer token for write endpoints (POST /api/ingest); empty allows writes only on loopback."

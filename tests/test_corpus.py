@@ -278,7 +278,12 @@ def test_no_storyline_mixes_unrelated_stories(store: Snapshot) -> None:
     assert not mixed, "\n".join(mixed)
 
 
-@open_target("storylines are tuned for precision: follow-ups sharing few rare actors stay apart")
+@open_target(
+    "the Rabat conference's first article fits the quake's storyline at cosine 0.68 (< storyline_min_cosine 0.70) "
+    "sharing 3 rare names; a follow-up rule (overlap >= 0.45 links from cosine 0.60) joins them, but on semeval-dev "
+    "it put 51 instead of 33 of 706 different-story pairs into one storyline: half the fits it adds there join "
+    "different stories"
+)
 def test_follow_up_events_share_a_storyline(store: Snapshot) -> None:
     by_gold_line: dict[str, list[str]] = defaultdict(list)
     for sid, line in GOLD_STORYLINE.items():

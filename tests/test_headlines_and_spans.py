@@ -88,6 +88,8 @@ def test_a_storyline_is_continued_only_on_distinctive_shared_actors_and_a_close_
     assert not StorylineFit("s", cosine=0.7, best_cosine=0.72, weight=11.0, actors=1, overlap=0.2).links(state)
     # Very close to a recent event: one story, even without entities.
     assert StorylineFit("s", cosine=0.5, best_cosine=0.85, weight=0.0, actors=0, overlap=0.0).links(state)
+    # …unless both name their people and places and share none: one template, other places.
+    assert not StorylineFit("s", 0.5, 0.85, 0.0, 0, 0.0, disjoint=True).links(state)
 
 
 def test_the_front_page_ranks_by_coverage_and_recency_not_by_dates_texts_name() -> None:

@@ -12,9 +12,12 @@ the storyline as a whole, not just one of its events:
   never enough on its own.
 
 A very high cosine to one of the storyline's recent events (``storyline_strong_cosine``) also links,
-for stores run without the entity stage.  Linking event to event instead, as before, let
-storylines chain: each link looked plausible, and one storyline ended up holding 46% of a corpus
-spanning a century, held together by Trump, Germany and a few wrong entity merges.
+for stores run without the entity stage, unless both sides name entities and share none: reports
+written in one template about other places (two districts' police reports) read alike.
+
+Linking event to event instead, as before, let storylines chain: each link looked plausible, and
+one storyline ended up holding 46% of a corpus spanning a century, held together by Trump, Germany
+and a few wrong entity merges.
 """
 
 from __future__ import annotations
@@ -43,10 +46,14 @@ class StorylineFit:
     actors: int  # shared people and organisations that are not common
     overlap: float  # the shared weight over the smaller side's whole weight
     nearest: str = ""  # the recent event of the best cosine
+    disjoint: bool = False  # both sides name entities and share none
 
     def links(self, assigner: EventState) -> bool:
         settings = assigner.settings
-        if self.best_cosine >= settings.storyline_strong_cosine:
+        # Without entities (a store run without the entity stage, a text naming none) only the
+        # words can tell.  Two texts that both name their people and places and share none are
+        # the same kind of news about other things: two districts' police reports, read alike.
+        if self.best_cosine >= settings.storyline_strong_cosine and not self.disjoint:
             return True
         return (
             self.cosine >= settings.storyline_min_cosine
@@ -126,7 +133,8 @@ def _fit(
             theirs.setdefault(entity_id, kind)
     shared = entities.keys() & theirs.keys()
     if not shared:  # nothing shared weighs nothing, however rare
-        return StorylineFit(storyline_id, cosine, best, 0.0, 0, 0.0, nearest)
+        disjoint = bool(entities) and bool(theirs)
+        return StorylineFit(storyline_id, cosine, best, 0.0, 0, 0.0, nearest, disjoint)
     rarity = rarities.of(entities.keys() | theirs.keys())
     common = settings.storyline_common_rarity
     actors = len(
@@ -134,7 +142,9 @@ def _fit(
     )
     weight = sum(rarity[e] for e in shared)
     # Two police reports from one district share its police station and little else: what they
-    # share must be a fair part of what either is about.
+    # share must be a fair part of what either is about.  Two stories about one subject (a footballer
+    # and his clubs, OPEC and the Brent price) share that subject's names, about a third of what
+    # either names; a continuation shares its circumstances too (``storyline_min_overlap``).
     smaller = min(sum(rarity[e] for e in entities), sum(rarity[e] for e in theirs))
     overlap = weight / smaller if smaller > 0 else 0.0
     return StorylineFit(storyline_id, cosine, best, weight, actors, overlap, nearest)
