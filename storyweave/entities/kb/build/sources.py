@@ -18,7 +18,7 @@ from ...names import name_form, sw_id
 from ..base import COUNTRY_PRIORITY, KBEntity
 from .checks import KBIntegrityError
 from .persons import personal_names
-from .staging import STRONG, WEAK, KBBuilder
+from .staging import STRONG, WEAK, KBBuilder, bare_alias
 
 log = logging.getLogger(__name__)
 
@@ -238,7 +238,7 @@ def add_subdivisions(kb: KBBuilder, by_code: dict[str, str], languages: list[str
 
 def _share_with_city(kb: KBBuilder, cities: CityNames, country: str, name: str) -> None:
     """A subdivision's name that is also a name of a city of its country is that city's name too."""
-    form = name_form(name.split("(")[0].split("[")[0].strip(), drop_titles=False)
+    form = name_form(bare_alias(name), drop_titles=False)
     city = cities.get((country, form.key)) if form.tokens else None
     if city is not None:
         kb.add_alias(city, name, rank=STRONG, source=SUBDIVISION_SOURCE)

@@ -29,6 +29,11 @@ class StagedAlias:
     contextual: bool = False  # holds only when the text names the entity's country (``hygiene``)
 
 
+def bare_alias(alias: str) -> str:
+    """An alias without its bracketed qualifier ("Wien (Land)", "Catalunya [Cataluña]"): what is staged."""
+    return alias.split("(")[0].split("[")[0].strip()
+
+
 class KBBuilder:
     """A ``KnowledgeBase`` being filled: entities go straight in, aliases wait in ``staged``."""
 
@@ -64,7 +69,7 @@ class KBBuilder:
     ) -> None:
         """Stage one alias; weak ones first pass the cheap filters meant for noisy alternate-name lists.
         ``contextual``: the alias holds only in a text that names the entity's country."""
-        alias = alias.split("(")[0].split("[")[0].strip()
+        alias = bare_alias(alias)
         if not alias or len(alias) > 80:
             return
         if rank == WEAK and not _plausible_alternate_name(alias):
