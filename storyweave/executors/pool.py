@@ -51,26 +51,15 @@ def worker_count(settings: Settings) -> int:
     return int(settings.workers) or min(os.cpu_count() or 1, 8)
 
 
-def worker_settings(settings: Settings, workers: int) -> Settings:
-    """``settings`` as each of ``workers`` workers uses them.
-
-    Workers share the cores: an encoder that also spread over every core in each of them would
-    only make the processes wait on one another."""
-    shared = Settings(settings.as_dict())
-    shared.set("embed_threads", max(1, settings.embed_threads // workers))
-    return shared
-
-
 def _enriched_in_pool(docs: Iterable[Input], enrichment: Enrichment, workers: int) -> Iterator[Outcome]:
     settings = enrichment.settings
-    work = Enrichment(worker_settings(settings, workers), enrichment.make_enricher, enrichment.enrich_batch)
     # Each pool's workers enrich about ``worker_recycle_articles`` inputs each, then the next pool's
     # fresh ones take over: a worker's caches and spaCy's vocabulary only ever grow, and a fork of the
     # preloaded server starts without them.  The pools do not overlap, so memory never holds both.
     per_pool = int(settings.worker_recycle_articles) * workers
     pending_batches = batches(docs, settings.enrich_batch)
     while (first := next(pending_batches, None)) is not None:
-        yield from _one_pool(itertools.chain([first], pending_batches), work, workers, per_pool)
+        yield from _one_pool(itertools.chain([first], pending_batches), enrichment, workers, per_pool)
 
 
 def _one_pool(

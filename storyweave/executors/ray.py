@@ -26,7 +26,6 @@ import ray
 
 from ..errors import ConfigError, ExecutorError
 from ..memory import release_free_memory
-from ..settings import Settings
 from .base import Enrichment, Input, Outcome, batches
 
 _IN_FLIGHT_PER_ACTOR = 2
@@ -92,9 +91,7 @@ class RayExecutor:
         settings = self.enrichment.settings
         cpus = max(1, int(settings.ray_actor_cpus))
         count = int(settings.ray_actors) or max(1, int(ray.cluster_resources().get("CPU", 1)) // cpus)
-        actor_settings = Settings(settings.as_dict())
-        actor_settings.set("embed_threads", cpus)  # each actor's encoders use the CPUs it reserved
-        work = Enrichment(actor_settings, self.enrichment.make_enricher, self.enrichment.enrich_batch)
+        work = self.enrichment
         remote = ray.remote(EnrichActor).options(
             num_cpus=cpus,
             max_restarts=_RESTARTS,

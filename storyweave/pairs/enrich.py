@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..embed import MODEL_REVISIONS
 from ..models import Article, DateMention, EnrichedArticle, Entity, Mention, RawDoc, Reject, Removal
 from ..settings import Settings
 
@@ -132,7 +133,7 @@ class _VectorCache:
     """Embeddings by the text the model read; kept in memory only when there is no cache folder."""
 
     def __init__(self, cache_dir: Path | None, model: str) -> None:
-        self.path = cache_dir / f"vectors-{model}.npz" if cache_dir is not None else None
+        self.path = cache_dir / f"vectors-{MODEL_REVISIONS[model]}.npz" if cache_dir is not None else None
         self.vectors: dict[str, np.ndarray] = {}
         if self.path is not None and self.path.is_file():
             with np.load(self.path) as data:
