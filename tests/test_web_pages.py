@@ -288,3 +288,24 @@ def test_seed_card_has_a_gist_in_the_reader_language(server: LiveServer, seed: d
     assert re.search(r" le \d{1,2} \w+ 20\d\d", _text(french))
     arabic = card("ar")
     assert "فلاديمير بوتن" in arabic and "مقالان" in arabic
+
+
+def test_entity_page_shows_a_page_of_events_at_a_time_and_links_the_older_ones(store: Path) -> None:
+    """A country or a pandemic has hundreds of events: its page lists ``page_size`` of them, newest
+    first, and "Older events" walks the rest, each event once."""
+    with running_server(store, page_size=1) as live:
+        entities = httpx.get(live.url("/api/entities"), params={"limit": 50}, timeout=60).json()["items"]
+        counts = {e["id"]: httpx.get(live.url("/api/events"), params={"entity": e["id"], "limit": 100},
+                                     timeout=60).json()["items"] for e in entities}
+        entity_id, expected = max(counts.items(), key=lambda item: len(item[1]))
+        assert len(expected) >= 3, "the seeded store has an entity in several events"
+        seen: list[str] = []
+        path: str | None = f"/entities/{entity_id}"
+        while path:
+            html = httpx.get(live.url(path), headers=HTML, timeout=60).text
+            shown = re.findall(r'<li class="event-card" data-event="([^"]+)"', html)
+            assert len(shown) == 1, path
+            seen.extend(shown)
+            more = re.search(r'<a class="more" href="([^"]+)"', html)
+            path = more.group(1).replace("&amp;", "&") if more else None
+        assert seen == [e["id"] for e in expected]

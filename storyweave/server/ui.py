@@ -89,8 +89,11 @@ def entities(request: Request, type: Annotated[str | None, Query(pattern="^(pers
 
 
 @router.get("/entities/{entity_id}")
-def entity(request: Request, entity_id: str, lang: LangParam = None) -> Response:
-    context = entity_page(server_state(request), entity_id, request_languages(request))
+def entity(request: Request, entity_id: str, cursor: Annotated[str | None, Query(max_length=500)] = None,
+           lang: LangParam = None) -> Response:
+    context = entity_page(server_state(request), entity_id, request_languages(request), decode_cursor(cursor))
+    if context["next_cursor"] is not None:
+        context["next_cursor"] = encode_cursor(context["next_cursor"])
     return _render(request, "entity.html", context)
 
 

@@ -288,11 +288,16 @@ def warm_cards(state: ServerState, limit: int, batch: int = 500) -> int:
     return len(events)
 
 
-def entity_page(state: ServerState, entity_id: str, languages: list[str]) -> dict[str, Any]:
+def entity_page(state: ServerState, entity_id: str, languages: list[str], cursor: int | None = None) -> dict[str, Any]:
+    """An entity's names and its events over time, a page of ``page_size`` events at a time (newest
+    first; ``next_cursor`` continues).  One page of a country's hundreds of events renders in tens of
+    milliseconds where all of them took half a second: at 32 readers that queued past seconds."""
     tracker = state.reader()
     entity = tracker.entity(entity_id)
-    events = with_coverage(state, tracker.events(limit=int(state.settings.max_page_size), entity=entity["id"]),
-                           languages)
+    size = int(state.settings.page_size)
+    rows = tracker.events(limit=size + 1, cursor=cursor, entity=entity["id"])
+    next_cursor = rows[size - 1]["cursor"] if len(rows) > size else None
+    events = with_coverage(state, rows[:size], languages)
     by_month: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for event in sorted(events, key=lambda e: str(e.get("first_date") or ""), reverse=True):
         by_month[str(event.get("first_date") or "undated")[:7]].append(event)
@@ -303,4 +308,5 @@ def entity_page(state: ServerState, entity_id: str, languages: list[str]) -> dic
         "reader_lang": languages[0] if languages else None,
         "names": sorted(names.items()),
         "months": sorted(by_month.items(), reverse=True),
+        "next_cursor": next_cursor,
     }
