@@ -309,3 +309,28 @@ def test_entity_page_shows_a_page_of_events_at_a_time_and_links_the_older_ones(s
             more = re.search(r'<a class="more" href="([^"]+)"', html)
             path = more.group(1).replace("&amp;", "&") if more else None
         assert seen == [e["id"] for e in expected]
+
+
+def test_entity_page_lists_undated_events_after_every_dated_month(tmp_path: Path) -> None:
+    from storyweave import Tracker
+    from storyweave.ingest.records import record_to_doc
+
+    records = [
+        {"id": "dated", "title": "Angela Merkel opens the Hamburg harbour festival",
+         "text": "Former chancellor Angela Merkel opened the Hamburg harbour festival with a speech about ships.",
+         "lang": "en", "source": "a.example", "publish_date": "2024-05-04"},
+        {"id": "undated", "title": "Angela Merkel's memoirs top the bestseller list",
+         "text": "The memoirs of Angela Merkel lead the bestseller list of booksellers, the trade association said.",
+         "lang": "en", "source": "b.example"},
+    ]
+    db = tmp_path / "store.db"
+    with Tracker(db=db) as tracker:
+        tracker.ingest_docs(record_to_doc(r, f"test#{r['id']}") for r in records)
+    with running_server(db) as live:
+        merkel = next(e for e in httpx.get(live.url("/api/entities"), timeout=60).json()["items"]
+                      if e.get("name") == "Angela Merkel")
+        events = httpx.get(live.url("/api/events"), params={"entity": merkel["id"]}, timeout=60).json()["items"]
+        assert sorted(bool(e.get("first_date")) for e in events) == [False, True]
+        html = httpx.get(live.url(f"/entities/{merkel['id']}"), headers=HTML, timeout=60).text
+        headings = re.findall(r'<section class="month">\s*<h3>(.*?)</h3>', html, re.S)
+        assert [_text(h) for h in headings] == ["2024-05", "date unknown"]

@@ -307,6 +307,7 @@ def entity_page(state: ServerState, entity_id: str, languages: list[str], cursor
         **entity_label(names, entity.get("name") or entity["id"], languages),
         "reader_lang": languages[0] if languages else None,
         "names": sorted(names.items()),
-        "months": sorted(by_month.items(), reverse=True),
+        # Newest month first; events without a date after every dated one.
+        "months": sorted(by_month.items(), key=lambda item: (item[0] != "undated", item[0]), reverse=True),
         "next_cursor": next_cursor,
     }
