@@ -4,9 +4,10 @@
 The words around the mention say which ("محافظة قنا", "في قنا": the place; "وكالة قنا", a short
 form in brackets after a name: the organisation), or a recogniser that read the name itself; what
 one mention's words say holds for the article's other mentions of the name ("طريق قنا الأقصر" in a
-report from "محافظة قنا").  Without either the organisation holds, whose own name it is: the place
-has it among its alternate names (Qena), or is named after the company (Toyota), and a text naming
-the country is no evidence (a Japanese report names Japan and Toyota the company).
+report from "محافظة قنا").  Without either, the entity whose own name the text writes letter for
+letter, else the organisation: the place has the name among its alternates (Qena), or is named
+after the company (Toyota), and a text naming the country is no evidence (a report on Toyota the
+company names Japan).
 """
 
 from __future__ import annotations
@@ -57,10 +58,16 @@ class Reading:
     kind: EntityType | None
     worded: bool = False
 
-    def choose(self, ids: set[str], kb: KnowledgeBase) -> set[str]:
-        """Those of ``ids`` this reading allows: all of them unless they are places and organisations."""
+    def choose(self, ids: set[str], kb: KnowledgeBase, written: str) -> set[str]:
+        """Those of ``ids`` this reading allows: all of them unless they are places and organisations.
+        Without evidence, the one whose own name the text writes letter for letter (Vietnamese "Nha
+        Trang", the city, folds as "Nhà Trắng", the White House, does), else the organisation."""
         kinds = {kb.entities[e].type for e in ids}
         if not {"place", "organisation"} <= kinds:
             return ids
-        kind = self.kind if self.kind in kinds else "organisation"
-        return {e for e in ids if kb.entities[e].type == kind}
+        if self.kind in kinds:
+            return {e for e in ids if kb.entities[e].type == self.kind}
+        own = {e for e in ids if written in kb.entities[e].names.values()}
+        if len({kb.entities[e].type for e in own}) == 1:
+            return own
+        return {e for e in ids if kb.entities[e].type == "organisation"}

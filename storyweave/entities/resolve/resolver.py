@@ -65,7 +65,7 @@ class KBResolver:
             ids = self.kb.lookup(key, lang, written)
             usable = self.kb.usable(key, ids, countries)
             if reading is not None:
-                usable = reading.choose(usable, self.kb)
+                usable = reading.choose(usable, self.kb, written)
             best = self.kb.best(usable, countries)
             if best is not None:
                 return KBMatch(best, self.kb.entities[best].type, True)
