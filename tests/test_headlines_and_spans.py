@@ -62,6 +62,15 @@ def test_event_ranges_leave_outlying_days_out_and_prefer_publication_dates() -> 
     assert happening_range(days, 7) == (_day("2020-01-01"), _day("2020-01-07"))
 
 
+
+def test_of_two_reports_a_month_apart_the_later_dates_the_event() -> None:
+    """Two undated members, each giving its first and last day: the suspected case of 27 January and
+    the first confirmed case of 29 February.  The event is dated by the later, whichever went in first."""
+    suspected, confirmed = _day("2020-01-27"), _day("2020-02-29")
+    for days in ([suspected, suspected, confirmed, confirmed], [confirmed, confirmed, suspected, suspected]):
+        assert happening_range([(d, False) for d in days], 4) == (confirmed, confirmed)
+
+
 class _Settings:
     storyline_min_cosine = 0.6
     storyline_min_weight = 9.0

@@ -109,7 +109,11 @@ def happening_range(days: list[tuple[int, bool]], window_days: int) -> tuple[int
         return None, None
     if not firm:
         pool = [d for d in pool if pool[-1] - d <= _RECALLED_DAYS]
-    median = pool[(len(pool) - 1) // 2]
+    # The upper median: every member gives two days (its first and last), so one of two members is
+    # half the pool, and when two members disagree by more than the window the later one is the
+    # happening (a report dated by a day the other recalls, or an earlier happening's report that
+    # joined it: a suspected case on 27 January beside the first confirmed case on 29 February).
+    median = pool[len(pool) // 2]
     kept = [d for d in pool if abs(d - median) <= window_days]
     return kept[0], kept[-1]
 

@@ -52,6 +52,12 @@ AR_FIXED_ORGS = phrases(
 # Heads of a place name ("مدينة حلب"): only these produce places, never a bare preposition.
 AR_PLACE_HEADS = words("مدينة محافظة ولاية إقليم جزيرة العاصمة عاصمة بلدة بلدية قرية منطقة مخيم")
 
+# Words before a name that the knowledge base gives both to a place and to an organisation (قنا:
+# Qena, and the Qatar News Agency's acronym) that make it the place: a place's head, "governor of"
+# (محافظ قنا), and "in" (في قنا; joined to the name, بقنا).
+AR_PLACE_CUES = AR_PLACE_HEADS | words("محافظ في")
+AR_LOCATIVE_CLITIC = "ب"
+
 # A saint's name opening a foreign place's, as Arabic writes it ("بلدة سان فون", Saint-Fons): the
 # place is the prefix and the word after it, never the prefix alone.
 AR_SAINT_PREFIXES = words("سان سانت سانتا سانتو ساو")

@@ -11,13 +11,17 @@ import functools
 import re
 from dataclasses import dataclass
 
+import regex
+
 from ...lang.ar import AR_STOP_WORDS
 from ...lang.lexicon import runtime_stopwords
 from ...lang.text import arabic_clitic_variants, fold, fold_token
 from ..kb.base import KnowledgeBase
 from ..names import is_cjk
 
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# A word's combining marks are part of it: Arabic vowel signs ("وُفقنا", we succeeded, is one
+# word, not و + فقنا) and decomposed accents.
+_WORD = regex.compile(r"[^\W\d_][\p{L}\p{M}]*")
 _JOINERS = re.compile(r"^[\s\-‐‑'’]*$")  # what may separate the tokens of one name
 # An abbreviation's dot may too, after a short word in capitals: "EE. UU.", "U.S.", "U.K.".
 _ABBREVIATION_JOINER = re.compile(r"^\.\s?$")

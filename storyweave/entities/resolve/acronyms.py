@@ -13,13 +13,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ...lang import words
-from ...lang.patterns import GIVEN_NAMES, PARTICLES
-from ...lang.text import fold
+from ...lang.ar import AR_ORG_HEADS
+from ...lang.lexicon import org_type_words
+from ...lang.patterns import GIVEN_NAMES, ORG_HEADS, PARTICLES
+from ...lang.text import fold, fold_token
 from ...models import EntityType, Mention
 from ..kb.base import KBEntity
 from ..names import name_form
 from .resolver import evident_type
 
+_ARABIC_ORG_HEADS = frozenset(fold_token(w) for w in AR_ORG_HEADS)
 ACRONYM_LETTERS = (2, 8)  # an acronym in brackets has this many capitals, no more, no fewer
 _OPENING = ("(", " (", "\u00a0(")
 _CLOSING = (")", ",", ";")  # "Parti populaire (PP, droite)"
@@ -31,7 +34,13 @@ _SMALL_WORDS = PARTICLES | words(
 
 def _is_acronym(surface: str) -> bool:
     low, high = ACRONYM_LETTERS
-    return low <= len(surface) <= high and surface.isalpha() and surface.isupper()
+    return low <= len(surface) <= high and surface.isalpha() and (surface.isupper() or _caseless(surface))
+
+
+def _caseless(surface: str) -> bool:
+    """Written in a script without capitals (Arabic أوبك, قنا): an acronym there is a word like any
+    other, so only the knowledge base can say that one is (``join_defined``)."""
+    return not any(c.isupper() or c.islower() for c in surface)
 
 
 def initials_fit(full: str, acronym: str) -> bool:
@@ -75,17 +84,36 @@ def defined_type(full: str, recognised: EntityType) -> EntityType:
     return kind
 
 
-def _named_otherwise(entity: KBEntity, full: str, fits: bool, lang: str) -> bool:
+def _named_otherwise(entity: KBEntity, full: str, short: str, fits: bool, lang: str) -> bool:
     """The knowledge base names the entity otherwise in this language, so ``full`` is some other
     body: by another name ("Deutsche Stiftung Organtransplantation (DSO)" is not the WHO, German
-    Weltgesundheitsorganisation, however the Turkish DSÖ folds), or by an acronym, whose expansion
-    in this language would spell it (``fits``: "Junge Union (CDU)" is the party's youth)."""
+    Weltgesundheitsorganisation, however the Turkish DSÖ folds), or by the acronym ``short`` itself,
+    whose expansion in this language would spell it (``fits``: "Junge Union (CDU)" is the party's
+    youth) unless the language borrowed the acronym and ``full`` translates its expansion
+    (``_translated_expansion``: Turkish "Petrol İhraç Eden Ülkeler Örgütü (OPEC)", Arabic
+    "منظمة البلدان المصدرة للبترول (أوبك)")."""
     own = entity.names.get(lang)
     if not own:
         return False
-    if own.isupper():
-        return not fits
+    if own.isupper() or name_form(own).key == name_form(short).key:
+        return not (fits or _translated_expansion(entity, full))
     return name_form(own).key != name_form(full).key
+
+
+def _translated_expansion(entity: KBEntity, full: str) -> bool:
+    """``full`` can be a translation of what the entity's Latin acronym stands for (or its English
+    name's words): a word for each of its letters at least, and a single organisation word among
+    them.  "Junge Union" has two words for CDU's three letters; "Comité de Apelación de la
+    Federación Española de Fútbol" names a body of a body."""
+    letters = [len(n) for n in entity.names.values() if n.isupper() and n.isalpha() and n.isascii()]
+    english = entity.names.get("en", "").split()
+    if not letters and len(english) > 1:  # "Qatar News Agency" stands for قنا
+        letters = [len([w for w in english if w.casefold() not in _SMALL_WORDS])]
+    if not letters:
+        return False
+    content = [w for w in full.split() if w.casefold() not in _SMALL_WORDS]
+    heads = [w for w in content if _organisation_word(w)]
+    return len(content) >= min(letters) and len(heads) <= 1
 
 
 def join_defined(
@@ -106,15 +134,16 @@ def join_defined(
         full, lang = mentions[name].surface, mentions[name].lang
         kind = defined_type(full, kinds[name])
         listed = known.get(second) if second in known and known[second].type == kind else None
-        fits = initials_fit(full, mentions[acronym].surface)
-        if not fits and not (listed and evident_type(full) == kind):
+        short = mentions[acronym].surface
+        fits = not _caseless(short) and initials_fit(full, short)
+        if not fits and not (listed and _says_organisation(full, kind)):
             continue
         if first in known:
             if known[first].type != kind:
                 continue
             target, other = first, second
         elif listed is not None:
-            if _named_otherwise(listed, full, fits, lang):
+            if _named_otherwise(listed, full, short, fits, lang):
                 continue
             target, other = second, first
         else:
@@ -122,3 +151,18 @@ def join_defined(
         for k, entity_id in enumerate(ids):
             if entity_id in (target, other):
                 ids[k], kinds[k] = target, kind
+
+
+def _says_organisation(full: str, kind: EntityType) -> bool:
+    """The name's own words give it ``kind``: "Gwent Police", or an organisation word opening an
+    Arabic name ("منظمة البلدان المصدرة للبترول")."""
+    if evident_type(full) == kind:
+        return True
+    words = full.split()
+    return kind == "organisation" and bool(words) and _caseless(full) and _organisation_word(words[0])
+
+
+def _organisation_word(word: str) -> bool:
+    """A word saying what kind of organisation a name is, in any language storyweave reads."""
+    folded = fold_token(word)
+    return word.casefold() in ORG_HEADS or folded in org_type_words() or folded in _ARABIC_ORG_HEADS

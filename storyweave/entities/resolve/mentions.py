@@ -12,11 +12,12 @@ from dataclasses import replace
 import regex
 
 from ...lang.lexicon import org_type_words
-from ...models import Entity, Mention
+from ...models import Entity, EntityType, Mention
 from ..kb.base import COUNTRY_PRIORITY, LISTED_CONFIDENCE, KnowledgeBase
 from ..kb.demonyms import demonym_country
 from ..names import name_form
 from .acronyms import defined_acronyms, join_defined
+from .readings import Reading, cue_type, locative_clitic
 from .reconcile import majority_type
 from .resolver import GroupIndex, KBMatch, KBResolver, group_id, group_names, unknown_name_type
 
@@ -52,10 +53,18 @@ class MentionResolver:
         countries = set(named_by)
         owned = {t for m in mentions if m.type == "person" for t in _full_name_tokens(m.surface)}
         pending: list[int] = []
+        readings = self._readings(mentions, body or "", lang)
         for i, mention in enumerate(mentions):
             if i in demonyms:
                 continue
-            match = self.resolver.resolve(mention.surface, mention.type, countries, mention.lang or lang)
+            reading = readings.get(i)
+            # The words around a name outweigh a recogniser's guess: "محافظ قنا" is the governor of
+            # Qena, though the Arabic rules read a name after a title as a person's.
+            hint = reading.kind if reading is not None and reading.worded else mention.type
+            match = self.resolver.resolve(mention.surface, hint, countries, mention.lang or lang, reading)
+            listed_only = mention.confidence == LISTED_CONFIDENCE
+            if match is not None and reading is not None and (reading.worded or listed_only):
+                kinds[i] = match.type  # the gazetteer types a name "place" for any place among its entries
             if match is None and mention.type != "person":
                 match = self._known_core(mention.surface, countries, mention.lang or lang)
             if match is None and mention.type == "person":
@@ -84,6 +93,36 @@ class MentionResolver:
             if ids[i] is not None
         ]
         return resolved, self.entities(resolved, lang)
+
+    def _readings(self, mentions: list[Mention], body: str, lang: str) -> dict[int, Reading]:
+        """For the mentions of names the knowledge base gives to a place and to an organisation, the
+        type the article gives them (``readings``): each mention's own words or recogniser, else
+        what the words around the name's other mentions say."""
+        by_key: dict[str, list[int]] = defaultdict(list)
+        found_as: dict[int, str] = {}
+        for i, mention in enumerate(mentions):
+            listed = self.resolver.listed(mention.surface, mention.lang or lang)
+            if listed is not None and {"place", "organisation"} <= {self.kb.entities[e].type for e in listed[1]}:
+                by_key[listed[0]].append(i)
+                found_as[i] = listed[0]
+        out: dict[int, Reading] = {}
+        for indices in by_key.values():
+            worded: dict[int, EntityType | None] = {}
+            for i in indices:
+                mention = mentions[i]
+                kind = cue_type(body, mention.start, mention.end) if body else None
+                if kind is None and locative_clitic(mention.surface, found_as[i] != name_form(mention.surface).key):
+                    kind = "place"
+                worded[i] = kind
+            said = Counter(kind for kind in worded.values() if kind is not None).most_common(1)
+            for i in indices:
+                kind = worded[i] or (said[0][0] if said else None)
+                if kind is not None:
+                    out[i] = Reading(kind, worded=True)
+                else:  # a recogniser that read the name itself, not only its listing, says what it is
+                    read = mentions[i].type if mentions[i].confidence != LISTED_CONFIDENCE else None
+                    out[i] = Reading(read, worded=False)
+        return out
 
     def _bare_place(
         self, mention: Mention, named_by: dict[str, set[str]], owned: set[str], lang: str, body: str

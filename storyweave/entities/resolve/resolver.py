@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +33,7 @@ from ...models import EntityType
 from ..kb.base import FAMOUS_PRIORITY, KnowledgeBase
 from ..names import ORG_WORDS, NameForm, is_acronym_like, is_cjk, name_form, regnal_name, script_of, sw_id
 from .matching import contains_name, part_of_name, same_name, strong_match, surname_letter_for_letter
+from .readings import Reading
 
 _SUFFIX_APOSTROPHE = re.compile(r"['’]\w{1,5}$")
 SKELETON_MIN_SIMILARITY = 85.0  # romanised similarity for a KB match found only through the skeleton
@@ -51,7 +52,42 @@ class KBResolver:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
 
-    def exact(self, text: str, countries: set[str] | None = None, lang: str | None = None) -> KBMatch | None:
+    def exact(
+        self,
+        text: str,
+        countries: set[str] | None = None,
+        lang: str | None = None,
+        reading: Reading | None = None,
+    ) -> KBMatch | None:
+        """The entity ``text`` names in the knowledge base, with the text's ``countries`` as context;
+        ``reading``: what the article says of a name listed for a place and for an organisation."""
+        for key, written in self._keys(text, lang):
+            ids = self.kb.lookup(key, lang, written)
+            usable = self.kb.usable(key, ids, countries)
+            if reading is not None:
+                usable = reading.choose(usable, self.kb, written)
+            best = self.kb.best(usable, countries)
+            if best is not None:
+                return KBMatch(best, self.kb.entities[best].type, True)
+        abroad = self.kb.abroad(name_form(text, drop_titles=False).key, text, countries or set())
+        if len(abroad) == 1:
+            [found] = abroad
+            return KBMatch(found, self.kb.entities[found].type, True)
+        return None
+
+    def listed(self, text: str, lang: str | None = None) -> tuple[str, set[str]] | None:
+        """The first key of ``text`` the knowledge base lists, with every entity it lists under it,
+        context or none: the names ``exact`` chooses among."""
+        for key, written in self._keys(text, lang):
+            ids = self.kb.lookup(key, lang, written)
+            if ids:
+                return key, ids
+        return None
+
+    @staticmethod
+    def _keys(text: str, lang: str | None) -> Iterator[tuple[str, str]]:
+        """(alias key, the text it was read from) to look up, in order: as written, without a Turkish
+        case ending, a German or Russian case form, an Arabic joined preposition or conjunction."""
         candidates = [text]
         if _SUFFIX_APOSTROPHE.search(text):  # Turkish case endings: "Almanya'da", "Rusya'nın"
             candidates.append(_SUFFIX_APOSTROPHE.sub("", text))
@@ -60,19 +96,10 @@ class KBResolver:
         if lang == "ru":  # "в Москве", "Японии": the lists hold the nominative
             candidates.extend(russian.nominatives(text))
         for written, form in [(c, f) for c in candidates for f in (name_form(c, drop_titles=False), name_form(c))]:
-            keys = [form.key]
+            yield form.key, written
             if form.tokens and form.script == "arabic":
-                keys += [" ".join((v, *form.tokens[1:])) for v in arabic_clitic_variants(form.tokens[0])]
-            for key in keys:
-                ids = self.kb.lookup(key, lang, written)
-                best = self.kb.best(self.kb.usable(key, ids, countries), countries)
-                if best is not None:
-                    return KBMatch(best, self.kb.entities[best].type, True)
-        abroad = self.kb.abroad(name_form(text, drop_titles=False).key, text, countries or set())
-        if len(abroad) == 1:
-            [found] = abroad
-            return KBMatch(found, self.kb.entities[found].type, True)
-        return None
+                for variant in arabic_clitic_variants(form.tokens[0]):
+                    yield " ".join((variant, *form.tokens[1:])), written
 
     def fuzzy(self, form: NameForm, unsupported: set[str] | frozenset[str] = frozenset()) -> KBMatch | None:
         """A KB entity whose alias spells the same long name in another script, if exactly one does.
@@ -128,8 +155,9 @@ class KBResolver:
         type_hint: EntityType | None = None,
         countries: set[str] | None = None,
         lang: str | None = None,
+        reading: Reading | None = None,
     ) -> KBMatch | None:
-        match = self.exact(text, countries, lang)
+        match = self.exact(text, countries, lang, reading)
         # Chinese and Japanese renderings keep too few consonants for a letters-only match.  Entries
         # that list the name but that the context did not support ("San Pedro" with no country
         # named) are not found again through their spellings in other scripts.

