@@ -282,6 +282,8 @@ def profile_waits(source: Path, limit: int, directory: Path) -> dict[str, Any]:
 
     with CpuSampler() as sampler:
         tracker = Tracker(db=directory / "waits.db")
+        # As ``storyweave ingest`` does: the workers' models start loading before the writer is built.
+        tracker.start_workers(limit or tracker.count_inputs(str(source)))
         writer = tracker.writer
         writer.store_batch = timed("writer", writer.store_batch)  # type: ignore[method-assign]
         try:
