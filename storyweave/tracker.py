@@ -110,6 +110,14 @@ class Tracker(EntityQueries, EventQueries, SearchQueries, WatchQueries, SourceCo
         """Ingest documents already in memory (the REST API posts these)."""
         return pipeline.run(docs, self.enricher, self.writer, on_progress=on_progress, executor=self.executor)
 
+    def start_workers(self, inputs: int | None) -> bool:
+        """Start loading the enrichment workers' models now, when ``inputs`` inputs (a count, see
+        ``count_inputs``) will go to the worker pool, so that the loading overlaps the set-up before
+        the first input is read; a later ``ingest`` uses them.  Whether loading started."""
+        from .executors.pool import start_early
+
+        return start_early(self.settings, inputs)
+
     def count_inputs(self, *targets: str | Path) -> int | None:
         """Roughly how many inputs ``ingest(*targets)`` will report progress for; ``None`` when a
         target (stdin, a URL, a feed) can only be counted by reading it."""

@@ -31,17 +31,19 @@ def _preload() -> None:
         from .settings import Settings
 
         settings = Settings.load()
-        # Every language model at once: a worker would otherwise load those its texts need, each
-        # worker its own copy.  The detector the workers build for the same languages is this one.
-        shared_lingua_detector(tuple(LanguageDetector.lingua_languages(settings).values()), preload=True)
         # The nationality-adjective index is built over the whole knowledge base on the first
-        # article (0.4 s, about 40 MiB): here, it is built once for all workers.
+        # article (about 40 MiB): here, it is built once for all workers.
         demonym_index(get_kb())
         for lang in settings.ner_models:
             if lang in settings.ner_preload:
                 shared_runner(lang)
         if "embed" in settings.enrich_stages:
             preload_encoders(settings)
+        # Every language model at once: a worker would otherwise load those its texts need, each
+        # worker its own copy.  The detector the workers build for the same languages is this one.
+        # Last: lingua loads on every core (the rest on one), and by now the process that started
+        # this server has usually finished its own set-up and left the cores free.
+        shared_lingua_detector(tuple(LanguageDetector.lingua_languages(settings).values()), preload=True)
     except Exception as exc:  # a worker then loads the models itself: slower to start, same results
         log.warning("worker preload failed (%s: %s); workers load their own models", type(exc).__name__, exc)
     gc.freeze()

@@ -93,6 +93,25 @@ def test_in_process_pool_and_ray_store_the_same(tmp_path: Path, local_ray: Any) 
     assert set(tasks) == {node} and sum(tasks.values()) == expected_batches  # every batch ran on an actor
 
 
+def test_a_pool_started_before_the_writer_stores_what_an_in_process_run_does(tmp_path: Path) -> None:
+    """``storyweave ingest`` starts the workers' models loading before it builds its writer."""
+    expected, expected_vectors, _ = _ingest(tmp_path / "inprocess.db", "inprocess")
+    settings = Settings({"executor": "pool", "workers": 2, "parallel_after": 1, "enrich_batch": 4})
+    with Tracker(db=tmp_path / "early.db", settings=settings) as tracker:
+        docs = _inputs(settings)
+        assert tracker.start_workers(len(docs)) is True
+        report = tracker.ingest_docs(docs)
+        assert not report.rejected, report.as_dict()
+        assert type(tracker.executor).__name__ == "PoolExecutor"
+        listing, vectors = _stored(tracker)
+    for part, value in expected.items():
+        assert listing[part] == value, f"{part} differ"
+    for article_id, by_model in vectors.items():
+        for model, vector in by_model.items():
+            assert np.array_equal(vector, expected_vectors[article_id][model]), (article_id, model)
+    assert vectors.keys() == expected_vectors.keys()
+
+
 def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

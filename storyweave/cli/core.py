@@ -57,7 +57,9 @@ def ingest(
     """
     with open_tracker(executor=executor, ray_address=ray_address) as tracker:
         run_as_batch_job(tracker.settings)
-        with ingest_progress("ingesting", tracker.count_inputs(*targets)) as on_progress:
+        count = tracker.count_inputs(*targets)
+        tracker.start_workers(count)  # the workers' models load while the writer is built
+        with ingest_progress("ingesting", count) as on_progress:
             report = tracker.ingest(*targets, on_progress=on_progress)
     if as_json:
         print_json(report.as_dict())

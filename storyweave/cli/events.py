@@ -133,6 +133,7 @@ def _ingest_stream(db: Path, settings: Settings, spool: OrderedSpool) -> list[st
             print(f"clustered {done}/{len(spool)} articles ({rate:.1f}/s)", file=sys.stderr, flush=True)
 
     with Tracker(db=db, settings=settings) as tracker:
+        tracker.start_workers(len(spool))  # the workers' models load while the writer is built
         report = tracker.ingest_docs(spool.in_publication_order(), on_progress=progress)
         for reject in report.rejected:
             print_reject(reject.origin, reject.reason)

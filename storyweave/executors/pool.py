@@ -46,6 +46,27 @@ class PoolExecutor:
         """Nothing to stop: each ``enriched`` call's pool ends with it."""
 
 
+def start_early(settings: Settings, inputs: int | None) -> bool:
+    """Start the server that workers fork from now, when ``inputs`` inputs will be enriched by a
+    pool (whether it will is decided only after ``parallel_after`` of them were read): its preload,
+    seconds of loading models, then runs while the caller builds its writer and store instead of
+    after.  Whether it was started; the pool later uses it the same either way.  The caller's
+    niceness at this moment is the server's and its workers'."""
+    if (
+        inputs is None
+        or inputs < settings.parallel_after
+        or worker_count(settings) <= 1
+        or settings.executor != "pool"
+        or "forkserver" not in multiprocessing.get_all_start_methods()
+    ):
+        return False
+    from multiprocessing import forkserver
+
+    _worker_context()  # names the preload module before the server starts
+    forkserver.ensure_running()
+    return True
+
+
 def worker_count(settings: Settings) -> int:
     """How many worker processes a pool for ``settings`` runs."""
     return int(settings.workers) or min(os.cpu_count() or 1, 8)

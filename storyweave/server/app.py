@@ -192,7 +192,7 @@ class BodyLimit:
 # -- start-up ----------------------------------------------------------------------------------------
 WARM_UP_QUERY = "news"
 WARM_UP_NAME = "بوتين"
-WARM_CARDS = 20_000  # newest events whose cards are computed before ready (1.2 ms each at 10k articles on a 2-core EPYC)
+WARM_CARDS = 20_000  # newest events whose cards are computed before ready (1.2 ms each at 10k articles, 2-core EPYC)
 
 
 def warm_up(state: ServerState) -> None:

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from ...lang.patterns import SAINT_PREFIXES
-from ...memory import release_free_memory
+from ...memory import collector_paused, release_free_memory
 from ...models import EntityType
 from ..names import NameForm, is_cjk, name_form
 
@@ -196,6 +196,7 @@ def get_kb() -> KnowledgeBase:
             path = Path(str(kb_path()))
             if not path.is_file():
                 raise OSError(f"{path} is missing; build it with 'python -m storyweave.entities.kb.build'")
-            _CACHE["kb"] = load(path)
+            with collector_paused():  # half the load's time was the collector, rerun as objects pile up
+                _CACHE["kb"] = load(path)
             release_free_memory()  # the parsed JSON (tens of MB) is garbage now
         return _CACHE["kb"]

@@ -13,7 +13,8 @@ from __future__ import annotations
 from functools import cache
 
 from ...lang.text import fold
-from ..names import name_form
+from ...memory import collector_paused
+from ..names import name_form, tokens
 from .base import COUNTRY_PRIORITY, KnowledgeBase
 
 _MIN_STEM = 4
@@ -49,10 +50,12 @@ class DemonymIndex:
         for entity in sorted(kb.entities.values(), key=lambda e: e.id):
             country = entity.priority >= COUNTRY_PRIORITY and entity.type == "place"
             for lang, name in entity.names.items():
-                form = name_form(name, drop_titles=False)
-                if len(form.tokens) != 1:
+                # The tokens alone, as ``name_form(name, drop_titles=False)`` has them: its
+                # romanisation and skeletons, unused here, took most of this index's build.
+                words = tokens(name)
+                if len(words) != 1:
                     continue
-                word = form.tokens[0]
+                word = words[0]
                 self.names.setdefault(word, set()).add(lang)  # "Indiana" is never an adjective
                 if not country:
                     continue
@@ -82,7 +85,8 @@ class DemonymIndex:
 
 @cache
 def demonym_index(kb: KnowledgeBase) -> DemonymIndex:
-    return DemonymIndex(kb)
+    with collector_paused():  # a bulk build of long-lived strings and sets (see kb.base.get_kb)
+        return DemonymIndex(kb)
 
 
 def demonym_country(kb: KnowledgeBase, surface: str, lang: str = "") -> str | None:
