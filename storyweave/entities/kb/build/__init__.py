@@ -58,6 +58,10 @@ def save(kb: KnowledgeBase, path: Path) -> None:
     aliases = []
     keyed = [(key, "", ids_) for key, ids_ in kb.by_key.items()]
     keyed += [(key, lang, ids_) for (lang, key), ids_ in kb.by_lang_key.items()]
+    # Sorted, and a gzip header without a time stamp or file name: the same sources give the same
+    # file, byte for byte (the order the builder met aliases in follows set iteration, which varies
+    # run to run).
+    keyed.sort(key=lambda row: (row[0], row[1]))
     for key, lang, entity_ids in keyed:
         form = name_form(key, drop_titles=False)
         for entity_id in sorted(entity_ids):
@@ -67,8 +71,9 @@ def save(kb: KnowledgeBase, path: Path) -> None:
         "entities": [[e.id, e.type, e.names, e.priority, e.country] for e in kb.entities.values()],
         "aliases": aliases,
     }
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as handle:
-        json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    with path.open("wb") as raw, gzip.GzipFile("", "wb", 9, raw, mtime=0) as handle:
+        handle.write(text)
 
 
 def main() -> None:
