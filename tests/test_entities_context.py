@@ -6,24 +6,20 @@ Each case is a short text of our own, analysed by the real recogniser and knowle
 from __future__ import annotations
 
 import pytest
+from entity_support import mentions_in
 
 from storyweave.entities import EntityRecognizer
 from storyweave.entities.kb.base import get_kb
 from storyweave.entities.resolve.acronyms import initials_fit
 from storyweave.entities.resolve.mentions import MentionResolver
 from storyweave.entities.resolve.resolver import evident_type, unknown_name_type
-from storyweave.models import Article, Mention
+from storyweave.models import Mention
 from storyweave.settings import Settings
 
 
 @pytest.fixture(scope="module")
 def recognizer() -> EntityRecognizer:
     return EntityRecognizer(Settings())
-
-
-def _mentions(recognizer: EntityRecognizer, text: str, lang: str) -> list[Mention]:
-    mentions, _ = recognizer.analyse(Article(id="a1", title="", text=text, origin="test", lang=lang))
-    return mentions
 
 
 def _countries(mentions: list[Mention]) -> dict[str, str | None]:
@@ -35,14 +31,14 @@ def _countries(mentions: list[Mention]) -> dict[str, str | None]:
 # -- a knowledge-base place needs the context to hold ------------------------------------------------------
 def test_a_saint_named_place_is_that_city_only_where_its_country_is_named(recognizer: EntityRecognizer) -> None:
     vatican = "Los peregrinos llenaron la plaza de San Pedro para escuchar al papa."
-    assert not [m for m in _mentions(recognizer, vatican, "es") if _countries([m]).get(m.surface) == "HN"]
+    assert not [m for m in mentions_in(recognizer, vatican, "es") if _countries([m]).get(m.surface) == "HN"]
     # Nor any other listed San Pedro, through its spelling in another script (Côte d'Ivoire's has one).
     text = "El papa saludó en la plaza de San Pedro, en el Vaticano, a fieles de Italia."
     spans = [("San Pedro", "place"), ("Vaticano", "place"), ("Italia", "place")]
     resolved, _ = MentionResolver(get_kb()).resolve(_as_read(text, *spans, lang="es"), "es", text)
     assert _countries([m for m in resolved if m.surface == "San Pedro"]) == {"San Pedro": None}, resolved
     honduras = "La policía de Honduras detuvo a tres hombres en San Pedro Sula y en San Pedro, cerca de la costa."
-    found = _countries(_mentions(recognizer, honduras, "es"))
+    found = _countries(mentions_in(recognizer, honduras, "es"))
     assert found.get("San Pedro") == "HN" or found.get("San Pedro Sula") == "HN", found
 
 
@@ -58,7 +54,7 @@ def test_a_saint_name_several_listed_places_share_needs_the_country() -> None:
 
 def test_a_place_designator_before_a_known_place_keeps_it(recognizer: EntityRecognizer) -> None:
     text = "Deutschland trauert: Die Stadt Krefeld hat Hilfe angeboten. Auch die Region Hannover half."
-    found = _countries(_mentions(recognizer, text, "de"))
+    found = _countries(mentions_in(recognizer, text, "de"))
     assert found.get("Krefeld") == "DE" and found.get("Hannover") == "DE", found
 
 
@@ -67,7 +63,7 @@ def test_a_longer_place_name_is_another_place(recognizer: EntityRecognizer) -> N
         "Un incendio destruyó el mercado de la comunidad Nueva Palestina, en el municipio de Ocosingo. "
         "Una vecina nacida en San Pedro de Lloc contó lo ocurrido."
     )
-    mentions = _mentions(recognizer, text, "es")
+    mentions = mentions_in(recognizer, text, "es")
     by_surface = {m.surface: m for m in mentions}
     assert "Palestina" not in by_surface and "San Pedro" not in by_surface, by_surface
     longer = [m for m in mentions if m.surface.startswith(("Nueva Palestina", "San Pedro de Lloc"))]
@@ -75,7 +71,7 @@ def test_a_longer_place_name_is_another_place(recognizer: EntityRecognizer) -> N
 
 
 def test_a_known_place_after_de_is_the_one_a_longer_name_belongs_to(recognizer: EntityRecognizer) -> None:
-    mentions = _mentions(recognizer, "El pontífice rezó en la plaza de San Pedro del Vaticano.", "es")
+    mentions = mentions_in(recognizer, "El pontífice rezó en la plaza de San Pedro del Vaticano.", "es")
     assert [m.surface for m in mentions if m.entity_id == "Q237"] == ["Vaticano"], mentions
 
 
@@ -149,7 +145,7 @@ def test_facility_and_broadcaster_names_in_running_text(recognizer: EntityRecogn
         "Crowds packed St Peter's Square in Rome on Sunday, and the broadcaster Catholic Sat showed the mass. "
         "Norway's Conservatives led by Erna Solberg welcomed the plan."
     )
-    typed = {m.surface: m.type for m in _mentions(recognizer, text, "en")}
+    typed = {m.surface: m.type for m in mentions_in(recognizer, text, "en")}
     assert typed.get("St Peter's Square") == "place", typed
     assert typed.get("Catholic Sat") == "organisation", typed
     assert typed.get("Norway's Conservatives", "organisation") == "organisation", typed
@@ -158,29 +154,29 @@ def test_facility_and_broadcaster_names_in_running_text(recognizer: EntityRecogn
 
 def test_a_feast_is_no_organisation(recognizer: EntityRecognizer) -> None:
     text = "The pope prayed before the Nativity scene on Christmas Eve, then greeted pilgrims in Rome."
-    typed = {m.surface: m.type for m in _mentions(recognizer, text, "en")}
+    typed = {m.surface: m.type for m in mentions_in(recognizer, text, "en")}
     assert typed.get("Nativity", "other") == "other", typed
 
 
 # -- an acronym the text defines -------------------------------------------------------------------------
 def test_an_acronym_defined_in_the_text_is_the_name_it_follows(recognizer: EntityRecognizer) -> None:
-    first = _mentions(
+    first = mentions_in(
         recognizer, "Le Centre national de recherche sur les dunes (CNRD) a publié une étude à Lyon.", "fr"
     )
     ids = {m.surface: m.entity_id for m in first}
     assert ids["Centre national de recherche sur les dunes"] == ids["CNRD"], ids
     # An article that writes only the acronym names the same entity.
-    later = {m.surface: m.entity_id for m in _mentions(recognizer, "Le CNRD a confirmé ses chiffres.", "fr")}
+    later = {m.surface: m.entity_id for m in mentions_in(recognizer, "Le CNRD a confirmé ses chiffres.", "fr")}
     assert later.get("CNRD") == ids["CNRD"], later
     # A translation the knowledge base lacks joins the acronym it lists.
-    turkish = _mentions(recognizer, "Hristiyan Demokrat Birlik (CDU) kurultayı Hannover'de toplandı.", "tr")
+    turkish = mentions_in(recognizer, "Hristiyan Demokrat Birlik (CDU) kurultayı Hannover'de toplandı.", "tr")
     by_surface = {m.surface: m.entity_id for m in turkish}
     assert by_surface["Hristiyan Demokrat Birlik"] == by_surface["CDU"] in get_kb().entities, by_surface
 
 
 def test_a_person_or_a_dateline_before_brackets_keeps_its_own_id(recognizer: EntityRecognizer) -> None:
     text = "MADRID (AP) - Spain's parliament voted on Tuesday. Friedrich Merz (CDU) criticised the law in Berlin."
-    ids = {m.surface: m.entity_id for m in _mentions(recognizer, text, "en")}
+    ids = {m.surface: m.entity_id for m in mentions_in(recognizer, text, "en")}
     assert ids.get("Friedrich Merz") and ids["Friedrich Merz"] != ids.get("CDU"), ids
     assert ids.get("AP") != ids.get("MADRID"), ids
 
@@ -226,7 +222,7 @@ def test_a_defined_acronym_takes_the_type_of_what_it_names(recognizer: EntityRec
     assert typed == {"Unidad Médica de Alta Especialidad": "organisation", "Andrés Manuel López Obrador": "person"}
     # The text outweighs the knowledge base's reading of a bare acronym (UBA is also a town in Brazil).
     text = "Das Umweltbundesamt (UBA) warnte vor Feinstaub."
-    ids = {m.surface: (m.entity_id, m.type) for m in _mentions(recognizer, text, "de")}
+    ids = {m.surface: (m.entity_id, m.type) for m in mentions_in(recognizer, text, "de")}
     assert ids["UBA"] == ids["Umweltbundesamt"] and ids["UBA"][1] == "organisation", ids
 
 
@@ -263,14 +259,14 @@ def test_brackets_that_hold_something_else_join_nothing(recognizer: EntityRecogn
 
 def test_a_short_form_written_as_a_word_is_no_acronym(recognizer: EntityRecognizer) -> None:
     text = "Who knows what comes next? Who else would go? The WHO and the UN met in Geneva."
-    english = _mentions(recognizer, text, "en")
+    english = mentions_in(recognizer, text, "en")
     assert [m.surface for m in english if m.entity_id in ("sw:967415e1ea90", "Q1065")] == ["WHO", "UN"], english
     # A company's own short name is written as it is ("Uber"), and so is a language's own short
     # name of a country.
     assert get_kb().lookup("uber", "en", "Uber"), "Uber"
-    vietnamese = {m.surface: m.entity_id for m in _mentions(recognizer, "Đức và Pháp ký thỏa thuận.", "vi")}
+    vietnamese = {m.surface: m.entity_id for m in mentions_in(recognizer, "Đức và Pháp ký thỏa thuận.", "vi")}
     assert vietnamese.get("Đức") == "Q183", vietnamese
-    turkish = {m.surface: m.entity_id for m in _mentions(recognizer, "AB'nin kararı açıklandı.", "tr")}
+    turkish = {m.surface: m.entity_id for m in mentions_in(recognizer, "AB'nin kararı açıklandı.", "tr")}
     assert turkish.get("AB") == "Q458", turkish
 
 
@@ -284,22 +280,22 @@ def test_a_short_form_written_as_a_word_is_no_acronym(recognizer: EntityRecogniz
     ],
 )
 def test_an_arabic_title_may_name_the_body_it_serves(recognizer: EntityRecognizer, text: str, name: str) -> None:
-    people = [m.surface for m in _mentions(recognizer, text, "ar") if m.type == "person"]
+    people = [m.surface for m in mentions_in(recognizer, text, "ar") if m.type == "person"]
     assert name in people, people
 
 
 def test_a_city_after_an_arabic_verb_is_the_place(recognizer: EntityRecognizer) -> None:
     for text in ("وأعلن أنه سيزور موسكو الأسبوع المقبل.", "وزار موسكو الأسبوع الماضي."):
-        found = {m.surface: m.entity_id for m in _mentions(recognizer, text, "ar")}
+        found = {m.surface: m.entity_id for m in mentions_in(recognizer, text, "ar")}
         assert found.get("موسكو") == "Q649", found
 
 
 def test_german_rules_find_saint_named_towns_and_described_companies(recognizer: EntityRecognizer) -> None:
     text = "In einem Werk in Saint-Priest bei Lyon brannte es. Das Werk des Herstellers Valtoria liegt am Fluss."
-    typed = {m.surface: m.type for m in _mentions(recognizer, text, "de")}
+    typed = {m.surface: m.type for m in mentions_in(recognizer, text, "de")}
     assert typed.get("Saint-Priest") == "place" and typed.get("Valtoria") == "organisation", typed
 
 
 def test_a_smaller_saint_named_town_needs_its_country(recognizer: EntityRecognizer) -> None:
-    found = _countries(_mentions(recognizer, "Un incendie a touché un entrepôt à Saint-Denis, près de Paris.", "fr"))
+    found = _countries(mentions_in(recognizer, "Un incendie a touché un entrepôt à Saint-Denis, près de Paris.", "fr"))
     assert found.get("Saint-Denis") != "RE", found

@@ -5,11 +5,12 @@ short name that is both an agency and a city, and mid-sized cities named in thei
 from __future__ import annotations
 
 import pytest
+from entity_support import mentions_in
 
 from storyweave.entities import EntityRecognizer
 from storyweave.entities.kb.base import get_kb
 from storyweave.entities.names import name_form
-from storyweave.models import Article, Mention
+from storyweave.models import Mention
 from storyweave.settings import Settings
 
 QATAR_NEWS_AGENCY = "sw:905efbacff7e"
@@ -18,11 +19,6 @@ QATAR_NEWS_AGENCY = "sw:905efbacff7e"
 @pytest.fixture(scope="module")
 def recognizer() -> EntityRecognizer:
     return EntityRecognizer(Settings())
-
-
-def _mentions(recognizer: EntityRecognizer, text: str, lang: str) -> list[Mention]:
-    mentions, _ = recognizer.analyse(Article(id="a1", title="", text=text, origin="test", lang=lang))
-    return mentions
 
 
 def _ids(mentions: list[Mention], surface: str) -> set[str | None]:
@@ -58,7 +54,7 @@ def test_a_translated_expansion_of_a_listed_acronym_is_its_organisation(
 ) -> None:
     """The language writes the organisation by the borrowed acronym (Turkish OPEC, Arabic أوبك), and the
     text spells out what it stands for in its own words: one organisation, one id."""
-    mentions = _mentions(recognizer, text, lang)
+    mentions = mentions_in(recognizer, text, lang)
     listed = _ids(mentions, acronym)
     assert len(listed) == 1 and next(iter(listed)) in get_kb().entities, mentions
     expansion = [m for m in mentions if m.end <= text.index(f"({acronym})") and m.type == "organisation"]
@@ -66,7 +62,7 @@ def test_a_translated_expansion_of_a_listed_acronym_is_its_organisation(
 
 
 def test_a_body_named_before_a_parties_acronym_stays_apart(recognizer: EntityRecognizer) -> None:
-    mentions = _mentions(recognizer, "Die Junge Union (CDU) und die Grüne Jugend schließen sich an.", "de")
+    mentions = mentions_in(recognizer, "Die Junge Union (CDU) und die Grüne Jugend schließen sich an.", "de")
     assert _ids(mentions, "Junge Union") != _ids(mentions, "CDU"), mentions
 
 
@@ -87,12 +83,12 @@ def test_the_knowledge_base_gives_qena_its_arabic_name_beside_the_agency() -> No
     ],
 )
 def test_qena_with_a_place_word_is_the_egyptian_city(recognizer: EntityRecognizer, text: str) -> None:
-    mentions = _mentions(recognizer, text, "ar")
+    mentions = mentions_in(recognizer, text, "ar")
     assert _place_countries(mentions, "قنا") == {"EG"}, mentions  # every mention, the road's too
 
 
 def test_qena_with_a_joined_in_is_the_city(recognizer: EntityRecognizer) -> None:
-    mentions = _mentions(recognizer, "مقتل مسجل خطر بقنا بعد تبادل لإطلاق النار", "ar")
+    mentions = mentions_in(recognizer, "مقتل مسجل خطر بقنا بعد تبادل لإطلاق النار", "ar")
     assert _place_countries(mentions, "بقنا") == {"EG"}, mentions
 
 
@@ -101,12 +97,12 @@ def test_qena_with_a_joined_in_is_the_city(recognizer: EntityRecognizer) -> None
     ["وقالت قنا إن الأمير وصل إلى الدوحة مساء أمس.", "ذكرت وكالة قنا أن الوزير وصل إلى الدوحة."],
 )
 def test_the_agency_stays_the_agency(recognizer: EntityRecognizer, text: str) -> None:
-    assert _ids(_mentions(recognizer, text, "ar"), "قنا") == {QATAR_NEWS_AGENCY}
+    assert _ids(mentions_in(recognizer, text, "ar"), "قنا") == {QATAR_NEWS_AGENCY}
 
 
 def test_a_word_with_vowel_signs_is_one_word(recognizer: EntityRecognizer) -> None:
     """"وُفقنا" (we succeeded) with its damma is one word, not و + فقنا read as the agency."""
-    mentions = _mentions(recognizer, "ورغم شح الأموال وُفقنا في تكوين فريق حقق نتائج إيجابية.", "ar")
+    mentions = mentions_in(recognizer, "ورغم شح الأموال وُفقنا في تكوين فريق حقق نتائج إيجابية.", "ar")
     assert not [m for m in mentions if m.entity_id == QATAR_NEWS_AGENCY], mentions
 
 
@@ -118,7 +114,7 @@ def test_a_german_police_report_names_heilbronn(recognizer: EntityRecognizer) ->
         "Heilbronn (ots) - Ein Fußgänger ist am Mittwochabend in Heilbronn tödlich verunglückt. "
         "Rückfragen bitte an: Polizeipräsidium Heilbronn"
     )
-    mentions = _mentions(recognizer, text, "de")
+    mentions = mentions_in(recognizer, text, "de")
     assert _place_countries(mentions, "Heilbronn") == {"DE"}, mentions
 
 
@@ -150,14 +146,14 @@ def test_a_company_named_like_a_city_of_its_country_stays_the_company(
 ) -> None:
     """Naming the country is no evidence for the city: a report on Toyota names Japan."""
     kb = get_kb().entities
-    mentions = _mentions(recognizer, text, lang)
+    mentions = mentions_in(recognizer, text, lang)
     assert {kb[m.entity_id].type for m in mentions if m.surface == "Toyota"} == {"organisation"}, mentions
 
 
 def test_a_name_written_letter_for_letter_is_that_entitys(recognizer: EntityRecognizer) -> None:
     """Folded, the city of Nha Trang and Nhà Trắng (the White House) are one key; the accents tell."""
     kb = get_kb().entities
-    city = _mentions(recognizer, "Du khách đổ về Nha Trang, thành phố biển của Việt Nam, trong dịp Tết.", "vi")
+    city = mentions_in(recognizer, "Du khách đổ về Nha Trang, thành phố biển của Việt Nam, trong dịp Tết.", "vi")
     assert {kb[m.entity_id].type for m in city if m.surface == "Nha Trang"} == {"place"}, city
-    house = _mentions(recognizer, "Nhà Trắng cho biết Tổng thống Mỹ sẽ thăm Việt Nam.", "vi")
+    house = mentions_in(recognizer, "Nhà Trắng cho biết Tổng thống Mỹ sẽ thăm Việt Nam.", "vi")
     assert {kb[m.entity_id].type for m in house if m.surface == "Nhà Trắng"} == {"organisation"}, house
