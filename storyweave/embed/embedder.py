@@ -95,10 +95,6 @@ class _BlasBounded:
         self.model = model
         self._limit = ThreadpoolController().limit  # finds the BLAS runtimes loaded by now, once
 
-    def encode(self, texts: list[str]) -> np.ndarray:
-        with self._limit(limits=ENCODER_THREADS, user_api="blas"):
-            return self.model.encode(texts)
-
     def passage(self, texts: list[str]) -> np.ndarray:
         with self._limit(limits=ENCODER_THREADS, user_api="blas"):
             return self.model.passage(texts)

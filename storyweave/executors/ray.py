@@ -91,7 +91,6 @@ class RayExecutor:
         settings = self.enrichment.settings
         cpus = max(1, int(settings.ray_actor_cpus))
         count = int(settings.ray_actors) or max(1, int(ray.cluster_resources().get("CPU", 1)) // cpus)
-        work = self.enrichment
         remote = ray.remote(EnrichActor).options(
             num_cpus=cpus,
             max_restarts=_RESTARTS,
@@ -100,7 +99,7 @@ class RayExecutor:
             runtime_env={"env_vars": {name: os.environ.get(name, value) for name, value in _FORWARDED_ENV.items()}},
         )
         try:
-            self._actors = [remote.remote(work) for _ in range(count)]
+            self._actors = [remote.remote(self.enrichment) for _ in range(count)]
             self._actor_nodes = ray.get([actor.node_id.remote() for actor in self._actors])
         except ray.exceptions.RayError as exc:
             self.close()

@@ -24,7 +24,7 @@ from ..ingest.records import flatten_nested
 from ..memory import release_free_memory
 from ..models import RawDoc, Reject
 from .state import ServerState, error_body, is_loopback, server_state
-from .text import clean_lang, decode_cursor, encode_cursor
+from .text import clean_lang, decode_cursor, one_page
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -47,9 +47,7 @@ def paged(
     request: Request, rows: list[dict[str, Any]], limit: int, position: Callable[[dict[str, Any]], Any]
 ) -> dict[str, Any]:
     """A page of ``rows`` (fetched with ``limit + 1`` to learn whether more exist) with its next link."""
-    more = len(rows) > limit
-    items = rows[:limit]
-    cursor = encode_cursor(position(items[-1])) if more and items else None
+    items, cursor = one_page(rows, limit, position)
     next_link = str(request.url.include_query_params(cursor=cursor)) if cursor else None
     return {"items": items, "cursor": cursor, "next": next_link}
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Callable
 from typing import Any
 
 from markupsafe import Markup
@@ -115,6 +116,17 @@ def encode_cursor(value: Any) -> str:
     """An opaque cursor string for a position a query returned (an int, or a store's own cursor)."""
     raw = f"{type(value).__name__[0]}:{value}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def one_page(
+    rows: list[dict[str, Any]], size: int, position: Callable[[dict[str, Any]], Any] = lambda row: row["cursor"]
+) -> tuple[list[dict[str, Any]], str | None]:
+    """The first ``size`` of ``rows`` (fetched with ``size + 1`` to learn whether more exist) and the
+    cursor of the page after them, or None on the last page."""
+    if len(rows) <= size:
+        return rows, None
+    page = rows[:size]
+    return page, encode_cursor(position(page[-1])) if page else None
 
 
 # A position is a SQLite integer (a seq or a rank); anything past this is no position we handed out.

@@ -12,7 +12,7 @@ from .i18n import page_context, remember_choice, request_languages
 from .naming import entity_label
 from .state import server_state
 from .templates import templates
-from .text import clean_lang, decode_cursor, encode_cursor
+from .text import clean_lang, decode_cursor, one_page
 from .views import entity_page, event_page, front_page_events, unique_by_article, with_coverage
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -49,10 +49,7 @@ def all_events(request: Request, cursor: Annotated[str | None, Query(max_length=
                lang: LangParam = None) -> Response:
     state = server_state(request)
     size = int(state.settings.page_size)
-    rows = state.reader().events(limit=size + 1, cursor=decode_cursor(cursor))
-    more = len(rows) > size
-    rows = rows[:size]
-    next_cursor = encode_cursor(rows[-1]["cursor"]) if more and rows else None
+    rows, next_cursor = one_page(state.reader().events(limit=size + 1, cursor=decode_cursor(cursor)), size)
     return _render(request, "events.html", {"events": with_coverage(state, rows, request_languages(request)),
                                             "next_cursor": next_cursor})
 
@@ -92,8 +89,6 @@ def entities(request: Request, type: Annotated[str | None, Query(pattern="^(pers
 def entity(request: Request, entity_id: str, cursor: Annotated[str | None, Query(max_length=500)] = None,
            lang: LangParam = None) -> Response:
     context = entity_page(server_state(request), entity_id, request_languages(request), decode_cursor(cursor))
-    if context["next_cursor"] is not None:
-        context["next_cursor"] = encode_cursor(context["next_cursor"])
     return _render(request, "entity.html", context)
 
 
@@ -121,11 +116,9 @@ def search(request: Request, q: Annotated[str, Query(max_length=1000)] = "", lan
     next_cursor = None
     if q.strip():
         after = decode_cursor(cursor)
-        hits = state.reader().search(q, lang=clean_lang(only), limit=size + 1,
-                                     cursor=after if isinstance(after, int) else None)
-        if len(hits) > size:
-            hits = hits[:size]
-            next_cursor = encode_cursor(int(hits[-1]["cursor"]))
+        hits, next_cursor = one_page(state.reader().search(q, lang=clean_lang(only), limit=size + 1,
+                                                           cursor=after if isinstance(after, int) else None),
+                                     size, lambda hit: int(hit["cursor"]))
     for hit in hits:  # stores written before outlets were derived at ingest
         hit["source"] = outlet_of(hit.get("source"), hit.get("url"), hit.get("title"))
     return _render(request, "search.html", {"q": q, "only": clean_lang(only), "hits": hits,

@@ -12,7 +12,7 @@ from ..outlets import outlet_of
 from ..summarize import headline, lead, pick_headline, unique_points
 from .naming import entity_label, parse_names, salience
 from .state import ServerState
-from .text import language_name, reader_languages
+from .text import language_name, one_page, reader_languages
 
 FRONT_PAGE_WINDOW = 200  # most recent events the front page ranks
 CHIPS_SHOWN = 12  # entity chips an event page shows before "all names"
@@ -295,9 +295,8 @@ def entity_page(state: ServerState, entity_id: str, languages: list[str], cursor
     tracker = state.reader()
     entity = tracker.entity(entity_id)
     size = int(state.settings.page_size)
-    rows = tracker.events(limit=size + 1, cursor=cursor, entity=entity["id"])
-    next_cursor = rows[size - 1]["cursor"] if len(rows) > size else None
-    events = with_coverage(state, rows[:size], languages)
+    rows, next_cursor = one_page(tracker.events(limit=size + 1, cursor=cursor, entity=entity["id"]), size)
+    events = with_coverage(state, rows, languages)
     by_month: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for event in sorted(events, key=lambda e: str(e.get("first_date") or ""), reverse=True):
         by_month[str(event.get("first_date") or "undated")[:7]].append(event)
