@@ -191,6 +191,10 @@ _LOCK = threading.Lock()
 
 def get_kb() -> KnowledgeBase:
     """The process-wide knowledge base, loaded on first use from the packaged compact file."""
+    # Asked tens of times per stored article: once loaded, no lock is needed to read it.
+    found = _CACHE.get("kb")
+    if found is not None:
+        return found
     with _LOCK:
         if "kb" not in _CACHE:
             path = Path(str(kb_path()))
