@@ -91,71 +91,44 @@ class _Rarity:
         return {e: self.known[e] for e in entity_ids}
 
 
-@dataclass(frozen=True)
-class _Closeness:
-    cosine: float  # to the centroid of the storyline's recent events
-    best: float  # to the nearest of them
-    nearest: str
-    recent: list[str]
-
-
-def _closeness(
-    assigner: EventState, candidates: list[str], latest: dict[str, list[str]], exclude: str | None, mine: np.ndarray
-) -> dict[str, _Closeness]:
-    """How close the event (``mine``: its unit centroid) is to each candidate storyline's recent
-    events (``latest``: most recent first, one more than ``_RECENT_EVENTS``, ``exclude`` among them
-    maybe), for all candidates at once: one matrix of their centroids per decision, not one per
-    candidate (the small arrays' overhead was a sixth of the writer's time, at dozens of candidates)."""
-    rows: list[np.ndarray] = []
+def _fit(
+    assigner: EventState,
+    storyline_id: str,
+    entities: dict[str, str],
+    mine: np.ndarray,
+    latest: list[str],
+    exclude: str | None,
+    rarities: _Rarity,
+) -> StorylineFit | None:
+    """How the event (``mine``: its unit centroid) fits the storyline whose ``latest`` events (most
+    recent first, one more than ``_RECENT_EVENTS``, ``exclude`` among them maybe) it is compared with."""
+    conn = assigner.conn
+    recent = [e for e in latest if e != exclude][:_RECENT_EVENTS]
+    vectors: list[np.ndarray] = []
     weights: list[int] = []
     compared: list[str] = []
-    starts: list[int] = []
-    owners: list[str] = []
-    recents: dict[str, list[str]] = {}
-    for storyline_id in candidates:
-        recent = recents[storyline_id] = [e for e in latest[storyline_id] if e != exclude][:_RECENT_EVENTS]
-        first = len(rows)
-        for event_id in recent:
-            vector, count = assigner.fit_inputs(event_id)
-            if vector is not None:
-                rows.append(vector)
-                weights.append(count)
-                compared.append(event_id)
-        if len(rows) > first:
-            starts.append(first)
-            owners.append(storyline_id)
-    if not rows:
-        return {}
-    stacked = np.stack(rows)
+    for event_id in recent:
+        vector, count = assigner.fit_inputs(event_id)
+        if vector is not None:
+            vectors.append(vector)
+            weights.append(count)
+            compared.append(event_id)
+    if not vectors:
+        return None
+    stacked = np.stack(vectors)
     cosines = stacked @ mine
-    # np.average's own arithmetic per storyline (float64 products summed over its rows, over its
-    # weights' sum), without its checks.
+    # np.average's own arithmetic (float64 products summed over rows, over the weights' sum),
+    # without its checks: this runs for every candidate storyline of every new event.
     scale = np.asarray(weights, dtype=np.float64)
-    sums = np.add.reduceat(np.multiply(stacked, scale[:, None], dtype=np.float64), starts, axis=0)
-    totals = np.add.reduceat(scale, starts)
-    out = {}
-    for k, (first, storyline_id) in enumerate(zip(starts, owners, strict=True)):
-        own = cosines[first : starts[k + 1] if k + 1 < len(starts) else len(rows)]
-        nearest = int(own.argmax())
-        pooled = unit(sums[k] / totals[k])
-        out[storyline_id] = _Closeness(
-            float(pooled @ mine), float(own[nearest]), compared[first + nearest], recents[storyline_id]
-        )
-    return out
-
-
-def _fit(
-    assigner: EventState, storyline_id: str, entities: dict[str, str], close: _Closeness, rarities: _Rarity
-) -> StorylineFit:
-    """How the event fits the storyline it is ``close`` to in words: by the entities they share."""
-    conn = assigner.conn
-    cosine, best, nearest = close.cosine, close.best, close.nearest
+    pooled = unit(np.multiply(stacked, scale[:, None], dtype=np.float64).sum(axis=0) / scale.sum())
+    cosine, best = float(pooled @ mine), float(cosines.max())
+    nearest = compared[int(cosines.argmax())]
     settings = assigner.settings
     if cosine < settings.storyline_min_cosine and best < settings.storyline_strong_cosine:
         # Too far to link whatever the entities say: most candidates end here, unread.
         return StorylineFit(storyline_id, cosine, best, 0.0, 0, 0.0, nearest)
     theirs: dict[str, str] = {}
-    for event_id in close.recent:
+    for event_id in recent:
         for entity_id, kind in conn.event_entity_ids(event_id).items():
             theirs.setdefault(entity_id, kind)
     shared = entities.keys() & theirs.keys()
@@ -209,9 +182,8 @@ def continued_storyline(
     rarities = _Rarity(assigner)
     latest = assigner.conn.recent_storyline_events(candidates, _RECENT_EVENTS + 1) if candidates else {}
     mine = unit(centroid)
-    closeness = _closeness(assigner, candidates, latest, excluded_event, mine)
-    fits = [_fit(assigner, s, entities, closeness[s], rarities) for s in candidates if s in closeness]
-    linked = [f for f in fits if f.links(assigner) and not _wrapper_twins(assigner, f, text_told)]
+    fits = [_fit(assigner, s, entities, mine, latest[s], excluded_event, rarities) for s in candidates]
+    linked = [f for f in fits if f is not None and f.links(assigner) and not _wrapper_twins(assigner, f, text_told)]
     if not linked:
         return None
     return max(linked, key=lambda f: (*f.strength(), f.storyline_id)).storyline_id
