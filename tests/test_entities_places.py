@@ -74,6 +74,10 @@ def test_each_country_keeps_its_own_ministry(recognizer: EntityRecognizer) -> No
     [
         ("El Banco de España subió los tipos, y la Universidad de Sevilla lo criticó.", "es", "España"),
         ("Manchester United won on Saturday at Old Trafford.", "en", "Manchester"),
+        # A ministry's field, not its country (semeval-dev: "Adalet", justice, read as Adelaide).
+        ("Adalet Bakanlığı yeni düzenlemeyi açıkladı.", "tr", "Adalet"),
+        # "Los" is part of the city's name, not an article before it (read as Angeles, Philippines).
+        ("The Los Angeles Police Department said on Monday the man was arrested.", "en", "Angeles"),
     ],
 )
 def test_a_company_or_club_named_after_a_place_gives_no_place(

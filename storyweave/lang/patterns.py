@@ -443,6 +443,19 @@ STATE_BODY_HEADS = words(
 STATE_BODY_SUFFIXES = ("ministerium", "botschaft", "regierung", "polizei", "bakanlığı", "valiliği", "belediyesi")
 
 
+# A ministry is named by its field ("Adalet Bakanlığı", the Ministry of Justice): the one word right
+# before its head is that field, never its country, which comes first ("Türkiye Adalet Bakanlığı").
+MINISTRY_HEADS = words(
+    """ministry ministère ministerio ministero ministério ministerie bakanlığı bakanlık министерство
+    міністерство"""
+)
+
+
+def heads_ministry(word: str) -> bool:
+    low = word.casefold()
+    return low in MINISTRY_HEADS or (len(low) > 8 and low.endswith("ministerium"))
+
+
 def heads_state_body(word: str) -> bool:
     """``word`` (any case) heads a state's or a town's body: "Bakanlığı", "Police", "Außenministerium"."""
     low = word.casefold()

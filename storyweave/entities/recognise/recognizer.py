@@ -17,6 +17,8 @@ from ...lang.patterns import (
     DEFINITE_ARTICLES,
     PARTICLES,
     PLACE_DESIGNATORS,
+    TITLE_ARTICLES,
+    heads_ministry,
     heads_state_body,
     reads_as_place,
 )
@@ -147,8 +149,9 @@ _OPENING_ARTICLES = frozenset().union(*DEFINITE_ARTICLES.values()) | DE_ARTICLE_
 
 def _owns_body(body: Mention, place: Mention) -> bool:
     """``place``, a listed place's name inside the organisation ``body``, names the place that body
-    belongs to: it opens the name, after an article at most, before a state body's head ("Türkiye
-    Dışişleri Bakanlığı", "the Paris Police Prefecture"), or closes it after a particle, the head
+    belongs to: it opens the name, after "the" at most, before a state body's head ("Türkiye
+    Dışişleri Bakanlığı", "the Paris Police Prefecture"; not the field right before a ministry's head:
+    "Adalet Bakanlığı", the Ministry of Justice), or closes it after a particle, the head
     opening it ("Ministerio de Asuntos Exteriores de Turquía").  The place is then a mention of its
     own beside the body's whole name, which stays one organisation: cutting the place off would
     leave a bare "Dışişleri Bakanlığı" that every country's ministry shares."""
@@ -158,8 +161,8 @@ def _owns_body(body: Mention, place: Mention) -> bool:
         return False
     before = body.surface[: place.start - body.start].casefold().split()
     after = body.surface[place.end - body.start :].casefold().split()
-    if after and len(before) <= 1 and all(w in _OPENING_ARTICLES for w in before):
-        return any(heads_state_body(w) for w in after)
+    if after and len(before) <= 1 and all(w in TITLE_ARTICLES for w in before):  # not "Los" of "Los Angeles"
+        return any(heads_state_body(w) for w in after) and not (len(after) == 1 and heads_ministry(after[0]))
     opening = before[1:] if before and before[0] in _OPENING_ARTICLES else before
     if after or not opening:
         return False
