@@ -320,11 +320,6 @@ def test_every_gold_surface_is_a_resolved_mention(store: Snapshot) -> None:
     assert not missing, f"{len(missing)}/{total} gold surfaces have no resolved mention:\n" + "\n".join(missing)
 
 
-@open_target(
-    "Saint-Fons in Arabic (سان فون is now found whole, but nothing but a listing would join a French name "
-    "written as it sounds, its final s silent) and Türkiye inside its ministry's name (Türkiye Dışişleri "
-    "Bakanlığı: cut off, the bare ministry would join every other country's)"
-)
 def test_each_identity_has_one_entity_id(store: Snapshot) -> None:
     split = []
     for identity in IDENTITIES:
@@ -345,7 +340,6 @@ def test_confusable_names_keep_different_ids(store: Snapshot) -> None:
     assert not merged, "confusable names merged into one entity:\n" + "\n".join(merged)
 
 
-@open_target("Türkiye inside its ministry's name (Türkiye Dışişleri Bakanlığı) takes the ministry's type")
 def test_identities_have_the_gold_type(store: Snapshot) -> None:
     wrong = []
     for identity, gold in IDENTITIES.items():

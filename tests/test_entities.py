@@ -541,7 +541,8 @@ def test_a_regnal_title_stays_with_the_name_in_running_text(recognizer: EntityRe
 
 def test_a_longer_name_holds_the_town_inside_it(recognizer: EntityRecognizer) -> None:
     found = typed_names(recognizer, "El Gobierno de México anunció un plan.", "es")
-    assert found == {"Gobierno de México": "organisation"}
+    # The government keeps its whole name; the country it belongs to is named beside it, not cut off it.
+    assert found == {"Gobierno de México": "organisation", "México": "place"}
     # A person's name read on a given name holds it too: "Isabel Rodríguez" is no town called Rodríguez.
     text = "La ministra de Vivienda, Isabel Rodríguez, defendió la norma."
     assert typed_names(recognizer, text, "es").get("Isabel Rodríguez") == "person"

@@ -70,6 +70,14 @@ def test_known_expansions_and_translations_do_join() -> None:
     assert oecd == ocde
 
 
+def test_new_year_and_its_eve_are_two_days() -> None:
+    # The knowledge base listed "Silvester" and "Nochevieja" (31 December) as names of the New Year
+    # (1 January): in a semeval-dev store one entity held both days.
+    day = _ids([("Neujahr", "de"), ("Año Nuevo", "es"), ("New Year", "en")])
+    eve = _ids([("Silvester", "de"), ("Nochevieja", "es"), ("Saint-Sylvestre", "fr"), ("New Year's Eve", "en")])
+    assert None not in day + eve and len(set(day)) == 1 and len(set(eve)) == 1 and set(day) != set(eve)
+
+
 def test_a_city_keeps_its_name_where_its_province_or_state_bears_it_too() -> None:
     # ISO names the state of Vienna "Wien"; geonames lists "Wien" only among the city's alternate
     # names, which the knowledge base's hygiene drops when short: German text had one Vienna, and

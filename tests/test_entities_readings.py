@@ -126,7 +126,7 @@ def test_a_city_frequent_only_in_its_own_language_needs_no_context(name: str, co
     assert places and not any(kb.is_contextual(key, e) for e in places), places
 
 
-@pytest.mark.parametrize("name", ["Corona", "Baker", "Rodriguez"])
+@pytest.mark.parametrize("name", ["Corona", "Baker", "Rodriguez", "Richardson", "Manta", "Savannah"])
 def test_a_word_or_surname_frequent_abroad_still_needs_the_country(name: str) -> None:
     kb = get_kb()
     key = name_form(name).key

@@ -425,6 +425,42 @@ PLACE_HEADS = words(
     océano ocean océan ozean golfo gulf golfe río rivière cordillera sierra plaza piazza praça"""
 )
 
+# Heads of a state's or a town's own bodies: a country or city named before one ("Türkiye Dışişleri
+# Bakanlığı", "French Foreign Ministry" aside, "Paris Police Prefecture") or after it and a particle
+# ("Ministerio de Asuntos Exteriores de Turquía") is that place, named as itself, as well as the
+# body's owner.  Unlike a company, a club or a paper named after its city ("Manchester United",
+# "Los Angeles Times"), the body acts for the place.  Lower case; German and Turkish compounds by ending.
+STATE_BODY_HEADS = words(
+    """ministry ministries ministère ministères ministerio ministerios ministero ministério ministerie
+    bakanlığı bakanlık министерство міністерство embassy embajada ambassade ambasciata botschaft
+    büyükelçiliği consulate consulado consulat konsolosluğu government gobierno gouvernement governo
+    regierung hükümeti правительство police policía polizei polisi полиция army ejército armée
+    esercito armee ordusu армия parliament parlamento parlement parlament meclisi парламент
+    municipality municipio ayuntamiento mairie municipalité belediyesi prefecture prefectura
+    préfecture valiliği governorate senate senado sénat senat presidency presidencia présidence
+    cumhurbaşkanlığı başbakanlığı polizeipräsidium polizeidirektion polizeiinspektion"""
+)
+STATE_BODY_SUFFIXES = ("ministerium", "botschaft", "regierung", "polizei", "bakanlığı", "valiliği", "belediyesi")
+
+
+# A ministry is named by its field ("Adalet Bakanlığı", the Ministry of Justice): the one word right
+# before its head is that field, never its country, which comes first ("Türkiye Adalet Bakanlığı").
+MINISTRY_HEADS = words(
+    """ministry ministère ministerio ministero ministério ministerie bakanlığı bakanlık министерство
+    міністерство"""
+)
+
+
+def heads_ministry(word: str) -> bool:
+    low = word.casefold()
+    return low in MINISTRY_HEADS or (len(low) > 8 and low.endswith("ministerium"))
+
+
+def heads_state_body(word: str) -> bool:
+    """``word`` (any case) heads a state's or a town's body: "Bakanlığı", "Police", "Außenministerium"."""
+    low = word.casefold()
+    return low in STATE_BODY_HEADS or (len(low) > 8 and low.endswith(STATE_BODY_SUFFIXES))
+
 # Head words that only say what kind of place follows ("Stadt Krefeld" is Krefeld, "Region Hannover"
 # its district): unlike "Nueva" or "San", they make no other place of the name after them.
 PLACE_DESIGNATORS = words(

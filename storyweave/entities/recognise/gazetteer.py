@@ -15,6 +15,7 @@ import regex
 
 from ...lang.ar import AR_STOP_WORDS
 from ...lang.lexicon import runtime_stopwords
+from ...lang.patterns import heads_state_body
 from ...lang.text import arabic_clitic_variants, fold, fold_token
 from ..kb.base import KnowledgeBase
 from ..names import is_cjk
@@ -131,6 +132,8 @@ class Gazetteer:
             return False
         nxt = tokens[i + 1]
         if not re.fullmatch(r"\s+", text[tokens[i].end : nxt.start]) or nxt.folded in self.stop:
+            return False
+        if heads_state_body(nxt.text):  # "Paris Police", "İstanbul Valiliği": the town's own body
             return False
         if nxt.text[0].upper() != nxt.text[0].lower():  # a cased script: the capital says it
             return nxt.text[0].isupper() and not self.kb.lookup(nxt.folded)

@@ -12,7 +12,16 @@ import re
 from dataclasses import replace
 from typing import Protocol
 
-from ...lang.patterns import PARTICLES, PLACE_DESIGNATORS, reads_as_place
+from ...lang.patterns import (
+    DE_ARTICLE_PARTICLES,
+    DEFINITE_ARTICLES,
+    PARTICLES,
+    PLACE_DESIGNATORS,
+    TITLE_ARTICLES,
+    heads_ministry,
+    heads_state_body,
+    reads_as_place,
+)
 from ...models import Article, Entity, EntityType, Mention, article_body
 from ...settings import Settings
 from ..kb.base import LISTED_CONFIDENCE, KnowledgeBase, get_kb
@@ -53,7 +62,8 @@ class EntityRecognizer:
         lang = article.lang
         found = self.extractor.extract(article) if self.extractor is not None else []
         mentions = _family_names_are_people(_merge(found, self._gazetteer_mentions(body, lang)))
-        return self.mention_resolver.resolve(_regnal_titles_kept(body, mentions), lang, body)
+        resolved, entities = self.mention_resolver.resolve(_regnal_titles_kept(body, mentions), lang, body)
+        return _owners_kept_places(resolved, entities)
 
     def _gazetteer_mentions(self, body: str, lang: str) -> list[Mention]:
         out = []
@@ -130,4 +140,47 @@ def _merge(model: list[Mention], gazetteer: list[Mention]) -> list[Mention]:
 
     kept_gazetteer = [g for g in gazetteer if not any(overlaps(g, m) and outranks(m, g) for m in model)]
     kept_model = [m for m in model if not any(overlaps(m, g) for g in kept_gazetteer)]
-    return sorted(kept_model + kept_gazetteer, key=lambda m: (m.start, m.end))
+    owners = [g for g in gazetteer if g not in kept_gazetteer and any(_owns_body(m, g) for m in kept_model)]
+    return sorted(kept_model + kept_gazetteer + owners, key=lambda m: (m.start, m.end))
+
+
+_OPENING_ARTICLES = frozenset().union(*DEFINITE_ARTICLES.values()) | DE_ARTICLE_PARTICLES
+
+
+def _owns_body(body: Mention, place: Mention) -> bool:
+    """``place``, a listed place's name inside the organisation ``body``, names the place that body
+    belongs to: it opens the name, after "the" at most, before a state body's head ("Türkiye
+    Dışişleri Bakanlığı", "the Paris Police Prefecture"; not the field right before a ministry's head:
+    "Adalet Bakanlığı", the Ministry of Justice), or closes it after a particle, the head
+    opening it ("Ministerio de Asuntos Exteriores de Turquía").  The place is then a mention of its
+    own beside the body's whole name, which stays one organisation: cutting the place off would
+    leave a bare "Dışişleri Bakanlığı" that every country's ministry shares."""
+    if body.type != "organisation" or place.type != "place":
+        return False
+    if not (body.start <= place.start and place.end <= body.end and (place.start, place.end) != (body.start, body.end)):
+        return False
+    before = body.surface[: place.start - body.start].casefold().split()
+    after = body.surface[place.end - body.start :].casefold().split()
+    if after and len(before) <= 1 and all(w in TITLE_ARTICLES for w in before):  # not "Los" of "Los Angeles"
+        return any(heads_state_body(w) for w in after) and not (len(after) == 1 and heads_ministry(after[0]))
+    opening = before[1:] if before and before[0] in _OPENING_ARTICLES else before
+    if after or not opening:
+        return False
+    if len(opening) == 1:  # "Polizei Köln"
+        return heads_state_body(opening[0])
+    return opening[-1] in PARTICLES and heads_state_body(opening[0])
+
+
+def _owners_kept_places(mentions: list[Mention], entities: list[Entity]) -> tuple[list[Mention], list[Entity]]:
+    """The places kept inside a body's name (``_owns_body``) stay only when resolved as places: a
+    name listed for a place and read otherwise here is part of the body's name, nothing more."""
+
+    def inside(m: Mention, o: Mention) -> bool:
+        return o.start <= m.start and m.end <= o.end and o.end - o.start > m.end - m.start
+
+    dropped = {i for i, m in enumerate(mentions) if m.type != "place" and any(inside(m, o) for o in mentions)}
+    if not dropped:
+        return mentions, entities
+    kept = [m for i, m in enumerate(mentions) if i not in dropped]
+    used = {m.entity_id for m in kept}
+    return kept, [e for e in entities if e.id in used]

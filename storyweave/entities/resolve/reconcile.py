@@ -36,6 +36,7 @@ from ...store import Store
 from ..kb.base import COUNTRY_PRIORITY, get_kb
 from ..names import NameForm, is_acronym_like, name_form, vowel_skeleton
 from .matching import contains_name, flipped, same_name, sound_key, strong_match, token_match
+from .places import match_place, region_places, surface_place_keys
 from .stored import StoredNames, name_forms
 
 RECONCILED_TYPES = ("person", "organisation")
@@ -357,7 +358,9 @@ def plan_article(conn: Store, mentions: list[Mention], entities: list[Entity], n
         if stored and not context:
             continue
         target = None
-        for candidate_kind in kinds_to_try(kind, forms):
+        if kind == "place":
+            target = match_place(names, entity_id, surfaces[entity_id], region_places(context, kinds, known), known)
+        for candidate_kind in kinds_to_try(kind, forms) if target is None else []:
             target = match_stored(
                 conn, entity_id, candidate_kind, surfaces[entity_id], context, kind == "person", names, kind
             )
@@ -407,11 +410,19 @@ def store_article_entities(
     kinds = {e.id: e.type for e in entities}
     untyped = [e.id for e in entities if e.id not in get_kb().entities]
     types_before = conn.entity_types(untyped)
+    unknown = set(untyped)
     keyed = [
         (key, m.entity_id)
         for m in mentions
         if m.entity_id and kinds.get(m.entity_id, m.type) in KEYED_TYPES
         for key in name_keys(name_form(m.surface))
+    ]
+    # Unknown places by their sound, which ``places.match_place`` looks them up by.
+    keyed += [
+        (key, m.entity_id)
+        for m in mentions
+        if m.entity_id and m.entity_id in unknown and kinds.get(m.entity_id, m.type) == "place"
+        for key in surface_place_keys(m.surface)
     ]
     conn.save_article_entities(article_id, mentions, entities, keyed)
     names.stored({e.id for e in entities} | {m.entity_id for m in mentions if m.entity_id}, keyed)

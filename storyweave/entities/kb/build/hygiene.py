@@ -25,6 +25,7 @@ what their entities are called.  Every removal is recorded in ``kb.removed`` for
 from __future__ import annotations
 
 import logging
+import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -57,6 +58,12 @@ WIDESPREAD_LANGUAGES = 4
 # A place's name this frequent in its own language is a word of it as well ("Ordu", army, 4.9 in
 # Turkish), however famous the place: only a rarer name is frequent because of the place alone.
 LOCAL_NAME_MAX_ZIPF = 4.5
+# A name rigour knows as a person's is still one abroad when the languages outside its place's country
+# write it this often: at their median, as a surname borne everywhere ("Richardson" 2.9, "Berkeley"
+# 3.2; the towns "Heilbronn" 1.7, "Darmstadt" 1.7), or in one of them, as a word there ("Manta", a
+# blanket, 3.45 in Portuguese; "Kiel" 3.3 in Dutch stays the city).
+NAME_ABROAD_MEDIAN_ZIPF = 2.8
+NAME_ABROAD_MAX_ZIPF = 3.4
 _CJK_LANGUAGES = ("ja", "ko", "zh")
 
 
@@ -69,6 +76,7 @@ class CommonWords:
     # folded word -> the languages it is frequent in (Zipf >= CONTEXT_ZIPF), with its Zipf there
     frequent: dict[str, dict[str, float]] = field(default_factory=dict)
     widespread: frozenset[str] = frozenset()  # folded words at Zipf >= WIDESPREAD_ZIPF in many languages
+    languages: tuple[str, ...] = ()  # the languages counted (no CJK: wordfreq's words are not names there)
 
 
 def common_words(languages: list[str], min_zipf: float = COMMON_ZIPF) -> CommonWords:
@@ -99,7 +107,8 @@ def common_words(languages: list[str], min_zipf: float = COMMON_ZIPF) -> CommonW
             if lang == "ar" and not word.startswith("ال"):
                 nouns.add(folded[0])
     widespread = frozenset(w for w, langs in spread.items() if len(langs) >= WIDESPREAD_LANGUAGES)
-    return CommonWords(dict(found), frozenset(nouns), dict(frequent), widespread)
+    counted = tuple(lang for lang in languages if lang not in _CJK_LANGUAGES)
+    return CommonWords(dict(found), frozenset(nouns), dict(frequent), widespread, counted)
 
 
 @cache
@@ -174,7 +183,8 @@ def mark_contextual(kb: KBBuilder, common: CommonWords) -> None:
     ambiguous: set[str] = set()
     for text, pairs in one_word.items():
         for key, entity_id in pairs:
-            if _locally_famous(key, kb.entities[entity_id].country or "", common):
+            country = kb.entities[entity_id].country or ""
+            if _locally_famous(key, country, common) and not (text in persons and _named_abroad(text, country, common)):
                 continue
             small_for_a_word = kb.entities[entity_id].priority < WORD_CONTEXT_FREE_POPULATION
             # Both signals with the same population prior: Jerusalem is also a surname, but a city
@@ -205,6 +215,20 @@ def _locally_famous(key: str, country: str, common: CommonWords) -> bool:
         return False
     official = _official_languages(country.upper())
     return set(frequency) <= official and max(frequency.values()) < LOCAL_NAME_MAX_ZIPF
+
+
+def _named_abroad(text: str, country: str, common: CommonWords) -> bool:
+    """A person's name (as rigour knows it) that the languages outside the place's country write as
+    often as a surname or a word (``NAME_ABROAD_MEDIAN_ZIPF``, ``NAME_ABROAD_MAX_ZIPF``): frequent at
+    home for that reason too, so it is not ``_locally_famous``.  "Richardson", a Texan city of
+    110,000, is a surname in every language's news; "Heilbronn" is written abroad only for the city."""
+    from wordfreq import zipf_frequency
+
+    official = _official_languages(country.upper())
+    abroad = sorted(zipf_frequency(text.casefold(), lang) for lang in common.languages if lang not in official)
+    if not abroad:
+        return False
+    return statistics.median(abroad) >= NAME_ABROAD_MEDIAN_ZIPF or abroad[-1] >= NAME_ABROAD_MAX_ZIPF
 
 
 @cache
