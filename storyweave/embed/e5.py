@@ -89,18 +89,37 @@ class _Reader:
         return view
 
 
-class _Tokenizer:
-    """XLM-RoBERTa's SentencePiece unigram segmentation (Viterbi over piece scores), as the engine does."""
+class PieceTokenizer:
+    """XLM-RoBERTa's SentencePiece unigram segmentation (Viterbi over piece scores), as the engine does.
+
+    No lookup writes to the vocabulary's objects.  A dict ``piece -> id`` and a list of scores
+    would: reading a dict's value or a list's item writes that object's reference count, and in a
+    worker forked from the fork server that preloaded the model, each write copies the object's
+    page into the worker (about 13 MiB per worker, its 250,000 ids and scores, after a thousand
+    titles).  So a set of the pieces' texts says which substrings are pieces (a set compares keys
+    without touching them), and arrays give each found piece's id and score by its hash."""
 
     def __init__(self, pieces: list[str], scores: np.ndarray, unk: int, normalise: dict[int, str]) -> None:
-        self.ids: dict[str, int] = {}
+        first: dict[str, int] = {}  # a piece's text -> its first id, the one the engine finds
         for index, piece in enumerate(pieces):
-            if piece and index != unk and piece not in self.ids:
-                self.ids[piece] = index
-        self.scores = [float(s) for s in scores]
+            if piece and index != unk and piece not in first:
+                first[piece] = index
+        self.known = frozenset(first)
+        hashes = np.fromiter(map(hash, first), dtype=np.int64, count=len(first))
+        order = np.argsort(hashes, kind="stable")
+        self.hashes = hashes[order]
+        self.piece_ids = np.fromiter(first.values(), dtype=np.int64, count=len(first))[order]
+        # Two pieces with one hash (none in the bundled model) are told apart by their text.
+        self.hash_shared = np.zeros(len(order), dtype=bool)
+        same = self.hashes[1:] == self.hashes[:-1]
+        self.hash_shared[1:] |= same
+        self.hash_shared[:-1] |= same
+        texts = list(first)
+        self.shared_texts = {row: texts[int(order[row])] for row in np.flatnonzero(self.hash_shared).tolist()}
+        self.scores = np.array(scores, dtype=np.float32)
         self.unk = unk
         self.unk_score = float(scores.min()) - 10.0
-        self.longest = max(len(p) for p in self.ids)
+        self.longest = max(map(len, first))
         self.normalise = normalise
 
     def content_ids(self, text: str) -> list[int]:
@@ -110,30 +129,51 @@ class _Tokenizer:
         if not text.startswith(" "):
             text = " " + text
         text = text.replace(" ", _METASPACE)
-        n = len(text)
+        n, known, longest = len(text), self.known, self.longest
+        found = [
+            (start, end, piece)
+            for start in range(n)
+            for end in range(start + 1, min(n, start + longest) + 1)
+            if (piece := text[start:end]) in known
+        ]
+        ids, scores = self._ids_and_scores([piece for _, _, piece in found])
         best = [-1e30] * (n + 1)
         back: list[tuple[int, int]] = [(0, 0)] * (n + 1)
         best[0] = 0.0
-        ids, scores = self.ids, self.scores
+        at, count = 0, len(found)
         for start in range(n):
             here = best[start]
-            if here <= -1e29:
-                continue
-            for end in range(start + 1, min(n, start + self.longest) + 1):
-                piece = ids.get(text[start:end])
-                if piece is not None:
-                    score = here + scores[piece]
-                    if score > best[end]:
-                        best[end], back[end] = score, (piece, start)
-            if here + self.unk_score > best[start + 1]:
+            # Pieces from `start` in the order the engine tries them: shortest first, then unknown.
+            while at < count and found[at][0] == start:
+                end = found[at][1]
+                score = here + scores[at]
+                if here > -1e29 and score > best[end]:
+                    best[end], back[end] = score, (ids[at], start)
+                at += 1
+            if here > -1e29 and here + self.unk_score > best[start + 1]:
                 best[start + 1], back[start + 1] = here + self.unk_score, (self.unk, start)
         out: list[int] = []
-        at = n
-        while at > 0:
-            piece, at = back[at]
-            out.append(piece)
+        end = n
+        while end > 0:
+            piece_id, end = back[end]
+            out.append(piece_id)
         out.reverse()
         return out
+
+    def __reduce__(self) -> Any:
+        # The table is ordered by this interpreter's string hashes (forks inherit them, a new
+        # process has its own seed): a pickled copy would find the wrong rows.
+        raise TypeError("a PieceTokenizer cannot be pickled: load the model in each process")
+
+    def _ids_and_scores(self, pieces: list[str]) -> tuple[list[int], list[float]]:
+        if not pieces:
+            return [], []
+        rows = np.searchsorted(self.hashes, np.fromiter(map(hash, pieces), dtype=np.int64, count=len(pieces)))
+        for i in np.flatnonzero(self.hash_shared[rows]).tolist():
+            while self.shared_texts.get(int(rows[i])) != pieces[i]:
+                rows[i] += 1
+        ids = self.piece_ids[rows]
+        return ids.tolist(), self.scores[ids].tolist()
 
 
 class E5Numpy:
@@ -171,7 +211,7 @@ class E5Numpy:
             codepoint, count = norm.take("IB")
             normalise[codepoint] = "".join(chr(c) for c in struct.unpack_from(f"<{count}I", norm.data, norm.at))
             norm.at += 4 * count
-        self.tokenizer = _Tokenizer(pieces, scores, unk, normalise)
+        self.tokenizer = PieceTokenizer(pieces, scores, unk, normalise)
         tensors: dict[str, memoryview] = {}
         for _ in range(r.take("i")):
             name = bytes(r.bytes(r.take("H"))).decode()
