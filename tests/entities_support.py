@@ -1,5 +1,5 @@
-"""Helpers of the entity tests: the types a recogniser gives a text's names, and storing an article's
-names the way the single writer does."""
+"""Helpers of the entity tests: what a recogniser finds in a text (its mentions, their types), and
+storing an article's names the way the single writer does."""
 
 from __future__ import annotations
 
@@ -33,7 +33,12 @@ def store_names(tracker: Tracker, article_id: str, lang: str, names: list[tuple[
     return [by_surface.get(s) for s, _ in names]
 
 
+def mentions_in(recognizer: EntityRecognizer, text: str, lang: str) -> list[Mention]:
+    """The mentions ``recognizer`` finds in ``text``, read as an article body in ``lang``."""
+    mentions, _ = recognizer.analyse(Article(id="a1", title="", text=text, origin="test", lang=lang))
+    return mentions
+
+
 def typed_names(recognizer: EntityRecognizer, text: str, lang: str) -> dict[str, str]:
     """surface -> type of each name ``recognizer`` finds in ``text``."""
-    mentions, _ = recognizer.analyse(Article(id="a1", title="", text=text, origin="test", lang=lang))
-    return {m.surface: m.type for m in mentions}
+    return {m.surface: m.type for m in mentions_in(recognizer, text, lang)}

@@ -6,7 +6,7 @@ Each case is a short text of our own, analysed by the real recogniser and knowle
 from __future__ import annotations
 
 import pytest
-from entity_support import mentions_in
+from entities_support import mentions_in
 
 from storyweave.entities import EntityRecognizer
 from storyweave.entities.kb.base import get_kb

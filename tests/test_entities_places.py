@@ -7,8 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from entities_support import store_names
-from entity_support import mentions_in
+from entities_support import mentions_in, store_names
 
 from storyweave.entities import EntityRecognizer
 from storyweave.entities.kb.base import get_kb

@@ -5,7 +5,7 @@ short name that is both an agency and a city, and mid-sized cities named in thei
 from __future__ import annotations
 
 import pytest
-from entity_support import mentions_in
+from entities_support import mentions_in
 
 from storyweave.entities import EntityRecognizer
 from storyweave.entities.kb.base import get_kb
