@@ -40,7 +40,7 @@ from storyweave.pairs.training import (
 )
 from storyweave.settings import Settings
 
-DEFAULT_CANDIDATE = "trees d3 x100+anchors"
+DEFAULT_CANDIDATE = "linear+anchors"
 
 # (name, model kind, parameters, anchor pairs added to training)
 CANDIDATES: list[tuple[str, str, dict[str, float], bool]] = [
@@ -49,6 +49,12 @@ CANDIDATES: list[tuple[str, str, dict[str, float], bool]] = [
     ("linear+anchors", "linear", {"alpha": 1.0}, True),
     ("trees d2 x150+anchors", "trees", {"n_estimators": 150, "max_depth": 2, "learning_rate": 0.05}, True),
     ("trees d3 x100+anchors", "trees", {"n_estimators": 100, "max_depth": 3, "learning_rate": 0.05}, True),
+    (
+        "monotone trees d3 x100+anchors",
+        "trees",
+        {"n_estimators": 100, "max_depth": 3, "learning_rate": 0.05, "monotone": True},
+        True,
+    ),
 ]
 
 
