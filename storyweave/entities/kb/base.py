@@ -112,19 +112,26 @@ class KnowledgeBase:
             if self.entities[e].type == "organisation" and self.entities[e].country in countries
         }
 
-    def usable(self, key: str, ids: set[str], countries: set[str] | None = None) -> set[str]:
+    def usable(self, key: str, ids: set[str], countries: set[str] | None = None, placed: bool = False) -> set[str]:
         """Those of ``ids`` that alias ``key`` names here: a contextual alias only when the text also
-        names the entity's country (Corona, California is a city; "Corona" alone is the virus)."""
+        names the entity's country (Corona, California is a city; "Corona" alone is the virus).
+
+        When ``key`` is also the own name of something that is no place and needs no context (the
+        virus), the country named somewhere in the text is not enough: a Turkish report on "Corona
+        virüsü" in the US names the US.  The place then needs ``placed``: the text puts the name
+        where a place goes ("Corona, California", "the city of Corona")."""
         countries = countries or set()
         # A saint's name that several listed places share ("San José": the US, Costa Rica and the
         # Philippines have one) is each of them only where its country is named.
         shared = key.split(" ", 1)[0] in SAINT_PREFIXES and len(ids) > 1
-        return {
+        free = {
             e
             for e in ids
-            if self.entities[e].country in countries
-            or not (self.is_contextual(key, e) or (shared and self.entities[e].priority < FAMOUS_PRIORITY))
+            if not (self.is_contextual(key, e) or (shared and self.entities[e].priority < FAMOUS_PRIORITY))
         }
+        rival = any(self.entities[e].type != "place" for e in free)
+        held = {e for e in ids - free if self.entities[e].country in countries and (placed or not rival)}
+        return free | held
 
     def is_contextual(self, key: str, entity_id: str) -> bool:
         """Whether alias ``key`` names ``entity_id`` only in a text that names its country: a word or

@@ -58,12 +58,14 @@ class KBResolver:
         countries: set[str] | None = None,
         lang: str | None = None,
         reading: Reading | None = None,
+        placed: bool = False,
     ) -> KBMatch | None:
         """The entity ``text`` names in the knowledge base, with the text's ``countries`` as context;
-        ``reading``: what the article says of a name listed for a place and for an organisation."""
+        ``reading``: what the article says of a name listed for a place and for an organisation;
+        ``placed``: the text writes the name where a place goes (``KnowledgeBase.usable``)."""
         for key, written in self._keys(text, lang):
             ids = self.kb.lookup(key, lang, written)
-            usable = self.kb.usable(key, ids, countries)
+            usable = self.kb.usable(key, ids, countries, placed)
             if reading is not None:
                 usable = reading.choose(usable, self.kb, written)
             best = self.kb.best(usable, countries)
@@ -156,8 +158,9 @@ class KBResolver:
         countries: set[str] | None = None,
         lang: str | None = None,
         reading: Reading | None = None,
+        placed: bool = False,
     ) -> KBMatch | None:
-        match = self.exact(text, countries, lang, reading)
+        match = self.exact(text, countries, lang, reading, placed)
         # Chinese and Japanese renderings keep too few consonants for a letters-only match.  Entries
         # that list the name but that the context did not support ("San Pedro" with no country
         # named) are not found again through their spellings in other scripts.
