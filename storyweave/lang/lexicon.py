@@ -580,7 +580,7 @@ _BODY_WORDS = """
 # Representatives", "مجلس النواب", "Cámara de Diputados", "Congress"): every country has one too.
 BODY_HEADS = frozenset(
     strip_arabic_article(fold(w))
-    for w in "house chamber cámara chambre kammer congress congreso congrès kongress مجلس".split()
+    for w in ("house", "chamber", "cámara", "chambre", "kammer", "congress", "congreso", "congrès", "kongress", "مجلس")
 )
 BODY_NAME_WORDS = frozenset(
     strip_arabic_article(fold(w)) for w in (*_BODY_WORDS.split(), *GENERIC_INSTITUTION_NOUNS) if " " not in w

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 from ...lang import de as german
 from ...lang import ru as russian
 from ...lang.patterns import (
+    CLUB_TAILS,
     DIRECTIONS,
     FACILITY_SUFFIXES,
     FACILITY_TAILS,
@@ -161,15 +162,29 @@ class KBResolver:
         placed: bool = False,
     ) -> KBMatch | None:
         match = self.exact(text, countries, lang, reading, placed)
-        # Chinese and Japanese renderings keep too few consonants for a letters-only match.  Entries
-        # that list the name but that the context did not support ("San Pedro" with no country
-        # named) are not found again through their spellings in other scripts.
+        # Chinese and Japanese renderings keep too few consonants for a letters-only match.  A name
+        # the knowledge base lists, that the context did not support ("San Pedro" with no country
+        # named, "Granada" with no Spain), is no other entity's spelling in another script either
+        # (Granada is not غرينادا, Grenada).
         if match is None and type_hint != "person" and not is_cjk(text):
             form = name_form(text)
-            match = self.fuzzy(form, unsupported=self.kb.lookup(form.key, lang, text))
-        if match is not None and type_hint == "person" and match.type != "person" and not _initials(text):
-            return None  # "Sofia", "Vladimir": a person's name that is also a city stays a person
+            if not self.kb.lookup(form.key, lang, text):
+                match = self.fuzzy(form)
+        # "Sofia", "Vladimir": a person's name that is also a city stays a person.
+        person = match is not None and type_hint == "person" and match.type != "person" and not _initials(text)
+        if person and not (match is not None and match.type == "organisation" and self._named_after_a_place(text)):
+            return None
         return match
+
+    def _named_after_a_place(self, text: str) -> bool:
+        """A listed organisation's name that opens with a place's name or closes with a club's word
+        ("Manchester United", "Bayern München"): a club or a company, though it reads like a person's."""
+        words = text.split()
+        if len(words) < 2:
+            return False
+        if words[-1].casefold() in CLUB_TAILS:
+            return True
+        return any(self.kb.entities[e].type == "place" for e in self.kb.lookup(name_form(words[0]).key))
 
 
 def _initials(text: str) -> bool:
