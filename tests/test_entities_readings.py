@@ -189,3 +189,19 @@ def test_corona_california_is_the_town(recognizer: EntityRecognizer) -> None:
     text = "The city of Corona approved a new budget, officials in the United States said."
     city_of = mentions_in(recognizer, text, "en")
     assert _place_countries(city_of, "Corona") == {"US"}, city_of
+
+
+# -- Granada, the city, beside the places of its country ------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("La Policía detuvo a un hombre en Granada. El detenido fue trasladado a Sevilla.", "es"),
+        ("In Granada und Málaga wurde ein Mann festgenommen, teilte die Polizei mit.", "de"),
+        ("Granada, in southern Spain, drew record crowds to the Alhambra.", "en"),
+    ],
+)
+def test_granada_beside_spanish_places_is_the_spanish_city(recognizer: EntityRecognizer, text: str, lang: str) -> None:
+    """Never Grenada (whose Spanish name it is too): the city, where Spain or another Spanish place
+    that needs no context is named."""
+    mentions = mentions_in(recognizer, text, lang)
+    assert _place_countries(mentions, "Granada") == {"ES"}, mentions

@@ -43,13 +43,19 @@ class MentionResolver:
         # "Russian", "الروسية": a nationality adjective gives context, never the place itself.
         named_by: dict[str, set[str]] = defaultdict(set)  # country code -> the surfaces naming it
         demonyms: set[int] = set()
+        # Countries of the places the text names by names that need no context ("Sevilla", "Málaga"):
+        # a small place named by a word ("Granada") is that place beside them (``KnowledgeBase.usable``).
+        regions: set[str] = set()
         for i, mention in enumerate(mentions):
             mention_lang = mention.lang or lang
             country = demonym_country(self.kb, mention.surface, mention_lang) if mention.type != "person" else None
             if country is not None:
                 demonyms.add(i)
             elif (match := self.resolver.exact(mention.surface, lang=mention_lang)) is not None:
-                country = match.entity_id if self.kb.entities[match.entity_id].priority >= COUNTRY_PRIORITY else None
+                entity = self.kb.entities[match.entity_id]
+                country = match.entity_id if entity.priority >= COUNTRY_PRIORITY else None
+                if country is None and entity.type == "place" and entity.country and mention.type != "person":
+                    regions.add(entity.country)
             if country is not None:
                 named_by[self.kb.entities[country].country or ""].add(mention.surface)
         countries = set(named_by)
@@ -66,7 +72,7 @@ class MentionResolver:
             hint = reading.kind if reading is not None and reading.worded else mention.type
             around = countries | placed[i] if i in placed else countries
             match = self.resolver.resolve(
-                mention.surface, hint, around, mention.lang or lang, reading, placed=i in placed
+                mention.surface, hint, around, mention.lang or lang, reading, placed=i in placed, regions=regions
             )
             if match is not None:
                 # One type per entity: the entry's, whatever a recogniser read ("Manchester United"

@@ -31,7 +31,7 @@ from ...lang.patterns import (
 )
 from ...lang.text import arabic_clitic_variants
 from ...models import EntityType
-from ..kb.base import FAMOUS_PRIORITY, KnowledgeBase
+from ..kb.base import FAMOUS_PRIORITY, KnowledgeBase, a_letter_off
 from ..names import ORG_WORDS, NameForm, is_acronym_like, is_cjk, name_form, regnal_name, script_of, sw_id
 from .matching import contains_name, part_of_name, same_name, strong_match, surname_letter_for_letter
 from .readings import Reading
@@ -60,13 +60,15 @@ class KBResolver:
         lang: str | None = None,
         reading: Reading | None = None,
         placed: bool = False,
+        regions: set[str] | None = None,
     ) -> KBMatch | None:
         """The entity ``text`` names in the knowledge base, with the text's ``countries`` as context;
         ``reading``: what the article says of a name listed for a place and for an organisation;
-        ``placed``: the text writes the name where a place goes (``KnowledgeBase.usable``)."""
+        ``placed``, ``regions``: the text writes the name where a place goes, the countries of the
+        other places it names (``KnowledgeBase.usable``)."""
         for key, written in self._keys(text, lang):
             ids = self.kb.lookup(key, lang, written)
-            usable = self.kb.usable(key, ids, countries, placed)
+            usable = self.kb.usable(key, ids, countries, placed, regions)
             if reading is not None:
                 usable = reading.choose(usable, self.kb, written)
             best = self.kb.best(usable, countries)
@@ -160,16 +162,20 @@ class KBResolver:
         lang: str | None = None,
         reading: Reading | None = None,
         placed: bool = False,
+        regions: set[str] | None = None,
     ) -> KBMatch | None:
-        match = self.exact(text, countries, lang, reading, placed)
-        # Chinese and Japanese renderings keep too few consonants for a letters-only match.  A name
-        # the knowledge base lists, that the context did not support ("San Pedro" with no country
-        # named, "Granada" with no Spain), is no other entity's spelling in another script either
-        # (Granada is not غرينادا, Grenada).
+        match = self.exact(text, countries, lang, reading, placed, regions)
+        # Chinese and Japanese renderings keep too few consonants for a letters-only match.  Entries
+        # that list the name but that the context did not support ("San Pedro" with no country
+        # named) are not found again through their spellings in other scripts, and neither is a
+        # country a letter off the name a listed place spells exactly ("Granada" with no Spain named
+        # is not غرينادا, Grenada: see ``kb.base.a_letter_off``).
         if match is None and type_hint != "person" and not is_cjk(text):
             form = name_form(text)
-            if not self.kb.lookup(form.key, lang, text):
-                match = self.fuzzy(form)
+            listed = self.kb.lookup(form.key, lang, text)
+            match = self.fuzzy(form, unsupported=listed)
+            if match is not None and listed and a_letter_off(self.kb.entities[match.entity_id], form.key):
+                match = None
         # "Sofia", "Vladimir": a person's name that is also a city stays a person.
         person = match is not None and type_hint == "person" and match.type != "person" and not _initials(text)
         if person and not (match is not None and match.type == "organisation" and self._named_after_a_place(text)):
