@@ -35,6 +35,8 @@ def recognizer() -> EntityRecognizer:
         "Gesundheitsministerium",
         "Bundesregierung",
         "Police",
+        "مجلس النواب",
+        "Asamblea Nacional",
     ],
 )
 def test_a_body_named_by_generic_words_is_bare(name: str) -> None:

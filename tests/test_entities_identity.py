@@ -218,6 +218,14 @@ def test_granada_is_never_grenada_and_lebanon_is_the_country() -> None:
     ]
 
 
+def test_a_famous_entry_is_not_found_by_sound_under_a_name_none_of_its_own_holds() -> None:
+    """Amberg (a Bavarian town) is not Hamburg nor Amazonia Amazon, though each sounds like their names
+    in other scripts; "Vaticano", a word of "Ciudad del Vaticano", is still the Holy See."""
+    amberg, amazonia, vaticano = _ids([("Amberg", "de"), ("Amazonía", "es"), ("Vaticano", "es")])
+    assert amberg != "Q1055" and amazonia != _ids([("Amazon", "en")])[0]
+    assert vaticano == "Q237"
+
+
 def test_kb_checks_fail_on_two_wikidata_ids_with_one_own_name_and_no_rank() -> None:
     builder = KBBuilder()
     builder.add_entity(KBEntity("Q1", "organisation", {"en": "Acme"}, 5))

@@ -577,10 +577,14 @@ _BODY_WORDS = """
     of the for and de del la el los las le les des du da di do für fur der die das und y et ve e
 """
 # Heads of a legislature's or a cabinet's name besides ``patterns.STATE_BODY_HEADS`` ("House of
-# Representatives", "مجلس النواب", "Cámara de Diputados", "Congress"): every country has one too.
+# Representatives", "مجلس النواب", "Cámara de Diputados", "Congress", "Asamblea Nacional"): every
+# country has one too.
 BODY_HEADS = frozenset(
     strip_arabic_article(fold(w))
-    for w in ("house", "chamber", "cámara", "chambre", "kammer", "congress", "congreso", "congrès", "kongress", "مجلس")
+    for w in (
+        *("house", "chamber", "cámara", "chambre", "kammer", "congress", "congreso", "congrès", "kongress", "مجلس"),
+        *("assembly", "asamblea", "assemblée", "assemblee", "versammlung"),
+    )
 )
 BODY_NAME_WORDS = frozenset(
     strip_arabic_article(fold(w)) for w in (*_BODY_WORDS.split(), *GENERIC_INSTITUTION_NOUNS) if " " not in w

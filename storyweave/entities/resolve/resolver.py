@@ -150,9 +150,13 @@ class KBResolver:
         """A small place whose own names in the form's script are other words: Turkish "Merkezi"
         ("central") sounds like Iran's Markazi province in Cyrillic, but its Latin name is Markazi."""
         entity = self.kb.entities[entity_id]
-        if entity.priority >= FAMOUS_PRIORITY:
-            return False
-        return any(script_of(name) == form.script for name in entity.names.values())
+        own = [name for name in entity.names.values() if script_of(name) == form.script]
+        if entity.priority < FAMOUS_PRIORITY:
+            return bool(own)
+        # A famous entity is spelled otherwise only when none of its own names in the script holds
+        # the name as a word: "Vaticano" is in "Ciudad del Vaticano"; "Amberg" is in no name of
+        # Hamburg, "Amazonia" in none of Amazon's (both found by sound through other scripts).
+        return bool(own) and not any(form.key in name_form(name).tokens for name in own)
 
     def resolve(
         self,
