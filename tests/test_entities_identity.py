@@ -226,6 +226,17 @@ def test_a_famous_entry_is_not_found_by_sound_under_a_name_none_of_its_own_holds
     assert vaticano == "Q237"
 
 
+def test_an_arabic_word_with_the_article_is_not_a_country_named_without_it() -> None:
+    """المالي (financial) folds like مالي (Mali), المليشيا (the militia) like ماليزيا: another word;
+    الأردن and الهند are the countries' own names, article and all."""
+    kb = get_kb()
+    financial, militia, mali, jordan, india = (
+        _ids([(name, "ar")])[0] for name in ("المالي", "المليشيا", "مالي", "الأردن", "الهند")
+    )
+    assert financial not in kb.entities and militia not in kb.entities
+    assert (mali, jordan, india) == ("Q912", "Q810", "Q668")
+
+
 def test_kb_checks_fail_on_two_wikidata_ids_with_one_own_name_and_no_rank() -> None:
     builder = KBBuilder()
     builder.add_entity(KBEntity("Q1", "organisation", {"en": "Acme"}, 5))

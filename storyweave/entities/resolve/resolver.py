@@ -31,7 +31,7 @@ from ...lang.patterns import (
 )
 from ...lang.text import arabic_clitic_variants
 from ...models import EntityType
-from ..kb.base import FAMOUS_PRIORITY, KnowledgeBase, a_letter_off
+from ..kb.base import COUNTRY_PRIORITY, FAMOUS_PRIORITY, KBEntity, KnowledgeBase, a_letter_off
 from ..names import ORG_WORDS, NameForm, is_acronym_like, is_cjk, name_form, regnal_name, script_of, sw_id
 from .matching import contains_name, part_of_name, same_name, strong_match, surname_letter_for_letter
 from .readings import Reading
@@ -69,6 +69,7 @@ class KBResolver:
         for key, written in self._keys(text, lang):
             ids = self.kb.lookup(key, lang, written)
             usable = self.kb.usable(key, ids, countries, placed, regions)
+            usable = {e for e in usable if not _another_arabic_word(written, self.kb.entities[e])}
             if reading is not None:
                 usable = reading.choose(usable, self.kb, written)
             best = self.kb.best(usable, countries)
@@ -195,6 +196,18 @@ class KBResolver:
         if words[-1].casefold() in CLUB_TAILS:
             return True
         return any(self.kb.entities[e].type == "place" for e in self.kb.lookup(name_form(words[0]).key))
+
+
+def _another_arabic_word(written: str, entity: KBEntity) -> bool:
+    """One Arabic word written with the article, for a country whose Arabic name is one word without
+    it: another word that folds alike, not the country ("المالي", financial, is not مالي, Mali;
+    "المليشيا", the militia, is not ماليزيا).  "الأردن" and "الهند" carry the article in their names."""
+    if not written.startswith("ال") or len(written.split()) != 1:
+        return False
+    if entity.type != "place" or entity.priority < COUNTRY_PRIORITY:
+        return False
+    own = entity.names.get("ar", "")
+    return bool(own) and len(own.split()) == 1 and not own.startswith("ال")
 
 
 def _initials(text: str) -> bool:
