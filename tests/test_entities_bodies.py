@@ -99,6 +99,8 @@ def test_resolve_gives_a_bare_body_name_no_id(tmp_path: Path) -> None:
             ("2", "Ministerio de Sanidad", "es"),
             ("3", "Türkiye Dışişleri Bakanlığı", "tr"),
         ]
-        found = {key: entity_id for key, entity_id, _ in resolve_names(rows, tracker.db)}
+        answers = resolve_names(rows, tracker.db)
+    found = {key: entity_id for key, entity_id, _ in answers}
     assert found["1"] is None and found["2"] is None  # whose ministry? a bare name does not say
     assert found["3"] is not None
+    assert {kind for _, _, kind in answers} == {"organisation"}  # what it is, though, it does say

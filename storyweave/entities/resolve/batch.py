@@ -99,9 +99,10 @@ def resolve_batch(
         return match is not None and match.type == "place"
 
     results: list[Result] = []
-    for (key, _, _), target in zip(rows, assignment, strict=True):
+    for (key, name, _), target in zip(rows, assignment, strict=True):
         if target < 0:
-            results.append((key, None, None))
+            # A bare body is some country's organisation: which one, only an article says.
+            results.append((key, None, "organisation" if bare_body(name) else None))
             continue
         group = index.groups[target]
         group_type: EntityType = group.type or guess_type(group.canonical, is_place)
