@@ -154,9 +154,12 @@ class KBResolver:
         own = [name for name in entity.names.values() if script_of(name) == form.script]
         if entity.priority < FAMOUS_PRIORITY:
             return bool(own)
-        # A famous entity is spelled otherwise only when none of its own names in the script holds
-        # the name as a word: "Vaticano" is in "Ciudad del Vaticano"; "Amberg" is in no name of
+        # A famous entity is spelled otherwise in Latin letters only when none of its own names there
+        # holds the name as a word: "Vaticano" is in "Ciudad del Vaticano"; "Amberg" is in no name of
         # Hamburg, "Amazonia" in none of Amazon's (both found by sound through other scripts).
+        # Cyrillic names inflect ("Египта", of Египет), so there the sound still decides.
+        if form.script != "latin":
+            return False
         return bool(own) and not any(form.key in name_form(name).tokens for name in own)
 
     def resolve(
