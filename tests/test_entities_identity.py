@@ -188,6 +188,55 @@ def test_kb_checks_fail_on_a_city_name_of_its_country_and_hygiene_removes_it() -
     assert set(builder.staged["munchen"]) == {"munich"}
 
 
+def test_a_country_named_a_letter_off_a_city_leaves_the_name_to_the_city() -> None:
+    """Spanish "Granada" is Grenada's name and the city's: the city's in every language, one letter
+    off the country's English name.  The country keeps its English name, whatever town shares it."""
+    builder = KBBuilder()
+    builder.add_entity(KBEntity("Q769", "place", {"en": "Grenada", "es": "Granada"}, COUNTRY_PRIORITY, "GD"))
+    builder.add_entity(KBEntity("granada", "place", {"en": "Granada"}, 233_000, "ES"))
+    builder.add_entity(KBEntity("Q822", "place", {"en": "Lebanon", "es": "Líbano"}, COUNTRY_PRIORITY, "LB"))
+    builder.add_entity(KBEntity("lebanon_pa", "place", {"en": "Lebanon"}, 26_000, "US"))
+    for entity_id, names in [("Q769", ("Grenada", "Granada")), ("granada", ("Granada",))]:
+        for name in names:
+            builder.add_alias(entity_id, name)
+    for entity_id, names in [("Q822", ("Lebanon", "Líbano")), ("lebanon_pa", ("Lebanon",))]:
+        for name in names:
+            builder.add_alias(entity_id, name)
+    hygiene.prune(builder, languages=["en"])
+    assert set(builder.staged["granada"]) == {"granada"} and set(builder.staged["grenada"]) == {"Q769"}
+    assert "Q822" in builder.staged["lebanon"]
+
+
+def test_granada_is_never_grenada_and_lebanon_is_the_country() -> None:
+    granada = _ids([("Granada", "es"), ("Granada", "en"), ("Granada", "de")])
+    assert "Q769" not in granada
+    assert _ids([("Grenada", "en"), ("Lebanon", "en"), ("Jamaica", "en"), ("Armenia", "es")]) == [
+        "Q769",
+        "Q822",
+        "Q766",
+        "Q399",
+    ]
+
+
+def test_a_famous_entry_is_not_found_by_sound_under_a_name_none_of_its_own_holds() -> None:
+    """Amberg (a Bavarian town) is not Hamburg nor Amazonia Amazon, though each sounds like their names
+    in other scripts; "Vaticano", a word of "Ciudad del Vaticano", is still the Holy See."""
+    amberg, amazonia, vaticano = _ids([("Amberg", "de"), ("Amazonía", "es"), ("Vaticano", "es")])
+    assert amberg != "Q1055" and amazonia != _ids([("Amazon", "en")])[0]
+    assert vaticano == "Q237"
+
+
+def test_an_arabic_word_with_the_article_is_not_a_country_named_without_it() -> None:
+    """المالي (financial) folds like مالي (Mali), المليشيا (the militia) like ماليزيا: another word;
+    الأردن and الهند are the countries' own names, article and all."""
+    kb = get_kb()
+    financial, militia, mali, jordan, india = (
+        _ids([(name, "ar")])[0] for name in ("المالي", "المليشيا", "مالي", "الأردن", "الهند")
+    )
+    assert financial not in kb.entities and militia not in kb.entities
+    assert (mali, jordan, india) == ("Q912", "Q810", "Q668")
+
+
 def test_kb_checks_fail_on_two_wikidata_ids_with_one_own_name_and_no_rank() -> None:
     builder = KBBuilder()
     builder.add_entity(KBEntity("Q1", "organisation", {"en": "Acme"}, 5))

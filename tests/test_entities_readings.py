@@ -157,3 +157,51 @@ def test_a_name_written_letter_for_letter_is_that_entitys(recognizer: EntityReco
     assert {kb[m.entity_id].type for m in city if m.surface == "Nha Trang"} == {"place"}, city
     house = mentions_in(recognizer, "Nhà Trắng cho biết Tổng thống Mỹ sẽ thăm Việt Nam.", "vi")
     assert {kb[m.entity_id].type for m in house if m.surface == "Nhà Trắng"} == {"organisation"}, house
+
+
+# -- a town named like the virus ----------------------------------------------------------------------
+def _types(mentions: list[Mention], surface: str) -> set[str | None]:
+    kb = get_kb().entities
+    return {kb[m.entity_id].type if m.entity_id in kb else None for m in mentions if m.surface == surface}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Corona virüsü ile baş etmeye çalışan ABD'de, New York ve Los Angeles gibi şehirlerde karantina var.", "tr"),
+        ("Die Linke fordert angesichts der Corona-Pandemie in den USA und in Deutschland mehr Hilfen.", "de"),
+        ("The Corona outbreak hit the United States hard, with New York the worst affected.", "en"),
+    ],
+)
+def test_corona_in_a_report_naming_the_us_is_the_virus(recognizer: EntityRecognizer, text: str, lang: str) -> None:
+    """The US named somewhere in the text is no evidence for the Californian town when the name is
+    also the virus's, which needs no context."""
+    mentions = mentions_in(recognizer, text, lang)
+    assert _types(mentions, "Corona") == {"other"}, mentions
+
+
+def test_corona_california_is_the_town(recognizer: EntityRecognizer) -> None:
+    """Written where a place goes (before its state, after "the city of"), it is the town, and so are
+    the article's other mentions of the name."""
+    text = "Police in Corona, California, arrested a man on Tuesday. The suspect lived in Corona for years."
+    mentions = mentions_in(recognizer, text, "en")
+    assert _place_countries(mentions, "Corona") == {"US"}, mentions
+    text = "The city of Corona approved a new budget, officials in the United States said."
+    city_of = mentions_in(recognizer, text, "en")
+    assert _place_countries(city_of, "Corona") == {"US"}, city_of
+
+
+# -- Granada, the city, beside the places of its country ------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("La Policía detuvo a un hombre en Granada. El detenido fue trasladado a Sevilla.", "es"),
+        ("In Granada und Málaga wurde ein Mann festgenommen, teilte die Polizei mit.", "de"),
+        ("Granada, in southern Spain, drew record crowds to the Alhambra.", "en"),
+    ],
+)
+def test_granada_beside_spanish_places_is_the_spanish_city(recognizer: EntityRecognizer, text: str, lang: str) -> None:
+    """Never Grenada (whose Spanish name it is too): the city, where Spain or another Spanish place
+    that needs no context is named."""
+    mentions = mentions_in(recognizer, text, lang)
+    assert _place_countries(mentions, "Granada") == {"ES"}, mentions

@@ -88,3 +88,26 @@ def test_a_place_or_a_happening_in_the_plural_after_a_place_is_no_team(rules_onl
     found = typed_names(rules_only, "They met in Colorado Springs before the Tokyo Olympics began.", "en")
     assert found.get("Colorado Springs") == "place", found
     assert found.get("Tokyo Olympics") != "organisation", found
+
+
+# -- a club named after its place: one entity, an organisation -------------------------------------------
+@pytest.fixture(scope="module")
+def recognizer() -> EntityRecognizer:
+    return EntityRecognizer(Settings())
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Manchester United beat Liverpool 2-0, and Real Madrid lost to Bayern München.", "en"),
+        ("Bayern München gewann gegen Borussia Dortmund; Manchester United verlor gegen Real Madrid.", "de"),
+    ],
+)
+def test_a_club_named_after_its_place_is_one_organisation(recognizer: EntityRecognizer, text: str, lang: str) -> None:
+    """Every mention of a listed club has the club's type, whatever a recogniser read ("Manchester
+    United" before a verb reads like a person); "Bayern München" (the club's name without "FC") is
+    the club, not Bavaria and Munich."""
+    found = typed_names(recognizer, text, lang)
+    for club in ("Manchester United", "Real Madrid", "Bayern München"):
+        assert found.get(club) == "organisation", found
+    assert "Bayern" not in found and "München" not in found, found

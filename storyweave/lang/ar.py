@@ -37,6 +37,8 @@ AR_ORG_HEADS = words(
     """وزارة حزب شركة منظمة جامعة بنك مصرف مجلس حركة جيش وكالة صحيفة قناة اتحاد هيئة مؤسسة جمعية محكمة
     لجنة نادي مجموعة مستشفى معهد مركز جبهة تحالف ائتلاف كتائب ميليشيا مفوضية صندوق برنامج مكتب"""
 )
+# Heads of a state's own bodies (وزارة الخارجية, الحكومة, الشرطة): ``patterns.STATE_BODY_HEADS`` in Arabic.
+AR_STATE_BODY_HEADS = words("وزارة وزارات حكومة شرطة جيش برلمان سفارة قنصلية رئاسة")
 # Heads that also name an organisation with the article, when adjectives follow: البنك المركزي المصري.
 AR_ARTICLE_ORG_HEADS = words("البنك الجيش الحزب المجلس الاتحاد الحرس المصرف الصندوق")
 

@@ -556,3 +556,36 @@ def runtime_stopwords() -> frozenset[str]:
 
     folded = {fold(w) for text in _EXTRA_STOPWORDS.values() for w in text.split()}
     return frozenset(folded | {strip_arabic_article(w) for w in folded})
+
+
+# What a state body's name says besides its head ("Ministry", "Bakanlığı", "وزارة"): the field it
+# works in, its level, and the particles between.  A name made only of these and heads ("Foreign
+# Ministry", "Dışişleri Bakanlığı", "Ministerio de Sanidad", "وزارة الخارجية", "Bundesregierung")
+# names every country's body alike: whose it is, only the article says (``resolve.bodies``).
+# Folded (``text.fold_token``) like the words compared with them.
+_BODY_WORDS = """
+    foreign affairs home interior internal external health public national federal central state
+    general local municipal regional provincial
+    asuntos exteriores exterior relaciones salud sanidad nacional federal interior gobernación
+    affaires etrangeres étrangères étrangère interieur intérieur sante santé nationale fédéral
+    federale sécurité securite publique
+    auswärtiges auswaertiges bundes landes innen aussen außen
+    dışişleri icisleri içişleri sağlık saglik milli eğitim egitim adalet hazine ulusal iç dış
+    الخارجيه الداخليه الصحه العدل الدفاع الماليه التعليم التربيه الاقتصاد الاعلام الوطنيه الاتحاديه
+    عامه العامه خارجيه داخليه صحه النواب الشيوخ الشعب الوزراء الامه الشوري
+    representatives deputies diputados députés deputes deputados senators lords commons
+    of the for and de del la el los las le les des du da di do für fur der die das und y et ve e
+"""
+# Heads of a legislature's or a cabinet's name besides ``patterns.STATE_BODY_HEADS`` ("House of
+# Representatives", "مجلس النواب", "Cámara de Diputados", "Congress", "Asamblea Nacional"): every
+# country has one too.
+BODY_HEADS = frozenset(
+    strip_arabic_article(fold(w))
+    for w in (
+        *("house", "chamber", "cámara", "chambre", "kammer", "congress", "congreso", "congrès", "kongress", "مجلس"),
+        *("assembly", "asamblea", "assemblée", "assemblee", "versammlung"),
+    )
+)
+BODY_NAME_WORDS = frozenset(
+    strip_arabic_article(fold(w)) for w in (*_BODY_WORDS.split(), *GENERIC_INSTITUTION_NOUNS) if " " not in w
+)

@@ -408,6 +408,8 @@ VI_ORG_DESCRIPTORS = phrases("hãng hàng không|hãng tin|hãng thông tấn|h�
 
 # The last word of a football club named after its city ("Orlando City", "Manchester United").
 CLUB_TAILS = words("city united fc cf sc")
+# A club's legal form, which news often leaves out: "FC Bayern München" is "Bayern München".
+CLUB_FORMS = words("fc cf sc ac afc sv")
 
 # Legal forms written after a company's name; their dots keep them out of the token run.
 LEGAL_FORMS = ("S.A.", "S.L.", "A.Ş.", "Inc.", "Ltd.", "S.p.A.", "N.V.", "Co.")

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from rapidfuzz.distance import Levenshtein
+
 from ...lang.patterns import SAINT_PREFIXES
 from ...memory import collector_paused, release_free_memory
 from ...models import EntityType
@@ -112,19 +114,45 @@ class KnowledgeBase:
             if self.entities[e].type == "organisation" and self.entities[e].country in countries
         }
 
-    def usable(self, key: str, ids: set[str], countries: set[str] | None = None) -> set[str]:
+    def usable(
+        self,
+        key: str,
+        ids: set[str],
+        countries: set[str] | None = None,
+        placed: bool = False,
+        regions: set[str] | None = None,
+    ) -> set[str]:
         """Those of ``ids`` that alias ``key`` names here: a contextual alias only when the text also
-        names the entity's country (Corona, California is a city; "Corona" alone is the virus)."""
+        names the entity's country (Corona, California is a city; "Corona" alone is the virus).
+        A small place named by a word or a surname ("Granada") holds as well beside another place
+        of its country that needs no context (``regions``: "Sevilla", "Málaga"); a saint's name
+        that several places share still needs the country itself.
+
+        When ``key`` is also the own name of something that is no place and needs no context (the
+        virus), the country named somewhere in the text is not enough: a Turkish report on "Corona
+        virüsü" in the US names the US.  The place then needs ``placed``: the text puts the name
+        where a place goes ("Corona, California", "the city of Corona")."""
         countries = countries or set()
         # A saint's name that several listed places share ("San José": the US, Costa Rica and the
         # Philippines have one) is each of them only where its country is named.
         shared = key.split(" ", 1)[0] in SAINT_PREFIXES and len(ids) > 1
-        return {
+        free = {
             e
             for e in ids
-            if self.entities[e].country in countries
-            or not (self.is_contextual(key, e) or (shared and self.entities[e].priority < FAMOUS_PRIORITY))
+            if not (self.is_contextual(key, e) or (shared and self.entities[e].priority < FAMOUS_PRIORITY))
         }
+        rival = any(self.entities[e].type != "place" for e in free)
+        regions = regions or set()
+        held = {
+            e
+            for e in ids - free
+            if (placed or not rival)
+            and (
+                self.entities[e].country in countries
+                or ((key, e) in self.contextual and self.entities[e].country in regions)
+            )
+        }
+        return free | held
 
     def is_contextual(self, key: str, entity_id: str) -> bool:
         """Whether alias ``key`` names ``entity_id`` only in a text that names its country: a word or
@@ -155,6 +183,17 @@ class KnowledgeBase:
             return (int(entity.country in countries), entity.priority, entity_id)
 
         return max(ids, key=rank)
+
+
+def a_letter_off(country: KBEntity, key: str) -> bool:
+    """``key`` is ``country``'s English name but for one letter ("granada", Spanish for Grenada):
+    where a city of that exact name exists, the name is the city's (the build leaves it to the city,
+    and no other spelling of the country's finds it); the country keeps its English name itself
+    ("Lebanon", "Jamaica"), whatever town shares it."""
+    if country.priority < COUNTRY_PRIORITY or country.type != "place":
+        return False
+    english = name_form(country.names.get("en", ""), drop_titles=False).key
+    return bool(english) and english != key and Levenshtein.distance(english, key) == 1
 
 
 ACRONYM_MAX_LETTERS = 4  # a language's short form this short is an acronym, written in capitals

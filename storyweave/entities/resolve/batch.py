@@ -17,6 +17,7 @@ from ...lang.lexicon import runtime_stopwords
 from ...models import EntityType
 from ..kb.base import KnowledgeBase
 from ..names import NameForm, is_acronym_like, is_cjk, name_form
+from .bodies import bare_body
 from .resolver import GroupIndex, KBResolver, group_id, group_names, guess_type
 
 Row = tuple[str, str, str]  # key, name, lang
@@ -71,8 +72,8 @@ def resolve_batch(
     for i, (_, name, lang) in enumerate(rows):
         if on_progress is not None and i % 500 == 0:
             on_progress(i, len(rows))
-        if not forms[i].tokens:
-            continue
+        if not forms[i].tokens or bare_body(name):
+            continue  # a body named by generic words alone is each country's: no article, no id
         # Acronyms and short names are read in their language only (PP in Spanish, AB in Turkish).
         stored = by_surface.get((forms[i].key, lang)) or (
             None if is_acronym_like(forms[i]) else by_surface.get((forms[i].key, ""))
@@ -98,9 +99,10 @@ def resolve_batch(
         return match is not None and match.type == "place"
 
     results: list[Result] = []
-    for (key, _, _), target in zip(rows, assignment, strict=True):
+    for (key, name, _), target in zip(rows, assignment, strict=True):
         if target < 0:
-            results.append((key, None, None))
+            # A bare body is some country's organisation: which one, only an article says.
+            results.append((key, None, "organisation" if bare_body(name) else None))
             continue
         group = index.groups[target]
         group_type: EntityType = group.type or guess_type(group.canonical, is_place)

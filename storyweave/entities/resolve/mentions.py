@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import replace
+from itertools import pairwise
 
 import regex
 
@@ -17,6 +18,7 @@ from ..kb.base import COUNTRY_PRIORITY, LISTED_CONFIDENCE, KnowledgeBase
 from ..kb.demonyms import demonym_country
 from ..names import name_form
 from .acronyms import defined_acronyms, join_defined
+from .bodies import article_digest, bare_body, body_id, clear_country
 from .readings import Reading, cue_type, locative_clitic
 from .reconcile import majority_type
 from .resolver import GroupIndex, KBMatch, KBResolver, group_id, group_names, unknown_name_type
@@ -41,19 +43,26 @@ class MentionResolver:
         # "Russian", "الروسية": a nationality adjective gives context, never the place itself.
         named_by: dict[str, set[str]] = defaultdict(set)  # country code -> the surfaces naming it
         demonyms: set[int] = set()
+        # Countries of the places the text names by names that need no context ("Sevilla", "Málaga"):
+        # a small place named by a word ("Granada") is that place beside them (``KnowledgeBase.usable``).
+        regions: set[str] = set()
         for i, mention in enumerate(mentions):
             mention_lang = mention.lang or lang
             country = demonym_country(self.kb, mention.surface, mention_lang) if mention.type != "person" else None
             if country is not None:
                 demonyms.add(i)
             elif (match := self.resolver.exact(mention.surface, lang=mention_lang)) is not None:
-                country = match.entity_id if self.kb.entities[match.entity_id].priority >= COUNTRY_PRIORITY else None
+                entity = self.kb.entities[match.entity_id]
+                country = match.entity_id if entity.priority >= COUNTRY_PRIORITY else None
+                if country is None and entity.type == "place" and entity.country and mention.type != "person":
+                    regions.add(entity.country)
             if country is not None:
                 named_by[self.kb.entities[country].country or ""].add(mention.surface)
         countries = set(named_by)
         owned = {t for m in mentions if m.type == "person" for t in _full_name_tokens(m.surface)}
         pending: list[int] = []
         readings = self._readings(mentions, body or "", lang)
+        placed = self._placed(mentions, body or "", lang)
         for i, mention in enumerate(mentions):
             if i in demonyms:
                 continue
@@ -61,10 +70,15 @@ class MentionResolver:
             # The words around a name outweigh a recogniser's guess: "محافظ قنا" is the governor of
             # Qena, though the Arabic rules read a name after a title as a person's.
             hint = reading.kind if reading is not None and reading.worded else mention.type
-            match = self.resolver.resolve(mention.surface, hint, countries, mention.lang or lang, reading)
-            listed_only = mention.confidence == LISTED_CONFIDENCE
-            if match is not None and reading is not None and (reading.worded or listed_only):
-                kinds[i] = match.type  # the gazetteer types a name "place" for any place among its entries
+            around = countries | placed[i] if i in placed else countries
+            match = self.resolver.resolve(
+                mention.surface, hint, around, mention.lang or lang, reading, placed=i in placed, regions=regions
+            )
+            if match is not None:
+                # One type per entity: the entry's, whatever a recogniser read ("Manchester United"
+                # after a verb reads like a person; the gazetteer types a name "place" for any place
+                # among its entries).
+                kinds[i] = match.type
             if match is None and mention.type != "person":
                 match = self._known_core(mention.surface, countries, mention.lang or lang)
             if match is None and mention.type == "person":
@@ -75,6 +89,7 @@ class MentionResolver:
                 ids[i] = match.entity_id
             elif not _listed_place(mention):
                 pending.append(i)
+        pending = self._bare_bodies(mentions, pending, ids, kinds, demonyms, lang, body or "")
         # Names the knowledge base lacks: link short forms to the full names of the same article,
         # typed first by their own words ("Austria's Conservatives" owns no surname "Conservatives").
         for i in pending:
@@ -93,6 +108,69 @@ class MentionResolver:
             if ids[i] is not None
         ]
         return resolved, self.entities(resolved, lang)
+
+    def _bare_bodies(
+        self,
+        mentions: list[Mention],
+        pending: list[int],
+        ids: list[str | None],
+        kinds: list[EntityType],
+        demonyms: set[int],
+        lang: str,
+        body: str,
+    ) -> list[int]:
+        """Give the pending mentions that name a state body by generic words only ("Sağlık
+        Bakanlığı") the id of that body in the country the article's places are mostly in, else
+        of this article alone (``bodies``); the other pending mentions, returned, are names."""
+        bodies = [i for i in pending if bare_body(mentions[i].surface)]
+        if not bodies:
+            return pending
+        places = [
+            self.kb.entities[entity_id].country or ""
+            for entity_id in ids
+            if entity_id in self.kb.entities and self.kb.entities[entity_id].type == "place"
+        ]
+        for i in demonyms:
+            country = demonym_country(self.kb, mentions[i].surface, mentions[i].lang or lang)
+            places.append(self.kb.entities[country].country or "" if country is not None else "")
+        country = clear_country(places)
+        article = article_digest(body, (m.surface for m in mentions))
+        for i in bodies:
+            ids[i] = body_id(mentions[i].surface, country, article)
+            kinds[i] = "organisation"
+        return [i for i in pending if i not in set(bodies)]
+
+    def _placed(self, mentions: list[Mention], body: str, lang: str) -> dict[int, set[str]]:
+        """The mentions the text writes where a place goes, with the countries that says: before a
+        comma or a bracket and a listed place ("Corona, California": the state's country), or
+        after a word that says a place follows ("the city of Corona")."""
+        if not body:
+            return {}
+        found: dict[int, set[str]] = {}
+        order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+        for here, after in pairwise(order):
+            gap = body[mentions[here].end : mentions[after].start]
+            if not _APPOSITION.fullmatch(gap):
+                continue
+            match = self.resolver.exact(mentions[after].surface, lang=mentions[after].lang or lang)
+            if match is not None and match.type == "place" and self.kb.entities[match.entity_id].country:
+                found[here] = {self.kb.entities[match.entity_id].country or ""}
+        for i, mention in enumerate(mentions):
+            # "the city of Corona", "la ciudad de Corona": the cue word before the particle.
+            particle = _PARTICLE_BEFORE.search(body, max(0, mention.start - 8), mention.start)
+            start = particle.start() if particle is not None else mention.start
+            if i not in found and cue_type(body, start, mention.end) == "place":
+                found[i] = set()
+        # What one mention's words say holds for the article's other mentions of the name: "police
+        # in Corona, California, said ... lived in Corona".
+        by_key: dict[str, set[str]] = {}
+        for i, countries in found.items():
+            by_key.setdefault(name_form(mentions[i].surface).key, set()).update(countries)
+        for i, mention in enumerate(mentions):
+            key = name_form(mention.surface).key
+            if key in by_key:
+                found[i] = found.get(i, set()) | by_key[key]
+        return found
 
     def _readings(self, mentions: list[Mention], body: str, lang: str) -> dict[int, Reading]:
         """For the mentions of names the knowledge base gives to a place and to an organisation, the
@@ -196,6 +274,8 @@ class MentionResolver:
 
 
 _CAPITALISED = regex.compile(r"\b\p{Lu}\p{Ll}{3,}")
+_PARTICLE_BEFORE = regex.compile(r"(?<=\s)(?:of|de|del|di|du|von)\s+$", regex.IGNORECASE)
+_APPOSITION = regex.compile(r"\s*[,(]\s*")  # "Corona, California", "Corona (Kalifornien)"
 
 
 def _listed_place(mention: Mention) -> bool:

@@ -35,6 +35,7 @@ from ...models import Entity, Mention
 from ...store import Store
 from ..kb.base import COUNTRY_PRIORITY, get_kb
 from ..names import NameForm, is_acronym_like, name_form, vowel_skeleton
+from .bodies import bare_body
 from .matching import contains_name, flipped, same_name, sound_key, strong_match, token_match
 from .places import match_place, region_places, surface_place_keys
 from .stored import StoredNames, name_forms
@@ -251,11 +252,12 @@ def match_stored(
     ``recognised``: the type the recognisers gave the name, when ``kind`` is another one to try."""
     names = names if names is not None else StoredNames(conn)
     forms = name_forms(surfaces)
-    if not forms or kind not in RECONCILED_TYPES:
-        return None
+    if not forms or kind not in RECONCILED_TYPES or all(bare_body(f.text) for f in forms):
+        return None  # "Sağlık Bakanlığı" is each country's: its id already says whose (``bodies``)
     keys = set().union(*(name_keys(f) for f in forms))
     candidates = sorted(names.candidates(keys, kind) - {entity_id})
     stored = names.forms(candidates)
+    candidates = [c for c in candidates if not all(bare_body(g.text) for g in stored[c])]
     if recognised in RECONCILED_TYPES and recognised != kind:
         # A person's name read like an organisation's ("Jaime Mata", "الأمم المتحدة": M, MT) is
         # some person: across types only the same spelling is evidence ("Trump" of Trump Organization).

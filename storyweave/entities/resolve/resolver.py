@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 from ...lang import de as german
 from ...lang import ru as russian
 from ...lang.patterns import (
+    CLUB_TAILS,
     DIRECTIONS,
     FACILITY_SUFFIXES,
     FACILITY_TAILS,
@@ -30,7 +31,7 @@ from ...lang.patterns import (
 )
 from ...lang.text import arabic_clitic_variants
 from ...models import EntityType
-from ..kb.base import FAMOUS_PRIORITY, KnowledgeBase
+from ..kb.base import COUNTRY_PRIORITY, FAMOUS_PRIORITY, KBEntity, KnowledgeBase, a_letter_off
 from ..names import ORG_WORDS, NameForm, is_acronym_like, is_cjk, name_form, regnal_name, script_of, sw_id
 from .matching import contains_name, part_of_name, same_name, strong_match, surname_letter_for_letter
 from .readings import Reading
@@ -58,12 +59,17 @@ class KBResolver:
         countries: set[str] | None = None,
         lang: str | None = None,
         reading: Reading | None = None,
+        placed: bool = False,
+        regions: set[str] | None = None,
     ) -> KBMatch | None:
         """The entity ``text`` names in the knowledge base, with the text's ``countries`` as context;
-        ``reading``: what the article says of a name listed for a place and for an organisation."""
+        ``reading``: what the article says of a name listed for a place and for an organisation;
+        ``placed``, ``regions``: the text writes the name where a place goes, the countries of the
+        other places it names (``KnowledgeBase.usable``)."""
         for key, written in self._keys(text, lang):
             ids = self.kb.lookup(key, lang, written)
-            usable = self.kb.usable(key, ids, countries)
+            usable = self.kb.usable(key, ids, countries, placed, regions)
+            usable = {e for e in usable if not _another_arabic_word(written, self.kb.entities[e])}
             if reading is not None:
                 usable = reading.choose(usable, self.kb, written)
             best = self.kb.best(usable, countries)
@@ -145,9 +151,16 @@ class KBResolver:
         """A small place whose own names in the form's script are other words: Turkish "Merkezi"
         ("central") sounds like Iran's Markazi province in Cyrillic, but its Latin name is Markazi."""
         entity = self.kb.entities[entity_id]
-        if entity.priority >= FAMOUS_PRIORITY:
+        own = [name for name in entity.names.values() if script_of(name) == form.script]
+        if entity.priority < FAMOUS_PRIORITY:
+            return bool(own)
+        # A famous entity is spelled otherwise in Latin letters only when none of its own names there
+        # holds the name as a word: "Vaticano" is in "Ciudad del Vaticano"; "Amberg" is in no name of
+        # Hamburg, "Amazonia" in none of Amazon's (both found by sound through other scripts).
+        # Cyrillic names inflect ("Египта", of Египет), so there the sound still decides.
+        if form.script != "latin":
             return False
-        return any(script_of(name) == form.script for name in entity.names.values())
+        return bool(own) and not any(form.key in name_form(name).tokens for name in own)
 
     def resolve(
         self,
@@ -156,17 +169,48 @@ class KBResolver:
         countries: set[str] | None = None,
         lang: str | None = None,
         reading: Reading | None = None,
+        placed: bool = False,
+        regions: set[str] | None = None,
     ) -> KBMatch | None:
-        match = self.exact(text, countries, lang, reading)
+        match = self.exact(text, countries, lang, reading, placed, regions)
         # Chinese and Japanese renderings keep too few consonants for a letters-only match.  Entries
         # that list the name but that the context did not support ("San Pedro" with no country
-        # named) are not found again through their spellings in other scripts.
+        # named) are not found again through their spellings in other scripts, and neither is a
+        # country a letter off the name a listed place spells exactly ("Granada" with no Spain named
+        # is not غرينادا, Grenada: see ``kb.base.a_letter_off``).
         if match is None and type_hint != "person" and not is_cjk(text):
             form = name_form(text)
-            match = self.fuzzy(form, unsupported=self.kb.lookup(form.key, lang, text))
-        if match is not None and type_hint == "person" and match.type != "person" and not _initials(text):
-            return None  # "Sofia", "Vladimir": a person's name that is also a city stays a person
+            listed = self.kb.lookup(form.key, lang, text)
+            match = self.fuzzy(form, unsupported=listed)
+            if match is not None and listed and a_letter_off(self.kb.entities[match.entity_id], form.key):
+                match = None
+        # "Sofia", "Vladimir": a person's name that is also a city stays a person.
+        person = match is not None and type_hint == "person" and match.type != "person" and not _initials(text)
+        if person and not (match is not None and match.type == "organisation" and self._named_after_a_place(text)):
+            return None
         return match
+
+    def _named_after_a_place(self, text: str) -> bool:
+        """A listed organisation's name that opens with a place's name or closes with a club's word
+        ("Manchester United", "Bayern München"): a club or a company, though it reads like a person's."""
+        words = text.split()
+        if len(words) < 2:
+            return False
+        if words[-1].casefold() in CLUB_TAILS:
+            return True
+        return any(self.kb.entities[e].type == "place" for e in self.kb.lookup(name_form(words[0]).key))
+
+
+def _another_arabic_word(written: str, entity: KBEntity) -> bool:
+    """One Arabic word written with the article, for a country whose Arabic name is one word without
+    it: another word that folds alike, not the country ("المالي", financial, is not مالي, Mali;
+    "المليشيا", the militia, is not ماليزيا).  "الأردن" and "الهند" carry the article in their names."""
+    if not written.startswith("ال") or len(written.split()) != 1:
+        return False
+    if entity.type != "place" or entity.priority < COUNTRY_PRIORITY:
+        return False
+    own = entity.names.get("ar", "")
+    return bool(own) and len(own.split()) == 1 and not own.startswith("ال")
 
 
 def _initials(text: str) -> bool:

@@ -35,7 +35,7 @@ from rapidfuzz import fuzz
 from ....lang.common import common_in_any_language
 from ....lang.lexicon import GENERIC_PLACE_WORDS
 from ...names import QUALIFIERS, NameForm, is_cjk, name_form, script_of, tokens
-from ..base import COUNTRY_PRIORITY, FAMOUS_PRIORITY, KBEntity
+from ..base import COUNTRY_PRIORITY, FAMOUS_PRIORITY, KBEntity, a_letter_off
 from ..demonyms import DemonymIndex
 from .persons import personal_names
 from .sources import BUILD_LANGUAGES, HONOURED_SOURCE, SUBDIVISION_SOURCES
@@ -254,7 +254,15 @@ def _countries_losing_a_city_name(kb: KBBuilder, entries: dict[str, StagedAlias]
     countries = [e for e in shared if kb.entities[e].priority >= COUNTRY_PRIORITY and kb.entities[e].type == "place"]
     if not countries or not any(kb.entities[e].type == "place" and e not in countries for e in shared):
         return []
-    return [c for c in countries if entries[c].rank != PRIMARY]
+    cities = [e for e in shared if kb.entities[e].type == "place" and e not in countries and entries[e].rank == PRIMARY]
+    # A country's name in some language a letter off its English name ("Granada", Spanish for
+    # Grenada) is, where a city of that exact name exists, the city's: the city is what the letters
+    # spell in every language, the country only in a few.
+    return [
+        c
+        for c in countries
+        if entries[c].rank != PRIMARY or (cities and a_letter_off(kb.entities[c], entries[c].form.key))
+    ]
 
 
 def _one_word(key: str) -> bool:
