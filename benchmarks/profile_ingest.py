@@ -160,6 +160,8 @@ def profile_stages(source: Path, limit: int, directory: Path) -> tuple[StageCloc
     clock.patch(clean_stage, "clean", "clean")
     clock.patch(enricher.language, "detect", "language")
     clock.patch(enricher.entities, "analyse", "entities (recognise + resolve)")
+    # The models read a worker's batch ahead of analysing its articles: that is entity time too.
+    clock.patch(enricher.entities, "prime", "entities (recognise + resolve)")
     clock.patch(dates, "find_dates", "dates")
     clock.patch(enricher.embedder, "encode_passages", lambda model, texts: f"embed {model}")
     for name in ("find_existing", "insert_article", "insert_dates", "insert_vectors", "id_taken_by_other_content",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 class MentionFinder(Protocol):
     def analyse(self, article: Article) -> tuple[list[Mention], list[Entity]]: ...
+
+    def prime(self, articles: Sequence[Article]) -> None: ...
 
 
 class ArticleEmbedder(Protocol):
@@ -105,6 +107,21 @@ class Enricher:
 
             enriched.dates = find_dates(article)
         return enriched
+
+    def annotate_many(self, articles: Sequence[Article]) -> list[EnrichedArticle | Exception]:
+        """``annotate`` for each article, in order, the language models reading the articles
+        together; an article that fails becomes its exception, and the others go on."""
+        if articles and "entities" in self.settings.enrich_stages:
+            # A failure here is no article's: each is then analysed alone, and fails alone.
+            with suppress(Exception):
+                self.entities.prime(articles)
+        out: list[EnrichedArticle | Exception] = []
+        for article in articles:
+            try:
+                out.append(self.annotate(article))
+            except Exception as exc:  # the article's own failure: its reject gives the reason
+                out.append(exc)
+        return out
 
     def add_vectors(self, batch: Sequence[EnrichedArticle]) -> None:
         """Embed a batch together: one encoder call per model costs about half of one per article."""
@@ -407,7 +424,15 @@ def enrich_many(enricher: Enricher, docs: Sequence[RawDoc | Reject]) -> list[Enr
 
     Never raises: an input that fails any stage becomes a reject with its reason, and the others go on.
     """
-    outcomes = [_annotated(enricher, doc) for doc in docs]
+    prepared = [_prepared(enricher, doc) for doc in docs]
+    annotated = iter(enricher.annotate_many([p for p in prepared if isinstance(p, Article)]))
+    outcomes: list[EnrichedArticle | Reject] = []
+    for item in prepared:
+        if isinstance(item, Article):
+            result = next(annotated)
+            outcomes.append(_failure(item.origin, result) if isinstance(result, Exception) else result)
+        else:
+            outcomes.append(item)
     ready = [o for o in outcomes if isinstance(o, EnrichedArticle)]
     try:
         enricher.add_vectors(ready)
@@ -422,14 +447,11 @@ def enrich_many(enricher: Enricher, docs: Sequence[RawDoc | Reject]) -> list[Enr
     return outcomes
 
 
-def _annotated(enricher: Enricher, doc: RawDoc | Reject) -> EnrichedArticle | Reject:
+def _prepared(enricher: Enricher, doc: RawDoc | Reject) -> Article | Reject:
     if isinstance(doc, Reject):
         return doc
     try:
-        prepared = enricher.prepare(doc)
-        if isinstance(prepared, Reject):
-            return prepared
-        return enricher.annotate(prepared)
+        return enricher.prepare(doc)
     except Exception as exc:  # any failure becomes a reject with its reason
         return _failure(doc.origin, exc)
 

@@ -96,11 +96,20 @@ def tokens(text: str) -> list[str]:
     return [fold_token(raw) for raw in _WORD.findall(unicodedata.normalize("NFKC", text))]
 
 
+def alias_key(text: str) -> str:
+    """``name_form(text, drop_titles=False).key`` without the romanisation and skeletons a look-up
+    of the exact key does not read (the rules ask it of every capitalised run)."""
+    return " ".join(tokens(text))
+
+
+# Pure, and asked of the same tokens in every article's names: a bounded cache each.
+@lru_cache(maxsize=1 << 14)
 def romanise(token: str) -> str:
     """Lower-case ASCII letters only: ``بوتين`` → ``bwtyn``, ``Путин`` → ``putin``, ``习近平`` → ``xijinping``."""
     return re.sub(r"[^a-z0-9]", "", anyascii(token).lower())
 
 
+@lru_cache(maxsize=1 << 14)
 def skeleton(romanised: str, h: str = "") -> str:
     """Consonant classes of a romanised token, vowels and w/y/h dropped (``h``: the class a lone h
     keeps instead), repeats collapsed."""

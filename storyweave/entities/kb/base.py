@@ -69,10 +69,20 @@ class KnowledgeBase:
         self.contextual: set[tuple[str, str]] = set()
         # Language-bound short forms by key alone, whatever their language (see ``abroad``).
         self.bound: dict[str, set[str]] = defaultdict(set)
+        # The most words of any alias key (of any language) that opens with a given word: a text's
+        # word that opens none needs no look-up of the names that would start with it.
+        self.opening_words: dict[str, int] = {}
+
+    def words_opened(self, word: str) -> int:
+        """The most words of an alias key that opens with ``word`` (0: none opens with it)."""
+        return self.opening_words.get(word, 0)
 
     def index(self, entity_id: str, form: NameForm, *, cjk: bool, lang: str = "", contextual: bool = False) -> None:
         if contextual:
             self.contextual.add((form.key, entity_id))
+        key = form.key
+        first = key.split(" ", 1)[0]
+        self.opening_words[first] = max(self.opening_words.get(first, 0), key.count(" ") + 1)
         if lang:
             self.by_lang_key[(lang, form.key)].add(entity_id)
             self.bound[form.key].add(entity_id)

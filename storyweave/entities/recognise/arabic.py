@@ -142,6 +142,16 @@ def _profile(lang: str) -> Profile:
 _PROFILES = {"ar": _profile("ar"), "fa": _profile("fa")}
 
 
+@functools.lru_cache(maxsize=8)  # a profile's few phrase sets
+def _openings(phrases: frozenset[str]) -> dict[str, int]:
+    """Per first word of ``phrases``, the most words a phrase opening with it has."""
+    out: dict[str, int] = {}
+    for phrase in phrases:
+        first = phrase.split(" ", 1)[0]
+        out[first] = max(out.get(first, 0), phrase.count(" ") + 1)
+    return out
+
+
 class _Tok:
     __slots__ = ("end", "norm", "raw", "start")
 
@@ -196,13 +206,27 @@ class _Scanner:
 
     def phrase_at(self, i: int, phrases: frozenset[str]) -> tuple[int, int]:
         """(number of tokens, clitic length) of the longest phrase from ``phrases`` starting at token i."""
-        for size in range(self.p.max_phrase, 0, -1):
+        # Only the readings of token i that open some phrase, each with the most words that phrase has:
+        # most tokens open none, and need no window of the tokens after them.
+        openings = _openings(phrases)
+        forms = []
+        for cut, first in self.forms(self.toks[i].norm):
+            most = openings.get(first.split(" ", 1)[0], 0)
+            if most > first.count(" "):
+                forms.append((cut, first, most))
+        if not forms:
+            return 0, 0
+        top = self.p.max_phrase
+        if not any(not t.norm for t in self.toks[i + 1 : i + top]):  # an empty token adds no word
+            top = min(top, max(most for _, _, most in forms))
+        for size in range(top, 0, -1):
             window = range(i, i + size)
             if i + size > len(self.toks) or not all(self.adjacent(a, b) for a, b in itertools.pairwise(window)):
                 continue
             tail = " ".join(self.toks[k].norm for k in window[1:])
-            for cut, first in self.forms(self.toks[i].norm):
-                if (f"{first} {tail}" if tail else first) in phrases:
+            for cut, first, most in forms:
+                phrase = f"{first} {tail}" if tail else first
+                if phrase.count(" ") < most and phrase in phrases:
                     return size, cut
         return 0, 0
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import regex
 
@@ -37,8 +38,7 @@ class GazetteerHit:
     entity_ids: frozenset[str]
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):  # a tuple: built for every word of every article, it costs less
     start: int
     end: int
     text: str
@@ -106,13 +106,26 @@ class Gazetteer:
         first = tokens[i]
         if not _capitalised(first.text) or first.folded in self.stop:
             return None
-        for length in range(min(self.max_tokens, len(tokens) - i), 0, -1):
-            joints = zip(tokens[i : i + length - 1], tokens[i + 1 : i + length], strict=True)
-            if not all(self._joined(text, left, right) for left, right in joints):
-                continue
+        # Each reading of the first word, with how many more words a key opening as it does can have:
+        # most capitalised words open no key, or only short ones, and need few look-ups or none.
+        heads = []
+        for head in (first.folded, *first.variants):
+            spare = self.kb.words_opened(head.split(" ", 1)[0]) - head.count(" ") - 1
+            if spare >= 0:
+                heads.append((head, spare))
+        if not heads:
+            return None
+        top = min(self.max_tokens, len(tokens) - i, 1 + max(spare for _, spare in heads))
+        joined = 1  # how many tokens from ``i`` are joined as one name's may be
+        while joined < top and self._joined(text, tokens[i + joined - 1], tokens[i + joined]):
+            joined += 1
+        for length in range(joined, 0, -1):
             rest = [t.folded for t in tokens[i + 1 : i + length]]
+            words = len(rest) + sum(t.count(" ") for t in rest)
             written = text[first.start : tokens[i + length - 1].end]
-            for head in (first.folded, *first.variants):
+            for head, spare in heads:
+                if words > spare:
+                    continue
                 ids = self.kb.lookup(" ".join([head, *rest]), lang, written)
                 if ids:
                     return length, set(ids)

@@ -4,6 +4,7 @@ Vietnamese multi-syllable heads and descriptors)."""
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 import regex
@@ -56,13 +57,19 @@ def trim_apostrophes(text: str, start: int, end: int) -> tuple[int, int]:
 def tokenize(text: str, lang: str) -> list[Tok]:
     out: list[Tok] = []
     previous_end = 0
+    dotted = lang in ("tr", "az")
     for match in _TOKEN.finditer(text):
-        start, end = trim_apostrophes(text, match.start(), match.end())
-        word = text[start:end]
+        start, end = match.span()
+        word = match.group()
+        if "'" in word or "’" in word:
+            start, end = trim_apostrophes(text, start, end)
+            word = text[start:end]
+        # Most words follow one space, hold no hyphen and need no Turkish i: no regex for them.
         gap = text[previous_end:start]
-        initial = not out or bool(_SENTENCE_BREAK.search(gap))
-        cap = word[:1].isupper() or bool(_ARTICLE_PARTICLE.match(word))
-        out.append(Tok(start, end, word, lower(word, lang), cap, initial, end < match.end()))
+        initial = not out or (gap != " " and bool(_SENTENCE_BREAK.search(gap)))
+        cap = word[:1].isupper() or ("-" in word and bool(_ARTICLE_PARTICLE.match(word)))
+        low = lower(word, lang) if dotted else word.lower()
+        out.append(Tok(start, end, word, low, cap, initial, end < match.end()))
         previous_end = match.end()
     return out
 
@@ -115,12 +122,17 @@ def vi_title_field(tokens: list[Tok], k: int) -> int:
 
 
 def is_org_head(tok: Tok, lang: str) -> bool:
+    return _org_head_word(tok.low, lang)
+
+
+@functools.lru_cache(maxsize=1 << 14)  # asked of the same words run after run; a Turkish one tries dozens of endings
+def _org_head_word(low: str, lang: str) -> bool:
     suffixes = P.ORG_SUFFIXES.get(lang, ())
-    if tok.low in P.ORG_HEADS:
+    if low in P.ORG_HEADS:
         return True
-    if suffixes and tok.low.endswith(suffixes) and tok.low not in P.ORG_COMPOUND_ONLY_SUFFIXES:
+    if suffixes and low.endswith(suffixes) and low not in P.ORG_COMPOUND_ONLY_SUFFIXES:
         return True
-    return tr_case_ending(tok.low, lang) > 0
+    return tr_case_ending(low, lang) > 0
 
 
 def vi_head_size(tokens: list[Tok], i: int) -> int:

@@ -1,0 +1,61 @@
+"""The gazetteer on a small knowledge base: longest listed name first, whatever words open none."""
+
+from __future__ import annotations
+
+from storyweave.entities.kb.base import KBEntity, KnowledgeBase
+from storyweave.entities.names import name_form
+from storyweave.entities.recognise.gazetteer import Gazetteer
+
+
+def _kb() -> KnowledgeBase:
+    kb = KnowledgeBase()
+    listed = [
+        ("Q60", "place", "New York", ["New York"], ""),
+        ("Q11299", "organisation", "New York City Council", ["New York City Council"], ""),
+        ("Q30", "place", "United States", ["United States", "U.S."], ""),
+        ("Q30b", "place", "Mỹ", ["Mỹ"], "vi"),
+        ("Q881", "place", "Vietnam", ["فيتنام"], ""),
+    ]
+    for entity_id, kind, name, aliases, lang in listed:
+        kb.entities[entity_id] = KBEntity(entity_id, kind, {"en": name}, 10**10, None)  # type: ignore[arg-type]
+        for alias in aliases:
+            kb.index(entity_id, name_form(alias, drop_titles=False), cjk=False, lang=lang)
+    return kb
+
+
+def _found(text: str, lang: str | None = None) -> list[tuple[str, set[str]]]:
+    return [(text[h.start : h.end], set(h.entity_ids)) for h in Gazetteer(_kb()).scan(text, lang)]
+
+
+def test_the_longest_listed_name_is_found_and_a_shorter_one_elsewhere() -> None:
+    text = "The New York City Council met in New York on Monday."
+    assert _found(text) == [("New York City Council", {"Q11299"}), ("New York", {"Q60"})]
+
+
+def test_a_name_longer_than_any_listed_one_that_opens_as_it_does_is_cut_to_the_listed_one() -> None:
+    assert _found("New York City Hall Station") == [("New York", {"Q60"})]
+
+
+def test_words_that_open_no_listed_name_are_no_hits() -> None:
+    assert _found("York Minster and Old York Road") == []
+    assert _found("New Delhi") == []
+
+
+def test_an_abbreviation_with_dots_is_one_name() -> None:
+    assert _found("U.S. officials said") == [("U.S", {"Q30"})]
+
+
+def test_a_language_own_short_form_is_found_in_that_language_only() -> None:
+    assert _found("Tổng thống Mỹ nói", "vi") == [("Mỹ", {"Q30b"})]
+    assert _found("Tổng thống Mỹ nói", "en") == []
+
+
+def test_an_arabic_word_is_found_without_its_joined_preposition() -> None:
+    assert _found("زيارة لفيتنام الأسبوع المقبل", "ar") == [("لفيتنام", {"Q881"})]
+
+
+def test_the_knowledge_base_knows_how_many_words_a_name_opening_with_a_word_may_have() -> None:
+    kb = _kb()
+    assert kb.words_opened("new") == 4
+    assert kb.words_opened(name_form("Mỹ").key) == 1  # a language's own short form counts too
+    assert kb.words_opened("york") == 0
