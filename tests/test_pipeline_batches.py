@@ -63,7 +63,9 @@ def models(monkeypatch: pytest.MonkeyPatch) -> dict[str, _Counting]:
 
 
 def _articles() -> list[Article]:
-    return [Article(id=f"a{n}", title="", text=text, origin=f"test:{n}", lang=lang) for n, (lang, text) in enumerate(_TEXTS)]
+    return [
+        Article(id=f"a{n}", title="", text=text, origin=f"test:{n}", lang=lang) for n, (lang, text) in enumerate(_TEXTS)
+    ]
 
 
 def test_articles_read_together_get_the_mentions_each_gets_alone(models: dict[str, _Counting]) -> None:
