@@ -57,3 +57,11 @@ def fold_token(raw: str) -> str:
     if _ARABIC_LETTER.match(raw):
         return fold(strip_arabic_article(_ARABIC_MARKS.sub("", raw)))
     return fold(raw)
+
+
+def note_opening(openings: dict[str, int], phrase: str) -> None:
+    """Count ``phrase`` (words joined by single spaces) into ``openings``: per first word, the most
+    words of a phrase opening with it.  A scanner then skips the words that open no phrase, and
+    never tries a window longer than the phrases its first word opens."""
+    first = phrase.split(" ", 1)[0]
+    openings[first] = max(openings.get(first, 0), phrase.count(" ") + 1)

@@ -19,6 +19,7 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from ...lang.patterns import SAINT_PREFIXES
+from ...lang.text import note_opening
 from ...memory import collector_paused, release_free_memory
 from ...models import EntityType
 from ..names import NameForm, is_cjk, name_form
@@ -80,9 +81,7 @@ class KnowledgeBase:
     def index(self, entity_id: str, form: NameForm, *, cjk: bool, lang: str = "", contextual: bool = False) -> None:
         if contextual:
             self.contextual.add((form.key, entity_id))
-        key = form.key
-        first = key.split(" ", 1)[0]
-        self.opening_words[first] = max(self.opening_words.get(first, 0), key.count(" ") + 1)
+        note_opening(self.opening_words, form.key)
         if lang:
             self.by_lang_key[(lang, form.key)].add(entity_id)
             self.bound[form.key].add(entity_id)

@@ -24,6 +24,7 @@ import regex
 
 from ...lang import ar as A
 from ...lang import fa as F
+from ...lang.text import note_opening
 from .spans import Span
 
 _LETTERS = r"\u0621-\u064A\u066E-\u06D3\u06FA-\u06FF\u0750-\u077F"
@@ -147,8 +148,7 @@ def _openings(phrases: frozenset[str]) -> dict[str, int]:
     """Per first word of ``phrases``, the most words a phrase opening with it has."""
     out: dict[str, int] = {}
     for phrase in phrases:
-        first = phrase.split(" ", 1)[0]
-        out[first] = max(out.get(first, 0), phrase.count(" ") + 1)
+        note_opening(out, phrase)
     return out
 
 

@@ -138,7 +138,8 @@ class MentionResolver:
         for i in bodies:
             ids[i] = body_id(mentions[i].surface, country, article)
             kinds[i] = "organisation"
-        return [i for i in pending if i not in set(bodies)]
+        taken = set(bodies)
+        return [i for i in pending if i not in taken]
 
     def _placed(self, mentions: list[Mention], body: str, lang: str) -> dict[int, set[str]]:
         """The mentions the text writes where a place goes, with the countries that says: before a
