@@ -195,7 +195,7 @@ WARM_UP_NAME = "بوتين"
 WARM_CARDS = 20_000  # newest events whose cards are computed before ready (1.2 ms each at 10k articles, 2-core EPYC)
 
 
-def warm_up(state: ServerState) -> None:
+def warm_up(state: ServerState, stopping: threading.Event | None = None) -> None:
     """Pay what a first reader would: load both encoders and the name knowledge base, read the
     article vectors (one search does all three), load the romaniser that names entities in scripts
     the reader may not read (8 s), rank the front page and compute the newest events' cards (what
@@ -211,7 +211,11 @@ def warm_up(state: ServerState) -> None:
         warm_cards(state, WARM_CARDS)
         state.warmed.append("event cards")
     except Exception:  # a broken model must not keep the server unready: searches fall back to words
-        log.exception("warming up the server failed; it serves without")
+        if stopping is not None and stopping.is_set():
+            # The server stopped under it and closed the store: nothing failed.
+            log.info("the server stopped while warming up")
+        else:
+            log.exception("warming up the server failed; it serves without")
     finally:
         state.warmed.extend(f"model {name}" for name in loaded_models())
         # The models, knowledge base and romaniser are millions of objects that live as long as the
@@ -246,7 +250,7 @@ def create_app(tracker_or_settings: Tracker | Settings | None = None, *, host: s
         if float(settings.alert_deliver_every_s) > 0:
             delivery.start()
         # In a thread: the server answers (``/api/health``, ``/api/ready`` with 503) while it loads.
-        threading.Thread(target=warm_up, args=(state,), name="warm-up", daemon=True).start()
+        threading.Thread(target=warm_up, args=(state, stop), name="warm-up", daemon=True).start()
         if follow:
             state.start_following()
         yield
