@@ -170,6 +170,24 @@ _BOILERPLATE_LINES = (
 _NEWSLETTER = re.compile(r"newsletter|boletín|infolettre|bülten|рассылк|النشرة\s+البريدية|bản\s+tin", re.I)
 _SUBSCRIBE = re.compile(r"subscri|suscrib|abonn|inscri|kaydol|abone|подпис|اشترك|spam|đăng\s+ký", re.I)
 _BOILERPLATE_MAX_WORDS = 25
+# Cookie and privacy consent banners that scrapers keep as the first paragraph: a line naming cookies
+# or the privacy policy that also speaks as the site ("our website") or as the consenting reader ("I
+# accept", "please agree").  Both are needed: a report on cookie rules names cookies and consent in
+# the third person ("websites must ask users to accept cookies") and stays.
+_PRIVACY = re.compile(
+    r"\bcookies?\b|çerez|ملفات\s+(?:تعريف\s+)?الارتباط|الكوكيز|куки|datenschutzerklärung|privacy\s+policy"
+    r"|politique\s+de\s+confidentialité|política\s+de\s+privacidad|gizlilik\s+politika",
+    re.IGNORECASE,
+)
+_SITE_VOICE = re.compile(
+    r"\b(?:our|unserer?[nms]?|notre|nos|nuestr[oa]s?|nostro|nosso)\s+(?:web\s*)?(?:site|seite|webseite|website"
+    r"|sitio|página|portal|angebot|internetauftritt)|sitemiz|موقعنا|наш(?:ем)?\s+сайт"
+    r"|\bi\s+(?:accept|agree)|ich\s+(?:akzeptiere|willige|bin\s+damit\s+einverstanden)|akzeptiere\s+diese"
+    r"|stimmen\s+sie|j['’]accepte|votre\s+consentement|your\s+consent|ihre\s+einwilligung|acepto"
+    r"|su\s+consentimiento|kabul\s+ediyorum|أوافق|я\s+согласен",
+    re.IGNORECASE,
+)
+_CONSENT_MAX_WORDS = 90
 
 _REPEAT_MIN_CHARS = 20
 _TEASER_MIN_UNITS = 2
@@ -329,6 +347,8 @@ def _whole_line_kind(text: str) -> str | None:
     if size <= _BOILERPLATE_MAX_WORDS and any(pattern.search(text) for pattern in _BOILERPLATE_LINES):
         return "boilerplate"
     if size <= 40 and _NEWSLETTER.search(text) and _SUBSCRIBE.search(text):
+        return "boilerplate"
+    if size <= _CONSENT_MAX_WORDS and _PRIVACY.search(text) and _SITE_VOICE.search(text):
         return "boilerplate"
     if size <= _CAPTION_MAX_WORDS:
         match = _LEADING_CREDIT.match(text)

@@ -88,6 +88,37 @@ def test_title_repeated_as_first_line_is_cut_and_short_repeats_stay() -> None:
     assert cleaned.text.count("A: Yes.") == 2
 
 
+CONSENT_BANNERS = [
+    "Wir verwenden auf unserer Webseite Cookies und Analysetechniken, um unseren Internetauftritt "
+    "benutzerfreundlich zu gestalten.",
+    "Ich habe die Netiquette und die Datenschutzerklärung gelesen und akzeptiere diese.",
+    "Pour améliorer le fonctionnement de notre site, nous utilisons des cookies.",
+    "We use cookies on our website to give you the best experience.",
+    "Al continuar navegando acepto el uso de cookies y la política de privacidad.",
+    "Sitemizde çerezler kullanılmaktadır.",
+    "نستخدم ملفات تعريف الارتباط لتحسين تجربتك على موقعنا.",
+]
+
+
+@pytest.mark.parametrize("banner", CONSENT_BANNERS)
+def test_a_cookie_or_privacy_consent_banner_before_the_report_is_cut(banner: str) -> None:
+    report = "The council voted on Tuesday to close the bridge for repairs until March."
+    cleaned = clean(Article(id="c", title="Bridge closed", text=f"OK\n\n{banner}\n\n{report}", origin="test"))
+    assert cleaned.text.endswith(report)
+    assert banner not in cleaned.text
+    assert Removal("boilerplate", banner) in cleaned.removed
+
+
+def test_a_report_about_cookie_rules_is_not_a_consent_banner() -> None:
+    text = (
+        "The EU court ruled that websites must ask users to accept cookies before tracking them.\n"
+        "Der Datenschutzbeauftragte kritisierte, dass viele Seiten Cookies ohne Einwilligung setzen."
+    )
+    cleaned = clean(Article(id="r", title="Cookie ruling", text=text, origin="test"))
+    assert cleaned.text == text
+    assert cleaned.removed == []
+
+
 def test_earlier_removals_are_kept_and_input_is_not_modified() -> None:
     earlier = Removal("boilerplate", "Cookie notice")
     article = Article(id="t", title="T", text="Photo: AFP\nReal text here.", origin="x", removed=[earlier])
