@@ -164,6 +164,40 @@ def different_sharing(
     return shared, len(different)
 
 
+# Label bands of SemEval's overall score (1 very similar ... 4 very dissimilar).  The event figures
+# count every pair at 2.0 or less as one event; the bands show where the misses are: "somewhat
+# similar" (2.0) pairs are often two events of one topic (two New Year's Eve crashes in two towns).
+BANDS: list[tuple[str, float, float]] = [
+    ("1.0-1.5 very similar", 1.0, 1.5),
+    ("1.6-2.0 somewhat similar", 1.51, 2.0),
+    ("2.1-2.9 unclear (not counted)", 2.01, 2.99),
+    ("3.0-3.4 somewhat dissimilar", 3.0, 3.49),
+    ("3.5-4.0 very dissimilar", 3.5, 4.0),
+]
+
+
+def band_counts(snapshot: dict[str, Any], data: TrainingData, index: Sequence[int] | np.ndarray) -> Counter[str]:
+    """Per label band of ``index``'s pairs: how many there are (``band``/n) and how many share an event."""
+    events: dict[str, str] = snapshot["event_of"]
+    counts: Counter[str] = Counter()
+    for i in index:
+        pair, y = data.pairs[i], float(data.y[i])
+        band = next((name for name, low, high in BANDS if low <= y <= high), None)
+        if band is None:
+            continue
+        counts[band + "/n"] += 1
+        event = events.get(pair.id1)
+        counts[band] += bool(event) and event == events.get(pair.id2)
+    return counts
+
+
+def print_bands(counts: Counter[str], label: str) -> None:
+    print(f" pairs in one event by label, {label}:")
+    for name, *_ in BANDS:
+        n = counts[name + "/n"]
+        print(f"   {name:30s} {counts[name]:4d}/{n:<4d} = {counts[name] / max(1, n):.2f}")
+
+
 def story_report(snapshot: dict[str, Any], data: TrainingData, n_articles: int, label: str) -> None:
     events: dict[str, str] = snapshot["event_of"]
     storylines: dict[str, str] = snapshot["storyline_of"]
@@ -212,6 +246,7 @@ def main() -> None:
     total: Counter[str] = Counter()
     every: dict[float, Counter[str]] = {t: Counter() for t in thresholds}
     story_shared = story_different = 0
+    bands: Counter[str] = Counter()
     last_snapshot: dict[str, Any] | None = None
     print(
         f"{len(order)} articles, {len(data.pairs)} pairs in {args.folds} grouped folds; thresholds {thresholds}; "
@@ -235,6 +270,7 @@ def main() -> None:
         total += counts
         shared, n_different = different_sharing(snapshot, data, test)
         story_shared, story_different = story_shared + shared, story_different + n_different
+        bands += band_counts(snapshot, data, test)
         p, r, f = prf(counts)
         n_events = len(set(snapshot["event_of"].values()))
         print(f"{k:>4} {chosen:>5.2f} {p:>9.3f} {r:>7.3f} {f:>6.3f} {len(test_pairs):>6} {n_events:>7} {elapsed:>5.0f}")
@@ -246,6 +282,7 @@ def main() -> None:
             f" different-story pairs sharing a storyline, out of sample: {story_shared}/{story_different} = "
             f"{story_shared / max(1, story_different):.1%} (target <= 3%)"
         )
+        print_bands(bands, "out of sample")
         if len(thresholds) > 1:
             # The whole curve, to compare scorers at equal precision; only the chosen line above is a
             # fair figure, since here the threshold is not chosen without the pairs it is judged on.
@@ -258,6 +295,7 @@ def main() -> None:
         p, r, f = prf(pair_counts(labelled(data, range(len(data.pairs))), snapshot["event_of"]))
         took = time.perf_counter() - started
         print(f" in-sample  {p:>9.3f} {r:>7.3f} {f:>6.3f}   committed scorer and settings, all pairs ({took:.0f} s)")
+        print_bands(band_counts(snapshot, data, range(len(data.pairs))), "committed scorer (in-sample)")
         story_report(snapshot, data, len(order), "committed scorer (in-sample)")
     elif last_snapshot is not None:
         story_report(last_snapshot, data, len(order), f"fold {args.folds - 1} scorer")
