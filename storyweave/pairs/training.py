@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -166,15 +166,27 @@ def _monotone_boosting(
 
 
 def fit_scorer(
-    rows: np.ndarray, y: np.ndarray, kind: str, same_language: bool = True, **params: Any
+    rows: np.ndarray,
+    y: np.ndarray,
+    kind: str,
+    same_language: bool = True,
+    without: Collection[str] = (),
+    **params: Any,
 ) -> tuple[ScorerModel, ScorerModel | None]:
     """The scorer's two models: one on every pair without the word-bag cosine, and (with
-    ``same_language``) one on the same-language pairs only that reads it too."""
-    any_language = fit_model(rows, y, ANY_LANGUAGE_FEATURES, kind, **params)
+    ``same_language``) one on the same-language pairs only that reads it too.  ``without``: features
+    neither model reads (a model for stores that lack an encoder's vectors); the rows keep every
+    column, so one feature extraction serves every subset."""
+    unknown = sorted(set(without) - set(FEATURE_NAMES))
+    if unknown:
+        raise ValueError(f"unknown feature(s) {unknown}")
+    any_features = [f for f in ANY_LANGUAGE_FEATURES if f not in without]
+    any_language = fit_model(rows, y, any_features, kind, **params)
     if not same_language:
         return any_language, None
     same = same_language_rows(rows)
-    return any_language, fit_model(rows[same], y[same], SAME_LANGUAGE_FEATURES, kind, **params)
+    same_features = [f for f in SAME_LANGUAGE_FEATURES if f not in without]
+    return any_language, fit_model(rows[same], y[same], same_features, kind, **params)
 
 
 def _export_tree(tree: Any) -> dict[str, list[Any]]:
@@ -198,11 +210,13 @@ def cross_validated(
     pairs: Sequence[Pair] | None = None,
     anchors: AnchorMaker | None = None,
     same_language: bool = True,
+    without: Collection[str] = (),
     **params: Any,
 ) -> np.ndarray:
     """Out-of-fold predictions: each fold scored by the scorer's models refitted on the other folds
     only (plus, with ``anchors``, anchor pairs drawn from the training folds' articles only);
-    without ``same_language`` every pair goes to the any-language model."""
+    without ``same_language`` every pair goes to the any-language model; ``without`` as in
+    ``fit_scorer``."""
     predicted = np.empty(len(y))
     for test in folds:
         train = np.setdiff1d(np.arange(len(y)), test)
@@ -210,7 +224,9 @@ def cross_validated(
         if anchors is not None and pairs is not None:
             extra_rows, extra_y = anchors([pairs[i] for i in train])
             x_train, y_train = np.vstack([x_train, extra_rows]), np.concatenate([y_train, extra_y])
-        predicted[test] = predict_by_language(*fit_scorer(x_train, y_train, kind, same_language, **params), rows[test])
+        predicted[test] = predict_by_language(
+            *fit_scorer(x_train, y_train, kind, same_language, without, **params), rows[test]
+        )
     return predicted
 
 
