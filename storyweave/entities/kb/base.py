@@ -130,6 +130,7 @@ class KnowledgeBase:
         countries: set[str] | None = None,
         placed: bool = False,
         regions: set[str] | None = None,
+        located: bool = False,
     ) -> set[str]:
         """Those of ``ids`` that alias ``key`` names here: a contextual alias only when the text also
         names the entity's country (Corona, California is a city; "Corona" alone is the virus).
@@ -140,7 +141,11 @@ class KnowledgeBase:
         When ``key`` is also the own name of something that is no place and needs no context (the
         virus), the country named somewhere in the text is not enough: a Turkish report on "Corona
         virüsü" in the US names the US.  The place then needs ``placed``: the text puts the name
-        where a place goes ("Corona, California", "the city of Corona")."""
+        where a place goes ("Corona, California", "the city of Corona").
+
+        ``located``: the text writes the name after a preposition of place ("en Granada"), which no
+        word nor surname follows there; then a place named by a word needs no country, when nothing
+        else of that name needs no context."""
         countries = countries or set()
         # A saint's name that several listed places share ("San José": the US, Costa Rica and the
         # Philippines have one) is each of them only where its country is named.
@@ -158,7 +163,7 @@ class KnowledgeBase:
             if (placed or not rival)
             and (
                 self.entities[e].country in countries
-                or ((key, e) in self.contextual and self.entities[e].country in regions)
+                or ((key, e) in self.contextual and (self.entities[e].country in regions or (located and not rival)))
             )
         }
         return free | held
@@ -180,16 +185,20 @@ class KnowledgeBase:
     def skeleton_candidates(self, form: NameForm) -> dict[str, list[NameForm]]:
         return self.by_skeleton.get(form.skeleton_key, {})
 
-    def best(self, ids: set[str], context_countries: set[str] | None = None) -> str | None:
+    def best(
+        self, ids: set[str], context_countries: set[str] | None = None, regions: set[str] | None = None
+    ) -> str | None:
         """The most plausible of several same-name entities: one in a country the text names, else
-        the most populous."""
+        in the country of the other places it names (``regions``: "Antioquia" beside Medellín is the
+        Colombian department, not Antakya, which Spanish also calls so), else the most populous."""
         if not ids:
             return None
         countries = context_countries or set()
+        regions = regions or set()
 
-        def rank(entity_id: str) -> tuple[int, int, str]:
+        def rank(entity_id: str) -> tuple[int, int, int, str]:
             entity = self.entities[entity_id]
-            return (int(entity.country in countries), entity.priority, entity_id)
+            return (int(entity.country in countries), int(entity.country in regions), entity.priority, entity_id)
 
         return max(ids, key=rank)
 
