@@ -32,6 +32,8 @@ COUNTRY_PRIORITY = 10**10  # a country beats any city of the same name ("Mexico"
 FAMOUS_PRIORITY = 1_000_000
 # A place named after a saint stands alone only when this populous (San Francisco, San Salvador).
 SAINT_CITY_PRIORITY = 500_000
+# A place this many times smaller than a same-name place abroad is not chosen by the region alone.
+DWARFED = 20
 KB_FILE = "data/kb.json.gz"
 # The confidence of a mention found or typed only because the knowledge base lists its name (the
 # gazetteer, the rules' known places): if the name then resolves to no entry, it was a word.
@@ -195,10 +197,17 @@ class KnowledgeBase:
             return None
         countries = context_countries or set()
         regions = regions or set()
+        abroad = [
+            self.entities[e].priority
+            for e in ids
+            if self.entities[e].country not in regions and self.entities[e].priority < COUNTRY_PRIORITY
+        ]
 
         def rank(entity_id: str) -> tuple[int, int, int, str]:
             entity = self.entities[entity_id]
-            return (int(entity.country in countries), int(entity.country in regions), entity.priority, entity_id)
+            # A far larger namesake abroad keeps its name (Moscow, not a Texan town some list calls so).
+            near = entity.country in regions and not any(p >= DWARFED * entity.priority for p in abroad)
+            return (int(entity.country in countries), int(near), entity.priority, entity_id)
 
         return max(ids, key=rank)
 

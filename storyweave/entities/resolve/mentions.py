@@ -164,10 +164,15 @@ class MentionResolver:
         )
 
     def _one_country(self, surface: str, lang: str) -> bool:
-        """Every place the knowledge base lists under ``surface`` lies in one country."""
+        """Every place ``surface`` names without context lies in one country ("Madrid": the
+        Colombian town of that name needs Colombia named)."""
         listed = self.resolver.listed(surface, lang)
-        entities = [self.kb.entities[e] for e in listed[1]] if listed is not None else []
-        return len({e.country for e in entities if e.type == "place"}) <= 1
+        if listed is None:
+            return True
+        key, ids = listed
+        places = [e for e in ids if self.kb.entities[e].type == "place"]
+        alone = [e for e in places if not self.kb.is_contextual(key, e)] or places
+        return len({self.kb.entities[e].country for e in alone}) <= 1
 
     def _bare_bodies(
         self,
