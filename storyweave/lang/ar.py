@@ -62,6 +62,9 @@ AR_LOCATIVE_CLITIC = "ب"
 
 # A saint's name opening a foreign place's, as Arabic writes it ("بلدة سان فون", Saint-Fons): the
 # place is the prefix and the word after it, never the prefix alone.
+# The countries whose places' Arabic names may carry the article (القاهرة, الموصل, الدار البيضاء): a
+# place elsewhere is transliterated without it, so "البورصة" (the stock exchange) is no Bursa.
+AR_NAMING_COUNTRIES = words("AE BH DJ DZ EG EH IQ JO KM KW LB LY MA MR OM PS QA SA SD SO SS SY TD TN YE IL")
 AR_SAINT_PREFIXES = words("سان سانت سانتا سانتو ساو")
 
 # Words that are never part of a name: prepositions, conjunctions, pronouns, common verbs and nouns

@@ -410,6 +410,13 @@ VI_ORG_DESCRIPTORS = phrases("hãng hàng không|hãng tin|hãng thông tấn|h�
 CLUB_TAILS = words("city united fc cf sc")
 # A club's legal form, which news often leaves out: "FC Bayern München" is "Bayern München".
 CLUB_FORMS = words("fc cf sc ac afc sv")
+# Languages that capitalise every noun, so a capitalised word after a name may be no part of it.
+NOUNS_CAPITALISED = words("de lb")
+# The first word of a club named after its city ("Real Valladolid", "FC Barcelona").
+CLUB_HEADS = CLUB_FORMS | words("real")
+# Prepositions that put the name after them where a place goes ("in Liverpool", "à Lyon"), which
+# keep a city's name the city's in a report on its club.
+LOCATIVE_PREPOSITIONS = words("in at near en à au aux dans im nach")
 
 # Legal forms written after a company's name; their dots keep them out of the token run.
 LEGAL_FORMS = ("S.A.", "S.L.", "A.Ş.", "Inc.", "Ltd.", "S.p.A.", "N.V.", "Co.")

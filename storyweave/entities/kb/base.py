@@ -32,6 +32,8 @@ COUNTRY_PRIORITY = 10**10  # a country beats any city of the same name ("Mexico"
 FAMOUS_PRIORITY = 1_000_000
 # A place named after a saint stands alone only when this populous (San Francisco, San Salvador).
 SAINT_CITY_PRIORITY = 500_000
+# A place this many times smaller than a same-name place abroad is not chosen by the region alone.
+DWARFED = 20
 KB_FILE = "data/kb.json.gz"
 # The confidence of a mention found or typed only because the knowledge base lists its name (the
 # gazetteer, the rules' known places): if the name then resolves to no entry, it was a word.
@@ -130,6 +132,7 @@ class KnowledgeBase:
         countries: set[str] | None = None,
         placed: bool = False,
         regions: set[str] | None = None,
+        located: bool = False,
     ) -> set[str]:
         """Those of ``ids`` that alias ``key`` names here: a contextual alias only when the text also
         names the entity's country (Corona, California is a city; "Corona" alone is the virus).
@@ -140,7 +143,11 @@ class KnowledgeBase:
         When ``key`` is also the own name of something that is no place and needs no context (the
         virus), the country named somewhere in the text is not enough: a Turkish report on "Corona
         virüsü" in the US names the US.  The place then needs ``placed``: the text puts the name
-        where a place goes ("Corona, California", "the city of Corona")."""
+        where a place goes ("Corona, California", "the city of Corona").
+
+        ``located``: the text writes the name after a preposition of place ("en Granada"), which no
+        word nor surname follows there; then a place named by a word needs no country, when nothing
+        else of that name needs no context."""
         countries = countries or set()
         # A saint's name that several listed places share ("San José": the US, Costa Rica and the
         # Philippines have one) is each of them only where its country is named.
@@ -158,7 +165,7 @@ class KnowledgeBase:
             if (placed or not rival)
             and (
                 self.entities[e].country in countries
-                or ((key, e) in self.contextual and self.entities[e].country in regions)
+                or ((key, e) in self.contextual and (self.entities[e].country in regions or (located and not rival)))
             )
         }
         return free | held
@@ -180,16 +187,27 @@ class KnowledgeBase:
     def skeleton_candidates(self, form: NameForm) -> dict[str, list[NameForm]]:
         return self.by_skeleton.get(form.skeleton_key, {})
 
-    def best(self, ids: set[str], context_countries: set[str] | None = None) -> str | None:
+    def best(
+        self, ids: set[str], context_countries: set[str] | None = None, regions: set[str] | None = None
+    ) -> str | None:
         """The most plausible of several same-name entities: one in a country the text names, else
-        the most populous."""
+        in the country of the other places it names (``regions``: "Antioquia" beside Medellín is the
+        Colombian department, not Antakya, which Spanish also calls so), else the most populous."""
         if not ids:
             return None
         countries = context_countries or set()
+        regions = regions or set()
+        abroad = [
+            self.entities[e].priority
+            for e in ids
+            if self.entities[e].country not in regions and self.entities[e].priority < COUNTRY_PRIORITY
+        ]
 
-        def rank(entity_id: str) -> tuple[int, int, str]:
+        def rank(entity_id: str) -> tuple[int, int, int, str]:
             entity = self.entities[entity_id]
-            return (int(entity.country in countries), entity.priority, entity_id)
+            # A far larger namesake abroad keeps its name (Moscow, not a Texan town some list calls so).
+            near = entity.country in regions and not any(p >= DWARFED * entity.priority for p in abroad)
+            return (int(entity.country in countries), int(near), entity.priority, entity_id)
 
         return max(ids, key=rank)
 

@@ -16,6 +16,7 @@ from typing import Protocol
 from ...lang.patterns import (
     DE_ARTICLE_PARTICLES,
     DEFINITE_ARTICLES,
+    NOUNS_CAPITALISED,
     PARTICLES,
     PLACE_DESIGNATORS,
     TITLE_ARTICLES,
@@ -71,6 +72,8 @@ class EntityRecognizer:
         lang = article.lang
         found = self.extractor.extract(article) if self.extractor is not None else []
         mentions = _family_names_are_people(_merge(found, self._gazetteer_mentions(body, lang)))
+        if lang in NOUNS_CAPITALISED:
+            mentions = _names_end_where_written_alone(body, mentions)
         resolved, entities = self.mention_resolver.resolve(_regnal_titles_kept(body, mentions), lang, body)
         return _owners_kept_places(resolved, entities)
 
@@ -92,6 +95,24 @@ def _family_names_are_people(mentions: list[Mention]) -> list[Mention]:
     for mention, words in zip(mentions, tokens, strict=True):
         if mention.type != "person" and len(words) == 1 and words[0] in family:
             mention = replace(mention, type="person")
+        out.append(mention)
+    return out
+
+
+def _names_end_where_written_alone(body: str, mentions: list[Mention]) -> list[Mention]:
+    """A person's name the article writes alone ends there when a capitalised word follows it: in
+    German every noun is capitalised, so "beschreibt Susanne Klatt Einsätze" is Susanne Klatt and
+    a noun ("Einsätze"), as the article's "sagt Susanne Klatt." shows."""
+    alone = {m.surface for m in mentions if m.type == "person" and len(m.surface.split()) >= 2}
+    out = []
+    for mention in mentions:
+        words = mention.surface.split()
+        if mention.type == "person" and len(words) >= 3:
+            for size in range(len(words) - 1, 1, -1):
+                name = " ".join(words[:size])
+                if name in alone and body[mention.start : mention.start + len(name)] == name:
+                    mention = replace(mention, surface=name, end=mention.start + len(name))
+                    break
         out.append(mention)
     return out
 

@@ -69,6 +69,7 @@ def resolve_batch(
     ]
     assignment = [-1] * len(rows)
     pending: list[int] = []
+    homonym_types: dict[int, EntityType] = {}
     for i, (_, name, lang) in enumerate(rows):
         if on_progress is not None and i % 500 == 0:
             on_progress(i, len(rows))
@@ -78,6 +79,11 @@ def resolve_batch(
         stored = by_surface.get((forms[i].key, lang)) or (
             None if is_acronym_like(forms[i]) else by_surface.get((forms[i].key, ""))
         )
+        if stored and _homonyms_abroad(kb, forms[i].key, stored):
+            # "Grünen": Germany's party or Austria's, which only an article's country says; what
+            # kind of thing it is, they agree on.
+            homonym_types[i] = kb.entities[max(stored, key=lambda e: (stored[e], e))].type
+            continue
         if stored:
             entity_id = max(stored, key=lambda e: (stored[e], e))
             assignment[i] = seed(forms[i], entity_id, kinds[entity_id])
@@ -99,10 +105,10 @@ def resolve_batch(
         return match is not None and match.type == "place"
 
     results: list[Result] = []
-    for (key, name, _), target in zip(rows, assignment, strict=True):
+    for i, ((key, name, _), target) in enumerate(zip(rows, assignment, strict=True)):
         if target < 0:
             # A bare body is some country's organisation: which one, only an article says.
-            results.append((key, None, "organisation" if bare_body(name) else None))
+            results.append((key, None, homonym_types.get(i) or ("organisation" if bare_body(name) else None)))
             continue
         group = index.groups[target]
         group_type: EntityType = group.type or guess_type(group.canonical, is_place)
@@ -110,6 +116,18 @@ def resolve_batch(
     if on_progress is not None:
         on_progress(len(rows), len(rows))
     return results
+
+
+def _homonyms_abroad(kb: KnowledgeBase, key: str, stored: Counter[str]) -> bool:
+    """The store holds ``key`` for entries of two countries or more that the knowledge base gives it
+    only where a text names their country (Guadalajara in Spain, beside Mexico's): a bare name has
+    no country, so it is neither."""
+    entries = [kb.entities[e] for e in stored if e in kb.entities]
+    return (
+        len(entries) == len(stored) >= 2
+        and len({e.country for e in entries}) >= 2
+        and any((key, e.id) in kb.contextual for e in entries)
+    )
 
 
 def _acronym(name: str) -> bool:

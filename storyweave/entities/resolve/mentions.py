@@ -19,7 +19,8 @@ from ..kb.demonyms import demonym_country
 from ..names import name_form
 from .acronyms import defined_acronyms, join_defined
 from .bodies import article_digest, bare_body, body_id, clear_country
-from .readings import Reading, cue_type, locative_clitic
+from .clubs import bare_clubs, club_home
+from .readings import Reading, after_locative, cue_type, locative_clitic
 from .reconcile import majority_type
 from .resolver import GroupIndex, KBMatch, KBResolver, group_id, group_names, unknown_name_type
 
@@ -54,7 +55,15 @@ class MentionResolver:
             elif (match := self.resolver.exact(mention.surface, lang=mention_lang)) is not None:
                 entity = self.kb.entities[match.entity_id]
                 country = match.entity_id if entity.priority >= COUNTRY_PRIORITY else None
-                if country is None and entity.type == "place" and entity.country and mention.type != "person":
+                # Only a name of one country's places says where the text is: "Antioquia" is a
+                # Colombian department and Spanish for Antakya, so it is what ``regions`` decide.
+                if (
+                    country is None
+                    and entity.type == "place"
+                    and entity.country
+                    and mention.type != "person"
+                    and self._one_country(mention.surface, mention_lang)
+                ):
                     regions.add(entity.country)
             if country is not None:
                 named_by[self.kb.entities[country].country or ""].add(mention.surface)
@@ -63,16 +72,37 @@ class MentionResolver:
         pending: list[int] = []
         readings = self._readings(mentions, body or "", lang)
         placed = self._placed(mentions, body or "", lang)
+        homes = {
+            i: home
+            for i, m in enumerate(mentions)
+            if (home := club_home(self.resolver, m.surface, m.lang or lang)) is not None
+        }
         for i, mention in enumerate(mentions):
             if i in demonyms:
+                continue
+            if i in homes:  # a club named after its city: a listed club, else an unknown one
+                kinds[i] = "organisation"
+                match = self.resolver.exact(mention.surface, countries, mention.lang or lang)
+                if match is not None and match.type == "organisation":
+                    ids[i] = match.entity_id
+                else:
+                    pending.append(i)
                 continue
             reading = readings.get(i)
             # The words around a name outweigh a recogniser's guess: "محافظ قنا" is the governor of
             # Qena, though the Arabic rules read a name after a title as a person's.
             hint = reading.kind if reading is not None and reading.worded else mention.type
             around = countries | placed[i] if i in placed else countries
+            located = after_locative(body or "", mention.start)
             match = self.resolver.resolve(
-                mention.surface, hint, around, mention.lang or lang, reading, placed=i in placed, regions=regions
+                mention.surface,
+                hint,
+                around,
+                mention.lang or lang,
+                reading,
+                placed=i in placed,
+                regions=regions,
+                located=located,
             )
             if match is not None:
                 # One type per entity: the entry's, whatever a recogniser read ("Manchester United"
@@ -87,13 +117,22 @@ class MentionResolver:
                     kinds[i] = match.type
             if match is not None:
                 ids[i] = match.entity_id
-            elif not _listed_place(mention):
+            elif not _listed_place(mention) and not self._unsettled(mention.surface, mention.lang or lang):
+                pending.append(i)
+        clubs = set(homes)
+        for i, club in bare_clubs(self.kb, mentions, ids, homes, body or "").items():
+            # "Liverpool" in a match report: the club the article names after the city, else a club
+            # of the city's name (an unknown name, kept apart from the city).
+            kinds[i], ids[i] = "organisation", ids[club] if club is not None else None
+            clubs.add(i)
+            if ids[i] is None:
                 pending.append(i)
         pending = self._bare_bodies(mentions, pending, ids, kinds, demonyms, lang, body or "")
         # Names the knowledge base lacks: link short forms to the full names of the same article,
         # typed first by their own words ("Austria's Conservatives" owns no surname "Conservatives").
         for i in pending:
-            kinds[i] = unknown_name_type(mentions[i].surface, mentions[i].type)
+            if i not in clubs:
+                kinds[i] = unknown_name_type(mentions[i].surface, mentions[i].type)
         index = GroupIndex()
         assignment = group_names([name_form(mentions[i].surface) for i in pending], index, [kinds[i] for i in pending])
         for i, target in zip(pending, assignment, strict=True):
@@ -108,6 +147,32 @@ class MentionResolver:
             if ids[i] is not None
         ]
         return resolved, self.entities(resolved, lang)
+
+    def _unsettled(self, surface: str, lang: str) -> bool:
+        """A name the knowledge base gives to bodies of two countries or more, each only where the
+        text names its country ("Grünen": Germany's party and Austria's), in a text that named
+        neither: left unlinked, since a name of its own would join the two."""
+        listed = self.resolver.listed(surface, lang)
+        if listed is None:
+            return False
+        key, ids = listed
+        bodies = [self.kb.entities[e] for e in ids if (key, e) in self.kb.contextual]
+        return (
+            len(bodies) == len(ids)
+            and all(e.type == "organisation" for e in bodies)
+            and len({e.country for e in bodies}) >= 2
+        )
+
+    def _one_country(self, surface: str, lang: str) -> bool:
+        """Every place ``surface`` names without context lies in one country ("Madrid": the
+        Colombian town of that name needs Colombia named)."""
+        listed = self.resolver.listed(surface, lang)
+        if listed is None:
+            return True
+        key, ids = listed
+        places = [e for e in ids if self.kb.entities[e].type == "place"]
+        alone = [e for e in places if not self.kb.is_contextual(key, e)] or places
+        return len({self.kb.entities[e].country for e in alone}) <= 1
 
     def _bare_bodies(
         self,

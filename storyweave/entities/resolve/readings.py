@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import regex
 
 from ...lang.ar import AR_LOCATIVE_CLITIC, AR_ORG_HEADS, AR_PLACE_CUES
-from ...lang.patterns import ORG_HEADS, PLACE_DESIGNATORS
+from ...lang.patterns import LOCATIVE_PREPOSITIONS, ORG_HEADS, PLACE_DESIGNATORS
 from ...lang.text import arabic_clitic_variants, fold_token
 from ...models import EntityType
 from ..kb.base import KnowledgeBase
@@ -42,6 +42,12 @@ def cue_type(body: str, start: int, end: int) -> EntityType | None:
         if word in _ORG_CUES:
             return "organisation"
     return None
+
+
+def after_locative(body: str, start: int) -> bool:
+    """A preposition of place right before ``body[start:]`` ("en Granada", "in Liverpool")."""
+    before = _WORD_BEFORE.search(body, max(0, start - _LOOK_BACK), start)
+    return before is not None and before.group(1).casefold() in LOCATIVE_PREPOSITIONS
 
 
 def locative_clitic(surface: str, found_without: bool) -> bool:

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 
 from ...lang import de as german
 from ...lang import ru as russian
+from ...lang.ar import AR_NAMING_COUNTRIES
 from ...lang.patterns import (
     CLUB_TAILS,
     DIRECTIONS,
@@ -61,18 +62,20 @@ class KBResolver:
         reading: Reading | None = None,
         placed: bool = False,
         regions: set[str] | None = None,
+        located: bool = False,
     ) -> KBMatch | None:
         """The entity ``text`` names in the knowledge base, with the text's ``countries`` as context;
         ``reading``: what the article says of a name listed for a place and for an organisation;
-        ``placed``, ``regions``: the text writes the name where a place goes, the countries of the
-        other places it names (``KnowledgeBase.usable``)."""
+        ``placed``, ``regions``, ``located``: the text writes the name where a place goes, the
+        countries of the other places it names, a preposition of place before the name
+        (``KnowledgeBase.usable``)."""
         for key, written in self._keys(text, lang):
             ids = self.kb.lookup(key, lang, written)
-            usable = self.kb.usable(key, ids, countries, placed, regions)
+            usable = self.kb.usable(key, ids, countries, placed, regions, located)
             usable = {e for e in usable if not _another_arabic_word(written, self.kb.entities[e])}
             if reading is not None:
                 usable = reading.choose(usable, self.kb, written)
-            best = self.kb.best(usable, countries)
+            best = self.kb.best(usable, countries, regions)
             if best is not None:
                 return KBMatch(best, self.kb.entities[best].type, True)
         abroad = self.kb.abroad(name_form(text, drop_titles=False).key, text, countries or set())
@@ -171,8 +174,9 @@ class KBResolver:
         reading: Reading | None = None,
         placed: bool = False,
         regions: set[str] | None = None,
+        located: bool = False,
     ) -> KBMatch | None:
-        match = self.exact(text, countries, lang, reading, placed, regions)
+        match = self.exact(text, countries, lang, reading, placed, regions, located)
         # Chinese and Japanese renderings keep too few consonants for a letters-only match.  Entries
         # that list the name but that the context did not support ("San Pedro" with no country
         # named) are not found again through their spellings in other scripts, and neither is a
@@ -202,15 +206,18 @@ class KBResolver:
 
 
 def _another_arabic_word(written: str, entity: KBEntity) -> bool:
-    """One Arabic word written with the article, for a country whose Arabic name is one word without
-    it: another word that folds alike, not the country ("المالي", financial, is not مالي, Mali;
-    "المليشيا", the militia, is not ماليزيا).  "الأردن" and "الهند" carry the article in their names."""
+    """One Arabic word written with the article, for a place whose Arabic name is one word without
+    it: another word that folds alike, not the place ("المالي", financial, is not مالي, Mali;
+    "المليشيا", the militia, is not ماليزيا; "البورصة", the stock exchange, is not بورصة, Bursa).
+    Arabic writes a place's name with the article only when the name holds it: "الأردن", "الهند"."""
     if not written.startswith("ال") or len(written.split()) != 1:
         return False
-    if entity.type != "place" or entity.priority < COUNTRY_PRIORITY:
+    if entity.type != "place":
         return False
     own = entity.names.get("ar", "")
-    return bool(own) and len(own.split()) == 1 and not own.startswith("ال")
+    if not own:  # no Arabic name listed: only places of Arabic-speaking lands take the article
+        return entity.priority < COUNTRY_PRIORITY and entity.country not in AR_NAMING_COUNTRIES
+    return len(own.split()) == 1 and not own.startswith("ال")
 
 
 def _initials(text: str) -> bool:

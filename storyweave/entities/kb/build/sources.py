@@ -280,6 +280,10 @@ def _rows(filename: str) -> list[list[str]]:
 CONTEXTUAL_MARK = "~"  # a curated alias so marked holds only where the text names the entity's country
 
 
+def _staged_key(alias: str) -> str:
+    return name_form(bare_alias(alias.removeprefix(CONTEXTUAL_MARK)), drop_titles=False).key
+
+
 def add_curated(kb: KBBuilder, by_code: dict[str, str]) -> None:
     """Curated institutions and organisations (type, then lang=name pairs, | between variants; the
     id comes from the English name) and language-bound short forms of countries."""
@@ -295,13 +299,22 @@ def add_curated(kb: KBBuilder, by_code: dict[str, str]) -> None:
             if entity_id in kb.entities:  # one curated row is one entity, never two rows under one id
                 raise KBIntegrityError(f"{filename}: two rows give the id {entity_id} ({names['en']})")
             entity = kb.add_entity(KBEntity(entity_id, kind, {}, CURATED_PRIORITY, country))  # type: ignore[arg-type]
+            # A display name whose bare form is a marked name ("Vox (Spanish party)" of "~Vox") is
+            # that name too: the qualifier that tells the row apart is no part of what texts write.
+            marked = {
+                _staged_key(alias)
+                for name in names.values()
+                for alias in name.split("|")
+                if alias.startswith(CONTEXTUAL_MARK)
+            }
             for lang, name in names.items():
                 for alias in name.split("|"):
                     # "~People's Party": a name that bodies of other countries share (Austria's,
                     # Denmark's), so it is this one only where the text names its country.
-                    contextual = alias.startswith(CONTEXTUAL_MARK)
+                    shown = not alias.startswith(CONTEXTUAL_MARK)
                     alias = alias.removeprefix(CONTEXTUAL_MARK)
-                    if not contextual:
+                    contextual = not shown or _staged_key(alias) in marked
+                    if shown:
                         entity.names.setdefault(lang, alias)
                     bound = lang if kb.needs_language(alias) else ""
                     kb.add_alias(entity_id, alias, lang=bound, source=filename, contextual=contextual)
