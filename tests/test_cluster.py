@@ -563,14 +563,15 @@ def test_an_article_is_scored_against_the_representative_and_the_latest_members(
         assert MATCH_A_COPY not in latest
 
 
-# A consent notice a German regional site printed in place of every report (written for this test).
-CONSENT_WALL = (
-    "OK\nWir setzen auf unserer Website Cookies und andere Technologien ein, um Ihnen den vollen "
-    "Funktionsumfang unseres Angebotes anzubieten. Zudem ermöglichen sie uns, die Nutzung unserer "
-    "Website zu analysieren und Inhalte sowie Anzeigen auf Ihre Interessen zuzuschneiden. Mit dem "
-    "Klick auf Zustimmen willigen Sie in die Verarbeitung Ihrer Daten durch uns und unsere Partner "
-    "ein. Ihre Einwilligung können Sie jederzeit in den Datenschutzeinstellungen widerrufen oder "
-    "anpassen. Weitere Informationen finden Sie in unserer Datenschutzerklärung und im Impressum."
+# A paywall notice a German regional site printed in place of every report (written for this test;
+# a consent banner would do too, but ``clean`` cuts those before any page is compared).
+PAYWALL = (
+    "Weiterlesen als Abonnent\nDieser Beitrag ist unseren Abonnentinnen und Abonnenten vorbehalten. Als "
+    "Abonnent lesen Sie alle Beiträge im Netz und in unserer App, ohne Werbebanner, samt digitalem "
+    "Archiv seit 2014. Ein Probemonat kostet einen Euro, danach zahlen Sie monatlich 9,90 Euro und "
+    "können jederzeit zum Monatsende beenden. Sie beziehen bereits unsere gedruckte Zeitung? Dann ist "
+    "das Digitalabo im Preis enthalten: Melden Sie sich einfach an und schalten Sie den Zugang in "
+    "wenigen Schritten frei."
 )
 WRAPPED_HEADLINES = {
     "wrapped-crash": "Wagen kollidiert mit Lastwagen: Fünf Verletzte auf der Bundesstraße",
@@ -584,7 +585,7 @@ def test_a_site_wrapper_shared_under_unrelated_headlines_is_no_copy_event_or_sto
 ) -> None:
     wrapped = []
     for article_id, headline in WRAPPED_HEADLINES.items():
-        doc = RawDoc(id=article_id, origin=f"test:{article_id}", title=headline, text=CONSENT_WALL, source="kreisblatt")
+        doc = RawDoc(id=article_id, origin=f"test:{article_id}", title=headline, text=PAYWALL, source="kreisblatt")
         article = enricher.prepare(doc)
         assert isinstance(article, Article), article
         wrapped.append(enricher.enrich(article))
