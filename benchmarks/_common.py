@@ -1,7 +1,8 @@
-"""Helpers shared by the benchmark scripts: where the evaluation data is, and memory readings."""
+"""Helpers shared by the benchmark scripts: where the evaluation data is, subsets of it, and memory readings."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import resource
 import sys
@@ -21,6 +22,16 @@ def eval_file(name: str) -> Path:
         print(f"skipped: {path} is not present", file=sys.stderr)
         raise SystemExit(0)
     return path
+
+
+def first_lines(source: Path, limit: int, directory: Path) -> Path:
+    """``source`` itself, or its first ``limit`` lines (JSONL: one article a line) in ``directory``."""
+    if not limit:
+        return source
+    subset = directory / f"first-{limit}.jsonl"
+    with source.open(encoding="utf-8") as lines, subset.open("w", encoding="utf-8") as out:
+        out.writelines(itertools.islice(lines, limit))
+    return subset
 
 
 def peak_rss_mb() -> float:

@@ -49,7 +49,7 @@ from typing import Any
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import eval_file
+from _common import eval_file, first_lines
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -386,16 +386,6 @@ def print_waits(found: dict[str, Any]) -> None:
           f"{found['first_from_launch']:.1f} s)")
 
 
-def _first_lines(source: Path, limit: int, directory: Path) -> Path:
-    """``source`` itself, or its first ``limit`` lines (JSONL: one article a line) in ``directory``."""
-    if not limit:
-        return source
-    subset = directory / f"first-{limit}.jsonl"
-    with source.open(encoding="utf-8") as lines, subset.open("w", encoding="utf-8") as out:
-        out.writelines(itertools.islice(lines, limit))
-    return subset
-
-
 def _stored_articles(db: Path) -> int:
     """Rows in the store's articles table, read-only; 0 while the store or its table is not there."""
     if not db.exists():
@@ -415,7 +405,7 @@ def _stored_articles(db: Path) -> int:
 def profile_command(source: Path, limit: int, directory: Path, run: int) -> dict[str, Any]:
     """Run 3: ``storyweave --db NEW.db ingest FILE`` as a user types it, timed from its launch to the
     first row in the store (polled from here every 20 ms) and to its exit."""
-    inputs = _first_lines(source, limit, directory)
+    inputs = first_lines(source, limit, directory)
     db = directory / f"command-{run}.db"
     command = Path(sys.executable).with_name("storyweave")
     argv = [str(command)] if command.exists() else [sys.executable, "-m", "storyweave"]

@@ -28,7 +28,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import EVAL_DIR, REPO
+from _common import EVAL_DIR, REPO, first_lines
 
 from storyweave import Tracker
 from storyweave.settings import Settings
@@ -42,13 +42,7 @@ def distractors(n: int, into: Path) -> Path | None:
     source = EVAL_DIR / "articles.jsonl"
     if n <= 0 or not source.is_file():
         return None
-    path = into / "distractors.jsonl"
-    with source.open(encoding="utf-8") as handle, path.open("w", encoding="utf-8") as out:
-        for index, line in enumerate(handle):
-            if index >= n:
-                break
-            out.write(line)
-    return path
+    return first_lines(source, n, into)
 
 
 def main() -> None:

@@ -68,4 +68,3 @@ def bare_clubs(
             continue
         found[i] = named_after.get(entity.id)
     return found
-
