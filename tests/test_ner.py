@@ -241,6 +241,16 @@ def test_chinese_organisations_and_dotted_names(extractor: MentionExtractor) -> 
     assert found["organisation"] == {"华为公司", "中国人民银行", "清华大学", "中国共产党中央委员会"}
 
 
+def test_chinese_names_stop_at_a_weekday_and_a_part_of_a_country_is_no_organisation(
+    extractor: MentionExtractor,
+) -> None:
+    text = "俄罗斯总统普京周一在索契会见土耳其总统埃尔多安。智利北部周二发生地震，巴西南部下雨。"
+    found = _by_type(_extract(extractor, "zh", text))
+    assert found["person"] == {"普京", "埃尔多安"}
+    assert not {"智利北部", "巴西南部"} & found.get("organisation", set())
+    assert not {"北部", "南部"} & found.get("place", set())
+
+
 def test_japanese_names_before_titles(extractor: MentionExtractor) -> None:
     text = "プーチン大統領は24日、日本の岸田首相と電話で会談した。同首相は記者団に語った。"
     assert [m.surface for m in _extract(extractor, "ja", text) if m.type == "person"] == ["プーチン", "岸田"]

@@ -39,7 +39,9 @@ ZH_NAME_ENDERS = _phrases(
     """表示|说|称|指出|强调|宣布|认为|介绍|回答|通电话|通话|会见|会晤|会谈|举行|访问|出席|发表|致电|致函|签署|
     抵达|到达|前往|呼吁|赢得|参加|出访|发布|谴责|批评|警告|承诺|敦促|接见|讲话|致辞|主持|当选|辞职|回应|透露|
     告诉|提出|获得|重申|希望|要求|访华|出任|担任|领导|率领|率团|一行|本人|先生|女士|夫妇|
-    在|与|和|同|及|对|向|的|于|将|已|也|是|就|会|被|把|从|为|等|曾|并|则|还|今天|昨天|日前|近日|当天|今年"""
+    在|与|和|同|及|对|向|的|于|将|已|也|是|就|会|被|把|从|为|等|曾|并|则|还|今天|昨天|日前|近日|当天|今年|
+    明天|周一|周二|周三|周四|周五|周六|周日|星期一|星期二|星期三|星期四|星期五|星期六|星期日|星期天|本周|上周|
+    下周|周末|当地时间|上午|下午|晚间|早些时候"""
 )
 ZH_FIXED_ORGS = _phrases(
     """外交部|国防部|商务部|财政部|国务院|联合国|安理会|北约|欧盟|克里姆林宫|白宫|五角大楼|世界卫生组织|
@@ -51,6 +53,8 @@ ZH_ORG_SUFFIXES = _phrases(
     """公司|集团|银行|大学|学院|委员会|组织|协会|基金会|研究院|研究所|法院|检察院|电视台|通讯社|航空|
     联合会|联盟|俱乐部|足球队|医院|部|党|局|署|军"""
 )
+# Characters before a head that make it another word: 北部 is a region's north, not a ministry.
+ZH_ORG_SUFFIX_PRECEDERS = {"部": "东南西北中内外全"}
 ZH_ORG_SUFFIX_BLOCKERS = {
     "部": "分署队长门落位件署",
     "党": "员派内外委",
@@ -63,6 +67,11 @@ ZH_COUNTRIES_GUO = _phrases(
     "中国|美国|英国|法国|德国|韩国|泰国|俄国|印度|日本|越南|俄罗斯|乌克兰|朝鲜|以色列|伊朗|巴基斯坦|加拿大|澳大利亚"
 )
 ZH_PLACE_SUFFIXES = "市省州县"
+# Words for a part of any place (智利北部: Chile's north; チリ北部 in Japanese) that some knowledge-base
+# regions are also called by (Malawi's Northern Region): alone they name no place.
+CJK_PART_OF_PLACE_WORDS = frozenset(
+    _phrases("北部|南部|东部|西部|中部|東部|东北部|西北部|东南部|西南部|東北部|東南部|中央|沿海|内陆|内陸|首都|边境|国境")
+)
 # Characters that separate words in running text: punctuation and the commonest particles.
 ZH_BOUNDARY_CHARS = "在于到从向和与及的了，。、；：！？“”‘’（）《》「」 \n"
 # Characters that open a clause rather than a name.
@@ -140,6 +149,8 @@ def _zh_suffix_orgs(text: str) -> list[Span]:
         for match in _ZH_ORG_SUFFIX.finditer(text, start + 1, limit, overlapped=True):
             following = text[match.end() : match.end() + 1]
             if following and following in ZH_ORG_SUFFIX_BLOCKERS.get(match.group(), ""):
+                continue
+            if text[match.start() - 1] in ZH_ORG_SUFFIX_PRECEDERS.get(match.group(), ""):
                 continue
             prefix = text[start : match.start()]
             if len(prefix) < 2 or _ZH_VERB.search(prefix) or _ZH_TITLE.search(prefix):

@@ -20,6 +20,7 @@ from ...lang.patterns import heads_state_body
 from ...lang.text import arabic_clitic_variants, fold, fold_token
 from ..kb.base import KnowledgeBase
 from ..names import is_cjk
+from .cjk import CJK_PART_OF_PLACE_WORDS
 
 # A word's combining marks are part of it: Arabic vowel signs ("وُفقنا", we succeeded, is one
 # word, not و + فقنا) and decomposed accents.
@@ -158,7 +159,8 @@ class Gazetteer:
         run, hits, j = token.folded, [], 0
         while j < len(run):
             for size in range(min(self.kb.cjk_max_chars, len(run) - j), 1, -1):
-                ids = self.kb.lookup(run[j : j + size])
+                piece = run[j : j + size]
+                ids = self.kb.lookup(piece) if piece not in CJK_PART_OF_PLACE_WORDS else None
                 if ids:
                     hits.append(GazetteerHit(token.start + j, token.start + j + size, frozenset(ids)))
                     j += size
