@@ -395,18 +395,6 @@ def test_the_members_an_article_is_compared_with_come_for_several_events_at_once
     assert store.comparison_member_ids([], 2) == {}
 
 
-def test_the_events_naming_some_entities_come_with_how_many_they_name(open_engine: OpenStore) -> None:
-    store = open_engine()
-    with store.transaction():
-        _event(store, "ev1", "a1", "sl1", 1, "2024-05-01")
-        _event(store, "ev2", "a2", "sl2", 2, "2024-05-02")
-        store.add_event_entities("ev1", {"Q1": "place", "sw:a": "person", "sw:b": "person"})
-        store.add_event_entities("ev2", {"Q1": "place", "sw:c": "organisation"})
-    seq = {row["id"]: row["seq"] for row in (store.event_row("ev1"), store.event_row("ev2"))}
-    assert store.events_naming(["sw:a", "Q1", "sw:b", "sw:z"]) == {seq["ev1"]: 3, seq["ev2"]: 1}
-    assert store.events_naming(["sw:z"]) == {} and store.events_naming([]) == {}
-
-
 def test_an_events_title_in_a_language_is_its_longest_report_in_it(open_engine: OpenStore) -> None:
     store = open_engine()
     with store.transaction():

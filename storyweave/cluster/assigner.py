@@ -32,7 +32,6 @@ from typing import Any
 
 import numpy as np
 
-from ..embed import usem3_reads
 from ..models import Article, EnrichedArticle
 from ..pairs.features import ArticleProfile, profile
 from ..pairs.terms import title_grounding
@@ -42,7 +41,7 @@ from . import storylines
 from .consolidate import consolidate
 from .dedup import NearDuplicates
 from .digest import digest_of
-from .index import EventSpan, day_number, unit
+from .index import EventSpan, day_number
 from .members import article_entity_types
 from .scoring import EventFit, PairScoring, member_scores, score_adjustments
 from .state import EventState, event_dates, iso_day, title_fields
@@ -52,8 +51,6 @@ log = logging.getLogger(__name__)
 # Neighbours fetched per search: enough that the window filter and the storyline step (which
 # looks further back in time) still find their candidates among them.
 _SEARCH_DEPTH = 32
-# Events found by shared entities for an article the index cannot place (see ``_neighbours``).
-_ENTITY_NEIGHBOURS = 16
 
 
 def stable_id(prefix: str, seed: str) -> str:
@@ -198,26 +195,7 @@ class Assigner(EventState):
         vector = enriched.vectors.get(self.model)
         if vector is None or self.index is None:
             return []
-        if self.model == "usem3" and not usem3_reads(enriched.article.lang):
-            return self._neighbours_by_entities(enriched)
         return self.index.search(vector, _SEARCH_DEPTH)
-
-    def _neighbours_by_entities(self, enriched: EnrichedArticle) -> list[tuple[int, float]]:
-        """The indexed events sharing the most entities with an article whose index vector says
-        nothing (a language usem3 never learned: its nearest centroids are noise), each with its
-        e5 centroid's cosine to the article when both have one (else 1.0, so it is still scored).
-        The pair scorer then decides with the models that never read usem3."""
-        assert self.index is not None
-        spans = self.index.spans
-        shared = {key: n for key, n in self.conn.events_naming(article_entity_types(enriched)).items() if key in spans}
-        nearest = sorted(shared, key=lambda key: (-shared[key], -key))[:_ENTITY_NEIGHBOURS]
-        vector = enriched.vectors.get("e5")
-        found = []
-        for key in nearest:
-            centroid = self.conn.get_centroids(spans[key].event_id).get("e5") if vector is not None else None
-            cosine = 1.0 if vector is None or centroid is None else float(unit(centroid) @ unit(vector))
-            found.append((key, cosine))
-        return sorted(found, key=lambda pair: (-pair[1], -pair[0]))
 
     def _best_candidate(
         self, mine: ArticleProfile, neighbours: list[tuple[int, float]], day: int | None, seq: int, firm: bool

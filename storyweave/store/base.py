@@ -285,10 +285,6 @@ class Store(WatchOperations, SourceOperations, Protocol):
         """How many events name each entity."""
         ...
 
-    def events_naming(self, entity_ids: Iterable[str]) -> dict[int, int]:
-        """Event seq -> how many of ``entity_ids`` the event names, for every event naming one."""
-        ...
-
     def move_storyline(self, absorbed: str, into: str) -> None:
         ...
 

@@ -102,7 +102,6 @@ class AreaOperations:
     comparison_member_ids = on_connection(event_sql.comparison_member_ids)
     event_total = on_connection(event_sql.event_total)
     entity_event_counts = on_connection(event_sql.entity_event_counts)
-    events_naming = on_connection(event_sql.events_naming)
     move_storyline = on_connection(event_sql.move_storyline)
     refresh_storyline = on_connection(event_sql.refresh_storyline)
     save_signature = on_connection(event_sql.save_signature)

@@ -296,17 +296,6 @@ def entity_event_counts(conn: Connection, entity_ids: Iterable[str]) -> dict[str
     return {r["entity_id"]: r["n"] for r in rows_in(conn, query, entity_ids)}
 
 
-def events_naming(conn: Connection, entity_ids: Iterable[str]) -> dict[int, int]:
-    """Event seq -> how many of ``entity_ids`` the event names, for every event naming one."""
-    shared: dict[int, int] = {}
-    query = (
-        "SELECT e.seq FROM event_entities ee JOIN events e ON e.id = ee.event_id WHERE ee.entity_id IN ({marks})"
-    )
-    for row in rows_in(conn, query, entity_ids):
-        shared[row[0]] = shared.get(row[0], 0) + 1
-    return shared
-
-
 def move_storyline(conn: Connection, absorbed: str, into: str) -> None:
     conn.execute("UPDATE events SET storyline_id = ? WHERE storyline_id = ?", (into, absorbed))
     conn.execute("DELETE FROM storylines WHERE id = ?", (absorbed,))
