@@ -72,3 +72,20 @@ def test_a_club_is_one_with_or_without_its_legal_form() -> None:
     other = _resolve(match, [("Liverpool", "place", 0.9), *clubs])
     assert one["Liverpool FC"] == other["Liverpool"]
     assert _kb_type(next(iter(other["Liverpool"]))) != "place"
+
+
+def test_a_name_in_an_enumeration_is_a_thing_of_the_enumeration_s_kind() -> None:
+    """Among states, Washington is the state; among capitals, the capital."""
+    states = "Wages rose in Ohio, Texas, Florida and Washington this year."
+    names = [("Ohio", "place", 0.9), ("Texas", "place", 0.9), ("Florida", "place", 0.9), ("Washington", "place", 0.9)]
+    found = _resolve(states, names)
+    [state] = found["Washington"]
+    [ohio] = found["Ohio"]
+    kb = get_kb()
+    assert kb.entities[state].priority == kb.entities[ohio].priority  # the state, ranked like Ohio
+    capitals = "Envoys from Washington, Moscow and Beijing met in Geneva."
+    names = [(name, "place", 0.9) for name in ("Washington", "Moscow", "Beijing", "Geneva")]
+    [capital] = _resolve(capitals, names)["Washington"]
+    assert capital != state and _kb_type(capital) == "place"
+    alone = "Wages rose in Washington this year."
+    assert _resolve(alone, [("Washington", "place", 0.9)])["Washington"] == {capital}

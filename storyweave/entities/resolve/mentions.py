@@ -20,6 +20,7 @@ from ..names import name_form
 from .acronyms import defined_acronyms, join_defined
 from .bodies import article_digest, bare_body, body_id, clear_country
 from .clubs import bare_clubs, club_home, without_legal_form
+from .enumerations import enumerated_places
 from .readings import Reading, after_locative, cue_type, locative_clitic
 from .reconcile import majority_type
 from .resolver import GroupIndex, KBMatch, KBResolver, group_id, group_names, unknown_name_type
@@ -144,6 +145,8 @@ class MentionResolver:
                 ids[i] = match.entity_id
             elif not _listed_place(mention) and not self._unsettled(mention.surface, mention.lang or lang):
                 pending.append(i)
+        for i, place in enumerated_places(self.resolver, mentions, ids, body or "", lang).items():
+            ids[i], kinds[i] = place, "place"
         clubs = set(homes)
         for i, club in bare_clubs(self.kb, mentions, ids, homes, body or "").items():
             # "Liverpool" in a match report: the club the article names after the city, else a club
