@@ -505,6 +505,27 @@ def test_hygiene_rules_on_a_small_knowledge_base() -> None:
     }
 
 
+def test_a_place_named_after_a_larger_one_keeps_its_own_name() -> None:
+    """A city's alternate that is a smaller place's own name with words added ("New X" of X) is the
+    smaller place's: it is named after the city, not a spelling of its name."""
+    from storyweave.entities.kb.base import KBEntity
+    from storyweave.entities.kb.build import hygiene
+    from storyweave.entities.kb.build.staging import WEAK, KBBuilder
+
+    kb = KBBuilder()
+    kb.add_entity(KBEntity("big", "place", {"en": "Varmont"}, 9_000_000, "XA"))
+    kb.add_entity(KBEntity("new", "place", {"en": "New Varmont"}, 300_000, "XA"))
+    kb.add_entity(KBEntity("twin", "place", {"en": "Varmont"}, 100_000, "XB"))
+    kb.add_alias("big", "Varmont")
+    kb.add_alias("new", "New Varmont")
+    kb.add_alias("twin", "Varmont")
+    kb.add_alias("big", "New Varmont", rank=WEAK)
+    hygiene.prune(kb, languages=["en"])
+    kept = {(k, e) for k, entries in kb.staged.items() for e in entries}
+    assert ("new varmont", "new") in kept and ("new varmont", "big") not in kept
+    assert {("varmont", "big"), ("varmont", "twin")} <= kept  # one own name, two places: both keep it
+
+
 def test_subdivisions_and_short_country_names(recognizer: EntityRecognizer) -> None:
     assert _resolve([("Cataluña", "es"), ("Catalunya", "ca")])[0] == _resolve([("Catalunya", "ca")])[0]
     for province in ("Quảng Ninh", "Nghệ An", "Bình Dương", "Bayern", "California"):

@@ -18,7 +18,7 @@ from storyweave.entities.kb.base import COUNTRY_PRIORITY, KBEntity, get_kb
 from storyweave.entities.kb.build import checks, hygiene
 from storyweave.entities.kb.build.staging import PRIMARY, WEAK, KBBuilder
 from storyweave.entities.names import name_form, skeleton, sw_id
-from storyweave.entities.resolve.matching import part_of_name
+from storyweave.entities.resolve.matching import part_of_name, strong_match
 from storyweave.entities.resolve.mentions import MentionResolver
 from storyweave.entities.resolve.resolver import guess_type
 from storyweave.models import Article, Mention
@@ -544,3 +544,11 @@ def test_the_knowledge_base_file_is_the_same_bytes_whatever_order_the_build_met_
         save(kb, paths[-1])
     assert paths[0].read_bytes() == paths[1].read_bytes()
     assert load(paths[0]).lookup("berlin") == {"Q64"}
+
+
+def test_abd_written_joined_or_apart_is_one_name() -> None:
+    """عبدالرحيم منصور and عبد الرحيم منصور: one name however the article spaces "Abd al-"; عبدالله stays one word."""
+    joined, apart = name_form("عبدالرحيم منصور"), name_form("عبد الرحيم منصور")
+    assert sw_id(joined) == sw_id(apart)
+    assert strong_match(joined, name_form("Abdelrahim Mansour"))
+    assert name_form("عبدالله منصور").tokens == ("عبدالله", "منصور")

@@ -93,7 +93,20 @@ _FINAL_GLIDE = re.compile(r"(?<=[aeiouy])j$")
 def tokens(text: str) -> list[str]:
     """Folded word tokens; Arabic tokens lose their article; CJK text is kept as one run per word."""
     text = _HYPHEN_ARTICLE.sub("", text)
-    return [fold_token(raw) for raw in _WORD.findall(unicodedata.normalize("NFKC", text))]
+    return [t for raw in _WORD.findall(unicodedata.normalize("NFKC", text)) for t in _abd_apart(fold_token(raw))]
+
+
+# Arabic writes "Abd al-X" apart (عبد الفتاح) or as one word (عبدالفتاح); apart, the article of the
+# second word goes like any other, so joined it reads as the same two tokens.  Not عبدالله: its
+# second word is too short to stand as a token, and it is one given name in every script.
+_ABD_JOINED = "عبدال"
+_ABD_REST_MIN = 3
+
+
+def _abd_apart(token: str) -> list[str]:
+    if token.startswith(_ABD_JOINED) and len(token) - len(_ABD_JOINED) >= _ABD_REST_MIN:
+        return ["عبد", token[len(_ABD_JOINED) :]]
+    return [token]
 
 
 def alias_key(text: str) -> str:

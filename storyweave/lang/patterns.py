@@ -417,6 +417,8 @@ CLUB_HEADS = CLUB_FORMS | words("real")
 # Prepositions that put the name after them where a place goes ("in Liverpool", "à Lyon"), which
 # keep a city's name the city's in a report on its club.
 LOCATIVE_PREPOSITIONS = words("in at near en à au aux dans im nach")
+# The words that join the last item of an enumeration ("Arizona, Florida y Washington").
+LIST_CONJUNCTIONS = words("and or y o e et ou und oder ve veya ile i и или")
 
 # Legal forms written after a company's name; their dots keep them out of the token run.
 LEGAL_FORMS = ("S.A.", "S.L.", "A.Ş.", "Inc.", "Ltd.", "S.p.A.", "N.V.", "Co.")

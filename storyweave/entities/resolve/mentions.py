@@ -19,7 +19,8 @@ from ..kb.demonyms import demonym_country
 from ..names import name_form
 from .acronyms import defined_acronyms, join_defined
 from .bodies import article_digest, bare_body, body_id, clear_country
-from .clubs import bare_clubs, club_home
+from .clubs import bare_clubs, club_home, without_legal_form
+from .enumerations import enumerated_places
 from .readings import Reading, after_locative, cue_type, locative_clitic
 from .reconcile import majority_type
 from .resolver import GroupIndex, KBMatch, KBResolver, group_id, group_names, unknown_name_type
@@ -69,6 +70,17 @@ class MentionResolver:
                 named_by[self.kb.entities[country].country or ""].add(mention.surface)
         countries = set(named_by)
         owned = {t for m in mentions if m.type == "person" for t in _full_name_tokens(m.surface)}
+        # The tokens after the first of the people's full names the article writes: family names.  A
+        # recogniser's "person" that is a listed organisation's whole name ("Kataib Hezbollah") or
+        # whose own words say it is no person's ("İskoçya Yasası", the Scotland Act) owns none.
+        family = {
+            t
+            for m in mentions
+            if m.type == "person"
+            and unknown_name_type(m.surface, "person") == "person"
+            and not self._listed_body(m.surface, countries, m.lang or lang)
+            for t in _full_name_tokens(m.surface)[1:]
+        }
         pending: list[int] = []
         readings = self._readings(mentions, body or "", lang)
         placed = self._placed(mentions, body or "", lang)
@@ -77,8 +89,16 @@ class MentionResolver:
             for i, m in enumerate(mentions)
             if (home := club_home(self.resolver, m.surface, m.lang or lang)) is not None
         }
+        surnames: set[int] = set()
         for i, mention in enumerate(mentions):
             if i in demonyms:
+                continue
+            if self._surname_not_place(mention, family, body or "", mention.lang or lang):
+                # "Monreal" beside "Ricardo Monreal Ávila": a person's family name, though some
+                # listed place (Montréal, under another spelling) has it among its names.
+                kinds[i] = "person"
+                surnames.add(i)
+                pending.append(i)
                 continue
             if i in homes:  # a club named after its city: a listed club, else an unknown one
                 kinds[i] = "organisation"
@@ -111,6 +131,12 @@ class MentionResolver:
                 kinds[i] = match.type
             if match is None and mention.type != "person":
                 match = self._known_core(mention.surface, countries, mention.lang or lang)
+            if match is None and hint == "person" and not _owned(mention.surface, family):
+                # A listed organisation's exact name that no person of the article is called by
+                # is the organisation, whatever a recogniser read: "Hezbollah" said after a verb.
+                match = self._listed_body(mention.surface, countries, mention.lang or lang)
+                if match is not None:
+                    kinds[i] = match.type
             if match is None and mention.type == "person":
                 match = self._bare_place(mention, named_by, owned, mention.lang or lang, body or "")
                 if match is not None:
@@ -119,6 +145,8 @@ class MentionResolver:
                 ids[i] = match.entity_id
             elif not _listed_place(mention) and not self._unsettled(mention.surface, mention.lang or lang):
                 pending.append(i)
+        for i, place in enumerated_places(self.resolver, mentions, ids, body or "", lang).items():
+            ids[i], kinds[i] = place, "place"
         clubs = set(homes)
         for i, club in bare_clubs(self.kb, mentions, ids, homes, body or "").items():
             # "Liverpool" in a match report: the club the article names after the city, else a club
@@ -131,10 +159,15 @@ class MentionResolver:
         # Names the knowledge base lacks: link short forms to the full names of the same article,
         # typed first by their own words ("Austria's Conservatives" owns no surname "Conservatives").
         for i in pending:
-            if i not in clubs:
+            if i not in clubs and i not in surnames:
                 kinds[i] = unknown_name_type(mentions[i].surface, mentions[i].type)
         index = GroupIndex()
-        assignment = group_names([name_form(mentions[i].surface) for i in pending], index, [kinds[i] for i in pending])
+        # A club is one whether the text gives its legal form or not: "Liverpool FC" and, in a match
+        # report, a bare "Liverpool" are one unknown club, as "FC Bayern München" is "Bayern München".
+        named = [
+            name_form(without_legal_form(mentions[i].surface) if i in homes else mentions[i].surface) for i in pending
+        ]
+        assignment = group_names(named, index, [kinds[i] for i in pending])
         for i, target in zip(pending, assignment, strict=True):
             if target >= 0:
                 ids[i] = group_id(index.groups[target])
@@ -268,6 +301,22 @@ class MentionResolver:
                     out[i] = Reading(read, worded=False)
         return out
 
+    def _listed_body(self, surface: str, countries: set[str], lang: str) -> KBMatch | None:
+        """The listed organisation ``surface`` spells exactly, if it names one here."""
+        match = self.resolver.exact(surface, countries, lang)
+        return match if match is not None and match.type == "organisation" else None
+
+    def _surname_not_place(self, mention: Mention, family: set[str], body: str, lang: str) -> bool:
+        """A one-word name typed a place only because the knowledge base lists it, that is a family
+        name of a person's full name in the same article and follows no preposition of place: the
+        person's name.  Never a country's name: "Jordan" beside "Michael Jordan" may be either."""
+        if not _listed_place(mention) or not _owned(mention.surface, family):
+            return False
+        if after_locative(body, mention.start):
+            return False
+        listed = self.resolver.listed(mention.surface, lang)
+        return listed is None or all(self.kb.entities[e].priority < COUNTRY_PRIORITY for e in listed[1])
+
     def _bare_place(
         self, mention: Mention, named_by: dict[str, set[str]], owned: set[str], lang: str, body: str
     ) -> KBMatch | None:
@@ -349,6 +398,12 @@ def _listed_place(mention: Mention) -> bool:
     (it needs context the text lacks: "Corona" without California), the span is a word, not an
     unknown name."""
     return mention.type == "place" and mention.confidence == LISTED_CONFIDENCE
+
+
+def _owned(surface: str, owned: set[str]) -> bool:
+    """``surface`` is one word, a token of a full name in ``owned``."""
+    tokens = name_form(surface).tokens
+    return len(tokens) == 1 and tokens[0] in owned
 
 
 def _full_name_tokens(surface: str) -> tuple[str, ...]:

@@ -33,7 +33,8 @@ from functools import cache
 from rapidfuzz import fuzz
 
 from ....lang.common import common_in_any_language
-from ....lang.lexicon import GENERIC_PLACE_WORDS
+from ....lang.lexicon import GENERIC_PLACE_WORDS, LEADING_ARTICLES
+from ....lang.patterns import DEFINITE_ARTICLES
 from ...names import QUALIFIERS, NameForm, is_cjk, name_form, script_of, tokens
 from ..base import COUNTRY_PRIORITY, FAMOUS_PRIORITY, KBEntity, a_letter_off
 from ..demonyms import DemonymIndex
@@ -297,7 +298,24 @@ def _keeps_shared_name(kb: KBBuilder, entity_id: str, owner: str, staged: Staged
     entity, other = kb.entities[entity_id], kb.entities[owner]
     if entity.priority >= COUNTRY_PRIORITY or entity.priority <= other.priority:
         return False
-    return _resembles(entity, staged.form)
+    return _resembles(entity, staged.form) and not _grown_from(entity, staged.form)
+
+
+def _grown_from(entity: KBEntity, form: NameForm) -> bool:
+    """``form`` is one of the entity's own names after words that make another name ("New Delhi"
+    of Delhi): the own name of another place, named after it, not a spelling of its name.  An
+    article before it is a spelling ("Al Madinah" of Madinah), and so is a word after it
+    ("Iligan City" of Iligan)."""
+    words = form.key.split()
+    for name in entity.names.values():
+        own = name_form(name, drop_titles=False).key.split()
+        added = words[: len(words) - len(own)]
+        if own and added and words[len(added) :] == own and not set(added) <= _ARTICLES:
+            return True
+    return False
+
+
+_ARTICLES = LEADING_ARTICLES | frozenset().union(*DEFINITE_ARTICLES.values())
 
 
 def _local_name_of_a_place(kb: KBBuilder, entity_id: str, owner: str, staged: StagedAlias) -> bool:
