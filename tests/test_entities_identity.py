@@ -552,3 +552,28 @@ def test_abd_written_joined_or_apart_is_one_name() -> None:
     assert sw_id(joined) == sw_id(apart)
     assert strong_match(joined, name_form("Abdelrahim Mansour"))
     assert name_form("عبدالله منصور").tokens == ("عبدالله", "منصور")
+
+
+def test_a_store_of_the_previous_knowledge_base_is_resolved_again(tmp_path: Path) -> None:
+    # The previous knowledge base lacked "Kiew": a store it wrote holds the name under an id of its
+    # own.  Migration 0010 resolves the stored mentions again, and the old id redirects to Kyiv.
+    db = tmp_path / "previous.db"
+    with Tracker(db=db) as tracker:
+        [kyiv] = store_names(tracker, "a", "de", [("Kiew", "place")])
+        assert kyiv == "Q1899"
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute(
+            "INSERT INTO entities (id, type, name, first_seen, updated_at) "
+            "VALUES ('sw:0ld0k1ew0000', 'place', 'Kiew', '2026-01-01', '2026-01-01')"
+        )
+        conn.execute("UPDATE mentions SET entity_id = 'sw:0ld0k1ew0000'")
+        conn.execute("UPDATE entity_aliases SET entity_id = 'sw:0ld0k1ew0000'")
+        conn.execute("DELETE FROM entities WHERE id = 'Q1899'")
+        conn.execute("PRAGMA user_version = 9")
+    conn.close()
+    with Tracker(db=db) as tracker:
+        assert schema_version(tracker.db.conn) == latest_version()
+        assert tracker.db.conn.execute("SELECT COUNT(*) FROM pending_steps").fetchone()[0] == 0
+        assert _mention_ids(tracker, "Kiew") == {"Q1899"}
+        assert tracker.entity("sw:0ld0k1ew0000")["id"] == "Q1899"

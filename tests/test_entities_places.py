@@ -114,3 +114,29 @@ def test_an_unknown_place_without_its_region_stays_apart(tmp_path: Path, beside:
         [fons, _] = store_names(tracker, "a", "fr", [("Saint-Fons", "place"), ("Lyon", "place")])
         [arabic, other] = store_names(tracker, "b", "ar", [("سان فون", "place"), (beside, "place")])
         assert other is not None and arabic != fons
+
+
+# -- a famous city under the name another language gives it --------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "lang", "exonym", "own_name"),
+    [
+        ("Der Präsident reiste am Montag von Kiew nach Prag.", "de", "Kiew", "Kyiv"),
+        ("Der Präsident reiste am Montag von Kiew nach Prag.", "de", "Prag", "Prague"),
+        ("Le président est rentré à Kiev lundi soir.", "fr", "Kiev", "Kyiv"),
+        ("El papa celebró una misa en Roma el domingo.", "es", "Roma", "Rome"),
+        ("Papa pazar günü Roma'da bir ayin yönetti.", "tr", "Roma", "Rome"),
+        ("Der Papst feierte am Sonntag eine Messe in Rom.", "de", "Rom", "Rome"),
+        ("Die Raketen trafen in der Nacht den Hafen von Odessa.", "de", "Odessa", "Odesa"),
+        ("Das Filmfestival in Venedig beginnt am Mittwoch.", "de", "Venedig", "Venice"),
+    ],
+)
+def test_an_exonym_is_the_city(recognizer: EntityRecognizer, text: str, lang: str, exonym: str, own_name: str) -> None:
+    found = _by_surface(mentions_in(recognizer, text, lang))
+    assert exonym in found, found
+    assert found[exonym].entity_id in get_kb().lookup(name_form(own_name).key), found[exonym]
+
+
+def test_roma_in_german_is_the_people_not_rome(recognizer: EntityRecognizer) -> None:
+    found = _by_surface(mentions_in(recognizer, "Vertreter der Sinti und Roma protestierten in Berlin.", "de"))
+    rome = get_kb().lookup(name_form("Rome").key)
+    assert "Roma" not in found or found["Roma"].entity_id not in rome

@@ -286,7 +286,7 @@ def _staged_key(alias: str) -> str:
 
 def add_curated(kb: KBBuilder, by_code: dict[str, str]) -> None:
     """Curated institutions and organisations (type, then lang=name pairs, | between variants; the
-    id comes from the English name) and language-bound short forms of countries."""
+    id comes from the English name), language-bound short forms of countries, and cities' exonyms."""
     for filename in ("data/institutions.tsv", "data/organisations.tsv", "data/regions.tsv"):
         for kind, *pairs in _rows(filename):
             names = dict(pair.split("=", 1) for pair in pairs if "=" in pair)
@@ -322,6 +322,15 @@ def add_curated(kb: KBBuilder, by_code: dict[str, str]) -> None:
                         # Only a name of the club's own: where it is a place's own name (a bare
                         # "Barcelona" of "FC Barcelona"), the hygiene pass leaves it to the place.
                         kb.add_alias(entity_id, short, rank=STRONG, source=filename, contextual=contextual)
+    for lang, entity_id, *aliases in _rows("data/exonyms.tsv"):
+        if entity_id not in kb.entities:
+            raise KBIntegrityError(f"exonyms.tsv: no entity {entity_id} to give {aliases} to")
+        for alias in (a for field in aliases for a in field.split("|")):
+            if lang != "*":
+                # The city's name in that language: a short one ("Roma") is then read as a name where
+                # the text writes it so, not as a word (``KnowledgeBase.lookup``).
+                kb.entities[entity_id].names.setdefault(lang, alias)
+            kb.add_alias(entity_id, alias, lang="" if lang == "*" else lang, source="exonyms")
     for lang, code, *aliases in _rows("data/short_names.tsv"):
         qid = by_code.get(code.lower())
         if qid is None:
