@@ -177,6 +177,12 @@ class LanguageDetector:
             total = sum(scores.values())
         best = max(scores, key=lambda code: scores[code])
         confidence = scores[best] / total
+        unchecked = hinted is not None and hinted not in self.codes
+        if unchecked and hinted is not None and confidence < self.settings.language_unchecked_hint_override:
+            # A declared language the detector cannot check (Indonesian among these candidates) gets its
+            # nearest candidate (Spanish, 0.76) unless the text is plainly that: a text really in a
+            # candidate language scores close to 1.
+            return hinted, self.settings.language_hint_confidence
         if confidence < self.settings.language_min_confidence:
             if hinted is not None and hinted not in self.codes:
                 # The page declares a language the detector cannot check, and the text does not contradict it.

@@ -89,6 +89,11 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         "ISO 639-1 codes the language detector chooses among.",
     ),
     Setting("language_min_confidence", 0.5, "Below this detector confidence the language is 'und'."),
+    Setting(
+        "language_unchecked_hint_override",
+        0.95,
+        "A declared language outside 'languages' stands unless a candidate is at least this sure of the text.",
+    ),
     Setting("language_sample_chars", 1000, "Characters of text (after the title) the language detector reads."),
     Setting("language_min_letters", 10, "Fewer letters than this (a CJK character counts 3) is too little to detect."),
     Setting("language_hint_weight", 4.0, "How many times likelier the page's declared language is, before reading."),

@@ -90,6 +90,18 @@ def test_hint_for_a_script_no_configured_language_uses(detector: LanguageDetecto
     assert detector.detect(article(greek, hint="el-GR")).lang == "el"
 
 
+def test_a_declared_language_the_detector_cannot_check_stands_unless_the_text_is_plainly_another(
+    detector: LanguageDetector,
+) -> None:
+    indonesian = (
+        "Gempa bermagnitudo 6,4 mengguncang wilayah Antofagasta di Chile utara pada Selasa, menewaskan tiga "
+        "orang dan merusak puluhan rumah, kata badan penanggulangan bencana setempat."
+    )
+    assert "id" not in detector.codes
+    assert detector.detect(article(indonesian, hint="id")).lang == "id"  # not its nearest candidate, Spanish
+    assert detector.detect(article(SAMPLES["es"], hint="id")).lang == "es"
+
+
 def test_kana_and_hangul_shortcuts(detector: LanguageDetector) -> None:
     assert detector.detect(article("東京都に住んでいます。", hint="zh")).lang == "ja"
     assert detector.detect(article("서울은 대한민국의 수도입니다.")).lang == "ko"
