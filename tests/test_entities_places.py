@@ -140,3 +140,25 @@ def test_roma_in_german_is_the_people_not_rome(recognizer: EntityRecognizer) -> 
     found = _by_surface(mentions_in(recognizer, "Vertreter der Sinti und Roma protestierten in Berlin.", "de"))
     rome = get_kb().lookup(name_form("Rome").key)
     assert "Roma" not in found or found["Roma"].entity_id not in rome
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["Black Sea", "mer Noire", "Schwarzes Meer", "Karadeniz", "البحر الأسود", "黑海"],
+        ["Strait of Hormuz", "détroit d'Ormuz", "Straße von Hormus", "مضيق هرمز", "تنگه هرمز"],
+        ["West Bank", "Cisjordanie", "Westjordanland", "Cisjordania", "الضفة الغربية"],
+        ["Gaza Strip", "bande de Gaza", "Gazastreifen", "Franja de Gaza", "قطاع غزة"],
+    ],
+)
+def test_seas_straits_and_territories_are_one_place_in_every_language(names: list[str]) -> None:
+    kb = get_kb()
+    ids = [kb.lookup(name_form(n).key) for n in names]
+    assert all(len(found) == 1 for found in ids) and len(set.union(*ids)) == 1, dict(zip(names, ids))
+
+
+def test_gaza_and_the_west_bank_are_two_places_neither_of_them_palestine() -> None:
+    kb = get_kb()
+    gaza, west_bank, palestine = (kb.lookup(name_form(n).key) for n in ("Gaza Strip", "West Bank", "Palestine"))
+    assert gaza and west_bank and palestine
+    assert not (gaza & west_bank) and not (gaza & palestine) and not (west_bank & palestine)
