@@ -167,11 +167,17 @@ def profile_stages(source: Path, limit: int, directory: Path) -> tuple[StageCloc
     from storyweave import clean as clean_stage
     from storyweave import extract as extract_stage
     from storyweave.entities.resolve import reconcile
+    from storyweave.language import LanguageDetector, shared_lingua_detector
 
     clock = StageClock()
     clock.enter(f"{START_UP}opening the store, building the stages", first_call_is_start_up=False)
     tracker = Tracker(db=directory / "stages.db", workers=1)
     enricher, writer = tracker.enricher, tracker.writer
+    # lingua loads each language's models on the first text that may be in it, well after the
+    # stage's first call: hundreds of ms each, charged to "language" over the first few hundred
+    # articles.  Workers fork from a server that loaded them all (worker_preload.py), and so does
+    # this run, before the stage builds its detector (the same one).
+    shared_lingua_detector(tuple(LanguageDetector.lingua_languages(tracker.settings).values()), preload=True)
     _ = enricher.language, enricher.entities, enricher.embedder  # what loads when the stages are built
     clock.leave()
     clock.patch(extract_stage, "extract", "extract")

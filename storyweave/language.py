@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import regex
@@ -44,6 +45,8 @@ _HAN = regex.compile(r"\p{Han}")
 _KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
 _HANGUL = regex.compile(r"\p{Hangul}")
 _LETTER = regex.compile(r"\p{L}")
+_NO_SCRIPT = -1
+_SCRIPT_NAMES = tuple(_SCRIPTS)
 # A CJK character carries about as much as a short word, so it counts as several letters.
 _CJK_LETTER_WEIGHT = 3
 # Share of kana among CJK characters above which a text is Japanese (Chinese never uses kana).
@@ -103,6 +106,42 @@ def shared_lingua_detector(languages: tuple[Language, ...], *, preload: bool = F
         return _LINGUA[key]
 
 
+@lru_cache(maxsize=1 << 14)
+def _character_class(character: str) -> tuple[int, bool, bool, bool, bool]:
+    """What the script counts make of one character: the index of its family in ``_SCRIPTS``
+    (``_NO_SCRIPT``: none), whether it is Han, kana, Hangul, and a letter.  The same patterns as
+    over the whole text, asked once per distinct character.  No character is in two families
+    (Unicode scripts, not script extensions: checked over every code point), so the first one
+    matching is the only one."""
+    family = next((n for n, pattern in enumerate(_SCRIPTS.values()) if pattern.match(character)), _NO_SCRIPT)
+    return (
+        family,
+        bool(_HAN.match(character)),
+        bool(_KANA.match(character)),
+        bool(_HANGUL.match(character)),
+        bool(_LETTER.match(character)),
+    )
+
+
+def script_counts(text: str) -> tuple[dict[str, int], int, int, int, int]:
+    """Letters per script family in ``_SCRIPTS``, then Han, kana, Hangul and all letters in ``text``.
+
+    A sample of a thousand characters holds a hundred distinct ones or so: counting the characters
+    first and classifying each distinct one (cached across texts) reads the text once instead of
+    running thirteen patterns over all of it, a fifth of the stage's time outside lingua."""
+    counts = [0] * len(_SCRIPT_NAMES)
+    han = kana = hangul = letters = 0
+    for character, times in Counter(text).items():
+        family, is_han, is_kana, is_hangul, is_letter = _character_class(character)
+        if family != _NO_SCRIPT:
+            counts[family] += times
+        han += times if is_han else 0
+        kana += times if is_kana else 0
+        hangul += times if is_hangul else 0
+        letters += times if is_letter else 0
+    return dict(zip(_SCRIPT_NAMES, counts, strict=True)), han, kana, hangul, letters
+
+
 class LanguageDetector:
     """``detect(article)`` sets ``lang`` and ``lang_confidence``; build one and reuse it."""
 
@@ -140,10 +179,8 @@ class LanguageDetector:
     def detect_text(self, text: str, hint: str | None = None) -> tuple[str, float]:
         """The language of ``text`` as (ISO 639-1 code or "und", confidence in 0..1)."""
         hinted = normalise_language_code(hint)
-        counts = {name: len(pattern.findall(text)) for name, pattern in _SCRIPTS.items()}
-        han, kana, hangul = len(_HAN.findall(text)), len(_KANA.findall(text)), len(_HANGUL.findall(text))
+        counts, han, kana, hangul, letters = script_counts(text)
         cjk = han + kana + hangul
-        letters = len(_LETTER.findall(text))
         counts["cjk"] = cjk
         counts["other"] = max(0, letters - sum(counts.values()))
         weighted = letters + cjk * (_CJK_LETTER_WEIGHT - 1)

@@ -20,6 +20,8 @@ def _kb() -> KnowledgeBase:
         kb.entities[entity_id] = KBEntity(entity_id, kind, {"en": name}, 10**10, None)  # type: ignore[arg-type]
         for alias in aliases:
             kb.index(entity_id, name_form(alias, drop_titles=False), cjk=False, lang=lang)
+    kb.entities["Q1490"] = KBEntity("Q1490", "place", {"en": "Tokyo"}, 10**10, None)
+    kb.index("Q1490", name_form("東京", drop_titles=False), cjk=True)
     return kb
 
 
@@ -59,3 +61,21 @@ def test_the_knowledge_base_knows_how_many_words_a_name_opening_with_a_word_may_
     assert kb.words_opened("new") == 4
     assert kb.words_opened(name_form("Mỹ").key) == 1  # a language's own short form counts too
     assert kb.words_opened("york") == 0
+
+
+def test_names_are_found_wherever_a_word_may_open_one() -> None:
+    # The scan tries only capitalised words, words of scripts without case, and words holding a
+    # Chinese or Japanese character, even one opening in small letters ("x東京").
+    text = "officials of the United States and New York, then فيتنام, met in x東京 and 東京 today"
+    assert _found(text, "en") == [
+        ("United States", {"Q30"}),
+        ("New York", {"Q60"}),
+        ("فيتنام", {"Q881"}),
+        ("東京", {"Q1490"}),
+        ("東京", {"Q1490"}),
+    ]
+    assert _found("New York New York United States") == [
+        ("New York", {"Q60"}),
+        ("New York", {"Q60"}),
+        ("United States", {"Q30"}),
+    ]

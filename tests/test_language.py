@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+import regex
 
 from storyweave.clean import clean
 from storyweave.errors import ConfigError
-from storyweave.language import LanguageDetector, normalise_language_code
+from storyweave.language import LanguageDetector, normalise_language_code, script_counts
 from storyweave.models import Article
 from storyweave.settings import Settings
 
@@ -105,6 +106,29 @@ def test_a_declared_language_the_detector_cannot_check_stands_unless_the_text_is
 def test_kana_and_hangul_shortcuts(detector: LanguageDetector) -> None:
     assert detector.detect(article("東京都に住んでいます。", hint="zh")).lang == "ja"
     assert detector.detect(article("서울은 대한민국의 수도입니다.")).lang == "ko"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        SAMPLES["fr"] + " " + SAMPLES["ar"] + " " + SAMPLES["ru"],
+        "東京都に住んでいます。서울은 대한민국의 수도입니다. 政府周三 Ωμέγα שלום Երևան თბილისი नमस्ते สวัสดี",
+        "e\u0301te\u0301 ﷺ ـــ 123 ½ Ⅻ ǅ ʰ ﾃｽﾄ 𝔄𝔅 🙂 \u200d\u0640",  # combining marks, ligatures, letter-likes
+        (SAMPLES["de"] + "\n") * 40,
+    ],
+)
+def test_script_counts_read_the_text_as_the_patterns_do(text: str) -> None:
+    # The counts are taken per distinct character: each must equal the pattern's own count over
+    # the whole text, or a language could change.
+    families, han, kana, hangul, letters = script_counts(text)
+    scripts = ["latin", "arabic", "cyrillic", "greek", "hebrew", "devanagari", "thai", "armenian", "georgian"]
+    assert families == {name: len(regex.findall(rf"\p{{{name.title()}}}", text)) for name in scripts}
+    assert han == len(regex.findall(r"\p{Han}", text))
+    assert kana == len(regex.findall(r"[\p{Hiragana}\p{Katakana}]", text))
+    assert hangul == len(regex.findall(r"\p{Hangul}", text))
+    assert letters == len(regex.findall(r"\p{L}", text))
+    assert script_counts(text) == (families, han, kana, hangul, letters)  # the same from the cache
 
 
 def test_only_configured_languages_are_answered() -> None:

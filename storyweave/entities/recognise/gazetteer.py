@@ -8,6 +8,8 @@ scanned character by character; in scripts with letter case a match must start w
 from __future__ import annotations
 
 import functools
+import itertools
+import operator
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -45,26 +47,34 @@ class _Token(NamedTuple):  # a tuple: built for every word of every article, it 
     text: str
     folded: str
     variants: tuple[str, ...]
+    cjk: bool  # holds a Chinese or Japanese character: scanned character by character
+    opens: bool  # may open a name: capitalised, in a script without case, or CJK
+
+
+# Built straight from a tuple: the named tuple's own constructor is one more Python call for
+# each word of each article.
+_new_token = tuple.__new__
+_OPENS = operator.attrgetter("opens")
 
 
 def _tokenise(text: str) -> list[_Token]:
-    out = []
-    for match in _WORD.finditer(text):
-        raw = match.group()
-        out.append(_Token(match.start(), match.end(), raw, *_folded(raw)))
-    return out
+    return [
+        _new_token(_Token, (match.start(), match.end(), *_word(match.group()))) for match in _WORD.finditer(text)
+    ]
 
 
 # Words recur (within an article and across a worker's articles): folding each (Unicode
 # normalisations three times over) was a third of the scan's time.
 @functools.lru_cache(maxsize=1 << 15)
-def _folded(raw: str) -> tuple[str, tuple[str, ...]]:
-    """A token's folded form and, for an Arabic one, its forms without joined clitics."""
+def _word(raw: str) -> tuple[str, str, tuple[str, ...], bool, bool]:
+    """What a token's fields after its offsets hold, for the word ``raw``: itself, its folded form
+    and, for an Arabic word, its forms without joined clitics; whether it is CJK, and may open a name."""
     folded = fold_token(raw)
     variants: tuple[str, ...] = ()
     if _ARABIC.match(folded):
         variants = tuple(v for v in arabic_clitic_variants(fold(raw)) if v != folded)
-    return folded, variants
+    cjk = is_cjk(raw)
+    return raw, folded, variants, cjk, cjk or _capitalised(raw)
 
 
 def _capitalised(token: str) -> bool:
@@ -86,9 +96,15 @@ class Gazetteer:
         tokens = _tokenise(text)
         hits: list[GazetteerHit] = []
         i = 0
-        while i < len(tokens):
+        # Only the words that may open a name are tried, picked out in C: most of a text's words
+        # are in small letters, and two Python calls for each only to skip it cost more than the
+        # look-ups for the others.
+        for n in itertools.compress(range(len(tokens)), map(_OPENS, tokens)):
+            if n < i:
+                continue  # inside the name found last
+            i = n
             token = tokens[i]
-            if is_cjk(token.text):
+            if token.cjk:
                 hits.extend(self._scan_cjk(token))
                 i += 1
                 continue
@@ -105,7 +121,7 @@ class Gazetteer:
 
     def _longest_at(self, text: str, tokens: list[_Token], i: int, lang: str | None) -> tuple[int, set[str]] | None:
         first = tokens[i]
-        if not _capitalised(first.text) or first.folded in self.stop:
+        if first.folded in self.stop:  # ``first`` opens a name (``scan`` tried no other)
             return None
         # Each reading of the first word, with how many more words a key opening as it does can have:
         # most capitalised words open no key, or only short ones, and need few look-ups or none.
