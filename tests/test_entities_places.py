@@ -154,7 +154,7 @@ def test_roma_in_german_is_the_people_not_rome(recognizer: EntityRecognizer) -> 
 def test_seas_straits_and_territories_are_one_place_in_every_language(names: list[str]) -> None:
     kb = get_kb()
     ids = [kb.lookup(name_form(n).key) for n in names]
-    assert all(len(found) == 1 for found in ids) and len(set.union(*ids)) == 1, dict(zip(names, ids))
+    assert all(len(found) == 1 for found in ids) and len(set.union(*ids)) == 1, dict(zip(names, ids, strict=True))
 
 
 def test_gaza_and_the_west_bank_are_two_places_neither_of_them_palestine() -> None:
