@@ -40,7 +40,7 @@ from train_scorer import CANDIDATES, DEFAULT_CANDIDATE, TrainingData, build, can
 from storyweave.cluster import Assigner
 from storyweave.cluster.scoring import PairScoring
 from storyweave.models import EnrichedArticle, RawDoc
-from storyweave.pairs import FEATURE_NAMES, PairScorer, read_raw_docs
+from storyweave.pairs import FEATURE_NAMES, PairScorer, enrich_documents, read_raw_docs
 from storyweave.pairs.features import ArticleProfile
 from storyweave.pairs.training import cosine_line, fit_scorer, grouped_folds, pair_languages
 from storyweave.pipeline import Writer
@@ -221,6 +221,15 @@ def story_report(snapshot: dict[str, Any], data: TrainingData, n_articles: int, 
     print(f"  largest storyline: {snapshot['storyline_titles'].get(biggest, '')[:100]}")
 
 
+def semeval(settings: Settings, cache_tag: str | None) -> tuple[TrainingData, list[EnrichedArticle]]:
+    """semeval-dev's labelled pairs (features and labels) and its articles enriched, in file order."""
+    articles, pairs_csv = eval_file("articles.jsonl"), eval_file("pairs.csv")
+    data = build(pairs_csv.parent, CACHE, settings, cache_tag)
+    raws = [d for d in read_raw_docs(articles, settings) if isinstance(d, RawDoc)]
+    enriched, _ = enrich_documents(raws, settings, cache_dir=CACHE, cache_tag=cache_tag)
+    return data, [enriched[r.id] for r in raws if r.id in enriched]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--thresholds", default="", help="Event thresholds to choose from per fold (default: setting).")
@@ -235,14 +244,8 @@ def main() -> None:
         help="The scorer model refitted per fold (scripts/train_scorer.py's candidates; default: the committed kind).",
     )
     args = parser.parse_args()
-    articles, pairs_csv = eval_file("articles.jsonl"), eval_file("pairs.csv")
     base = Settings.load()
-    data = build(pairs_csv.parent, CACHE, base, args.cache_tag)
-    raws = [d for d in read_raw_docs(articles, base) if isinstance(d, RawDoc)]
-    from storyweave.pairs import enrich_documents
-
-    enriched, _ = enrich_documents(raws, base, cache_dir=CACHE, cache_tag=args.cache_tag)
-    order = [enriched[r.id] for r in raws if r.id in enriched]
+    data, order = semeval(base, args.cache_tag)
     folds = grouped_folds(data.pairs, args.folds) if args.folds else []
     thresholds = [float(t) for t in args.thresholds.split(",")] if args.thresholds else [base.event_threshold]
     total: Counter[str] = Counter()

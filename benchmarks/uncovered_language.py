@@ -26,15 +26,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import eval_file
 from cluster import pair_counts
-from cluster_folds import CACHE, fold_scorer, labelled, prf, replay
+from cluster_folds import fold_scorer, labelled, prf, replay, semeval
 from fit_usem3_stand_in import fit
-from train_scorer import DEFAULT_CANDIDATE, build, candidate
+from train_scorer import DEFAULT_CANDIDATE, candidate
 
 from storyweave.embed import embedder
-from storyweave.models import EnrichedArticle, RawDoc
-from storyweave.pairs import enrich_documents, read_raw_docs
+from storyweave.models import EnrichedArticle
 from storyweave.pairs.training import fit_without_usem3, grouped_folds
 from storyweave.settings import Settings
 
@@ -54,12 +52,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cache-tag", default=None, help="Pin the enriched-article cache name (see enrich.py).")
     args = parser.parse_args()
-    articles, pairs_csv = eval_file("articles.jsonl"), eval_file("pairs.csv")
     settings = Settings.load()
-    data = build(pairs_csv.parent, CACHE, settings, args.cache_tag)
-    raws = [d for d in read_raw_docs(articles, settings) if isinstance(d, RawDoc)]
-    enriched, _ = enrich_documents(raws, settings, cache_dir=CACHE, cache_tag=args.cache_tag)
-    order = [enriched[r.id] for r in raws if r.id in enriched]
+    data, order = semeval(settings, args.cache_tag)
     chosen = candidate(DEFAULT_CANDIDATE)
     print(f"{len(order)} articles; each language clustered alone by a scorer that never saw it")
     print(f"{'language':>8} {'pairs':>6} {'with usem3 P/R/F1':>22} {'as unread P/R/F1':>22} {'offsets':>12}")
