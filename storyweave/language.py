@@ -214,15 +214,13 @@ class LanguageDetector:
             total = sum(scores.values())
         best = max(scores, key=lambda code: scores[code])
         confidence = scores[best] / total
-        unchecked = hinted is not None and hinted not in self.codes
-        if unchecked and hinted is not None and confidence < self.settings.language_unchecked_hint_override:
-            # A declared language the detector cannot check (Indonesian among these candidates) gets its
-            # nearest candidate (Spanish, 0.76) unless the text is plainly that: a text really in a
-            # candidate language scores close to 1.
-            return hinted, self.settings.language_hint_confidence
-        if confidence < self.settings.language_min_confidence:
-            if hinted is not None and hinted not in self.codes:
-                # The page declares a language the detector cannot check, and the text does not contradict it.
-                return hinted, self.settings.language_hint_confidence
+        settings = self.settings
+        # A language the page declares that the detector cannot check stands unless the text is plainly
+        # one of the candidates (a text really in one scores close to 1): Indonesian would otherwise get
+        # its nearest candidate, Spanish at 0.76.
+        plainly = max(settings.language_unchecked_hint_override, settings.language_min_confidence)
+        if hinted is not None and hinted not in self.codes and confidence < plainly:
+            return hinted, settings.language_hint_confidence
+        if confidence < settings.language_min_confidence:
             return UNDETERMINED, 0.0
         return best, confidence
