@@ -410,6 +410,18 @@ VI_ORG_DESCRIPTORS = phrases("hãng hàng không|hãng tin|hãng thông tấn|h�
 CLUB_TAILS = words("city united fc cf sc")
 # A club's legal form, which news often leaves out: "FC Bayern München" is "Bayern München".
 CLUB_FORMS = words("fc cf sc ac afc sv")
+
+
+def without_club_form(name: str, keep: int = 1) -> str | None:
+    """A club's name without the legal form that closes or opens it ("Liverpool FC" → "Liverpool",
+    "FC Bayern München" → "Bayern München") when more than ``keep`` words are there; ``None`` when
+    there is none to drop."""
+    found = name.split()
+    if len(found) > keep and found[-1].casefold() in CLUB_FORMS:
+        return " ".join(found[:-1])
+    if len(found) > keep and found[0].casefold() in CLUB_FORMS:
+        return " ".join(found[1:])
+    return None
 # Languages that capitalise every noun, so a capitalised word after a name may be no part of it.
 NOUNS_CAPITALISED = words("de lb")
 # The first word of a club named after its city ("Real Valladolid", "FC Barcelona").

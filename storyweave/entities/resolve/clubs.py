@@ -42,17 +42,6 @@ def club_home(resolver: KBResolver, surface: str, lang: str) -> KBEntity | None:
     return entity if entity.priority < COUNTRY_PRIORITY else None
 
 
-def without_legal_form(surface: str) -> str:
-    """A club's name without the legal form that opens or closes it ("Liverpool FC", "FC Porto"):
-    the name a match report writes alone."""
-    words = surface.split()
-    if len(words) > 1 and words[-1].casefold() in CLUB_FORMS:
-        words = words[:-1]
-    elif len(words) > 1 and words[0].casefold() in CLUB_FORMS:
-        words = words[1:]
-    return " ".join(words)
-
-
 def bare_clubs(
     kb: KnowledgeBase,
     mentions: list[Mention],

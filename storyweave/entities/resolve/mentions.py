@@ -13,13 +13,14 @@ from itertools import pairwise
 import regex
 
 from ...lang.lexicon import org_type_words
+from ...lang.patterns import without_club_form
 from ...models import Entity, EntityType, Mention
 from ..kb.base import COUNTRY_PRIORITY, LISTED_CONFIDENCE, KnowledgeBase
 from ..kb.demonyms import demonym_country
 from ..names import name_form
 from .acronyms import defined_acronyms, join_defined
 from .bodies import article_digest, bare_body, body_id, clear_country
-from .clubs import bare_clubs, club_home, without_legal_form
+from .clubs import bare_clubs, club_home
 from .enumerations import enumerated_places
 from .readings import Reading, after_locative, cue_type, locative_clitic
 from .reconcile import majority_type
@@ -164,9 +165,10 @@ class MentionResolver:
         index = GroupIndex()
         # A club is one whether the text gives its legal form or not: "Liverpool FC" and, in a match
         # report, a bare "Liverpool" are one unknown club, as "FC Bayern München" is "Bayern München".
-        named = [
-            name_form(without_legal_form(mentions[i].surface) if i in homes else mentions[i].surface) for i in pending
-        ]
+        named = []
+        for i in pending:
+            surface = mentions[i].surface
+            named.append(name_form((without_club_form(surface) or surface) if i in homes else surface))
         assignment = group_names(named, index, [kinds[i] for i in pending])
         for i, target in zip(pending, assignment, strict=True):
             if target >= 0:

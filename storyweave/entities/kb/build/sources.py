@@ -13,7 +13,7 @@ import json
 import logging
 from importlib import resources
 
-from ....lang.patterns import CLUB_FORMS
+from ....lang.patterns import without_club_form
 from ....models import EntityType
 from ...names import name_form, sw_id
 from ..base import COUNTRY_PRIORITY, KBEntity
@@ -261,17 +261,6 @@ def honoured_short_name(name: str) -> list[str]:
     return [first] if honoured in found and first not in found else []
 
 
-def without_club_form(name: str) -> str | None:
-    """A club's name without its legal form ("FC Bayern München" → "Bayern München"), when two
-    words or more remain: one word left is the city's or the region's name ("FC Barcelona")."""
-    words = name.split()
-    if len(words) >= 3 and words[0].casefold() in CLUB_FORMS:
-        return " ".join(words[1:])
-    if len(words) >= 3 and words[-1].casefold() in CLUB_FORMS:
-        return " ".join(words[:-1])
-    return None
-
-
 def _rows(filename: str) -> list[list[str]]:
     text = resources.files("storyweave.entities.kb").joinpath(filename).read_text(encoding="utf-8")
     return [row for row in csv.reader(text.splitlines(), delimiter="\t") if row and not row[0].startswith("#")]
@@ -318,7 +307,7 @@ def add_curated(kb: KBBuilder, by_code: dict[str, str]) -> None:
                         entity.names.setdefault(lang, alias)
                     bound = lang if kb.needs_language(alias) else ""
                     kb.add_alias(entity_id, alias, lang=bound, source=filename, contextual=contextual)
-                    if kind == "organisation" and (short := without_club_form(alias)):
+                    if kind == "organisation" and (short := without_club_form(alias, keep=2)):
                         # Only a name of the club's own: where it is a place's own name (a bare
                         # "Barcelona" of "FC Barcelona"), the hygiene pass leaves it to the place.
                         kb.add_alias(entity_id, short, rank=STRONG, source=filename, contextual=contextual)
