@@ -31,19 +31,19 @@ from cluster_folds import fold_scorer, labelled, prf, replay, semeval
 from fit_usem3_stand_in import fit
 from train_scorer import DEFAULT_CANDIDATE, candidate
 
-from storyweave.embed import embedder
+from storyweave.embed import embedder, stand_in_usem3
 from storyweave.models import EnrichedArticle
 from storyweave.pairs.training import fit_without_usem3, grouped_folds
 from storyweave.settings import Settings
 
 
 def with_stand_in(articles: list[EnrichedArticle], mapping: np.ndarray) -> list[EnrichedArticle]:
-    """Copies of ``articles`` whose usem3 vector is mapped from their e5 vector."""
+    """Copies of ``articles`` whose usem3 vector is the library's stand-in, mapped by ``mapping``
+    (call it while their language counts as one usem3 does not read)."""
     out = []
     for article in articles:
         twin = copy.deepcopy(article)
-        vector = np.asarray(twin.vectors["e5"], dtype=np.float64) @ mapping
-        twin.vectors["usem3"] = (vector / np.linalg.norm(vector)).astype(np.float32)
+        stand_in_usem3(twin.article.lang, twin.vectors, mapping)
         out.append(twin)
     return out
 

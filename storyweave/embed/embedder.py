@@ -51,14 +51,15 @@ def _stand_in_map() -> np.ndarray | None:
     return np.load(STAND_IN_PATH).astype(np.float32) if STAND_IN_PATH.is_file() else None
 
 
-def stand_in_usem3(lang: str, vectors: dict[str, np.ndarray]) -> None:
+def stand_in_usem3(lang: str, vectors: dict[str, np.ndarray], mapping: np.ndarray | None = None) -> None:
     """In a language usem3 never learned, replace its vector (noise) by one mapped from e5's.
 
     The event index, storyline fits and consolidation find events by usem3 centroids; mapped from
     e5, a Persian report lands near the reports of the same event in the languages usem3 knows
     (held-out articles: cosine 0.6 to their real usem3 vector).  The pair scorer never reads it
-    (``pairs.features``: usem3 cosines of such a text are missing)."""
-    mapping = _stand_in_map()
+    (``pairs.features``: usem3 cosines of such a text are missing).  ``mapping``: another map than
+    the packaged one (a benchmark's, fitted without the language it measures)."""
+    mapping = _stand_in_map() if mapping is None else mapping
     if usem3_reads(lang) or mapping is None or "usem3" not in vectors or "e5" not in vectors:
         return
     vectors["usem3"] = _normalised(np.asarray(vectors["e5"], dtype=np.float32) @ mapping)
