@@ -251,6 +251,14 @@ def test_chinese_names_stop_at_a_weekday_and_a_part_of_a_country_is_no_organisat
     assert not {"北部", "南部"} & found.get("place", set())
 
 
+def test_two_dotted_chinese_names_in_one_run_stay_two(extractor: MentionExtractor) -> None:
+    # Han characters run unbroken from the first dotted name to the second: "Putin on Tuesday with
+    # French President Macron" must not come out as one person.
+    text = "俄罗斯总统弗拉基米尔·普京周二与法国总统埃马纽埃尔·马克龙通电话。土耳其总统雷杰普·塔伊普·埃尔多安抵达。"
+    found = _by_type(_extract(extractor, "zh", text))
+    assert found["person"] == {"弗拉基米尔·普京", "埃马纽埃尔·马克龙", "雷杰普·塔伊普·埃尔多安"}
+
+
 def test_japanese_names_before_titles(extractor: MentionExtractor) -> None:
     text = "プーチン大統領は24日、日本の岸田首相と電話で会談した。同首相は記者団に語った。"
     assert [m.surface for m in _extract(extractor, "ja", text) if m.type == "person"] == ["プーチン", "岸田"]

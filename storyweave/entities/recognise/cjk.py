@@ -107,33 +107,42 @@ def _zh_segment_end(text: str, start: int, longest: int) -> int:
 
 
 def _zh_name_end(text: str, start: int) -> int:
-    """End of a name after a title: a dotted foreign name, else the shortest 2–4 character stretch
-    followed by a verb or particle."""
-    dotted = _ZH_TRANSLIT.match(text, start)
-    if dotted:
-        last_dot = max(dotted.group().rfind(c) for c in _ZH_DOT) + start
-        end = _zh_segment_end(text, last_dot + 1, _ZH_MAX_SEGMENT)
-        return end if end > 0 else dotted.end()
+    """End of a 2–4 character name after a title: the shortest stretch followed by a verb or particle."""
     end = _zh_segment_end(text, start, _ZH_MAX_NAME)
     return end if end - start >= 2 else -1
 
 
-def _zh_dotted_names(text: str, taken: list[Span]) -> list[Span]:
-    """弗拉基米尔·普京 anywhere: a dotted run of Han characters is a transliterated foreign name."""
+def _zh_name_start(text: str, start: int, dot: int) -> int:
+    """Where the first part of a dotted name, ending at ``dot``, begins: after the last title or
+    particle in front of it, and at most ``_ZH_MAX_SEGMENT`` characters back."""
+    title_end = max((m.end() for m in _ZH_TITLE.finditer(text, start, dot)), default=start)
+    start = max(title_end, dot - _ZH_MAX_SEGMENT)
+    while start < dot - 1 and text[start] in ZH_BOUNDARY_CHARS + "".join(ZH_NOT_NAME_START):
+        start += 1
+    return start
+
+
+def _zh_dotted_names(text: str) -> list[Span]:
+    """弗拉基米尔·普京 anywhere: a dotted run of Han characters is a transliterated foreign name.
+
+    A run may hold two names and the words between them ("弗拉基米尔·普京周二与法国总统埃马纽埃尔·马克龙"):
+    a part after a dot ends the name where a verb, particle or title follows its first characters,
+    and the rest of that part, up to the next dot, opens the next name."""
     out = []
     for match in _ZH_TRANSLIT.finditer(text):
-        start = match.start()
-        if any(s.start < match.end() and start < s.end for s in taken):
-            continue
-        first_dot = min(i for i in (match.group().find(c) for c in _ZH_DOT) if i >= 0) + start
-        # The first part may carry a title or particle in front: keep its last 2–6 characters.
-        title_end = max((m.end() for m in _ZH_TITLE.finditer(text, start, first_dot)), default=start)
-        start = max(title_end, first_dot - _ZH_MAX_SEGMENT)
-        while start < first_dot - 1 and text[start] in ZH_BOUNDARY_CHARS + "".join(ZH_NOT_NAME_START):
-            start += 1
-        last_dot = max(match.group().rfind(c) for c in _ZH_DOT) + match.start()
-        end = _zh_segment_end(text, last_dot + 1, _ZH_MAX_SEGMENT)
-        out.append(Span(start, end if end > 0 else match.end(), "person", 0.8))
+        dots = [i for i in range(match.start(), match.end()) if text[i] in _ZH_DOT]
+        start = _zh_name_start(text, match.start(), dots[0])
+        for k, dot in enumerate(dots):
+            part_end = dots[k + 1] if k + 1 < len(dots) else match.end()
+            end = _zh_segment_end(text, dot + 1, _ZH_MAX_SEGMENT)
+            if end < 0 or end >= part_end:
+                if part_end == match.end():  # the last part: as far as a name may reach
+                    out.append(Span(start, end if end > 0 else match.end(), "person", 0.8))
+                continue
+            out.append(Span(start, end, "person", 0.8))
+            start = _zh_name_start(text, end, part_end) if k + 1 < len(dots) else -1
+            if start < 0:
+                break
     return out
 
 
@@ -162,12 +171,13 @@ def _zh_suffix_orgs(text: str) -> list[Span]:
 
 
 def chinese_spans(text: str) -> list[Span]:
-    spans: list[Span] = []
+    spans = _zh_dotted_names(text)
     for match in _ZH_TITLE.finditer(text):
+        if any(s.start <= match.end() < s.end for s in spans):
+            continue  # a dotted name after the title ("总统弗拉基米尔·普京") is found whole above
         end = _zh_name_end(text, match.end())
         if end > 0 and text[match.end()] not in ZH_NOT_NAME_START:
             spans.append(Span(match.end(), end, "person", 0.8))
-    spans.extend(_zh_dotted_names(text, spans))
     orgs = [Span(m.start(), m.end(), "organisation", 0.85) for m in _ZH_ORG.finditer(text)]
     orgs.extend(_zh_suffix_orgs(text))
     spans.extend(Span(m.start(), m.end(), "place", 0.8) for m in _ZH_COUNTRY.finditer(text))
