@@ -22,6 +22,10 @@ def _kb() -> KnowledgeBase:
             kb.index(entity_id, name_form(alias, drop_titles=False), cjk=False, lang=lang)
     kb.entities["Q1490"] = KBEntity("Q1490", "place", {"en": "Tokyo"}, 10**10, None)
     kb.index("Q1490", name_form("東京", drop_titles=False), cjk=True)
+    kb.entities["TH-92"] = KBEntity("TH-92", "place", {"en": "Trang"}, 10**5, None)
+    kb.index("TH-92", name_form("トラン", drop_titles=False), cjk=True)
+    kb.entities["Q1899"] = KBEntity("Q1899", "place", {"en": "Kyiv"}, 10**6, None)
+    kb.index("Q1899", name_form("基辅", drop_titles=False), cjk=True, lang="zh")
     return kb
 
 
@@ -79,3 +83,13 @@ def test_names_are_found_wherever_a_word_may_open_one() -> None:
         ("New York", {"Q60"}),
         ("United States", {"Q30"}),
     ]
+
+
+def test_a_katakana_name_is_not_found_inside_a_longer_katakana_word() -> None:
+    # トラン (Trang, a Thai province) opens トランプ (Trump): Japanese writes a foreign word whole.
+    assert _found("トランプ大統領は東京を訪れた。", "ja") == [("東京", {"Q1490"})]
+    assert _found("タイのトラン県で", "ja") == [("トラン", {"TH-92"})]
+
+
+def test_a_chinese_name_bound_to_chinese_is_found_in_chinese_text() -> None:
+    assert _found("美国总统拜登突访基辅。", "zh") == [("基辅", {"Q1899"})]

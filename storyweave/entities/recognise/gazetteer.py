@@ -105,7 +105,7 @@ class Gazetteer:
             i = n
             token = tokens[i]
             if token.cjk:
-                hits.extend(self._scan_cjk(token))
+                hits.extend(self._scan_cjk(token, lang))
                 i += 1
                 continue
             found = self._longest_at(text, tokens, i, lang)
@@ -171,12 +171,14 @@ class Gazetteer:
         opens = any(w in self.before_place for w in (previous, *arabic_clitic_variants(previous)))  # "وزار"
         return not opens and not self.kb.lookup(nxt.folded)
 
-    def _scan_cjk(self, token: _Token) -> list[GazetteerHit]:
+    def _scan_cjk(self, token: _Token, lang: str | None) -> list[GazetteerHit]:
         run, hits, j = token.folded, [], 0
         while j < len(run):
             for size in range(min(self.kb.cjk_max_chars, len(run) - j), 1, -1):
                 piece = run[j : j + size]
-                ids = self.kb.lookup(piece) if piece not in CJK_PART_OF_PLACE_WORDS else None
+                if _inside_katakana_word(run, j, j + size):
+                    continue
+                ids = self.kb.lookup(piece, lang) if piece not in CJK_PART_OF_PLACE_WORDS else None
                 if ids:
                     hits.append(GazetteerHit(token.start + j, token.start + j + size, frozenset(ids)))
                     j += size
@@ -184,3 +186,15 @@ class Gazetteer:
             else:
                 j += 1
         return hits
+
+
+_KATAKANA_WORD = regex.compile(r"[\p{Katakana}ー]")
+
+
+def _inside_katakana_word(run: str, start: int, end: int) -> bool:
+    """Japanese writes a foreign word in katakana from end to end: a name the knowledge base lists
+    in katakana is not found inside a longer one (トラン, Trang, in トランプ, Trump)."""
+    edges = (run[start - 1 : start], run[start : start + 1], run[end - 1 : end], run[end : end + 1])
+    before, first, last, after = (bool(c) and bool(_KATAKANA_WORD.match(c)) for c in edges)
+    return (first and before) or (last and after)
+
