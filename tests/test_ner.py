@@ -400,3 +400,12 @@ def test_a_country_after_or_before_a_title_is_the_titles_country(
     assert not [m for m in mentions if m.type == "person" and place in m.surface], found
     if person:
         assert (person, "person") in found, found
+
+
+def test_a_chinese_family_name_alone_after_the_full_name_is_the_person(extractor: MentionExtractor) -> None:
+    text = (
+        "俄罗斯总统弗拉基米尔·普京周二发表讲话。克里姆林宫表示，普京告诉记者，马克龙敦促普京停止袭击。"
+        "特朗普集团发表声明。"
+    )
+    people = [m.surface for m in _extract(extractor, "zh", text) if m.type == "person"]
+    assert people == ["弗拉基米尔·普京", "普京", "普京"]

@@ -126,12 +126,32 @@ def romanise(token: str) -> str:
 def skeleton(romanised: str, h: str = "") -> str:
     """Consonant classes of a romanised token, vowels and w/y/h dropped (``h``: the class a lone h
     keeps instead), repeats collapsed."""
+    return _skeleton(romanised, h, _CLASSES)
+
+
+# Chinese and Japanese transcriptions keep voicing apart (拜登 Biden, 普京 Putin; バ and パ), which
+# the skeleton's classes merge: compared with a transcription, a name keeps its b and d.
+_VOICED_CLASSES = _CLASSES | {"b": "B", "d": "D", "dh": "D"}
+
+
+@lru_cache(maxsize=1 << 14)
+def voiced_skeleton(romanised: str) -> str:
+    """``skeleton`` with b apart from p and d apart from t."""
+    return _skeleton(romanised, "", _VOICED_CLASSES)
+
+
+def unvoiced(voiced: str) -> str:
+    """A ``voiced_skeleton`` in ``skeleton``'s classes: the key a name index files it under."""
+    return _REPEAT.sub(r"\1", voiced.replace("B", "P").replace("D", "T"))
+
+
+def _skeleton(romanised: str, h: str, table: dict[str, str]) -> str:
     # German/Polish "Selenskyj", "Sergej": the final j is a glide, not a consonant.
     word = _FINAL_GLIDE.sub("", _SOFT_C.sub("s", romanised)) if len(romanised) > 3 else romanised
     if word.startswith("x"):
         word = "s" + word[1:]  # pinyin Xi, Xiamen: an s-sound in every script that writes it
     classes = "".join(
-        h if part == "h" else _CLASSES.get(part, part if part.isdigit() else "") for part in _SPELLING.findall(word)
+        h if part == "h" else table.get(part, part if part.isdigit() else "") for part in _SPELLING.findall(word)
     )
     return _REPEAT.sub(r"\1", classes)
 
@@ -306,6 +326,23 @@ def script_of(text: str) -> str:
     return "none"
 
 
+_KATAKANA_TOKEN = re.compile("^[\u30a1-\u30fa\u30fc]+$")
+TRANSCRIBING_SCRIPTS = ("cjk", "kana")  # scripts that write a foreign name by its sounds, syllable by syllable
+
+
+def is_katakana(token: str) -> bool:
+    """Written in katakana (and the long-vowel mark) alone: a foreign word or name in Japanese."""
+    return bool(_KATAKANA_TOKEN.match(token))
+
+
+def name_script(text: str, toks: list[str]) -> str:
+    """``script_of`` for matching a name: a name written wholly in katakana ("kana") is a foreign
+    one and no spelling of a Chinese name in Han characters, as two scripts' names are not."""
+    if toks and all(is_katakana(t) for t in toks):
+        return "kana"
+    return script_of(text)
+
+
 @dataclass(frozen=True)
 class NameForm:
     """One name prepared for matching."""
@@ -459,7 +496,7 @@ def name_form(text: str, drop_titles: bool = True) -> NameForm:
         tokens=tuple(toks),
         roman=roman,
         skeletons=tuple(skeleton(r) for r in roman),
-        script=script_of(text),
+        script=name_script(text, toks),
     )
 
 

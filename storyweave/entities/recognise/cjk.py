@@ -82,6 +82,7 @@ _ZH_TITLE = regex.compile(_alternation(ZH_PERSON_TITLES))
 _ZH_ENDER = regex.compile(_alternation(ZH_NAME_ENDERS))
 _ZH_VERB = regex.compile(_alternation([w for w in ZH_NAME_ENDERS if len(w) > 1]))
 _ZH_DOT = "·・•‧"
+_ZH_DOTS = regex.compile(f"[{_ZH_DOT}]")
 _ZH_TRANSLIT = regex.compile(rf"\p{{Han}}+(?:[{_ZH_DOT}]\p{{Han}}+)+")
 _ZH_ORG = regex.compile(_alternation(ZH_FIXED_ORGS))
 _ZH_ORG_SUFFIX = regex.compile(_alternation(ZH_ORG_SUFFIXES))
@@ -146,6 +147,20 @@ def _zh_dotted_names(text: str) -> list[Span]:
     return out
 
 
+def _zh_family_names_alone(text: str, names: list[Span]) -> list[Span]:
+    """The last part of a dotted name (普京 of 弗拉基米尔·普京) written alone elsewhere in the text:
+    news writes the full name once, then the family name, with no title before it.  An
+    organisation named after the person (特朗普集团) swallows it later (``chinese_spans``)."""
+    out: list[Span] = []
+    families = {_ZH_DOTS.split(text[s.start : s.end])[-1] for s in names if _ZH_DOTS.search(text, s.start, s.end)}
+    for family in sorted(f for f in families if len(f) >= 2):
+        for match in regex.finditer(regex.escape(family), text):
+            # Anywhere, not only before a verb or particle: the text itself named this person in full.
+            if not any(s.start <= match.start() < s.end for s in (*names, *out)):
+                out.append(Span(match.start(), match.end(), "person", 0.7))
+    return out
+
+
 def _zh_suffix_orgs(text: str) -> list[Span]:
     """X公司, X大学, X委员会: from a word boundary to the last organisation head within reach."""
     out = []
@@ -172,6 +187,7 @@ def _zh_suffix_orgs(text: str) -> list[Span]:
 
 def chinese_spans(text: str) -> list[Span]:
     spans = _zh_dotted_names(text)
+    spans += _zh_family_names_alone(text, spans)
     for match in _ZH_TITLE.finditer(text):
         if any(s.start <= match.end() < s.end for s in spans):
             continue  # a dotted name after the title ("总统弗拉基米尔·普京") is found whole above

@@ -13,7 +13,17 @@ import re
 
 from rapidfuzz import fuzz
 
-from ..names import ABD_TOKENS, QUALIFIERS, NameForm, gutturals_agree, is_acronym_like, labial_keys, regnal_name
+from ..names import (
+    ABD_TOKENS,
+    QUALIFIERS,
+    TRANSCRIBING_SCRIPTS,
+    NameForm,
+    gutturals_agree,
+    is_acronym_like,
+    labial_keys,
+    regnal_name,
+)
+from ..transcriptions import foreign_variants, voiced_variants
 
 SAME_SCRIPT_MIN_SIMILARITY = 60.0  # rapidfuzz ratio of romanised tokens that share a skeleton
 # Vowel letters of a Latin token, y counted where it is a vowel (Zelensky, not Yevgeny's opening glide).
@@ -39,7 +49,7 @@ def token_match(a: NameForm, i: int, b: NameForm, j: int) -> bool:
         return True
     if not sa or not sb:
         return False
-    if sa != sb and not (a.variants[i] & b.variants[j]):
+    if sa != sb and not (a.variants[i] & b.variants[j]) and not transcribes(a, i, b, j):
         return False
     if (a.tokens[i] in a.acronym_tokens or b.tokens[j] in b.acronym_tokens) and a.roman[i] != b.roman[j]:
         return False  # NSW (of "NSW Police") is no spelling of نانسي: initials match letter for letter
@@ -58,6 +68,39 @@ def token_match(a: NameForm, i: int, b: NameForm, j: int) -> bool:
     if b.script == "arabic" and a.script == "latin":
         return gutturals_agree(b.tokens[j], a.roman[i])
     return True
+
+
+def transcribes(a: NameForm, i: int, b: NameForm, j: int) -> bool:
+    """Token ``i`` of ``a`` or token ``j`` of ``b`` is a Chinese or Japanese transcription of the
+    other (``transcriptions``): 特朗普 and Trump, プーチン and Putin.  Never within one
+    script, and never for a one-consonant token: too many names share one."""
+    if not transcription_pair(a, b):
+        return False
+    if a.script in TRANSCRIBING_SCRIPTS and b.script in TRANSCRIBING_SCRIPTS:  # 普京 and プーチン
+        return len(a.skeletons[i]) >= 2 and not foreign_variants(a)[i].isdisjoint(foreign_variants(b)[j])
+    cjk, k, other, m = (a, i, b, j) if a.script in TRANSCRIBING_SCRIPTS else (b, j, a, i)
+    return len(other.skeletons[m]) >= 2 and not foreign_variants(cjk)[k].isdisjoint(voiced_variants(other)[m])
+
+
+def transcription_pair(a: NameForm, b: NameForm) -> bool:
+    """Two scripts, one of them Chinese or Japanese: a pair ``transcribes`` may hold for (asked of
+    every candidate pair reconciliation looks at, so the cheap tests come first)."""
+    return a.script != b.script and (a.script in TRANSCRIBING_SCRIPTS or b.script in TRANSCRIBING_SCRIPTS)
+
+
+def _by_transcription(a: NameForm, b: NameForm) -> bool:
+    """``a`` and ``b`` are one name only if some token transcribes another, not by their own
+    readings: then many foreign names read alike, and the match needs more than itself."""
+    if not transcription_pair(a, b):
+        return False
+    if a.skeleton_key == b.skeleton_key or a.key_variants & b.key_variants:
+        return False
+    return len(a.tokens) != len(b.tokens) or any(
+        a.skeletons[i] != b.skeletons[i] and a.variants[i].isdisjoint(b.variants[i]) for i in range(len(a.tokens))
+    )
+
+
+TRANSCRIBED_STRONG_SKELETON = 5  # consonant classes a full name matched by transcription needs to stand alone
 
 
 def _length_ok(a: NameForm, b: NameForm) -> bool:
@@ -148,6 +191,9 @@ def strong_match(a: NameForm, b: NameForm) -> bool:
     if a.script == b.script == "arabic":
         return True  # ``same_name`` already held them to ``_arabic_spellings``
     multi = len(a.tokens) >= 2 and len(b.tokens) >= 2
+    if _by_transcription(a, b):  # 弗拉基米尔·普京 and Vladimir Putin, not 普京 and Putin alone
+        other = b if a.script in TRANSCRIBING_SCRIPTS else a
+        return multi and len(other.skeleton_key) >= TRANSCRIBED_STRONG_SKELETON
     if min(len(a.skeleton_key), len(b.skeleton_key)) >= (STRONG_SKELETON if multi else STRONG_SINGLE_SKELETON):
         return True
     # Few consonants, but the vowels and glides agree too: Toyota = Тойота = تويوتا, Putin = بوتين.
@@ -166,7 +212,7 @@ def _regrouped(a: NameForm, b: NameForm) -> bool:
     """One word in one script, several in another ("Sarıhacılar", "سيرغي لافروف"): the consonants
     of one word spread over a whole name agree by chance, unless a script writes no spaces (习近平)."""
     one_word = min(len(a.tokens), len(b.tokens)) == 1 and len(a.tokens) != len(b.tokens)
-    return one_word and a.script != b.script and "cjk" not in (a.script, b.script)
+    return one_word and a.script != b.script and not {a.script, b.script} & set(TRANSCRIBING_SCRIPTS)
 
 
 def sound_key(form: NameForm) -> str:

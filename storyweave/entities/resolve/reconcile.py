@@ -34,9 +34,19 @@ from rapidfuzz import fuzz
 from ...models import Entity, Mention
 from ...store import Store
 from ..kb.base import COUNTRY_PRIORITY, get_kb
-from ..names import NameForm, is_acronym_like, name_form, vowel_skeleton
+from ..names import NameForm, is_acronym_like, name_form, unvoiced, vowel_skeleton
+from ..transcriptions import foreign_variants
 from .bodies import bare_body
-from .matching import contains_name, flipped, same_name, sound_key, strong_match, token_match
+from .matching import (
+    contains_name,
+    flipped,
+    same_name,
+    sound_key,
+    strong_match,
+    token_match,
+    transcribes,
+    transcription_pair,
+)
 from .places import match_place, region_places, surface_place_keys
 from .stored import StoredNames, name_forms
 
@@ -48,6 +58,7 @@ def name_keys(form: NameForm) -> frozenset[str]:
     """Index keys of one surface form: every reading of every token, and of the whole name."""
     keys = {v for options in form.variants for v in options if len(v) >= 2}
     keys |= {k for k in form.key_variants if len(k) >= 4}
+    keys |= {unvoiced(v) for options in foreign_variants(form) for v in options if len(v) >= 2}  # 特朗普 finds Trump
     if form.short and form.vowel_key:
         keys.add("v:" + form.vowel_key)
     return frozenset(keys)
@@ -75,11 +86,14 @@ def _same(f: NameForm, g: NameForm) -> bool:
         return True
     if f.script == g.script:
         return fuzz.ratio(f.roman_key, g.roman_key) >= SAME_SCRIPT_WORD_SIMILARITY
-    return fuzz.ratio(sound_key(f), sound_key(g)) >= SAME_SCRIPT_WORD_SIMILARITY
+    # A transcription's vowels are the writing system's, not the name's (特朗普 te-lang-pu, Trump).
+    return transcribes(f, 0, g, 0) or fuzz.ratio(sound_key(f), sound_key(g)) >= SAME_SCRIPT_WORD_SIMILARITY
 
 
 def _token_found(form: NameForm, index: int, other: NameForm) -> bool:
-    return not form.skeletons[index] or not form.variants[index].isdisjoint(other.every_variant)
+    if not form.skeletons[index] or not form.variants[index].isdisjoint(other.every_variant):
+        return True
+    return transcription_pair(form, other) and any(transcribes(form, index, other, j) for j in range(len(other.tokens)))
 
 
 def may_be_same(f: NameForm, g: NameForm) -> bool:
@@ -150,6 +164,8 @@ def _family_name_of(part: NameForm, full: NameForm, position: int) -> bool:
         return part.roman[0] == full.roman[index]
     if not token_match(part, 0, full, index):
         return False
+    if transcribes(part, 0, full, index):  # the transcription's vowels say nothing (普京, Putin)
+        return True
     # Across scripts the consonants alone say little (جهود and Guaidó share G-T): the sound must agree.
     alike = part.roman[0] if part.script == full.script else sound_key(part)
     other = full.roman[index] if part.script == full.script else vowel_skeleton(full.roman[index])

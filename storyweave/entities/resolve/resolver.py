@@ -33,7 +33,17 @@ from ...lang.patterns import (
 from ...lang.text import arabic_clitic_variants
 from ...models import EntityType
 from ..kb.base import COUNTRY_PRIORITY, FAMOUS_PRIORITY, KBEntity, KnowledgeBase, a_letter_off
-from ..names import ORG_WORDS, NameForm, is_acronym_like, is_cjk, name_form, regnal_name, script_of, sw_id
+from ..names import (
+    ORG_WORDS,
+    TRANSCRIBING_SCRIPTS,
+    NameForm,
+    is_acronym_like,
+    is_cjk,
+    name_form,
+    regnal_name,
+    script_of,
+    sw_id,
+)
 from .matching import contains_name, part_of_name, same_name, strong_match, surname_letter_for_letter
 from .readings import Reading
 
@@ -118,7 +128,8 @@ class KBResolver:
         within one script a different spelling is a different name (Putin is not Patna, COVID is not
         Kuwait), and a short name has too few letters to tell.
         """
-        if is_acronym_like(form) or form.roman_len < FUZZY_MIN_LETTERS or form.script in ("cjk", "none"):
+        unspelled = (*TRANSCRIBING_SCRIPTS, "none")
+        if is_acronym_like(form) or form.roman_len < FUZZY_MIN_LETTERS or form.script in unspelled:
             return None
         scored: dict[str, tuple[float, str]] = {}  # entity -> (similarity, the alias key it matched)
         for entity_id, aliases in self.kb.skeleton_candidates(form).items():
