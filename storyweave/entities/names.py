@@ -176,11 +176,22 @@ def vowel_skeleton(romanised: str) -> str:
 # Spelling conventions that differ between the script a name was written in and the original.
 # Each rule is a general transcription habit of that script, never a per-name table; it yields an
 # *alternative* romanisation, so a token matches another when any of their readings agree.
+# Polish instrumental (the other cases end in vowels, which skeletons drop): "z Recepem Tayyipem
+# Erdoganem", "z Putinem".
+_LATIN_CASE_ENDING = re.compile("(?<=[a-z]{4})em$")
+
+
+def without_case_ending(roman: str) -> str:
+    """A romanised Latin token without the case ending a reading drops ("erdoganem" → "erdogan")."""
+    return _LATIN_CASE_ENDING.sub("", roman)
+
+
 _LATIN_READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile("j"), "h"),  # Spanish Javier (Хавьер, خافيير), German/Nordic Jens (Йенс), Benyamin
     (re.compile("c(?=[aeiou])"), "j"),  # Turkish Recep (Реджеп, رجب)
     (re.compile("rz"), "zh"),  # Polish Andrzej (Анджей)
     (re.compile("(?<=[a-z]{3}er)s$"), ""),  # a final -s after -er is dropped in Russian: Reuters (Рейтер)
+    (_LATIN_CASE_ENDING, ""),
 )
 _CYRILLIC_READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile("g"), "h"),  # Russian г for a foreign h: Ибрагим, Гаага

@@ -102,7 +102,12 @@ STOP_WORDS: dict[str, frozenset[str]] = {
     ),
     "pl": words(
         """w we na z ze do od dla bez przy o przez nad pod między i oraz lub ale że jak to ten ta te on ona
-        oni my wy ja jego jej ich nie też już jeszcze bardzo wszyscy dziś wczoraj jutro zdjęcie"""
+        oni my wy ja jego jej ich nie też już jeszcze bardzo wszyscy dziś wczoraj jutro zdjęcie
+        według po za przed także jednak gdy kiedy który która które był była było byli są jest będzie
+        może tym tego tej jako co czy się tak tylko teraz potem jednak natomiast ponadto poza wśród
+        poniedziałek wtorek środa czwartek piątek sobota niedziela styczeń luty marzec kwiecień maj
+        czerwiec lipiec sierpień wrzesień październik listopad grudzień stycznia lutego marca kwietnia
+        maja czerwca lipca sierpnia września października listopada grudnia"""
     ),
 }
 
@@ -145,7 +150,10 @@ PERSON_TITLES = phrases(
     người phát ngôn|phó chủ tịch|phó thủ tướng|tổng thư ký|ngoại trưởng|cầu thủ|ca sĩ|nhà báo|
     đại tướng|thượng tướng|giám đốc|tổng giám đốc|huấn luyện viên|diễn viên|tỷ phú|
     президент|премьер-министр|министр|глава|господин|госпожа|пресс-секретарь|канцлер|председатель|
-    генсек|генеральный секретарь|спикер|мэр|губернатор|прем'єр-міністр|міністр|пан|пані|речник"""
+    генсек|генеральный секретарь|спикер|мэр|губернатор|прем'єр-міністр|міністр|пан|пані|речник|
+    prezydent|prezydenta|prezydentem|prezydentowi|premiera|premierem|ministra|ministrem|szef|szefa|szefem|
+    szefowa|rzecznik|rzecznika|rzecznikiem|kanclerz|kanclerza|kanclerzem|sekretarz|sekretarza|papież|papieża|
+    król|króla|marszałek|marszałka|wicepremier|ambasador|gubernator|burmistrz"""
 )
 
 # Word endings that make a token a title ("Außenministerin", "Dışişleri Bakanı", "Parteichef").

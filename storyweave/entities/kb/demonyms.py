@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from ...lang import inflection
 from ...lang.text import fold
 from ...memory import collector_paused
 from ..names import name_form, tokens
@@ -69,6 +70,8 @@ class DemonymIndex:
         """``min_suffix`` 2 ignores the one-vowel endings ("Russo", "Rossi"), which are also how
         many languages end the country's own name (Meksiko, Austri)."""
         langs = self.names.get(token, set())
+        if not langs and any(n in self.names for n in inflection.nominatives(token, lang)):
+            return None  # "rosji" is Rosja declined ("prezydent Rosji"), not the adjective "rosyjski"
         # Arabic-script languages disagree: Persian روسیه (Russia) is Arabic روسية (Russian).
         if langs and (lang in langs or not lang or _min_stem(token) == _MIN_STEM):
             return None

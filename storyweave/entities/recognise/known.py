@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 
+from ...lang import inflection
 from ...lang import patterns as P
 from ..kb.base import LISTED_CONFIDENCE
 from .spans import Known, KnownLookup, Span
@@ -46,6 +47,11 @@ class KnownNames:
             found = self.lookup(surface[:-1], self.lang)
             if found is not None and found.type == "place":
                 return found, end
+        if len(words) <= 2:  # "Rosji", "Японии": the lists hold the nominative
+            for nominative in inflection.nominatives(surface, self.lang):
+                found = self.lookup(nominative, self.lang)
+                if found is not None and found.type in ("place", "organisation"):
+                    return found, end
         if self.lang == "tr" and len(words) == 1 and not words[0].suffixed:
             for ending in _TR_CASE_ENDINGS:
                 if surface.endswith(ending) and len(surface) - len(ending) >= _TR_STEM_MIN:

@@ -22,6 +22,7 @@ from ..names import (
     is_acronym_like,
     labial_keys,
     regnal_name,
+    without_case_ending,
 )
 from ..transcriptions import foreign_variants, voiced_variants
 
@@ -56,7 +57,8 @@ def token_match(a: NameForm, i: int, b: NameForm, j: int) -> bool:
     if a.script == b.script and a.script in ("latin", "cyrillic") and a.tokens[i] != b.tokens[j]:
         if labial_keys(a.roman[i], a.script).isdisjoint(labial_keys(b.roman[j], b.script)):
             return False  # Vischer is not Scheuer: one script writes the same f or v every time
-        if a.script == "latin" and sa != sb and _latin_vowels(a.roman[i]) != _latin_vowels(b.roman[j]):
+        ra, rb = without_case_ending(a.roman[i]), without_case_ending(b.roman[j])
+        if a.script == "latin" and sa != sb and _latin_vowels(ra) != _latin_vowels(rb):
             # Consonants that agree only under another language's reading (j read as h) and other
             # vowels besides: two names, not two spellings (Arun is not Arjan; Benjamin is Benyamin).
             return False

@@ -18,7 +18,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from ...lang import de as german
-from ...lang import ru as russian
+from ...lang import inflection
 from ...lang.ar import AR_NAMING_COUNTRIES
 from ...lang.patterns import (
     CLUB_TAILS,
@@ -112,8 +112,7 @@ class KBResolver:
             candidates.append(_SUFFIX_APOSTROPHE.sub("", text))
         if lang == "de" and (nominative := german.uninflected(text)):
             candidates.append(nominative)
-        if lang == "ru":  # "в Москве", "Японии": the lists hold the nominative
-            candidates.extend(russian.nominatives(text))
+        candidates.extend(inflection.nominatives(text, lang))  # "в Москве", "w Warszawie": lists list nominatives
         for written, form in [(c, f) for c in candidates for f in (name_form(c, drop_titles=False), name_form(c))]:
             yield form.key, written
             if form.tokens and form.script == "arabic":
