@@ -409,3 +409,12 @@ def test_a_chinese_family_name_alone_after_the_full_name_is_the_person(extractor
     )
     people = [m.surface for m in _extract(extractor, "zh", text) if m.type == "person"]
     assert people == ["弗拉基米尔·普京", "普京", "普京"]
+
+
+def test_korean_names_before_their_roles(extractor: MentionExtractor) -> None:
+    text = (
+        "블라디미르 푸틴 러시아 대통령과 레제프 타이이프 에르도안 튀르키예 대통령이 월요일 소치에서 만났다. "
+        "푸틴 대통령은 회담이 건설적이었다고 말했다. 현직 대통령이 아닌 전 대통령도 참석했다."
+    )
+    people = [m.surface for m in _extract(extractor, "ko", text) if m.type == "person"]
+    assert people == ["블라디미르 푸틴", "레제프 타이이프 에르도안", "푸틴"]

@@ -28,6 +28,7 @@ from ..kb.base import COUNTRY_PRIORITY, get_kb
 from ..names import alias_key
 from . import cjk, rules, tokens
 from .arabic import arabic_spans
+from .korean import korean_spans
 from .spans import Known, KnownLookup, Span
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ _EDGE_PUNCT = "\"'“”‘’«»„‹›()[]{}<>.,;:!?،؛؟·-–—|*_/\\ \
 _ARABIC = regex.compile(r"[\u0600-\u06FF]")
 _HAN = regex.compile(r"\p{Han}")
 _KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
+_HANGUL = regex.compile(r"\p{Hangul}")
 _CASED = regex.compile(r"[\p{Lu}]")
 
 # Texts a model reads together at most: a worker's batch holds fewer of one language.
@@ -317,6 +319,8 @@ def rule_spans(text: str, lang: str, known: KnownLookup | None = None) -> list[S
         spans.extend(cjk.chinese_spans(text))
     if _KANA.search(text) and lang in ("ja", "und"):
         spans.extend(cjk.japanese_spans(text))
+    if _HANGUL.search(text) and lang in ("ko", "und"):
+        spans.extend(korean_spans(text, known))
     return spans
 
 
