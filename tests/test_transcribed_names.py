@@ -88,3 +88,17 @@ def test_one_person_in_english_chinese_and_japanese_reports(tracker: Tracker) ->
     assert _ids(tracker, "弗拉基米尔·普京") == putin and _ids(tracker, "普京") == putin
     assert _ids(tracker, "プーチン") == putin
     assert _ids(tracker, "埃马纽埃尔·马克龙") == macron and _ids(tracker, "マクロン") == macron
+
+
+@pytest.mark.parametrize(
+    ("korean", "latin"),
+    [("블라디미르 푸틴", "Vladimir Putin"), ("도널드 트럼프", "Donald Trump"), ("에마뉘엘 마크롱", "Emmanuel Macron")],
+)
+def test_a_korean_full_name_is_the_latin_one(korean: str, latin: str) -> None:
+    assert strong_match(name_form(korean), name_form(latin))
+
+
+def test_korean_keeps_voicing_apart() -> None:
+    assert transcribes(name_form("바이든"), 0, name_form("Biden"), 0)
+    assert not transcribes(name_form("바이든"), 0, name_form("Putin"), 0)
+    assert not strong_match(name_form("블라디미르 푸틴"), name_form("Volodymyr Zelensky"))

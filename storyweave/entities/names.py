@@ -338,7 +338,7 @@ def script_of(text: str) -> str:
 
 
 _KATAKANA_TOKEN = re.compile("^[\u30a1-\u30fa\u30fc]+$")
-TRANSCRIBING_SCRIPTS = ("cjk", "kana")  # scripts that write a foreign name by its sounds, syllable by syllable
+TRANSCRIBING_SCRIPTS = ("cjk", "kana", "hangul")  # scripts that write a foreign name syllable by syllable
 
 
 def is_katakana(token: str) -> bool:

@@ -1,10 +1,11 @@
-"""Foreign names as Chinese and Japanese transcribe them, matched with other scripts' spellings.
+"""Foreign names as Chinese, Japanese and Korean transcribe them, matched with other scripts' spellings.
 
-特朗普 (te-lang-pu) and トランプ (to-ra-n-pu) share no consonant skeleton with "Trump" once
-romanised letter by letter.  ``lang.zh`` and ``lang.ja`` say which Latin consonants each syllable
-may transcribe; a token's readings are every combination, as voiced skeletons (transcriptions keep
-b apart from p and d from t: 拜登 is Biden, 普京 Putin).  Only a token written wholly in katakana,
-or wholly in the characters Chinese transcription uses, has readings: 王毅 is a Chinese name.
+特朗普 (te-lang-pu), トランプ (to-ra-n-pu) and 트럼프 (teu-leom-peu) share no consonant skeleton
+with "Trump" once romanised letter by letter.  ``lang.zh``, ``lang.ja`` and ``lang.ko`` say which
+Latin consonants each syllable may transcribe; a token's readings are every combination, as voiced
+skeletons (transcriptions keep b apart from p and d from t: 拜登 is Biden, 普京 Putin).  Only a
+token written wholly in katakana, wholly in Hangul, or wholly in the characters Chinese
+transcription uses, has readings: 王毅 is a Chinese name.
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ from functools import lru_cache
 from anyascii import anyascii
 
 from ..lang.ja import JA_INITIAL_READINGS, JA_MORAIC_N_READINGS, JA_SILENT_KANA
+from ..lang.ko import KO_FINAL_READINGS, KO_INITIAL_READINGS
 from ..lang.zh import ZH_ER_READINGS, ZH_FINAL_READINGS, ZH_INITIAL_READINGS, ZH_TRANSCRIPTION_CHARACTERS
 from .names import TRANSCRIBING_SCRIPTS, NameForm, is_katakana, voiced_skeleton
 
 __all__ = ["foreign_skeletons", "foreign_variants", "voiced_variants"]
 
 _INITIAL = re.compile("^(?:zh|ch|sh|ts|[bcdfghjklmnpqrstvwxyz])")
+_HANGUL_TOKEN = re.compile("^[\uac00-\ud7a3]+$")
+_FINAL = re.compile("(?:ng|[bdgklmnpst])$")
 _MAX_FOREIGN_READINGS = 512  # more readings than this and a match says nothing
 
 
@@ -33,6 +37,8 @@ def foreign_skeletons(token: str) -> frozenset[str]:
         syllables = [_kana_readings(c) for c in token if c not in JA_SILENT_KANA]
     elif len(token) >= 2 and all(c in ZH_TRANSCRIPTION_CHARACTERS for c in token):
         syllables = [_pinyin_readings(anyascii(c).lower()) for c in token]
+    elif len(token) >= 2 and _HANGUL_TOKEN.match(token):
+        syllables = [_hangul_readings(anyascii(c).lower()) for c in token]
     else:
         return frozenset()
     readings = [""]
@@ -78,3 +84,12 @@ def _kana_readings(kana: str) -> tuple[str, ...]:
         return JA_MORAIC_N_READINGS
     initial = m.group() if (m := _INITIAL.match(roman)) else ""
     return tuple(i + "a" for i in JA_INITIAL_READINGS.get(initial, (initial,)))
+
+
+def _hangul_readings(syllable: str) -> tuple[str, ...]:
+    initial = m.group() if (m := _INITIAL.match(syllable)) else ""
+    rest = syllable[len(initial) :]
+    final = m.group() if rest and (m := _FINAL.search(rest)) and len(rest) > len(m.group()) else ""
+    initials = KO_INITIAL_READINGS.get(initial, (initial,))
+    finals = KO_FINAL_READINGS.get(final, (final,))
+    return tuple(dict.fromkeys(i + "a" + f for i in initials for f in finals))

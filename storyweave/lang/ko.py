@@ -26,3 +26,16 @@ KO_NOT_NAMES = words(
     """전 현 현직 전직 신임 차기 당시 초대 역대 부 前 現 대리 권한대행 임시 명예 공동 새 해당 이번 양국 두 세
     각국 정상 국가 외국 미국 러시아 중국 일본 북한 한국 프랑스 독일 영국"""
 )
+
+# How Korean writes foreign names: one letter for r and l (ㄹ), ㅂ for b and v, ㅍ for p and f, ㅈ for
+# j and z, an "eu" after a consonant that has no vowel (트럼프, teu-leom-peu: Trump).  A syllable's
+# romanised initial or final consonant → the Latin ones it may transcribe; one not listed, itself.
+KO_INITIAL_READINGS: dict[str, tuple[str, ...]] = {
+    "l": ("l", "r"),
+    "b": ("b", "v"),
+    "p": ("p", "f"),
+    "j": ("j", "z"),
+    "s": ("s", "sh"),
+    "g": ("g", "k"),
+}
+KO_FINAL_READINGS: dict[str, tuple[str, ...]] = {"l": ("l", "r"), "ng": ("ng", "n")}

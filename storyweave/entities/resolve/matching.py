@@ -214,7 +214,7 @@ def _regrouped(a: NameForm, b: NameForm) -> bool:
     """One word in one script, several in another ("Sarıhacılar", "سيرغي لافروف"): the consonants
     of one word spread over a whole name agree by chance, unless a script writes no spaces (习近平)."""
     one_word = min(len(a.tokens), len(b.tokens)) == 1 and len(a.tokens) != len(b.tokens)
-    return one_word and a.script != b.script and not {a.script, b.script} & set(TRANSCRIBING_SCRIPTS)
+    return one_word and a.script != b.script and not {a.script, b.script} & {"cjk", "kana"}
 
 
 def sound_key(form: NameForm) -> str:

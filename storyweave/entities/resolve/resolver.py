@@ -35,7 +35,6 @@ from ...models import EntityType
 from ..kb.base import COUNTRY_PRIORITY, FAMOUS_PRIORITY, KBEntity, KnowledgeBase, a_letter_off
 from ..names import (
     ORG_WORDS,
-    TRANSCRIBING_SCRIPTS,
     NameForm,
     is_acronym_like,
     is_cjk,
@@ -127,8 +126,7 @@ class KBResolver:
         within one script a different spelling is a different name (Putin is not Patna, COVID is not
         Kuwait), and a short name has too few letters to tell.
         """
-        unspelled = (*TRANSCRIBING_SCRIPTS, "none")
-        if is_acronym_like(form) or form.roman_len < FUZZY_MIN_LETTERS or form.script in unspelled:
+        if is_acronym_like(form) or form.roman_len < FUZZY_MIN_LETTERS or form.script in ("cjk", "kana", "none"):
             return None
         scored: dict[str, tuple[float, str]] = {}  # entity -> (similarity, the alias key it matched)
         for entity_id, aliases in self.kb.skeleton_candidates(form).items():
