@@ -36,6 +36,8 @@ FIXTURE = Path(__file__).parent / "fixtures" / "languages" / "transcribed_names.
         ("ラブロフ", "Lavrov"),
         ("ゼレンスキー", "Zelensky"),
         ("バイデン", "Biden"),
+        ("에르도안", "Erdogan"),  # Turkish ğ is silent: the transcription drops the g the Latin keeps
+        ("埃尔多安", "Erdoğan"),
     ],
 )
 def test_a_transcription_reads_as_the_name_it_transcribes(written: str, latin: str) -> None:

@@ -24,6 +24,7 @@ __all__ = ["foreign_skeletons", "foreign_variants", "voiced_variants"]
 
 _INITIAL = re.compile("^(?:zh|ch|sh|ts|[bcdfghjklmnpqrstvwxyz])")
 _HANGUL_TOKEN = re.compile("^[\uac00-\ud7a3]+$")
+_SOFT_G = re.compile("(?<=[aeiou])g(?=[aeiou])")
 _FINAL = re.compile("(?:ng|[bdgklmnpst])$")
 _MAX_FOREIGN_READINGS = 512  # more readings than this and a match says nothing
 
@@ -59,11 +60,14 @@ def foreign_variants(form: NameForm) -> tuple[frozenset[str], ...]:
 
 @lru_cache(maxsize=20_000)
 def voiced_variants(form: NameForm) -> tuple[frozenset[str], ...]:
-    """Per token, its ``voiced_skeleton``, a final -ng also read -n (as ``skeleton_variants``)."""
+    """Per token, its ``voiced_skeleton``, a final -ng also read -n (as ``skeleton_variants``), and
+    without a g between vowels: Turkish ğ is silent, and transcriptions write what is heard
+    (에르도안, エルドアン, 埃尔多安 for "Erdogan", Erdoğan written without its breve)."""
     out = []
     for r in form.roman:
-        key = voiced_skeleton(r)
-        out.append(frozenset({key, key[:-1]}) if key.endswith("NG") and len(key) > 2 else frozenset({key}))
+        keys = {voiced_skeleton(r), voiced_skeleton(_SOFT_G.sub("", r))}
+        keys |= {k[:-1] for k in keys if k.endswith("NG") and len(k) > 2}
+        out.append(frozenset(keys))
     return tuple(out)
 
 
