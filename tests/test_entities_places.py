@@ -174,3 +174,12 @@ def test_every_exonym_names_an_entity_of_the_packaged_knowledge_base() -> None:
             for form in (f for field in forms for f in field.split("|")):
                 found = kb.lookup(name_form(form).key, None if lang == "*" else lang, written=form)
                 assert entity_id in found, (form, lang, found)
+
+
+def test_a_devanagari_name_keeps_its_vowel_signs() -> None:
+    # Vowel signs are combining marks: split at them, "रूस" (Russia) was the consonants र स, the key of
+    # Bulgaria's Ruse and of Reims, and पुतिन three one-letter tokens.
+    assert name_form("व्लादिमीर पुतिन").roman == ("vladimir", "putin")
+    kb = get_kb()
+    assert kb.lookup(name_form("रूस").key) == {"Q159"}
+    assert kb.lookup(name_form("सीरिया").key) == {"Q858"}

@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+import regex
 from anyascii import anyascii
 
 from ..lang.lexicon import (
@@ -34,7 +35,9 @@ from ..lang.lexicon import (
 )
 from ..lang.text import fold, fold_token, strip_arabic_article
 
-_WORD = re.compile(r"[^\W\d_]+|\d+")
+# Letters with their combining marks: Devanagari and other Brahmic scripts write vowels as marks
+# (पुतिन is one word, not प, त, न), and Arabic vowel signs sit inside a word, not between two.
+_WORD = regex.compile(r"[\p{L}\p{M}]+|\d+")
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 # The Arabic article as Latin and Cyrillic write it before a hyphen, assimilated or not: al-, ash-,
 # аль-, ас-, эш-.
