@@ -418,3 +418,12 @@ def test_korean_names_before_their_roles(extractor: MentionExtractor) -> None:
     )
     people = [m.surface for m in _extract(extractor, "ko", text) if m.type == "person"]
     assert people == ["블라디미르 푸틴", "레제프 타이이프 에르도안", "푸틴"]
+
+
+def test_hindi_names_after_their_roles(extractor: MentionExtractor) -> None:
+    text = (
+        "रूस के राष्ट्रपति व्लादिमीर पुतिन ने सोमवार को सोची में तुर्की के राष्ट्रपति रेचेप तैयप एर्दोगन से मुलाकात की। "
+        "प्रवक्ता ने कहा कि बातचीत अच्छी रही।"
+    )
+    found = _by_type(_extract(extractor, "hi", text))
+    assert found["person"] == {"व्लादिमीर पुतिन", "रेचेप तैयप एर्दोगन"}

@@ -28,6 +28,7 @@ from ..kb.base import COUNTRY_PRIORITY, get_kb
 from ..names import alias_key
 from . import cjk, rules, tokens
 from .arabic import arabic_spans
+from .hindi import hindi_spans
 from .korean import korean_spans
 from .spans import Known, KnownLookup, Span
 
@@ -60,6 +61,7 @@ _ARABIC = regex.compile(r"[\u0600-\u06FF]")
 _HAN = regex.compile(r"\p{Han}")
 _KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
 _HANGUL = regex.compile(r"\p{Hangul}")
+_DEVANAGARI = regex.compile(r"\p{Devanagari}")
 _CASED = regex.compile(r"[\p{Lu}]")
 
 # Texts a model reads together at most: a worker's batch holds fewer of one language.
@@ -321,6 +323,8 @@ def rule_spans(text: str, lang: str, known: KnownLookup | None = None) -> list[S
         spans.extend(cjk.japanese_spans(text))
     if _HANGUL.search(text) and lang in ("ko", "und"):
         spans.extend(korean_spans(text, known))
+    if _DEVANAGARI.search(text) and lang in ("hi", "und"):
+        spans.extend(hindi_spans(text))
     return spans
 
 
