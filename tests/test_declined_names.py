@@ -56,3 +56,21 @@ def test_a_polish_report_names_the_people_an_english_one_names(tmp_path: Path) -
         assert ids("Władimir Putin") == ids("Vladimir Putin") and len(ids("Vladimir Putin")) == 1
         assert ids("Recepem Tayyipem Erdoganem") == ids("Recep Tayyip Erdogan")
         assert ids("Recep Tayyip Erdogan") != ids("Vladimir Putin")
+
+
+def test_a_greek_report_names_places_and_people_other_scripts_name() -> None:
+    text = (
+        "Ο Ρώσος πρόεδρος Βλαντιμίρ Πούτιν συναντήθηκε τη Δευτέρα στο Σότσι με τον Τούρκο πρόεδρο Ρετζέπ "
+        "Ταγίπ Ερντογάν. Συζήτησαν τον πόλεμο στη Συρία και τις εξαγωγές σιτηρών μέσω της Μαύρης Θάλασσας."
+    )
+    mentions, _ = EntityRecognizer(Settings.load(environ={})).analyse(
+        Article(id="x", title="", text=text, origin="x", lang="el")
+    )
+    found = {m.surface: m.type for m in mentions}
+    assert found == {
+        "Βλαντιμίρ Πούτιν": "person",
+        "Σότσι": "place",
+        "Ρετζέπ Ταγίπ Ερντογάν": "person",
+        "Συρία": "place",
+        "Μαύρης Θάλασσας": "place",
+    }

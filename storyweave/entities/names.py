@@ -208,6 +208,14 @@ _CYRILLIC_READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile("(?<=[a-z]{4})(?:ogo|ego|omu|emu|om|ym|im|em)$"), ""),
 )
 _ARABIC_READINGS: tuple[tuple[re.Pattern[str], str], ...] = ((re.compile("ts"), "tes"),)  # غيتس (Gates)
+# Greek writes d, b and g with two letters (ντ, μπ, γκ: Ερντογάν, Erdogan), and γ before e or i is a
+# y (Ταγίπ, Tayyip).
+_GREEK_READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile("nt"), "d"),
+    (re.compile("mp"), "b"),
+    (re.compile("g[gk]"), "g"),
+    (re.compile("g(?=[iey])"), "y"),
+)
 # Arabic "Abd al-X" written as one Latin or Cyrillic word (Abdelmadjid, Абдель), or with the article
 # fused to "Abd" and the name apart ("Abdel Fattah" for عبد الفتاح, whose article is dropped).
 _ABD_ARTICLE = re.compile("^abd(?:e|u|ou|a)l")
@@ -222,7 +230,12 @@ _MAX_READINGS = 16
 
 
 def _readings(roman: str, script: str) -> set[str]:
-    rules = {"latin": _LATIN_READINGS, "cyrillic": _CYRILLIC_READINGS, "arabic": _ARABIC_READINGS}.get(script, ())
+    rules = {
+        "latin": _LATIN_READINGS,
+        "cyrillic": _CYRILLIC_READINGS,
+        "arabic": _ARABIC_READINGS,
+        "greek": _GREEK_READINGS,
+    }.get(script, ())
     found = {roman}
     if script in ("latin", "cyrillic"):
         found.add(_ABU_ARTICLE.sub("abu", _ABD_ARTICLE.sub("abd", roman)))

@@ -109,6 +109,14 @@ STOP_WORDS: dict[str, frozenset[str]] = {
         czerwiec lipiec sierpień wrzesień październik listopad grudzień stycznia lutego marca kwietnia
         maja czerwca lipca sierpnia września października listopada grudnia"""
     ),
+    "el": words(
+        """ο η το οι τα του της των τον την τη τους τις στο στη στην στον στα στις στους σε με για από και ή
+        αλλά ότι που ως κατά μετά πριν προς χωρίς μέχρι ενώ όταν αν δεν θα να είναι ήταν έχει αυτό αυτή
+        αυτός αυτά ένα μια ένας σήμερα χθες αύριο επίσης όμως ωστόσο σύμφωνα συνάντηση δευτέρα τρίτη τετάρτη
+        πέμπτη παρασκευή σάββατο κυριακή ιανουάριος φεβρουάριος μάρτιος απρίλιος μάιος ιούνιος ιούλιος
+        αύγουστος σεπτέμβριος οκτώβριος νοέμβριος δεκέμβριος ιανουαρίου φεβρουαρίου μαρτίου απριλίου μαΐου
+        ιουνίου ιουλίου αυγούστου σεπτεμβρίου οκτωβρίου νοεμβρίου δεκεμβρίου"""
+    ),
 }
 
 # First syllables of the verbs that most often follow a Vietnamese name: a lower-case syllable is
@@ -153,7 +161,9 @@ PERSON_TITLES = phrases(
     генсек|генеральный секретарь|спикер|мэр|губернатор|прем'єр-міністр|міністр|пан|пані|речник|
     prezydent|prezydenta|prezydentem|prezydentowi|premiera|premierem|ministra|ministrem|szef|szefa|szefem|
     szefowa|rzecznik|rzecznika|rzecznikiem|kanclerz|kanclerza|kanclerzem|sekretarz|sekretarza|papież|papieża|
-    król|króla|marszałek|marszałka|wicepremier|ambasador|gubernator|burmistrz"""
+    król|króla|marszałek|marszałka|wicepremier|ambasador|gubernator|burmistrz|
+    πρόεδρος|πρόεδρο|προέδρου|πρωθυπουργός|πρωθυπουργό|πρωθυπουργού|υπουργός|υπουργό|υπουργού|
+    καγκελάριος|εκπρόσωπος|πρέσβης|δήμαρχος|βασιλιάς|πάπας|κύριος|κυρία"""
 )
 
 # Word endings that make a token a title ("Außenministerin", "Dışişleri Bakanı", "Parteichef").

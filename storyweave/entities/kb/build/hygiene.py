@@ -66,6 +66,10 @@ LOCAL_NAME_MAX_ZIPF = 4.5
 NAME_ABROAD_MEDIAN_ZIPF = 2.8
 NAME_ABROAD_MAX_ZIPF = 3.4
 _CJK_LANGUAGES = ("ja", "ko", "zh")
+# Languages whose news writes a foreign surname in its own script: how often they write "richardson"
+# in Latin letters says nothing about whether the name is a surname abroad (the medians above were
+# set without them).
+_OWN_SCRIPT_LANGUAGES = ("el", "hi")
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,7 @@ class CommonWords:
     # folded word -> the languages it is frequent in (Zipf >= CONTEXT_ZIPF), with its Zipf there
     frequent: dict[str, dict[str, float]] = field(default_factory=dict)
     widespread: frozenset[str] = frozenset()  # folded words at Zipf >= WIDESPREAD_ZIPF in many languages
-    languages: tuple[str, ...] = ()  # the languages counted (no CJK: wordfreq's words are not names there)
+    languages: tuple[str, ...] = ()  # the languages counted (no CJK, Greek or Hindi: see _OWN_SCRIPT_LANGUAGES)
 
 
 def common_words(languages: list[str], min_zipf: float = COMMON_ZIPF) -> CommonWords:
@@ -108,7 +112,7 @@ def common_words(languages: list[str], min_zipf: float = COMMON_ZIPF) -> CommonW
             if lang == "ar" and not word.startswith("ال"):
                 nouns.add(folded[0])
     widespread = frozenset(w for w, langs in spread.items() if len(langs) >= WIDESPREAD_LANGUAGES)
-    counted = tuple(lang for lang in languages if lang not in _CJK_LANGUAGES)
+    counted = tuple(lang for lang in languages if lang not in _CJK_LANGUAGES + _OWN_SCRIPT_LANGUAGES)
     return CommonWords(dict(found), frozenset(nouns), dict(frequent), widespread, counted)
 
 

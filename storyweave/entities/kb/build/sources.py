@@ -45,11 +45,13 @@ SUBDIVISION_SOURCES = (SUBDIVISION_SOURCE, HONOURED_SOURCE)
 BUILD_LANGUAGES = [
     "ar",
     "de",
+    "el",
     "en",
     "es",
     "fa",
     "fr",
     "he",
+    "hi",
     "it",
     "ja",
     "ko",
