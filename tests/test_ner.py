@@ -402,28 +402,33 @@ def test_a_country_after_or_before_a_title_is_the_titles_country(
         assert (person, "person") in found, found
 
 
-def test_a_chinese_family_name_alone_after_the_full_name_is_the_person(extractor: MentionExtractor) -> None:
-    text = (
-        "俄罗斯总统弗拉基米尔·普京周二发表讲话。克里姆林宫表示，普京告诉记者，马克龙敦促普京停止袭击。"
-        "特朗普集团发表声明。"
-    )
-    people = [m.surface for m in _extract(extractor, "zh", text) if m.type == "person"]
-    assert people == ["弗拉基米尔·普京", "普京", "普京"]
-
-
-def test_korean_names_before_their_roles(extractor: MentionExtractor) -> None:
-    text = (
-        "블라디미르 푸틴 러시아 대통령과 레제프 타이이프 에르도안 튀르키예 대통령이 월요일 소치에서 만났다. "
-        "푸틴 대통령은 회담이 건설적이었다고 말했다. 현직 대통령이 아닌 전 대통령도 참석했다."
-    )
-    people = [m.surface for m in _extract(extractor, "ko", text) if m.type == "person"]
-    assert people == ["블라디미르 푸틴", "레제프 타이이프 에르도안", "푸틴"]
-
-
-def test_hindi_names_after_their_roles(extractor: MentionExtractor) -> None:
-    text = (
-        "रूस के राष्ट्रपति व्लादिमीर पुतिन ने सोमवार को सोची में तुर्की के राष्ट्रपति रेचेप तैयप एर्दोगन से मुलाकात की। "
-        "प्रवक्ता ने कहा कि बातचीत अच्छी रही।"
-    )
-    found = _by_type(_extract(extractor, "hi", text))
-    assert found["person"] == {"व्लादिमीर पुतिन", "रेचेप तैयप एर्दोगन"}
+@pytest.mark.parametrize(
+    ("lang", "text", "people"),
+    [
+        # A Chinese family name alone after the full name is the person; a company named after him is not.
+        (
+            "zh",
+            "俄罗斯总统弗拉基米尔·普京周二发表讲话。克里姆林宫表示，普京告诉记者，马克龙敦促普京停止袭击。"
+            "特朗普集团发表声明。",
+            ["弗拉基米尔·普京", "普京", "普京"],
+        ),
+        # Korean names a person right before the role, a country between them or not.
+        (
+            "ko",
+            "블라디미르 푸틴 러시아 대통령과 레제프 타이이프 에르도안 튀르키예 대통령이 월요일 소치에서 만났다. "
+            "푸틴 대통령은 회담이 건설적이었다고 말했다. 현직 대통령이 아닌 전 대통령도 참석했다.",
+            ["블라디미르 푸틴", "레제프 타이이프 에르도안", "푸틴"],
+        ),
+        # Hindi names a person right after the role, up to a postposition.
+        (
+            "hi",
+            "रूस के राष्ट्रपति व्लादिमीर पुतिन ने सोमवार को सोची में तुर्की के राष्ट्रपति रेचेप तैयप एर्दोगन से मुलाकात की। "
+            "प्रवक्ता ने कहा कि बातचीत अच्छी रही।",
+            ["व्लादिमीर पुतिन", "रेचेप तैयप एर्दोगन"],
+        ),
+    ],
+)
+def test_people_in_scripts_without_capitals(
+    extractor: MentionExtractor, lang: str, text: str, people: list[str]
+) -> None:
+    assert [m.surface for m in _extract(extractor, lang, text) if m.type == "person"] == people

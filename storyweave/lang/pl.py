@@ -36,20 +36,8 @@ _CYRILLIC_OR_OTHER = regex.compile(r"[^\p{Latin}]")
 _CLOSED_O = regex.compile(r"ow$")
 
 
-def nominatives(text: str) -> list[str]:
-    """Readings of ``text`` with its last word, or else its first, put back in the nominative, most
-    likely first; none for a word too short to tell."""
-    words = text.split()
-    if not words:
-        return []
-    out = [" ".join([*words[:-1], word]) for word in _word_nominatives(words[-1])]
-    if len(words) > 1:
-        # A noun heading a genitive ("Ministerstwa Spraw Zagranicznych") declines alone.
-        out += [" ".join([word, *words[1:]]) for word in _word_nominatives(words[0])]
-    return list(dict.fromkeys(o for o in out if o != text))
-
-
-def _word_nominatives(word: str) -> list[str]:
+def word_nominatives(word: str) -> list[str]:
+    """The nominatives one declined word may stand for, most likely first."""
     if len(word) < 4 or _CYRILLIC_OR_OTHER.search(word):
         return []
     out: list[str] = []

@@ -29,21 +29,8 @@ _ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _CYRILLIC_WORD = regex.compile(r"^\p{Cyrillic}{3,}$")
 
 
-def nominatives(text: str) -> list[str]:
-    """Readings of ``text`` with its last word, or else its first, put back in the nominative, most
-    likely first; none for a word too short to tell or not in Cyrillic."""
-    words = text.split()
-    if not words:
-        return []
-    out = [" ".join([*words[:-1], word]) for word in _word_nominatives(words[-1])]
-    if len(words) > 1:
-        # A noun heading a genitive ("Лиги арабских государств", "Министерства иностранных дел")
-        # declines alone: the words after it stay as they are.
-        out += [" ".join([word, *words[1:]]) for word in _word_nominatives(words[0])]
-    return list(dict.fromkeys(o for o in out if o != text))
-
-
-def _word_nominatives(word: str) -> list[str]:
+def word_nominatives(word: str) -> list[str]:
+    """The nominatives one declined word may stand for, most likely first."""
     if not _CYRILLIC_WORD.match(word):
         return []
     out: list[str] = []
