@@ -167,7 +167,7 @@ def continued_storyline(
     if assigner.index is None or centroid is None:
         return None
     excluded_event = assigner.index.spans[exclude].event_id if exclude in assigner.index.spans else None
-    own = assigner.conn.event_row(excluded_event)["storyline_id"] if excluded_event else None
+    own = assigner.event_row(excluded_event)["storyline_id"] if excluded_event else None
     near = []
     for key, _ in neighbours:
         span = assigner.index.spans.get(key)

@@ -377,8 +377,9 @@ class Store(WatchOperations, SourceOperations, Protocol):
         """Upsert the article's entities and store its mentions, with the ids they already carry."""
         ...
 
-    def ensure_name_keys(self, keys_of: Callable[[str], set[str]]) -> None:
-        """Index the people and organisations of a store written before the key index existed."""
+    def ensure_name_keys(self, keys_of: Callable[[str], set[str]]) -> bool:
+        """Index the people and organisations of a store written before the key index existed;
+        whether the index holds any row now (once it does, this has nothing left to do)."""
         ...
 
     def entity_ids_by_key(self, keys: Iterable[str]) -> dict[str, set[str]]:

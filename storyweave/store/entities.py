@@ -85,15 +85,18 @@ def add_name_keys(conn: Connection, rows: Iterable[tuple[str, str]]) -> None:
     conn.executemany("INSERT OR IGNORE INTO entity_name_keys (key, entity_id) VALUES (?, ?)", sorted(set(rows)))
 
 
-def ensure_name_keys(conn: Connection, keys_of: Callable[[str], set[str]]) -> None:
-    """Index the people and organisations of a store written before the key index existed."""
+def ensure_name_keys(conn: Connection, keys_of: Callable[[str], set[str]]) -> bool:
+    """Index the people and organisations of a store written before the key index existed;
+    whether the index holds any row now."""
     if conn.execute("SELECT 1 FROM entity_name_keys LIMIT 1").fetchone() is not None:
-        return
+        return True
     rows = conn.execute(
         """SELECT a.entity_id, a.surface FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
            WHERE e.type IN ('person', 'organisation')"""
     ).fetchall()
-    add_name_keys(conn, [(key, r["entity_id"]) for r in rows for key in keys_of(r["surface"])])
+    keyed = [(key, r["entity_id"]) for r in rows for key in keys_of(r["surface"])]
+    add_name_keys(conn, keyed)
+    return bool(keyed)
 
 
 def entity_ids_by_key(conn: Connection, keys: Iterable[str]) -> dict[str, set[str]]:
