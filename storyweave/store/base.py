@@ -19,7 +19,7 @@ from typing import IO, Any, Protocol
 
 import numpy as np
 
-from ..models import Article, DateMention, Entity, Mention, Reject
+from ..models import Article, DateMention, EnrichedArticle, Entity, Mention, Reject
 from .base_feeds import SourceOperations, WatchOperations
 from .values import CheckReport, ClusterState, Due, Finding, Reported, Row, Severity, TextHit, WatchRow
 
@@ -430,6 +430,12 @@ class Store(WatchOperations, SourceOperations, Protocol):
 
     def load_article_entities(self, article_id: str) -> tuple[list[Mention], list[Entity]]:
         """An article's stored mentions and entities (what ``EntityRecognizer.analyse`` gave, reconciled)."""
+        ...
+
+    def load_enriched(self, article_id: str) -> EnrichedArticle | None:
+        """An article as stored, with its dates, vectors, mentions and entities (``get_article``,
+        ``get_dates``, ``load_vectors``, ``load_article_entities`` at once: one round trip where
+        the engine can send statements ahead)."""
         ...
 
     def entity_names(self, ids: list[str]) -> dict[str, str]:

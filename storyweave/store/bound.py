@@ -137,6 +137,7 @@ class AreaOperations:
     current_id = on_connection(entity_sql.current_id)
     merge_entities = on_connection(entity_sql.merge_entities)
     load_article_entities = on_connection(entity_sql.load_article_entities)
+    load_enriched = on_connection(entity_sql.load_enriched)
     entity_names = on_connection(entity_sql.entity_names)
     entity_surface_counts = on_connection(entity_sql.entity_surface_counts)
     list_entities = on_connection(entity_sql.list_entities)

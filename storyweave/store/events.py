@@ -305,24 +305,24 @@ def move_storyline(conn: Connection, absorbed: str, into: str) -> None:
 def refresh_storyline(conn: Connection, storyline_id: str) -> None:
     """Recompute a storyline's summary from its events; drop it when none is left.
 
-    Its title is the title of its largest event (the earliest on a tie).
+    Its title is the title of its largest event (the earliest on a tie).  Written without reading
+    anything back: the writer refreshes a storyline per article, and in PostgreSQL's pipeline a
+    statement that returns nothing waits for no round trip.
     """
-    row = conn.execute(
-        """SELECT count(*) AS n, coalesce(sum(article_count), 0) AS articles,
-                  min(first_date) AS first_date, max(last_date) AS last_date
-           FROM events WHERE storyline_id = ?""",
-        (storyline_id,),
-    ).fetchone()
-    if row["n"] == 0:
-        conn.execute("DELETE FROM storylines WHERE id = ?", (storyline_id,))
-        return
-    top = conn.execute(
-        "SELECT title FROM events WHERE storyline_id = ? ORDER BY article_count DESC, seq LIMIT 1", (storyline_id,)
-    ).fetchone()
     conn.execute(
-        """UPDATE storylines SET title = ?, first_date = ?, last_date = ?, event_count = ?, article_count = ?,
-                                 updated_at = ? WHERE id = ?""",
-        (top["title"], row["first_date"], row["last_date"], row["n"], row["articles"], utc_now(), storyline_id),
+        """UPDATE storylines SET
+               title = (SELECT title FROM events WHERE storyline_id = ? ORDER BY article_count DESC, seq LIMIT 1),
+               first_date = (SELECT min(first_date) FROM events WHERE storyline_id = ?),
+               last_date = (SELECT max(last_date) FROM events WHERE storyline_id = ?),
+               event_count = (SELECT count(*) FROM events WHERE storyline_id = ?),
+               article_count = (SELECT coalesce(sum(article_count), 0) FROM events WHERE storyline_id = ?),
+               updated_at = ?
+           WHERE id = ? AND EXISTS (SELECT 1 FROM events WHERE storyline_id = ?)""",
+        (*[storyline_id] * 5, utc_now(), storyline_id, storyline_id),
+    )
+    conn.execute(
+        "DELETE FROM storylines WHERE id = ? AND NOT EXISTS (SELECT 1 FROM events WHERE storyline_id = ?)",
+        (storyline_id, storyline_id),
     )
 
 
