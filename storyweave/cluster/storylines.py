@@ -173,16 +173,15 @@ def continued_storyline(
         span = assigner.index.spans.get(key)
         if key != exclude and span is not None and in_window(span):
             near.append(span.event_id)
-    storyline_of = assigner.conn.storylines_of(near)
+    storyline_of, recent = assigner.conn.storylines_and_recent_events(near, _RECENT_EVENTS + 1)
     candidates: list[str] = []
     for event_id in near:
         storyline_id = str(storyline_of[event_id])
         if storyline_id != own and storyline_id not in candidates:
             candidates.append(storyline_id)
     rarities = _Rarity(assigner)
-    latest = assigner.conn.recent_storyline_events(candidates, _RECENT_EVENTS + 1) if candidates else {}
     mine = unit(centroid)
-    fits = [_fit(assigner, s, entities, mine, latest[s], excluded_event, rarities) for s in candidates]
+    fits = [_fit(assigner, s, entities, mine, recent[s], excluded_event, rarities) for s in candidates]
     linked = [f for f in fits if f is not None and f.links(assigner) and not _wrapper_twins(assigner, f, text_told)]
     if not linked:
         return None

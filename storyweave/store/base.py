@@ -278,6 +278,13 @@ class Store(WatchOperations, SourceOperations, Protocol):
         """event id -> its storyline, for those of ``event_ids`` that exist."""
         ...
 
+    def storylines_and_recent_events(
+        self, event_ids: Iterable[str], limit: int
+    ) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """``storylines_of(event_ids)``, and the ``recent_storyline_events(…, limit)`` of those
+        storylines, in one statement."""
+        ...
+
     def event_total(self) -> int:
         ...
 

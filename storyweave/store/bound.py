@@ -99,6 +99,7 @@ class AreaOperations:
     storyline_event_ids = on_connection(event_sql.storyline_event_ids)
     recent_storyline_events = on_connection(event_sql.recent_storyline_events)
     storylines_of = on_connection(event_sql.storylines_of)
+    storylines_and_recent_events = on_connection(event_sql.storylines_and_recent_events)
     comparison_member_ids = on_connection(event_sql.comparison_member_ids)
     event_total = on_connection(event_sql.event_total)
     entity_event_counts = on_connection(event_sql.entity_event_counts)

@@ -286,6 +286,34 @@ def storylines_of(conn: Connection, event_ids: Iterable[str]) -> dict[str, str]:
     return {r[0]: r[1] for r in rows_in(conn, "SELECT id, storyline_id FROM events WHERE id IN ({marks})", event_ids)}
 
 
+def storylines_and_recent_events(
+    conn: Connection, event_ids: Iterable[str], limit: int
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """``storylines_of(event_ids)`` and the ``recent_storyline_events`` of those storylines, read in
+    one statement: a storyline decision needs both, and on PostgreSQL each statement is a round trip."""
+    storyline_of: dict[str, str] = {}
+    recent: dict[str, list[str]] = {}
+    query = """SELECT 0, id, storyline_id, 0, 0 FROM events WHERE id IN ({marks})
+               UNION ALL
+               SELECT 1, storyline_id, id, last_seq, seq FROM (
+                   SELECT storyline_id, id, last_seq, seq,
+                          row_number() OVER (PARTITION BY storyline_id ORDER BY last_seq DESC, seq DESC) AS n
+                   FROM events WHERE storyline_id IN (SELECT storyline_id FROM events WHERE id IN ({marks}))) AS ranked
+               WHERE n <= ?
+               ORDER BY 1, 2, 4 DESC, 5 DESC"""
+    for chunk in chunks(sorted(set(event_ids))):
+        marks = ",".join("?" * len(chunk))
+        seen: dict[str, list[str]] = {}
+        for part, key, value, _, _ in conn.execute(query.format(marks=marks), [*chunk, *chunk, limit]):
+            if part == 0:
+                storyline_of[key] = value
+            else:
+                seen.setdefault(key, []).append(value)
+        for storyline_id, events in seen.items():
+            recent.setdefault(storyline_id, events)  # a storyline in two chunks reads the same events
+    return storyline_of, recent
+
+
 def event_total(conn: Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM events").fetchone()[0])
 
