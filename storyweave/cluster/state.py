@@ -21,6 +21,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -39,6 +40,8 @@ _FIT_INPUTS_KEPT = 4096  # events whose storyline-fit inputs stay in memory (abo
 # reads the same few events' rows several times (join, reindex, storyline fits, consolidation), and
 # on PostgreSQL each read is a round trip.
 _EVENTS_KEPT = 4096
+# Storyline fits' pooled inputs kept (``storylines._pool``: up to 8 centroids each, about 16 kB).
+_POOLS_KEPT = 512
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +91,9 @@ class EventState:
         self._evicted = Evicted()
         self.recall_watch = RecallWatch(self.kept)
         self._fit_inputs: dict[str, tuple[np.ndarray | None, int]] = {}
+        # Storyline fits' pooled inputs by the recent events they pool (``storylines._pool``), each
+        # with the ``fit_inputs`` it was computed from: valid while those are still the ones given.
+        self.storyline_pools: dict[tuple[str, ...], tuple[tuple[Any, ...], Any]] = {}
         self._rows: dict[str, Row] = {}
         self._centroids: dict[str, dict[str, np.ndarray]] = {}
 
@@ -226,7 +232,13 @@ class EventState:
             self._fit_inputs[event_id] = found
         return found
 
+    def keep_storyline_pool(self, recent: tuple[str, ...], pool: tuple[tuple[Any, ...], Any]) -> None:
+        if len(self.storyline_pools) >= _POOLS_KEPT:
+            del self.storyline_pools[next(iter(self.storyline_pools))]
+        self.storyline_pools[recent] = pool
+
     def forget_events(self) -> None:
+        self.storyline_pools.clear()
         self._fit_inputs.clear()
         self._rows.clear()
         self._centroids.clear()
