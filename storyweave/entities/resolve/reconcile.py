@@ -342,6 +342,7 @@ def plan_article(conn: Store, mentions: list[Mention], entities: list[Entity], n
     types = names.types(current)
     own_forms = names.forms(current)
     known = get_kb().entities
+    # The stored entities sharing a key with the names the loop may compare, and their types.
     names.read_ahead(
         {
             key
@@ -351,8 +352,7 @@ def plan_article(conn: Store, mentions: list[Mention], entities: list[Entity], n
             and (types[entity_id] is None or all(len(f.tokens) == 1 for f in own_forms[entity_id]))
             for f in name_forms(surfaces[entity_id])
             for key in name_keys(f)
-        },
-        RECONCILED_TYPES,
+        }
     )
     # Fullest names first: a whole name that matches by itself becomes the context a bare one needs.
     fullest_first = sorted(

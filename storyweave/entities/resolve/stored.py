@@ -115,14 +115,13 @@ class StoredNames:
         types = self._types
         return {e for e in found if types[e] == kind}
 
-    def read_ahead(self, keys: set[str], kinds: Iterable[str]) -> None:
-        """Read at once what ``candidates`` of ``keys`` and the ``forms`` of those of ``kinds`` will
-        be asked, for all of an article's names: one statement each instead of one per entity and
-        type tried (on PostgreSQL each is a round trip).  Only what is read changes, not what is found."""
-        found = self._under(keys)
-        self._read_types(found)
-        wanted = set(kinds)
-        self.forms(e for e in found if self._types.get(e) in wanted)
+    def read_ahead(self, keys: set[str]) -> None:
+        """Read at once what ``candidates`` of ``keys`` will be asked, for all of an article's names:
+        the ids under the keys and their types, one statement each instead of one per entity and
+        type tried (on PostgreSQL each is a round trip).  Only what is read changes, not what is
+        found.  The candidates' names are read as the candidates of each type are asked: reading
+        those of every candidate at once would parse many that no decision reads."""
+        self._read_types(self._under(keys))
 
     def _under(self, keys: set[str]) -> set[str]:
         missing = {k for k in keys if k not in self._ids_by_key}
