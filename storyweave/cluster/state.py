@@ -21,7 +21,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -34,6 +34,8 @@ from ..summarize import headline
 from .index import CentroidIndex, EventSpan, Evicted, day_number, happening_range, unit
 from .members import MemberCache
 from .scoring import PairScoring, load_scorer
+
+T = TypeVar("T")
 
 _FIT_INPUTS_KEPT = 4096  # events whose storyline-fit inputs stay in memory (about 2 kB each)
 # Events whose stored row and centroids stay in memory between reads (about 3 kB each): a decision
@@ -140,29 +142,21 @@ class EventState:
         or the store does (``forget_events``)."""
         found = self._rows.get(event_id)
         if found is None:
-            found = self.conn.event_row(event_id)
-            if len(self._rows) >= _EVENTS_KEPT:
-                del self._rows[next(iter(self._rows))]
-            self._rows[event_id] = found
+            found = _keep(self._rows, event_id, self.conn.event_row(event_id))
         return found
 
     def centroids(self, event_id: str) -> dict[str, np.ndarray]:
         """An event's stored centroids per model (a fresh dict: callers update it), kept as ``event_row``."""
         found = self._centroids.get(event_id)
         if found is None:
-            found = self.conn.get_centroids(event_id)
-            if len(self._centroids) >= _EVENTS_KEPT:
-                del self._centroids[next(iter(self._centroids))]
-            self._centroids[event_id] = found
+            found = _keep(self._centroids, event_id, self.conn.get_centroids(event_id))
         return dict(found)
 
     def set_centroids(self, event_id: str, centroids: dict[str, np.ndarray]) -> None:
         """Store an event's centroids and keep them as a read would give them back (float32 bits)."""
         self.conn.set_centroids(event_id, centroids)
         self._centroids.pop(event_id, None)
-        if len(self._centroids) >= _EVENTS_KEPT:
-            del self._centroids[next(iter(self._centroids))]
-        self._centroids[event_id] = {model: from_blob(to_blob(v)) for model, v in centroids.items()}
+        _keep(self._centroids, event_id, {model: from_blob(to_blob(v)) for model, v in centroids.items()})
 
     def changed(self, *event_ids: str) -> None:
         """The rows of ``event_ids`` were written (or deleted): read them again when next asked."""
@@ -329,6 +323,14 @@ class EventState:
             else:
                 self._boundary = index.oldest()
 
+
+
+def _keep(kept: dict[str, T], event_id: str, value: T) -> T:
+    """Keep ``value`` for ``event_id``, dropping the longest kept past ``_EVENTS_KEPT``."""
+    if len(kept) >= _EVENTS_KEPT:
+        del kept[next(iter(kept))]
+    kept[event_id] = value
+    return value
 
 
 def iso_day(day: int | None) -> str | None:
