@@ -253,6 +253,38 @@ def test_an_articles_entities_come_back_as_they_went_in(
     assert store.has_mentions() == bool(mentions)
 
 
+@HYPOTHESIS
+@given(article=articles(), dates=_DATES, vectors=_VECTORS, found=article_entities())
+def test_an_article_read_at_once_is_what_the_reads_one_by_one_give(
+    open_engine: OpenStore,
+    article: Article,
+    dates: list[DateMention],
+    vectors: dict[str, np.ndarray],
+    found: tuple[list[Mention], list[Entity]],
+) -> None:
+    """``load_enriched`` sends its five statements before reading any (in PostgreSQL's pipeline, one
+    round trip): inside the writer's transaction, where the pipeline is, and outside it."""
+    mentions, entities = found
+    store = open_engine()
+    with store.transaction():
+        store.insert_article(article)
+        store.insert_dates(article.id, dates)
+        store.insert_vectors(article.id, vectors)
+        store.save_article_entities(article.id, mentions, entities)
+        in_transaction = store.load_enriched(article.id)
+        missing = store.load_enriched(article.id + "-not-stored")
+    for enriched in (in_transaction, store.load_enriched(article.id)):
+        assert enriched is not None
+        assert enriched.article == store.get_article(article.id) == article
+        assert enriched.dates == store.get_dates(article.id)
+        one_by_one = store.load_vectors(article.id)
+        assert enriched.vectors.keys() == one_by_one.keys() == vectors.keys()
+        for model, vector in one_by_one.items():
+            np.testing.assert_array_equal(enriched.vectors[model], vector)
+        assert (enriched.mentions, enriched.entities) == store.load_article_entities(article.id)
+    assert missing is None
+
+
 def test_a_merged_entity_resolves_to_the_one_it_joined(open_engine: OpenStore) -> None:
     store = open_engine()
     putin = Entity("sw:putin", "person", {"en": "Vladimir Putin"})
@@ -393,6 +425,27 @@ def test_the_members_an_article_is_compared_with_come_for_several_events_at_once
         "ev1": ("a1", ["a5", "a3"]), "ev2": ("a2", ["a6", "a2"])}
     assert store.comparison_member_ids(["ev1"], 10) == {"ev1": ("a1", ["a5", "a3", "a1"])}
     assert store.comparison_member_ids([], 2) == {}
+
+
+def test_storylines_and_their_recent_events_come_in_one_read(open_engine: OpenStore) -> None:
+    """``storylines_and_recent_events`` gives what ``storylines_of`` and ``recent_storyline_events``
+    give one after the other, inside the writer's transaction and outside it."""
+    store = open_engine()
+    with store.transaction():
+        for storyline_id in ("sl1", "sl2", "sl3"):
+            store.insert_storyline(storyline_id)
+        for n, storyline_id in enumerate(["sl1", "sl2", "sl1", "sl1", "sl3", "sl1"], 1):
+            store.insert_article(Article(id=f"a{n}", title="t", text="x", origin=f"a{n}", content_hash=f"a{n}"))
+            store.insert_event(event_id=f"ev{n}", article_id=f"a{n}", title="t", lang="en", date=None,
+                               seq=store.article_seq(f"a{n}"), storyline_id=storyline_id, touched=n)
+        store.update_event("ev1", last_seq=store.article_seq("a6") + 1)  # the latest member comes first
+        in_transaction = store.storylines_and_recent_events(["ev3", "ev2", "ev9", "ev3"], 3)
+    wanted = ["ev3", "ev2", "ev9", "ev3"]
+    storyline_of = store.storylines_of(wanted)
+    one_by_one = (storyline_of, store.recent_storyline_events(storyline_of.values(), 3))
+    assert one_by_one == ({"ev3": "sl1", "ev2": "sl2"}, {"sl1": ["ev1", "ev6", "ev4"], "sl2": ["ev2"]})
+    assert in_transaction == store.storylines_and_recent_events(wanted, 3) == one_by_one
+    assert store.storylines_and_recent_events([], 3) == ({}, {})
 
 
 def test_an_events_title_in_a_language_is_its_longest_report_in_it(open_engine: OpenStore) -> None:

@@ -37,6 +37,7 @@ from ..pairs.features import ArticleProfile, profile
 from ..pairs.terms import title_grounding
 from ..settings import Settings
 from ..store import Store
+from ..store.values import ClusterState
 from . import storylines
 from .consolidate import consolidate
 from .dedup import NearDuplicates
@@ -113,11 +114,13 @@ class Assigner(EventState):
     def _new_duplicates(self) -> NearDuplicates:
         return NearDuplicates(self.settings.duplicate_jaccard, self.settings.duplicate_window)
 
-    def refresh(self) -> None:
-        """Rebuild the in-memory state from the store unless this assigner made its latest change."""
-        token = self.conn.get_state().token
+    def refresh(self) -> ClusterState:
+        """Rebuild the in-memory state from the store unless this assigner made its latest change;
+        returns the state read."""
+        state = self.conn.get_state()
+        token = state.token
         if token == self._token and self._built:
-            return
+            return state
         self.load_index()
         self.duplicates = self._new_duplicates()
         for article_id, seq, signature in self.conn.recent_signatures(self.settings.duplicate_window):
@@ -128,6 +131,7 @@ class Assigner(EventState):
         self._token = token
         self._built = True
         log.info("event index rebuilt: %d events, %d signatures", len(self.index or ()), len(self.duplicates))
+        return state
 
     def entities_reconciled(self, mapping: dict[str, str], retyped: frozenset[str] = frozenset()) -> None:
         """The writer reconciled an article's entity ids (``mapping``: its id -> stored id): cached
@@ -156,12 +160,21 @@ class Assigner(EventState):
     # -- assignment ----------------------------------------------------------------------------------
     def assign(self, enriched: EnrichedArticle) -> None:
         """Put one just-stored article into an event (inside the caller's transaction)."""
-        self.refresh()
+        try:
+            self._assign(enriched)
+        except BaseException:
+            # What this call changed in memory may be rolled back with the transaction while the
+            # store's token stays the one this assigner last saw: rebuild from the store next time.
+            self._token = None
+            raise
+
+    def _assign(self, enriched: EnrichedArticle) -> None:
+        state = self.refresh()
         self._check_entity_merges()
         article = enriched.article
         if self.conn.event_of_article(article.id) is not None:
             return
-        order = self.conn.get_state().assigned + 1
+        order = state.assigned + 1
         seq = self.conn.article_seq(article.id)
         day = effective_day(enriched)
         firm = publication_day(enriched) is not None
@@ -256,7 +269,7 @@ class Assigner(EventState):
         duplicate_of: str | None,
     ) -> None:
         article = enriched.article
-        row = self.conn.event_row(event_id)
+        row = self.event_row(event_id)
         self.conn.add_member(article.id, event_id, score, duplicate_of, order, happening_days(enriched))
         self.conn.add_event_entities(event_id, article_entity_types(enriched))
         count = row["article_count"] + 1
@@ -268,18 +281,19 @@ class Assigner(EventState):
         }
         if duplicate_of is None:
             fields["last_article_id"] = article.id
-        centroids = self.conn.get_centroids(event_id)
+        centroids = self.centroids(event_id)
         for model, vector in enriched.vectors.items():
             old = centroids.get(model)
             vector = np.asarray(vector, dtype=np.float32)
             centroids[model] = vector if old is None else (old * (count - 1) + vector) / count
-        self.conn.set_centroids(event_id, centroids)
+        self.set_centroids(event_id, centroids)
         if duplicate_of is None:
             rep = self.nearer_to_centroid(row["rep_article_id"], article.id, centroids)
             if rep != row["rep_article_id"]:
                 fields.update(title_fields(self.conn, rep))
                 fields["rep_article_id"] = rep
         self.conn.update_event(event_id, **fields)
+        self.changed(event_id)
         self.conn.refresh_storyline(row["storyline_id"])
         self.reindex(event_id)
 
@@ -322,8 +336,7 @@ class Assigner(EventState):
         )
         self.conn.add_member(article.id, event_id, None, None, order, happening_days(enriched))
         self.conn.add_event_entities(event_id, entities)
-        self.conn.set_centroids(event_id, {m: np.asarray(v, dtype=np.float32) for m, v in enriched.vectors.items()}
-        )
+        self.set_centroids(event_id, {m: np.asarray(v, dtype=np.float32) for m, v in enriched.vectors.items()})
         self.conn.refresh_storyline(storyline_id)
         self.reindex(event_id)
 

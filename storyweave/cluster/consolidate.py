@@ -54,7 +54,7 @@ def consolidate(assigner: EventState, *, full: bool) -> dict[str, Any]:
 
 
 def _centroid(assigner: EventState, event_id: str) -> np.ndarray | None:
-    return assigner.conn.get_centroids(event_id).get(assigner.model)
+    return assigner.centroids(event_id).get(assigner.model)
 
 
 def _merge_partner(assigner: EventState, key: int) -> tuple[int, float] | None:
@@ -97,9 +97,9 @@ def _merge_partner(assigner: EventState, key: int) -> tuple[int, float] | None:
 def merge_events(assigner: EventState, keep_id: str, drop_id: str) -> None:
     """Fold event ``drop_id`` into ``keep_id`` (members, centroid, dates, storyline)."""
     conn = assigner.conn
-    keep, drop = conn.event_row(keep_id), conn.event_row(drop_id)
+    keep, drop = assigner.event_row(keep_id), assigner.event_row(drop_id)
     n_keep, n_drop = keep["article_count"], drop["article_count"]
-    kept, dropped = conn.get_centroids(keep_id), conn.get_centroids(drop_id)
+    kept, dropped = assigner.centroids(keep_id), assigner.centroids(drop_id)
     centroids = {}
     for model in sorted(kept.keys() | dropped.keys()):
         if model in kept and model in dropped:
@@ -118,13 +118,16 @@ def merge_events(assigner: EventState, keep_id: str, drop_id: str) -> None:
         "touched": conn.get_state().assigned,
     }
     conn.move_event(drop_id, keep_id)
-    conn.set_centroids(keep_id, centroids)
+    assigner.removed(drop_id)
+    assigner.set_centroids(keep_id, centroids)
     conn.update_event(keep_id, **fields, **event_dates(conn, keep_id, assigner.settings))
+    assigner.changed(keep_id)
     # Only the absorbed event changes storyline: moving its whole storyline would join two
     # storylines on the strength of one merge, which is how storylines chain.
     if drop["storyline_id"] != keep["storyline_id"]:
         if not conn.storyline_event_ids(drop["storyline_id"]):  # it held the absorbed event alone
             conn.move_storyline(drop["storyline_id"], keep["storyline_id"])
+            assigner.storylines_moved()
         else:
             conn.refresh_storyline(drop["storyline_id"])
     conn.refresh_storyline(keep["storyline_id"])
@@ -138,7 +141,7 @@ def _link_lone_event(assigner: EventState, key: int) -> dict[str, str] | None:
     assert assigner.index is not None
     conn = assigner.conn
     span: EventSpan = assigner.index.spans[key]
-    row = conn.event_row(span.event_id)
+    row = assigner.event_row(span.event_id)
     own = row["storyline_id"]
     if len(conn.storyline_event_ids(own)) != 1:
         return None
@@ -157,5 +160,6 @@ def _link_lone_event(assigner: EventState, key: int) -> dict[str, str] | None:
     if target is None or target == own:
         return None
     conn.move_storyline(own, target)
+    assigner.storylines_moved()
     conn.refresh_storyline(target)
     return {"storyline": own, "into": target}

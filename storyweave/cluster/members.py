@@ -61,16 +61,10 @@ class MemberCache:
         if found is not None:
             self._items.move_to_end(article_id)
             return found
-        article = self.conn.get_article(article_id)
-        if article is None:
+        enriched = self.conn.load_enriched(article_id)
+        if enriched is None:
             raise KeyError(article_id)
-        enriched = EnrichedArticle(
-            article=article,
-            dates=self.conn.get_dates(article_id),
-            vectors=self.conn.load_vectors(article_id),
-        )
-        enriched.mentions, enriched.entities = self.conn.load_article_entities(article_id)
-        found = self._items[article_id] = profile(enriched, self.digests.of(article))
+        found = self._items[article_id] = profile(enriched, self.digests.of(enriched.article))
         for entity_id in found.entities:
             self._naming.setdefault(entity_id, set()).add(article_id)
         if len(self._items) > self.size:

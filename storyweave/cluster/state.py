@@ -21,6 +21,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from datetime import date
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -28,13 +29,21 @@ from ..pairs.features import ArticleProfile
 from ..settings import Settings
 from ..store import Store
 from ..store.base import Row
-from ..store.events import from_blob
+from ..store.events import from_blob, to_blob
 from ..summarize import headline
 from .index import CentroidIndex, EventSpan, Evicted, day_number, happening_range, unit
 from .members import MemberCache
 from .scoring import PairScoring, load_scorer
 
+T = TypeVar("T")
+
 _FIT_INPUTS_KEPT = 4096  # events whose storyline-fit inputs stay in memory (about 2 kB each)
+# Events whose stored row and centroids stay in memory between reads (about 3 kB each): a decision
+# reads the same few events' rows several times (join, reindex, storyline fits, consolidation), and
+# on PostgreSQL each read is a round trip.
+_EVENTS_KEPT = 4096
+# Storyline fits' pooled inputs kept (``storylines._pool``: up to 8 centroids each, about 16 kB).
+_POOLS_KEPT = 512
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +93,11 @@ class EventState:
         self._evicted = Evicted()
         self.recall_watch = RecallWatch(self.kept)
         self._fit_inputs: dict[str, tuple[np.ndarray | None, int]] = {}
+        # Storyline fits' pooled inputs by the recent events they pool (``storylines._pool``), each
+        # with the ``fit_inputs`` it was computed from: valid while those are still the ones given.
+        self.storyline_pools: dict[tuple[str, ...], tuple[tuple[Any, ...], Any]] = {}
+        self._rows: dict[str, Row] = {}
+        self._centroids: dict[str, dict[str, np.ndarray]] = {}
 
     @property
     def scorer(self) -> PairScoring:
@@ -122,8 +136,45 @@ class EventState:
                 chosen.append((key, cosine, span))
         return chosen
 
+    # -- stored events, as this writer last read or wrote them -------------------------------------------
+    def event_row(self, event_id: str) -> Row:
+        """The stored row of an event that exists, read once until the event changes (``changed``)
+        or the store does (``forget_events``)."""
+        found = self._rows.get(event_id)
+        if found is None:
+            found = _keep(self._rows, event_id, self.conn.event_row(event_id))
+        return found
+
+    def centroids(self, event_id: str) -> dict[str, np.ndarray]:
+        """An event's stored centroids per model (a fresh dict: callers update it), kept as ``event_row``."""
+        found = self._centroids.get(event_id)
+        if found is None:
+            found = _keep(self._centroids, event_id, self.conn.get_centroids(event_id))
+        return dict(found)
+
+    def set_centroids(self, event_id: str, centroids: dict[str, np.ndarray]) -> None:
+        """Store an event's centroids and keep them as a read would give them back (float32 bits)."""
+        self.conn.set_centroids(event_id, centroids)
+        self._centroids.pop(event_id, None)
+        _keep(self._centroids, event_id, {model: from_blob(to_blob(v)) for model, v in centroids.items()})
+
+    def changed(self, *event_ids: str) -> None:
+        """The rows of ``event_ids`` were written (or deleted): read them again when next asked."""
+        for event_id in event_ids:
+            self._rows.pop(event_id, None)
+            self._fit_inputs.pop(event_id, None)
+
+    def removed(self, event_id: str) -> None:
+        """The event was merged away: nothing of it is stored any more."""
+        self.changed(event_id)
+        self._centroids.pop(event_id, None)
+
+    def storylines_moved(self) -> None:
+        """Events changed storyline (a storyline moved into another): every kept row may be stale."""
+        self._rows.clear()
+
     def representatives(self, event_id: str) -> list[ArticleProfile]:
-        row = self.conn.event_row(event_id)
+        row = self.event_row(event_id)
         ids = [row["rep_article_id"]]
         if row["last_article_id"] != row["rep_article_id"]:
             ids.append(row["last_article_id"])
@@ -167,22 +218,30 @@ class EventState:
         bounded to the most recently read."""
         found = self._fit_inputs.get(event_id)
         if found is None:
-            vector = self.conn.get_centroids(event_id).get(self.model)
-            count = self.conn.event_row(event_id)["article_count"] if vector is not None else 0
+            vector = self.centroids(event_id).get(self.model)
+            count = self.event_row(event_id)["article_count"] if vector is not None else 0
             found = (unit(vector) if vector is not None else None, count)
             if len(self._fit_inputs) >= _FIT_INPUTS_KEPT:
                 del self._fit_inputs[next(iter(self._fit_inputs))]
             self._fit_inputs[event_id] = found
         return found
 
+    def keep_storyline_pool(self, recent: tuple[str, ...], pool: tuple[tuple[Any, ...], Any]) -> None:
+        if len(self.storyline_pools) >= _POOLS_KEPT:
+            del self.storyline_pools[next(iter(self.storyline_pools))]
+        self.storyline_pools[recent] = pool
+
     def forget_events(self) -> None:
+        self.storyline_pools.clear()
         self._fit_inputs.clear()
+        self._rows.clear()
+        self._centroids.clear()
 
     def reindex(self, event_id: str) -> None:
         """Mirror an event's stored centroid and span into the in-memory index."""
-        self._fit_inputs.pop(event_id, None)
-        row = self.conn.event_row(event_id)
-        centroid = self.conn.get_centroids(event_id).get(self.model)
+        self.changed(event_id)
+        row = self.event_row(event_id)
+        centroid = self.centroids(event_id).get(self.model)
         if centroid is not None:
             self.ensure_index(centroid).put(row["seq"], centroid, span_of(self.conn, row), row["touched"])
         elif self.index is not None and row["seq"] in self.index.spans:
@@ -264,6 +323,14 @@ class EventState:
             else:
                 self._boundary = index.oldest()
 
+
+
+def _keep(kept: dict[str, T], event_id: str, value: T) -> T:
+    """Keep ``value`` for ``event_id``, dropping the longest kept past ``_EVENTS_KEPT``."""
+    if len(kept) >= _EVENTS_KEPT:
+        del kept[next(iter(kept))]
+    kept[event_id] = value
+    return value
 
 
 def iso_day(day: int | None) -> str | None:

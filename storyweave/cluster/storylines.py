@@ -91,6 +91,29 @@ class _Rarity:
         return {e: self.known[e] for e in entity_ids}
 
 
+def _pool(assigner: EventState, recent: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, list[str]] | None:
+    """The unit centroids of the ``recent`` events that have one (stacked), their pooled unit centroid
+    and their ids; ``None`` when none has a centroid.  A pure function of the events' fit inputs,
+    kept while each of them is the one ``fit_inputs`` gives (the next events weigh the same
+    storylines again): only their cosines to each new event are computed anew."""
+    inputs = tuple(assigner.fit_inputs(event_id) for event_id in recent)
+    kept = assigner.storyline_pools.get(recent)
+    if kept is not None and all(a is b for a, b in zip(kept[0], inputs, strict=True)):
+        return kept[1]
+    used = [(event_id, vector, count) for event_id, (vector, count) in zip(recent, inputs, strict=True)
+            if vector is not None]
+    pool = None
+    if used:
+        stacked = np.stack([vector for _, vector, _ in used])
+        # np.average's own arithmetic (float64 products summed over rows, over the weights' sum),
+        # without its checks: this runs for every candidate storyline of every new event.
+        scale = np.asarray([count for _, _, count in used], dtype=np.float64)
+        pooled = unit(np.multiply(stacked, scale[:, None], dtype=np.float64).sum(axis=0) / scale.sum())
+        pool = (stacked, pooled, [event_id for event_id, _, _ in used])
+    assigner.keep_storyline_pool(recent, (inputs, pool))
+    return pool
+
+
 def _fit(
     assigner: EventState,
     storyline_id: str,
@@ -103,24 +126,12 @@ def _fit(
     """How the event (``mine``: its unit centroid) fits the storyline whose ``latest`` events (most
     recent first, one more than ``_RECENT_EVENTS``, ``exclude`` among them maybe) it is compared with."""
     conn = assigner.conn
-    recent = [e for e in latest if e != exclude][:_RECENT_EVENTS]
-    vectors: list[np.ndarray] = []
-    weights: list[int] = []
-    compared: list[str] = []
-    for event_id in recent:
-        vector, count = assigner.fit_inputs(event_id)
-        if vector is not None:
-            vectors.append(vector)
-            weights.append(count)
-            compared.append(event_id)
-    if not vectors:
+    recent = tuple(e for e in latest if e != exclude)[:_RECENT_EVENTS]
+    pool = _pool(assigner, recent)
+    if pool is None:
         return None
-    stacked = np.stack(vectors)
+    stacked, pooled, compared = pool
     cosines = stacked @ mine
-    # np.average's own arithmetic (float64 products summed over rows, over the weights' sum),
-    # without its checks: this runs for every candidate storyline of every new event.
-    scale = np.asarray(weights, dtype=np.float64)
-    pooled = unit(np.multiply(stacked, scale[:, None], dtype=np.float64).sum(axis=0) / scale.sum())
     cosine, best = float(pooled @ mine), float(cosines.max())
     nearest = compared[int(cosines.argmax())]
     settings = assigner.settings
@@ -167,22 +178,21 @@ def continued_storyline(
     if assigner.index is None or centroid is None:
         return None
     excluded_event = assigner.index.spans[exclude].event_id if exclude in assigner.index.spans else None
-    own = assigner.conn.event_row(excluded_event)["storyline_id"] if excluded_event else None
+    own = assigner.event_row(excluded_event)["storyline_id"] if excluded_event else None
     near = []
     for key, _ in neighbours:
         span = assigner.index.spans.get(key)
         if key != exclude and span is not None and in_window(span):
             near.append(span.event_id)
-    storyline_of = assigner.conn.storylines_of(near)
+    storyline_of, recent = assigner.conn.storylines_and_recent_events(near, _RECENT_EVENTS + 1)
     candidates: list[str] = []
     for event_id in near:
         storyline_id = str(storyline_of[event_id])
         if storyline_id != own and storyline_id not in candidates:
             candidates.append(storyline_id)
     rarities = _Rarity(assigner)
-    latest = assigner.conn.recent_storyline_events(candidates, _RECENT_EVENTS + 1) if candidates else {}
     mine = unit(centroid)
-    fits = [_fit(assigner, s, entities, mine, latest[s], excluded_event, rarities) for s in candidates]
+    fits = [_fit(assigner, s, entities, mine, recent[s], excluded_event, rarities) for s in candidates]
     linked = [f for f in fits if f is not None and f.links(assigner) and not _wrapper_twins(assigner, f, text_told)]
     if not linked:
         return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -109,8 +109,19 @@ def insert_vectors(conn: Connection, article_id: str, vectors: dict[str, Any]) -
     )
 
 
+# An article's own rows, each read by its id (``get_article``, ``get_dates``, ``load_vectors``, and
+# ``entities.load_enriched``, which sends them all before reading any).
+ARTICLE_ROW = "SELECT * FROM articles WHERE id = ?"
+REMOVAL_ROWS = "SELECT kind, text FROM removals WHERE article_id = ? ORDER BY position"
+DATE_ROWS = "SELECT date, expression, sentence, kind FROM article_dates WHERE article_id = ? ORDER BY position"
+VECTOR_ROWS = "SELECT model, vector FROM article_vectors WHERE article_id = ?"
+
+
 def load_vectors(conn: Connection, article_id: str) -> dict[str, np.ndarray]:
-    rows = conn.execute("SELECT model, vector FROM article_vectors WHERE article_id = ?", (article_id,))
+    return vectors_of(conn.execute(VECTOR_ROWS, (article_id,)))
+
+
+def vectors_of(rows: Iterable[Row]) -> dict[str, np.ndarray]:
     return {r["model"]: np.frombuffer(r["vector"], dtype="<f4") for r in rows}
 
 
@@ -143,21 +154,21 @@ def row_to_article(row: Row, removed: list[Removal] | None = None) -> Article:
 
 
 def get_article(conn: Connection, article_id: str) -> Article | None:
-    row = conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+    row = conn.execute(ARTICLE_ROW, (article_id,)).fetchone()
     if row is None:
         return None
-    removed = [
-        Removal(r["kind"], r["text"])
-        for r in conn.execute("SELECT kind, text FROM removals WHERE article_id = ? ORDER BY position", (article_id,))
-    ]
-    return row_to_article(row, removed)
+    return row_to_article(row, removals_of(conn.execute(REMOVAL_ROWS, (article_id,))))
+
+
+def removals_of(rows: Iterable[Row]) -> list[Removal]:
+    return [Removal(r["kind"], r["text"]) for r in rows]
 
 
 def get_dates(conn: Connection, article_id: str) -> list[DateMention]:
-    rows = conn.execute(
-        "SELECT date, expression, sentence, kind FROM article_dates WHERE article_id = ? ORDER BY position",
-        (article_id,),
-    )
+    return dates_of(conn.execute(DATE_ROWS, (article_id,)))
+
+
+def dates_of(rows: Iterable[Row]) -> list[DateMention]:
     return [DateMention(r["date"], r["expression"], r["sentence"], r["kind"]) for r in rows]
 
 

@@ -19,7 +19,7 @@ from typing import IO, Any, Protocol
 
 import numpy as np
 
-from ..models import Article, DateMention, Entity, Mention, Reject
+from ..models import Article, DateMention, EnrichedArticle, Entity, Mention, Reject
 from .base_feeds import SourceOperations, WatchOperations
 from .values import CheckReport, ClusterState, Due, Finding, Reported, Row, Severity, TextHit, WatchRow
 
@@ -278,6 +278,13 @@ class Store(WatchOperations, SourceOperations, Protocol):
         """event id -> its storyline, for those of ``event_ids`` that exist."""
         ...
 
+    def storylines_and_recent_events(
+        self, event_ids: Iterable[str], limit: int
+    ) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """``storylines_of(event_ids)``, and the ``recent_storyline_events(…, limit)`` of those
+        storylines, in one statement."""
+        ...
+
     def event_total(self) -> int:
         ...
 
@@ -377,8 +384,9 @@ class Store(WatchOperations, SourceOperations, Protocol):
         """Upsert the article's entities and store its mentions, with the ids they already carry."""
         ...
 
-    def ensure_name_keys(self, keys_of: Callable[[str], set[str]]) -> None:
-        """Index the people and organisations of a store written before the key index existed."""
+    def ensure_name_keys(self, keys_of: Callable[[str], set[str]]) -> bool:
+        """Index the people and organisations of a store written before the key index existed;
+        whether the index holds any row now (once it does, this has nothing left to do)."""
         ...
 
     def entity_ids_by_key(self, keys: Iterable[str]) -> dict[str, set[str]]:
@@ -429,6 +437,12 @@ class Store(WatchOperations, SourceOperations, Protocol):
 
     def load_article_entities(self, article_id: str) -> tuple[list[Mention], list[Entity]]:
         """An article's stored mentions and entities (what ``EntityRecognizer.analyse`` gave, reconciled)."""
+        ...
+
+    def load_enriched(self, article_id: str) -> EnrichedArticle | None:
+        """An article as stored, with its dates, vectors, mentions and entities (``get_article``,
+        ``get_dates``, ``load_vectors``, ``load_article_entities`` at once: one round trip where
+        the engine can send statements ahead)."""
         ...
 
     def entity_names(self, ids: list[str]) -> dict[str, str]:

@@ -7,8 +7,18 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from ..models import Entity, Mention
-from .articles import utc_now
+from ..models import EnrichedArticle, Entity, Mention
+from .articles import (
+    ARTICLE_ROW,
+    DATE_ROWS,
+    REMOVAL_ROWS,
+    VECTOR_ROWS,
+    dates_of,
+    removals_of,
+    row_to_article,
+    utc_now,
+    vectors_of,
+)
 from .connection import Connection, rows_in
 from .values import Row
 
@@ -85,15 +95,18 @@ def add_name_keys(conn: Connection, rows: Iterable[tuple[str, str]]) -> None:
     conn.executemany("INSERT OR IGNORE INTO entity_name_keys (key, entity_id) VALUES (?, ?)", sorted(set(rows)))
 
 
-def ensure_name_keys(conn: Connection, keys_of: Callable[[str], set[str]]) -> None:
-    """Index the people and organisations of a store written before the key index existed."""
+def ensure_name_keys(conn: Connection, keys_of: Callable[[str], set[str]]) -> bool:
+    """Index the people and organisations of a store written before the key index existed;
+    whether the index holds any row now."""
     if conn.execute("SELECT 1 FROM entity_name_keys LIMIT 1").fetchone() is not None:
-        return
+        return True
     rows = conn.execute(
         """SELECT a.entity_id, a.surface FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
            WHERE e.type IN ('person', 'organisation')"""
     ).fetchall()
-    add_name_keys(conn, [(key, r["entity_id"]) for r in rows for key in keys_of(r["surface"])])
+    keyed = [(key, r["entity_id"]) for r in rows for key in keys_of(r["surface"])]
+    add_name_keys(conn, keyed)
+    return bool(keyed)
 
 
 def entity_ids_by_key(conn: Connection, keys: Iterable[str]) -> dict[str, set[str]]:
@@ -216,7 +229,28 @@ def merge_entities(conn: Connection, old: str, new: str, reason: str) -> None:
 
 def load_article_entities(conn: Connection, article_id: str) -> tuple[list[Mention], list[Entity]]:
     """An article's stored mentions and entities (what ``EntityRecognizer.analyse`` gave, reconciled)."""
-    rows = article_mentions(conn, article_id)
+    return mentions_and_entities(article_mentions(conn, article_id))
+
+
+def load_enriched(conn: Connection, article_id: str) -> EnrichedArticle | None:
+    """An article as stored with its dates, vectors, mentions and entities: what ``get_article``,
+    ``get_dates``, ``load_vectors`` and ``load_article_entities`` give, their five statements all
+    sent before any is read, so that in PostgreSQL's pipeline they wait for one round trip, not five."""
+    key = (article_id,)
+    article, removals, dates, vectors, mentions = (
+        conn.execute(query, key) for query in (ARTICLE_ROW, REMOVAL_ROWS, DATE_ROWS, VECTOR_ROWS, _MENTION_ROWS)
+    )
+    row = article.fetchone()
+    if row is None:
+        return None
+    enriched = EnrichedArticle(
+        article=row_to_article(row, removals_of(removals)), dates=dates_of(dates), vectors=vectors_of(vectors)
+    )
+    enriched.mentions, enriched.entities = mentions_and_entities(mentions.fetchall())
+    return enriched
+
+
+def mentions_and_entities(rows: list[Row]) -> tuple[list[Mention], list[Entity]]:
     mentions = [
         Mention(r["surface"], r["start_pos"], r["end_pos"], r["type"], r["lang"], r["entity_id"], r["confidence"])
         for r in rows
@@ -368,14 +402,14 @@ def get_entity(conn: Connection, entity_id: str, lang: str | None = None) -> dic
     return found
 
 
+_MENTION_ROWS = """SELECT m.surface, m.start_pos, m.end_pos, m.type, m.lang, m.confidence, m.entity_id,
+                          e.type AS entity_type, e.name, e.names
+                   FROM mentions m LEFT JOIN entities e ON e.id = m.entity_id
+                   WHERE m.article_id = ? ORDER BY m.position"""
+
+
 def article_mentions(conn: Connection, article_id: str) -> list[Row]:
-    return conn.execute(
-        """SELECT m.surface, m.start_pos, m.end_pos, m.type, m.lang, m.confidence, m.entity_id,
-                  e.type AS entity_type, e.name, e.names
-           FROM mentions m LEFT JOIN entities e ON e.id = m.entity_id
-           WHERE m.article_id = ? ORDER BY m.position""",
-        (article_id,),
-    ).fetchall()
+    return conn.execute(_MENTION_ROWS, (article_id,)).fetchall()
 
 
 def all_aliases(conn: Connection) -> list[tuple[str, str, str, str, int]]:

@@ -286,6 +286,34 @@ def storylines_of(conn: Connection, event_ids: Iterable[str]) -> dict[str, str]:
     return {r[0]: r[1] for r in rows_in(conn, "SELECT id, storyline_id FROM events WHERE id IN ({marks})", event_ids)}
 
 
+def storylines_and_recent_events(
+    conn: Connection, event_ids: Iterable[str], limit: int
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """``storylines_of(event_ids)`` and the ``recent_storyline_events`` of those storylines, read in
+    one statement: a storyline decision needs both, and on PostgreSQL each statement is a round trip."""
+    storyline_of: dict[str, str] = {}
+    recent: dict[str, list[str]] = {}
+    query = """SELECT 0, id, storyline_id, 0, 0 FROM events WHERE id IN ({marks})
+               UNION ALL
+               SELECT 1, storyline_id, id, last_seq, seq FROM (
+                   SELECT storyline_id, id, last_seq, seq,
+                          row_number() OVER (PARTITION BY storyline_id ORDER BY last_seq DESC, seq DESC) AS n
+                   FROM events WHERE storyline_id IN (SELECT storyline_id FROM events WHERE id IN ({marks}))) AS ranked
+               WHERE n <= ?
+               ORDER BY 1, 2, 4 DESC, 5 DESC"""
+    for chunk in chunks(sorted(set(event_ids))):
+        marks = ",".join("?" * len(chunk))
+        seen: dict[str, list[str]] = {}
+        for part, key, value, _, _ in conn.execute(query.format(marks=marks), [*chunk, *chunk, limit]):
+            if part == 0:
+                storyline_of[key] = value
+            else:
+                seen.setdefault(key, []).append(value)
+        for storyline_id, events in seen.items():
+            recent.setdefault(storyline_id, events)  # a storyline in two chunks reads the same events
+    return storyline_of, recent
+
+
 def event_total(conn: Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM events").fetchone()[0])
 
@@ -305,24 +333,24 @@ def move_storyline(conn: Connection, absorbed: str, into: str) -> None:
 def refresh_storyline(conn: Connection, storyline_id: str) -> None:
     """Recompute a storyline's summary from its events; drop it when none is left.
 
-    Its title is the title of its largest event (the earliest on a tie).
+    Its title is the title of its largest event (the earliest on a tie).  Written without reading
+    anything back: the writer refreshes a storyline per article, and in PostgreSQL's pipeline a
+    statement that returns nothing waits for no round trip.
     """
-    row = conn.execute(
-        """SELECT count(*) AS n, coalesce(sum(article_count), 0) AS articles,
-                  min(first_date) AS first_date, max(last_date) AS last_date
-           FROM events WHERE storyline_id = ?""",
-        (storyline_id,),
-    ).fetchone()
-    if row["n"] == 0:
-        conn.execute("DELETE FROM storylines WHERE id = ?", (storyline_id,))
-        return
-    top = conn.execute(
-        "SELECT title FROM events WHERE storyline_id = ? ORDER BY article_count DESC, seq LIMIT 1", (storyline_id,)
-    ).fetchone()
     conn.execute(
-        """UPDATE storylines SET title = ?, first_date = ?, last_date = ?, event_count = ?, article_count = ?,
-                                 updated_at = ? WHERE id = ?""",
-        (top["title"], row["first_date"], row["last_date"], row["n"], row["articles"], utc_now(), storyline_id),
+        """UPDATE storylines SET
+               title = (SELECT title FROM events WHERE storyline_id = ? ORDER BY article_count DESC, seq LIMIT 1),
+               first_date = (SELECT min(first_date) FROM events WHERE storyline_id = ?),
+               last_date = (SELECT max(last_date) FROM events WHERE storyline_id = ?),
+               event_count = (SELECT count(*) FROM events WHERE storyline_id = ?),
+               article_count = (SELECT coalesce(sum(article_count), 0) FROM events WHERE storyline_id = ?),
+               updated_at = ?
+           WHERE id = ? AND EXISTS (SELECT 1 FROM events WHERE storyline_id = ?)""",
+        (*[storyline_id] * 5, utc_now(), storyline_id, storyline_id),
+    )
+    conn.execute(
+        "DELETE FROM storylines WHERE id = ? AND NOT EXISTS (SELECT 1 FROM events WHERE storyline_id = ?)",
+        (storyline_id, storyline_id),
     )
 
 

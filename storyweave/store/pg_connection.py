@@ -105,20 +105,25 @@ class Result:
         self._rows = rows
         self._next = 0
         self._rowcount = rowcount
-        self._sent: tuple[psycopg.Cursor[PgRow], psycopg.Pipeline] | None = None
+        self._sent: tuple[psycopg.Cursor[PgRow], psycopg.Pipeline, list[int], int] | None = None
 
     @classmethod
-    def sent(cls, cursor: psycopg.Cursor[PgRow], pipeline: psycopg.Pipeline) -> Result:
+    def sent(cls, cursor: psycopg.Cursor[PgRow], pipeline: psycopg.Pipeline, syncs: list[int]) -> Result:
+        """A statement sent in ``pipeline``, whose syncs so far ``syncs[0]`` counts."""
         result = cls([], -1)
-        result._sent = (cursor, pipeline)
+        result._sent = (cursor, pipeline, syncs, syncs[0])
         return result
 
     def _arrived(self) -> None:
         if self._sent is None:
             return
-        cursor, pipeline = self._sent
+        cursor, pipeline, syncs, sent_at = self._sent
         self._sent = None
-        pipeline.sync()  # every statement sent before this one, then this one's rows
+        # A sync receives the results of every statement sent before it: reads sent together (see
+        # ``entities.load_enriched``) wait for one round trip, the first one read.
+        if syncs[0] == sent_at:
+            pipeline.sync()  # every statement sent before this one, then this one's rows
+            syncs[0] += 1
         self._rows = cursor.fetchall() if cursor.description is not None else []
         self._rowcount = cursor.rowcount
         cursor.close()
@@ -197,7 +202,7 @@ class PgConnection:
             return self._with_connection(lambda conn: _fetch(conn, query, args))
         cursor = self._local.conn.cursor(row_factory=_row_maker)
         cursor.execute(query, args)
-        return Result.sent(cursor, pipeline)
+        return Result.sent(cursor, pipeline, self._local.syncs)
 
     def _with_connection(self, work: Callable[[psycopg.Connection[Any]], Any]) -> Any:
         pinned: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
@@ -237,6 +242,7 @@ class PgConnection:
             # at the commit, and the transaction rolls back then, as it would have at the statement.
             self._local.pipelining = conn.pipeline()
             self._local.pipeline = self._local.pipelining.__enter__()
+            self._local.syncs = [0]
 
     def _finish(self, *, commit: bool) -> None:
         conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)

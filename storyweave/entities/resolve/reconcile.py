@@ -351,12 +351,25 @@ def plan_article(conn: Store, mentions: list[Mention], entities: list[Entity], n
     for entity in entities:
         surfaces[plan.mapping.get(entity.id, entity.id)] |= set(entity.aliases)
     current = sorted({plan.mapping.get(i, i) for i in ids})
-    conn.ensure_name_keys(surface_keys)
+    if not names.keys_indexed:
+        names.keys_indexed = conn.ensure_name_keys(surface_keys)
     # What the loop below asks of each entity, read for all of them at once: one statement each,
     # not one per entity (on PostgreSQL each is a round trip).  Nothing is written before the loop ends.
-    names.types(current)
-    names.forms(current)
+    types = names.types(current)
+    own_forms = names.forms(current)
     known = get_kb().entities
+    # The stored entities sharing a key with the names the loop may compare, and their types.
+    names.read_ahead(
+        {
+            key
+            for entity_id in current
+            if entity_id.startswith("sw:") and entity_id not in known
+            # as the loop below: a stored entity with a longer name had its whole-name match
+            and (types[entity_id] is None or all(len(f.tokens) == 1 for f in own_forms[entity_id]))
+            for f in name_forms(surfaces[entity_id])
+            for key in name_keys(f)
+        }
+    )
     # Fullest names first: a whole name that matches by itself becomes the context a bare one needs.
     fullest_first = sorted(
         current, key=lambda i: (-max((len(f.tokens) for f in name_forms(surfaces[i])), default=0), i)
@@ -427,7 +440,8 @@ def store_article_entities(
     apply_mapping(plan.mapping, mentions, entities)
     kinds = {e.id: e.type for e in entities}
     untyped = [e.id for e in entities if e.id not in get_kb().entities]
-    types_before = conn.entity_types(untyped)
+    # As the store holds them: nothing was written since reconciliation read them.
+    types_before = {e: kind for e, kind in names.types(untyped).items() if kind is not None}
     unknown = set(untyped)
     keyed = [
         (key, m.entity_id)

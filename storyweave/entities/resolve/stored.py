@@ -67,9 +67,13 @@ class StoredNames:
         self._article_counts: dict[str, int] = {}
         self._cooccurrences: dict[tuple[str, frozenset[str]], int] = {}
         self._article_total: int | None = None
+        # The name key index once seen filled: it only empties with the entities, which moves the
+        # store's change token, and the writer then calls ``clear``.
+        self.keys_indexed = False
 
     # -- what the writer tells ---------------------------------------------------------------------------
     def clear(self) -> None:
+        self.keys_indexed = False
         self._ids_by_key.clear()
         self._types.clear()
         self._forms.clear()
@@ -106,15 +110,26 @@ class StoredNames:
     # -- what reconciliation asks --------------------------------------------------------------------------
     def candidates(self, keys: set[str], kind: str) -> set[str]:
         """The stored entities of type ``kind`` indexed under any of ``keys``."""
+        found = self._under(keys)
+        self._read_types(found)
+        types = self._types
+        return {e for e in found if types[e] == kind}
+
+    def read_ahead(self, keys: set[str]) -> None:
+        """Read at once what ``candidates`` of ``keys`` will be asked, for all of an article's names:
+        the ids under the keys and their types, one statement each instead of one per entity and
+        type tried (on PostgreSQL each is a round trip).  Only what is read changes, not what is
+        found.  The candidates' names are read as the candidates of each type are asked: reading
+        those of every candidate at once would parse many that no decision reads."""
+        self._read_types(self._under(keys))
+
+    def _under(self, keys: set[str]) -> set[str]:
         missing = {k for k in keys if k not in self._ids_by_key}
         if missing:
             self._ids_by_key.make_room(len(missing))
             missing = {k for k in keys if k not in self._ids_by_key}  # making room may drop some of keys
             self._ids_by_key.update((k, frozenset(v)) for k, v in self.conn.entity_ids_by_key(missing).items())
-        found: set[str] = set().union(*(self._ids_by_key[k] for k in keys)) if keys else set()
-        self._read_types(found)
-        types = self._types
-        return {e for e in found if types[e] == kind}
+        return set().union(*(self._ids_by_key[k] for k in keys)) if keys else set()
 
     def types(self, ids: Iterable[str]) -> dict[str, str | None]:
         """entity id -> its type, ``None`` for ids that are no entity (merged away, never stored)."""
