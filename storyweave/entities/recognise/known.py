@@ -81,6 +81,14 @@ class KnownNames:
         hit = self.known(words)
         return hit is not None and hit[0].type == "place" and hit[0].country and hit[1] == words[-1].end
 
+    def declined_country(self, tok: Tok) -> bool:
+        """The word is a country's name in a case other than the nominative ("Туреччини", "России",
+        "України"): no one's given name, so a run it opens is the country, then a name."""
+        if self.lang not in inflection.DECLINING or self.lookup is None:
+            return False
+        readings = (self.lookup(reading, self.lang) for reading in inflection.nominatives(tok.text, self.lang))
+        return any(found is not None and found.type == "place" and found.country for found in readings)
+
     def opens_with_country(self, tok: Tok) -> bool:
         """The word is an inflected one-word country name of the language ("Russlands", "України")."""
         stems = _country_stems(self.lang)
