@@ -4,11 +4,10 @@ before a name is a place and a person, and a man's name in any case is one perso
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
-from entities_support import store_names, typed_names
+from entities_support import as_previous_release_stored, store_names, typed_names
 
 from storyweave import Settings, Tracker
 from storyweave.entities.api import resolve_names
@@ -68,6 +67,8 @@ def rules_only() -> EntityRecognizer:
         ("uk", "Міністр закордонних справ України Дмитро Кулеба відвідав Анкару.", "України", "Дмитро Кулеба"),
         ("ru", "Он встретил президента Турции Реджепа Тайипа Эрдогана в Москве.", "Турции", "Реджепа Тайипа Эрдогана"),
         ("ru", "Вчера президент России Владимир Путин прилетел в Анкару.", "России", "Владимир Путин"),
+        ("uk", "Вчора лідер Північної Кореї Кім Чен Ин провів парад.", "Північної Кореї", "Кім Чен Ин"),
+        ("ru", "Вчера лидер Северной Кореи Ким Чен Ын провел парад.", "Северной Кореи", "Ким Чен Ын"),
     ],
 )
 def test_a_declined_country_before_a_name_is_a_place_and_a_person(
@@ -174,17 +175,7 @@ def test_a_store_of_the_previous_knowledge_base_moves_to_the_one_entry(tmp_path:
     db = tmp_path / "previous.db"
     with Tracker(db=db) as tracker:
         assert store_names(tracker, "a", "en", [("Scotland", "place")]) == ["Q22"]
-    conn = sqlite3.connect(db)
-    with conn:
-        conn.execute(
-            "INSERT INTO entities (id, type, name, first_seen, updated_at) "
-            "VALUES ('sw:7a629e3ed854', 'place', 'Scotland', '2026-01-01', '2026-01-01')"
-        )
-        conn.execute("UPDATE mentions SET entity_id = 'sw:7a629e3ed854'")
-        conn.execute("UPDATE entity_aliases SET entity_id = 'sw:7a629e3ed854'")
-        conn.execute("DELETE FROM entities WHERE id = 'Q22'")
-        conn.execute("PRAGMA user_version = 10")
-    conn.close()
+    as_previous_release_stored(db, "Q22", "sw:7a629e3ed854", "Scotland", 10)
     with Tracker(db=db) as tracker:
         assert schema_version(tracker.db.conn) == latest_version()
         assert tracker.db.conn.execute("SELECT COUNT(*) FROM pending_steps").fetchone()[0] == 0

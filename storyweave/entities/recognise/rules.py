@@ -297,7 +297,7 @@ class _RunScanner:
             return [(Span(span.start, hit[1], hit[0].type, _KNOWN_CONFIDENCE), None)]
         if len(words) == 1 and self._no_name_alone(words[0]):
             return []
-        if self._region_of_known_place(words):  # "Kuzey Irak", "Northern Syria"
+        if self.names.region_of_known_place(words):  # "Kuzey Irak", "Northern Syria"
             # Above the gazetteer's, whose lone "Irak" would win the overlap, and unlike a listed
             # name's: the region itself is no entry of the knowledge base.
             return [(span._replace(type="place", confidence=0.85), None)]
@@ -403,12 +403,6 @@ class _RunScanner:
             for low, following in itertools.pairwise(lows[1:])
         )
 
-    def _region_of_known_place(self, words: list[Tok]) -> bool:
-        if len(words) < 2 or words[0].low not in P.DIRECTIONS:
-            return False
-        rest = self.known(words[1:])
-        return rest is not None and rest[0].type == "place" and rest[1] == words[-1].end
-
     def _type_vi(self, run: list[int], words: list[Tok], span: Span) -> Found:
         tokens = self.tokens
         before = " ".join(t.low for t in tokens[max(0, run[0] - 2) : run[0]])
@@ -442,11 +436,12 @@ class _RunScanner:
             return run
         first = tokens[run[0]]
         # Or, untitled, a declined country before a name: "(президента) Туреччини Реджепа Тайїпа Ердогана".
-        titled_country = titled and len(run) >= 3 and self.names.opens_with_country(first)
-        if titled_country or (len(run) >= 2 and self.names.declined_country(first)):
-            self.found.append((Span(first.start, first.end, "place", 0.7), None))
-            return run[1:]
-        return run
+        size = self.names.declined_country_opening([tokens[k] for k in run])
+        if not size and titled and len(run) >= 3 and self.names.opens_with_country(first):
+            size = 1
+        if size:
+            self.found.append((Span(first.start, tokens[run[size - 1]].end, "place", 0.7), None))
+        return run[size:]
 
     def split_conjunction(self, run: list[int]) -> list[list[int]]:
         """ "Valencia y Murcia": two names, unless a head word makes the whole an organisation
@@ -537,7 +532,7 @@ class _RunScanner:
         """ "Війська Росії", "Уряд Франції": a sentence's first word, then a declined country, is the
         country alone, unless the two name an organisation ("Банк России")."""
         first, country = (self.tokens[k] for k in run)
-        return first.initial and self.names.declined_country(country) and not self.is_org([first, country])
+        return first.initial and self.names.declined_country([country]) and not self.is_org([first, country])
 
     def _opens_known_name(self, run: list[int]) -> bool:
         """The run's first words are a name the knowledge base lists with its particle ("Al Jazeera
