@@ -1,7 +1,11 @@
-"""Helpers of the entity tests: what a recogniser finds in a text (its mentions, their types), and
-storing an article's names the way the single writer does."""
+"""Helpers of the entity tests: what a recogniser finds in a text (its mentions, their types),
+storing an article's names the way the single writer does, and a store made to look written by an
+older release."""
 
 from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
 
 from storyweave.entities.kb.base import get_kb
 from storyweave.entities.recognise.recognizer import EntityRecognizer
@@ -42,3 +46,21 @@ def mentions_in(recognizer: EntityRecognizer, text: str, lang: str) -> list[Ment
 def typed_names(recognizer: EntityRecognizer, text: str, lang: str) -> dict[str, str]:
     """surface -> type of each name ``recognizer`` finds in ``text``."""
     return {m.surface: m.type for m in mentions_in(recognizer, text, lang)}
+
+
+def as_previous_release_stored(db: Path, new_id: str, old_id: str, name: str, version: int) -> None:
+    """Make the store at ``db`` look written by a release whose knowledge base gave ``name`` the id
+    ``old_id`` where the current one gives ``new_id``, at schema ``version``: what a migration then
+    finds to re-resolve."""
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute(
+            "INSERT INTO entities (id, type, name, first_seen, updated_at) "
+            "VALUES (?, 'place', ?, '2026-01-01', '2026-01-01')",
+            (old_id, name),
+        )
+        conn.execute("UPDATE mentions SET entity_id = ? WHERE entity_id = ?", (old_id, new_id))
+        conn.execute("UPDATE entity_aliases SET entity_id = ? WHERE entity_id = ?", (old_id, new_id))
+        conn.execute("DELETE FROM entities WHERE id = ?", (new_id,))
+        conn.execute(f"PRAGMA user_version = {int(version)}")
+    conn.close()

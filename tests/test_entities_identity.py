@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from entities_support import store_names
+from entities_support import as_previous_release_stored, store_names
 from typer.testing import CliRunner
 
 from storyweave.cli import app
@@ -561,17 +561,7 @@ def test_a_store_of_the_previous_knowledge_base_is_resolved_again(tmp_path: Path
     with Tracker(db=db) as tracker:
         [kyiv] = store_names(tracker, "a", "de", [("Kiew", "place")])
         assert kyiv == "Q1899"
-    conn = sqlite3.connect(db)
-    with conn:
-        conn.execute(
-            "INSERT INTO entities (id, type, name, first_seen, updated_at) "
-            "VALUES ('sw:0ld0k1ew0000', 'place', 'Kiew', '2026-01-01', '2026-01-01')"
-        )
-        conn.execute("UPDATE mentions SET entity_id = 'sw:0ld0k1ew0000'")
-        conn.execute("UPDATE entity_aliases SET entity_id = 'sw:0ld0k1ew0000'")
-        conn.execute("DELETE FROM entities WHERE id = 'Q1899'")
-        conn.execute("PRAGMA user_version = 9")
-    conn.close()
+    as_previous_release_stored(db, "Q1899", "sw:0ld0k1ew0000", "Kiew", 9)
     with Tracker(db=db) as tracker:
         assert schema_version(tracker.db.conn) == latest_version()
         assert tracker.db.conn.execute("SELECT COUNT(*) FROM pending_steps").fetchone()[0] == 0

@@ -8,10 +8,10 @@ knowledge base knows, so a reading that matches nothing costs nothing.
 
 from __future__ import annotations
 
-import regex
+from .declension import Endings, name_readings, word_readings
 
 # Case ending of the last word → nominative endings it may come from, longest endings first.
-_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
+_ENDINGS: Endings = (
     ("ией", ("ия",)),  # Сирией
     ("ом", ("",)),  # Каиром, Берлином
     ("ем", ("ь", "й")),  # Кремлем
@@ -26,16 +26,33 @@ _ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("а", ("",)),  # Каира, Берлина
     ("я", ("й", "ь")),  # Китая, Кремля
 )
-_CYRILLIC_WORD = regex.compile(r"^\p{Cyrillic}{3,}$")
+# Endings of an adjectival family name in a case other than the nominative (Зеленского, Зеленскому,
+# Зеленским, Политковскую; not -ской, a nominative too: Трубецкой): a given name before it
+# declines too ("Владимира").
+OBLIQUE_SURNAME_ENDINGS = ("ского", "скому", "ским", "цкого", "цкому", "цким", "скую")
+# Case endings of a family name, longest first: what "Зеленского", "Эрдогана", "Путиным" lose to read
+# as the name written alone elsewhere (Зеленский, Эрдоган, Путин).
+SURNAME_ENDINGS = ("ого", "его", "ому", "ему", "ым", "им", "ий", "ый", "ой", "ом", "ем", "а", "я", "у", "ю", "е", "ы")
+# Case endings of a man's name that no nominative has → the nominative's ending: Путиным, Лавровым,
+# Зеленским, Зеленского, Эрдоганом, Владимиром.  Not the genitive -а: "Путина" is also a woman's name.
+PERSON_ENDINGS: tuple[tuple[str, str], ...] = (
+    ("ского", "ский"),
+    ("скому", "ский"),
+    ("ским", "ский"),
+    ("цкого", "цкий"),
+    ("цкому", "цкий"),
+    ("цким", "цкий"),
+    ("ым", ""),
+    ("ом", ""),
+)
+# A feminine adjective before the noun declines with it: "Северной Ирландии", "Южную Корею".
+_ADJECTIVE_ENDINGS: tuple[tuple[str, str], ...] = (("ой", "ая"), ("ую", "ая"), ("ей", "яя"))
 
 
-def word_nominatives(word: str) -> list[str]:
-    """The nominatives one declined word may stand for, most likely first."""
-    if not _CYRILLIC_WORD.match(word):
-        return []
-    out: list[str] = []
-    for ending, bases in _ENDINGS:
-        if word.lower().endswith(ending) and len(word) - len(ending) >= 3:
-            stem = word[: len(word) - len(ending)]
-            out.extend(stem + base for base in bases)
-    return out
+def nominatives(text: str) -> list[str]:
+    """Readings of ``text`` put back in the nominative, most likely first (``declension.name_readings``)."""
+    return name_readings(text, _word_nominatives, _ADJECTIVE_ENDINGS)
+
+
+def _word_nominatives(word: str) -> list[str]:
+    return word_readings(word, _ENDINGS)

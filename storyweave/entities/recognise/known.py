@@ -81,6 +81,27 @@ class KnownNames:
         hit = self.known(words)
         return hit is not None and hit[0].type == "place" and hit[0].country and hit[1] == words[-1].end
 
+    def declined_country(self, words: list[Tok]) -> bool:
+        """The words are a country's name in a case other than the nominative ("Туреччини", "России",
+        "Північної Кореї"): no one's given name."""
+        if self.lang not in inflection.DECLINING or self.lookup is None or not words:
+            return False
+        surface = self.text[words[0].start : words[-1].end]
+        readings = (self.lookup(reading, self.lang) for reading in inflection.nominatives(surface, self.lang))
+        return any(found is not None and found.type == "place" and found.country for found in readings)
+
+    def declined_country_opening(self, run: list[Tok]) -> int:
+        """How many words (two, one, else 0) opening ``run``, and not all of it, are a declined
+        country's name: the run is the country, then a name ("Туреччини Реджепа Тайїпа Ердогана")."""
+        return next((n for n in (2, 1) if len(run) > n and self.declined_country(run[:n])), 0)
+
+    def region_of_known_place(self, words: list[Tok]) -> bool:
+        """A compass word before a known place: "Kuzey Irak", "Northern Syria"."""
+        if len(words) < 2 or words[0].low not in P.DIRECTIONS:
+            return False
+        rest = self.known(words[1:])
+        return rest is not None and rest[0].type == "place" and rest[1] == words[-1].end
+
     def opens_with_country(self, tok: Tok) -> bool:
         """The word is an inflected one-word country name of the language ("Russlands", "України")."""
         stems = _country_stems(self.lang)

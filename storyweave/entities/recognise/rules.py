@@ -21,6 +21,7 @@ import regex
 
 from ...lang import patterns as P
 from ...lang.common import common_words
+from ...lang.inflection import DECLINING, not_one_name, surname_key
 from ..kb.base import LISTED_CONFIDENCE
 from .known import KnownNames
 from .spans import Known, KnownLookup, Span
@@ -235,12 +236,12 @@ class _RunScanner:
             hit = self.known([last])
             if hit is not None and hit[0].type == "place" and last.low not in P.GIVEN_NAMES:
                 name = words[:-1]
-                self.person_last_words.add(name[-1].text)
+                self.person_last_words.add(surname_key(name[-1].text, self.lang))
                 return [
                     (Span(name[0].start, name[-1].end, "person", confidence), None),
                     (Span(last.start, hit[1], "place", _KNOWN_CONFIDENCE), None),
                 ]
-        self.person_last_words.add(last.text)
+        self.person_last_words.add(surname_key(last.text, self.lang))
         return [(Span(words[0].start, last.end, "person", confidence), None)]
 
     # -- typing ------------------------------------------------------------------------------------
@@ -296,7 +297,7 @@ class _RunScanner:
             return [(Span(span.start, hit[1], hit[0].type, _KNOWN_CONFIDENCE), None)]
         if len(words) == 1 and self._no_name_alone(words[0]):
             return []
-        if self._region_of_known_place(words):  # "Kuzey Irak", "Northern Syria"
+        if self.names.region_of_known_place(words):  # "Kuzey Irak", "Northern Syria"
             # Above the gazetteer's, whose lone "Irak" would win the overlap, and unlike a listed
             # name's: the region itself is no entry of the knowledge base.
             return [(span._replace(type="place", confidence=0.85), None)]
@@ -341,6 +342,8 @@ class _RunScanner:
             return [(span._replace(type="place", confidence=0.6), None)]  # "Salda Gölü": a lake, not a person
         if len(words) == 1:
             return [(span, first)]  # decided at the end, when the whole text has been read
+        if self.lang in DECLINING and first.initial and self.place_as_given_name(words[1:], first):
+            return self.person(words[1:], 0.7)  # "Концерт Софії Ротару": a sentence's word, then a name
         if first.low in P.GIVEN_NAMES or self.place_as_given_name(words, self.tokens[run[0] - 1] if run[0] else None):
             return self.person(words, 0.7)
         if self.place_as_family_name(words):
@@ -400,12 +403,6 @@ class _RunScanner:
             for low, following in itertools.pairwise(lows[1:])
         )
 
-    def _region_of_known_place(self, words: list[Tok]) -> bool:
-        if len(words) < 2 or words[0].low not in P.DIRECTIONS:
-            return False
-        rest = self.known(words[1:])
-        return rest is not None and rest[0].type == "place" and rest[1] == words[-1].end
-
     def _type_vi(self, run: list[int], words: list[Tok], span: Span) -> Found:
         tokens = self.tokens
         before = " ".join(t.low for t in tokens[max(0, run[0] - 2) : run[0]])
@@ -437,13 +434,14 @@ class _RunScanner:
                     self.found.append((Span(words[0].start, words[-1].end, "place", 0.75), None))
                     return run[size:]
             return run
-        if not titled or len(run) < 3:
-            return run
         first = tokens[run[0]]
-        if self.names.opens_with_country(first):
-            self.found.append((Span(first.start, first.end, "place", 0.7), None))
-            return run[1:]
-        return run
+        # Or, untitled, a declined country before a name: "(президента) Туреччини Реджепа Тайїпа Ердогана".
+        size = self.names.declined_country_opening([tokens[k] for k in run])
+        if not size and titled and len(run) >= 3 and self.names.opens_with_country(first):
+            size = 1
+        if size:
+            self.found.append((Span(first.start, tokens[run[size - 1]].end, "place", 0.7), None))
+        return run[size:]
 
     def split_conjunction(self, run: list[int]) -> list[list[int]]:
         """ "Valencia y Murcia": two names, unless a head word makes the whole an organisation
@@ -511,12 +509,14 @@ class _RunScanner:
 
     def _strip_edges(self, run: list[int]) -> list[int]:
         """Drop sentence-initial common words and function words at the edges."""
-        tokens = self.tokens
+        tokens, lang = self.tokens, self.lang
         while run and (
             tokens[run[0]].low in self.stop
             or (tokens[run[0]].low in P.PARTICLES and not self._opens_known_name(run))
             or (tokens[run[0]].initial and tokens[run[0]].low in self.lowered_in_text)
             or (len(run) > 1 and tokens[run[0]].text in ROMAN_NUMERALS_UPPER)  # "II República"
+            or (len(run) == 2 and self._sentence_word_before_country(run))
+            or (len(run) > 1 and tokens[run[0]].initial and not_one_name(tokens[run[0]].low, tokens[run[-1]].low, lang))
             or (self.lang == "tr" and tokens[run[0]].initial and tokens[run[0]].low.endswith(P.TR_INFLECTED_ENDINGS))
         ):
             run = run[1:]
@@ -527,6 +527,12 @@ class _RunScanner:
             while run and tokens[run[0]].low in P.PARTICLES:
                 run = run[1:]
         return run
+
+    def _sentence_word_before_country(self, run: list[int]) -> bool:
+        """ "Війська Росії", "Уряд Франції": a sentence's first word, then a declined country, is the
+        country alone, unless the two name an organisation ("Банк России")."""
+        first, country = (self.tokens[k] for k in run)
+        return first.initial and self.names.declined_country([country]) and not self.is_org([first, country])
 
     def _opens_known_name(self, run: list[int]) -> bool:
         """The run's first words are a name the knowledge base lists with its particle ("Al Jazeera
@@ -570,7 +576,7 @@ class _RunScanner:
             if single is None:
                 spans.append(span)
                 continue
-            if single.text in self.person_last_words:
+            if surname_key(single.text, self.lang) in self.person_last_words:
                 spans.append(Span(span.start, span.end, "person", 0.7))
                 continue
             if single.text in self.team_words:

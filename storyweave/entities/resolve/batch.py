@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
+from ...lang.inflection import person_nominative
 from ...lang.lexicon import runtime_stopwords
 from ...models import EntityType
 from ..kb.base import KnowledgeBase
@@ -98,6 +99,7 @@ def resolve_batch(
             pending.append(i)
     for i, target in zip(pending, group_names([forms[i] for i in pending], index), strict=True):
         assignment[i] = target
+    _link_declined_names(rows, pending, forms, assignment, index)
     _link_cjk_names(forms, assignment, index)
 
     def is_place(text: str) -> bool:
@@ -133,6 +135,33 @@ def _homonyms_abroad(kb: KnowledgeBase, key: str, stored: Counter[str]) -> bool:
 def _acronym(name: str) -> bool:
     letters = [c for c in name if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _link_declined_names(
+    rows: Sequence[Row], pending: list[int], forms: list[NameForm], assignment: list[int], index: GroupIndex
+) -> None:
+    """Move a group of Russian or Ukrainian men's names all in a case no nominative has ("Путиным",
+    "Путіним") to the group their nominative joins, if any: across cases a bare name matches only by
+    sound, too weakly for names from unrelated texts."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in pending:
+        if assignment[i] >= 0:
+            members[assignment[i]].append(i)
+    moves: dict[int, int] = {}
+    for own, rows_of in members.items():
+        readings = [person_nominative(rows[i][1], rows[i][2]) for i in rows_of]
+        # A nominative, a stored or a listed name in the group already says whom it names.
+        declined = all(r != rows[i][1] for r, i in zip(readings, rows_of, strict=True))
+        if len(rows_of) != len(index.groups[own].forms) or not declined:
+            continue
+        target = index.find(name_form(readings[0]))
+        if target is not None and target != own:
+            moves[own] = target
+    for own, target in moves.items():
+        if target not in moves:
+            for i in members[own]:
+                index.groups[target].forms.append(forms[i])
+                assignment[i] = target
 
 
 def _link_cjk_names(forms: list[NameForm], assignment: list[int], index: GroupIndex) -> None:

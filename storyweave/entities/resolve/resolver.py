@@ -105,7 +105,7 @@ class KBResolver:
     @staticmethod
     def _keys(text: str, lang: str | None) -> Iterator[tuple[str, str]]:
         """(alias key, the text it was read from) to look up, in order: as written, without a Turkish
-        case ending, a German or Russian case form, an Arabic joined preposition or conjunction."""
+        case ending, a German, Russian, Ukrainian or Polish case form, an Arabic joined preposition or conjunction."""
         candidates = [text]
         if _SUFFIX_APOSTROPHE.search(text):  # Turkish case endings: "Almanya'da", "Rusya'nın"
             candidates.append(_SUFFIX_APOSTROPHE.sub("", text))

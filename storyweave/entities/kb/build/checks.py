@@ -6,13 +6,18 @@ joins two real entities.
 * two distinct Wikidata entities never share an own (primary) name without a rank between them: when
   "Georgia" names the country and the US state, their priorities differ and ``best`` decides;
   two equal ones would be a coin toss;
-* one curated row is one entity (``sources.add_curated`` refuses two rows with one id).
+* one curated row is one entity (``sources.add_curated`` refuses two rows with one id);
+* a curated row is no second entry of an entity another source has: its English name is no Wikidata
+  entry's English name, for the same type and, where both say, the same country (a curated
+  "Scotland" beside rigour's Q22 was two Scotlands, each with half the names); such a row names
+  the entry's id instead ("id=Q22").
 """
 
 from __future__ import annotations
 
-from ..base import COUNTRY_PRIORITY
-from .staging import PRIMARY, KBBuilder
+from ...names import name_form
+from ..base import COUNTRY_PRIORITY, KBEntity
+from .staging import PRIMARY, KBBuilder, bare_alias
 
 MAX_REPORTED = 20
 
@@ -46,6 +51,25 @@ def problems(builder: KBBuilder) -> list[str]:
         for tied in by_priority.values():
             if len(tied) > 1:
                 found.append(f"{key!r}: the own name of {', '.join(sorted(tied))} with no rank between them")
+    return found + _curated_twins(builder)
+
+
+def _english_key(entity: KBEntity) -> str:
+    return name_form(bare_alias(entity.names.get("en", "")), drop_titles=False).key
+
+
+def _curated_twins(builder: KBBuilder) -> list[str]:
+    """Curated rows of their own whose entity a Wikidata entry already is (see the module's notes)."""
+    wikidata: dict[tuple[str, str], list[KBEntity]] = {}
+    for entity in builder.entities.values():
+        if entity.id.startswith("Q") and _english_key(entity):
+            wikidata.setdefault((entity.type, _english_key(entity)), []).append(entity)
+    found = []
+    for entity_id, named in sorted(builder.curated.items()):
+        entity = builder.entities[entity_id]
+        for twin in [] if named else wikidata.get((entity.type, _english_key(entity)), []):
+            if entity.country is None or twin.country is None or entity.country == twin.country:
+                found.append(f"{entity.name!r}: the curated {entity_id} is {twin.id} again (give its row id={twin.id})")
     return found
 
 

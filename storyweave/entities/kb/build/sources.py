@@ -277,19 +277,27 @@ def _staged_key(alias: str) -> str:
 
 def add_curated(kb: KBBuilder, by_code: dict[str, str]) -> None:
     """Curated institutions and organisations (type, then lang=name pairs, | between variants; the
-    id comes from the English name), language-bound short forms of countries, and cities' exonyms."""
+    id comes from the English name, or from "id=Q22" for a row that names an entity another source
+    has), language-bound short forms of countries, and cities' exonyms."""
     for filename in ("data/institutions.tsv", "data/organisations.tsv", "data/regions.tsv"):
         for kind, *pairs in _rows(filename):
             names = dict(pair.split("=", 1) for pair in pairs if "=" in pair)
             # A place in one country says so ("country=US"): same-name places are told apart by the
             # countries a text names, and one without a country would lose to every one with it.
             country = names.pop("country", None)
-            entity_id = sw_id(name_form(names["en"].split("|")[0]))
+            # Scotland is rigour's Q22: a row of its names in more languages adds them to that entry,
+            # where a row of its own would make a second Scotland (``checks`` refuses one).
+            known_id = names.pop("id", None)
+            entity_id = known_id or sw_id(name_form(names["en"].split("|")[0]))
             if entity_id is None:
                 continue
-            if entity_id in kb.entities:  # one curated row is one entity, never two rows under one id
+            # One curated row is one entity, never two rows under one id.
+            if entity_id in kb.curated or (known_id is None and entity_id in kb.entities):
                 raise KBIntegrityError(f"{filename}: two rows give the id {entity_id} ({names['en']})")
+            if known_id in kb.entities and kb.entities[known_id].type != kind:
+                raise KBIntegrityError(f"{filename}: {known_id} is a {kb.entities[known_id].type}, not a {kind}")
             entity = kb.add_entity(KBEntity(entity_id, kind, {}, CURATED_PRIORITY, country))  # type: ignore[arg-type]
+            kb.curated[entity_id] = known_id is not None
             # A display name whose bare form is a marked name ("Vox (Spanish party)" of "~Vox") is
             # that name too: the qualifier that tells the row apart is no part of what texts write.
             marked = {

@@ -41,6 +41,8 @@ class KBBuilder:
         self.kb = KnowledgeBase()
         self.staged: dict[str, dict[str, StagedAlias]] = defaultdict(dict)
         self.removed: list[tuple[str, str, str]] = []  # (alias, entity id, reason), for the build report
+        # Entities of the curated lists, True for those a row names by an id another source gave.
+        self.curated: dict[str, bool] = {}
         self.stop = stopwords
 
     @property
