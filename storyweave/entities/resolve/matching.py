@@ -73,9 +73,9 @@ def token_match(a: NameForm, i: int, b: NameForm, j: int) -> bool:
 
 
 def transcribes(a: NameForm, i: int, b: NameForm, j: int) -> bool:
-    """Token ``i`` of ``a`` or token ``j`` of ``b`` is a Chinese or Japanese transcription of the
-    other (``transcriptions``): 特朗普 and Trump, プーチン and Putin.  Never within one
-    script, and never for a one-consonant token: too many names share one."""
+    """Token ``i`` of ``a`` or token ``j`` of ``b`` is a Chinese, Japanese or Korean transcription
+    of the other (``transcriptions``): 特朗普 and Trump, プーチン and Putin, 트럼프 and Trump.  Never
+    within one script, and never for a one-consonant token: too many names share one."""
     if not transcription_pair(a, b):
         return False
     if a.script in TRANSCRIBING_SCRIPTS and b.script in TRANSCRIBING_SCRIPTS:  # 普京 and プーチン
@@ -85,7 +85,7 @@ def transcribes(a: NameForm, i: int, b: NameForm, j: int) -> bool:
 
 
 def transcription_pair(a: NameForm, b: NameForm) -> bool:
-    """Two scripts, one of them Chinese or Japanese: a pair ``transcribes`` may hold for (asked of
+    """Two scripts, one of them Chinese, Japanese or Korean: a pair ``transcribes`` may hold for (asked of
     every candidate pair reconciliation looks at, so the cheap tests come first)."""
     return a.script != b.script and (a.script in TRANSCRIBING_SCRIPTS or b.script in TRANSCRIBING_SCRIPTS)
 
